@@ -1,0 +1,91 @@
+"""numtensor: PyTorch's tensor API on Numba-compiled kernels.
+
+`import numtensor as torch` and introductory PyTorch code runs unchanged.  Nothing
+is compiled at import: kernels are generated and compiled on first use and cached.
+"""
+import builtins as _builtins
+
+from . import _dtype
+from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32,  # noqa: F401
+                     float64, complex64, complex128, get_default_dtype, set_default_dtype,
+                     promote_types)
+from ._device import device  # noqa: F401
+from ._size import Size  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+from ._storage import TypedStorage  # noqa: F401
+from . import _methods
+
+_methods.install()
+
+from ._creation import (tensor, as_tensor, asarray, from_numpy, empty, zeros, ones, full,  # noqa: E402,F401
+                        eye, arange, linspace, logspace, zeros_like, ones_like, empty_like,
+                        full_like, empty_strided)
+from ._creation import range_ as range  # noqa: E402,F401
+from ._random import (manual_seed, seed, initial_seed, get_rng_state, set_rng_state,  # noqa: E402,F401
+                      Generator, default_generator, rand, randn, randint, randperm, rand_like,
+                      randn_like, randint_like, normal, bernoulli, multinomial)
+from .ops.elementwise import (add, sub, mul, div, true_divide, divide, multiply, subtract,  # noqa: E402,F401
+                              floor_divide, remainder, fmod, pow, atan2, maximum, minimum, eq, ne,
+                              lt, le, gt, ge, less, less_equal, greater, greater_equal, not_equal,
+                              logical_and, logical_or, logical_xor, logical_not, bitwise_and,
+                              bitwise_or, bitwise_xor, bitwise_not, where, neg, negative, abs,
+                              absolute, exp, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos,
+                              tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, relu, clamp, clip,
+                              floor, ceil, trunc, fix, round, sign, reciprocal, square, isnan,
+                              isinf, isfinite, rsub)
+from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std,  # noqa: E402,F401
+                             norm, dist, logsumexp, cumsum, cumprod, all, any, equal,
+                             count_nonzero, aminmax)
+from .ops.views import (reshape, flatten, unflatten, permute, transpose, swapaxes, swapdims, t,  # noqa: E402,F401
+                        narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
+                        broadcast_to)
+from .ops.copy import clone  # noqa: E402,F401
+from .ops.conversion import numpy as _numpy  # noqa: E402,F401
+from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
+from .backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
+from . import autograd, cuda, return_types  # noqa: E402,F401
+from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa: E402,F401
+
+# dtype aliases
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+
+__version__ = "0.1.0"
+
+
+def broadcast_shapes(*shapes):
+    return Size(_broadcast_shapes(*(tuple(s) for s in shapes)))
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def numel(x):
+    return x.numel()
+
+
+def result_type(a, b):
+    return _dtype.result_type(a, b)
+
+
+def can_cast(from_, to):
+    return _dtype.can_cast(from_, to)
+
+
+def is_floating_point(x):
+    return x.dtype.is_floating_point
+
+
+def is_complex(x):
+    return x.dtype.is_complex
+
+
+def is_nonzero(x):
+    if x.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return _builtins.bool(x.item())
+
+
+del _builtins

@@ -1,0 +1,268 @@
+"""Creation ops: tensor(), from_numpy and the factory functions (zeros, arange, ...).
+
+Nested Python data is parsed on the host (shape, dtype inference, ragged checks);
+the values then live in a NumPy buffer on the CPU or move to the target device.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from . import _dtype
+from ._device import CPU, as_device
+from ._size import parse_size
+from ._tensor import Tensor
+from .backends import backend_for
+from .ops._common import empty as _empty, from_buffer
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        from .ops.autograd_ops import requires_grad_
+        requires_grad_(t, True)
+    return t
+
+
+def _resolve(dtype, device):
+    return (None if dtype is None else _dtype.as_dtype(dtype)), as_device(device)
+
+
+# ---- tensor(data) ----------------------------------------------------------------
+def _infer(data, shape, flat, depth=0):
+    """Walk nested sequences: record the shape, collect leaves, check raggedness."""
+    if isinstance(data, Tensor):
+        if depth == len(shape):
+            shape.extend(data._shape)
+        elif tuple(shape[depth:]) != tuple(data._shape):
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
+                             f"(got {data._shape[0] if data._shape else 0})")
+        flat.append(data)
+        return
+    if isinstance(data, np.ndarray):
+        _infer(data.tolist() if data.ndim else data.item(), shape, flat, depth)
+        return
+    if isinstance(data, (list, tuple)):
+        n = len(data)
+        if depth == len(shape):
+            shape.append(n)
+        elif shape[depth] != n:
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
+        for item in data:
+            _infer(item, shape, flat, depth + 1)
+        return
+    if isinstance(data, (numbers.Number, np.generic)):
+        if depth != len(shape):
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got 0)")
+        flat.append(data)
+        return
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if hasattr(data, "__len__") and hasattr(data, "__getitem__"):
+        _infer(list(data), shape, flat, depth)
+        return
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _leaf_dtype(flat):
+    """The widest dtype among the leaves: the highest category, then the largest size."""
+    best = _dtype.bool_
+    for v in flat:
+        if isinstance(v, Tensor):
+            d = v.dtype
+        elif isinstance(v, np.generic):
+            d = _dtype.from_numpy_dtype(v.dtype)
+        else:
+            d = _dtype.scalar_dtype(v)
+        if d.category > best.category or (d.category == best.category and d.itemsize > best.itemsize):
+            best = d
+    return best
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    dt, dev = _resolve(dtype, device)
+    if isinstance(data, Tensor):
+        import warnings
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.clone().detach() or sourceTensor.clone().detach()."
+                      "requires_grad_(True), rather than torch.tensor(sourceTensor).", UserWarning,
+                      stacklevel=2)
+        out = data.detach().to(dtype=dt or data.dtype, device=dev, copy=True)
+        return _finish(out, requires_grad)
+    if isinstance(data, np.ndarray):
+        arr = data
+        inferred = _dtype.from_numpy_dtype(arr.dtype)
+    else:
+        shape, flat = [], []
+        _infer(data, shape, flat)
+        inferred = _leaf_dtype(flat)
+        values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
+                  (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
+        arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+        arr = arr.reshape(shape)
+    target = dt or inferred
+    arr = np.ascontiguousarray(arr, dtype=target.np).reshape(-1)
+    buf = backend_for(dev).from_host(arr.copy() if arr.base is not None or arr is data else arr)
+    out = from_buffer(buf, target, dev, np.shape(data) if isinstance(data, np.ndarray) else tuple(shape))
+    return _finish(out, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=device) if (dtype or device) else data
+    if isinstance(data, np.ndarray) and dtype is None and device is None:
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(arr):
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    dt = _dtype.from_numpy_dtype(arr.dtype)
+    item = arr.itemsize
+    if any(s < 0 for s in arr.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    if any(s % item for s in arr.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                         "Copy the numpy array to reallocate the memory.")
+    if arr.dtype.byteorder not in "=|":
+        raise TypeError("can't convert a non-native byte order numpy array")
+    strides = tuple(s // item for s in arr.strides)
+    if arr.size == 0:
+        flat = np.empty(0, dtype=arr.dtype)
+    else:
+        span = 1 + sum((n - 1) * s for n, s in zip(arr.shape, strides))
+        flat = np.lib.stride_tricks.as_strided(arr, shape=(span,), strides=(item,))
+    return from_buffer(flat, dt, CPU, arr.shape, strides)
+
+
+# ---- factories --------------------------------------------------------------------
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, **_):
+    dt, dev = _resolve(dtype, device)
+    shape = parse_size(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: "
+                           f"[{', '.join(map(str, shape))}]")
+    return _finish(_empty(shape, dt or _dtype.get_default_dtype(), dev), requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+    if dtype is None:
+        if isinstance(fill_value, Tensor):
+            fill_value = fill_value.item()
+        dtype = _dtype.scalar_dtype(fill_value)
+    t = empty(*parse_size((size,) if not isinstance(size, (list, tuple)) else (size,)),
+              dtype=dtype, device=device)
+    t.fill_(fill_value)
+    return _finish(t, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
+    return _finish(empty(*size, dtype=dtype, device=device).fill_(0), requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, **_):
+    return _finish(empty(*size, dtype=dtype, device=device).fill_(1), requires_grad)
+
+
+def _like(fn):
+    def like(t, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
+        return fn(t._shape, *args, dtype=dtype or t.dtype, device=device or t.device,
+                  requires_grad=requires_grad, **kw)
+    like.__name__ = fn.__name__ + "_like"
+    return like
+
+
+zeros_like = _like(zeros)
+ones_like = _like(ones)
+empty_like = _like(empty)
+
+
+def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+    return full(t._shape, fill_value, dtype=dtype or t.dtype, device=device or t.device,
+                requires_grad=requires_grad)
+
+
+def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **_):
+    dt, dev = _resolve(dtype, device)
+    size, stride = tuple(size), tuple(stride)
+    span = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buf = backend_for(dev).empty(span, (dt or _dtype.get_default_dtype()).np)
+    return _finish(from_buffer(buf, dt or _dtype.get_default_dtype(), dev, size, stride), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, **_):
+    m = n if m is None else m
+    t = zeros(n, m, dtype=dtype, device=device)
+    k = min(n, m)
+    if k:
+        from .ops.views import as_strided
+        as_strided(t, (k,), (m + 1,), 0).fill_(1)
+    return _finish(t, requires_grad)
+
+
+def _number(v, name):
+    if isinstance(v, Tensor):
+        v = v.item()
+    if isinstance(v, bool) or not isinstance(v, (numbers.Number, np.generic)):
+        raise TypeError(f"arange(): argument '{name}' must be Number, not {type(v).__name__}")
+    return v
+
+
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, **_):
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start, "start"), _number(end, "end"), _number(step, "step")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = _dtype.int64 if all_int else _dtype.get_default_dtype()
+    dt, dev = _resolve(dtype, device)
+    n = int(math.ceil((end - start) / step))
+    out = _empty((n,), dt, dev)
+    if n:
+        _sequence(out, "arange", start, step)
+    return _finish(out, requires_grad)
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, **_):
+    n = int((end - start) // step) + 1
+    return arange(start, start + n * step, step, dtype=dtype or _dtype.get_default_dtype(), device=device)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, **_):
+    start, end = _number(start, "start"), _number(end, "end")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt, dev = _resolve(dtype or _dtype.get_default_dtype(), device)
+    out = _empty((steps,), dt, dev)
+    if steps == 1:
+        out.fill_(start)
+    elif steps > 1:
+        _sequence(out, "linspace", float(start), float(end), (end - start) / (steps - 1))
+    return _finish(out, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, **_):
+    from .ops import elementwise as ew
+    lin = linspace(start, end, steps, dtype=_dtype.float64)
+    return ew.pow(base, lin).to(dtype or _dtype.get_default_dtype())
+
+
+def _sequence(out, kind, *params):
+    """Index-dependent fill; computed in float64 (or int64) and cast into out."""
+    work_dt = _dtype.int64 if out.dtype.category < 2 and kind == "arange" and all(
+        isinstance(p, (int, np.integer)) for p in params) else _dtype.float64
+    work = out if out.dtype is work_dt else _empty(out._shape, work_dt, out.device)
+    cast = (lambda v: np.int64(v)) if work_dt is _dtype.int64 else (lambda v: np.float64(v))
+    backend_for(out.device).sequence(kind, (work._storage._buf, 0), out.numel(), *map(cast, params))
+    if work is not out:
+        from .ops.dispatch import copy_into
+        copy_into(out, work)

@@ -1,0 +1,115 @@
+"""Tensor methods and operators: each is a one-line forward to an op.
+
+Kept apart from _tensor.py so the Tensor class itself stays small: this table is the
+whole method surface, and every entry points at the single definition in ops/.
+"""
+from . import _random
+from ._tensor import Tensor
+from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, reductions as red,
+                  views)
+
+
+def _reflect(fn):
+    return lambda self, other: fn(other, self)
+
+
+def _inplace_op(fn):
+    def method(self, other):
+        return fn(self, other)
+    return method
+
+
+METHODS = {
+    # element-wise
+    "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "true_divide": ew.div,
+    "divide": ew.div, "multiply": ew.mul, "subtract": ew.sub, "floor_divide": ew.floor_divide,
+    "remainder": ew.remainder, "fmod": ew.fmod, "pow": ew.pow, "atan2": ew.atan2,
+    "maximum": ew.maximum, "minimum": ew.minimum, "eq": ew.eq, "ne": ew.ne, "lt": ew.lt,
+    "le": ew.le, "gt": ew.gt, "ge": ew.ge, "logical_and": ew.logical_and,
+    "logical_or": ew.logical_or, "logical_xor": ew.logical_xor, "logical_not": ew.logical_not,
+    "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
+    "bitwise_not": ew.bitwise_not, "where": lambda self, cond, other: ew.where(cond, self, other),
+    "neg": ew.neg, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
+    "expm1": ew.expm1, "log": ew.log, "log2": ew.log2, "log10": ew.log10, "log1p": ew.log1p,
+    "sqrt": ew.sqrt, "rsqrt": ew.rsqrt, "sin": ew.sin, "cos": ew.cos, "tan": ew.tan,
+    "asin": ew.asin, "acos": ew.acos, "atan": ew.atan, "sinh": ew.sinh, "cosh": ew.cosh,
+    "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
+    "floor": ew.floor, "ceil": ew.ceil, "trunc": ew.trunc, "round": ew.round, "sign": ew.sign,
+    "reciprocal": ew.reciprocal, "square": ew.square, "isnan": ew.isnan, "isinf": ew.isinf,
+    "isfinite": ew.isfinite,
+    "add_": ew.add_, "sub_": ew.sub_, "mul_": ew.mul_, "div_": ew.div_, "pow_": ew.pow_,
+    "remainder_": ew.remainder_, "floor_divide_": ew.floor_divide_, "neg_": ew.neg_,
+    "abs_": ew.abs_, "exp_": ew.exp_, "log_": ew.log_, "sqrt_": ew.sqrt_, "sin_": ew.sin_,
+    "cos_": ew.cos_, "tanh_": ew.tanh_, "sigmoid_": ew.sigmoid_, "relu_": ew.relu_,
+    "clamp_": ew.clamp_, "clip_": ew.clamp_, "floor_": ew.floor_, "ceil_": ew.ceil_,
+    "round_": ew.round_, "trunc_": ew.trunc_, "reciprocal_": ew.reciprocal_, "sign_": ew.sign_,
+    "square_": ew.square_,
+    # reductions
+    "sum": red.sum, "mean": red.mean, "prod": red.prod, "amax": red.amax, "amin": red.amin,
+    "argmax": red.argmax, "argmin": red.argmin, "max": red.max, "min": red.min, "var": red.var,
+    "std": red.std, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
+    "cumsum": red.cumsum, "cumprod": red.cumprod, "all": red.all, "any": red.any,
+    "equal": red.equal, "count_nonzero": red.count_nonzero, "aminmax": red.aminmax,
+    # views
+    "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
+    "reshape_as": views.reshape_as, "flatten": views.flatten, "unflatten": views.unflatten,
+    "permute": views.permute, "transpose": views.transpose, "swapaxes": views.transpose,
+    "swapdims": views.transpose, "t": views.t, "expand": views.expand,
+    "expand_as": views.expand_as, "broadcast_to": views.broadcast_to, "narrow": views.narrow,
+    "select": views.select, "squeeze": views.squeeze, "unsqueeze": views.unsqueeze,
+    "as_strided": views.as_strided, "detach": views.detach, "detach_": views.detach_,
+    "transpose_": views.transpose_, "t_": views.t_, "squeeze_": views.squeeze_,
+    "unsqueeze_": views.unsqueeze_, "set_": views.set_, "movedim": views.movedim,
+    "moveaxis": views.movedim, "unfold": views.unfold, "is_contiguous": views.is_contiguous_,
+    # copies and conversions
+    "clone": copy.clone, "contiguous": copy.contiguous, "copy_": copy.copy_, "fill_": copy.fill_,
+    "zero_": copy.zero_, "to": conversion.to, "cpu": conversion.cpu, "cuda": conversion.cuda,
+    "float": conversion.float_, "double": conversion.double, "half": conversion.half,
+    "long": conversion.long, "int": conversion.int_, "short": conversion.short,
+    "char": conversion.char, "byte": conversion.byte, "bool": conversion.bool_,
+    "type_as": conversion.type_as, "numpy": conversion.numpy, "tolist": conversion.to_python_list,
+    "item": conversion.item,
+    # random fills
+    "uniform_": _random.uniform_, "normal_": _random.normal_, "random_": _random.random_,
+    "bernoulli_": _random.bernoulli_, "exponential_": _random.exponential_,
+    "bernoulli": _random.bernoulli,
+    # autograd
+    "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
+    "retain_grad": autograd_ops.retain_grad,
+}
+
+OPERATORS = {
+    "__add__": ew.add, "__radd__": _reflect(ew.add), "__iadd__": ew.add_,
+    "__sub__": ew.sub, "__rsub__": _reflect(ew.sub), "__isub__": ew.sub_,
+    "__mul__": ew.mul, "__rmul__": _reflect(ew.mul), "__imul__": ew.mul_,
+    "__truediv__": ew.div, "__rtruediv__": _reflect(ew.div), "__itruediv__": ew.div_,
+    "__floordiv__": ew.floor_divide, "__rfloordiv__": _reflect(ew.floor_divide),
+    "__ifloordiv__": ew.floor_divide_,
+    "__mod__": ew.remainder, "__rmod__": _reflect(ew.remainder), "__imod__": ew.remainder_,
+    "__pow__": ew.pow, "__rpow__": _reflect(ew.pow), "__ipow__": ew.pow_,
+    "__neg__": ew.neg, "__pos__": lambda self: self, "__abs__": ew.abs,
+    "__invert__": lambda self: ew.logical_not(self) if self.dtype.name == "bool" else ew.bitwise_not(self),
+    "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and),
+    "__or__": ew.bitwise_or, "__ror__": _reflect(ew.bitwise_or),
+    "__xor__": ew.bitwise_xor, "__rxor__": _reflect(ew.bitwise_xor),
+    "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt,
+    "__ge__": ew.ge,
+    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+}
+
+PROPERTIES = {
+    "T": views.matrix_T,
+    "mT": views.mT,
+    "data": (views.detach, lambda self, value: views.set_(self, value)),
+}
+
+
+def install():
+    for name, fn in {**METHODS, **OPERATORS}.items():
+        setattr(Tensor, name, fn)
+    for name, fn in PROPERTIES.items():
+        if isinstance(fn, tuple):
+            setattr(Tensor, name, property(*fn))
+        else:
+            setattr(Tensor, name, property(fn))
+    Tensor.__hash__ = lambda self: id(self)

@@ -1,0 +1,176 @@
+"""Tensor: a strided view of a storage, plus the fields autograd needs.
+
+The class holds state and delegates.  Every computation lives in numtensor.ops (one
+definition per op: checks, result shape/dtype, kernel call, gradient); the methods
+that simply forward to an op are attached by numtensor._methods.
+"""
+from . import _dtype
+from ._size import Size
+
+
+class Tensor:
+    __slots__ = ("_storage", "_offset", "_shape", "_strides", "requires_grad", "grad",
+                 "grad_fn", "_base", "_retains_grad", "_output_nr", "__weakref__", "__dict__")
+
+    # numpy must defer to our reflected operators (ndarray + Tensor -> Tensor)
+    __array_priority__ = 1000
+
+    def __init__(self, storage, offset, shape, strides):
+        self._storage = storage
+        self._offset = offset
+        self._shape = shape
+        self._strides = strides
+        self.requires_grad = False
+        self.grad = None
+        self.grad_fn = None
+        self._base = None
+        self._retains_grad = False
+        self._output_nr = 0
+
+    # ---- state -------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return self._storage.dtype
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    @property
+    def shape(self):
+        return Size(self._shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._shape)
+        from .ops._common import wrap_dim
+        return self._shape[wrap_dim(dim, len(self._shape))]
+
+    def stride(self, dim=None):
+        if dim is None:
+            return tuple(self._strides)
+        from .ops._common import wrap_dim
+        return self._strides[wrap_dim(dim, len(self._shape))]
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    def dim(self):
+        return len(self._shape)
+
+    ndimension = dim
+
+    def numel(self):
+        n = 1
+        for s in self._shape:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def storage_offset(self):
+        return self._offset
+
+    def element_size(self):
+        return self._storage.dtype.itemsize
+
+    def data_ptr(self):
+        return self._storage.data_ptr() + self._offset * self.element_size()
+
+    def storage(self):
+        from ._storage import warn_storage_deprecated
+        warn_storage_deprecated()
+        return self._storage
+
+    def untyped_storage(self):
+        return self._storage
+
+    @property
+    def is_cuda(self):
+        return self._storage.device.type == "cuda"
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def _version(self):
+        return self._storage._version
+
+    @property
+    def is_floating_point_(self):
+        return self.dtype.is_floating_point
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def type(self, dtype=None):
+        if dtype is None:
+            prefix = "torch.cuda." if self.is_cuda else "torch."
+            return prefix + self.dtype._tensor_type
+        from .ops.conversion import to
+        return to(self, dtype)
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._printing import tensor_repr
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    def __hash__(self):
+        return id(self)
+
+    def __iter__(self):
+        if not self._shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._shape[0]))
+
+    def __bool__(self):
+        from .ops.conversion import to_python_bool
+        return to_python_bool(self)
+
+    def __float__(self):
+        from .ops.conversion import to_python_number
+        return float(to_python_number(self, "float"))
+
+    def __int__(self):
+        from .ops.conversion import to_python_number
+        return int(to_python_number(self, "int"))
+
+    def __index__(self):
+        from .ops.conversion import to_python_index
+        return to_python_index(self)
+
+    def __complex__(self):
+        from .ops.conversion import to_python_number
+        return complex(to_python_number(self, "complex"))
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __reduce_ex__(self, proto):
+        from .ops.conversion import rebuild_tensor
+        return (rebuild_tensor, (self.detach().cpu().numpy().copy(), self.requires_grad,
+                                 str(self.device)))
+
+    def __deepcopy__(self, memo):
+        from .ops.copy import clone
+        new = clone(self.detach())
+        new.requires_grad = self.requires_grad
+        memo[id(self)] = new
+        return new

@@ -1,0 +1,170 @@
+"""The CPU backend: flat NumPy buffers as storage, Numba kernels for compute.
+
+The interface every backend implements (see numtensor/backends/__init__.py):
+  empty, to_host, from_host             storage
+  map / zip / where                     element-wise with cast on store (copy = map 'identity')
+  reduce / arg_reduce / scan            reductions along dims
+  random_*                              counter-based random fills
+Operands arrive as (buffer, offset, strides) triples sharing one broadcast shape;
+this module coalesces them (plan.coalesce), then calls the flat kernel when every
+operand is contiguous or a broadcast scalar, and the strided kernel otherwise.
+"""
+import numpy as np
+
+from .. import plan
+from .. import scalar_ops
+
+_F16 = np.dtype(np.float16)
+GRAIN = 32768  # below this many elements, the serial twin beats waking the threads
+
+_SCALAR_OPS = {1: scalar_ops.UNARY, 2: scalar_ops.BINARY, 3: scalar_ops.TERNARY}
+_ew_modules = {}
+
+
+def _ew(op, arity):
+    mod = _ew_modules.get(op)
+    if mod is None:
+        from . import elementwise_kernels  # imports numba: only on first use
+        mod = elementwise_kernels.module(op, _SCALAR_OPS[arity][op], arity)
+        _ew_modules[op] = mod
+    return mod
+
+
+def _i64(seq):
+    return np.array(seq, dtype=np.int64)
+
+
+class CpuBackend:
+    name = "cpu"
+
+    # ---- storage -------------------------------------------------------------
+    @staticmethod
+    def empty(n, np_dtype):
+        return np.empty(n, dtype=np_dtype)
+
+    @staticmethod
+    def from_host(arr):
+        return arr
+
+    @staticmethod
+    def to_host(buf):
+        return buf
+
+    # ---- element-wise --------------------------------------------------------
+    def elementwise(self, op, shape, inputs, out, p0=0, p1=0):
+        """out = op(*inputs) over `shape`; each operand is (buf, offset, strides)."""
+        k = len(inputs)
+        n = 1
+        for s in shape:
+            n *= s
+        if n == 0:
+            return
+        if op == "identity" and _F16 in (inputs[0][0].dtype, out[0].dtype):
+            self._copy_half(shape, inputs[0], out)
+            return
+        mod = _ew(op, k)
+        cshape, cstrides = plan.coalesce(shape, [st for _, _, st in inputs] + [out[2]])
+        par = n >= GRAIN
+        if len(cshape) == 1 and cstrides[-1][0] == 1:
+            ins = cstrides[:-1]
+            if all(s[0] == 1 for s in ins):
+                fn = mod.flat_par if par else mod.flat
+                args = [v for (b, o, _) in inputs for v in (b, o)]
+                fn(*args, out[0], out[1], n, p0, p1)
+                return
+            if k == 2 and sum(s[0] == 0 for s in ins) == 1:
+                pos = 0 if ins[0][0] == 0 else 1
+                fn = getattr(mod, f"flat_s{pos}_par" if par else f"flat_s{pos}")
+                args = [v for (b, o, _) in inputs for v in (b, o)]
+                fn(*args, out[0], out[1], n, p0, p1)
+                return
+        fn = mod.strided_par if par else mod.strided
+        args = []
+        for (b, o, _), st in zip(inputs, cstrides[:-1]):
+            args += [b, o, _i64(st)]
+        fn(_i64(cshape), *args, out[0], out[1], _i64(cstrides[-1]), p0, p1)
+
+    def _copy_half(self, shape, src, out):
+        """Numba has no float16: copy through the uint16 bit patterns and float32."""
+        from . import half_kernels as hk
+        (xb, xo, xs), (yb, yo, ys) = src, out
+        shape = tuple(shape) or (1,)
+        xs, ys = tuple(xs) or (0,), tuple(ys) or (0,)
+        if xb.dtype == _F16 and yb.dtype == _F16:
+            tmp = np.empty(int(np.prod(shape)), np.float32)
+            tst = plan.contiguous_strides(shape)
+            self._copy_half(shape, src, (tmp, 0, tst))
+            self._copy_half(shape, (tmp, 0, tst), out)
+        elif xb.dtype == _F16:
+            if yb.dtype != np.float32:
+                tmp = np.empty(int(np.prod(shape)), np.float32)
+                tst = plan.contiguous_strides(shape)
+                self._copy_half(shape, src, (tmp, 0, tst))
+                self.elementwise("identity", shape, [(tmp, 0, tst)], out)
+                return
+            hk.from_half(_i64(shape), xb.view(np.uint16), xo, _i64(xs), yb, yo, _i64(ys))
+        else:
+            if xb.dtype != np.float32:
+                tmp = np.empty(int(np.prod(shape)), np.float32)
+                tst = plan.contiguous_strides(shape)
+                self.elementwise("identity", shape, [src], (tmp, 0, tst))
+                xb, xo, xs = tmp, 0, tst
+            hk.to_half(_i64(shape), xb, xo, _i64(xs), yb.view(np.uint16), yo, _i64(ys))
+
+    # ---- reductions ----------------------------------------------------------
+    def reduce(self, op, combine, x, kshape, kx, ky, rshape, rx, y, init):
+        """Reduce x over the rshape dims into y (one value per kshape index)."""
+        from . import reduction_kernels as rk
+        mod = rk.reduce_module(op, combine)
+        kshape, (kx, ky) = plan.coalesce(kshape, [kx, ky]) if kshape else ((), [(), ()])
+        rshape, (rx,) = plan.coalesce(rshape, [rx])
+        if kshape == (1,):
+            kshape, kx, ky = (), (), ()
+        nout = int(np.prod(kshape)) if kshape else 1
+        nred = int(np.prod(rshape))
+        xb, xo = x
+        yb, yo = y
+        if nout == 1 and len(rshape) == 1 and nred >= GRAIN:
+            mod.all_par(nred, rx[0], xb, xo, yb, yo, init)
+            return
+        par = nout * nred >= GRAIN
+        if kshape and kx[-1] == 1 and nred > 1 and min(rx) > 1:
+            fn = mod.cols_par if par else mod.cols
+        else:
+            fn = mod.rows_par if par and nout > 1 else mod.rows
+        fn(_i64(kshape), _i64(kx), _i64(ky), _i64(rshape), _i64(rx), xb, xo, yb, yo, init)
+
+    def arg_reduce(self, op, x, kshape, kx, ky, kyi, n, t, values, indices):
+        from . import reduction_kernels as rk
+        mod = rk.arg_module(op)
+        nout = int(np.prod(kshape)) if kshape else 1
+        fn = mod.arg_par if nout * n >= GRAIN and nout > 1 else mod.arg
+        fn(_i64(kshape), _i64(kx), _i64(ky), _i64(kyi), n, t, x[0], x[1],
+           values[0], values[1], indices[0], indices[1])
+
+    def scan(self, op, combine, x, kshape, kx, ky, n, tx, ty, y, init):
+        from . import reduction_kernels as rk
+        mod = rk.scan_module(op, combine)
+        nout = int(np.prod(kshape)) if kshape else 1
+        fn = mod.scan_par if nout * n >= GRAIN and nout > 1 else mod.scan
+        fn(_i64(kshape), _i64(kx), _i64(ky), n, tx, ty, x[0], x[1], y[0], y[1], init)
+
+    # ---- index-dependent fills -------------------------------------------------
+    @staticmethod
+    def sequence(kind, y, n, *params):
+        from . import fill_kernels
+        getattr(fill_kernels, kind)(y[0][y[1]:], n, *params)
+
+    # ---- random --------------------------------------------------------------
+    @staticmethod
+    def random(kind, y, n, seed, counter, *params):
+        from . import random_kernels as rnd
+        if kind == "randperm":
+            rnd.randperm(y[0], n, seed, counter)
+        elif kind == "multinomial":
+            rnd.multinomial(y[0], *params, seed, counter)
+        else:
+            getattr(rnd, kind)(y[0], y[1], n, seed, counter, *params)
+
+
+cpu_backend = CpuBackend()

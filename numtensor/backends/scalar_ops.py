@@ -1,0 +1,83 @@
+"""Element operations as Numba expressions, shared by the CPU and CUDA code generators.
+
+Inputs are named a, b, c; p0 and p1 are scalar parameters already cast to the
+compute dtype (clamp bounds, the zero of relu, ...).  Every expression must stay
+in the compute dtype: the kernels are compiled once per dtype.
+"""
+
+UNARY = {
+    "identity": "a",
+    "neg": "-a",
+    "abs": "abs(a)",
+    "exp": "math.exp(a)",
+    "expm1": "math.expm1(a)",
+    "log": "math.log(a)",
+    "log2": "math.log2(a)",
+    "log10": "math.log10(a)",
+    "log1p": "math.log1p(a)",
+    "sqrt": "math.sqrt(a)",
+    "rsqrt": "1 / math.sqrt(a)",
+    "sin": "math.sin(a)",
+    "cos": "math.cos(a)",
+    "tan": "math.tan(a)",
+    "asin": "math.asin(a)",
+    "acos": "math.acos(a)",
+    "atan": "math.atan(a)",
+    "sinh": "math.sinh(a)",
+    "cosh": "math.cosh(a)",
+    "tanh": "math.tanh(a)",
+    "sigmoid": "1 / (1 + math.exp(-a))",
+    "relu": "a if (a > p0 or a != a) else p0",
+    "clamp": "a if a != a else (p0 if a < p0 else (p1 if a > p1 else a))",
+    "floor": "math.floor(a)",
+    "ceil": "math.ceil(a)",
+    "trunc": "math.trunc(a)",
+    "round": "np.rint(a)",
+    "sign": "(a > p0) - (a < p0)",
+    "reciprocal": "1 / a",
+    "square": "a * a",
+    "logical_not": "a == p0",
+    "bitwise_not": "~a",
+    "isnan": "a != a",
+    "isinf": "a == math.inf or a == -math.inf",
+    "isfinite": "not (a != a or a == math.inf or a == -math.inf)",
+    "nonzero_mask": "a != p0",
+    "fill": "p0",
+    # backward helpers that would otherwise need several passes
+    "sigmoid_grad": "a * (1 - a)",
+    "tanh_grad": "1 - a * a",
+}
+
+BINARY = {
+    "add": "a + b",
+    "sub": "a - b",
+    "mul": "a * b",
+    "div": "a / b",
+    "floor_divide": "a // b",
+    "remainder": "a % b",
+    "fmod": "math.fmod(a, b)",
+    "pow": "a ** b",
+    "atan2": "math.atan2(a, b)",
+    "maximum": "a if (a > b or a != a) else b",
+    "minimum": "a if (a < b or a != a) else b",
+    "eq": "a == b",
+    "ne": "a != b",
+    "lt": "a < b",
+    "le": "a <= b",
+    "gt": "a > b",
+    "ge": "a >= b",
+    "logical_and": "(a != 0) and (b != 0)",
+    "logical_or": "(a != 0) or (b != 0)",
+    "logical_xor": "(a != 0) != (b != 0)",
+    "bitwise_and": "a & b",
+    "bitwise_or": "a | b",
+    "bitwise_xor": "a ^ b",
+    # a*(b - p0): add with alpha, lerp-like helpers kept tiny
+    "add_scaled": "a + p0 * b",
+    "relu_grad": "b if a > 0 else p0",
+    "threshold_mask": "b if a > p0 else p1",
+}
+
+TERNARY = {
+    "where": "b if a else c",
+}

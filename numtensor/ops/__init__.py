@@ -1,0 +1,16 @@
+"""Every op once: checks, result shape/dtype, kernel call and gradient.
+
+The public numtensor namespace and the Tensor methods both point here.
+"""
+from .elementwise import *  # noqa: F401,F403
+from .elementwise import abs, round, pow  # noqa: F401  (names shadowing builtins)
+from .reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std, norm,  # noqa: F401
+                         dist, logsumexp, cumsum, cumprod, all, any, equal, count_nonzero,
+                         aminmax, sum_to_shape)
+from .views import (view, view_as, reshape, reshape_as, flatten, unflatten, permute, transpose,  # noqa: F401
+                    swapaxes, swapdims, t, expand, expand_as, broadcast_to, narrow, select,
+                    squeeze, unsqueeze, as_strided, detach, movedim, moveaxis, unfold)
+from .copy import clone, contiguous, copy_, fill_, zero_  # noqa: F401
+from .conversion import to, item, numpy  # noqa: F401
+from .indexing import getitem, setitem  # noqa: F401
+from .._creation import zeros, ones, full, zeros_like, ones_like, full_like, empty_like  # noqa: F401

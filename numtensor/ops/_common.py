@@ -1,0 +1,102 @@
+"""Helpers every op uses: allocation, operand views, dim checks, scalar handling."""
+import numbers
+
+import numpy as np
+
+from .. import _dtype
+from .._device import CPU
+from .._storage import TypedStorage
+from .._tensor import Tensor
+from ..backends import backend_for
+from ..backends.plan import contiguous_strides
+
+# PyTorch's ScalarType names, used in its error messages
+SCALAR_TYPE_NAME = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+    "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}
+
+
+def scalar_type_name(dt):
+    return SCALAR_TYPE_NAME[dt.name]
+
+
+def empty(shape, dtype, device=CPU, strides=None):
+    """A fresh tensor; contiguous unless strides (dense, any order) are given."""
+    n = 1
+    for s in shape:
+        n *= s
+    buf = backend_for(device).empty(n, dtype.np)
+    return Tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
+                  contiguous_strides(shape) if strides is None else tuple(strides))
+
+
+def from_buffer(buf, dtype, device, shape, strides=None, offset=0):
+    return Tensor(TypedStorage(buf, dtype, device), offset, tuple(shape),
+                  contiguous_strides(shape) if strides is None else tuple(strides))
+
+
+def operand(t):
+    """(buffer, offset, strides): what a backend kernel sees of a tensor."""
+    return t._storage._buf, t._offset, t._strides
+
+
+def is_contiguous(t):
+    expected = 1
+    for n, s in zip(reversed(t._shape), reversed(t._strides)):
+        if n != 1 and s != expected:
+            return False
+        expected *= n
+    return True
+
+
+def is_scalar(x):
+    return isinstance(x, (numbers.Number, np.bool_, np.number)) and not isinstance(x, Tensor)
+
+
+def check_operand(x, opname="operation"):
+    if isinstance(x, Tensor) or is_scalar(x):
+        return
+    raise TypeError(f"unsupported operand type(s) for {opname}: 'Tensor' and '{type(x).__name__}'")
+
+
+def wrap_dim(dim, ndim):
+    """Normalise a possibly negative dim, with PyTorch's IndexError text."""
+    if isinstance(dim, Tensor):
+        dim = dim.item()
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not lo <= dim <= hi:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+    return int(dim) % max(ndim, 1)
+
+
+def wrap_dims(dims, ndim):
+    """A dim, list or tuple of dims -> sorted tuple of distinct non-negative dims."""
+    if isinstance(dims, (list, tuple)):
+        out = [wrap_dim(d, ndim) for d in dims]
+    else:
+        out = [wrap_dim(dims, ndim)]
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
+    return tuple(sorted(out))
+
+
+def same_device(*tensors):
+    dev = None
+    for t in tensors:
+        if isinstance(t, Tensor):
+            if dev is None:
+                dev = t.device
+            elif t.device != dev:
+                raise RuntimeError(
+                    "Expected all tensors to be on the same device, but found at least two "
+                    f"devices, {dev} and {t.device}!")
+    return dev or CPU
+
+
+def shape_str(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"

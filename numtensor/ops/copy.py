@@ -1,0 +1,94 @@
+"""Copies: clone, contiguous, copy_ (with cast and broadcast), fill_, zero_."""
+from .._tensor import Tensor
+from ..autograd.graph import record
+from ._common import empty, is_contiguous, is_scalar
+from .dispatch import copy_into, run_elementwise
+from .inplace import check_leaf, write
+
+
+def contiguous_copy(x):
+    """A contiguous copy of x's values (no autograd)."""
+    out = empty(x._shape, x.dtype, x.device)
+    copy_into(out, x)
+    return out
+
+
+def clone(x, memory_format=None):
+    out = contiguous_copy(x)
+    if x.requires_grad:
+        record("CloneBackward0", out, (x,), lambda g: (g,))
+    return out
+
+
+def contiguous(x, memory_format=None):
+    if is_contiguous(x):
+        return x
+    return clone(x)
+
+
+def copy_(self, src, non_blocking=False):
+    if is_scalar(src):
+        return fill_(self, src)
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    check_leaf(self)
+    from ..backends.plan import broadcast_shapes
+    shape = broadcast_shapes(self._shape, src._shape)
+    if shape != tuple(self._shape):
+        from ._common import shape_str
+        raise RuntimeError(f"output with shape {shape_str(self._shape)} doesn't match the "
+                           f"broadcast shape {shape_str(shape)}")
+    if src.device != self.device:
+        src = src.to(self.device)
+    if _overlaps(self, src):
+        src = contiguous_copy(src)
+    write(self, src)
+    return self
+
+
+def _overlaps(a, b):
+    return a._storage is b._storage and not (
+        a._offset == b._offset and a._shape == b._shape and a._strides == b._strides)
+
+
+def fill_(self, value):
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
+        if value.requires_grad:
+            from .views import expand
+            return copy_(self, expand(value, self._shape))
+        value = value.item()
+    check_leaf(self)
+    from ..autograd.grad_mode import is_grad_enabled
+    base = self._base
+    if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)):
+        # history must be rewritten: go through the general in-place path
+        from .._creation import full
+        write(self, full(self._shape, value, dtype=self.dtype, device=self.device))
+        return self
+    run_elementwise("fill", (self,), self.dtype, self.dtype, out=self, p0=value)
+    self._storage._version += 1
+    return self
+
+
+def zero_(self):
+    return fill_(self, 0)
+
+
+def resize_and_copy_out(out, res):
+    if tuple(out._shape) != tuple(res._shape):
+        if out.numel() == res.numel() or out.numel() == 0:
+            from ..backends.plan import contiguous_strides
+            if out.numel() == 0:
+                from ._common import empty as _empty
+                fresh = _empty(res._shape, out.dtype, out.device)
+                out._storage = fresh._storage
+                out._offset = 0
+            out._shape, out._strides = tuple(res._shape), contiguous_strides(res._shape)
+        else:
+            raise RuntimeError("out tensor has the wrong shape")
+    copy_into(out, res)
+    out._storage._version += 1
+    return out

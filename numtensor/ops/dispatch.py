@@ -1,0 +1,99 @@
+"""From op arguments to one kernel call: dtype casts, broadcasting, output layout.
+
+run_elementwise is the single road every element-wise op takes to a backend:
+  1. the operands move to the compute dtype (a copy only when a tensor differs);
+  2. Python scalars become one-element buffers (broadcast with stride 0);
+  3. shapes broadcast; a fresh output takes the inputs' memory order;
+  4. float16, which Numba cannot compute in, runs in float32 and is rounded back.
+"""
+import numpy as np
+
+from .. import _dtype
+from ..backends import backend_for
+from ..backends.plan import (broadcast_shapes, broadcast_strides, output_order,
+                             strides_for_order)
+from ._common import empty, is_contiguous, operand, same_device
+from .._tensor import Tensor
+
+
+def _kernel_dtype(dt):
+    return _dtype.float32 if dt is _dtype.float16 else dt
+
+
+def cast(t, dtype):
+    """t converted to dtype (a new tensor in t's memory order; t itself if equal)."""
+    if t.dtype is dtype:
+        return t
+    out = empty(t._shape, dtype, t.device, _fresh_strides(t._shape, [t._strides]))
+    copy_into(out, t)
+    return out
+
+
+def _fresh_strides(shape, strides_list):
+    if len(shape) <= 1:
+        return None
+    return strides_for_order(shape, output_order(shape, strides_list))
+
+
+def copy_into(dst, src):
+    """dst[...] = src with broadcasting and dtype cast (the strided copy primitive)."""
+    shape = dst._shape
+    sst = broadcast_strides(src._shape, src._strides, shape)
+    backend_for(dst.device).elementwise(
+        "identity", shape, [(src._storage._buf, src._offset, sst)], operand(dst))
+
+
+def scalar_buffer(value, dtype, device):
+    arr = np.array([value]).astype(_kernel_dtype(dtype).np) if not isinstance(value, np.ndarray) \
+        else value.astype(_kernel_dtype(dtype).np)
+    return backend_for(device).from_host(arr)
+
+
+def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in_dtypes=None):
+    """Apply element op `op` to args (tensors or Python scalars).
+
+    Every input moves to compute_dtype unless in_dtypes gives its own (where's bool
+    condition).  out: an existing tensor to write into; it must have the broadcast
+    shape.  Returns the output tensor.
+    """
+    device = same_device(*args)
+    kdt = _kernel_dtype(compute_dtype)
+    in_kdts = [kdt] * len(args) if in_dtypes is None else \
+        [kdt if d is None else _kernel_dtype(d) for d in in_dtypes]
+    shapes, strides, tensors = [], [], []
+    for a, want in zip(args, in_kdts):
+        if isinstance(a, Tensor):
+            if a.dtype is not want:
+                a = cast(a, want)
+            tensors.append(a)
+            shapes.append(a._shape)
+            strides.append(a._strides)
+    if len(shapes) == 1:
+        shape = shapes[0]
+    elif len(shapes) == 2 and shapes[0] == shapes[1]:
+        shape = shapes[0]
+    else:
+        shape = broadcast_shapes(*shapes)
+    operands, it = [], iter(tensors)
+    for a, want in zip(args, in_kdts):
+        if isinstance(a, Tensor):
+            t = next(it)
+            st = t._strides if t._shape == shape else broadcast_strides(t._shape, t._strides, shape)
+            operands.append((t._storage._buf, t._offset, st))
+        else:
+            operands.append((scalar_buffer(a, want, device), 0, (0,) * len(shape)))
+    if out is None:
+        fresh = None
+        if len(shape) > 1 and not all(is_contiguous(t) and t._shape == shape for t in tensors):
+            fresh = strides_for_order(shape, output_order(shape, [o[2] for o in operands]))
+        result = empty(shape, out_dtype, device, fresh)
+    else:
+        result = out
+    target = result
+    if out_dtype is _dtype.float16:
+        target = empty(shape, _dtype.float32, device, result._strides)
+    tp = kdt.np.type
+    backend_for(device).elementwise(op, shape, operands, operand(target), tp(p0), tp(p1))
+    if target is not result:
+        copy_into(result, target)
+    return result

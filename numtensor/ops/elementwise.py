@@ -1,0 +1,430 @@
+"""Element-wise ops: each defined once with its dtype rule, kernel and gradient.
+
+Dtype rules follow PyTorch: arithmetic promotes (result_type), true division and
+transcendental functions move integers to the default float, comparisons give bool.
+In-place forms (add_ ...) compute in the promoted dtype and store into self, which
+must be able to hold it.
+"""
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.graph import record
+from ._common import check_operand, is_scalar, scalar_type_name
+from .dispatch import run_elementwise
+from .inplace import apply_inplace
+
+
+def _float_dtype(dt):
+    return dt if dt.category >= 2 else _dtype.get_default_dtype()
+
+
+def _as_tensor_list(*xs):
+    return [x for x in xs if isinstance(x, Tensor)]
+
+
+# ---- unary ----------------------------------------------------------------------
+def _unary(op, x, dtype, p0=0, p1=0):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    return run_elementwise(op, (x,), dtype, dtype, p0=p0, p1=p1)
+
+
+def _float_unary(op, name, grad_fn):
+    """A function like exp: ints become the default float; grad_fn(g, x, out)."""
+    def fn(x):
+        out = _unary(op, x, _float_dtype(x.dtype))
+        if x.requires_grad:
+            record(name, out, (x,), lambda g: (grad_fn(g, x, out),), saved=(x, out))
+        return out
+    fn.__name__ = op
+    return fn
+
+
+exp = _float_unary("exp", "ExpBackward0", lambda g, x, out: g * out)
+log = _float_unary("log", "LogBackward0", lambda g, x, out: g / x)
+log2 = _float_unary("log2", "Log2Backward0", lambda g, x, out: g / (x * 0.6931471805599453))
+log10 = _float_unary("log10", "Log10Backward0", lambda g, x, out: g / (x * 2.302585092994046))
+log1p = _float_unary("log1p", "Log1PBackward0", lambda g, x, out: g / (x + 1))
+expm1 = _float_unary("expm1", "Expm1Backward0", lambda g, x, out: g * (out + 1))
+sqrt = _float_unary("sqrt", "SqrtBackward0", lambda g, x, out: g / (out * 2))
+rsqrt = _float_unary("rsqrt", "RsqrtBackward0", lambda g, x, out: g * out * out * out * -0.5)
+sin = _float_unary("sin", "SinBackward0", lambda g, x, out: g * cos(x))
+cos = _float_unary("cos", "CosBackward0", lambda g, x, out: -(g * sin(x)))
+tan = _float_unary("tan", "TanBackward0", lambda g, x, out: g * (out * out + 1))
+asin = _float_unary("asin", "AsinBackward0", lambda g, x, out: g * rsqrt(-(x * x) + 1))
+acos = _float_unary("acos", "AcosBackward0", lambda g, x, out: -(g * rsqrt(-(x * x) + 1)))
+atan = _float_unary("atan", "AtanBackward0", lambda g, x, out: g / (x * x + 1))
+sinh = _float_unary("sinh", "SinhBackward0", lambda g, x, out: g * cosh(x))
+cosh = _float_unary("cosh", "CoshBackward0", lambda g, x, out: g * sinh(x))
+tanh = _float_unary("tanh", "TanhBackward0",
+                    lambda g, x, out: g * _unary("tanh_grad", out, out.dtype))
+sigmoid = _float_unary("sigmoid", "SigmoidBackward0",
+                       lambda g, x, out: g * _unary("sigmoid_grad", out, out.dtype))
+
+
+def _same_unary(op, name, grad_fn, allow_bool=True):
+    """A dtype-preserving unary op (neg, abs, ...); grad_fn may be None (no gradient)."""
+    def fn(x):
+        if not allow_bool and isinstance(x, Tensor) and x.dtype is _dtype.bool_:
+            _bool_error(op)
+        out = _unary(op, x, x.dtype if isinstance(x, Tensor) else None)
+        if grad_fn is not None and x.requires_grad:
+            record(name, out, (x,), lambda g: (grad_fn(g, x, out),), saved=(x,))
+        return out
+    fn.__name__ = op
+    return fn
+
+
+def _bool_error(op):
+    if op == "neg":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead.")
+    raise RuntimeError(f"\"{op}\" not implemented for 'Bool'")
+
+
+neg = _same_unary("neg", "NegBackward0", lambda g, x, out: -g, allow_bool=False)
+abs = _same_unary("abs", "AbsBackward0", lambda g, x, out: g * sign(x))
+square = _same_unary("square", "PowBackward0", lambda g, x, out: g * x * 2)
+sign = _same_unary("sign", "SignBackward0", lambda g, x, out: g * 0)
+floor = _same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0)
+ceil = _same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0)
+trunc = _same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0)
+bitwise_not = _same_unary("bitwise_not", None, None)
+negative = neg
+absolute = abs
+fix = trunc
+
+
+def round(x, decimals=0):
+    if decimals:
+        scale = 10.0 ** decimals
+        return round(x * scale) / scale
+    if x.dtype.category < 2:
+        return x.clone()
+    out = _unary("round", x, x.dtype)
+    if x.requires_grad:
+        record("RoundBackward0", out, (x,), lambda g: (g * 0,))
+    return out
+
+
+def reciprocal(x):
+    out = _unary("reciprocal", x, _float_dtype(x.dtype))
+    if x.requires_grad:
+        record("ReciprocalBackward0", out, (x,), lambda g: (-(g * out * out),), saved=(out,))
+    return out
+
+
+def relu(x):
+    out = _unary("relu", x, x.dtype)
+    if x.requires_grad:
+        record("ReluBackward0", out, (x,),
+               lambda g: (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype),), saved=(out,))
+    return out
+
+
+def logical_not(x):
+    return run_elementwise("logical_not", (x,), x.dtype, _dtype.bool_)
+
+
+def isnan(x):
+    return run_elementwise("isnan", (x,), x.dtype, _dtype.bool_)
+
+
+def isinf(x):
+    return run_elementwise("isinf", (x,), x.dtype, _dtype.bool_)
+
+
+def isfinite(x):
+    return run_elementwise("isfinite", (x,), x.dtype, _dtype.bool_)
+
+
+def clamp(x, min=None, max=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = x
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    dt = _dtype.result_type(x, *[v for v in (min, max) if v is not None])
+    lo, hi = _clamp_bounds(dt, min, max)
+    out = run_elementwise("clamp", (x,), dt, dt, p0=lo, p1=hi)
+    if x.requires_grad:
+        record("ClampBackward1", out, (x,), lambda g: (g * _in_range(x, min, max),), saved=(x,))
+    return out
+
+
+def _clamp_bounds(dt, min, max):
+    import numpy as np
+    if dt.category >= 2:
+        return (-np.inf if min is None else min), (np.inf if max is None else max)
+    info = np.iinfo(dt.np) if dt is not _dtype.bool_ else None
+    lo = (info.min if info else 0) if min is None else min
+    hi = (info.max if info else 1) if max is None else max
+    return lo, hi
+
+
+def _in_range(x, lo, hi):
+    mask = None
+    if lo is not None:
+        mask = ge(x, lo)
+    if hi is not None:
+        m2 = le(x, hi)
+        mask = m2 if mask is None else logical_and(mask, m2)
+    return mask
+
+
+clip = clamp
+
+
+# ---- binary ---------------------------------------------------------------------
+def _binary_dtype(a, b, opname):
+    check_operand(a, opname)
+    check_operand(b, opname)
+    return _dtype.result_type(a, b)
+
+
+def _tensor_first(a, b, name):
+    if not isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            return
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+
+
+def add(a, b, *, alpha=1, out=None):
+    dt = _binary_dtype(a, b, "+")
+    if alpha != 1:
+        _check_alpha(dt, alpha)
+        res = run_elementwise("add_scaled", (a, b), dt, dt, p0=alpha)
+    else:
+        res = run_elementwise("add", (a, b), dt, dt)
+    _record_binary("AddBackward0", res, a, b, lambda g: g, lambda g: g if alpha == 1 else g * alpha)
+    return _maybe_out(res, out)
+
+
+def sub(a, b, *, alpha=1, out=None):
+    dt = _binary_dtype(a, b, "-")
+    if dt is _dtype.bool_:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead.")
+    if alpha != 1:
+        _check_alpha(dt, alpha)
+        res = run_elementwise("add_scaled", (a, b), dt, dt, p0=-alpha)
+    else:
+        res = run_elementwise("sub", (a, b), dt, dt)
+    _record_binary("SubBackward0", res, a, b, lambda g: g, lambda g: -g if alpha == 1 else g * -alpha)
+    return _maybe_out(res, out)
+
+
+def rsub(a, b, alpha=1):
+    return sub(b, a, alpha=alpha)
+
+
+def _check_alpha(dt, alpha):
+    if dt.category < 2 and isinstance(alpha, float) and not float(alpha).is_integer():
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def mul(a, b, *, out=None):
+    dt = _binary_dtype(a, b, "*")
+    res = run_elementwise("mul", (a, b), dt, dt)
+    _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a)
+    return _maybe_out(res, out)
+
+
+def div(a, b, *, rounding_mode=None, out=None):
+    if rounding_mode == "floor":
+        return floor_divide(a, b)
+    if rounding_mode == "trunc":
+        return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
+    dt = _float_dtype(_binary_dtype(a, b, "/"))
+    res = run_elementwise("div", (a, b), dt, dt)
+    _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b))
+    return _maybe_out(res, out)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def floor_divide(a, b):
+    dt = _binary_dtype(a, b, "//")
+    return run_elementwise("floor_divide", (a, b), dt, dt)
+
+
+def remainder(a, b):
+    dt = _binary_dtype(a, b, "%")
+    res = run_elementwise("remainder", (a, b), dt, dt)
+    _record_binary("RemainderBackward0", res, a, b, lambda g: g,
+                   lambda g: -(g * floor_divide(a, b)))
+    return res
+
+
+def fmod(a, b):
+    dt = _binary_dtype(a, b, "fmod")
+    return run_elementwise("fmod", (a, b), dt, dt)
+
+
+def pow(a, b):
+    dt = _binary_dtype(a, b, "**")
+    if isinstance(a, Tensor) and dt.category < 2 and isinstance(b, (int,)) and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if is_scalar(b) and b == 2:
+        res = run_elementwise("square", (a,), dt, dt)
+    else:
+        res = run_elementwise("pow", (a, b), dt, dt)
+    if not isinstance(b, Tensor):          # tensor ** scalar
+        _record_binary("PowBackward0", res, a, b, lambda g: g * b * pow(a, b - 1) if b != 0 else g * 0,
+                       None)
+    elif not isinstance(a, Tensor):        # scalar ** tensor
+        import math
+        _record_binary("PowBackward2", res, a, b, None, lambda g: g * res * math.log(a))
+    else:
+        _record_binary("PowBackward1", res, a, b,
+                       lambda g: g * b * pow(a, b - 1),
+                       lambda g: g * res * where(a > 0, log(a), 0.0))
+    return res
+
+
+def atan2(a, b):
+    dt = _float_dtype(_binary_dtype(a, b, "atan2"))
+    res = run_elementwise("atan2", (a, b), dt, dt)
+    _record_binary("Atan2Backward0", res, a, b, lambda g: g * b / (a * a + b * b),
+                   lambda g: -(g * a) / (a * a + b * b))
+    return res
+
+
+def maximum(a, b):
+    dt = _binary_dtype(a, b, "maximum")
+    res = run_elementwise("maximum", (a, b), dt, dt)
+    _record_binary("MaximumBackward0", res, a, b, lambda g: _tie_split(g, a, b, gt),
+                   lambda g: _tie_split(g, b, a, gt))
+    return res
+
+
+def minimum(a, b):
+    dt = _binary_dtype(a, b, "minimum")
+    res = run_elementwise("minimum", (a, b), dt, dt)
+    _record_binary("MinimumBackward0", res, a, b, lambda g: _tie_split(g, a, b, lt),
+                   lambda g: _tie_split(g, b, a, lt))
+    return res
+
+
+def _tie_split(g, mine, other, wins):
+    # PyTorch's rule: the winner gets the gradient, a tie splits it in half
+    w = where(wins(mine, other), 1.0, where(eq(mine, other), 0.5, 0.0))
+    return g * w
+
+
+def _record_binary(name, res, a, b, grad_a, grad_b):
+    ra = isinstance(a, Tensor) and a.requires_grad
+    rb = isinstance(b, Tensor) and b.requires_grad
+    if not (ra or rb):
+        return
+    inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+    record(name, res, inputs,
+           lambda g: (grad_a(g) if ra and grad_a else None, grad_b(g) if rb and grad_b else None),
+           saved=inputs)
+
+
+def _maybe_out(res, out):
+    if out is None:
+        return res
+    from .copy import resize_and_copy_out
+    return resize_and_copy_out(out, res)
+
+
+# ---- comparisons and logic --------------------------------------------------------
+def _compare(op, sym):
+    def fn(a, b):
+        dt = _binary_dtype(a, b, sym)
+        return run_elementwise(op, (a, b), dt, _dtype.bool_)
+    fn.__name__ = op
+    return fn
+
+
+eq = _compare("eq", "==")
+ne = _compare("ne", "!=")
+lt = _compare("lt", "<")
+le = _compare("le", "<=")
+gt = _compare("gt", ">")
+ge = _compare("ge", ">=")
+less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
+logical_and = _compare("logical_and", "logical_and")
+logical_or = _compare("logical_or", "logical_or")
+logical_xor = _compare("logical_xor", "logical_xor")
+
+
+def _bitwise(op, sym):
+    def fn(a, b):
+        dt = _binary_dtype(a, b, sym)
+        if dt.category >= 2:
+            raise RuntimeError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
+        return run_elementwise(op, (a, b), dt, dt)
+    fn.__name__ = op
+    return fn
+
+
+bitwise_and = _bitwise("bitwise_and", "&")
+bitwise_or = _bitwise("bitwise_or", "|")
+bitwise_xor = _bitwise("bitwise_xor", "^")
+
+
+def where(condition, x=None, y=None):
+    if x is None and y is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): argument 'condition' must be Tensor")
+    if condition.dtype is not _dtype.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {scalar_type_name(condition.dtype)}")
+    dt = _dtype.result_type(x, y)
+    # the condition stays bool; x and y move to the promoted dtype
+    res = run_elementwise("where", (condition, x, y), dt, dt, in_dtypes=(_dtype.bool_, dt, dt))
+    ra = isinstance(x, Tensor) and x.requires_grad
+    rb = isinstance(y, Tensor) and y.requires_grad
+    if ra or rb:
+        record("WhereBackward0", res, (x if isinstance(x, Tensor) else None,
+                                       y if isinstance(y, Tensor) else None),
+               lambda g: (where(condition, g, 0.0) if ra else None,
+                          where(condition, 0.0, g) if rb else None))
+    return res
+
+
+# ---- in-place forms ----------------------------------------------------------------
+def _inplace_binary(fn, sym):
+    def method(self, other, **kw):
+        check_operand(other, sym)
+        return apply_inplace(self, lambda cur: fn(cur, other, **kw), (other,))
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+add_ = _inplace_binary(add, "+=")
+sub_ = _inplace_binary(sub, "-=")
+mul_ = _inplace_binary(mul, "*=")
+div_ = _inplace_binary(div, "/=")
+pow_ = _inplace_binary(pow, "**=")
+remainder_ = _inplace_binary(remainder, "%=")
+floor_divide_ = _inplace_binary(floor_divide, "//=")
+maximum_ = _inplace_binary(maximum, "maximum")
+minimum_ = _inplace_binary(minimum, "minimum")
+
+
+def _inplace_unary(fn):
+    def method(self, *args, **kw):
+        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), ())
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+neg_, abs_, exp_, log_, sqrt_, sin_, cos_, tanh_, sigmoid_, relu_, clamp_, floor_, ceil_, \
+    round_, trunc_, reciprocal_, sign_, square_ = [
+        _inplace_unary(f) for f in (neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, clamp,
+                                    floor, ceil, round, trunc, reciprocal, sign, square)]
+clip_ = clamp_

@@ -1,0 +1,111 @@
+"""Indexing: x[key] and x[key] = value.
+
+Basic keys (ints, slices with steps, None, Ellipsis) give views built from select,
+slice and unsqueeze, so each piece keeps its own gradient.  Keys holding tensors,
+lists or bool masks are advanced indexing (see advanced_indexing.py), which gathers
+into a new tensor.
+"""
+import numbers
+
+import numpy as np
+
+from .._tensor import Tensor
+from . import views
+
+
+def _is_basic(item):
+    return item is None or item is Ellipsis or isinstance(item, slice) or (
+        isinstance(item, (numbers.Integral, np.integer)) and not isinstance(item, (bool, np.bool_)))
+
+
+def normalize_key(x, key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    return key
+
+
+def _expand_ellipsis(key, ndim):
+    n_real = sum(1 for k in key if k is not None and k is not Ellipsis and not isinstance(k, (bool, np.bool_)))
+    n_real += sum(k.ndim - 1 for k in key if isinstance(k, Tensor) and k.dtype.name == "bool" and k.ndim > 1)
+    if sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    if n_real > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            out.extend([slice(None)] * (ndim - n_real))
+        else:
+            out.append(k)
+    return out
+
+
+def basic_view(x, key):
+    """The view x[key] for a key of ints, slices, None and Ellipsis."""
+    items = _expand_ellipsis(key, x.ndim)
+    out = x
+    dim = 0
+    for k in items:
+        if k is None:
+            out = views.unsqueeze(out, dim)
+            dim += 1
+        elif isinstance(k, slice):
+            size = out._shape[dim]
+            start, stop, step = k.indices(size) if k.step is None or k.step > 0 else (None, None, k.step)
+            if step is None or step <= 0:
+                raise ValueError("step must be greater than zero")
+            if (start, stop, step) != (0, size, 1):
+                out = views._slice(out, dim, start, max(start, stop), step)
+            dim += 1
+        else:
+            size = out._shape[dim]
+            i = int(k)
+            if not -size <= i < size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            out = views.select(out, dim, i)
+    if out is x:
+        out = views.alias(x)
+    return out
+
+
+def _slice_index(k):
+    for v in (k.start, k.stop, k.step):
+        if v is not None and not isinstance(v, (numbers.Integral, np.integer, Tensor)):
+            raise TypeError("slice indices must be integers or None or have an __index__ method")
+    return slice(*(int(v) if v is not None else None for v in (k.start, k.stop, k.step)))
+
+
+def _prepare(key):
+    out = []
+    for k in key:
+        if isinstance(k, slice):
+            k = _slice_index(k)
+        elif isinstance(k, Tensor) and k.ndim == 0 and k.dtype.category == 1:
+            k = k.item()
+        out.append(k)
+    return tuple(out)
+
+
+def getitem(x, key):
+    key = _prepare(normalize_key(x, key))
+    if all(_is_basic(k) for k in key):
+        return basic_view(x, key)
+    from . import advanced_indexing
+    return advanced_indexing.getitem(x, key)
+
+
+def setitem(x, key, value):
+    from .copy import copy_, fill_
+    key = _prepare(normalize_key(x, key))
+    if all(_is_basic(k) for k in key):
+        target = basic_view(x, key)
+        if isinstance(value, Tensor):
+            copy_(target, value)
+        elif isinstance(value, (numbers.Number, np.generic)):
+            fill_(target, value)
+        else:
+            from .._creation import tensor
+            copy_(target, tensor(value, dtype=x.dtype, device=x.device))
+        return
+    from . import advanced_indexing
+    advanced_indexing.setitem(x, key, value)

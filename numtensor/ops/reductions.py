@@ -1,0 +1,481 @@
+"""Reductions and scans, each with its dtype rule and gradient.
+
+_reduce maps any choice of dims onto the backend's reduce primitive: kept dims and
+reduced dims are listed with their strides (largest stride first, so the innermost
+loop walks the smallest one), and the output is a fresh contiguous tensor.
+"""
+import numpy as np
+
+from .. import _dtype, return_types
+from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
+from ..autograd.graph import record
+from ..backends import backend_for
+from ..backends.plan import contiguous_strides
+from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
+from .dispatch import cast
+from . import elementwise as ew
+from .views import expand, reshape, unsqueeze
+
+_COMBINE = {
+    "sum": "acc + a",
+    "prod": "acc * a",
+    "amax": "a if (a > acc or a != a) else acc",
+    "amin": "a if (a < acc or a != a) else acc",
+    "all": "acc and (a != 0)",
+    "any": "acc or (a != 0)",
+}
+
+
+def _dims_arg(dim, axis, nd):
+    """None (all dims) or a sorted tuple; also accepts NumPy's axis spelling."""
+    if axis is not None:
+        dim = axis
+    if dim is None:
+        return None
+    if isinstance(dim, str):
+        raise TypeError(f"reduction received an invalid combination of arguments - got (dim=str)")
+    if isinstance(dim, (list, tuple)) and len(dim) == 0:
+        return None
+    return wrap_dims(dim, nd)
+
+
+def _keepdim(keepdim, keepdims):
+    return bool(keepdim or keepdims)
+
+
+def _out_shape(shape, dims, keepdim):
+    if keepdim:
+        return tuple(1 if d in dims else s for d, s in enumerate(shape))
+    return tuple(s for d, s in enumerate(shape) if d not in dims)
+
+
+def _identity(op, dt):
+    if op in ("sum", "any"):
+        return 0
+    if op in ("prod", "all"):
+        return 1
+    if dt.category >= 2:
+        return -np.inf if op == "amax" else np.inf
+    if dt is _dtype.bool_:
+        return op == "amin"
+    info = np.iinfo(dt.np)
+    return info.min if op == "amax" else info.max
+
+
+def _reduce(x, op, dims, keepdim, out_dtype):
+    """The raw reduction (no autograd): dims None means every dim."""
+    nd = x.ndim
+    dims = tuple(range(nd)) if dims is None else dims
+    if x.dtype is _dtype.float16 or (op in ("sum", "prod") and out_dtype.category > x.dtype.category):
+        x = cast(x, _dtype.float32 if out_dtype is _dtype.float16 else out_dtype)
+    acc_dtype = _dtype.float32 if out_dtype is _dtype.float16 else out_dtype
+    kept = [d for d in range(nd) if d not in dims]
+    kept_shape = tuple(x._shape[d] for d in kept)
+    out = empty(kept_shape, acc_dtype, x.device)
+    if out.numel():
+        ky = dict(zip(kept, contiguous_strides(kept_shape)))
+        kept_order = sorted(kept, key=lambda d: -x._strides[d])
+        red_order = sorted(dims, key=lambda d: -x._strides[d])
+        init = acc_dtype.np.type(_identity(op, acc_dtype))
+        rshape = tuple(x._shape[d] for d in red_order) or (1,)
+        rx = tuple(x._strides[d] for d in red_order) or (0,)
+        backend_for(x.device).reduce(
+            op, _COMBINE[op], (x._storage._buf, x._offset),
+            tuple(x._shape[d] for d in kept_order), tuple(x._strides[d] for d in kept_order),
+            tuple(ky[d] for d in kept_order), rshape, rx, (out._storage._buf, 0), init)
+    if out_dtype is not acc_dtype:
+        out = cast(out, out_dtype)
+    if keepdim:
+        out = Tensor(out._storage, 0, _out_shape(x._shape, dims, True),
+                     contiguous_strides(_out_shape(x._shape, dims, True)))
+    return out
+
+
+def _expand_back(g, shape, dims, keepdim):
+    """Broadcast a reduced gradient back over the reduced dims."""
+    if dims is None:
+        return expand(reshape(g, (1,) * len(shape)) if len(shape) else g, shape)
+    if not keepdim:
+        for d in dims:
+            g = unsqueeze(g, d)
+    return expand(g, shape)
+
+
+def sum_to_shape(g, shape):
+    """Sum g down to shape (undoing broadcasting): leading dims and size-1 dims."""
+    shape = tuple(shape)
+    if tuple(g._shape) == shape:
+        return g
+    lead = g.ndim - len(shape)
+    dims = list(range(lead)) + [lead + i for i, s in enumerate(shape)
+                                if s == 1 and g._shape[lead + i] != 1]
+    out = sum(g, dims, keepdim=True) if dims else g
+    if lead:
+        out = reshape(out, shape)
+    return out
+
+
+def _int_to_long(dt):
+    return _dtype.int64 if dt.category < 2 else dt
+
+
+def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    dims = _dims_arg(dim, axis, x.ndim)
+    keepdim = _keepdim(keepdim, keepdims)
+    out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
+    out = _reduce(x, "sum", dims, keepdim, out_dt)
+    if x.requires_grad:
+        shape = x._shape
+        record("SumBackward0" if dims is None else "SumBackward1", out, (x,),
+               lambda g: (_expand_back(g, shape, dims, keepdim),))
+    return out
+
+
+def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    dt = _dtype.as_dtype(dtype) if dtype is not None else x.dtype
+    if dt.category < 2:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {scalar_type_name(dt)}")
+    dims = _dims_arg(dim, axis, x.ndim)
+    keepdim = _keepdim(keepdim, keepdims)
+    n = _count(x, dims)
+    with no_grad():
+        out = _reduce(x, "sum", dims, keepdim, dt)
+        out = ew.div(out, n) if n else ew.mul(out, np.nan)
+        out = cast(out, dt)
+    if x.requires_grad:
+        shape = x._shape
+        record("MeanBackward0" if dims is None else "MeanBackward1", out, (x,),
+               lambda g: (ew.div(_expand_back(g, shape, dims, keepdim), n),))
+    return out
+
+
+def _count(x, dims):
+    n = 1
+    for d in (range(x.ndim) if dims is None else dims):
+        n *= x._shape[d]
+    return n
+
+
+def prod(x, dim=None, keepdim=False, *, dtype=None):
+    dims = None if dim is None else (wrap_dim(dim, x.ndim),)
+    out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
+    out = _reduce(x, "prod", dims, keepdim, out_dt)
+    if x.requires_grad:
+        shape = x._shape
+
+        def backward(g):
+            # product of the others, also right when some entries are zero
+            ge = _expand_back(g, shape, dims, keepdim)
+            oe = _expand_back(out, shape, dims, keepdim)
+            zero = ew.eq(x, 0)
+            safe = ew.where(zero, 1.0, x)
+            others_nz = ew.div(oe, safe)
+            n_zero = sum(zero, dims if dims else None, keepdim=True) if dims else sum(zero)
+            prod_nz = _reduce(ew.where(zero, 1.0, x), "prod", dims, True, x.dtype) if dims else \
+                _reduce(ew.where(zero, 1.0, x), "prod", None, False, x.dtype)
+            only_zero = ew.logical_and(zero, ew.eq(n_zero, 1))
+            val = ew.where(only_zero, expand(prod_nz, shape) if dims else expand(prod_nz, shape),
+                           ew.where(ew.gt(n_zero, 0), 0.0, others_nz))
+            return (ew.mul(ge, val),)
+        record("ProdBackward0" if dims is None else "ProdBackward1", out, (x,), backward,
+               saved=(x,))
+    return out
+
+
+def _check_nonempty(x, dims, name):
+    if x.numel() == 0 and (dims is None or any(x._shape[d] == 0 for d in dims)):
+        if dims is None:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        raise IndexError(f"{name}(): Expected reduction dim {dims[0]} to have non-zero size.")
+
+
+def _minmax_reduce(x, op, dims, keepdim, name, grad_name):
+    _check_nonempty(x, dims, name)
+    out = _reduce(x, op, dims, keepdim, x.dtype)
+    if x.requires_grad:
+        shape = x._shape
+
+        def backward(g):
+            # ties share the gradient evenly (PyTorch's rule for amax/amin/max())
+            oe = _expand_back(out, shape, dims, keepdim)
+            mask = ew.eq(x, oe)
+            count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
+            return (ew.div(ew.mul(_expand_back(g, shape, dims, keepdim), mask), count),)
+        record(grad_name, out, (x,), backward, saved=(x,))
+    return out
+
+
+def amax(x, dim=(), keepdim=False):
+    dims = _dims_arg(dim, None, x.ndim)
+    return _minmax_reduce(x, "amax", dims, keepdim, "amax", "AmaxBackward0")
+
+
+def amin(x, dim=(), keepdim=False):
+    dims = _dims_arg(dim, None, x.ndim)
+    return _minmax_reduce(x, "amin", dims, keepdim, "amin", "AminBackward0")
+
+
+def _arg_reduce(x, op, dim, keepdim):
+    """(values, indices) of the max/min along one dim; dim None flattens."""
+    if dim is None:
+        flat = reshape(x, -1) if x.ndim else reshape(x, 1)
+        v, i = _arg_reduce(flat.contiguous() if not flat.is_contiguous() else flat, op, 0, False)
+        if keepdim:
+            v = reshape(v, (1,) * x.ndim)
+            i = reshape(i, (1,) * x.ndim)
+        return v, i
+    nd = x.ndim
+    d = wrap_dim(dim, nd)
+    if nd == 0:
+        from .copy import clone
+        from .._creation import zeros
+        return clone(x.detach()), zeros((), dtype=_dtype.int64, device=x.device)
+    if x._shape[d] == 0:
+        raise IndexError(f"{'argmax' if op == 'max' else 'argmin'}(): Expected reduction dim {d} to have non-zero size.")
+    src = cast(x, _dtype.float32) if x.dtype is _dtype.float16 else x
+    kept = [k for k in range(nd) if k != d]
+    kshape = tuple(x._shape[k] for k in kept)
+    values = empty(kshape, src.dtype, x.device)
+    indices = empty(kshape, _dtype.int64, x.device)
+    if values.numel():
+        ky = contiguous_strides(kshape)
+        backend_for(x.device).arg_reduce(
+            op, (src._storage._buf, src._offset), kshape, tuple(src._strides[k] for k in kept),
+            ky, ky, x._shape[d], src._strides[d], (values._storage._buf, 0),
+            (indices._storage._buf, 0))
+    if src is not x:
+        values = cast(values, x.dtype)
+    if keepdim:
+        values = unsqueeze(values, d)
+        indices = unsqueeze(indices, d)
+    return values, indices
+
+
+def argmax(x, dim=None, keepdim=False):
+    if dim is None and x.numel() == 0:
+        raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+    return _arg_reduce(x, "max", dim, keepdim)[1]
+
+
+def argmin(x, dim=None, keepdim=False):
+    if dim is None and x.numel() == 0:
+        raise RuntimeError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
+    return _arg_reduce(x, "min", dim, keepdim)[1]
+
+
+def _max_min(x, dim, keepdim, op, other_fn, tuple_type, grad_name):
+    if isinstance(dim, Tensor):
+        return other_fn(x, dim)
+    if dim is None:
+        return _minmax_reduce(x, "a" + op, None, False, op, grad_name + "1")
+    values, indices = _arg_reduce(x, op, dim, keepdim)
+    if x.requires_grad:
+        d = wrap_dim(dim, x.ndim)
+        shape = x._shape
+
+        def backward(g, _gi=None):
+            # only the selected index receives the gradient
+            from .._creation import arange
+            idx = indices if keepdim else unsqueeze(indices, d)
+            pos = reshape(arange(shape[d], device=g.device),
+                          tuple(shape[d] if k == d else 1 for k in range(len(shape))))
+            mask = ew.eq(pos, idx)
+            ge = g if keepdim else unsqueeze(g, d)
+            return (ew.mul(ge, mask),)
+        record(grad_name + "0", (values, indices), (x,), backward)
+    return tuple_type(values, indices)
+
+
+def max(x, dim=None, keepdim=False):
+    return _max_min(x, dim, keepdim, "max", ew.maximum, return_types.max, "MaxBackward")
+
+
+def min(x, dim=None, keepdim=False):
+    return _max_min(x, dim, keepdim, "min", ew.minimum, return_types.min, "MinBackward")
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False,
+        _name="VarBackward0", _sqrt=False):
+    if isinstance(dim, bool):  # var(unbiased) positional form
+        unbiased, dim = dim, None
+    if x.dtype.category < 2:
+        raise RuntimeError(f"std and var only support floating point and complex dtypes")
+    dims = _dims_arg(dim, axis, x.ndim)
+    keepdim = _keepdim(keepdim, keepdims)
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    n = _count(x, dims)
+    with no_grad():
+        m = mean(x, dims, keepdim=True) if dims else mean(x)
+        centered = ew.sub(x, m)
+        ss = _reduce(ew.mul(centered, centered), "sum", dims, keepdim, x.dtype)
+        denom = n - correction
+        out = ew.div(ss, denom) if denom > 0 else ew.mul(ss, np.nan)
+        if _sqrt:
+            out = ew.sqrt(out)
+    if x.requires_grad:
+        shape = x._shape
+
+        def backward(g):
+            ge = _expand_back(g, shape, dims, keepdim)
+            c = ew.sub(x, mean(x, dims, keepdim=True) if dims else mean(x))
+            if _sqrt:
+                oe = _expand_back(out, shape, dims, keepdim)
+                return (ew.div(ew.mul(ge, c), ew.mul(oe, denom)),)
+            return (ew.mul(ge, ew.mul(c, 2.0 / denom)),)
+        record(_name, out, (x,), backward, saved=(x,))
+    return out
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
+    return var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
+               _name="StdBackward0", _sqrt=True)
+
+
+def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
+    if x.dtype.category < 2:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {scalar_type_name(x.dtype)}")
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        raise NotImplementedError("nuclear norm needs linalg.svd")
+    dims = _dims_arg(dim, None, x.ndim)
+    p = float(p)
+    with no_grad():
+        a = ew.abs(x)
+        if p == float("inf"):
+            out = _reduce(a, "amax", dims, keepdim, x.dtype.to_real())
+        elif p == float("-inf"):
+            out = _reduce(a, "amin", dims, keepdim, x.dtype.to_real())
+        elif p == 0:
+            out = _reduce(cast(ew.ne(x, 0), x.dtype.to_real()), "sum", dims, keepdim, x.dtype.to_real())
+        elif p == 1:
+            out = _reduce(a, "sum", dims, keepdim, x.dtype.to_real())
+        elif p == 2:
+            out = ew.sqrt(_reduce(ew.mul(a, a), "sum", dims, keepdim, x.dtype.to_real()))
+        else:
+            out = ew.pow(_reduce(ew.pow(a, p), "sum", dims, keepdim, x.dtype.to_real()), 1.0 / p)
+    if x.requires_grad:
+        shape = x._shape
+
+        def backward(g):
+            ge = _expand_back(g, shape, dims, keepdim)
+            oe = _expand_back(out, shape, dims, keepdim)
+            if p == 2:
+                return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, x), oe)),)
+            if p == 1:
+                return (ew.mul(ge, ew.sign(x)),)
+            if p in (float("inf"), float("-inf")):
+                mask = ew.eq(ew.abs(x), oe)
+                count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
+                return (ew.div(ew.mul(ew.mul(ge, ew.sign(x)), mask), count),)
+            if p == 0:
+                return (ew.mul(ge, 0.0),)
+            scale = ew.mul(x, ew.pow(ew.abs(x), p - 2))
+            return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, scale), ew.pow(oe, p - 1))),)
+        record("NormBackward1" if dims else "NormBackward0", out, (x,), backward, saved=(x,))
+    return out
+
+
+def dist(a, b, p=2):
+    return norm(ew.sub(a, b), p)
+
+
+def logsumexp(x, dim, keepdim=False):
+    dims = _dims_arg(dim, None, x.ndim)
+    if x.dtype.category < 2:
+        x = cast(x, _dtype.get_default_dtype())
+    with no_grad():
+        m = _reduce(x, "amax", dims, True, x.dtype) if x.numel() else None
+        if m is None:
+            out = ew.log(_reduce(ew.exp(x), "sum", dims, keepdim, x.dtype))
+        else:
+            m = ew.where(ew.isinf(m), 0.0, m)
+            s = _reduce(ew.exp(ew.sub(x, m)), "sum", dims, True, x.dtype)
+            out = ew.add(ew.log(s), m)
+            if not keepdim:
+                out = reshape(out, _out_shape(x._shape, dims, False))
+    if x.requires_grad:
+        shape = x._shape
+        record("LogsumexpBackward0", out, (x,),
+               lambda g: (ew.mul(_expand_back(g, shape, dims, keepdim),
+                                 ew.exp(ew.sub(x, _expand_back(out, shape, dims, keepdim)))),),
+               saved=(x,))
+    return out
+
+
+def _scan(x, op, dim, out_dtype):
+    d = wrap_dim(dim, x.ndim)
+    src = cast(x, out_dtype if out_dtype is not _dtype.float16 else _dtype.float32)
+    out = empty(x._shape, src.dtype, x.device)
+    if out.numel():
+        nd = x.ndim
+        if nd == 0:
+            from .dispatch import copy_into
+            copy_into(out, src)
+            return cast(out, out_dtype)
+        kept = [k for k in range(nd) if k != d]
+        kshape = tuple(x._shape[k] for k in kept)
+        backend_for(x.device).scan(
+            op, _COMBINE[op], (src._storage._buf, src._offset), kshape,
+            tuple(src._strides[k] for k in kept), tuple(out._strides[k] for k in kept),
+            x._shape[d], src._strides[d], out._strides[d], (out._storage._buf, 0),
+            src.dtype.np.type(_identity(op, src.dtype)))
+    return cast(out, out_dtype)
+
+
+def cumsum(x, dim=None, *, dtype=None, axis=None):
+    dim = axis if dim is None else dim
+    if dim is None:
+        raise TypeError("cumsum() missing required argument 'dim'")
+    out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
+    out = _scan(x, "sum", dim, out_dt)
+    if x.requires_grad:
+        d = wrap_dim(dim, x.ndim)
+        # reversed cumulative sum of g: total - cumsum(g) + g
+        record("CumsumBackward0", out, (x,),
+               lambda g: (ew.add(ew.sub(sum(g, d, keepdim=True), cumsum(g, d)), g),))
+    return out
+
+
+def cumprod(x, dim, *, dtype=None):
+    out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
+    out = _scan(x, "prod", dim, out_dt)
+    if x.requires_grad:
+        d = wrap_dim(dim, x.ndim)
+        # valid for non-zero inputs: d out_j / d x_i = out_j / x_i for j >= i
+        record("CumprodBackward0", out, (x,),
+               lambda g: (ew.div(ew.add(ew.sub(sum(ew.mul(g, out), d, keepdim=True),
+                                                cumsum(ew.mul(g, out), d)), ew.mul(g, out)), x),),
+               saved=(x,))
+    return out
+
+
+def all(x, dim=None, keepdim=False):
+    dims = None if dim is None else _dims_arg(dim, None, x.ndim)
+    return _reduce(x, "all", dims, keepdim, _dtype.bool_)
+
+
+def any(x, dim=None, keepdim=False):
+    dims = None if dim is None else _dims_arg(dim, None, x.ndim)
+    return _reduce(x, "any", dims, keepdim, _dtype.bool_)
+
+
+def equal(a, b):
+    if tuple(a._shape) != tuple(b._shape):
+        return False
+    return bool(all(ew.eq(a, b)).item())
+
+
+def count_nonzero(x, dim=None):
+    return sum(ew.ne(x, 0), dim)
+
+
+def aminmax(x, *, dim=None, keepdim=False):
+    return return_types.aminmax(amin(x, () if dim is None else dim, keepdim),
+                                amax(x, () if dim is None else dim, keepdim))

@@ -1,0 +1,464 @@
+"""View ops: new shape/strides/offset over the same storage, never a copy.
+
+Each records a gradient that maps the view's gradient back to the input's shape.
+"""
+import operator
+
+from .._size import parse_size
+from .._tensor import Tensor
+from ..autograd.graph import record
+from ..backends.plan import contiguous_strides
+from ._common import is_contiguous, shape_str, wrap_dim
+
+
+def make_view(x, shape, strides, offset=None):
+    """A tensor sharing x's storage; _base points at the tensor that owns the memory."""
+    v = Tensor(x._storage, x._offset if offset is None else offset, tuple(shape), tuple(strides))
+    v._base = x if x._base is None else x._base
+    return v
+
+
+def _infer_size(shape, numel):
+    shape = list(shape)
+    infer = None
+    known = 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s}")
+        else:
+            known *= s
+    if infer is not None:
+        if known == 0 or numel % known != 0:
+            raise RuntimeError(f"shape '{shape_str(shape)}' is invalid for input of size {numel}")
+        shape[infer] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{shape_str(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _view_strides(old_shape, old_strides, new_shape):
+    """Strides giving new_shape over the same memory, or None if impossible.
+
+    Groups of old dims that are contiguous with each other can be split/merged freely
+    (PyTorch's computeStride).
+    """
+    if not old_shape:
+        return contiguous_strides(new_shape)
+    numel = 1
+    for s in old_shape:
+        numel *= s
+    if numel == 0:
+        return contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_base_stride = old_strides[-1]
+    tensor_numel = 1
+    view_numel = 1
+    for tensor_d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[tensor_d]
+        if tensor_d == 0 or (old_shape[tensor_d - 1] != 1 and
+                             old_strides[tensor_d - 1] != tensor_numel * chunk_base_stride):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * chunk_base_stride
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base_stride = old_strides[tensor_d - 1]
+                tensor_numel = 1
+                view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(new_strides)
+
+
+def view(x, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (list, tuple)) and not hasattr(shape[0], "__index__"):
+        from .conversion import to  # view(dtype) reinterprets bits: not supported, be explicit
+        raise TypeError(f"view(): argument 'size' must be tuple of ints, but found {type(shape[0]).__name__}")
+    shape = _infer_size(parse_size(shape), x.numel())
+    strides = _view_strides(x._shape, x._strides, shape)
+    if strides is None:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    out = make_view(x, shape, strides)
+    if x.requires_grad:
+        in_shape = x._shape
+        record("ViewBackward0", out, (x,), lambda g: (reshape(g, in_shape),))
+    return out
+
+
+def reshape(x, *shape):
+    shape = _infer_size(parse_size(shape), x.numel())
+    strides = _view_strides(x._shape, x._strides, shape)
+    if strides is not None:
+        out = make_view(x, shape, strides)
+        name = "ViewBackward0"
+    else:
+        from .copy import contiguous_copy
+        out = contiguous_copy(x)
+        out = Tensor(out._storage, 0, shape, contiguous_strides(shape))
+        name = "UnsafeViewBackward0"
+    if x.requires_grad:
+        in_shape = x._shape
+        record(name, out, (x,), lambda g: (reshape(g, in_shape),))
+    return out
+
+
+def view_as(x, other):
+    return view(x, other._shape)
+
+
+def reshape_as(x, other):
+    return reshape(x, other._shape)
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    nd = x.ndim
+    if nd == 0:
+        return reshape(x, 1)
+    s = wrap_dim(start_dim, nd)
+    e = wrap_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return x
+    n = 1
+    for d in range(s, e + 1):
+        n *= x._shape[d]
+    return reshape(x, x._shape[:s] + (n,) + x._shape[e + 1:])
+
+
+def unflatten(x, dim, sizes):
+    d = wrap_dim(dim, x.ndim)
+    sizes = _infer_size(tuple(sizes), x._shape[d])
+    return view(x, x._shape[:d] + sizes + x._shape[d + 1:])
+
+
+def permute(x, *dims):
+    dims = parse_size(dims, "dims")
+    nd = x.ndim
+    if len(dims) != nd:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal "
+            f"to len(dims) = {len(dims)}")
+    dims = tuple(wrap_dim(d, nd) for d in dims)
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    out = make_view(x, [x._shape[d] for d in dims], [x._strides[d] for d in dims])
+    if x.requires_grad:
+        inv = [0] * nd
+        for i, d in enumerate(dims):
+            inv[d] = i
+        record("PermuteBackward0", out, (x,), lambda g: (permute(g, inv),))
+    return out
+
+
+def transpose(x, dim0, dim1):
+    nd = x.ndim
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    shape, strides = list(x._shape), list(x._strides)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    strides[d0], strides[d1] = strides[d1], strides[d0]
+    out = make_view(x, shape, strides)
+    if x.requires_grad:
+        record("TransposeBackward0", out, (x,), lambda g: (transpose(g, d0, d1),))
+    return out
+
+
+swapaxes = swapdims = transpose
+
+
+def t(x):
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    if x.ndim < 2:
+        return alias(x, "TBackward0")
+    out = transpose(x, 0, 1)
+    if x.requires_grad:
+        record("TBackward0", out, (x,), lambda g: (t(g),))
+    return out
+
+
+def alias(x, name="AliasBackward0"):
+    out = make_view(x, x._shape, x._strides)
+    if x.requires_grad:
+        record(name, out, (x,), lambda g: (g,))
+    return out
+
+
+def matrix_T(x):
+    if x.ndim == 2 or x.ndim < 2:
+        return t(x)
+    return permute(x, list(range(x.ndim))[::-1])
+
+
+def mT(x):
+    return transpose(x, -2, -1)
+
+
+def expand(x, *sizes):
+    sizes = parse_size(sizes)
+    nd = len(sizes)
+    if nd < x.ndim:
+        raise RuntimeError(
+            f"expand({x.type()}{{{shape_str(x._shape)}}}, size={shape_str(sizes)}): the number of "
+            f"sizes provided ({nd}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({x.ndim})")
+    off = nd - x.ndim
+    shape, strides = [], []
+    for i, s in enumerate(sizes):
+        if i < off:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a "
+                                   "leading, non-existing dimension 0")
+            shape.append(s)
+            strides.append(0)
+            continue
+        cur, st = x._shape[i - off], x._strides[i - off]
+        if s == -1:
+            s = cur
+        if cur == s:
+            shape.append(s)
+            strides.append(st)
+        elif cur == 1:
+            shape.append(s)
+            strides.append(0)
+        else:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {shape_str(sizes)}.  Tensor sizes: "
+                f"{shape_str(x._shape)}")
+    out = make_view(x, shape, strides)
+    if x.requires_grad:
+        from .reductions import sum_to_shape
+        in_shape = x._shape
+        record("ExpandBackward0", out, (x,), lambda g: (sum_to_shape(g, in_shape),))
+    return out
+
+
+def expand_as(x, other):
+    return expand(x, other._shape)
+
+
+def broadcast_to(x, shape):
+    return expand(x, shape)
+
+
+def narrow(x, dim, start, length):
+    d = wrap_dim(dim, x.ndim)
+    if hasattr(start, "item"):
+        start = start.item()
+    size = x._shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if length < 0 or start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return _slice(x, d, start, start + length, 1)
+
+
+def _slice(x, d, start, stop, step):
+    shape, strides = list(x._shape), list(x._strides)
+    n = max(0, (stop - start + step - 1) // step)
+    shape[d] = n
+    strides[d] = x._strides[d] * step
+    out = make_view(x, shape, strides, x._offset + start * x._strides[d])
+    if x.requires_grad:
+        in_shape, dtype, device = x._shape, x.dtype, x.device
+
+        def backward(g):
+            from .._creation import zeros
+            gi = zeros(in_shape, dtype=g.dtype, device=device)
+            _slice(gi, d, start, stop, step).copy_(g)
+            return (gi,)
+        record("SliceBackward0", out, (x,), backward)
+    return out
+
+
+def select(x, dim, index):
+    d = wrap_dim(dim, x.ndim)
+    index = operator.index(index)
+    size = x._shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {d} with size {size}")
+    if index < 0:
+        index += size
+    out = make_view(x, x._shape[:d] + x._shape[d + 1:], x._strides[:d] + x._strides[d + 1:],
+                    x._offset + index * x._strides[d])
+    if x.requires_grad:
+        in_shape, device = x._shape, x.device
+
+        def backward(g):
+            from .._creation import zeros
+            gi = zeros(in_shape, dtype=g.dtype, device=device)
+            select(gi, d, index).copy_(g)
+            return (gi,)
+        record("SelectBackward0", out, (x,), backward)
+    return out
+
+
+def squeeze(x, dim=None):
+    if dim is None:
+        dims = [i for i, s in enumerate(x._shape) if s == 1]
+    else:
+        dims = [wrap_dim(d, x.ndim) for d in (dim if isinstance(dim, (list, tuple)) else (dim,))]
+        dims = [d for d in dims if x._shape[d] == 1]
+    keep = [i for i in range(x.ndim) if i not in dims]
+    out = make_view(x, [x._shape[i] for i in keep], [x._strides[i] for i in keep])
+    if x.requires_grad:
+        in_shape = x._shape
+        record("SqueezeBackward0" if dim is None else "SqueezeBackward1", out, (x,),
+               lambda g: (reshape(g, in_shape),))
+    return out
+
+
+def unsqueeze(x, dim):
+    d = wrap_dim(dim, x.ndim + 1)
+    shape, strides = list(x._shape), list(x._strides)
+    st = shape[d] * strides[d] if d < len(shape) else 1
+    shape.insert(d, 1)
+    strides.insert(d, st)
+    out = make_view(x, shape, strides)
+    if x.requires_grad:
+        record("UnsqueezeBackward0", out, (x,), lambda g: (squeeze(g, d),))
+    return out
+
+
+def as_strided(x, size, stride, storage_offset=None):
+    size, stride = tuple(size), tuple(stride)
+    off = x._offset if storage_offset is None else storage_offset
+    _check_in_storage(x._storage, off, size, stride)
+    out = make_view(x, size, stride, off)
+    if x.requires_grad:
+        in_shape, in_strides, in_off = x._shape, x._strides, x._offset
+
+        def backward(g):
+            from .._creation import zeros
+            base = zeros((len(x._storage),), dtype=g.dtype, device=g.device)
+            region = Tensor(base._storage, off, size, stride)
+            region.add_(g)  # assumes the view does not overlap itself
+            return (Tensor(base._storage, in_off, in_shape, in_strides).clone(),)
+        record("AsStridedBackward0", out, (x,), backward)
+    return out
+
+
+def _check_in_storage(storage, offset, size, stride):
+    if any(s < 0 for s in size):
+        raise RuntimeError("as_strided: negative size")
+    if any(s == 0 for s in size):
+        return
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if offset < 0 or last >= len(storage):
+        raise RuntimeError(
+            f"setStorage: sizes {shape_str(size)}, strides {shape_str(stride)}, storage offset "
+            f"{offset}, and itemsize {storage.dtype.itemsize} requiring a storage size of "
+            f"{(last + 1) * storage.dtype.itemsize} are out of bounds for storage of size "
+            f"{len(storage) * storage.dtype.itemsize}")
+
+
+def set_(x, source=None, storage_offset=0, size=None, stride=None):
+    """Point x at another storage (or another tensor's storage) with the given geometry."""
+    from .._storage import TypedStorage
+    if source is None:
+        from ._common import empty
+        fresh = empty((0,), x.dtype, x.device)
+        x._storage, x._offset, x._shape, x._strides = fresh._storage, 0, (0,), (1,)
+        return x
+    if isinstance(source, Tensor):
+        storage = source._storage
+        if size is None:
+            storage_offset, size, stride = source._offset, source._shape, source._strides
+    elif isinstance(source, TypedStorage):
+        storage = source
+        if size is None:
+            size = (len(storage),)
+    else:
+        raise TypeError(f"set_(): argument 'source' must be Storage or Tensor, not {type(source).__name__}")
+    if storage.dtype is not x.dtype:
+        from ._common import scalar_type_name
+        raise RuntimeError(
+            f"Expected a Storage of type {x.dtype.name.replace('float32', 'float')} or an "
+            f"UntypedStorage, but got type {scalar_type_name(storage.dtype)} for argument 1 'storage'")
+    size = tuple(size)
+    stride = contiguous_strides(size) if stride is None else tuple(stride)
+    _check_in_storage(storage, storage_offset, size, stride)
+    x._storage, x._offset, x._shape, x._strides = storage, storage_offset, size, stride
+    x._base = None
+    return x
+
+
+def transpose_(x, dim0, dim1):
+    """In-place transpose: x itself gets the swapped geometry and is returned."""
+    nd = x.ndim
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    shape, strides = list(x._shape), list(x._strides)
+    shape[d0], shape[d1] = shape[d1], shape[d0]
+    strides[d0], strides[d1] = strides[d1], strides[d0]
+    x._shape, x._strides = tuple(shape), tuple(strides)
+    return x
+
+
+def t_(x):
+    return transpose_(x, 0, 1) if x.ndim == 2 else x
+
+
+def squeeze_(x, dim=None):
+    v = squeeze(x, dim)
+    x._shape, x._strides = v._shape, v._strides
+    return x
+
+
+def unsqueeze_(x, dim):
+    v = unsqueeze(x, dim)
+    x._shape, x._strides = v._shape, v._strides
+    return x
+
+
+def detach(x):
+    out = Tensor(x._storage, x._offset, x._shape, x._strides)
+    out._base = x._base
+    return out
+
+
+def detach_(x):
+    x.grad_fn = None
+    x.requires_grad = False
+    return x
+
+
+def is_contiguous_(x, memory_format=None):
+    return is_contiguous(x)
+
+
+def unfold(x, dimension, size, step):
+    d = wrap_dim(dimension, x.ndim)
+    n = (x._shape[d] - size) // step + 1
+    shape = list(x._shape)
+    strides = list(x._strides)
+    shape[d] = n
+    strides[d] = x._strides[d] * step
+    return make_view(x, shape + [size], strides + [x._strides[d]])
+
+
+def movedim(x, source, destination):
+    nd = x.ndim
+    src = [wrap_dim(s, nd) for s in (source if isinstance(source, (list, tuple)) else [source])]
+    dst = [wrap_dim(s, nd) for s in (destination if isinstance(destination, (list, tuple)) else [destination])]
+    order = [None] * nd
+    for s, d in zip(src, dst):
+        order[d] = s
+    rest = iter([i for i in range(nd) if i not in src])
+    order = [o if o is not None else next(rest) for o in order]
+    return permute(x, order)
+
+
+moveaxis = movedim
