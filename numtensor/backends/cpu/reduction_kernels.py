@@ -25,7 +25,7 @@ OPTS = dict(cache=True, error_model="numpy", nogil=True,
             fastmath={{"reassoc", "nsz", "contract", "arcp"}})
 '''
 
-_DECOMPOSE = '''        rem = o
+_DECOMPOSE = '''        rem = np.int64(o) + 0
         bx = ox
         by = oy
         for d in range(nk - 1, -1, -1):
@@ -95,7 +95,7 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0):
         o = w // nblk
         j0 = (w % nblk) * {BLOCK}
         j1 = min(inner, j0 + {BLOCK})
-        rem = o
+        rem = np.int64(o) + 0
         bx = ox
         by = oy
         for d in range(nk - 2, -1, -1):
@@ -167,7 +167,7 @@ def arg{suffix}(kshape, kx, ky, kyi, n, t, x, ox, y, oy, yi, oyi):
     for d in range(nk):
         nout *= kshape[d]
     for o in {rng}(nout):
-        rem = o
+        rem = np.int64(o) + 0
         bx = ox
         by = oy
         bi = oyi
@@ -211,7 +211,7 @@ def scan{suffix}(kshape, kx, ky, n, tx, ty, x, ox, y, oy, p0):
     for d in range(nk):
         nout *= kshape[d]
     for o in {rng}(nout):
-        rem = o
+        rem = np.int64(o) + 0
         bx = ox
         by = oy
         for d in range(nk - 1, -1, -1):
