@@ -172,6 +172,11 @@ def _combine(higher, lower):
 
 def result_type(*operands):
     """torch.result_type over tensors and Python scalars."""
+    if len(operands) == 2:  # the common case, two tensors of one dtype, answered quickly
+        a, b = operands
+        da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+        if da is db and isinstance(da, dtype) and isinstance(b, type(a)):
+            return da
     dim_res = zero_res = wrapped_res = None
     for x in operands:
         if hasattr(x, "dtype") and hasattr(x, "ndim") and not isinstance(x, np.generic):

@@ -5,9 +5,14 @@ backend_for(device) and calls its primitives.
 """
 
 
+_cpu = []
+
+
 def backend_for(device):
     if device.type == "cpu":
-        from .cpu import cpu_backend
-        return cpu_backend
+        if not _cpu:
+            from .cpu import cpu_backend
+            _cpu.append(cpu_backend)
+        return _cpu[0]
     from .cuda import cuda_backend
     return cuda_backend()

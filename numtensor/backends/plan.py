@@ -87,6 +87,19 @@ def strides_for_order(shape, order):
     return tuple(strides)
 
 
+def memory_order(shape, strides_list):
+    """Permute dims so the last operand (the output) walks memory outer-to-inner.
+
+    Kernels run their innermost loop over the last dim, so that dim should be the
+    output's densest one (x.t() + row then streams through memory).
+    """
+    out = strides_list[-1]
+    order = sorted(range(len(shape)), key=lambda d: -out[d])
+    if order == list(range(len(shape))):
+        return shape, strides_list
+    return permute(shape, order), [permute(st, order) for st in strides_list]
+
+
 def coalesce(shape, strides_list):
     """Permute-free simplification: drop size-1 dims, merge mergeable neighbours.
 

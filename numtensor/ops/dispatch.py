@@ -6,6 +6,8 @@ run_elementwise is the single road every element-wise op takes to a backend:
   3. shapes broadcast; a fresh output takes the inputs' memory order;
   4. float16, which Numba cannot compute in, runs in float32 and is rounded back.
 """
+import functools
+
 import numpy as np
 
 from .. import _dtype
@@ -13,7 +15,9 @@ from ..backends import backend_for
 from ..backends.plan import (broadcast_shapes, broadcast_strides, output_order,
                              strides_for_order)
 from ._common import empty, is_contiguous, operand, same_device
+from .._storage import TypedStorage
 from .._tensor import Tensor
+from ..backends.plan import contiguous_strides
 
 
 def _kernel_dtype(dt):
@@ -49,6 +53,45 @@ def scalar_buffer(value, dtype, device):
     return backend_for(device).from_host(arr)
 
 
+@functools.lru_cache(maxsize=1024)
+def _dense_strides(shape):
+    return contiguous_strides(shape)
+
+
+def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
+    """Same-shape contiguous tensors of the compute dtype: straight to the flat kernel.
+
+    Small ops are dominated by Python overhead, so this path skips broadcasting,
+    layout planning and casts when none of them can apply.
+    """
+    a = args[0]
+    if type(a) is not Tensor or a.dtype is not compute_dtype or compute_dtype is _dtype.float16:
+        return None
+    shape = a._shape
+    strides = _dense_strides(shape)
+    if a._strides != strides:
+        return None
+    dev = a._storage.device
+    if len(args) == 2:
+        b = args[1]
+        if type(b) is not Tensor or b.dtype is not compute_dtype or b._shape != shape or \
+                b._strides != strides or b._storage.device != dev:
+            return None
+        ins = ((a._storage._buf, a._offset), (b._storage._buf, b._offset))
+    else:
+        ins = ((a._storage._buf, a._offset),)
+    if out_dtype is _dtype.float16:
+        return None
+    n = 1
+    for s in shape:
+        n *= s
+    backend = backend_for(dev)
+    buf = backend.empty(n, out_dtype.np)
+    tp = compute_dtype.np.type
+    backend.elementwise_flat(op, n, ins, buf, tp(p0), tp(p1))
+    return Tensor(TypedStorage(buf, out_dtype, dev), 0, shape, strides)
+
+
 def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in_dtypes=None):
     """Apply element op `op` to args (tensors or Python scalars).
 
@@ -56,6 +99,10 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in
     condition).  out: an existing tensor to write into; it must have the broadcast
     shape.  Returns the output tensor.
     """
+    if out is None and in_dtypes is None and len(args) <= 2:
+        res = _fast_path(op, args, compute_dtype, out_dtype, p0, p1)
+        if res is not None:
+            return res
     device = same_device(*args)
     kdt = _kernel_dtype(compute_dtype)
     in_kdts = [kdt] * len(args) if in_dtypes is None else \

@@ -30,6 +30,11 @@ def _ew(op, arity):
     return mod
 
 
+def _threads():
+    import numba
+    return numba.get_num_threads()
+
+
 def _i64(seq):
     return np.array(seq, dtype=np.int64)
 
@@ -51,6 +56,19 @@ class CpuBackend:
         return buf
 
     # ---- element-wise --------------------------------------------------------
+    def elementwise_flat(self, op, n, inputs, out, p0, p1):
+        """out[:n] = op(*inputs) for contiguous (buffer, offset) inputs: the small-op path."""
+        mod = _ew_modules.get(op) or _ew(op, len(inputs))
+        if n == 0:
+            return
+        fn = mod.flat_par if n >= GRAIN else mod.flat
+        if len(inputs) == 2:
+            (a, ao), (b, bo) = inputs
+            fn(a, ao, b, bo, out, 0, n, p0, p1)
+        else:
+            (a, ao), = inputs
+            fn(a, ao, out, 0, n, p0, p1)
+
     def elementwise(self, op, shape, inputs, out, p0=0, p1=0):
         """out = op(*inputs) over `shape`; each operand is (buf, offset, strides)."""
         k = len(inputs)
@@ -63,7 +81,7 @@ class CpuBackend:
             self._copy_half(shape, inputs[0], out)
             return
         mod = _ew(op, k)
-        cshape, cstrides = plan.coalesce(shape, [st for _, _, st in inputs] + [out[2]])
+        cshape, cstrides = plan.coalesce(*plan.memory_order(shape, [st for _, _, st in inputs] + [out[2]]))
         par = n >= GRAIN
         if len(cshape) == 1 and cstrides[-1][0] == 1:
             ins = cstrides[:-1]
@@ -129,7 +147,12 @@ class CpuBackend:
             return
         par = nout * nred >= GRAIN
         if kshape and kx[-1] == 1 and nred > 1 and min(rx) > 1:
+            # chunks of reduced rows: enough work items for the threads, few partials
+            nchunk = min(nred, _threads()) if par and nout < 4 * _threads() else 1
             fn = mod.cols_par if par else mod.cols
+            fn(_i64(kshape), _i64(kx), _i64(ky), _i64(rshape), _i64(rx), xb, xo, yb, yo, init,
+               nchunk)
+            return
         else:
             fn = mod.rows_par if par and nout > 1 else mod.rows
         fn(_i64(kshape), _i64(kx), _i64(ky), _i64(rshape), _i64(rx), xb, xo, yb, yo, init)

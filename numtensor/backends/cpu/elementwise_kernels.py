@@ -24,32 +24,46 @@ _NAMES = "abc"
 
 
 def _render_flat(k, expr, par, scalar_pos):
-    """Contiguous operands; the operand at scalar_pos (if any) has stride 0."""
+    """Contiguous operands; the operand at scalar_pos (if any) has stride 0.
+
+    Operands are sliced to their run first: indexing a slice with the loop index
+    lets LLVM drop the negative-index wraparound checks and vectorise (2-4x here).
+    """
     rng = "prange" if par else "range"
     args = ", ".join(f"x{i}, o{i}" for i in range(k))
     lines = [f"@njit(parallel={par}, **OPTS)",
              f"def flat{'_s%d' % scalar_pos if scalar_pos is not None else ''}{'_par' if par else ''}"
              f"({args}, y, oy, n, p0, p1):"]
-    if scalar_pos is not None:
-        lines.append(f"    {_NAMES[scalar_pos]} = x{scalar_pos}[o{scalar_pos}]")
+    for i in range(k):
+        if i == scalar_pos:
+            lines.append(f"    {_NAMES[i]} = x{i}[o{i}]")
+        else:
+            lines.append(f"    v{i} = x{i}[o{i}:o{i} + n]")
+    lines.append("    vy = y[oy:oy + n]")
     lines.append(f"    for i in {rng}(n):")
     for i in range(k):
         if i != scalar_pos:
-            lines.append(f"        {_NAMES[i]} = x{i}[o{i} + i]")
-    lines.append(f"        y[oy + i] = {expr}")
+            lines.append(f"        {_NAMES[i]} = v{i}[i]")
+    lines.append(f"        vy[i] = {expr}")
     return "\n".join(lines) + "\n"
 
 
 def _inner_loop(k, expr, strides, indent):
     """The innermost run; strides is a tuple of 0/1/None (None = general) per input."""
     pad = " " * indent
-    out = [f"{pad}for j in range(m):"]
+    out = []
+    for i in range(k):
+        if strides[i] == 1:
+            out.append(f"{pad}v{i} = x{i}[q{i}:q{i} + m]")
+    if strides[k] == 1:
+        out.append(f"{pad}vy = y[qy:qy + m]")
+    out.append(f"{pad}for j in range(m):")
     for i in range(k):
         s = strides[i]
-        idx = f"q{i}" if s == 0 else (f"q{i} + j" if s == 1 else f"q{i} + j * t{i}")
-        out.append(f"{pad}    {_NAMES[i]} = x{i}[{idx}]")
-    yidx = "qy + j" if strides[k] == 1 else "qy + j * ty"
-    out.append(f"{pad}    y[{yidx}] = {expr}")
+        src = f"x{i}[q{i}]" if s == 0 else (f"v{i}[j]" if s == 1 else f"x{i}[q{i} + j * t{i}]")
+        out.append(f"{pad}    {_NAMES[i]} = {src}")
+    dst = "vy[j]" if strides[k] == 1 else "y[qy + j * ty]"
+    out.append(f"{pad}    {dst} = {expr}")
     return out
 
 
