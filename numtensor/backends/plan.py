@@ -21,22 +21,23 @@ def contiguous_strides(shape):
 
 @functools.lru_cache(maxsize=4096)
 def broadcast_shapes(*shapes):
-    """PyTorch's broadcast rule, with its error text."""
+    """PyTorch's broadcast rule, with its error text (reported at the rightmost clash)."""
     nd = max((len(s) for s in shapes), default=0)
     out = [1] * nd
-    for s in shapes:
-        off = nd - len(s)
-        for i, n in enumerate(s):
-            d = off + i
+    for d in range(nd - 1, -1, -1):
+        for s in shapes:
+            i = d - (nd - len(s))
+            if i < 0:
+                continue
+            n = s[i]
             if n == out[d] or n == 1:
                 continue
             if out[d] == 1:
                 out[d] = n
                 continue
-            a, b = (out[d], n)
             raise RuntimeError(
-                f"The size of tensor a ({a}) must match the size of tensor b ({b}) "
-                f"at non-singleton dimension {i}")
+                f"The size of tensor a ({out[d]}) must match the size of tensor b ({n}) "
+                f"at non-singleton dimension {d}")
     return tuple(out)
 
 
