@@ -7,10 +7,10 @@ must be able to hold it.
 """
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.graph import record
+from ..autograd.graph import needs_grad, record
 from ._common import check_operand, is_scalar, scalar_type_name
 from .dispatch import run_elementwise
-from .inplace import apply_inplace
+from .inplace import apply_inplace, check_fits, check_leaf
 
 
 def _float_dtype(dt):
@@ -197,9 +197,11 @@ def add(a, b, *, alpha=1, out=None):
     dt = _binary_dtype(a, b, "+")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = run_elementwise("add_scaled", (a, b), dt, dt, p0=alpha)
+        res = _emit("add_scaled", (a, b), dt, out, p0=alpha)
     else:
-        res = run_elementwise("add", (a, b), dt, dt)
+        res = _emit("add", (a, b), dt, out)
+    if res is out:
+        return out
     _record_binary("AddBackward0", res, a, b, lambda g: g, lambda g: g if alpha == 1 else g * alpha)
     return _maybe_out(res, out)
 
@@ -212,9 +214,11 @@ def sub(a, b, *, alpha=1, out=None):
             "Use the `^` or `logical_xor()` operator instead.")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = run_elementwise("add_scaled", (a, b), dt, dt, p0=-alpha)
+        res = _emit("add_scaled", (a, b), dt, out, p0=-alpha)
     else:
-        res = run_elementwise("sub", (a, b), dt, dt)
+        res = _emit("sub", (a, b), dt, out)
+    if res is out:
+        return out
     _record_binary("SubBackward0", res, a, b, lambda g: g, lambda g: -g if alpha == 1 else g * -alpha)
     return _maybe_out(res, out)
 
@@ -230,7 +234,9 @@ def _check_alpha(dt, alpha):
 
 def mul(a, b, *, out=None):
     dt = _binary_dtype(a, b, "*")
-    res = run_elementwise("mul", (a, b), dt, dt)
+    res = _emit("mul", (a, b), dt, out)
+    if res is out:
+        return out
     _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a)
     return _maybe_out(res, out)
 
@@ -241,7 +247,9 @@ def div(a, b, *, rounding_mode=None, out=None):
     if rounding_mode == "trunc":
         return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
     dt = _float_dtype(_binary_dtype(a, b, "/"))
-    res = run_elementwise("div", (a, b), dt, dt)
+    res = _emit("div", (a, b), dt, out)
+    if res is out:
+        return out
     _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b))
     return _maybe_out(res, out)
 
@@ -331,6 +339,33 @@ def _record_binary(name, res, a, b, grad_a, grad_b):
            saved=inputs)
 
 
+def _emit(op, args, dt, out, p0=0):
+    """The op's kernel into a fresh tensor, or straight into `out` when its shape fits.
+
+    Writing into out is for callers that need no gradient (in-place ops without
+    autograd, out= arguments); dtype rules are checked as for in-place ops.
+    """
+    if out is None or needs_grad(*args, out):
+        return run_elementwise(op, args, dt, dt, p0=p0)
+    from ..backends.plan import broadcast_shapes
+    shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
+    if shape != tuple(out._shape):
+        return run_elementwise(op, args, dt, dt, p0=p0)
+    check_leaf(out)
+    check_fits(out, dt, shape)
+    if any(isinstance(x, Tensor) and x is not out and _overlaps(x, out) for x in args):
+        return run_elementwise(op, args, dt, dt, p0=p0)
+    run_elementwise(op, args, dt, out.dtype, out=out, p0=p0)
+    out._storage._version += 1
+    return out
+
+
+def _overlaps(x, out):
+    """x reads memory that out writes, other than element-for-element."""
+    return x._storage is out._storage and not (
+        x._offset == out._offset and x._shape == out._shape and x._strides == out._strides)
+
+
 def _maybe_out(res, out):
     if out is None:
         return res
@@ -397,18 +432,21 @@ def where(condition, x=None, y=None):
 
 
 # ---- in-place forms ----------------------------------------------------------------
-def _inplace_binary(fn, sym):
+def _inplace_binary(fn, sym, direct=False):
+    """fn_(self, other): direct ops write into self when no gradient is involved."""
     def method(self, other, **kw):
         check_operand(other, sym)
+        if direct and not needs_grad(self, other):
+            return fn(self, other, out=self, **kw)
         return apply_inplace(self, lambda cur: fn(cur, other, **kw), (other,))
     method.__name__ = fn.__name__ + "_"
     return method
 
 
-add_ = _inplace_binary(add, "+=")
-sub_ = _inplace_binary(sub, "-=")
-mul_ = _inplace_binary(mul, "*=")
-div_ = _inplace_binary(div, "/=")
+add_ = _inplace_binary(add, "+=", direct=True)
+sub_ = _inplace_binary(sub, "-=", direct=True)
+mul_ = _inplace_binary(mul, "*=", direct=True)
+div_ = _inplace_binary(div, "/=", direct=True)
 pow_ = _inplace_binary(pow, "**=")
 remainder_ = _inplace_binary(remainder, "%=")
 floor_divide_ = _inplace_binary(floor_divide, "//=")
