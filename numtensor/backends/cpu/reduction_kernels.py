@@ -52,6 +52,18 @@ def rows{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0):
         nrows *= rshape[d]
     for o in {rng}(nout):
 {_DECOMPOSE}        acc = p0
+        if nr == 1:  # the common case: no odometer (and no allocation) needed
+            if t == 1:
+                v = x[bx:bx + inner]
+                for j in range(inner):
+                    a = v[j]
+                    acc = {combine}
+            else:
+                for j in range(inner):
+                    a = x[bx + j * t]
+                    acc = {combine}
+            y[by] = acc
+            continue
         idx = np.zeros(nr, np.int64)
         q = bx
         for r in range(nrows):
