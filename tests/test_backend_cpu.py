@@ -1,0 +1,110 @@
+"""The CPU backend's planning and kernel schedules, checked against NumPy.
+
+These tests reach the paths the small differential tests do not: parallel kernels
+above the grain size, every reduction schedule (rows, cols, all), the strided
+element-wise kernel in memory order, and float16 conversion of every bit pattern.
+"""
+import numpy as np
+import pytest
+
+import numtensor as nt
+from numtensor.backends import plan
+from numtensor.backends.cpu import GRAIN
+
+
+def test_coalesce_merges_contiguous_dims_and_drops_ones():
+    shape, (st,) = plan.coalesce((2, 1, 3, 4), [(12, 12, 4, 1)])
+    assert shape == (24,) and st == (1,)
+    # a transposed operand blocks merging
+    shape, sts = plan.coalesce((3, 4), [(4, 1), (1, 3)])
+    assert shape == (3, 4) and sts == [(4, 1), (1, 3)]
+
+
+def test_memory_order_puts_the_output_densest_dim_last():
+    shape, sts = plan.memory_order((5, 7), [(1, 5), (0, 1), (1, 5)])
+    assert shape == (7, 5) and sts[-1] == (5, 1) and sts[0] == (5, 1) and sts[1] == (1, 0)
+
+
+def test_output_order_follows_input_layout():
+    order = plan.output_order((3, 4), [(1, 3)])
+    assert plan.strides_for_order((3, 4), order) == (1, 3)
+
+
+@pytest.mark.parametrize("shapes", [((3, 2), (2, 3)), ((5, 3, 3), (5, 2, 3))])
+def test_broadcast_error_names_rightmost_clash(shapes):
+    with pytest.raises(RuntimeError, match="must match the size of tensor b"):
+        plan.broadcast_shapes(*shapes)
+
+
+def _rng():
+    return np.random.default_rng(1234)
+
+
+def test_parallel_flat_and_strided_elementwise():
+    rng = _rng()
+    n = 2 * GRAIN + 17
+    a = rng.random(n, dtype=np.float32)
+    b = rng.random(n, dtype=np.float32)
+    np.testing.assert_array_equal((nt.from_numpy(a) + nt.from_numpy(b)).numpy(), a + b)
+    np.testing.assert_allclose(nt.from_numpy(a).exp().numpy(), np.exp(a), rtol=1e-6)
+    m = rng.random((300, 257), dtype=np.float32)
+    row = rng.random(300, dtype=np.float32)
+    out = nt.from_numpy(m).t() + nt.from_numpy(row)   # strided, broadcast, parallel
+    np.testing.assert_array_equal(out.numpy(), m.T + row)
+    assert out.stride() == (1, 257)                     # the input's memory order
+    sliced = nt.from_numpy(m)[::2, 1::3] * 2.0          # strided runs of length > 1
+    np.testing.assert_array_equal(sliced.numpy(), m[::2, 1::3] * 2)
+
+
+@pytest.mark.parametrize("dims", [None, 0, 1, (0, 2), (1, 2), 2])
+def test_reduction_schedules(dims):
+    rng = _rng()
+    x = rng.random((40, 30, 50), dtype=np.float64)   # 60000 elements: the parallel path
+    t = nt.from_numpy(x)
+    np_dims = dims if dims is not None else None
+    np.testing.assert_allclose(t.sum(dims).numpy() if dims is not None else t.sum().numpy(),
+                               x.sum(axis=np_dims), rtol=1e-12)
+    xt = x.transpose(2, 0, 1)
+    np.testing.assert_allclose(t.permute(2, 0, 1).sum(dims).numpy() if dims is not None
+                               else t.permute(2, 0, 1).sum().numpy(),
+                               xt.sum(axis=np_dims), rtol=1e-12)
+    if dims is not None and not isinstance(dims, tuple):
+        np.testing.assert_array_equal(t.amax(dims).numpy(), x.max(axis=dims))
+
+
+def test_full_sum_of_large_float32_is_accurate():
+    x = _rng().random(10**6, dtype=np.float32)
+    assert abs(nt.from_numpy(x).sum().item() - x.astype(np.float64).sum()) < 1e-6 * x.size
+
+
+def test_column_sum_of_wide_matrix():
+    x = _rng().random((500, 300), dtype=np.float32)
+    np.testing.assert_allclose(nt.from_numpy(x).sum(0).numpy(), x.sum(0), rtol=1e-5)
+
+
+def test_float16_round_trip_of_every_bit_pattern():
+    bits = np.arange(2**16, dtype=np.uint16)
+    halves = bits.view(np.float16)
+    as_f32 = nt.from_numpy(halves.copy()).float().numpy()
+    expected = halves.astype(np.float32)
+    same = (as_f32 == expected) | (np.isnan(as_f32) & np.isnan(expected))
+    assert same.all()
+    back = nt.from_numpy(expected).half().numpy()
+    ok = (back.view(np.uint16) == bits) | np.isnan(expected)
+    assert ok.all()
+
+
+def test_float32_to_float16_rounds_half_to_even():
+    x = np.concatenate([_rng().normal(size=5000).astype(np.float32) * s for s in (1e-6, 1, 1e4)])
+    x = np.concatenate([x, np.float32([65504, 65519, 65520, 1e6, -1e6, 5.96e-8, 2.98e-8, 0.0, -0.0])])
+    got = nt.from_numpy(x).half().numpy()
+    with np.errstate(over="ignore"):  # 1e6 overflows to inf, as intended
+        expected = x.astype(np.float16)
+    np.testing.assert_array_equal(got.view(np.uint16), expected.view(np.uint16))
+
+
+def test_kernels_are_not_compiled_at_import():
+    import subprocess
+    import sys
+    code = "import sys, numtensor; assert 'numba' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
