@@ -9,83 +9,42 @@ except ImportError:  # the oracle is optional
     torch = None
 
 
-def _pair(n, dtype=np.float32):
-    rng = np.random.default_rng(0)
-    a = rng.random(n, dtype=np.float64).astype(dtype)
-    b = rng.random(n, dtype=np.float64).astype(dtype)
-    return a, b
-
-
-def add_1e7():
-    a, b = _pair(10**7)
-    ta, tb = nt.from_numpy(a), nt.from_numpy(b)
-    r = {"numtensor": lambda: ta + tb, "numpy": lambda: a + b}
-    if torch:
-        pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-        r["torch"] = lambda: pa + pb
-    return r
-
-
-def exp_1e7():
-    a, _ = _pair(10**7)
-    ta = nt.from_numpy(a)
-    r = {"numtensor": lambda: ta.exp(), "numpy": lambda: np.exp(a)}
-    if torch:
-        pa = torch.from_numpy(a)
-        r["torch"] = lambda: pa.exp()
-    return r
-
-
-def transposed_plus_row():
-    rng = np.random.default_rng(0)
-    m = rng.random((3000, 3000), dtype=np.float32)
-    row = rng.random(3000, dtype=np.float32)
-    tm, tr = nt.from_numpy(m), nt.from_numpy(row)
-    r = {"numtensor": lambda: tm.t() + tr, "numpy": lambda: m.T + row}
-    if torch:
-        pm, pr = torch.from_numpy(m), torch.from_numpy(row)
-        r["torch"] = lambda: pm.t() + pr
-    return r
-
-
-def sum_1e7():
-    a, _ = _pair(10**7)
-    ta = nt.from_numpy(a)
-    r = {"numtensor": lambda: ta.sum(), "numpy": lambda: a.sum()}
-    if torch:
-        pa = torch.from_numpy(a)
-        r["torch"] = lambda: pa.sum()
-    return r
-
-
-def sum_dim(dim):
+def side_by_side(make_arrays, fn, np_fn=None):
+    """A case maker: the same fn on numtensor and torch tensors (np_fn on the arrays)."""
     def make():
-        m = np.random.default_rng(0).random((3000, 3000), dtype=np.float32)
-        tm = nt.from_numpy(m)
-        r = {"numtensor": lambda: tm.sum(dim), "numpy": lambda: m.sum(dim)}
-        if torch:
-            pm = torch.from_numpy(m)
-            r["torch"] = lambda: pm.sum(dim)
+        arrays = make_arrays()
+        nts = [nt.from_numpy(a) for a in arrays]
+        r = {"numtensor": lambda: fn(*nts), "numpy": lambda: (np_fn or fn)(*arrays)}
+        if torch is not None:
+            ts = [torch.from_numpy(a) for a in arrays]
+            r["torch"] = lambda: fn(*ts)
         return r
     return make
 
 
-def add_small():
-    a, b = _pair(10)
-    ta, tb = nt.from_numpy(a), nt.from_numpy(b)
-    r = {"numtensor": lambda: ta + tb, "numpy": lambda: a + b}
-    if torch:
-        pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-        r["torch"] = lambda: pa + pb
-    return r
+def _vectors(n, k=2):
+    rng = np.random.default_rng(0)
+    return lambda: [rng.random(n, dtype=np.float32) for _ in range(k)]
+
+
+def _matrix_and_row():
+    rng = np.random.default_rng(0)
+    return [rng.random((3000, 3000), dtype=np.float32), rng.random(3000, dtype=np.float32)]
+
+
+def _matrix():
+    return [np.random.default_rng(0).random((3000, 3000), dtype=np.float32)]
 
 
 CASES = [
-    ("add, two 1e7 float32 (new result)", "<= 1.1x", add_1e7),
-    ("exp, 1e7 float32", "<= 1.2x", exp_1e7),
-    ("3000x3000 transposed view + row", "<= 1.2x", transposed_plus_row),
-    ("sum, 1e7 float32", "<= 1.5x", sum_1e7),
-    ("sum(dim=1), 3000x3000", "<= 1.2x", sum_dim(1)),
-    ("sum(dim=0), 3000x3000", "<= 1.2x", sum_dim(0)),
-    ("a + b, 10 elements", "<= 5 us", add_small),
+    ("add, two 1e7 float32 (new result)", "<= 1.1x",
+     side_by_side(_vectors(10**7), lambda a, b: a + b)),
+    ("exp, 1e7 float32", "<= 1.2x",
+     side_by_side(_vectors(10**7, 1), lambda a: a.exp(), np.exp)),
+    ("3000x3000 transposed view + row", "<= 1.2x",
+     side_by_side(_matrix_and_row, lambda m, r: m.t() + r, lambda m, r: m.T + r)),
+    ("sum, 1e7 float32", "<= 1.5x", side_by_side(_vectors(10**7, 1), lambda a: a.sum())),
+    ("sum(dim=1), 3000x3000", "<= 1.2x", side_by_side(_matrix, lambda m: m.sum(1))),
+    ("sum(dim=0), 3000x3000", "<= 1.2x", side_by_side(_matrix, lambda m: m.sum(0))),
+    ("a + b, 10 elements", "<= 5 us", side_by_side(_vectors(10), lambda a, b: a + b)),
 ]
