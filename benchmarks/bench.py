@@ -58,7 +58,9 @@ def main(areas):
         except ImportError:
             continue
         print(f"\n== {area} ==")
-        run_cases(mod.CASES)
+        rows = run_cases(mod.CASES)
+        if hasattr(mod, "report"):  # optional extra figures (e.g. GFLOP/s)
+            mod.report(rows)
 
 
 if __name__ == "__main__":

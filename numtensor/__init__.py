@@ -40,10 +40,19 @@ from .ops.views import (reshape, flatten, unflatten, permute, transpose, swapaxe
                         narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
                         broadcast_to)
 from .ops.copy import clone  # noqa: E402,F401
+from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split, chunk,  # noqa: E402,F401
+                          unbind, index_select, tile, flip, fliplr, flipud,
+                          masked_fill, masked_select, gather, scatter, scatter_add, index_add,
+                          nonzero, argwhere)
+from .ops.advanced_indexing import index_put  # noqa: E402,F401
+from .ops.linalg_ops import matmul, mm, mv, bmm, dot, outer, ger, inner  # noqa: E402,F401
+from .ops.decompositions import inverse, det  # noqa: E402,F401
+from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa: E402,F401
 from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from .backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
 from . import autograd, cuda, return_types  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa: E402,F401
 
 # dtype aliases
@@ -55,7 +64,20 @@ __version__ = "0.1.0"
 
 
 def broadcast_shapes(*shapes):
-    return Size(_broadcast_shapes(*(tuple(s) for s in shapes)))
+    """torch.broadcast_shapes, with its own error text (which names the argument)."""
+    shapes = [(s,) if isinstance(s, _builtins.int) else tuple(s) for s in shapes]
+    result = [1] * _builtins.max((len(s) for s in shapes), default=0)
+    for k, shape in enumerate(shapes):
+        for i in _builtins.range(-1, -len(shape) - 1, -1):
+            if shape[i] == 1 or shape[i] == result[i]:
+                continue
+            if result[i] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[i]} at {i}! Mismatching "
+                    f"argument at index {k} had {shape}; but expected shape should be "
+                    f"broadcastable to {result}")
+            result[i] = shape[i]
+    return Size(result)
 
 
 def is_tensor(x):
@@ -86,6 +108,3 @@ def is_nonzero(x):
     if x.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return _builtins.bool(x.item())
-
-
-del _builtins

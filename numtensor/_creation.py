@@ -17,9 +17,12 @@ from .ops._common import empty as _empty, from_buffer
 
 
 def _finish(t, requires_grad):
+    if t._base is None and t._offset == 0:
+        # a fresh tensor starts at version 0, as in torch: filling it is not a user's write
+        t._storage._version = 0
     if requires_grad:
-        from .ops.autograd_ops import requires_grad_
-        requires_grad_(t, True)
+        from .ops.autograd_ops import requires_grad_on_creation
+        requires_grad_on_creation(t)
     return t
 
 
@@ -29,9 +32,15 @@ def _resolve(dtype, device):
 
 # ---- tensor(data) ----------------------------------------------------------------
 def _infer(data, shape, flat, depth=0):
-    """Walk nested sequences: record the shape, collect leaves, check raggedness."""
+    """Walk nested sequences: record the shape, collect leaves, check raggedness.
+
+    The shape is complete once the first leaf is reached; after that a sequence
+    where a number belongs, or a number where a sequence belongs, is a TypeError
+    (torch's wording), and a sequence of the wrong length a ValueError.
+    """
+    complete = bool(flat)
     if isinstance(data, Tensor):
-        if depth == len(shape):
+        if depth == len(shape) and not complete:
             shape.extend(data._shape)
         elif tuple(shape[depth:]) != tuple(data._shape):
             raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
@@ -44,6 +53,8 @@ def _infer(data, shape, flat, depth=0):
     if isinstance(data, (list, tuple)):
         n = len(data)
         if depth == len(shape):
+            if complete:
+                raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
             shape.append(n)
         elif shape[depth] != n:
             raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
@@ -52,19 +63,23 @@ def _infer(data, shape, flat, depth=0):
         return
     if isinstance(data, (numbers.Number, np.generic)):
         if depth != len(shape):
-            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got 0)")
+            raise TypeError("not a sequence")
         flat.append(data)
         return
     if isinstance(data, str):
+        if depth and not complete:
+            raise ValueError(f"too many dimensions '{type(data).__name__}'")
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    if hasattr(data, "__len__") and hasattr(data, "__getitem__"):
+    if hasattr(data, "__len__") and hasattr(data, "__getitem__") and not isinstance(data, dict):
         _infer(list(data), shape, flat, depth)
         return
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
 def _leaf_dtype(flat):
     """The widest dtype among the leaves: the highest category, then the largest size."""
+    if not flat:  # no values at all (tensor([])): the default float, like torch
+        return _dtype.get_default_dtype()
     best = _dtype.bool_
     for v in flat:
         if isinstance(v, Tensor):
@@ -97,13 +112,25 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         inferred = _leaf_dtype(flat)
         values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
                   (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
-        arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+        try:
+            arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+        except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
+            arr = _wrap_negative_ints(values, dt or inferred)
         arr = arr.reshape(shape)
     target = dt or inferred
     arr = np.ascontiguousarray(arr, dtype=target.np).reshape(-1)
     buf = backend_for(dev).from_host(arr.copy() if arr.base is not None or arr is data else arr)
     out = from_buffer(buf, target, dev, np.shape(data) if isinstance(data, np.ndarray) else tuple(shape))
     return _finish(out, requires_grad)
+
+
+def _wrap_negative_ints(values, target):
+    """torch lets small negative ints wrap into an unsigned dtype (-1 -> 255); any
+    other value out of the dtype's range is an error."""
+    if target is _dtype.uint8 and all(isinstance(v, (int, np.integer)) and -255 <= v <= 255
+                                      for v in values):
+        return np.array(values, dtype=np.int64).astype(np.uint8)
+    raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -225,6 +252,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
         all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dtype.int64 if all_int else _dtype.get_default_dtype()
     dt, dev = _resolve(dtype, device)
+    if dt is _dtype.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     n = int(math.ceil((end - start) / step))
     out = _empty((n,), dt, dev)
     if n:
@@ -246,7 +275,13 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     if steps == 1:
         out.fill_(start)
     elif steps > 1:
-        _sequence(out, "linspace", float(start), float(end), (end - start) / (steps - 1))
+        if dt in (_dtype.float32, _dtype.float16):
+            # torch computes a float32 linspace in float32: the same rounded step
+            start, end = np.float32(start), np.float32(end)
+            step = (end - start) / np.float32(steps - 1)
+        else:
+            step = (end - start) / (steps - 1)
+        _sequence(out, "linspace", float(start), float(end), float(step))
     return _finish(out, requires_grad)
 
 

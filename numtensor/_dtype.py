@@ -98,6 +98,15 @@ def from_numpy_dtype(np_dtype):
         ) from None
 
 
+def from_tensor_type(name):
+    """The dtype of a legacy type string: 'torch.FloatTensor', 'torch.cuda.LongTensor'."""
+    short = name.rsplit(".", 1)[-1]
+    for d in ALL:
+        if d._tensor_type == short:
+            return d
+    raise ValueError(f"invalid type: '{name}'")
+
+
 def as_dtype(d):
     """Accept a numtensor dtype, a NumPy dtype/type or a Python type (float, int, bool)."""
     if isinstance(d, dtype):

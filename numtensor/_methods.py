@@ -5,6 +5,8 @@ whole method surface, and every entry points at the single definition in ops/.
 """
 from . import _random
 from ._tensor import Tensor
+from .ops import complex_views as cplx, decompositions as dec, linalg_ops as la
+from .ops import advanced_indexing as adv, joining as jn
 from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, reductions as red,
                   views)
 
@@ -69,6 +71,17 @@ METHODS = {
     "char": conversion.char, "byte": conversion.byte, "bool": conversion.bool_,
     "type_as": conversion.type_as, "numpy": conversion.numpy, "tolist": conversion.to_python_list,
     "item": conversion.item,
+    # matrix products
+    "matmul": la.matmul, "mm": la.mm, "mv": la.mv, "bmm": la.bmm, "dot": la.dot,
+    "outer": la.outer, "ger": la.ger, "inner": la.inner, "inverse": dec.inverse, "det": dec.det,
+    # joining, splitting and index-driven ops
+    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": jn.index_select,
+    "repeat": jn.repeat, "tile": jn.tile, "flip": jn.flip, "fliplr": jn.fliplr,
+    "flipud": jn.flipud, "masked_fill": jn.masked_fill, "masked_fill_": jn.masked_fill_,
+    "masked_select": jn.masked_select, "gather": jn.gather, "scatter": jn.scatter,
+    "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,
+    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": jn.nonzero,
+    "argwhere": jn.argwhere, "index_put_": adv.index_put_, "index_put": adv.index_put,
     # random fills
     "uniform_": _random.uniform_, "normal_": _random.normal_, "random_": _random.random_,
     "bernoulli_": _random.bernoulli_, "exponential_": _random.exponential_,
@@ -82,7 +95,8 @@ OPERATORS = {
     "__add__": ew.add, "__radd__": _reflect(ew.add), "__iadd__": ew.add_,
     "__sub__": ew.sub, "__rsub__": _reflect(ew.sub), "__isub__": ew.sub_,
     "__mul__": ew.mul, "__rmul__": _reflect(ew.mul), "__imul__": ew.mul_,
-    "__truediv__": ew.div, "__rtruediv__": _reflect(ew.div), "__itruediv__": ew.div_,
+    "__truediv__": ew.div, "__rtruediv__": lambda self, other: ew.mul(ew.reciprocal(self), other),  # as torch
+    "__itruediv__": ew.div_,
     "__floordiv__": ew.floor_divide, "__rfloordiv__": _reflect(ew.floor_divide),
     "__ifloordiv__": ew.floor_divide_,
     "__mod__": ew.remainder, "__rmod__": _reflect(ew.remainder), "__imod__": ew.remainder_,
@@ -95,11 +109,14 @@ OPERATORS = {
     "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt,
     "__ge__": ew.ge,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__matmul__": la.matmul, "__rmatmul__": _reflect(la.matmul),
 }
 
 PROPERTIES = {
     "T": views.matrix_T,
     "mT": views.mT,
+    "real": cplx.real,
+    "imag": cplx.imag,
     "data": (views.detach, lambda self, value: views.set_(self, value)),
 }
 

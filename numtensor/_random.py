@@ -159,7 +159,7 @@ def _no_grad():
 
 def _check_float(t, name):
     if t.dtype.category < 2:
-        raise RuntimeError(f"\"{name.rstrip('_')}_kernel_cpu\" not implemented for "
+        raise NotImplementedError(f"\"{name.rstrip('_')}_kernel_cpu\" not implemented for "
                            f"'{t.dtype._tensor_type.replace('Tensor', '')}'")
 
 

@@ -72,7 +72,8 @@ class TypedStorage:
         body = format_scalar_column(self._host(), self.dtype)
         head = (f"[torch.storage.TypedStorage(dtype={self.dtype}, "
                 f"device={self.device}) of size {len(self)}]")
-        return (body + "\n" + head) if body else head
+        # torch prints a line holding one space above the header of an empty storage
+        return (body if body else " ") + "\n" + head
 
     __str__ = __repr__
 

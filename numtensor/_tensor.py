@@ -9,8 +9,9 @@ from ._size import Size
 
 
 class Tensor:
-    __slots__ = ("_storage", "_offset", "_shape", "_strides", "requires_grad", "grad",
-                 "grad_fn", "_base", "_retains_grad", "_output_nr", "__weakref__", "__dict__")
+    __slots__ = ("_storage", "_offset", "_shape", "_strides", "_requires_grad", "grad",
+                 "grad_fn", "_base", "_retains_grad", "_output_nr", "_history_version",
+                 "__weakref__", "__dict__")
 
     # numpy must defer to our reflected operators (ndarray + Tensor -> Tensor)
     __array_priority__ = 1000
@@ -20,12 +21,15 @@ class Tensor:
         self._offset = offset
         self._shape = shape
         self._strides = strides
-        self.requires_grad = False
+        self._requires_grad = False
         self.grad = None
         self.grad_fn = None
         self._base = None
         self._retains_grad = False
         self._output_nr = 0
+        # storage version when grad_fn was set: a view whose storage moved on since then
+        # was written through another alias, and autograd refreshes its history
+        self._history_version = 0
 
     # ---- state -------------------------------------------------------------------
     @property
@@ -76,6 +80,8 @@ class Tensor:
         return self._storage.dtype.itemsize
 
     def data_ptr(self):
+        if self.numel() == 0:  # like torch: an empty tensor points at nothing
+            return 0
         return self._storage.data_ptr() + self._offset * self.element_size()
 
     def storage(self):
@@ -93,6 +99,19 @@ class Tensor:
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        from .ops.autograd_ops import set_requires_grad
+        set_requires_grad(self, flag)
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
 
     @property
     def _version(self):
@@ -113,6 +132,9 @@ class Tensor:
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return prefix + self.dtype._tensor_type
         from .ops.conversion import to
+        if isinstance(dtype, str):  # 'torch.DoubleTensor', 'torch.cuda.LongTensor', ...
+            device = "cuda" if ".cuda." in dtype else "cpu"
+            return to(self, _dtype.from_tensor_type(dtype), device=device)
         return to(self, dtype)
 
     def __len__(self):

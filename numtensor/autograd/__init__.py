@@ -1,6 +1,6 @@
 """Reverse-mode automatic differentiation: backward, grad, grad mode, gradcheck."""
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .graph import AccumulateGrad, Node
+from .graph import AccumulateGrad, Node, _edge_for
 from . import engine as _engine
 
 
@@ -10,8 +10,8 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _root_grads(outputs, grad_outputs):
-    from .. import ops
+def _root_grads(outputs, grad_outputs, create_graph=False):
+    ops = _engine._ops()
     grads = []
     for i, out in enumerate(outputs):
         g = grad_outputs[i] if i < len(grad_outputs) else None
@@ -21,7 +21,7 @@ def _root_grads(outputs, grad_outputs):
             if not out.dtype.is_floating_point and not out.dtype.is_complex:
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            g = ops.ones_like(out)
+            g = _engine.ones_for_root(out) if not create_graph else ops.ones_like(out)
         elif not hasattr(g, "_shape"):
             g = ops.full_like(out, g)
         elif tuple(g._shape) != tuple(out._shape):
@@ -39,50 +39,49 @@ def _check_requires_grad(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    if inputs is not None:  # accumulate only into the given tensors
+        targets = _as_list(inputs)
+        found = grad(tensors, targets, grad_tensors, retain_graph, create_graph, allow_unused=True)
+        for t, g in zip(targets, found):
+            if g is not None:
+                _engine.accumulate_grad(t, g, create_graph)
+        return
     outputs = _as_list(tensors)
     _check_requires_grad(outputs)
-    grads = _root_grads(outputs, _as_list(grad_tensors))
+    grads = _root_grads(outputs, _as_list(grad_tensors), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    roots, root_grads = [], []
-    for out, g in zip(outputs, grads):
-        if out.grad_fn is None:  # a leaf: its grad is the given gradient
-            _engine._accumulate(out, g, create_graph)
-            continue
-        roots.append((out.grad_fn, out._output_nr))
-        root_grads.append(g)
-    if roots:
-        _engine.run_backward(roots, root_grads, retain_graph, create_graph)
+    # a leaf output is its own AccumulateGrad root
+    _engine.run_backward([_edge_for(out) for out in outputs], grads, retain_graph, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    from .graph import _edge_for
     outputs = _as_list(outputs)
     inputs_l = _as_list(inputs)
     _check_requires_grad(outputs)
     for t in inputs_l:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    grads = _root_grads(outputs, _as_list(grad_outputs))
+    grads = _root_grads(outputs, _as_list(grad_outputs), create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     edges = [_edge_for(t) for t in inputs_l]
-    capture = {(id(n), nr): None for n, nr in edges}
+    capture = {edge: None for edge in edges}
     roots = [(o.grad_fn, o._output_nr) if o.grad_fn is not None else _edge_for(o) for o in outputs]
     _engine.run_backward(roots, grads, retain_graph, create_graph, capture=capture,
                          accumulate=False)
     result = []
-    for t, (n, nr) in zip(inputs_l, edges):
-        g = capture[(id(n), nr)]
+    for index, (t, edge) in enumerate(zip(inputs_l, edges)):
+        g = capture[edge]
         if g is None:
             if materialize_grads:
                 from .. import ops
                 g = ops.zeros_like(t)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {index} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior.")
         elif tuple(g._shape) != tuple(t._shape):
             g = _engine._fit(g, (t._shape, t.dtype))
         result.append(g)

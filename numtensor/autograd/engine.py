@@ -1,44 +1,60 @@
 """The backward engine: an iterative topological walk over the recorded graph.
 
 Iterative on purpose: a recursive walk overflows Python's stack on a chain of a few
-thousand ops.  Gradients are summed per (node, output) before the node runs.
+thousand ops.  Each node runs once, after every node that feeds it a gradient; the
+gradients reaching one (node, output) are summed in a buffer first.
 """
-from .graph import AccumulateGrad
-from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled
+import sys
 
-_FREED = ("Trying to backward through the graph a second time (or directly access saved "
-          "tensors after they have already been freed). Saved intermediate values of the graph "
-          "are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if "
-          "you need to backward through the graph a second time or if you need to access saved "
-          "tensors after calling backward.")
+from .graph import AccumulateGrad
+from .grad_mode import _set as _set_grad_mode, is_grad_enabled, no_grad
+
+FREED_ERROR = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
+         "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+_ops_module = None
 
 
 def _ops():
-    from .. import ops
-    return ops
+    """numtensor.ops, imported on first use (it imports this package)."""
+    global _ops_module
+    if _ops_module is None:
+        from .. import ops
+        _ops_module = ops
+    return _ops_module
 
 
 def _check_saved(node):
-    for t, version in node._saved:
+    """A tensor the node saved must not have been modified in place since."""
+    for t, version, grad_fn in node._saved:
         if t._version != version:
             from ..ops._common import scalar_type_name
+            what = f"[torch.{scalar_type_name(t.dtype)}Tensor [{', '.join(map(str, t._shape))}]]"
+            if grad_fn is not None:
+                producer = grad_fn._name
+                producer = producer[:producer.rfind("Backward")] if "Backward" in producer else producer
+                what += f", which is output {t._output_nr} of {producer},"
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.{scalar_type_name(t.dtype)}Tensor "
-                f"[{', '.join(str(s) for s in t._shape)}]], which is output {t._output_nr} of "
-                f"{t.grad_fn.name() if t.grad_fn is not None else 'a leaf'}, is at version "
-                f"{t._version}; expected version {version} instead. Hint: the backtrace further "
-                "above can point to the operation that failed to compute its gradient.")
+                f"inplace operation: {what} is at version {t._version}; expected version "
+                f"{version} instead. {_HINT}")
 
 
 def _fit(grad, meta):
     """Undo broadcasting and promotion: grad summed to the input's shape, in its dtype."""
     shape, dtype = meta
-    ops = _ops()
-    if tuple(grad._shape) != tuple(shape):
-        grad = ops.sum_to_shape(grad, shape)
+    if grad._shape != shape and tuple(grad._shape) != tuple(shape):
+        grad = _ops().sum_to_shape(grad, shape)
     if grad.dtype is not dtype:
-        grad = ops.to(grad, dtype)
+        grad = _ops().to(grad, dtype)
     return grad
 
 
@@ -46,16 +62,17 @@ def _topo_order(roots):
     """Nodes reachable from roots, each before every node it feeds (iterative DFS)."""
     order, seen = [], set()
     for root in roots:
-        if root is None or id(root) in seen:
+        if root in seen:
             continue
-        seen.add(id(root))
+        seen.add(root)
         stack = [(root, iter(root._edges))]
         while stack:
-            node, it = stack[-1]
-            for edge in it:
-                if edge is not None and id(edge[0]) not in seen:
-                    seen.add(id(edge[0]))
-                    stack.append((edge[0], iter(edge[0]._edges)))
+            node, edges = stack[-1]
+            for edge in edges:
+                if edge is not None and edge[0] not in seen:
+                    child = edge[0]
+                    seen.add(child)
+                    stack.append((child, iter(child._edges)))
                     break
             else:
                 stack.pop()
@@ -64,77 +81,130 @@ def _topo_order(roots):
     return order
 
 
+def _add_to_buffer(buffers, node, output_nr, grad):
+    slot = buffers.get(node)
+    if slot is None:
+        slot = buffers[node] = [None] * node._n_outputs
+    old = slot[output_nr]
+    slot[output_nr] = grad if old is None else _ops().add(old, grad)
+
+
 def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capture=None,
                  accumulate=True):
     """Propagate grad_roots from roots = [(node, output_nr)].
 
-    capture: optional dict {(id(node), output_nr): None} whose values are filled with the
-    gradient reaching that point (for autograd.grad); leaves are then not accumulated.
+    capture: optional dict {(node, output_nr): None} whose values are filled with the
+    gradient reaching that point (autograd.grad); accumulate=False leaves .grad alone.
     """
-    ops = _ops()
     buffers = {}
     for (node, nr), g in zip(roots, grad_roots):
-        slot = buffers.setdefault(id(node), [None] * node._n_outputs)
-        slot[nr] = g if slot[nr] is None else ops.add(slot[nr], g)
+        _add_to_buffer(buffers, node, nr, g)
     order = _topo_order([n for n, _ in roots])
-    with set_grad_enabled(create_graph):
+    previous_mode = is_grad_enabled()
+    _set_grad_mode(create_graph)  # backward formulas record history only for create_graph
+    try:
         for node in order:
-            grads = buffers.pop(id(node), None)
+            grads = buffers.pop(node, None)
             if grads is None:
                 continue
             if capture is not None:
                 for nr, g in enumerate(grads):
-                    if (id(node), nr) in capture:
-                        capture[(id(node), nr)] = g
-            if isinstance(node, AccumulateGrad):
-                if accumulate and grads[0] is not None:
-                    _accumulate(node.variable, grads[0], create_graph)
+                    if (node, nr) in capture and g is not None:
+                        capture[(node, nr)] = g
+            if type(node) is AccumulateGrad:
+                g = grads[0]
+                grads = None  # so that the engine holds g once: accumulate_grad may keep it
+                if accumulate and g is not None:
+                    accumulate_grad(node.variable, g, create_graph, _ENGINE_REFS)
                 continue
-            if node._backward is None:
-                raise RuntimeError(_FREED)
-            _check_saved(node)
-            if all(g is None for g in grads):
-                continue
-            grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            in_grads = node._backward(*grads)
-            if not isinstance(in_grads, (tuple, list)):
-                in_grads = (in_grads,)
+            backward = node._backward
+            if backward is None:
+                raise RuntimeError(FREED_ERROR)
+            if node._saved:
+                _check_saved(node)
+            if node._metadata is not None:
+                _retain(node, grads)
+            if node._n_outputs > 1:
+                grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
+            in_grads = backward(*grads)
             if not retain_graph:
                 node._backward = None
                 node._saved = ()
             for edge, meta, g in zip(node._edges, node._input_meta, in_grads):
                 if edge is None or g is None:
                     continue
-                g = _fit(g, meta)
-                slot = buffers.setdefault(id(edge[0]), [None] * edge[0]._n_outputs)
-                slot[edge[1]] = g if slot[edge[1]] is None else ops.add(slot[edge[1]], g)
-            _retain(node, grads)
+                if g._shape != meta[0] or g.dtype is not meta[1]:
+                    g = _fit(g, meta)
+                _add_to_buffer(buffers, edge[0], edge[1], g)
+            in_grads = g = None
+    finally:
+        _set_grad_mode(previous_mode)
+
+
+_ROOT_ONES = {}
+
+
+def ones_for_root(out):
+    """The implicit gradient 1 of a scalar output, shared between calls: backward
+    formulas never write into their incoming gradient, and leaves copy it."""
+    key = (out._shape, out.dtype, out.device)
+    ones = _ROOT_ONES.get(key)
+    if ones is None:
+        ones = _ROOT_ONES[key] = _ops().ones_like(out)
+    return ones
 
 
 def _zeros_for(node, i):
+    """An output that received no gradient contributes zeros (multi-output nodes)."""
     meta = node.metadata.get("output_meta")
-    if meta is None:
+    if meta is None or meta[i] is None:  # None: an output recorded without history
         return None
     shape, dtype, device = meta[i]
     return _ops().zeros(shape, dtype=dtype, device=device)
 
 
 def _retain(node, grads):
+    """retain_grad(): copy the gradient reaching a non-leaf tensor into its .grad."""
     for ref in node.metadata.get("retained", ()):
         t = ref()
-        if t is not None and grads[t._output_nr] is not None:
+        if t is not None and t.grad_fn is node and grads[t._output_nr] is not None:
             g = grads[t._output_nr].detach()
-            t.grad = g if t.grad is None else _ops().add(t.grad, g)
+            t.grad = _ops().clone(g) if t.grad is None else _ops().add(t.grad, g)
 
 
-def _accumulate(leaf, grad, create_graph):
-    if not create_graph:
-        grad = grad.detach()
+# references to a gradient that only the engine holds, as seen by sys.getrefcount inside
+# accumulate_grad: run_backward's local, accumulate_grad's argument, getrefcount's argument.
+# Python 3.14 borrows references to locals, so counts there mean less: never steal.
+_ENGINE_REFS = 3 if sys.version_info < (3, 14) else None
+
+
+def _exclusively_owned(grad, refs_allowed):
+    """True when nothing but the engine refers to grad or to its memory (PyTorch steals
+    such a gradient instead of copying it; the rule here is the same)."""
+    return (refs_allowed is not None and grad._base is None and grad.grad_fn is None
+            and sys.getrefcount(grad) <= refs_allowed + 1          # + accumulate_grad's frame
+            and sys.getrefcount(grad._storage) <= 2                # grad's slot + the argument
+            and grad.numel() == len(grad._storage))
+
+
+def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
+    """leaf.grad += grad (the first gradient is stored as a tensor leaf.grad owns).
+
+    refs_allowed: how many references the caller's own bookkeeping holds on grad (a
+    gradient nobody else refers to is kept as is instead of being copied)."""
     if leaf.grad is None:
-        # own the memory: a grad that aliases another tensor must not be written later
-        leaf.grad = grad if create_graph else _ops().clone(grad)
+        if create_graph:
+            leaf.grad = grad
+        elif _exclusively_owned(grad, refs_allowed):
+            leaf.grad = grad
+        else:
+            # own the memory: the incoming grad may alias another tensor (expand, a view of g)
+            leaf.grad = _ops().clone(grad.detach())
     elif create_graph:
         leaf.grad = _ops().add(leaf.grad, grad)
     else:
         with no_grad():
             leaf.grad.add_(grad)
+
+
+__all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]

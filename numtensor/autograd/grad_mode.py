@@ -1,4 +1,9 @@
-"""Grad mode: whether ops record history.  Context managers that are also decorators."""
+"""Grad mode: whether ops record history.  Context managers that are also decorators.
+
+    with no_grad(): ...          @no_grad()  or  @no_grad      def f(): ...
+    with enable_grad(): ...      @enable_grad()
+    with set_grad_enabled(False): ...   @set_grad_enabled(False)   set_grad_enabled(False)
+"""
 import functools
 import threading
 
@@ -14,13 +19,21 @@ def _set(flag):
 
 
 class _GradModeContext:
-    """Base for no_grad / enable_grad / set_grad_enabled."""
-    _target = True
+    """Sets grad mode to self._mode inside `with`, or around every call of a decorated
+    function (a fresh context per call, so decorated functions can nest and recurse)."""
+
+    def __new__(cls, *args, **kwargs):
+        # @no_grad without parentheses: the class is called with the function itself
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]) and not kwargs:
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    def _fresh(self):
+        return type(self)()
 
     def __enter__(self):
         self._prev = is_grad_enabled()
-        _set(self._target)
-        return None
+        _set(self._mode)
 
     def __exit__(self, *exc):
         _set(self._prev)
@@ -29,33 +42,50 @@ class _GradModeContext:
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__() if type(self) is not set_grad_enabled else set_grad_enabled(self._target):
+            with self._fresh():
                 return fn(*args, **kwargs)
         return wrapper
 
 
 class no_grad(_GradModeContext):
-    _target = False
+    _mode = False
 
 
 class enable_grad(_GradModeContext):
-    _target = True
+    _mode = True
 
 
 class set_grad_enabled(_GradModeContext):
+    """Like PyTorch, it takes effect on construction, so a plain call works too."""
+
     def __init__(self, mode):
-        self._target = bool(mode)
+        self._mode = bool(mode)
         self._prev = is_grad_enabled()
-        _set(self._target)  # like PyTorch, it also works as a plain function call
+        _set(self._mode)
+
+    def _fresh(self):
+        return _SetGradMode(self._mode)
 
     def __enter__(self):
-        return None
+        pass  # already set by __init__
 
-    def __exit__(self, *exc):
-        _set(self._prev)
-        return False
+    def __call__(self, fn):
+        _set(self._prev)  # used as a decorator: undo the switch made at construction
+        return super().__call__(fn)
 
 
-class inference_mode(no_grad):
+class _SetGradMode(_GradModeContext):
+    """set_grad_enabled's per-call context for decorated functions."""
+
+    def __init__(self, mode):
+        self._mode = mode
+
+
+class inference_mode(_GradModeContext):
+    """inference_mode(True) behaves as no_grad here (no separate inference tensors)."""
+
     def __init__(self, mode=True):
-        self._target = not mode
+        self._mode = not mode
+
+    def _fresh(self):
+        return inference_mode(not self._mode)

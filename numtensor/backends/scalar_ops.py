@@ -28,7 +28,8 @@ UNARY = {
     "tanh": "math.tanh(a)",
     "sigmoid": "1 / (1 + math.exp(-a))",
     "relu": "a if (a > p0 or a != a) else p0",
-    "clamp": "a if a != a else (p0 if a < p0 else (p1 if a > p1 else a))",
+    # min(max(a, lo), hi) as torch: with lo > hi every element becomes hi
+    "clamp": "a if a != a else (p1 if a > p1 or p0 > p1 else (p0 if a < p0 else a))",
     "floor": "math.floor(a)",
     "ceil": "math.ceil(a)",
     "trunc": "math.trunc(a)",

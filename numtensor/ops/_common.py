@@ -43,12 +43,44 @@ def operand(t):
 
 
 def is_contiguous(t):
+    if 0 in t._shape:  # an empty tensor is contiguous whatever its strides
+        return True
     expected = 1
     for n, s in zip(reversed(t._shape), reversed(t._strides)):
         if n != 1 and s != expected:
             return False
         expected *= n
     return True
+
+
+def is_non_overlapping_and_dense(t):
+    """True when t's elements fill a block of memory exactly, in some dim order."""
+    dims = sorted((d for d in range(len(t._shape)) if t._shape[d] > 1),
+                  key=lambda d: t._strides[d])
+    expected = 1
+    for d in dims:
+        if t._strides[d] != expected:
+            return False
+        expected *= t._shape[d]
+    return True
+
+
+def scalar_for_dtype(value, dt):
+    """value converted as torch converts a Python scalar to dt: out of range is an error,
+    except that small negative ints wrap into an unsigned dtype (-1 -> 255)."""
+    if dt.category >= 2 or dt.name == "bool" or not isinstance(value, (numbers.Real, np.number)):
+        return value
+    info = np.iinfo(dt.np)
+    unsigned = info.min == 0
+    if isinstance(value, (numbers.Integral, np.integer)):
+        lowest = -int(info.max) if unsigned else int(info.min)
+        fits = lowest <= value <= info.max
+    else:
+        fits = np.isfinite(value) and info.min <= value <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {dt.name}_t without overflow")
+    value = int(value)
+    return value % (int(info.max) + 1) if unsigned else value
 
 
 def is_scalar(x):

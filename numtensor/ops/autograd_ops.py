@@ -3,20 +3,36 @@ import weakref
 
 from ._common import scalar_type_name
 
+NON_LEAF_FLAG_ERROR = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+
+
+def _can_require_grad(t):
+    return t.dtype.is_floating_point or t.dtype.is_complex
+
+
+def set_requires_grad(t, flag, message="only Tensors of floating point and complex dtype can "
+                                       "require gradients"):
+    """The one place the flag changes; PyTorch words the dtype error per entry point."""
+    flag = bool(flag)
+    if flag and not _can_require_grad(t):
+        raise RuntimeError(message)
+    if not flag and t.grad_fn is not None:
+        raise RuntimeError(NON_LEAF_FLAG_ERROR)
+    t._requires_grad = flag
+
 
 def requires_grad_(t, requires_grad=True):
-    if requires_grad and not (t.dtype.is_floating_point or t.dtype.is_complex):
-        raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
-    if not requires_grad and t.grad_fn is not None:
-        raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want "
-                           "to use a computed variable in a subgraph that doesn't require "
-                           "differentiation use var_no_grad = var.detach().")
-    t.requires_grad = bool(requires_grad)
+    set_requires_grad(t, requires_grad, "only Tensors of floating point dtype can require gradients")
     return t
 
 
-def set_requires_grad(t, flag):
-    requires_grad_(t, flag)
+def requires_grad_on_creation(t):
+    """The requires_grad= keyword of creation functions (torch.tensor, zeros, ...)."""
+    set_requires_grad(t, True, "Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+    return t
 
 
 def backward(t, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -25,7 +41,10 @@ def backward(t, gradient=None, retain_graph=None, create_graph=False, inputs=Non
 
 
 def retain_grad(t):
-    if t.grad_fn is None:
+    """Keep the gradient reaching this non-leaf tensor in .grad (leaves always do)."""
+    if not t.requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if t.grad_fn is None or t._retains_grad:
         return
     t._retains_grad = True
     t.grad_fn.metadata.setdefault("retained", []).append(weakref.ref(t))

@@ -1,7 +1,9 @@
 """Copies: clone, contiguous, copy_ (with cast and broadcast), fill_, zero_."""
 from .._tensor import Tensor
 from ..autograd.graph import record
-from ._common import empty, is_contiguous, is_scalar
+from ..backends.plan import output_order, strides_for_order
+from ._common import (empty, is_contiguous, is_non_overlapping_and_dense, is_scalar,
+                      scalar_for_dtype)
 from .dispatch import copy_into, run_elementwise
 from .inplace import check_leaf, write
 
@@ -14,7 +16,14 @@ def contiguous_copy(x):
 
 
 def clone(x, memory_format=None):
-    out = contiguous_copy(x)
+    # torch preserves the memory layout: dense tensors keep their strides, others
+    # get dense strides in the same dim order
+    if is_non_overlapping_and_dense(x):
+        strides = x._strides
+    else:
+        strides = strides_for_order(x._shape, output_order(x._shape, [x._strides]))
+    out = empty(x._shape, x.dtype, x.device, strides)
+    copy_into(out, x)
     if x.requires_grad:
         record("CloneBackward0", out, (x,), lambda g: (g,))
     return out
@@ -23,7 +32,10 @@ def clone(x, memory_format=None):
 def contiguous(x, memory_format=None):
     if is_contiguous(x):
         return x
-    return clone(x)
+    out = contiguous_copy(x)
+    if x.requires_grad:
+        record("CloneBackward0", out, (x,), lambda g: (g,))
+    return out
 
 
 def copy_(self, src, non_blocking=False):
@@ -41,6 +53,7 @@ def copy_(self, src, non_blocking=False):
     if src.device != self.device:
         src = src.to(self.device)
     if _overlaps(self, src):
+        _check_no_overlap(self, src)
         src = contiguous_copy(src)
     write(self, src)
     return self
@@ -51,7 +64,30 @@ def _overlaps(a, b):
         a._offset == b._offset and a._shape == b._shape and a._strides == b._strides)
 
 
+def _memory_range(t):
+    return t._offset, t._offset + 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides))
+
+
+def _check_no_overlap(a, b):
+    """torch refuses a copy between two dense tensors whose memory intersects (it cannot
+    tell for other layouts, and then copies through a temporary)."""
+    if not (a.numel() and b.numel() and is_non_overlapping_and_dense(a)
+            and is_non_overlapping_and_dense(b)):
+        return
+    (a0, a1), (b0, b1) = _memory_range(a), _memory_range(b)
+    if a0 < b1 and b0 < a1:
+        raise RuntimeError(
+            "unsupported operation: some elements of the input tensor and the written-to tensor "
+            "refer to a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+
+
 def fill_(self, value):
+    return _fill(self, value, "FillBackward2")
+
+
+def _fill(self, value, grad_name):
+    """fill_ and zero_; grad_name: the node a tensor with history gets (as in torch)."""
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
@@ -66,15 +102,16 @@ def fill_(self, value):
     if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)):
         # history must be rewritten: go through the general in-place path
         from .._creation import full
-        write(self, full(self._shape, value, dtype=self.dtype, device=self.device))
+        write(self, full(self._shape, value, dtype=self.dtype, device=self.device), grad_name)
         return self
+    value = scalar_for_dtype(value, self.dtype)
     run_elementwise("fill", (self,), self.dtype, self.dtype, out=self, p0=value)
     self._storage._version += 1
     return self
 
 
 def zero_(self):
-    return fill_(self, 0)
+    return _fill(self, 0, "ZeroBackward0")
 
 
 def resize_and_copy_out(out, res):

@@ -5,11 +5,13 @@ transcendental functions move integers to the default float, comparisons give bo
 In-place forms (add_ ...) compute in the promoted dtype and store into self, which
 must be able to hold it.
 """
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.graph import needs_grad, record
-from ._common import check_operand, is_scalar, scalar_type_name
-from .dispatch import run_elementwise
+from ._common import check_operand, is_scalar, scalar_for_dtype, scalar_type_name
+from .dispatch import cast, run_elementwise
 from .inplace import apply_inplace, check_fits, check_leaf
 
 
@@ -28,37 +30,43 @@ def _unary(op, x, dtype, p0=0, p1=0):
     return run_elementwise(op, (x,), dtype, dtype, p0=p0, p1=p1)
 
 
-def _float_unary(op, name, grad_fn):
-    """A function like exp: ints become the default float; grad_fn(g, x, out)."""
+def _float_unary(op, name, grad_fn, saves="x"):
+    """A function like exp: ints become the default float; grad_fn(g, x, out).
+
+    saves: which tensor grad_fn reads ("x" or "out"), so that modifying the other one
+    in place is allowed (as in PyTorch: exp saves its result, log its input)."""
     def fn(x):
         out = _unary(op, x, _float_dtype(x.dtype))
-        if x.requires_grad:
-            record(name, out, (x,), lambda g: (grad_fn(g, x, out),), saved=(x, out))
+        if x._requires_grad:
+            record(name, out, (x,), lambda g: (grad_fn(g, x, out),),
+                   saved=(x,) if saves == "x" else (out,))
         return out
     fn.__name__ = op
     return fn
 
 
-exp = _float_unary("exp", "ExpBackward0", lambda g, x, out: g * out)
+exp = _float_unary("exp", "ExpBackward0", lambda g, x, out: g * out, saves="out")
 log = _float_unary("log", "LogBackward0", lambda g, x, out: g / x)
 log2 = _float_unary("log2", "Log2Backward0", lambda g, x, out: g / (x * 0.6931471805599453))
 log10 = _float_unary("log10", "Log10Backward0", lambda g, x, out: g / (x * 2.302585092994046))
 log1p = _float_unary("log1p", "Log1PBackward0", lambda g, x, out: g / (x + 1))
-expm1 = _float_unary("expm1", "Expm1Backward0", lambda g, x, out: g * (out + 1))
-sqrt = _float_unary("sqrt", "SqrtBackward0", lambda g, x, out: g / (out * 2))
-rsqrt = _float_unary("rsqrt", "RsqrtBackward0", lambda g, x, out: g * out * out * out * -0.5)
+expm1 = _float_unary("expm1", "Expm1Backward0", lambda g, x, out: g * (out + 1), saves="out")
+sqrt = _float_unary("sqrt", "SqrtBackward0", lambda g, x, out: g / (out * 2), saves="out")
+rsqrt = _float_unary("rsqrt", "RsqrtBackward0", lambda g, x, out: g * out * out * out * -0.5, saves="out")
 sin = _float_unary("sin", "SinBackward0", lambda g, x, out: g * cos(x))
 cos = _float_unary("cos", "CosBackward0", lambda g, x, out: -(g * sin(x)))
-tan = _float_unary("tan", "TanBackward0", lambda g, x, out: g * (out * out + 1))
+tan = _float_unary("tan", "TanBackward0", lambda g, x, out: g * (out * out + 1), saves="out")
 asin = _float_unary("asin", "AsinBackward0", lambda g, x, out: g * rsqrt(-(x * x) + 1))
 acos = _float_unary("acos", "AcosBackward0", lambda g, x, out: -(g * rsqrt(-(x * x) + 1)))
 atan = _float_unary("atan", "AtanBackward0", lambda g, x, out: g / (x * x + 1))
 sinh = _float_unary("sinh", "SinhBackward0", lambda g, x, out: g * cosh(x))
 cosh = _float_unary("cosh", "CoshBackward0", lambda g, x, out: g * sinh(x))
 tanh = _float_unary("tanh", "TanhBackward0",
-                    lambda g, x, out: g * _unary("tanh_grad", out, out.dtype))
+                    lambda g, x, out: g * _unary("tanh_grad", out, out.dtype),
+                    saves="out")
 sigmoid = _float_unary("sigmoid", "SigmoidBackward0",
-                       lambda g, x, out: g * _unary("sigmoid_grad", out, out.dtype))
+                       lambda g, x, out: g * _unary("sigmoid_grad", out, out.dtype),
+                       saves="out")
 
 
 def _same_unary(op, name, grad_fn, allow_bool=True):
@@ -79,16 +87,38 @@ def _bool_error(op):
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
             "invert a mask, use the `~` or `logical_not()` operator instead.")
-    raise RuntimeError(f"\"{op}\" not implemented for 'Bool'")
+    if op == "relu":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    # torch names the CPU kernel that lacks a bool version
+    kernel = op + ("_vml_cpu" if op in ("floor", "ceil", "round", "trunc") else "_cpu")
+    raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 neg = _same_unary("neg", "NegBackward0", lambda g, x, out: -g, allow_bool=False)
-abs = _same_unary("abs", "AbsBackward0", lambda g, x, out: g * sign(x))
-square = _same_unary("square", "PowBackward0", lambda g, x, out: g * x * 2)
+_abs_real = _same_unary("abs", "AbsBackward0", lambda g, x, out: g * sign(x), allow_bool=False)
+
+
+def abs(x):
+    if isinstance(x, Tensor) and x.dtype.is_complex:
+        # |z| of a complex tensor is real (float32 for complex64), as in PyTorch
+        return run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
+    return _abs_real(x)
+
+
+_square = _same_unary("square", "PowBackward0", lambda g, x, out: g * x * 2)
+
+
+def square(x):
+    if isinstance(x, Tensor) and x.dtype is _dtype.bool_:
+        return _square(cast(x, _dtype.int64))  # torch: bool ** 2 is int64
+    return _square(x)
+
+
+
 sign = _same_unary("sign", "SignBackward0", lambda g, x, out: g * 0)
-floor = _same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0)
-ceil = _same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0)
-trunc = _same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0)
+floor = _same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0, allow_bool=False)
+ceil = _same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0, allow_bool=False)
+trunc = _same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0, allow_bool=False)
 bitwise_not = _same_unary("bitwise_not", None, None)
 negative = neg
 absolute = abs
@@ -99,6 +129,8 @@ def round(x, decimals=0):
     if decimals:
         scale = 10.0 ** decimals
         return round(x * scale) / scale
+    if x.dtype is _dtype.bool_:
+        _bool_error("round")
     if x.dtype.category < 2:
         return x.clone()
     out = _unary("round", x, x.dtype)
@@ -115,6 +147,8 @@ def reciprocal(x):
 
 
 def relu(x):
+    if isinstance(x, Tensor) and x.dtype is _dtype.bool_:
+        _bool_error("relu")
     out = _unary("relu", x, x.dtype)
     if x.requires_grad:
         record("ReluBackward0", out, (x,),
@@ -142,12 +176,10 @@ def clamp(x, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = x
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+        if not all(v is None or isinstance(v, Tensor) for v in (min, max)):
+            raise TypeError("clamp() received an invalid combination of arguments: min and max "
+                            "must both be Tensors (or None) when one of them is a Tensor")
+        return _clamp_tensor(x, min, max)
     dt = _dtype.result_type(x, *[v for v in (min, max) if v is not None])
     lo, hi = _clamp_bounds(dt, min, max)
     out = run_elementwise("clamp", (x,), dt, dt, p0=lo, p1=hi)
@@ -156,11 +188,43 @@ def clamp(x, min=None, max=None):
     return out
 
 
+def _clamp_tensor(x, min, max):
+    """clamp with tensor bounds: the value comes from x inside [min, max], else a bound."""
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        out = x
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        if out is x:
+            out = x.clone()
+    tensors = [v if isinstance(v, Tensor) else None for v in (x, min, max)]
+    if any(t is not None and t.requires_grad for t in tensors):
+        def backward(g):
+            # ties go to x (x keeps the gradient where min <= x <= max); with min > max
+            # the result is max, so max gets the gradient there
+            below = lt(x, min) if min is not None else None
+            above = gt(x, max) if max is not None else None
+            if below is not None and above is not None:
+                below = logical_and(below, lt(min, max))
+                above = logical_or(above, lt(max, min))
+            inside = _in_range(x, min, max)
+            return (where(inside, g, 0.0),
+                    where(below, g, 0.0) if below is not None else None,
+                    where(above, g, 0.0) if above is not None else None)
+        record("ClampBackward0", out, tensors, backward, saved=[t for t in tensors if t is not None])
+    return out
+
+
 def _clamp_bounds(dt, min, max):
     import numpy as np
     if dt.category >= 2:
         return (-np.inf if min is None else min), (np.inf if max is None else max)
     info = np.iinfo(dt.np) if dt is not _dtype.bool_ else None
+    # bounds convert like any scalar (out of range raises; -1 wraps into uint8)
+    min = None if min is None else scalar_for_dtype(min, dt)
+    max = None if max is None else scalar_for_dtype(max, dt)
     lo = (info.min if info else 0) if min is None else min
     hi = (info.max if info else 1) if max is None else max
     return lo, hi
@@ -206,12 +270,21 @@ def add(a, b, *, alpha=1, out=None):
     return _maybe_out(res, out)
 
 
+def _is_bool(v):
+    """A bool tensor or a Python/NumPy bool."""
+    return v.dtype is _dtype.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
+
+
 def sub(a, b, *, alpha=1, out=None):
     dt = _binary_dtype(a, b, "-")
     if dt is _dtype.bool_:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead.")
+    if any(_is_bool(v) for v in (a, b)):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         _check_alpha(dt, alpha)
         res = _emit("add_scaled", (a, b), dt, out, p0=-alpha)
@@ -219,7 +292,9 @@ def sub(a, b, *, alpha=1, out=None):
         res = _emit("sub", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("SubBackward0", res, a, b, lambda g: g, lambda g: -g if alpha == 1 else g * -alpha)
+    # `2 - x` is torch's rsub with a scalar: RsubBackward1
+    _record_binary("SubBackward0" if isinstance(a, Tensor) else "RsubBackward1", res, a, b,
+                   lambda g: g, lambda g: -g if alpha == 1 else g * -alpha)
     return _maybe_out(res, out)
 
 
@@ -237,7 +312,8 @@ def mul(a, b, *, out=None):
     res = _emit("mul", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a)
+    _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a,
+                   saved_a=_requires_grad(b), saved_b=_requires_grad(a))
     return _maybe_out(res, out)
 
 
@@ -245,12 +321,14 @@ def div(a, b, *, rounding_mode=None, out=None):
     if rounding_mode == "floor":
         return floor_divide(a, b)
     if rounding_mode == "trunc":
+        _check_integer_zero_division(b, _binary_dtype(a, b, "/"))
         return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
     dt = _float_dtype(_binary_dtype(a, b, "/"))
     res = _emit("div", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b))
+    _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b),
+                   saved_a=_requires_grad(b), saved_b=True)
     return _maybe_out(res, out)
 
 
@@ -259,26 +337,55 @@ multiply = mul
 subtract = sub
 
 
+def _no_bool_kernel(dt, kernel):
+    if dt is _dtype.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _check_integer_zero_division(b, dt):
+    """Integer // and % by zero raise in torch (floats give inf/nan)."""
+    if dt.category >= 2:
+        return
+    if isinstance(b, Tensor):
+        from .reductions import any as any_
+        zero = any_(eq(b, 0)).item()
+    else:
+        zero = b == 0
+    if zero:
+        raise RuntimeError("ZeroDivisionError")
+
+
 def floor_divide(a, b):
     dt = _binary_dtype(a, b, "//")
+    _no_bool_kernel(dt, "div_floor_cpu")
+    _check_integer_zero_division(b, dt)
     return run_elementwise("floor_divide", (a, b), dt, dt)
 
 
 def remainder(a, b):
     dt = _binary_dtype(a, b, "%")
+    _no_bool_kernel(dt, "remainder_cpu")
+    _check_integer_zero_division(b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
     _record_binary("RemainderBackward0", res, a, b, lambda g: g,
-                   lambda g: -(g * floor_divide(a, b)))
+                   lambda g: -(g * floor_divide(a, b)), saved_a=True, saved_b=True)
     return res
 
 
 def fmod(a, b):
     dt = _binary_dtype(a, b, "fmod")
+    if dt.category < 2:
+        # integers: the remainder with the sign of a (math.fmod is float-only in Numba)
+        _check_integer_zero_division(b, dt)
+        r = remainder(a, b)
+        wrong_sign = logical_and(ne(r, 0), ne(lt(r, 0), lt(a, 0)))
+        return where(wrong_sign, sub(r, b), r).to(dt)
     return run_elementwise("fmod", (a, b), dt, dt)
 
 
 def pow(a, b):
     dt = _binary_dtype(a, b, "**")
+    _no_bool_kernel(dt, "pow")
     if isinstance(a, Tensor) and dt.category < 2 and isinstance(b, (int,)) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if is_scalar(b) and b == 2:
@@ -287,14 +394,16 @@ def pow(a, b):
         res = run_elementwise("pow", (a, b), dt, dt)
     if not isinstance(b, Tensor):          # tensor ** scalar
         _record_binary("PowBackward0", res, a, b, lambda g: g * b * pow(a, b - 1) if b != 0 else g * 0,
-                       None)
+                       None, saved_a=True)
     elif not isinstance(a, Tensor):        # scalar ** tensor
         import math
-        _record_binary("PowBackward2", res, a, b, None, lambda g: g * res * math.log(a))
+        _record_binary("PowBackward2", res, a, b, None, lambda g: g * res * math.log(a),
+                       saved_out=True)
     else:
         _record_binary("PowBackward1", res, a, b,
                        lambda g: g * b * pow(a, b - 1),
-                       lambda g: g * res * where(a > 0, log(a), 0.0))
+                       lambda g: g * res * where(a > 0, log(a), 0.0),
+                       saved_a=True, saved_b=True, saved_out=True)
     return res
 
 
@@ -302,23 +411,32 @@ def atan2(a, b):
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
     res = run_elementwise("atan2", (a, b), dt, dt)
     _record_binary("Atan2Backward0", res, a, b, lambda g: g * b / (a * a + b * b),
-                   lambda g: -(g * a) / (a * a + b * b))
+                   lambda g: -(g * a) / (a * a + b * b), saved_a=True, saved_b=True)
     return res
 
 
+def _require_tensors(name, a, b):
+    for pos, (arg, v) in enumerate((("input", a), ("other", b)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
+                            f"not {type(v).__name__}")
+
+
 def maximum(a, b):
+    _require_tensors("maximum", a, b)
     dt = _binary_dtype(a, b, "maximum")
     res = run_elementwise("maximum", (a, b), dt, dt)
     _record_binary("MaximumBackward0", res, a, b, lambda g: _tie_split(g, a, b, gt),
-                   lambda g: _tie_split(g, b, a, gt))
+                   lambda g: _tie_split(g, b, a, gt), saved_a=True, saved_b=True)
     return res
 
 
 def minimum(a, b):
+    _require_tensors("minimum", a, b)
     dt = _binary_dtype(a, b, "minimum")
     res = run_elementwise("minimum", (a, b), dt, dt)
     _record_binary("MinimumBackward0", res, a, b, lambda g: _tie_split(g, a, b, lt),
-                   lambda g: _tie_split(g, b, a, lt))
+                   lambda g: _tie_split(g, b, a, lt), saved_a=True, saved_b=True)
     return res
 
 
@@ -328,15 +446,23 @@ def _tie_split(g, mine, other, wins):
     return g * w
 
 
-def _record_binary(name, res, a, b, grad_a, grad_b):
-    ra = isinstance(a, Tensor) and a.requires_grad
-    rb = isinstance(b, Tensor) and b.requires_grad
+def _requires_grad(x):
+    return isinstance(x, Tensor) and x._requires_grad
+
+
+def _record_binary(name, res, a, b, grad_a, grad_b, saved_a=False, saved_b=False, saved_out=False):
+    """Record a binary op; saved_a/saved_b/saved_out: whether its backward reads a's / b's /
+    the result's values (those must not change in place before backward; add reads none)."""
+    ra = isinstance(a, Tensor) and a._requires_grad
+    rb = isinstance(b, Tensor) and b._requires_grad
     if not (ra or rb):
         return
     inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+    saved = (inputs[0] if saved_a else None, inputs[1] if saved_b else None,
+             res if saved_out else None)
     record(name, res, inputs,
            lambda g: (grad_a(g) if ra and grad_a else None, grad_b(g) if rb and grad_b else None),
-           saved=inputs)
+           saved=saved)
 
 
 def _emit(op, args, dt, out, p0=0):
@@ -398,7 +524,7 @@ def _bitwise(op, sym):
     def fn(a, b):
         dt = _binary_dtype(a, b, sym)
         if dt.category >= 2:
-            raise RuntimeError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
+            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
         return run_elementwise(op, (a, b), dt, dt)
     fn.__name__ = op
     return fn
@@ -411,7 +537,7 @@ bitwise_xor = _bitwise("bitwise_xor", "^")
 
 def where(condition, x=None, y=None):
     if x is None and y is None:
-        from .indexing import nonzero
+        from .joining import nonzero
         return nonzero(condition, as_tuple=True)
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be Tensor")

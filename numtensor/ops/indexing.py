@@ -78,6 +78,12 @@ def _slice_index(k):
 def _prepare(key):
     out = []
     for k in key:
+        if isinstance(k, str):
+            raise TypeError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                            "byte Variables are valid tensor indices (got str)")
+        if isinstance(k, (float, np.floating)):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             "byte Variables are valid indices (got float)")
         if isinstance(k, slice):
             k = _slice_index(k)
         elif isinstance(k, Tensor) and k.ndim == 0 and k.dtype.category == 1:
@@ -94,13 +100,22 @@ def getitem(x, key):
     return advanced_indexing.getitem(x, key)
 
 
+def _expand_value(value, shape):
+    """value broadcast to the indexed region (leading 1s dropped, like torch)."""
+    while value.ndim > len(shape) and value._shape[0] == 1:
+        value = views.squeeze(value, 0)
+    if tuple(value._shape) == tuple(shape):
+        return value
+    return views.expand(value, shape)
+
+
 def setitem(x, key, value):
     from .copy import copy_, fill_
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
         target = basic_view(x, key)
         if isinstance(value, Tensor):
-            copy_(target, value)
+            copy_(target, _expand_value(value, target._shape))
         elif isinstance(value, (numbers.Number, np.generic)):
             fill_(target, value)
         else:

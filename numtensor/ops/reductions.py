@@ -15,7 +15,7 @@ from ..backends.plan import contiguous_strides
 from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
 from .dispatch import cast
 from . import elementwise as ew
-from .views import expand, reshape, unsqueeze
+from .views import expand, make_view, reshape, unsqueeze
 
 _COMBINE = {
     "sum": "acc + a",
@@ -37,7 +37,8 @@ def _dims_arg(dim, axis, nd):
         raise TypeError(f"reduction received an invalid combination of arguments - got (dim=str)")
     if isinstance(dim, (list, tuple)) and len(dim) == 0:
         return None
-    return wrap_dims(dim, nd)
+    dims = wrap_dims(dim, nd)
+    return () if nd == 0 else dims  # a 0-d tensor accepts dim 0/-1 and reduces nothing
 
 
 def _keepdim(keepdim, keepdims):
@@ -95,7 +96,12 @@ def _reduce(x, op, dims, keepdim, out_dtype):
 def _expand_back(g, shape, dims, keepdim):
     """Broadcast a reduced gradient back over the reduced dims."""
     if dims is None:
-        return expand(reshape(g, (1,) * len(shape)) if len(shape) else g, shape)
+        if g.ndim == 0 and not g._requires_grad:
+            # the gradient of a full reduction: every element gets it (all-zero strides)
+            return make_view(g, shape, (0,) * len(shape))
+        if g.ndim == 0 or g.ndim == len(shape):  # a 0-d or all-ones g expands directly
+            return expand(g, shape)
+        return expand(reshape(g, (1,) * len(shape)), shape)
     if not keepdim:
         for d in dims:
             g = unsqueeze(g, d)
@@ -160,7 +166,7 @@ def _count(x, dims):
 
 
 def prod(x, dim=None, keepdim=False, *, dtype=None):
-    dims = None if dim is None else (wrap_dim(dim, x.ndim),)
+    dims = None if dim is None else _dims_arg(wrap_dim(dim, x.ndim), None, x.ndim)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _reduce(x, "prod", dims, keepdim, out_dt)
     if x.requires_grad:
@@ -186,7 +192,7 @@ def prod(x, dim=None, keepdim=False, *, dtype=None):
 
 
 def _check_nonempty(x, dims, name):
-    if x.numel() == 0 and (dims is None or any(x._shape[d] == 0 for d in dims)):
+    if x.numel() == 0 and (dims is None or 0 in [x._shape[d] for d in dims]):
         if dims is None:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                                "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
@@ -255,15 +261,20 @@ def _arg_reduce(x, op, dim, keepdim):
     return values, indices
 
 
-def argmax(x, dim=None, keepdim=False):
+def _check_arg_input(x, dim, name):
+    if x.dtype is _dtype.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None and x.numel() == 0:
-        raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+
+
+def argmax(x, dim=None, keepdim=False):
+    _check_arg_input(x, dim, "argmax")
     return _arg_reduce(x, "max", dim, keepdim)[1]
 
 
 def argmin(x, dim=None, keepdim=False):
-    if dim is None and x.numel() == 0:
-        raise RuntimeError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
+    _check_arg_input(x, dim, "argmin")
     return _arg_reduce(x, "min", dim, keepdim)[1]
 
 
@@ -361,29 +372,40 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
         else:
             out = ew.pow(_reduce(ew.pow(a, p), "sum", dims, keepdim, x.dtype.to_real()), 1.0 / p)
     if x.requires_grad:
-        shape = x._shape
-
-        def backward(g):
-            ge = _expand_back(g, shape, dims, keepdim)
-            oe = _expand_back(out, shape, dims, keepdim)
-            if p == 2:
-                return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, x), oe)),)
-            if p == 1:
-                return (ew.mul(ge, ew.sign(x)),)
-            if p in (float("inf"), float("-inf")):
-                mask = ew.eq(ew.abs(x), oe)
-                count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
-                return (ew.div(ew.mul(ew.mul(ge, ew.sign(x)), mask), count),)
-            if p == 0:
-                return (ew.mul(ge, 0.0),)
-            scale = ew.mul(x, ew.pow(ew.abs(x), p - 2))
-            return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, scale), ew.pow(oe, p - 1))),)
-        record("NormBackward1" if dims else "NormBackward0", out, (x,), backward, saved=(x,))
+        record("LinalgVectorNormBackward0", out, (x,),
+               lambda g: (_norm_backward(g, x, out, p, dims, keepdim),), saved=(x,))
     return out
 
 
+def _norm_backward(g, x, out, p, dims, keepdim):
+    shape = x._shape
+    ge = _expand_back(g, shape, dims, keepdim)
+    oe = _expand_back(out, shape, dims, keepdim)
+    if p == 2:
+        return ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, x), oe))
+    if p == 1:
+        return ew.mul(ge, ew.sign(x))
+    if p in (float("inf"), float("-inf")):
+        mask = ew.eq(ew.abs(x), oe)
+        count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
+        return ew.div(ew.mul(ew.mul(ge, ew.sign(x)), mask), count)
+    if p == 0:
+        return ew.mul(ge, 0.0)
+    scale = ew.mul(x, ew.pow(ew.abs(x), p - 2))
+    return ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, scale), ew.pow(oe, p - 1)))
+
+
 def dist(a, b, p=2):
-    return norm(ew.sub(a, b), p)
+    with no_grad():
+        diff = ew.sub(a, b)
+        out = norm(diff, p)
+    inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+    if [t for t in inputs if t is not None and t.requires_grad]:
+        def backward(g):
+            gd = _norm_backward(g, diff, out, float(p if p != "fro" else 2), None, False)
+            return gd, ew.neg(gd)
+        record("DistBackward0", out, inputs, backward, saved=[t for t in inputs if t is not None])
+    return out
 
 
 def logsumexp(x, dim, keepdim=False):
@@ -458,12 +480,17 @@ def cumprod(x, dim, *, dtype=None):
 
 def all(x, dim=None, keepdim=False):
     dims = None if dim is None else _dims_arg(dim, None, x.ndim)
-    return _reduce(x, "all", dims, keepdim, _dtype.bool_)
+    return _reduce(x, "all", dims, keepdim, _logical_result(x))
 
 
 def any(x, dim=None, keepdim=False):
     dims = None if dim is None else _dims_arg(dim, None, x.ndim)
-    return _reduce(x, "any", dims, keepdim, _dtype.bool_)
+    return _reduce(x, "any", dims, keepdim, _logical_result(x))
+
+
+def _logical_result(x):
+    # torch keeps uint8 for all/any of a uint8 tensor (a legacy of byte masks)
+    return _dtype.uint8 if x.dtype is _dtype.uint8 else _dtype.bool_
 
 
 def equal(a, b):

@@ -51,8 +51,8 @@ def _view_strides(old_shape, old_strides, new_shape):
     numel = 1
     for s in old_shape:
         numel *= s
-    if numel == 0:
-        return contiguous_strides(new_shape)
+    if numel == 0:  # torch keeps the strides of an empty tensor viewed at its own shape
+        return tuple(old_strides) if tuple(old_shape) == tuple(new_shape) else contiguous_strides(new_shape)
     new_strides = [0] * len(new_shape)
     view_d = len(new_shape) - 1
     chunk_base_stride = old_strides[-1]
@@ -99,7 +99,8 @@ def reshape(x, *shape):
     strides = _view_strides(x._shape, x._strides, shape)
     if strides is not None:
         out = make_view(x, shape, strides)
-        name = "ViewBackward0"
+        # torch names a reshape that views a non-contiguous tensor _reshape_alias
+        name = "ViewBackward0" if is_contiguous(x) else "ReshapeAliasBackward0"
     else:
         from .copy import contiguous_copy
         out = contiguous_copy(x)
@@ -181,7 +182,7 @@ def t(x):
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     if x.ndim < 2:
         return alias(x, "TBackward0")
-    out = transpose(x, 0, 1)
+    out = make_view(x, x._shape[::-1], x._strides[::-1])
     if x.requires_grad:
         record("TBackward0", out, (x,), lambda g: (t(g),))
     return out
@@ -195,7 +196,7 @@ def alias(x, name="AliasBackward0"):
 
 
 def matrix_T(x):
-    if x.ndim == 2 or x.ndim < 2:
+    if x.ndim < 2:
         return t(x)
     return permute(x, list(range(x.ndim))[::-1])
 
@@ -236,6 +237,10 @@ def expand(x, *sizes):
                 f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
                 f"non-singleton dimension {i}.  Target sizes: {shape_str(sizes)}.  Tensor sizes: "
                 f"{shape_str(x._shape)}")
+    for i in range(off - 1, -1, -1):
+        # a new leading dim of size 1 gets the stride it would have in a dense layout
+        if shape[i] == 1:
+            strides[i] = shape[i + 1] * strides[i + 1] if i + 1 < nd else 0
     out = make_view(x, shape, strides)
     if x.requires_grad:
         from .reductions import sum_to_shape
@@ -311,7 +316,7 @@ def squeeze(x, dim=None):
         dims = [i for i, s in enumerate(x._shape) if s == 1]
     else:
         dims = [wrap_dim(d, x.ndim) for d in (dim if isinstance(dim, (list, tuple)) else (dim,))]
-        dims = [d for d in dims if x._shape[d] == 1]
+        dims = [d for d in dims if x.ndim and x._shape[d] == 1]  # a 0-d tensor accepts dim 0
     keep = [i for i in range(x.ndim) if i not in dims]
     out = make_view(x, [x._shape[i] for i in keep], [x._strides[i] for i in keep])
     if x.requires_grad:
@@ -424,14 +429,14 @@ def unsqueeze_(x, dim):
 
 
 def detach(x):
-    out = Tensor(x._storage, x._offset, x._shape, x._strides)
-    out._base = x._base
-    return out
+    # shares x's memory (and version counter) but starts a new history: it is a root,
+    # so in-place writes to it never rewrite x's graph
+    return Tensor(x._storage, x._offset, x._shape, x._strides)
 
 
 def detach_(x):
     x.grad_fn = None
-    x.requires_grad = False
+    x._requires_grad = False
     return x
 
 

@@ -5,20 +5,25 @@ The interface every backend implements (see numtensor/backends/__init__.py):
   map / zip / where                     element-wise with cast on store (copy = map 'identity')
   reduce / arg_reduce / scan            reductions along dims
   random_*                              counter-based random fills
+  gather / scatter / mask_plan / mask_pass   indexing by int64 offset tables and masks
 Operands arrive as (buffer, offset, strides) triples sharing one broadcast shape;
 this module coalesces them (plan.coalesce), then calls the flat kernel when every
 operand is contiguous or a broadcast scalar, and the strided kernel otherwise.
 """
+import math
+
 import numpy as np
 
 from .. import plan
 from .. import scalar_ops
+from ..linalg_plan import matrix_layout
 
 _F16 = np.dtype(np.float16)
 GRAIN = 32768  # below this many elements, the serial twin beats waking the threads
 
 _SCALAR_OPS = {1: scalar_ops.UNARY, 2: scalar_ops.BINARY, 3: scalar_ops.TERNARY}
 _ew_modules = {}
+_red_modules = {}  # op -> generated reduction module (building its source is not free)
 
 
 def _ew(op, arity):
@@ -37,6 +42,16 @@ def _threads():
 
 def _i64(seq):
     return np.array(seq, dtype=np.int64)
+
+
+def _movable(buf):
+    """buf reinterpreted for pure data movement: Numba has no float16, and bools
+    move as bytes."""
+    if buf.dtype == _F16:
+        return buf.view(np.uint16)
+    if buf.dtype == np.bool_:
+        return buf.view(np.uint8)
+    return buf
 
 
 class CpuBackend:
@@ -90,7 +105,8 @@ class CpuBackend:
                 args = [v for (b, o, _) in inputs for v in (b, o)]
                 fn(*args, out[0], out[1], n, p0, p1)
                 return
-            if k == 2 and sum(s[0] == 0 for s in ins) == 1:
+            # one broadcast scalar, the other operand must be contiguous (stride 1)
+            if k == 2 and sorted(s[0] for s in ins) == [0, 1]:
                 pos = 0 if ins[0][0] == 0 else 1
                 fn = getattr(mod, f"flat_s{pos}_par" if par else f"flat_s{pos}")
                 args = [v for (b, o, _) in inputs for v in (b, o)]
@@ -133,13 +149,13 @@ class CpuBackend:
     def reduce(self, op, combine, x, kshape, kx, ky, rshape, rx, y, init):
         """Reduce x over the rshape dims into y (one value per kshape index)."""
         from . import reduction_kernels as rk
-        mod = rk.reduce_module(op, combine)
+        mod = _red_modules.get(op) or _red_modules.setdefault(op, rk.reduce_module(op, combine))
         kshape, (kx, ky) = plan.coalesce(kshape, [kx, ky]) if kshape else ((), [(), ()])
         rshape, (rx,) = plan.coalesce(rshape, [rx])
         if kshape == (1,):
             kshape, kx, ky = (), (), ()
-        nout = int(np.prod(kshape)) if kshape else 1
-        nred = int(np.prod(rshape))
+        nout = math.prod(kshape)  # math.prod: np.prod costs microseconds on tiny tuples
+        nred = math.prod(rshape)
         xb, xo = x
         yb, yo = y
         if nout == 1 and len(rshape) == 1 and nred >= GRAIN:
@@ -172,11 +188,106 @@ class CpuBackend:
         fn = mod.scan_par if nout * n >= GRAIN and nout > 1 else mod.scan
         fn(_i64(kshape), _i64(kx), _i64(ky), n, tx, ty, x[0], x[1], y[0], y[1], init)
 
+    # ---- matrix multiply -------------------------------------------------------
+    @staticmethod
+    def matmul(a, b, out, m, k, n):
+        """out[i] = a[i] @ b[i] for every batch element i (matmul_kernels.py).
+
+        a, b: (buf, offsets, row_stride, col_stride), offsets an int64 array with each
+        batch element's first index.  Float/complex operands must be row-major or
+        transposed row-major (see matrix_layout); integer ones need unit-stride rows in b.
+        out: (buf, offsets) of contiguous (m, n) results.
+        """
+        from . import matmul_kernels as mk
+        (ab, ao, ars, acs), (bb, bo, brs, bcs), (cb, co) = a, b, out
+        if m == 0 or n == 0:
+            return
+        if k == 0:  # an empty sum: BLAS would be handed zero leading dimensions
+            for off in co:
+                cb[off:off + m * n] = 0
+            return
+        if cb.dtype.kind in "fc":
+            la, lb = matrix_layout(m, k, ars, acs), matrix_layout(k, n, brs, bcs)
+            getattr(mk, f"gemm_{la}{lb}")(ab, ao, bb, bo, cb, co, m, k, n)
+        else:
+            fn = mk.int_gemm_par if len(co) * m * n * k >= GRAIN else mk.int_gemm
+            fn(ab, ao, ars, acs, bb, bo, brs, cb, co, m, k, n)
+
+    @staticmethod
+    def linalg(kind, *args):
+        """A LAPACK kernel of linalg_kernels.py over a batch of contiguous matrices."""
+        from . import linalg_kernels
+        return getattr(linalg_kernels, kind)(*args)
+
     # ---- index-dependent fills -------------------------------------------------
     @staticmethod
     def sequence(kind, y, n, *params):
         from . import fill_kernels
         getattr(fill_kernels, kind)(y[0][y[1]:], n, *params)
+
+    # ---- gather / scatter / masks (advanced indexing, joining) -------------------
+    # Offsets tables (pre, idx, post) are int64 arrays; see index_kernels.py.
+    @staticmethod
+    def gather(src, pre, idx, post, qstride, nq, out):
+        """out[r*nq + q] = src[off + pre[p] + idx[n] + col(q)] for the rows r = p*N + n."""
+        from . import index_kernels as ik
+        n = len(pre) * len(idx) * nq
+        if n == 0:
+            return
+        fn = ik.gather_par if n >= GRAIN and len(pre) * len(idx) > 1 else ik.gather
+        fn(_movable(src[0]), src[1], pre, idx, post, qstride, nq, _movable(out[0]), out[1])
+
+    @staticmethod
+    def scatter(dst, pre, idx, post, qstride, nq, val, vstep, accumulate=False):
+        """dst[...] = val (or += with accumulate); val read at off + vstep*(r*nq + q)."""
+        from . import index_kernels as ik
+        n = len(pre) * len(idx) * nq
+        if n == 0:
+            return
+        par = n >= GRAIN
+        if accumulate:
+            if dst[0].dtype in (_F16, np.bool_):
+                raise NotImplementedError(f"accumulate for {dst[0].dtype} tensors")
+            fn = ik.scatter_add_par if par else ik.scatter_add
+            dbuf, vbuf = dst[0], val[0]
+        else:
+            fn = ik.scatter_par if par else ik.scatter
+            dbuf, vbuf = _movable(dst[0]), _movable(val[0])
+        fn(dbuf, dst[1], pre, idx, post, qstride, nq, vbuf, val[1], vstep)
+
+    @staticmethod
+    def mask_plan(mask, n):
+        """Count a flat uint8/bool mask by chunks: (chunk, output start per chunk + total, total)."""
+        from . import index_kernels as ik
+        nchunks = 1 if n < GRAIN else min(1024, max(1, n // 16384))
+        chunk = max(1, -(-n // nchunks))
+        counts = np.empty(nchunks, np.int64)
+        fn = ik.mask_counts_par if nchunks > 1 else ik.mask_counts
+        fn(_movable(mask[0]), mask[1], n, chunk, counts)
+        starts = np.zeros(nchunks + 1, np.int64)  # chunk c writes rows starts[c]..starts[c+1]
+        np.cumsum(counts, out=starts[1:])
+        return chunk, starts, int(starts[-1])
+
+    @staticmethod
+    def mask_pass(mode, mask, n, plan_, mshape, mstrides, data, post, qstride, nq, out, ostep=1):
+        """mode 0 gathers masked rows of data into out, 1 scatters out (the value) into
+        data, 2 writes the coordinates of the true elements into out (int64)."""
+        from . import index_kernels as ik
+        chunk, starts, total = plan_
+        if total == 0:
+            return
+        par = len(starts) > 2
+        m, mo = _movable(mask[0]), mask[1]
+        if mode == 2:
+            fn = ik.mask_coords_par if par else ik.mask_coords
+            fn(m, mo, n, chunk, starts, _i64(mshape), out[0], out[1])
+            return
+        args = (m, mo, n, chunk, starts, _i64(mshape), _i64(mstrides), _movable(data[0]),
+                data[1], post, qstride, nq, _movable(out[0]), out[1])
+        if mode == 0:
+            (ik.mask_gather_par if par else ik.mask_gather)(*args)
+        else:
+            (ik.mask_scatter_par if par else ik.mask_scatter)(*args, ostep)
 
     # ---- random --------------------------------------------------------------
     @staticmethod

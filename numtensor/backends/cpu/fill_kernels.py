@@ -10,6 +10,28 @@ def arange(y, n, start, step):
         y[i] = start + i * step
 
 
+@njit(inline="always", **OPTS)
+def _split(a):
+    # Veltkamp: a = hi + lo with both halves holding 26 bits
+    t = 134217729.0 * a
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+@njit(inline="always", **OPTS)
+def _fma(a, b, c):
+    """a * b + c rounded once, as PyTorch's vectorised kernels compute it (error-free
+    product and sum, since Numba exposes no fused multiply-add)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    perr = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = p + c
+    bb = s - p
+    serr = (p - (s - bb)) + (c - bb)
+    return s + (serr + perr)
+
+
 @njit(parallel=True, **OPTS)
 def linspace(y, n, start, end, step):
     # PyTorch's symmetric formula: the first half counts up from start, the second
@@ -17,6 +39,6 @@ def linspace(y, n, start, end, step):
     half = n // 2
     for i in prange(n):
         if i < half:
-            y[i] = start + step * i
+            y[i] = _fma(step, float(i), start)
         else:
-            y[i] = end - step * (n - 1 - i)
+            y[i] = _fma(-step, float(n - 1 - i), end)

@@ -1,0 +1,228 @@
+"""LAPACK-backed kernels for numtensor.linalg: np.linalg inside @njit, batch loop inside.
+
+Each kernel takes a flat buffer holding `nb` contiguous row-major matrices (the ops
+layer copies the input into that form and the compute dtype first) and writes flat
+contiguous outputs.  np.linalg in Numba calls the same LAPACK routines NumPy uses
+(getrf/getri, gesv, geev, syevd, potrf, geqrf, gesdd, gelsd).
+
+Failures are reported per batch element in an int64 `info` array instead of raising
+from the kernel, so the ops layer can word the error like PyTorch (which batch element,
+which diagonal element).  first_zero_pivot and first_bad_minor recompute that detail
+for the one failing matrix.
+"""
+import numpy as np
+from numba import njit, types
+from numba.extending import overload
+from numba.np.linalg import _LAPACK, ensure_lapack  # Numba's own LAPACK bindings
+
+OPTS = dict(cache=True, nogil=True)
+ensure_lapack()  # kernels loaded from the disk cache need the LAPACK symbols too
+
+
+def _real_geev(a, wr, wi, vr):
+    """LAPACK sgeev/dgeev on a Fortran-ordered copy `a` (a stub; see the overload)."""
+    raise NotImplementedError
+
+
+@overload(_real_geev)
+def _real_geev_impl(a, wr, wi, vr):
+    # np.linalg.eig in Numba refuses real matrices with complex eigenvalues, so real
+    # input calls the real geev directly, as PyTorch does (exact zeros stay zeros)
+    ensure_lapack()
+    geev = _LAPACK().numba_ez_rgeev(a.dtype)
+    kind = ord("s") if a.dtype == types.float32 else ord("d")
+
+    def impl(a, wr, wi, vr):
+        n = a.shape[0]
+        unused_left = np.empty(1, a.dtype)
+        return geev(kind, ord("N"), ord("V"), n, a.ctypes, n, wr.ctypes, wi.ctypes,
+                    unused_left.ctypes, 1, vr.ctypes, n)
+    return impl
+
+
+@njit(**OPTS)
+def inv(a, nb, n, out, info):
+    s = n * n
+    for i in range(nb):
+        try:
+            out[i * s:(i + 1) * s].reshape((n, n))[:, :] = np.linalg.inv(
+                a[i * s:(i + 1) * s].reshape((n, n)))
+        except Exception:
+            info[i] = 1
+
+
+@njit(**OPTS)
+def solve(a, b, nb, n, k, out, info):
+    s, t = n * n, n * k
+    for i in range(nb):
+        try:
+            out[i * t:(i + 1) * t].reshape((n, k))[:, :] = np.linalg.solve(
+                a[i * s:(i + 1) * s].reshape((n, n)), b[i * t:(i + 1) * t].reshape((n, k)))
+        except Exception:
+            info[i] = 1
+
+
+@njit(**OPTS)
+def det(a, nb, n, out):
+    s = n * n
+    for i in range(nb):
+        out[i] = np.linalg.det(a[i * s:(i + 1) * s].reshape((n, n)))
+
+
+@njit(**OPTS)
+def slogdet(a, nb, n, sign, logabs):
+    s = n * n
+    for i in range(nb):
+        sg, la = np.linalg.slogdet(a[i * s:(i + 1) * s].reshape((n, n)))
+        sign[i] = sg
+        logabs[i] = la
+
+
+@njit(**OPTS)
+def eig(a, nb, n, w, v):
+    """a complex: Numba's eig keeps the input's domain, so real inputs arrive as complex."""
+    s = n * n
+    for i in range(nb):
+        vals, vecs = np.linalg.eig(a[i * s:(i + 1) * s].reshape((n, n)))
+        w[i * n:(i + 1) * n] = vals
+        v[i * s:(i + 1) * s].reshape((n, n))[:, :] = vecs
+
+
+@njit(**OPTS)
+def eig_real(a, nb, n, w, v):
+    """Real input, complex output: geev returns conjugate pairs as (re, im) columns."""
+    s = n * n
+    for b in range(nb):
+        at = a[b * s:(b + 1) * s].reshape((n, n)).T.copy()  # C copy of A^T = A in Fortran order
+        wr = np.empty(n, a.dtype)
+        wi = np.empty(n, a.dtype)
+        vr = np.empty((n, n), a.dtype)  # row j: eigenvector column j (Fortran order)
+        _real_geev(at, wr, wi, vr)
+        W = w[b * n:(b + 1) * n]
+        V = v[b * s:(b + 1) * s].reshape((n, n))
+        i = 0
+        while i < n:
+            if wi[i] == 0:
+                W[i] = wr[i]
+                for r in range(n):
+                    V[r, i] = vr[i, r]
+                i += 1
+            else:
+                # complex(re, -im), not re - 1j * im: keeps the sign of a zero part
+                W[i] = complex(wr[i], wi[i])
+                W[i + 1] = complex(wr[i], -wi[i])
+                for r in range(n):
+                    V[r, i] = complex(vr[i, r], vr[i + 1, r])
+                    V[r, i + 1] = complex(vr[i, r], -vr[i + 1, r])
+                i += 2
+
+
+@njit(**OPTS)
+def eigvals(a, nb, n, w):
+    s = n * n
+    for i in range(nb):
+        w[i * n:(i + 1) * n] = np.linalg.eigvals(a[i * s:(i + 1) * s].reshape((n, n)))
+
+
+@njit(**OPTS)
+def eigh(a, nb, n, w, v):
+    """Ascending eigenvalues of symmetric matrices, from the lower triangle (UPLO='L')."""
+    s = n * n
+    for i in range(nb):
+        vals, vecs = np.linalg.eigh(a[i * s:(i + 1) * s].reshape((n, n)))
+        w[i * n:(i + 1) * n] = vals
+        v[i * s:(i + 1) * s].reshape((n, n))[:, :] = vecs
+
+
+@njit(**OPTS)
+def cholesky(a, nb, n, out, info):
+    s = n * n
+    for i in range(nb):
+        try:
+            out[i * s:(i + 1) * s].reshape((n, n))[:, :] = np.linalg.cholesky(
+                a[i * s:(i + 1) * s].reshape((n, n)))
+        except Exception:
+            info[i] = 1
+
+
+@njit(**OPTS)
+def qr(a, nb, m, n, q, r):
+    """Reduced QR: q is (m, min(m, n)), r is (min(m, n), n)."""
+    s = m * n
+    p = min(m, n)
+    for i in range(nb):
+        qi, ri = np.linalg.qr(a[i * s:(i + 1) * s].reshape((m, n)))
+        q[i * m * p:(i + 1) * m * p].reshape((m, p))[:, :] = qi
+        r[i * p * n:(i + 1) * p * n].reshape((p, n))[:, :] = ri
+
+
+@njit(**OPTS)
+def svd(a, nb, m, n, u, sv, vh, full):
+    s = m * n
+    p = min(m, n)
+    ur = m if full else p
+    vr = n if full else p
+    for i in range(nb):
+        ui, si, vi = np.linalg.svd(a[i * s:(i + 1) * s].reshape((m, n)), full_matrices=full)
+        u[i * m * ur:(i + 1) * m * ur].reshape((m, ur))[:, :] = ui
+        sv[i * p:(i + 1) * p] = si
+        vh[i * vr * n:(i + 1) * vr * n].reshape((vr, n))[:, :] = vi
+
+
+@njit(**OPTS)
+def lstsq(a, b, nb, m, n, k, x, rank, rcond):
+    """Minimum-norm least squares (gelsd) of every batch element; x is (n, k)."""
+    s, t, u = m * n, m * k, n * k
+    for i in range(nb):
+        xi, res, rk, sv = np.linalg.lstsq(a[i * s:(i + 1) * s].reshape((m, n)),
+                                          b[i * t:(i + 1) * t].reshape((m, k)), rcond)
+        x[i * u:(i + 1) * u].reshape((n, k))[:, :] = xi
+        rank[i] = rk
+
+
+@njit(**OPTS)
+def first_zero_pivot(a, n):
+    """1-based index of the first zero diagonal element of U in A = P L U (LAPACK getrf's
+    `info`, partial pivoting on the largest magnitude), 0 if there is none."""
+    lu = a.reshape((n, n)).copy()
+    first = 0
+    for j in range(n):
+        p = j
+        for r in range(j + 1, n):
+            if abs(lu[r, j]) > abs(lu[p, j]):
+                p = r
+        if lu[p, j] == 0:
+            if first == 0:
+                first = j + 1
+            continue
+        if p != j:
+            for c in range(n):
+                tmp = lu[j, c]
+                lu[j, c] = lu[p, c]
+                lu[p, c] = tmp
+        for r in range(j + 1, n):
+            f = lu[r, j] / lu[j, j]
+            for c in range(j + 1, n):
+                lu[r, c] -= f * lu[j, c]
+    return first
+
+
+@njit(**OPTS)
+def first_bad_minor(a, n):
+    """Order (1-based) of the first leading minor that is not positive-definite (potrf's
+    `info`), from an unblocked lower Cholesky factorisation."""
+    l = np.zeros((n, n), a.dtype)
+    A = a.reshape((n, n))
+    for j in range(n):
+        d = A[j, j].real
+        for c in range(j):
+            d -= (l[j, c] * np.conj(l[j, c])).real
+        if not d > 0:
+            return j + 1
+        l[j, j] = np.sqrt(d)
+        for r in range(j + 1, n):
+            v = A[r, j]
+            for c in range(j):
+                v -= l[r, c] * np.conj(l[j, c])
+            l[r, j] = v / l[j, j]
+    return 0

@@ -1,0 +1,60 @@
+"""Real views of complex tensors: .real, .imag, view_as_real.
+
+A complex64 element is two float32 numbers side by side, so a complex tensor's values
+can be seen as floats without a copy: the view gets a float storage over the same
+memory (buf.view(float32)) with every stride doubled, and .imag starts one float later.
+Writing through the view writes the complex tensor.
+"""
+from .. import _dtype
+from .._storage import TypedStorage
+from .._tensor import Tensor
+
+
+def _float_storage(x):
+    """A float storage sharing x's complex memory."""
+    st = x._storage
+    real = st.dtype.to_real()
+    return TypedStorage(st._buf.view(real.np), real, st.device)
+
+
+def _part(x, which):
+    strides = tuple(2 * s for s in x._strides)
+    v = Tensor(_float_storage(x), 2 * x._offset + which, x._shape, strides)
+    v._base = x if x._base is None else x._base
+    return v
+
+
+def real(x):
+    if not x.dtype.is_complex:
+        return x
+    return _part(x, 0)
+
+
+def imag(x):
+    if not x.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return _part(x, 1)
+
+
+def view_as_real(x):
+    if not x.dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    v = Tensor(_float_storage(x), 2 * x._offset, x._shape + (2,),
+               tuple(2 * s for s in x._strides) + (1,))
+    v._base = x if x._base is None else x._base
+    return v
+
+
+def view_as_complex(x):
+    if x.dtype not in (_dtype.float32, _dtype.float64):
+        raise RuntimeError("view_as_complex is only supported for float and double tensors, "
+                           f"but got a tensor of scalar type: {x.dtype}")
+    if x.ndim == 0 or x._shape[-1] != 2 or x._strides[-1] != 1:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if x._offset % 2 or any(s % 2 for s in x._strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    cdt = x.dtype.to_complex()
+    st = TypedStorage(x._storage._buf.view(cdt.np), cdt, x.device)
+    v = Tensor(st, x._offset // 2, x._shape[:-1], tuple(s // 2 for s in x._strides[:-1]))
+    v._base = x if x._base is None else x._base
+    return v

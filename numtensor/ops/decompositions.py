@@ -1,0 +1,459 @@
+"""LAPACK-backed linear algebra: inv, solve, lstsq, det, slogdet, eig, eigh, cholesky, qr, svd.
+
+Each op checks its input with PyTorch's wording, copies the batch of matrices into one
+contiguous buffer of the compute dtype, runs one backend kernel over the whole batch
+(backends/cpu/linalg_kernels.py) and wraps the results.  Failures come back per batch
+element and are raised as LinAlgError (a RuntimeError) worded like PyTorch's.
+
+Gradients are recorded for inv, solve, det, slogdet, eigh and cholesky.  eig, qr, svd
+and lstsq record a node whose backward raises NotImplementedError, so a gradient through
+them fails loudly instead of silently going missing.
+"""
+import numpy as np
+
+from .. import _dtype, return_types
+from .._tensor import Tensor
+from ..autograd.graph import record
+from ..backends import backend_for
+from ..backends.plan import broadcast_shapes
+from ._common import empty, is_contiguous, scalar_type_name
+from .copy import contiguous_copy
+from .dispatch import cast
+from . import views
+
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix the operation cannot handle (singular, not PD)."""
+
+
+LinAlgError = _LinAlgError
+_LinAlgError.__module__ = "numtensor.linalg"  # where users find it
+
+
+# ---- argument checks ----------------------------------------------------------------
+def _check_tensor(x, fname, arg="A"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument '{arg}' (position 1) must be Tensor, "
+                        f"not {type(x).__name__}")
+
+
+def _check_float(x, name):
+    if x.dtype.category < 2:
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {scalar_type_name(x.dtype)}")
+    if x.dtype is _dtype.float16:
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+
+
+def _check_matrix(A, name, square=True):
+    _check_tensor(A, name.replace(".", "_"))
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if square and A._shape[-1] != A._shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are "
+                           f"{A._shape[-2]} by {A._shape[-1]} matrices")
+    _check_float(A, name)
+
+
+def _count(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+# ---- buffers ------------------------------------------------------------------------
+def _dense(x, dtype=None):
+    """x's values as one flat contiguous buffer (a copy unless x already is one)."""
+    x = cast(x, dtype or x.dtype)
+    if not is_contiguous(x):
+        x = contiguous_copy(x)
+    return x._storage._buf[x._offset:x._offset + x.numel()]
+
+
+def _buf(t):
+    return t._storage._buf
+
+
+def _kernel(A, kind, *args):
+    return backend_for(A.device).linalg(kind, *args)
+
+
+def _batch_prefix(batched, i):
+    return f"(Batch element {i}): " if batched else ""
+
+
+def _mT(x):
+    return views.transpose(x, -2, -1)
+
+
+def _triangle_masks(n, device):
+    """(lower-or-diagonal, diagonal) boolean masks of an n x n matrix."""
+    from .._creation import arange
+    from .elementwise import eq, ge
+    i = arange(n, device=device)
+    rows, cols = views.unsqueeze(i, -1), views.unsqueeze(i, 0)
+    return ge(rows, cols), eq(rows, cols)
+
+
+def _no_derivative(name, outputs, inputs):
+    """Record a node whose backward says plainly that this derivative is missing, so a
+    gradient through the op can never be silently absent."""
+    def backward(*grads):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented in numtensor")
+    record(name.title().replace("_", "") + "Backward0", outputs, inputs, backward)
+
+
+# ---- inverse, solve, determinants ---------------------------------------------------
+def inv(A, *, out=None):
+    _check_matrix(A, "linalg.inv")
+    n = A._shape[-1]
+    nb = _count(A._shape[:-2])
+    a = _dense(A)
+    res = empty(A._shape, A.dtype, A.device)
+    info = np.zeros(nb, np.int64)
+    if n and nb:
+        _kernel(A, "inv", a, nb, n, _buf(res), info)
+    bad = np.flatnonzero(info)
+    if bad.size:
+        i = int(bad[0])
+        pivot = _kernel(A, "first_zero_pivot", a[i * n * n:(i + 1) * n * n], n) or n
+        raise _LinAlgError(
+            f"linalg.inv: {_batch_prefix(A.ndim > 2, i)}The diagonal element {pivot} is zero, "
+            "the inversion could not be completed because the input matrix is singular.")
+
+    def backward(g):
+        from .linalg_ops import matmul
+        from .elementwise import neg
+        r = _mT(res)
+        return (neg(matmul(matmul(r, g), r)),)
+    record("LinalgInvExBackward0", res, (A,), backward, saved=(res,))
+    return _out(res, out)
+
+
+def inverse(input, *, out=None):
+    return inv(input, out=out)
+
+
+def solve(A, B, *, left=True, out=None):
+    _check_matrix(A, "linalg.solve")
+    _check_tensor(B, "linalg_solve", "B")
+    if not left:
+        # X A = B  <=>  A^T X^T = B^T
+        return _out(_mT(solve(_mT(A), _mT(B))), out)
+    if A.dtype is not B.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A "
+                           f"of type {scalar_type_name(A.dtype)} and B of type "
+                           f"{scalar_type_name(B.dtype)} instead")
+    n = A._shape[-1]
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B._shape == A._shape[:-1])
+    B2 = views.unsqueeze(B, -1) if vector else B
+    if B2.ndim < 2 or B2._shape[-2] != n:
+        rows, cols = (B2._shape[-2], B2._shape[-1]) if B2.ndim >= 2 else (B2._shape[0], 1)
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"AX = B ({n}x{n} and {rows}x{cols})")
+    k = B2._shape[-1]
+    batch = broadcast_shapes(A._shape[:-2], B2._shape[:-2])
+    nb = _count(batch)
+    a = _dense(views.expand(A.detach(), batch + (n, n)))
+    b = _dense(views.expand(B2.detach(), batch + (n, k)))
+    X2 = empty(batch + (n, k), A.dtype, A.device)
+    info = np.zeros(nb, np.int64)
+    if n and k and nb:
+        _kernel(A, "solve", a, b, nb, n, k, _buf(X2), info)
+    bad = np.flatnonzero(info)
+    if bad.size:
+        raise _LinAlgError(f"torch.linalg.solve: {_batch_prefix(bool(batch), int(bad[0]))}"
+                           "The solver failed because the input matrix is singular.")
+    X = views.squeeze(X2, -1) if vector else X2
+
+    def backward(g):
+        from .linalg_ops import matmul
+        from .elementwise import neg
+        g2 = views.unsqueeze(g, -1) if vector else g
+        gB = solve(_mT(A), g2)
+        gA = neg(matmul(gB, _mT(X2))) if A.requires_grad else None
+        return gA, (views.squeeze(gB, -1) if vector else gB) if B.requires_grad else None
+    record("LinalgSolveExBackward0", X, (A, B), backward, saved=(A, X2))
+    return _out(X, out)
+
+
+def det(A, *, out=None):
+    _check_matrix(A, "linalg.det")
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    nb = _count(batch)
+    res = empty(batch, A.dtype, A.device)
+    if nb:
+        if n:
+            _kernel(A, "det", _dense(A), nb, n, _buf(res))
+        else:
+            _buf(res)[:] = 1  # the empty product
+
+    def backward(g):
+        # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T (A invertible)
+        from .elementwise import mul
+        scale = views.unsqueeze(views.unsqueeze(mul(g, res), -1), -1)
+        return (mul(scale, _mT(inv(A))),)
+    record("LinalgDetBackward0", res, (A,), backward, saved=(A, res))
+    return _out(res, out)
+
+
+def slogdet(A, *, out=None):
+    _check_matrix(A, "linalg.slogdet")
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    nb = _count(batch)
+    sign = empty(batch, A.dtype, A.device)
+    logabs = empty(batch, A.dtype.to_real(), A.device)
+    if nb and n:
+        _kernel(A, "slogdet", _dense(A), nb, n, _buf(sign), _buf(logabs))
+    elif nb:
+        _buf(sign)[:] = 1
+        _buf(logabs)[:] = 0
+
+    def backward(g_sign, g_logabs):
+        if g_logabs is None:
+            return (None,)
+        from .elementwise import mul
+        scale = views.unsqueeze(views.unsqueeze(g_logabs, -1), -1)
+        return (mul(scale, _mT(inv(A))),)
+    # the sign is piecewise constant: only logabsdet gets history (None skips an output)
+    record("LinalgSlogdetBackward0", (None, logabs), (A,), backward, saved=(A,))
+    return return_types.linalg_slogdet(sign, logabs)
+
+
+# ---- least squares ------------------------------------------------------------------
+_DRIVERS = ("gels", "gelsy", "gelsd", "gelss")
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """min ||A X - B||: the solution PyTorch's CPU default driver 'gelsy' returns.
+
+    With 'gelsy' (the default) residuals and singular_values are empty, as in PyTorch;
+    'gelsd'/'gelss' also fill them (residuals when m > n and every matrix has full rank).
+    """
+    _check_tensor(A, "linalg_lstsq", "input")
+    _check_tensor(B, "linalg_lstsq", "other")
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if not (A.ndim >= B.ndim and A.ndim - B.ndim <= 1):
+        raise RuntimeError("torch.linalg.lstsq: input.dim() must be greater or equal to "
+                           "other.dim() and (input.dim() - other.dim()) <= 1")
+    if A.dtype.category < 2 or B.dtype.category < 2:
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if A.dtype is not B.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
+                           f"dtype, but got input's dtype {scalar_type_name(A.dtype)} and "
+                           f"other's dtype {scalar_type_name(B.dtype)}")
+    driver = driver or "gelsy"
+    if driver not in _DRIVERS:
+        raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of "
+                           f"{_DRIVERS}")
+    vector = A.ndim - 1 == B.ndim
+    B2 = views.unsqueeze(B, -1) if vector else B
+    m, n = A._shape[-2:]
+    batch = broadcast_shapes(A._shape[:-2], B2._shape[:-2])
+    if B2._shape[-2] != m:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    k = B2._shape[-1]
+    nb = _count(batch)
+    if rcond is None:
+        rcond = float(np.finfo(A.dtype.to_real().np).eps) * max(m, n)
+    X2 = empty(batch + (n, k), A.dtype, A.device)
+    rank = empty(batch, _dtype.int64, A.device)
+    if nb and n and k:
+        if m:
+            a = _dense(views.expand(A.detach(), batch + (m, n)))
+            b = _dense(views.expand(B2.detach(), batch + (m, k)))
+            _kernel(A, "lstsq", a, b, nb, m, n, k, _buf(X2), _buf(rank), float(rcond))
+        else:
+            _buf(X2)[:] = 0
+            _buf(rank)[:] = 0
+    elif nb:
+        _buf(rank)[:] = 0 if not (m and n) else min(m, n)
+    X = views.squeeze(X2, -1) if vector else X2
+    real = A.dtype.to_real()
+    residuals = empty((0,), real, A.device)
+    singular_values = empty((0,), real, A.device)
+    if driver in ("gelsd", "gelss"):
+        singular_values = svdvals(views.expand(A.detach(), batch + (m, n)))
+    if driver != "gelsy" and m > n and bool((rank == n).all()):
+        from .linalg_ops import matmul
+        from .reductions import sum as sum_
+        from .elementwise import abs as abs_
+        r = abs_(matmul(views.expand(A.detach(), batch + (m, n)), X2) - B2.detach())
+        residuals = sum_(r * r, -2)
+        if vector:
+            residuals = views.squeeze(residuals, -1)
+    if driver == "gels":
+        rank = empty((0,), _dtype.int64, A.device)
+    _no_derivative("linalg_lstsq", X, (A, B))
+    return return_types.linalg_lstsq(X, residuals, rank, singular_values)
+
+
+# ---- eigen-decompositions -----------------------------------------------------------
+def _complex_of(dt):
+    return _dtype.complex128 if dt in (_dtype.float64, _dtype.complex128) else _dtype.complex64
+
+
+def eig(A, *, out=None):
+    """Eigenvalues and right eigenvectors, complex (complex64 for float32 input)."""
+    _check_matrix(A, "linalg.eig")
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    cdt = _complex_of(A.dtype)
+    w = empty(batch + (n,), cdt, A.device)
+    v = empty(A._shape, cdt, A.device)
+    nb = _count(batch)
+    if n and nb:
+        if A.dtype.is_complex:
+            _kernel(A, "eig", _dense(A), nb, n, _buf(w), _buf(v))
+        else:
+            _kernel(A, "eig_real", _dense(A), nb, n, _buf(w), _buf(v))
+    _no_derivative("linalg_eig", (w, v), (A,))
+    return return_types.linalg_eig(w, v)
+
+
+def eigvals(A, *, out=None):
+    _check_matrix(A, "linalg.eigvals")
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    cdt = _complex_of(A.dtype)
+    if not A.dtype.is_complex:
+        return eig(A).eigenvalues
+    w = empty(batch + (n,), cdt, A.device)
+    nb = _count(batch)
+    if n and nb:
+        _kernel(A, "eigvals", _dense(A), nb, n, _buf(w))
+    return w
+
+
+def _check_uplo(UPLO, name):
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"{name}: Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+
+
+def eigh(A, UPLO="L", *, out=None):
+    """Ascending real eigenvalues and orthonormal eigenvectors of a symmetric matrix."""
+    _check_matrix(A, "linalg.eigh")
+    _check_uplo(UPLO, "linalg.eigh")
+    if UPLO == "U" and A.dtype.is_complex:
+        raise NotImplementedError("linalg.eigh: UPLO='U' is supported for real matrices only")
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    src = A.detach() if UPLO == "L" else _mT(A.detach())  # the upper triangle, transposed
+    w = empty(batch + (n,), A.dtype.to_real(), A.device)
+    v = empty(A._shape, A.dtype, A.device)
+    nb = _count(batch)
+    if n and nb:
+        _kernel(A, "eigh", _dense(src), nb, n, _buf(w), _buf(v))
+
+    def backward(gL, gV):
+        # A = V diag(L) V^T: gA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T
+        from .linalg_ops import matmul
+        from .elementwise import mul, sub, div, where
+        _, diag = _triangle_masks(n, A.device)
+        inner = None
+        if gV is not None:
+            vtgv = matmul(_mT(v), gV)
+            skew = mul(sub(vtgv, _mT(vtgv)), 0.5)
+            gaps = sub(views.unsqueeze(w, -2), views.unsqueeze(w, -1))
+            inner = where(diag, 0.0, div(skew, where(diag, 1.0, gaps)))
+        if gL is not None:
+            scaled = mul(views.unsqueeze(gL, -1), diag)
+            inner = scaled if inner is None else inner + scaled
+        return (matmul(matmul(v, inner), _mT(v)),)
+    record("LinalgEighBackward0", (w, v), (A,), backward, saved=(w, v))
+    return return_types.linalg_eigh(w, v)
+
+
+def eigvalsh(A, UPLO="L", *, out=None):
+    _check_matrix(A, "linalg.eigh")  # PyTorch words eigvalsh's errors as eigh's
+    _check_uplo(UPLO, "linalg.eigh")
+    return eigh(A, UPLO).eigenvalues
+
+
+# ---- factorisations -----------------------------------------------------------------
+def cholesky(A, *, upper=False, out=None):
+    _check_matrix(A, "linalg.cholesky")
+    n = A._shape[-1]
+    nb = _count(A._shape[:-2])
+    a = _dense(A)
+    L = empty(A._shape, A.dtype, A.device)
+    info = np.zeros(nb, np.int64)
+    if n and nb:
+        _kernel(A, "cholesky", a, nb, n, _buf(L), info)
+    bad = np.flatnonzero(info)
+    if bad.size:
+        i = int(bad[0])
+        order = _kernel(A, "first_bad_minor", a[i * n * n:(i + 1) * n * n], n) or n
+        raise _LinAlgError(
+            f"linalg.cholesky: {_batch_prefix(A.ndim > 2, i)}The factorization could not be "
+            f"completed because the input is not positive-definite (the leading minor of order "
+            f"{order} is not positive-definite).")
+
+    def backward(gL):
+        # gA = sym(L^-T Phi(L^T gL) L^-1), Phi: lower triangle with the diagonal halved
+        from .linalg_ops import matmul
+        from .elementwise import mul, where
+        lower, diag = _triangle_masks(n, A.device)
+        phi = matmul(_mT(L), gL)
+        phi = where(lower, where(diag, mul(phi, 0.5), phi), 0.0)
+        Linv = inv(L)
+        gA = matmul(matmul(_mT(Linv), phi), Linv)
+        return (mul(gA + _mT(gA), 0.5),)
+    record("LinalgCholeskyExBackward0", L, (A,), backward, saved=(L,))
+    # (a new name: backward above must keep seeing the lower factor)
+    return views.transpose(L, -2, -1) if upper else L
+
+
+def qr(A, mode="reduced", *, out=None):
+    _check_matrix(A, "linalg.qr", square=False)
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    m, n = A._shape[-2:]
+    if mode == "complete" and m > n:
+        raise NotImplementedError("linalg.qr: mode='complete' of a tall matrix is not supported")
+    batch = A._shape[:-2]
+    p = min(m, n)
+    Q = empty(batch + (m, p), A.dtype, A.device)
+    R = empty(batch + (p, n), A.dtype, A.device)
+    nb = _count(batch)
+    if nb and m and n:
+        _kernel(A, "qr", _dense(A), nb, m, n, _buf(Q), _buf(R))
+    if mode == "r":
+        Q = empty((0,), A.dtype, A.device)
+    _no_derivative("linalg_qr", (Q, R), (A,))
+    return return_types.linalg_qr(Q, R)
+
+
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    _check_matrix(A, "linalg.svd", square=False)
+    m, n = A._shape[-2:]
+    batch = A._shape[:-2]
+    p = min(m, n)
+    ur, vr = (m, n) if full_matrices else (p, p)
+    U = empty(batch + (m, ur), A.dtype, A.device)
+    S = empty(batch + (p,), A.dtype.to_real(), A.device)
+    Vh = empty(batch + (vr, n), A.dtype, A.device)
+    nb = _count(batch)
+    if nb and m and n:
+        _kernel(A, "svd", _dense(A), nb, m, n, _buf(U), _buf(S), _buf(Vh), bool(full_matrices))
+    _no_derivative("linalg_svd", (U, S, Vh), (A,))
+    return return_types.linalg_svd(U, S, Vh)
+
+
+def svdvals(A, *, driver=None, out=None):
+    _check_matrix(A, "linalg.svdvals", square=False)
+    return svd(A, full_matrices=False).S
+
+
+def _out(res, out):
+    if out is None:
+        return res
+    from .copy import resize_and_copy_out
+    return resize_and_copy_out(out, res)

@@ -1,0 +1,656 @@
+"""Joining, splitting and index-driven ops: cat, stack, split, chunk, unbind,
+index_select, repeat, tile, flip, masked_fill, gather, scatter, index_add_, nonzero.
+
+Copies are strided copies into views of one fresh output (cat, stack, repeat, flip);
+index-driven ops turn their index tensor into an int64 offset table on the host and
+call the backend's gather/scatter kernels (see advanced_indexing.py for the layout).
+Pieces of split/chunk/unbind are views.  Every differentiable op records its
+backward here, written with tensor ops.
+"""
+import numpy as np
+
+from .. import _dtype
+from .._size import parse_size
+from .._tensor import Tensor
+from ..autograd.graph import needs_grad, record
+from ..backends import backend_for
+from ._common import empty, from_buffer, same_device, scalar_type_name, shape_str, wrap_dim
+from .dispatch import cast, copy_into
+from .views import make_view, _slice, select
+
+
+def _tensor_list(tensors, fname):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{fname}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{fname}(): expected a non-empty list of Tensors")
+    return list(tensors)
+
+
+def _promoted(tensors):
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = _dtype.promote_types(dt, t.dtype)
+    return dt
+
+
+def _finish_out(res, out):
+    if out is None:
+        return res
+    from .copy import resize_and_copy_out
+    return resize_and_copy_out(out, res)
+
+
+# ---- cat / stack -------------------------------------------------------------------
+def cat(tensors, dim=0, *, out=None, axis=None):
+    if axis is not None:
+        dim = axis
+    tensors = _tensor_list(tensors, "cat")
+    same_device(*tensors)
+    dt = _promoted(tensors)
+    # legacy rule: 1-D empty tensors are skipped whatever the other shapes
+    parts = [t for t in tensors if not (t.ndim == 1 and t._shape[0] == 0)]
+    if not parts:
+        return _finish_out(empty((0,), dt, tensors[0].device), out)
+    ref = parts[0]
+    if ref.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = wrap_dim(dim, ref.ndim)
+    for i, t in enumerate(tensors):
+        if t.ndim == 1 and t._shape[0] == 0:
+            continue
+        if t.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        if t.ndim != ref.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} "
+                               f"and {t.ndim}")
+        for j in range(ref.ndim):
+            if j != d and t._shape[j] != ref._shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref._shape[j]} but got size {t._shape[j]} for tensor number {i} in the list.")
+    shape = list(ref._shape)
+    shape[d] = sum(t._shape[d] for t in parts)
+    res = empty(shape, dt, ref.device)
+    start = 0
+    bounds = []
+    for t in parts:
+        n = t._shape[d]
+        if n:
+            copy_into(_slice(res, d, start, start + n, 1), t)
+        bounds.append((start, n))
+        start += n
+    if needs_grad(*parts):
+        def backward(g):
+            return tuple(_slice(g, d, s, s + n, 1) for s, n in bounds)
+        record("CatBackward0", res, tuple(parts), backward)
+    return _finish_out(res, out)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = _tensor_list(tensors, "stack")
+    same_device(*tensors)
+    shape0 = tensors[0]._shape
+    for i, t in enumerate(tensors):
+        if t._shape != shape0:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{shape_str(shape0)} at entry 0 and {shape_str(t._shape)} at "
+                               f"entry {i}")
+    d = wrap_dim(dim, len(shape0) + 1)
+    dt = _promoted(tensors)
+    shape = list(shape0)
+    shape.insert(d, len(tensors))
+    res = empty(shape, dt, tensors[0].device)
+    for i, t in enumerate(tensors):
+        copy_into(select(res, d, i), t)
+    if needs_grad(*tensors):
+        record("StackBackward0", res, tuple(tensors),
+               lambda g: tuple(select(g, d, i) for i in range(len(tensors))))
+    return _finish_out(res, out)
+
+
+def hstack(tensors, *, out=None):
+    tensors = [t if t.ndim > 0 else t.reshape(1) for t in _tensor_list(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1, out=out)
+
+
+def vstack(tensors, *, out=None):
+    tensors = [t if t.ndim > 1 else t.reshape(1, -1) for t in _tensor_list(tensors, "vstack")]
+    return cat(tensors, 0, out=out)
+
+
+# ---- split / chunk / unbind (views) -------------------------------------------------
+def _pieces(x, d, sizes, name):
+    """Views of x along d with the given sizes, under one multi-output node."""
+    pieces, start = [], 0
+    for n in sizes:
+        shape, strides = list(x._shape), list(x._strides)
+        shape[d] = n
+        pieces.append(make_view(x, shape, strides, x._offset + start * x._strides[d]))
+        start += n
+    if needs_grad(x):
+        in_shape = x._shape
+
+        def backward(*grads):
+            from .._creation import zeros
+            parts = []
+            for g, n in zip(grads, sizes):
+                if g is None:
+                    s = list(in_shape)
+                    s[d] = n
+                    g = zeros(s, dtype=x.dtype, device=x.device)
+                parts.append(g)
+            return (cat(parts, d),)
+        record(name, tuple(pieces), (x,), backward)
+    return tuple(pieces)
+
+
+def split(x, split_size_or_sections, dim=0):
+    d = wrap_dim(dim, x.ndim)
+    size = x._shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != size or any(s < 0 for s in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                f"size at dimension {d}), but got split_sizes={shape_str(sizes)}")
+        return _pieces(x, d, sizes, "SplitWithSizesBackward0")
+    step = int(split_size_or_sections)
+    if step < 0 or (step == 0 and size != 0):
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension "
+                           f"size of {size}")
+    # at least one piece, even of an empty dim
+    sizes = ([min(step, size - s) for s in range(0, size, step)] if step else []) or [0]
+    return _pieces(x, d, sizes, "SplitBackward0")
+
+
+def chunk(x, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    d = wrap_dim(dim, x.ndim)
+    size = x._shape[d]
+    step = max(1, -(-size // chunks))
+    if size == 0:  # PyTorch gives `chunks` empty pieces
+        return split(x, [0] * chunks, d)
+    return split(x, step, d)
+
+
+def unbind(x, dim=0):
+    d = wrap_dim(dim, x.ndim)
+    pieces = tuple(select(x.detach(), d, i) for i in range(x._shape[d]))
+    for p in pieces:
+        p._base = x if x._base is None else x._base
+    if needs_grad(x):
+        def backward(*grads):
+            from .._creation import zeros
+            gs = [g if g is not None else zeros(pieces[0]._shape, dtype=x.dtype, device=x.device)
+                  for g in grads]
+            return (stack(gs, d),)
+        record("UnbindBackward0", pieces, (x,), backward)
+    return pieces
+
+
+# ---- offsets for index-driven ops -----------------------------------------------------
+def _host_index(index):
+    from .conversion import host_values
+    a = host_values(index)
+    return a if a.dtype == np.int64 else a.astype(np.int64)
+
+
+def _coord_offsets(shape, strides, skip):
+    """Broadcastable int64 offsets sum(coord_j * strides[j]) for j != skip."""
+    off = np.zeros((1,) * len(shape), np.int64)
+    for j, (n, s) in enumerate(zip(shape, strides)):
+        if j == skip or n == 0:
+            continue
+        view = [1] * len(shape)
+        view[j] = n
+        off = off + (np.arange(n, dtype=np.int64) * s).reshape(view)
+    return off
+
+
+_EMPTY = np.empty(0, np.int64)
+_ONE = np.zeros(1, np.int64)
+
+
+def _gather_flat(x, shape, table):
+    """A new contiguous tensor of `shape`: element k is x's storage at x._offset + table[k]."""
+    out = empty(shape, x.dtype, x.device)
+    backend_for(x.device).gather((x._storage._buf, x._offset), _ONE, table.reshape(-1),
+                                 _EMPTY, 0, 1, (out._storage._buf, 0))
+    return out
+
+
+def _scatter_flat(x, table, values, accumulate):
+    """x's storage at x._offset + table[k] = (or +=) values' k-th element (row-major)."""
+    from .copy import contiguous_copy
+    if isinstance(values, Tensor):
+        v = values if values.dtype is x.dtype else cast(values, x.dtype)
+        v = contiguous_copy(v) if v._storage is x._storage or not v.is_contiguous() else v
+        val, step = (v._storage._buf, v._offset), 1
+    else:
+        from .dispatch import scalar_buffer
+        val, step = (scalar_buffer(values, x.dtype, x.device), 0), 0
+    backend_for(x.device).scatter((x._storage._buf, x._offset), _ONE, table.reshape(-1), _EMPTY,
+                                  0, 1, val, step, accumulate)
+    x._storage._version += 1
+
+
+def _check_index_dtype(index, fname):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{fname}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if index.dtype is not _dtype.int64:
+        raise RuntimeError(f"{fname}(): Expected dtype int64 for index")
+
+
+def _dim_index_table(x, d, index, fname):
+    """Offsets (in x) of x[..., index[i,j,k], ...] for every position of index (dim d)."""
+    if index.ndim != x.ndim and not (index.ndim <= 1 and x.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if fname == 'gather' else 'self'} tensor")
+    ishape = index._shape if index.ndim else (1,)
+    xshape = x._shape if x.ndim else (1,)
+    xstrides = x._strides if x.ndim else (1,)
+    for j in range(len(ishape)):
+        if j != d and ishape[j] > xshape[j]:
+            raise RuntimeError(
+                f"Size does not match at dimension {j} expected index {shape_str(index._shape)} "
+                f"to be no larger than self "
+                f"{shape_str(x._shape)} apart from dimension {d}")
+    a = _host_index(index).reshape(ishape)
+    size = xshape[d]
+    if a.size and (a.min() < -size or a.max() >= size):
+        bad = a.reshape(-1)[np.flatnonzero((a.reshape(-1) < -size) | (a.reshape(-1) >= size))[0]]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+    a = np.where(a < 0, a + size, a) if a.size and a.min() < 0 else a
+    return _coord_offsets(ishape, xstrides, d) + a * xstrides[d]
+
+
+# ---- gather / scatter -----------------------------------------------------------------
+def gather(x, dim, index, *, sparse_grad=False, out=None):
+    _check_index_dtype(index, "gather")
+    d = wrap_dim(dim, x.ndim)
+    table = _dim_index_table(x, d, index, "gather")
+    res = _gather_flat(x, index._shape, table)
+    if needs_grad(x):
+        in_shape = x._shape
+
+        def backward(g):
+            from .._creation import zeros
+            return (scatter_add(zeros(in_shape, dtype=g.dtype, device=g.device), d, index, g),)
+        record("GatherBackward0", res, (x,), backward, saved=(index,))
+    return _finish_out(res, out)
+
+
+def _scatter_src_values(src, index, d):
+    """The elements of src at the positions of index (src may be larger), row-major."""
+    if not isinstance(src, Tensor):
+        return src
+    ishape = index._shape if index.ndim else (1,)
+    sstrides = src._strides if src.ndim else (1,)
+    table = _coord_offsets(ishape, sstrides, -1)
+    return _gather_flat(src, index._shape, table)
+
+
+def _src_grad(g, d, index, src):
+    """Gradient for scatter's src: g at the index positions, zero where src is larger."""
+    part = gather(g, d, index)
+    if tuple(part._shape) == tuple(src._shape):
+        return part
+    from .._creation import zeros
+    full = zeros(src._shape, dtype=g.dtype, device=g.device)
+    region = full
+    for j, n in enumerate(part._shape):
+        region = _slice(region, j, 0, n, 1)
+    copy_into(region, part)
+    return full
+
+
+def _scatter_into(self, dim, index, src, accumulate, fname):
+    from .inplace import check_leaf
+    _check_index_dtype(index, fname)
+    if isinstance(src, Tensor) and src.dtype is not self.dtype:
+        raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
+    d = wrap_dim(dim, self.ndim)
+    if index.ndim == self.ndim:
+        too_big = any(index._shape[j] > self._shape[j] for j in range(index.ndim) if j != d)
+        if isinstance(src, Tensor):
+            too_big |= src.ndim == index.ndim and any(
+                a > b for a, b in zip(index._shape, src._shape))
+        if too_big:
+            raise RuntimeError(
+                f"Expected index {shape_str(index._shape)} to be no larger than self "
+                f"{shape_str(self._shape)} apart from dimension {d}" +
+                (f" and to be no larger size than src {shape_str(src._shape)}"
+                 if isinstance(src, Tensor) else ""))
+    table = _dim_index_table(self, d, index, fname)
+    values = _scatter_src_values(src, index, d)
+    check_leaf(self)
+    _scatter_flat(self, table, values, accumulate)
+    return self
+
+
+def scatter(x, dim, index, src=None, value=None, *, reduce=None):
+    from .copy import clone
+    if src is None:
+        src = value
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+    res = clone(x.detach())
+    _scatter_into(res, dim, index, src, False, "scatter")
+    src_t = src if isinstance(src, Tensor) else None
+    if needs_grad(x, src_t):
+        d = wrap_dim(dim, x.ndim)
+        record("ScatterBackward0" if src_t is not None else "ScatterBackward1", res, (x, src_t),
+               lambda g: (scatter(g, d, index, 0.0), _src_grad(g, d, index, src_t)
+                          if src_t is not None else None), saved=(index,))
+    return res
+
+
+def scatter_add(x, dim, index, src):
+    from .copy import clone
+    res = clone(x.detach())
+    _scatter_into(res, dim, index, src, True, "scatter_add")
+    if needs_grad(x, src):
+        d = wrap_dim(dim, x.ndim)
+        record("ScatterAddBackward0", res, (x, src), lambda g: (g, _src_grad(g, d, index, src)),
+               saved=(index,))
+    return res
+
+
+def _inplace_via(self, compute, direct):
+    """In-place form: write directly without autograd, else rewrite history."""
+    from ..autograd.grad_mode import is_grad_enabled
+    from .inplace import apply_inplace
+    base = self._base
+    if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)
+                              or compute.needs_grad):
+        return apply_inplace(self, lambda s: compute(s))
+    direct()
+    return self
+
+
+class _Compute:
+    def __init__(self, fn, *tensors):
+        self.fn = fn
+        self.needs_grad = needs_grad(*[t for t in tensors if isinstance(t, Tensor)])
+
+    def __call__(self, s):
+        return self.fn(s)
+
+
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    if src is None:
+        src = value
+    return _inplace_via(self, _Compute(lambda s: scatter(s, dim, index, src, reduce=reduce), src),
+                        lambda: _scatter_into(self, dim, index, src, False, "scatter_"))
+
+
+def scatter_add_(self, dim, index, src):
+    return _inplace_via(self, _Compute(lambda s: scatter_add(s, dim, index, src), src),
+                        lambda: _scatter_into(self, dim, index, src, True, "scatter_add_"))
+
+
+# ---- index_select / index_add ----------------------------------------------------------
+def _check_vector_index(index, fname):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{fname}(): argument 'index' (position 2) must be Tensor, not "
+                        f"{type(index).__name__}")
+    if index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{fname}(): Expected dtype int32/int64 for index")
+    if index.ndim > 1:
+        raise IndexError(f"{fname}(): Index is supposed to be a vector")
+
+
+def index_select(x, dim, index, *, out=None):
+    from .advanced_indexing import _plan, gather_plan
+    _check_vector_index(index, "index_select")
+    d = wrap_dim(dim, x.ndim)
+    idx = index.reshape(-1) if index.ndim == 0 else index
+    if x.ndim == 0:
+        key = (idx,)
+        xx = x.reshape(1)
+    else:
+        key, xx = (slice(None),) * d + (idx,), x
+    try:
+        plan = _plan(xx, key)
+    except IndexError:
+        raise IndexError("index out of range in self") from None
+    res = gather_plan(xx, plan)
+    if x.ndim == 0:
+        res = res.reshape(())
+    if needs_grad(x):
+        in_shape = x._shape
+
+        def backward(g):
+            from .._creation import zeros
+            return (index_add(zeros(in_shape, dtype=g.dtype, device=g.device), d, index, g),)
+        record("IndexSelectBackward0", res, (x,), backward, saved=(index,))
+    return _finish_out(res, out)
+
+
+def _index_add_direct(self, d, index, source, alpha):
+    from .advanced_indexing import _plan, scatter_plan
+    idx = index.reshape(-1)
+    key = (slice(None),) * d + (idx,) if self.ndim else (idx,)
+    target = self if self.ndim else self.reshape(1)
+    try:
+        plan = _plan(target, key, fused_mask=False)
+    except IndexError:
+        raise IndexError("index out of range in self") from None
+    if alpha != 1:
+        from .elementwise import mul
+        source = mul(source, alpha)
+    scatter_plan(target, plan, source.reshape(plan.shape), accumulate=True)
+    self._storage._version += 1
+
+
+def _check_index_add(self, dim, index, source):
+    _check_vector_index(index, "index_add_")
+    d = wrap_dim(dim, self.ndim)
+    expect = list(self._shape)
+    if expect:
+        expect[d] = index.numel()
+        if source.ndim and source._shape[d] != index.numel():
+            raise RuntimeError(f"index_add_(): Number of indices ({index.numel()}) should be "
+                               f"equal to source.size(dim): ({source._shape[d]}), for dim: {d}")
+    if tuple(source._shape if source.ndim else (1,) * bool(expect)) != tuple(expect) and \
+            source.numel() != 1:
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {shape_str(self._shape)} "
+                           f"source.shape = {shape_str(source._shape)}")
+    if source.dtype is not self.dtype:
+        raise RuntimeError(f"index_add_(): self ({scalar_type_name(self.dtype)}) and source "
+                           f"({scalar_type_name(source.dtype)}) must have the same scalar type")
+    return d
+
+
+def index_add(x, dim, index, source, *, alpha=1):
+    from .copy import clone
+    d = _check_index_add(x, dim, index, source)
+    res = clone(x.detach())
+    _index_add_direct(res, d, index, source, alpha)
+    if needs_grad(x, source):
+        def backward(g):
+            gs = index_select(g, d, index)
+            return g, (gs if alpha == 1 else gs * alpha)
+        record("IndexAddBackward0", res, (x, source), backward, saved=(index,))
+    return res
+
+
+def index_add_(self, dim, index, source, *, alpha=1):
+    d = _check_index_add(self, dim, index, source)
+    from .inplace import check_leaf
+    check_leaf(self)
+    return _inplace_via(self, _Compute(lambda s: index_add(s, d, index, source, alpha=alpha),
+                                       source),
+                        lambda: _index_add_direct(self, d, index, source, alpha))
+
+
+# ---- repeat / tile / flip ---------------------------------------------------------------
+def repeat(x, *sizes):
+    sizes = parse_size(sizes, "repeats")
+    if len(sizes) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: "
+                           f"{shape_str(sizes)}")
+    lead = len(sizes) - x.ndim
+    in_shape = (1,) * lead + tuple(x._shape)
+    in_strides = (0,) * lead + tuple(x._strides)
+    shape = tuple(r * n for r, n in zip(sizes, in_shape))
+    res = empty(shape, x.dtype, x.device)
+    if res.numel():
+        # res seen as (r0, n0, r1, n1, ...); x broadcast along every r_i (stride 0)
+        pair_shape, dst_strides, src_strides = [], [], []
+        for r, n, st, dst in zip(sizes, in_shape, in_strides, res._strides):
+            pair_shape += [r, n]
+            dst_strides += [dst * n, dst]
+            src_strides += [0, st]
+        backend_for(x.device).elementwise(
+            "identity", tuple(pair_shape), [(x._storage._buf, x._offset, tuple(src_strides))],
+            (res._storage._buf, 0, tuple(dst_strides)))
+    if needs_grad(x):
+        x_shape = x._shape
+
+        def backward(g):
+            from .reductions import sum as red_sum
+            from .views import reshape
+            pairs = []
+            for r, n in zip(sizes, in_shape):
+                pairs += [r, n]
+            gs = red_sum(reshape(g, pairs), tuple(range(0, 2 * len(sizes), 2)))
+            return (reshape(gs, x_shape),)
+        record("RepeatBackward0", res, (x,), backward)
+    return res
+
+
+def tile(x, *dims):
+    dims = parse_size(dims, "dims")
+    if len(dims) < x.ndim:
+        dims = (1,) * (x.ndim - len(dims)) + tuple(dims)
+    return repeat(x, dims)
+
+
+def flip(x, *dims):
+    dims = parse_size(dims, "dims") if dims else ()
+    ds = [wrap_dim(d, x.ndim) for d in dims]
+    if len(set(ds)) != len(ds):
+        raise RuntimeError(f"dims has duplicates, original flip dims size={len(ds)}, but unique "
+                           f"flip dims size={len(set(ds))}")
+    res = empty(x._shape, x.dtype, x.device)
+    if res.numel():
+        # read x through a view that walks the flipped dims backwards
+        offset, strides = x._offset, list(x._strides)
+        for d in ds:
+            offset += (x._shape[d] - 1) * strides[d]
+            strides[d] = -strides[d]
+        backend_for(x.device).elementwise(
+            "identity", x._shape, [(x._storage._buf, offset, tuple(strides))],
+            (res._storage._buf, 0, res._strides))
+    if needs_grad(x):
+        record("FlipBackward0", res, (x,), lambda g: (flip(g, ds),))
+    return res
+
+
+def fliplr(x):
+    return flip(x, 1)
+
+
+def flipud(x):
+    return flip(x, 0)
+
+
+# ---- masks ----------------------------------------------------------------------------------
+def _check_mask(mask, fname):
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{fname}(): argument 'mask' (position 1) must be Tensor, not "
+                        f"{type(mask).__name__}")
+    if mask.dtype is not _dtype.bool_:
+        raise RuntimeError(f"{fname} only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.name.replace('float32', 'float')}")
+
+
+def masked_fill(x, mask, value):
+    from .elementwise import where
+    _check_mask(mask, "masked_fill_")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value.ndim} dimension(s).")
+        v = value if value.dtype is x.dtype else cast(value, x.dtype)
+    else:
+        v = value  # a Python number is cast to x's dtype (a float fill truncates in an int tensor)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        res = where(mask, v, x) if isinstance(v, Tensor) else _where_scalar(mask, v, x)
+    if res.dtype is not x.dtype:
+        res = cast(res, x.dtype)
+    vt = value if isinstance(value, Tensor) else None
+    if needs_grad(x, vt):
+        from .reductions import sum as red_sum
+        record("MaskedFillBackward0", res, (x, vt),
+               lambda g: (where(mask, 0.0, g), red_sum(where(mask, g, 0.0))
+                          if vt is not None else None))
+    return res
+
+
+def _where_scalar(mask, value, x):
+    from .dispatch import run_elementwise
+    return run_elementwise("where", (mask, value, x), x.dtype, x.dtype,
+                           in_dtypes=(_dtype.bool_, x.dtype, x.dtype))
+
+
+def masked_fill_(self, mask, value):
+    _check_mask(mask, "masked_fill_")
+    from .advanced_indexing import setitem
+
+    def direct():
+        from .inplace import check_leaf
+        from .views import expand
+        check_leaf(self)
+        m = expand(mask, self._shape) if tuple(mask._shape) != tuple(self._shape) else mask
+        setitem(self, (m,), value.item() if isinstance(value, Tensor) else value)
+    return _inplace_via(self, _Compute(lambda s: masked_fill(s, mask, value), value), direct)
+
+
+def masked_select(x, mask):
+    from .advanced_indexing import getitem
+    from ..backends.plan import broadcast_shapes
+    from .views import expand
+    _check_mask(mask, "masked_select")
+    shape = broadcast_shapes(x._shape, mask._shape)
+    xx = x if tuple(x._shape) == shape else expand(x, shape)
+    mm = mask if tuple(mask._shape) == shape else expand(mask, shape)
+    return getitem(xx, (mm,))
+
+
+# ---- nonzero ------------------------------------------------------------------------------
+def nonzero(x, *, as_tuple=False, out=None):
+    from .advanced_indexing import _mask_coordinates
+    from .elementwise import ne
+    from .._creation import tensor
+    mask = x if x.dtype is _dtype.bool_ else ne(x.detach(), 0)
+    if x.ndim == 0:
+        hit = bool(mask.item())
+        if as_tuple:
+            return (tensor([0] if hit else [], dtype=_dtype.int64, device=x.device),)
+        return _finish_out(empty((1 if hit else 0, 0), _dtype.int64, x.device), out)
+    buf, count = _mask_coordinates(mask)
+    res = from_buffer(buf, _dtype.int64, x.device, (count, x.ndim))
+    if as_tuple:
+        return tuple(res[:, j] for j in range(x.ndim))
+    return _finish_out(res, out)
+
+
+def argwhere(x):
+    return nonzero(x)

@@ -1,0 +1,326 @@
+"""The matrix-product family: matmul (@), mm, mv, bmm, dot, outer/ger, inner.
+
+Every product goes through one raw routine, _product, which hands a broadcast batch of
+(m, k) @ (k, n) products to the backend's matmul kernel: BLAS for float and complex,
+a blocked Numba loop for integers (BLAS has none), float16 computed in float32.
+Broadcast batch dims cost no copy (each batch element is addressed by its offset),
+and transposed operands (x.t()) reach BLAS as transposes, not copies.
+
+Checks and error texts follow PyTorch op by op (mm's "mat1 and mat2 shapes cannot be
+multiplied (2x3 and 2x3)", dot's "inconsistent tensor size ...", ...), and matmul
+dispatches on the ranks exactly as PyTorch does, so its errors are those of the op it
+becomes.  Gradients are recorded under PyTorch's node names (MmBackward0 ...).
+"""
+import numpy as np
+
+from .. import _dtype
+from .._tensor import Tensor
+from ..autograd.graph import record
+from ..backends import backend_for
+from ..backends.linalg_plan import batch_offsets, matrix_layout
+from ..backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
+from ._common import empty, same_device, scalar_type_name
+from .copy import contiguous_copy
+from .dispatch import cast
+from . import views
+
+# C++ type names that PyTorch's mm/matmul dtype errors print
+_CPP_TYPE = {
+    "bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+    "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float",
+    "float64": "double", "complex64": "c10::complex<float>",
+    "complex128": "c10::complex<double>",
+}
+
+
+_ZERO_OFFSET = np.zeros(1, dtype=np.int64)  # the offsets of one fresh (m, n) result
+
+
+# ---- the raw product (no checks, no autograd) -------------------------------------
+def _kernel_ready(x, rows_only):
+    """x itself if the kernel can read its matrices in place, else a contiguous copy.
+
+    Float kernels (BLAS) need each matrix row-major or transposed row-major; the integer
+    kernel reads A with any strides and only needs unit-stride rows in B (rows_only)."""
+    r, c = x._shape[-2:]
+    rs, cs = x._strides[-2:]
+    if rows_only:
+        ok = cs == 1 or c == 1
+    else:
+        ok = matrix_layout(r, c, rs, cs) is not None
+    return x if ok else contiguous_copy(x)
+
+
+def _product(a, b, batch_shape):
+    """(*, m, k) @ (*, k, n) -> (*batch_shape, m, n); both batches broadcast to it."""
+    m, k = a._shape[-2:]
+    n = b._shape[-1]
+    dtype = a.dtype
+    kdtype = _dtype.float32 if dtype is _dtype.float16 else dtype
+    a, b = cast(a, kdtype), cast(b, kdtype)
+    integer = kdtype.category < 2
+    if not integer:
+        a = _kernel_ready(a, False)
+    b = _kernel_ready(b, integer)
+    out = empty(tuple(batch_shape) + (m, n), kdtype, a.device)
+    nb = _count(batch_shape)
+
+    def side(x):
+        if batch_shape:
+            bst = broadcast_strides(x._shape[:-2], x._strides[:-2], tuple(batch_shape))
+            offs = batch_offsets(x._offset, batch_shape, bst)
+        else:  # a single product (mm, mv, dot): skip the bookkeeping
+            offs = np.array([x._offset], dtype=np.int64)
+        return (x._storage._buf, offs, x._strides[-2], x._strides[-1])
+
+    c_offs = batch_offsets(0, (nb,), (m * n,)) if batch_shape else _ZERO_OFFSET
+    backend_for(a.device).matmul(side(a), side(b), (out._storage._buf, c_offs), m, k, n)
+    return cast(out, dtype) if dtype is not kdtype else out
+
+
+def _count(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _raw_view(x, shape):
+    """A view of a contiguous tensor with a new shape (no autograd record)."""
+    return Tensor(x._storage, x._offset, tuple(shape), contiguous_strides(shape))
+
+
+# ---- checks shared by the ops -----------------------------------------------------
+def _check_tensors(name, **args):
+    """TypeError for a non-tensor argument, worded like PyTorch's argument parser."""
+    for i, (arg, x) in enumerate(args.items()):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, "
+                            f"not {type(x).__name__}")
+    same_device(*args.values())
+
+
+def _no_bool(kernel, *xs):
+    for x in xs:
+        if x.dtype is _dtype.bool_:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _mm_dtype_check(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_CPP_TYPE[a.dtype.name]} != {_CPP_TYPE[b.dtype.name]}")
+
+
+def _mm_shape_check(a_rows, a_cols, b_rows, b_cols):
+    if a_cols != b_rows:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({a_rows}x{a_cols} and {b_rows}x{b_cols})")
+
+
+def _mv_checks(mat, vec):
+    if vec.dtype is not mat.dtype:
+        n = scalar_type_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{n(vec.dtype)}, {n(mat.dtype)}, and {n(vec.dtype)}")
+    if mat._shape[1] != vec._shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({mat._shape[0]}), mat "
+                           f"({mat._shape[0]}x{mat._shape[1]}), vec ({vec._shape[0]})")
+
+
+# ---- the ops ------------------------------------------------------------------------
+def mm(input, mat2, *, out=None):
+    _check_tensors("mm", input=input, mat2=mat2)
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _mm_shape_check(*input._shape, *mat2._shape)
+    _mm_dtype_check(input, mat2)
+    _no_bool("addmm_impl_cpu_", input)
+    res = _product(input, mat2, ())
+
+    def backward(g):
+        return (mm(g, views.t(mat2)) if input.requires_grad else None,
+                mm(views.t(input), g) if mat2.requires_grad else None)
+    record("MmBackward0", res, (input, mat2), backward, saved=(input, mat2))
+    return _finish(res, out)
+
+
+def mv(input, vec, *, out=None):
+    _check_tensors("mv", input=input, vec=vec)
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    _mv_checks(input, vec)
+    _no_bool("addmv_impl_cpu", input)
+    col = views.make_view(vec, (vec._shape[0], 1), (vec._strides[0], 1))
+    res = _raw_view(_product(input, col, ()), (input._shape[0],))
+
+    def backward(g):
+        return (outer(g, vec) if input.requires_grad else None,
+                mv(views.t(input), g) if vec.requires_grad else None)
+    record("MvBackward0", res, (input, vec), backward, saved=(input, vec))
+    return _finish(res, out)
+
+
+def dot(input, other, *, out=None):
+    _check_tensors("dot", input=input, tensor=other)
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input._shape[0] != other._shape[0]:
+        a, b = input._shape[0], other._shape[0]
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a}] and src [{b}] to "
+                           f"have the same number of elements, but got {a} and {b} elements "
+                           f"respectively")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{scalar_type_name(input.dtype)} and {scalar_type_name(other.dtype)}")
+    _no_bool("dot", input)
+    k = input._shape[0]
+    row = views.make_view(input, (1, k), (0, input._strides[0]))
+    col = views.make_view(other, (k, 1), (other._strides[0], 1))
+    res = _raw_view(_product(row, col, ()), ())
+
+    def backward(g):
+        from .elementwise import mul
+        return (mul(g, other) if input.requires_grad else None,
+                mul(g, input) if other.requires_grad else None)
+    record("DotBackward0", res, (input, other), backward, saved=(input, other))
+    return _finish(res, out)
+
+
+def bmm(input, mat2, *, out=None):
+    _check_tensors("bmm", input=input, mat2=mat2)
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    _bmm_checks(input, mat2, input._shape[0], strict_batch=True)
+    res = _product(input, mat2, (input._shape[0],))
+
+    def backward(g):
+        return (bmm(g, views.transpose(mat2, 1, 2)) if input.requires_grad else None,
+                bmm(views.transpose(input, 1, 2), g) if mat2.requires_grad else None)
+    record("BmmBackward0", res, (input, mat2), backward, saved=(input, mat2))
+    return _finish(res, out)
+
+
+def _bmm_dtype_check(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected scalar type {scalar_type_name(a.dtype)} but found "
+                           f"{scalar_type_name(b.dtype)}")
+
+
+def _bmm_checks(a, b, batch, strict_batch=False):
+    """PyTorch's bmm errors (batch: the batch size bmm sees; matmul has broadcast it)."""
+    _bmm_dtype_check(a, b)
+    k = a._shape[-1]
+    if b._shape[-2] != k or (strict_batch and b._shape[0] != batch):
+        got = b._shape[0] if strict_batch else batch
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch}, {k}] but got: [{got}, {b._shape[-2]}].")
+    _no_bool("bmm", a)
+
+
+def matmul(input, other, *, out=None):
+    """PyTorch's rank rules: dot, mv, mm, folded mm/mv, or a broadcast batched product."""
+    _check_tensors("matmul", input=input, other=other)
+    da, db = input.ndim, other.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{da}D and {db}D")
+    if da == 1 and db == 1:
+        res = dot(input, other)
+    elif da == 2 and db == 1:
+        res = mv(input, other)
+    elif da == 1 and db == 2:
+        row = mm(views.unsqueeze(input, 0), other)
+        res = _raw_view(row, row._shape[1:])
+        record("SqueezeBackward4", res, (row,), lambda g: (views.unsqueeze(g, 0),))
+    elif da == 2 and db == 2:
+        res = mm(input, other)
+    elif da == 2:
+        # PyTorch folds this case too, as (other^T @ input^T)^T made contiguous
+        _bmm_dtype_check(input, other)
+        prod = matmul(views.transpose(other, -1, -2), views.transpose(input, -1, -2))
+        from .copy import clone
+        res = clone(views.transpose(prod, -1, -2))
+    elif da >= 3 and db <= 2:
+        # fold the batch into the rows: one big mm/mv, as PyTorch does
+        folded = views.reshape(input, (-1, input._shape[-1]))
+        prod = mv(folded, other) if db == 1 else mm(folded, other)
+        res = _unsafe_view(prod, input._shape[:-1] + other._shape[1:])
+    else:
+        res = _batched_matmul(input, other)
+    return _finish(res, out)
+
+
+def _unsafe_view(x, shape):
+    res = _raw_view(x, shape)
+    in_shape = x._shape
+    record("UnsafeViewBackward0", res, (x,), lambda g: (views.reshape(g, in_shape),))
+    return res
+
+
+def _batched_matmul(a, b):
+    """Both operands at least 1-D, one at least 3-D: broadcast the batch dims."""
+    a_vec, b_vec = a.ndim == 1, b.ndim == 1
+    a2 = views.make_view(a, (1,) + a._shape, (0,) + a._strides) if a_vec else a
+    b2 = views.make_view(b, b._shape + (1,), b._strides + (1,)) if b_vec else b
+    batch = broadcast_shapes(a2._shape[:-2], b2._shape[:-2])
+    _bmm_checks(a2, b2, _count(batch))
+    res = _product(a2, b2, batch)
+    shape = batch + (() if a_vec else (a2._shape[-2],)) + (() if b_vec else (b2._shape[-1],))
+    res = _raw_view(res, shape)
+
+    def backward(g):
+        # restore the unit dims of 1-D operands; the engine sums broadcast batch dims away
+        g2 = views.unsqueeze(g, -1) if b_vec else g
+        g2 = views.unsqueeze(g2, -2) if a_vec else g2
+        ga = gb = None
+        if a.requires_grad:
+            ga = matmul(g2, views.transpose(b2, -1, -2))
+            if a_vec:
+                ga = views.squeeze(ga, -2)
+        if b.requires_grad:
+            gb = matmul(views.transpose(a2, -1, -2), g2)
+            if b_vec:
+                gb = views.squeeze(gb, -1)
+        return ga, gb
+    record("UnsafeViewBackward0", res, (a, b), backward, saved=(a, b))
+    return res
+
+
+def outer(input, vec2, *, out=None):
+    _check_tensors("outer", input=input, vec2=vec2)
+    for name, x in (("self", input), ("vec2", vec2)):
+        if x.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x.ndim}-D")
+    from .elementwise import mul
+    return _finish(mul(views.reshape(input, (-1, 1)), vec2), out)
+
+
+ger = outer
+
+
+def inner(input, other, *, out=None):
+    _check_tensors("inner", input=input, other=other)
+    from .elementwise import mul
+    if input.ndim == 0 or other.ndim == 0:
+        return _finish(mul(input, other), out)
+    k = input._shape[-1]
+    if other._shape[-1] != k:
+        from ._common import shape_str
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {shape_str(input._shape)} and {shape_str(other._shape)}")
+    rows = views.reshape(input, (-1, k))
+    cols = views.reshape(other, (-1, k))
+    res = mm(rows, views.t(cols))
+    return _finish(views.reshape(res, input._shape[:-1] + other._shape[:-1]), out)
+
+
+def _finish(res, out):
+    if out is None:
+        return res
+    from .copy import resize_and_copy_out
+    return resize_and_copy_out(out, res)

@@ -1,0 +1,261 @@
+"""Reductions and scans against real torch: all elements, dims, keepdim, views, errors."""
+import numpy as np
+import pytest
+
+import numtensor as nt
+from core_helpers import check, check_raises, rand_array
+
+torch = pytest.importorskip("torch")
+
+LAYOUTS = {
+    "contiguous": lambda t: t,
+    "permuted": lambda t: t.permute(2, 0, 1),
+    "stepped": lambda t: t[:, ::2, 1:],
+    "expanded": lambda t: t[:, :1, :].expand(-1, 3, -1),
+}
+BASE = {"contiguous": (2, 3, 4), "permuted": (3, 4, 2), "stepped": (2, 6, 5), "expanded": (2, 1, 4)}
+
+FLOAT_REDUCTIONS = {
+    "sum": lambda t, **kw: t.sum(**kw),
+    "mean": lambda t, **kw: t.mean(**kw),
+    "std": lambda t, **kw: t.std(**kw),
+    "var": lambda t, **kw: t.var(**kw),
+    "prod": lambda t, **kw: t.prod(**kw),
+    "amax": lambda t, **kw: t.amax(**kw),
+    "amin": lambda t, **kw: t.amin(**kw),
+    "logsumexp": lambda t, **kw: t.logsumexp(**kw),
+    "norm": lambda t, **kw: t.norm(**kw),
+}
+
+
+def dim_kwargs(name, nd):
+    """The dim/keepdim combinations each reduction accepts in torch."""
+    out = [{}] if name not in ("logsumexp",) else []
+    for keepdim in (False, True):
+        for d in list(range(-nd, nd)) + [(0, 1), [0, -1], (1, 2), (0, 1, 2)][: max(0, nd - 0)]:
+            if isinstance(d, (tuple, list)) and (max(d) >= nd or name == "prod"):
+                continue
+            out.append({"dim": d, "keepdim": keepdim})
+    return out
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("name", list(FLOAT_REDUCTIONS))
+def test_float_reductions(name, layout):
+    rng = np.random.default_rng(len(name))
+    a = rand_array(rng, BASE[layout], "float32")
+    for kw in dim_kwargs(name, 3):
+        check(lambda lib, t: FLOAT_REDUCTIONS[name](LAYOUTS[layout](t), **kw), a, atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "std", "var", "amax", "amin", "prod", "norm"])
+def test_float64_and_0d(name):
+    a = np.random.default_rng(1).random((3, 2))
+    for kw in dim_kwargs(name, 2):
+        check(lambda lib, t: FLOAT_REDUCTIONS[name](t, **kw), a)
+    for kw in ({}, {"dim": 0}, {"dim": -1, "keepdim": True}):
+        if name in ("amax", "amin") and not kw:
+            continue
+        check(lambda lib, t: FLOAT_REDUCTIONS[name](t, **kw), np.array(2.5, np.float32))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+def test_integer_reductions(dtype):
+    a = rand_array(np.random.default_rng(2), (3, 4), dtype)
+    for fn in (lambda lib, t: t.sum(), lambda lib, t: t.sum(0), lambda lib, t: t.sum(dim=1, keepdim=True),
+               lambda lib, t: t.prod(1), lambda lib, t: t.prod(), lambda lib, t: t.amax(0),
+               lambda lib, t: t.amin(), lambda lib, t: t.max(), lambda lib, t: t.min(1),
+               lambda lib, t: t.argmax(), lambda lib, t: t.argmin(0), lambda lib, t: t.cumsum(1),
+               lambda lib, t: t.all(), lambda lib, t: t.any(1), lambda lib, t: t.sum(dtype=lib.float64),
+               lambda lib, t: t.cumsum(0, dtype=lib.float32), lambda lib, t: t.mean(),
+               lambda lib, t: t.mean(0), lambda lib, t: t.std(), lambda lib, t: t.norm(),
+               lambda lib, t: t.logsumexp(0)):
+        check(fn, a)
+
+
+def test_mean_of_int_raises():
+    check_raises(lambda lib: lib.tensor([1, 2]).mean(), match="mean(): could not infer output dtype")
+    check(lambda lib, t: t.mean(dtype=lib.float64), np.array([1, 2, 4]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, t: t.max(),
+    lambda lib, t: t.min(),
+    lambda lib, t: t.max(0),
+    lambda lib, t: t.max(dim=1),
+    lambda lib, t: t.max(-1, keepdim=True),
+    lambda lib, t: t.min(0, True),
+    lambda lib, t: lib.max(t, 1),
+    lambda lib, t: lib.min(t, dim=0, keepdim=True),
+    lambda lib, t: t.argmax(),
+    lambda lib, t: t.argmax(1),
+    lambda lib, t: t.argmin(dim=0, keepdim=True),
+    lambda lib, t: lib.argmax(t, dim=-1),
+    lambda lib, t: t.t().max(1),
+    lambda lib, t: t[:, ::2].argmin(1),
+    lambda lib, t: lib.max(t, lib.zeros(1)),
+    lambda lib, t: t.max(lib.tensor(0.5)),
+])
+def test_max_min_arg(fn):
+    a = np.random.default_rng(3).permutation(12).reshape(3, 4).astype(np.float32)
+    check(fn, a)
+
+
+def test_max_dim_named_tuple():
+    for lib in (nt, torch):
+        r = lib.tensor([[1., 5.], [7., 2.]]).max(1)
+        values, indices = r
+        assert r.values is r[0] and r.indices is r[1]
+        assert values.tolist() == [5., 7.] and indices.tolist() == [1, 0]
+        assert indices.dtype == lib.int64
+        m = lib.tensor([[1., 5.], [7., 2.]]).min(dim=0)
+        assert m.values.tolist() == [1., 2.] and m.indices.tolist() == [0, 1]
+    assert type(nt.zeros(2, 2).max(0)).__name__ == type(torch.zeros(2, 2).max(0)).__name__
+    assert repr(nt.tensor([[1., 5.], [7., 2.]]).max(1)) == repr(torch.tensor([[1., 5.], [7., 2.]]).max(1))
+
+
+def test_ties_pick_the_first_index():
+    a = np.array([[1, 3, 3], [2, 2, 0]], np.float32)
+    check(lambda lib, t: t.argmax(1), a)
+    check(lambda lib, t: t.max(1), a)
+    check(lambda lib, t: t.argmin(), a)
+
+
+def test_nan_propagates():
+    a = np.array([[1, np.nan, 3], [2, 2, 0]], np.float32)
+    for fn in (lambda lib, t: t.sum(1), lambda lib, t: t.amax(1), lambda lib, t: t.max(),
+               lambda lib, t: t.max(1), lambda lib, t: t.argmin(1), lambda lib, t: t.mean(0)):
+        check(fn, a)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, t: t.std(0, unbiased=False),
+    lambda lib, t: t.var(unbiased=False),
+    lambda lib, t: t.var(1, keepdim=True),
+    lambda lib, t: t.std(dim=(0, 1)),
+    lambda lib, t: t.var(correction=0),
+    lambda lib, t: t.std(1, correction=2),
+    lambda lib, t: lib.std(t),
+    lambda lib, t: lib.var(t, 0),
+    lambda lib, t: t[:1].std(0),
+])
+def test_std_var(fn):
+    check(fn, np.random.default_rng(4).random((3, 4)).astype(np.float32), atol=1e-5)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, t: t.norm(),
+    lambda lib, t: t.norm(1),
+    lambda lib, t: t.norm(p=3),
+    lambda lib, t: t.norm(float("inf")),
+    lambda lib, t: t.norm(2, dim=1),
+    lambda lib, t: t.norm(1, 0, keepdim=True),
+    lambda lib, t: t.norm(dim=(0, 1)),
+    lambda lib, t: t.norm(p=0.5, dim=-1),
+    lambda lib, t: lib.norm(t),
+    lambda lib, t: lib.dist(t, t * 2),
+    lambda lib, t: lib.dist(t, lib.zeros(4), 1),
+    lambda lib, t: t.dist(t[0], p=float("inf")),
+])
+def test_norm_and_dist(fn):
+    check(fn, np.random.default_rng(5).random((3, 4)).astype(np.float32) - 0.5, atol=1e-5)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib, t: t.cumsum(0),
+    lambda lib, t: t.cumsum(dim=1),
+    lambda lib, t: t.cumsum(-1),
+    lambda lib, t: lib.cumsum(t, 0),
+    lambda lib, t: t.t().cumsum(1),
+    lambda lib, t: t[:, ::2].cumsum(0),
+    lambda lib, t: t.logsumexp(1),
+    lambda lib, t: t.logsumexp((0, 1)),
+    lambda lib, t: t.logsumexp(0, keepdim=True),
+    lambda lib, t: lib.logsumexp(t * 100, 1),
+    lambda lib, t: t.all(),
+    lambda lib, t: (t > 0).all(1),
+    lambda lib, t: (t > 0).any(),
+    lambda lib, t: (t > 0).any(0, keepdim=True),
+    lambda lib, t: lib.all(t > -1),
+    lambda lib, t: lib.any(t > 10),
+])
+def test_scans_logsumexp_all_any(fn):
+    check(fn, np.random.default_rng(6).random((3, 4)).astype(np.float32) - 0.5, atol=1e-5)
+
+
+def test_equal():
+    for lib in (nt, torch):
+        a = lib.tensor([1., 2.])
+        assert lib.equal(a, lib.tensor([1., 2.])) is True
+        assert lib.equal(a, lib.tensor([1., 3.])) is False
+        assert lib.equal(a, lib.tensor([[1., 2.]])) is False
+        assert a.equal(a.clone()) is True
+
+
+def test_numpy_spellings():
+    a = np.random.default_rng(7).random((2, 3)).astype(np.float32)
+    for fn in (lambda lib, t: t.sum(axis=1), lambda lib, t: t.sum(axis=0, keepdims=True),
+               lambda lib, t: t.mean(axis=1), lambda lib, t: t.mean(1, keepdims=True),
+               lambda lib, t: t.std(axis=0), lambda lib, t: t.var(axis=1, keepdims=True),
+               lambda lib, t: lib.sum(t, axis=(0, 1)), lambda lib, t: t.amax(axis=0) if lib is torch
+               else t.amax(0)):
+        check(fn, a)
+
+
+def test_sum_dims_as_list_and_tuple():
+    a = np.random.default_rng(8).random((2, 3, 4)).astype(np.float32)
+    for d in ([0, 2], (1, 2), [-1], (0, 1, 2), [2, 0]):
+        check(lambda lib, t: t.sum(d), a, atol=1e-5)
+        check(lambda lib, t: t.mean(d, keepdim=True), a, atol=1e-5)
+        check(lambda lib, t: t.amax(d), a)
+
+
+def test_empty_reductions():
+    e = np.zeros((0, 3), np.float32)
+    for fn in (lambda lib, t: t.sum(), lambda lib, t: t.sum(0), lambda lib, t: t.prod(0),
+               lambda lib, t: t.mean(), lambda lib, t: t.amax(1), lambda lib, t: t.amax(),
+               lambda lib, t: t.max(0), lambda lib, t: t.argmax(), lambda lib, t: t.all(),
+               lambda lib, t: t.any(0), lambda lib, t: t.cumsum(0)):
+        check(fn, e)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.zeros(2, 3).sum(2),
+    lambda lib: lib.zeros(2, 3).sum(-3),
+    lambda lib: lib.zeros(2, 3).mean((0, 5)),
+    lambda lib: lib.zeros(2, 3).max(2),
+    lambda lib: lib.zeros(2, 3).argmax(3),
+    lambda lib: lib.zeros(2, 3).std(4),
+    lambda lib: lib.zeros(2, 3).cumsum(2),
+    lambda lib: lib.zeros(2, 3).sum("a"),
+    lambda lib: lib.zeros(2, 3).max("a"),
+    lambda lib: lib.zeros(2, 3).sum(1.5),
+    lambda lib: lib.zeros(2, 3).sum((0, 0)),
+    lambda lib: lib.zeros(2, 3).std(dtype=lib.int64),
+    lambda lib: lib.tensor([1, 2]).std(),
+    lambda lib: lib.tensor([1, 2]).norm(),
+])
+def test_reduction_errors(fn):
+    check_raises(fn)
+
+
+def test_dim_error_text():
+    check_raises(lambda lib: lib.zeros(2, 3).sum(2),
+                 match="Dimension out of range (expected to be in range of [-2, 1], but got 2)")
+
+
+def test_random_shapes_against_torch():
+    rng = np.random.default_rng(9)
+    for trial in range(20):
+        nd = int(rng.integers(1, 4))
+        shape = tuple(int(s) for s in rng.integers(1, 5, nd))
+        a = rand_array(rng, shape, "float64")
+        d = int(rng.integers(-nd, nd))
+        keep = bool(rng.integers(0, 2))
+        check(lambda lib, t: t.sum(d, keepdim=keep), a)
+        check(lambda lib, t: t.mean(d, keepdim=keep), a)
+        check(lambda lib, t: t.max(d, keepdim=keep), a)
+        check(lambda lib, t: t.argmin(d, keepdim=keep), a)
+        check(lambda lib, t: t.std(d, keepdim=keep), a)
+        check(lambda lib, t: t.cumsum(d), a)
+        check(lambda lib, t: t.prod(d, keepdim=keep), a)
