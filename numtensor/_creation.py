@@ -130,6 +130,8 @@ def _wrap_negative_ints(values, target):
     if target is _dtype.uint8 and all(isinstance(v, (int, np.integer)) and -255 <= v <= 255
                                       for v in values):
         return np.array(values, dtype=np.int64).astype(np.uint8)
+    if any(isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63 for v in values):
+        raise ValueError("Overflow when unpacking long long")  # torch's text for a huge int
     raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
 
 
@@ -182,8 +184,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, **_)
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         dtype = _dtype.scalar_dtype(fill_value)
-    t = empty(*parse_size((size,) if not isinstance(size, (list, tuple)) else (size,)),
-              dtype=dtype, device=device)
+    if not isinstance(size, (list, tuple)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    t = empty(*parse_size((size,)), dtype=dtype, device=device)
     t.fill_(fill_value)
     return _finish(t, requires_grad)
 
@@ -196,10 +200,24 @@ def ones(*size, dtype=None, device=None, requires_grad=False, **_):
     return _finish(empty(*size, dtype=dtype, device=device).fill_(1), requires_grad)
 
 
+def preserve_layout(out, like):
+    """Give out (fresh and dense, like's shape) like's memory layout, as torch's *_like
+    functions do: a dense tensor's strides are kept, others get dense strides in the
+    same dim order.  The values are uniform or random, so restriding moves nothing."""
+    from .backends.plan import output_order, strides_for_order
+    from .ops._common import is_non_overlapping_and_dense
+    if is_non_overlapping_and_dense(like):
+        out._strides = tuple(like._strides)
+    else:
+        out._strides = strides_for_order(like._shape, output_order(like._shape, [like._strides]))
+    return out
+
+
 def _like(fn):
     def like(t, *args, dtype=None, device=None, requires_grad=False, memory_format=None, **kw):
-        return fn(t._shape, *args, dtype=dtype or t.dtype, device=device or t.device,
-                  requires_grad=requires_grad, **kw)
+        out = fn(t._shape, *args, dtype=dtype or t.dtype, device=device or t.device,
+                 requires_grad=requires_grad, **kw)
+        return preserve_layout(out, t) if memory_format is None else out
     like.__name__ = fn.__name__ + "_like"
     return like
 
@@ -210,8 +228,8 @@ empty_like = _like(empty)
 
 
 def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
-    return full(t._shape, fill_value, dtype=dtype or t.dtype, device=device or t.device,
-                requires_grad=requires_grad)
+    return preserve_layout(full(t._shape, fill_value, dtype=dtype or t.dtype,
+                                device=device or t.device, requires_grad=requires_grad), t)
 
 
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **_):

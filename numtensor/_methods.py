@@ -15,6 +15,17 @@ def _reflect(fn):
     return lambda self, other: fn(other, self)
 
 
+def _equality(fn):
+    """== and != with an operand torch cannot compare (None, a string) give False / True
+    through Python's fallback instead of an error."""
+    def method(self, other):
+        from .ops._common import is_scalar
+        if not (isinstance(other, Tensor) or is_scalar(other)):
+            return NotImplemented
+        return fn(self, other)
+    return method
+
+
 def _inplace_op(fn):
     def method(self, other):
         return fn(self, other)
@@ -30,7 +41,8 @@ METHODS = {
     "le": ew.le, "gt": ew.gt, "ge": ew.ge, "logical_and": ew.logical_and,
     "logical_or": ew.logical_or, "logical_xor": ew.logical_xor, "logical_not": ew.logical_not,
     "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
-    "bitwise_not": ew.bitwise_not, "where": lambda self, cond, other: ew.where(cond, self, other),
+    "bitwise_not": ew.bitwise_not, "bitwise_and_": ew.bitwise_and_,
+    "bitwise_or_": ew.bitwise_or_, "bitwise_xor_": ew.bitwise_xor_, "where": lambda self, cond, other: ew.where(cond, self, other),
     "neg": ew.neg, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
     "expm1": ew.expm1, "log": ew.log, "log2": ew.log2, "log10": ew.log10, "log1p": ew.log1p,
     "sqrt": ew.sqrt, "rsqrt": ew.rsqrt, "sin": ew.sin, "cos": ew.cos, "tan": ew.tan,
@@ -103,13 +115,14 @@ OPERATORS = {
     "__pow__": ew.pow, "__rpow__": _reflect(ew.pow), "__ipow__": ew.pow_,
     "__neg__": ew.neg, "__pos__": lambda self: self, "__abs__": ew.abs,
     "__invert__": lambda self: ew.logical_not(self) if self.dtype.name == "bool" else ew.bitwise_not(self),
-    "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and),
+    "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and), "__iand__": ew.bitwise_and_,
+    "__ior__": ew.bitwise_or_, "__ixor__": ew.bitwise_xor_,
     "__or__": ew.bitwise_or, "__ror__": _reflect(ew.bitwise_or),
     "__xor__": ew.bitwise_xor, "__rxor__": _reflect(ew.bitwise_xor),
-    "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt,
+    "__eq__": _equality(ew.eq), "__ne__": _equality(ew.ne), "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt,
     "__ge__": ew.ge,
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
-    "__matmul__": la.matmul, "__rmatmul__": _reflect(la.matmul),
+    "__matmul__": la.matmul_operator, "__rmatmul__": la.rmatmul_operator,
 }
 
 PROPERTIES = {

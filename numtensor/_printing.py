@@ -275,7 +275,8 @@ def tensor_repr(t):
         device_suffix = f"device='{t.device}'"
     suffixes = []
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        # torch prints the node's class name (name() is qualified for CopySlices ...)
+        suffixes.append(f"grad_fn=<{t.grad_fn._name}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return format_array(values, t.dtype.name, suffixes, device_suffix)

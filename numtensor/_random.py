@@ -205,11 +205,15 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 
 
 def rand_like(t, *, dtype=None, device=None, requires_grad=False, **_):
-    return rand(t._shape, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+    from ._creation import preserve_layout
+    return preserve_layout(rand(t._shape, dtype=dtype or t.dtype, device=device or t.device,
+                                requires_grad=requires_grad), t)
 
 
 def randn_like(t, *, dtype=None, device=None, requires_grad=False, **_):
-    return randn(t._shape, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+    from ._creation import preserve_layout
+    return preserve_layout(randn(t._shape, dtype=dtype or t.dtype, device=device or t.device,
+                                 requires_grad=requires_grad), t)
 
 
 def randint_like(t, low=0, high=None, *, dtype=None, device=None, **_):

@@ -149,9 +149,17 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self.ndim == 0 and spec:
+        # like torch: a 0-d tensor formats as its Python number; others only as str(self)
+        if self.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        return object.__format__(self, spec)
+
+    def __contains__(self, element):
+        from .ops._common import is_scalar
+        if not (isinstance(element, Tensor) or is_scalar(element)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                               f"passed in a {type(element)}.")
+        return bool((self == element).any().item())
 
     def __hash__(self):
         return id(self)

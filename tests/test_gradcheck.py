@@ -206,3 +206,16 @@ def test_gradcheck_warns_about_float32():
 def test_gradgradcheck_second_derivative():
     x = nt.tensor([0.5, -1.0, 2.0], dtype=nt.float64, requires_grad=True)
     assert nt.autograd.gradgradcheck(lambda a: (a * a * a).sum(), (x,))
+
+
+# ---- second derivatives (create_graph=True) ---------------------------------------------
+SECOND_ORDER = ["tanh", "sigmoid", "relu", "exp", "log", "sqrt", "mul_broadcast_both", "div",
+                "pow_tensor", "pow_scalar", "sum_dim", "mean", "std_dim", "amax_dim", "norm_dim",
+                "logsumexp", "abs", "clamp", "where", "transpose", "index_slice", "expand"]
+
+
+@pytest.mark.parametrize("name", SECOND_ORDER)
+def test_gradgradcheck(name):
+    fn, shapes, domain = OPS[name]
+    leaves = [leaf(nt, a) for a in _arrays(shapes, domain)]
+    assert nt.autograd.gradgradcheck(lambda *xs: fn(nt, *xs), leaves)

@@ -454,3 +454,22 @@ def test_eigh_and_cholesky_gradcheck_through_symmetrization():
     assert gradcheck(lambda x: nt.linalg.eigh(sym(x)).eigenvalues, (X,))
     assert gradcheck(lambda x: nt.linalg.eigh(sym(x)).eigenvectors[..., 0, :] ** 2, (X,))
     assert gradcheck(lambda x: nt.linalg.cholesky(sym(x)), (X,))
+
+
+def test_pinv_and_matrix_power():
+    for shape in ((3, 2), (2, 4), (2, 3, 3)):
+        A, pA = both(RNG.standard_normal(shape))
+        close(nt.linalg.pinv(A), torch.linalg.pinv(pA))
+    A, pA = both(np.array([[1., 2], [2, 4]]))  # rank deficient: the tiny singular value is cut
+    close(nt.linalg.pinv(A), torch.linalg.pinv(pA))
+    A, pA = both(np.array([[1., 2], [2, 4.001]]))  # an absolute cutoff drops the small one
+    close(nt.linalg.pinv(A, atol=0.01), torch.linalg.pinv(pA, atol=0.01))
+    A, pA = both(well_conditioned((2, 3, 3)))
+    for k in (0, 1, 2, 5, -1, -3):
+        close(nt.linalg.matrix_power(A, k), torch.linalg.matrix_power(pA, k), 1e-9)
+    Ai, pAi = both(RNG.integers(-3, 4, size=(3, 3)))
+    assert nt.linalg.matrix_power(Ai, 3).tolist() == torch.linalg.matrix_power(pAi, 3).tolist()
+    assert _error_of(lambda t: t.linalg.matrix_power(t.ones(2, 3), 2), nt) == \
+        _error_of(lambda t: t.linalg.matrix_power(t.ones(2, 3), 2), torch)
+    close(nt.linalg.matrix_rank(nt.tensor([[1., 2], [2, 4], [3, 6]])),
+          torch.linalg.matrix_rank(torch.tensor([[1., 2], [2, 4], [3, 6]])))

@@ -113,11 +113,17 @@ def test_mm_mv_bmm_dot_outer_inner():
          torch.outer(torch.ones(2), torch.ones(3, dtype=torch.int64)))
 
 
-def test_rmatmul_with_numpy_array_operand_is_tensor():
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch's own __array_wrap__ notice
+def test_numpy_and_python_operands_of_the_operator():
     a, pa = pair((2, 3))
-    b = RNG.standard_normal((4, 2))
-    out = a.__rmatmul__(nt.from_numpy(b.copy()))
-    same(out, torch.from_numpy(b.copy()) @ pa)
+    b = RNG.standard_normal((3, 2))
+    same(a @ b, pa @ b)  # an ndarray on the right is converted, as in PyTorch
+    for left, right in ((b.T, a), (a, 2), (a, [1.0, 2.0, 3.0])):
+        with pytest.raises(TypeError) as ours:
+            left @ right
+        with pytest.raises(TypeError) as theirs:
+            (pa if left is a else left) @ (pa if right is a else right)
+        assert str(ours.value) == str(theirs.value)
 
 
 # ---- errors: type and wording as PyTorch --------------------------------------------------
@@ -233,9 +239,26 @@ def test_gradients_match_torch_and_gradcheck(name, fn, sa, sb):
                                    ((2, 1, 2, 3), (5, 3, 4)), ((3,), (2, 3, 4)),
                                    ((2, 3), (2, 3, 4))])
 def test_matmul_grad_fn_names(sa, sb):
-    a, pa, _, _ = leaf(sa)
-    b, pb, _, _ = leaf(sb)
-    assert (a @ b).grad_fn.name() == (pa @ pb).grad_fn.name()
+    # PyTorch's path (and so the node name) depends on which operand requires grad
+    for a_grad, b_grad in ((True, True), (True, False), (False, True)):
+        a, pa, _, _ = leaf(sa)
+        b, pb, _, _ = leaf(sb)
+        a.requires_grad_(a_grad), pa.requires_grad_(a_grad)
+        b.requires_grad_(b_grad), pb.requires_grad_(b_grad)
+        assert (a @ b).grad_fn.name() == (pa @ pb).grad_fn.name()
+
+
+def test_matmul_of_non_foldable_batch_matches_torch():
+    a, pa = pair((4, 2, 3))
+    b, pb = pair((3, 5))
+    same(a.transpose(0, 1) @ b, pa.transpose(0, 1) @ pb)  # batch dims not mergeable
+    ta, tpa, _, _ = leaf((4, 2, 3))
+    out, pout = ta.transpose(0, 1) @ b, tpa.transpose(0, 1) @ pb
+    assert out.grad_fn.name() == pout.grad_fn.name()
+    g = RNG.standard_normal(tuple(pout.shape))
+    out.backward(nt.from_numpy(g.copy()))
+    pout.backward(torch.from_numpy(g.copy()))
+    same(ta.grad, tpa.grad)
 
 
 def test_no_grad_and_integer_results_have_no_history():
@@ -282,3 +305,16 @@ def test_lecture_background_shapes_and_outer():
     same(nt.outer(v, v), torch.outer(pv, pv), 1e-6)
     assert repr(nt.outer(nt.tensor([1., 2.]), nt.tensor([1., 2., 3.]))) == \
         repr(torch.outer(torch.tensor([1., 2.]), torch.tensor([1., 2., 3.])))
+
+
+def test_out_argument():
+    a, pa = pair((2, 3))
+    b, pb = pair((3, 4))
+    out, pout = nt.empty(2, 4, dtype=nt.float64), torch.empty(2, 4, dtype=torch.float64)
+    r = nt.mm(a, b, out=out)
+    torch.mm(pa, pb, out=pout)
+    assert r is out
+    same(out, pout)
+    out = nt.empty(0, dtype=nt.float64)
+    nt.matmul(a, b, out=out)
+    same(out, pa @ pb)

@@ -4,33 +4,39 @@ report() adds GFLOP/s (2*m*k*n per product) for each library after the timing ta
 """
 import numpy as np
 
-import numtensor as nt
-
-try:
-    import torch
-except ImportError:  # the oracle is optional
-    torch = None
+from .core import side_by_side
 
 
 def _operands(a_shape, b_shape, dtype):
-    rng = np.random.default_rng(0)
-    if np.dtype(dtype).kind == "i":
-        return (rng.integers(-100, 100, a_shape).astype(dtype),
-                rng.integers(-100, 100, b_shape).astype(dtype))
-    return (rng.random(a_shape, dtype=np.float64).astype(dtype),
-            rng.random(b_shape, dtype=np.float64).astype(dtype))
+    def make_arrays():
+        rng = np.random.default_rng(0)
+        if np.dtype(dtype).kind == "i":
+            return [rng.integers(-100, 100, s).astype(dtype) for s in (a_shape, b_shape)]
+        return [rng.random(s, dtype=np.float64).astype(dtype) for s in (a_shape, b_shape)]
+    return make_arrays
 
 
-def _case(a_shape, b_shape, dtype):
-    def make():
-        a, b = _operands(a_shape, b_shape, dtype)
-        ta, tb = nt.from_numpy(a), nt.from_numpy(b)
-        r = {"numtensor": lambda: ta @ tb, "numpy": lambda: a @ b}
-        if torch:
-            pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-            r["torch"] = lambda: pa @ pb
-        return r
-    return make
+def _matmul(a, b):
+    return a @ b
+
+
+def _transposed_matmul(a, b):
+    return a.T @ b  # a transposed view: BLAS reads it as a transpose, no copy
+
+
+# name, limit, operand shapes, dtype, product
+SPECS = [
+    ("matmul 1024x1024 float32", "<= 1.25x (>= 0.8x torch GFLOP/s)",
+     (1024, 1024), (1024, 1024), np.float32, _matmul),
+    ("bmm (32,128,128) float32", "<= 1.67x (>= 0.6x torch speed)",
+     (32, 128, 128), (32, 128, 128), np.float32, _matmul),
+    ("matmul 512x512 int64", "report", (512, 512), (512, 512), np.int64, _matmul),
+    ("matmul 1024x1024 float32, a.T @ b", "report",
+     (1024, 1024), (1024, 1024), np.float32, _transposed_matmul),
+]
+
+CASES = [(name, limit, side_by_side(_operands(sa, sb, dt), fn))
+         for name, limit, sa, sb, dt, fn in SPECS]
 
 
 def _flops(a_shape, b_shape):
@@ -38,37 +44,11 @@ def _flops(a_shape, b_shape):
     return 2.0 * batch * a_shape[-2] * a_shape[-1] * b_shape[-1]
 
 
-SPECS = [
-    ("matmul 1024x1024 float32", "<= 1.25x (>= 0.8x torch GFLOP/s)",
-     (1024, 1024), (1024, 1024), np.float32),
-    ("bmm (32,128,128) float32", "<= 1.67x (>= 0.6x torch speed)",
-     (32, 128, 128), (32, 128, 128), np.float32),
-    ("matmul 512x512 int64", "report", (512, 512), (512, 512), np.int64),
-    ("matmul 1024x1024 float32, a.t() @ b", "report",
-     (1024, 1024), (1024, 1024), np.float32),
-]
-
-CASES = [(name, limit, _case(sa, sb, dt)) for name, limit, sa, sb, dt in SPECS[:3]]
-
-
-def _transposed_case():
-    a, b = _operands((1024, 1024), (1024, 1024), np.float32)
-    ta, tb = nt.from_numpy(a), nt.from_numpy(b)
-    r = {"numtensor": lambda: ta.t() @ tb, "numpy": lambda: a.T @ b}
-    if torch:
-        pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-        r["torch"] = lambda: pa.t() @ pb
-    return r
-
-
-CASES.append((SPECS[3][0], SPECS[3][1], _transposed_case))
-
-
 def report(rows, out=print):
+    """GFLOP/s of every library for each timed case (rows as run_cases returns them)."""
+    flops = {name: _flops(sa, sb) for name, _, sa, sb, _, _ in SPECS}
     out(f"\n{'GFLOP/s':46s} {'numtensor':>11s} {'numpy':>11s} {'torch':>11s}")
-    flops = {name: _flops(sa, sb) for name, _, sa, sb, _ in SPECS}
     for name, times, _, _ in rows:
-        f = flops[name]
-        cells = [f"{f / times[lib] / 1e9:11.1f}" if times.get(lib) else f"{'-':>11s}"
+        cells = [f"{flops[name] / times[lib] / 1e9:11.1f}" if times.get(lib) else f"{'-':>11s}"
                  for lib in ("numtensor", "numpy", "torch")]
         out(f"{name:46s} {' '.join(cells)}")

@@ -10,7 +10,9 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _root_grads(outputs, grad_outputs, create_graph=False):
+def _root_grads(outputs, grad_outputs, shared_ones=False):
+    """The gradient each output starts with; shared_ones: the implicit 1 of a scalar output
+    may be a cached tensor (backward only: autograd.grad can hand it back to the caller)."""
     ops = _engine._ops()
     grads = []
     for i, out in enumerate(outputs):
@@ -21,7 +23,7 @@ def _root_grads(outputs, grad_outputs, create_graph=False):
             if not out.dtype.is_floating_point and not out.dtype.is_complex:
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            g = _engine.ones_for_root(out) if not create_graph else ops.ones_like(out)
+            g = _engine.ones_for_root(out) if shared_ones else ops.ones_like(out)
         elif not hasattr(g, "_shape"):
             g = ops.full_like(out, g)
         elif tuple(g._shape) != tuple(out._shape):
@@ -48,7 +50,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         return
     outputs = _as_list(tensors)
     _check_requires_grad(outputs)
-    grads = _root_grads(outputs, _as_list(grad_tensors), create_graph)
+    grads = _root_grads(outputs, _as_list(grad_tensors), shared_ones=not create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     # a leaf output is its own AccumulateGrad root
@@ -63,12 +65,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs_l:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    grads = _root_grads(outputs, _as_list(grad_outputs), create_graph)
+    grads = _root_grads(outputs, _as_list(grad_outputs))
     if retain_graph is None:
         retain_graph = create_graph
     edges = [_edge_for(t) for t in inputs_l]
     capture = {edge: None for edge in edges}
-    roots = [(o.grad_fn, o._output_nr) if o.grad_fn is not None else _edge_for(o) for o in outputs]
+    roots = [_edge_for(o) for o in outputs]
     _engine.run_backward(roots, grads, retain_graph, create_graph, capture=capture,
                          accumulate=False)
     result = []

@@ -81,6 +81,18 @@ def _topo_order(roots):
     return order
 
 
+def _leading_to(targets, order):
+    """The nodes of `order` (kept in order) from which some target node can be reached
+    through at least one edge: the only ones autograd.grad needs to run."""
+    reaches = set()
+    for node in reversed(order):  # children before parents
+        for edge in node._edges:
+            if edge is not None and (edge[0] in targets or edge[0] in reaches):
+                reaches.add(node)
+                break
+    return [node for node in order if node in reaches]
+
+
 def _add_to_buffer(buffers, node, output_nr, grad):
     slot = buffers.get(node)
     if slot is None:
@@ -100,6 +112,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
     for (node, nr), g in zip(roots, grad_roots):
         _add_to_buffer(buffers, node, nr, g)
     order = _topo_order([n for n, _ in roots])
+    if capture is not None:  # autograd.grad: run only the nodes that lead to an input
+        order = _leading_to({node for node, _ in capture}, order)
     previous_mode = is_grad_enabled()
     _set_grad_mode(create_graph)  # backward formulas record history only for create_graph
     try:
@@ -139,6 +153,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
             in_grads = g = None
     finally:
         _set_grad_mode(previous_mode)
+    if capture is not None:  # targets that did not run: what reached them is their gradient
+        for node, nr in capture:
+            if capture[(node, nr)] is None and node in buffers:
+                capture[(node, nr)] = buffers[node][nr]
 
 
 _ROOT_ONES = {}

@@ -108,6 +108,49 @@ def matrix_rank(A, *, tol=None, hermitian=False):
     return _red.sum(_ew.gt(sv, thresh), -1)
 
 
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """Moore-Penrose pseudo-inverse from the SVD: singular values at or below
+    max(atol, rtol * largest) count as zero (rtol defaults to eps * max(m, n))."""
+    import numpy as np
+    U, S, Vh = svd(A, full_matrices=False)
+    m, n = A.shape[-2:]
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else \
+            float(np.finfo(A.dtype.to_real().np).eps) * max(m, n)
+    cutoff = _ew.mul(_red.amax(S, -1, keepdim=True), rtol)
+    if atol:
+        cutoff = _ew.clamp(cutoff, min=atol)
+    keep = _ew.gt(S, cutoff)
+    s_inv = _ew.where(keep, _ew.reciprocal(_ew.where(keep, S, 1.0)), 0.0)
+    return matmul(_ew.mul(Vh.mT, _views.unsqueeze(s_inv, -2)), U.mT)
+
+
+def matrix_power(A, n):
+    """A @ A @ ... (n times) by repeated squaring; n < 0 inverts first, n == 0 is I."""
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_matrix_power(): argument 'input' must be Tensor, "
+                        f"not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 "
+                           "dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"they are {A.shape[-2]} by {A.shape[-1]} matrices")
+    if n == 0:
+        from .._creation import eye
+        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape).clone()
+    if n < 0:
+        A, n = inv(A), -n
+    result, square = None, A
+    while n:
+        if n & 1:
+            result = square if result is None else matmul(result, square)
+        n >>= 1
+        if n:
+            square = matmul(square, square)
+    return result
+
+
 def multi_dot(tensors):
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")

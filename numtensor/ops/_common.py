@@ -83,6 +83,40 @@ def scalar_for_dtype(value, dt):
     return value % (int(info.max) + 1) if unsigned else value
 
 
+PARTIAL_OVERLAP_ERROR = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer "
+    "to a single memory location. Please clone() the tensor before performing the operation.")
+INTERNAL_OVERLAP_ERROR = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation.")
+
+
+def check_no_internal_overlap(out):
+    """An in-place write into an expanded tensor (stride 0) is refused, as in torch."""
+    if any(s == 0 and n > 1 for n, s in zip(out._shape, out._strides)):
+        raise RuntimeError(INTERNAL_OVERLAP_ERROR)
+
+
+def _memory_range(t):
+    return t._offset, t._offset + 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides))
+
+
+def check_no_partial_overlap(out, inp):
+    """An in-place op may not read memory it writes, other than element for element.
+
+    Like torch, only dense layouts are judged (others cannot be told cheaply)."""
+    if not isinstance(inp, Tensor) or inp._storage is not out._storage:
+        return
+    if (inp._offset, inp._shape, inp._strides) == (out._offset, out._shape, out._strides):
+        return
+    if not (out.numel() and inp.numel() and is_non_overlapping_and_dense(out)
+            and is_non_overlapping_and_dense(inp)):
+        return
+    (a0, a1), (b0, b1) = _memory_range(out), _memory_range(inp)
+    if a0 < b1 and b0 < a1:
+        raise RuntimeError(PARTIAL_OVERLAP_ERROR)
+
+
 def is_scalar(x):
     return isinstance(x, (numbers.Number, np.bool_, np.number)) and not isinstance(x, Tensor)
 

@@ -2,8 +2,8 @@
 from .._tensor import Tensor
 from ..autograd.graph import record
 from ..backends.plan import output_order, strides_for_order
-from ._common import (empty, is_contiguous, is_non_overlapping_and_dense, is_scalar,
-                      scalar_for_dtype)
+from ._common import (check_no_internal_overlap, check_no_partial_overlap, empty,
+                      is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
 from .dispatch import copy_into, run_elementwise
 from .inplace import check_leaf, write
 
@@ -52,8 +52,9 @@ def copy_(self, src, non_blocking=False):
                            f"broadcast shape {shape_str(shape)}")
     if src.device != self.device:
         src = src.to(self.device)
+    check_no_internal_overlap(self)
     if _overlaps(self, src):
-        _check_no_overlap(self, src)
+        check_no_partial_overlap(self, src)
         src = contiguous_copy(src)
     write(self, src)
     return self
@@ -62,24 +63,6 @@ def copy_(self, src, non_blocking=False):
 def _overlaps(a, b):
     return a._storage is b._storage and not (
         a._offset == b._offset and a._shape == b._shape and a._strides == b._strides)
-
-
-def _memory_range(t):
-    return t._offset, t._offset + 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides))
-
-
-def _check_no_overlap(a, b):
-    """torch refuses a copy between two dense tensors whose memory intersects (it cannot
-    tell for other layouts, and then copies through a temporary)."""
-    if not (a.numel() and b.numel() and is_non_overlapping_and_dense(a)
-            and is_non_overlapping_and_dense(b)):
-        return
-    (a0, a1), (b0, b1) = _memory_range(a), _memory_range(b)
-    if a0 < b1 and b0 < a1:
-        raise RuntimeError(
-            "unsupported operation: some elements of the input tensor and the written-to tensor "
-            "refer to a single memory location. Please clone() the tensor before performing the "
-            "operation.")
 
 
 def fill_(self, value):

@@ -14,7 +14,7 @@ from .. import _dtype
 from ..backends import backend_for
 from ..backends.plan import (broadcast_shapes, broadcast_strides, output_order,
                              strides_for_order)
-from ._common import empty, is_contiguous, operand, same_device
+from ._common import empty, is_contiguous, is_non_overlapping_and_dense, operand, same_device
 from .._storage import TypedStorage
 from .._tensor import Tensor
 from ..backends.plan import contiguous_strides
@@ -28,9 +28,25 @@ def cast(t, dtype):
     """t converted to dtype (a new tensor in t's memory order; t itself if equal)."""
     if t.dtype is dtype:
         return t
-    out = empty(t._shape, dtype, t.device, _fresh_strides(t._shape, [t._strides]))
+    # like torch's empty_like: a dense tensor's strides are kept exactly
+    strides = t._strides if is_non_overlapping_and_dense(t) else _fresh_strides(t._shape, [t._strides])
+    out = empty(t._shape, dtype, t.device, strides)
     copy_into(out, t)
     return out
+
+
+def _shared_dense_layout(args, tensors, shape):
+    """torch's rule when the full-shape operands share one dense layout: the output keeps
+    it exactly (size-1 dims' strides included) unless it is plain contiguous and no
+    scalar (Python number or 0-d tensor) takes part, which gives contiguous strides."""
+    full = [t for t in tensors if t._shape == shape]
+    if not full or not shape or any(t._shape != shape and t._shape for t in tensors):
+        return None
+    first = full[0]
+    if not is_non_overlapping_and_dense(first) or any(t._strides != first._strides for t in full):
+        return None
+    has_scalar = len(full) < len(args)
+    return first._strides if has_scalar or not is_contiguous(first) else None
 
 
 def _fresh_strides(shape, strides_list):
@@ -58,6 +74,11 @@ def _dense_strides(shape):
     return contiguous_strides(shape)
 
 
+def _broadcast_scalar(t):
+    """t is one element seen at every index (all strides 0)."""
+    return bool(t._shape) and not any(t._strides)
+
+
 def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
     """Same-shape contiguous tensors of the compute dtype: straight to the flat kernel.
 
@@ -69,15 +90,31 @@ def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
         return None
     shape = a._shape
     strides = _dense_strides(shape)
-    if a._strides != strides:
-        return None
     dev = a._storage.device
-    if len(args) == 2:
-        b = args[1]
-        if type(b) is not Tensor or b.dtype is not compute_dtype or b._shape != shape or \
-                b._strides != strides or b._storage.device != dev:
+    scalar_pos = None
+    if len(args) == 2 and type(args[1]) is not Tensor:
+        # tensor (op) Python number: the number becomes a one-element buffer read at offset 0
+        if a._strides != strides or not isinstance(args[1], (int, float, bool)):
             return None
+        ins = ((a._storage._buf, a._offset), (scalar_buffer(args[1], compute_dtype, dev), 0))
+        scalar_pos = 1
+    elif len(args) == 2:
+        b = args[1]
+        if b.dtype is not compute_dtype or b._shape != shape or b._storage.device != dev:
+            return None
+        # dense operands, or one of them a single value broadcast over the shape (the
+        # expanded gradient of a reduction): the flat kernel reads that one at its offset
+        if a._strides != strides:
+            if b._strides != strides or not _broadcast_scalar(a):
+                return None
+            scalar_pos = 0
+        elif b._strides != strides:
+            if not _broadcast_scalar(b):
+                return None
+            scalar_pos = 1
         ins = ((a._storage._buf, a._offset), (b._storage._buf, b._offset))
+    elif a._strides != strides:
+        return None
     else:
         ins = ((a._storage._buf, a._offset),)
     if out_dtype is _dtype.float16:
@@ -88,7 +125,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
     backend = backend_for(dev)
     buf = backend.empty(n, out_dtype.np)
     tp = compute_dtype.np.type
-    backend.elementwise_flat(op, n, ins, buf, tp(p0), tp(p1))
+    backend.elementwise_flat(op, n, ins, buf, tp(p0), tp(p1), scalar_pos)
     return Tensor(TypedStorage(buf, out_dtype, dev), 0, shape, strides)
 
 
@@ -130,8 +167,9 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in
         else:
             operands.append((scalar_buffer(a, want, device), 0, (0,) * len(shape)))
     if out is None:
-        fresh = None
-        if len(shape) > 1 and not all(is_contiguous(t) and t._shape == shape for t in tensors):
+        fresh = _shared_dense_layout(args, tensors, shape)
+        if fresh is None and len(shape) > 1 and not all(
+                is_contiguous(t) and t._shape == shape for t in tensors):
             fresh = strides_for_order(shape, output_order(shape, [o[2] for o in operands]))
         result = empty(shape, out_dtype, device, fresh)
     else:

@@ -9,8 +9,10 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import needs_grad, record
-from ._common import check_operand, is_scalar, scalar_for_dtype, scalar_type_name
+from ._common import (check_no_internal_overlap, check_no_partial_overlap, check_operand,
+                      is_scalar, scalar_for_dtype, scalar_type_name)
 from .dispatch import cast, run_elementwise
 from .inplace import apply_inplace, check_fits, check_leaf
 
@@ -62,11 +64,20 @@ atan = _float_unary("atan", "AtanBackward0", lambda g, x, out: g / (x * x + 1))
 sinh = _float_unary("sinh", "SinhBackward0", lambda g, x, out: g * cosh(x))
 cosh = _float_unary("cosh", "CoshBackward0", lambda g, x, out: g * sinh(x))
 tanh = _float_unary("tanh", "TanhBackward0",
-                    lambda g, x, out: g * _unary("tanh_grad", out, out.dtype),
+                    lambda g, x, out: g * _derivative("tanh_grad", out, lambda: 1 - out * out),
                     saves="out")
 sigmoid = _float_unary("sigmoid", "SigmoidBackward0",
-                       lambda g, x, out: g * _unary("sigmoid_grad", out, out.dtype),
+                       lambda g, x, out: g * _derivative("sigmoid_grad", out,
+                                                         lambda: out * (1 - out)),
                        saves="out")
+
+
+def _derivative(kernel_op, out, differentiable):
+    """f'(x) from f's output: one fused kernel, or (create_graph: backward is itself being
+    recorded) the same formula in tensor ops, so that it can be differentiated again."""
+    if is_grad_enabled():
+        return differentiable()
+    return _unary(kernel_op, out, out.dtype)
 
 
 def _same_unary(op, name, grad_fn, allow_bool=True):
@@ -152,7 +163,8 @@ def relu(x):
     out = _unary("relu", x, x.dtype)
     if x.requires_grad:
         record("ReluBackward0", out, (x,),
-               lambda g: (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype),), saved=(out,))
+               lambda g: (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype)
+                          if not is_grad_enabled() else g * gt(out, 0),), saved=(out,))
     return out
 
 
@@ -313,7 +325,7 @@ def mul(a, b, *, out=None):
     if res is out:
         return out
     _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a,
-                   saved_a=_requires_grad(b), saved_b=_requires_grad(a))
+                   reads_a=(b,), reads_b=(a,))
     return _maybe_out(res, out)
 
 
@@ -328,7 +340,7 @@ def div(a, b, *, rounding_mode=None, out=None):
     if res is out:
         return out
     _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b),
-                   saved_a=_requires_grad(b), saved_b=True)
+                   reads_a=(b,), reads_b=(a, b))
     return _maybe_out(res, out)
 
 
@@ -368,7 +380,7 @@ def remainder(a, b):
     _check_integer_zero_division(b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
     _record_binary("RemainderBackward0", res, a, b, lambda g: g,
-                   lambda g: -(g * floor_divide(a, b)), saved_a=True, saved_b=True)
+                   lambda g: -(g * floor_divide(a, b)), reads_b=(a, b))
     return res
 
 
@@ -394,24 +406,35 @@ def pow(a, b):
         res = run_elementwise("pow", (a, b), dt, dt)
     if not isinstance(b, Tensor):          # tensor ** scalar
         _record_binary("PowBackward0", res, a, b, lambda g: g * b * pow(a, b - 1) if b != 0 else g * 0,
-                       None, saved_a=True)
+                       None, reads_a=(a,))
     elif not isinstance(a, Tensor):        # scalar ** tensor
-        import math
-        _record_binary("PowBackward2", res, a, b, None, lambda g: g * res * math.log(a),
-                       saved_out=True)
+        _record_binary("PowBackward2", res, a, b, None, lambda g: _pow_exponent_grad(g, a, b, res),
+                       reads_b=(b, res))
     else:
         _record_binary("PowBackward1", res, a, b,
                        lambda g: g * b * pow(a, b - 1),
-                       lambda g: g * res * where(a > 0, log(a), 0.0),
-                       saved_a=True, saved_b=True, saved_out=True)
+                       lambda g: _pow_exponent_grad(g, a, b, res),
+                       reads_a=(a, b), reads_b=(a, b, res))
     return res
+
+
+def _pow_exponent_grad(g, base, exponent, res):
+    """d(base ** exponent)/d exponent = res * log(base), taken as 0 where base == 0 and
+    exponent >= 0 (torch's convention; a negative base gives nan)."""
+    if isinstance(base, Tensor):
+        grad = g * res * log(base)
+        return where(logical_and(eq(base, 0), ge(exponent, 0)), 0.0, grad)
+    import math
+    log_base = math.log(base) if base > 0 else (-math.inf if base == 0 else math.nan)
+    grad = g * res * log_base
+    return where(ge(exponent, 0), 0.0, grad) if base == 0 else grad
 
 
 def atan2(a, b):
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
     res = run_elementwise("atan2", (a, b), dt, dt)
     _record_binary("Atan2Backward0", res, a, b, lambda g: g * b / (a * a + b * b),
-                   lambda g: -(g * a) / (a * a + b * b), saved_a=True, saved_b=True)
+                   lambda g: -(g * a) / (a * a + b * b), reads_a=(a, b), reads_b=(a, b))
     return res
 
 
@@ -427,7 +450,7 @@ def maximum(a, b):
     dt = _binary_dtype(a, b, "maximum")
     res = run_elementwise("maximum", (a, b), dt, dt)
     _record_binary("MaximumBackward0", res, a, b, lambda g: _tie_split(g, a, b, gt),
-                   lambda g: _tie_split(g, b, a, gt), saved_a=True, saved_b=True)
+                   lambda g: _tie_split(g, b, a, gt), reads_a=(a, b), reads_b=(a, b))
     return res
 
 
@@ -436,7 +459,7 @@ def minimum(a, b):
     dt = _binary_dtype(a, b, "minimum")
     res = run_elementwise("minimum", (a, b), dt, dt)
     _record_binary("MinimumBackward0", res, a, b, lambda g: _tie_split(g, a, b, lt),
-                   lambda g: _tie_split(g, b, a, lt), saved_a=True, saved_b=True)
+                   lambda g: _tie_split(g, b, a, lt), reads_a=(a, b), reads_b=(a, b))
     return res
 
 
@@ -446,23 +469,20 @@ def _tie_split(g, mine, other, wins):
     return g * w
 
 
-def _requires_grad(x):
-    return isinstance(x, Tensor) and x._requires_grad
+def _record_binary(name, res, a, b, grad_a, grad_b, reads_a=(), reads_b=()):
+    """Record a binary op whose gradients are grad_a(g) and grad_b(g).
 
-
-def _record_binary(name, res, a, b, grad_a, grad_b, saved_a=False, saved_b=False, saved_out=False):
-    """Record a binary op; saved_a/saved_b/saved_out: whether its backward reads a's / b's /
-    the result's values (those must not change in place before backward; add reads none)."""
+    reads_a / reads_b: the tensors (or scalars) grad_a / grad_b read.  Those are saved:
+    modifying one in place before backward is then an error (add and sub read none)."""
     ra = isinstance(a, Tensor) and a._requires_grad
     rb = isinstance(b, Tensor) and b._requires_grad
     if not (ra or rb):
         return
     inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-    saved = (inputs[0] if saved_a else None, inputs[1] if saved_b else None,
-             res if saved_out else None)
+    reads = (reads_a if ra else ()) + (reads_b if rb else ())
     record(name, res, inputs,
            lambda g: (grad_a(g) if ra and grad_a else None, grad_b(g) if rb and grad_b else None),
-           saved=saved)
+           saved=[t for t in reads if isinstance(t, Tensor)])
 
 
 def _emit(op, args, dt, out, p0=0):
@@ -562,6 +582,8 @@ def _inplace_binary(fn, sym, direct=False):
     """fn_(self, other): direct ops write into self when no gradient is involved."""
     def method(self, other, **kw):
         check_operand(other, sym)
+        check_no_internal_overlap(self)
+        check_no_partial_overlap(self, other)
         if direct and not needs_grad(self, other):
             return fn(self, other, out=self, **kw)
         return apply_inplace(self, lambda cur: fn(cur, other, **kw), (other,))
@@ -578,10 +600,14 @@ remainder_ = _inplace_binary(remainder, "%=")
 floor_divide_ = _inplace_binary(floor_divide, "//=")
 maximum_ = _inplace_binary(maximum, "maximum")
 minimum_ = _inplace_binary(minimum, "minimum")
+bitwise_and_ = _inplace_binary(bitwise_and, "&=")
+bitwise_or_ = _inplace_binary(bitwise_or, "|=")
+bitwise_xor_ = _inplace_binary(bitwise_xor, "^=")
 
 
 def _inplace_unary(fn):
     def method(self, *args, **kw):
+        check_no_internal_overlap(self)
         return apply_inplace(self, lambda cur: fn(cur, *args, **kw), ())
     method.__name__ = fn.__name__ + "_"
     return method

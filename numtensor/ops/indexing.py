@@ -109,8 +109,20 @@ def _expand_value(value, shape):
     return views.expand(value, shape)
 
 
+def _check_value(x, value):
+    """torch assigns tensors and Python numbers (np.float64 is a float, np.int64 has
+    __index__); lists, arrays, np.float32 ... are refused."""
+    if isinstance(value, (Tensor, bool, int, float, complex)) or (
+            hasattr(type(value), "__index__") and not isinstance(value, np.ndarray)):
+        return
+    kind = type(value)
+    name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+    raise TypeError(f"can't assign a {name} to a {x.type()}")
+
+
 def setitem(x, key, value):
     from .copy import copy_, fill_
+    _check_value(x, value)
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
         target = basic_view(x, key)

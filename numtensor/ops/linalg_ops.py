@@ -239,20 +239,65 @@ def matmul(input, other, *, out=None):
         record("SqueezeBackward4", res, (row,), lambda g: (views.unsqueeze(g, 0),))
     elif da == 2 and db == 2:
         res = mm(input, other)
-    elif da == 2:
-        # PyTorch folds this case too, as (other^T @ input^T)^T made contiguous
-        _bmm_dtype_check(input, other)
-        prod = matmul(views.transpose(other, -1, -2), views.transpose(input, -1, -2))
-        from .copy import clone
-        res = clone(views.transpose(prod, -1, -2))
-    elif da >= 3 and db <= 2:
-        # fold the batch into the rows: one big mm/mv, as PyTorch does
-        folded = views.reshape(input, (-1, input._shape[-1]))
-        prod = mv(folded, other) if db == 1 else mm(folded, other)
-        res = _unsafe_view(prod, input._shape[:-1] + other._shape[1:])
+    elif _should_fold(input, other, out is not None):
+        res = _folded_matmul(input, other)
     else:
         res = _batched_matmul(input, other)
     return _finish(res, out)
+
+
+def matmul_operator(self, other):
+    """self @ other: a NumPy array on the right is converted, as PyTorch does; any other
+    non-tensor gives Python's "unsupported operand type(s) for @" TypeError."""
+    if isinstance(other, np.ndarray):
+        from .._creation import as_tensor
+        other = as_tensor(other)
+    elif not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(self, other)
+
+
+def rmatmul_operator(self, other):
+    """other @ self where other is not a tensor: unsupported, as in PyTorch."""
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
+
+
+def _should_fold(a, b, has_out):
+    """PyTorch's rule for computing a batched product as one mm/mv: the larger operand
+    (b^T when b is larger) must be >= 3-D and the other <= 2-D, and either the smaller
+    one requires grad or folding the batch dims into rows needs no copy."""
+    a_larger = a.ndim >= b.ndim
+    big_shape = a._shape if a_larger else b._shape[:-2] + (b._shape[-1], b._shape[-2])
+    big_strides = a._strides if a_larger else b._strides[:-2] + (b._strides[-1], b._strides[-2])
+    small = b if a_larger else a
+    if not (len(big_shape) >= 3 and small.ndim <= 2) or has_out:
+        return False
+    if small.requires_grad:
+        return True
+    if a.ndim == 2:  # the folded result would need a transposing copy
+        return False
+    if _count(big_shape) == 0:
+        return True
+    return all(big_strides[i] == big_strides[i + 1] * big_shape[i + 1]
+               for i in range(len(big_shape) - 2))
+
+
+def _folded_matmul(a, b):
+    """The batch of the larger operand folded into the rows of one mm (or mv)."""
+    transpose = b.ndim > a.ndim  # then compute (b^T @ a^T)^T
+    big = views.transpose(b, -1, -2) if transpose else a
+    small = (views.t(a) if a.ndim == 2 else a) if transpose else b
+    rows = _count(big._shape[:-1])
+    folded = views.reshape(big, (rows, big._shape[-1]))
+    if small.ndim == 2:
+        res = _unsafe_view(mm(folded, small), big._shape[:-1] + (small._shape[1],))
+        if transpose:
+            from .copy import contiguous
+            res = contiguous(views.transpose(res, -1, -2))
+        return res
+    return _unsafe_view(mv(folded, small), big._shape[:-1])
 
 
 def _unsafe_view(x, shape):

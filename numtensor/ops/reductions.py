@@ -4,6 +4,8 @@ _reduce maps any choice of dims onto the backend's reduce primitive: kept dims a
 reduced dims are listed with their strides (largest stride first, so the innermost
 loop walks the smallest one), and the output is a fresh contiguous tensor.
 """
+import builtins
+
 import numpy as np
 
 from .. import _dtype, return_types
@@ -68,7 +70,8 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     """The raw reduction (no autograd): dims None means every dim."""
     nd = x.ndim
     dims = tuple(range(nd)) if dims is None else dims
-    if x.dtype is _dtype.float16 or (op in ("sum", "prod") and out_dtype.category > x.dtype.category):
+    # sum/prod with dtype= convert each element first (sum(dtype=int64) of 1.5 and 2.5 is 3)
+    if x.dtype is _dtype.float16 or (op in ("sum", "prod") and out_dtype is not x.dtype):
         x = cast(x, _dtype.float32 if out_dtype is _dtype.float16 else out_dtype)
     acc_dtype = _dtype.float32 if out_dtype is _dtype.float16 else out_dtype
     kept = [d for d in range(nd) if d not in dims]
@@ -324,8 +327,9 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
         m = mean(x, dims, keepdim=True) if dims else mean(x)
         centered = ew.sub(x, m)
         ss = _reduce(ew.mul(centered, centered), "sum", dims, keepdim, x.dtype)
-        denom = n - correction
-        out = ew.div(ss, denom) if denom > 0 else ew.mul(ss, np.nan)
+        # torch divides by max(0, N - correction): a zero divisor gives inf (or nan)
+        denom = builtins.max(0, n - correction)
+        out = ew.div(ss, denom)
         if _sqrt:
             out = ew.sqrt(out)
     if x.requires_grad:
@@ -337,7 +341,7 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
             if _sqrt:
                 oe = _expand_back(out, shape, dims, keepdim)
                 return (ew.div(ew.mul(ge, c), ew.mul(oe, denom)),)
-            return (ew.mul(ge, ew.mul(c, 2.0 / denom)),)
+            return (ew.mul(ge, ew.div(ew.mul(c, 2.0), denom)),)  # denom may be 0
         record(_name, out, (x,), backward, saved=(x,))
     return out
 

@@ -77,7 +77,13 @@ def _view_strides(old_shape, old_strides, new_shape):
     return tuple(new_strides)
 
 
+def _require_shape(name, shape):
+    if not shape:
+        raise TypeError(f"{name}() missing 1 required positional arguments: \"shape\"")
+
+
 def view(x, *shape):
+    _require_shape("view", shape)
     if len(shape) == 1 and not isinstance(shape[0], (list, tuple)) and not hasattr(shape[0], "__index__"):
         from .conversion import to  # view(dtype) reinterprets bits: not supported, be explicit
         raise TypeError(f"view(): argument 'size' must be tuple of ints, but found {type(shape[0]).__name__}")
@@ -95,6 +101,7 @@ def view(x, *shape):
 
 
 def reshape(x, *shape):
+    _require_shape("reshape", shape)
     shape = _infer_size(parse_size(shape), x.numel())
     strides = _view_strides(x._shape, x._strides, shape)
     if strides is not None:
@@ -202,6 +209,9 @@ def matrix_T(x):
 
 
 def mT(x):
+    if x.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {x.ndim}-D tensor.")
     return transpose(x, -2, -1)
 
 
@@ -226,6 +236,8 @@ def expand(x, *sizes):
         cur, st = x._shape[i - off], x._strides[i - off]
         if s == -1:
             s = cur
+        elif s < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed")
         if cur == s:
             shape.append(s)
             strides.append(st)

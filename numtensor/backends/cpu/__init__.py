@@ -6,6 +6,8 @@ The interface every backend implements (see numtensor/backends/__init__.py):
   reduce / arg_reduce / scan            reductions along dims
   random_*                              counter-based random fills
   gather / scatter / mask_plan / mask_pass   indexing by int64 offset tables and masks
+  matmul                                batched matrix products (BLAS; integer kernel)
+  linalg                                LAPACK kernels over batches of matrices
 Operands arrive as (buffer, offset, strides) triples sharing one broadcast shape;
 this module coalesces them (plan.coalesce), then calls the flat kernel when every
 operand is contiguous or a broadcast scalar, and the strided kernel otherwise.
@@ -71,12 +73,17 @@ class CpuBackend:
         return buf
 
     # ---- element-wise --------------------------------------------------------
-    def elementwise_flat(self, op, n, inputs, out, p0, p1):
-        """out[:n] = op(*inputs) for contiguous (buffer, offset) inputs: the small-op path."""
+    def elementwise_flat(self, op, n, inputs, out, p0, p1, scalar_pos=None):
+        """out[:n] = op(*inputs) for contiguous (buffer, offset) inputs: the small-op path.
+
+        scalar_pos: the input (0 or 1) that is one element broadcast to all n."""
         mod = _ew_modules.get(op) or _ew(op, len(inputs))
         if n == 0:
             return
-        fn = mod.flat_par if n >= GRAIN else mod.flat
+        if scalar_pos is not None:
+            fn = getattr(mod, f"flat_s{scalar_pos}_par" if n >= GRAIN else f"flat_s{scalar_pos}")
+        else:
+            fn = mod.flat_par if n >= GRAIN else mod.flat
         if len(inputs) == 2:
             (a, ao), (b, bo) = inputs
             fn(a, ao, b, bo, out, 0, n, p0, p1)
