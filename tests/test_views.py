@@ -167,3 +167,37 @@ def test_random_basic_indexing(shape, data):
     t[key] = torch.tensor(-2)
     x[key] = nt.tensor(-2)
     np.testing.assert_array_equal(x.numpy(), t.numpy())
+
+
+LAYOUT_OPS = {
+    "add_scalar": lambda lib, v: v + 1,
+    "exp": lambda lib, v: v.exp(),
+    "mul_self": lambda lib, v: v * v,
+    "compare": lambda lib, v: v > 2,
+    "clone": lambda lib, v: v.clone(),
+    "contiguous": lambda lib, v: v.contiguous(),
+    "double": lambda lib, v: v.double(),
+    "zeros_like": lambda lib, v: lib.zeros_like(v),
+    "sum0": lambda lib, v: v.sum(0),
+}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(view_chains())
+def test_output_layout_follows_torch(chain):
+    """Results of element-wise ops, copies and conversions of a view get torch's strides.
+
+    (Shapes with size-0 or size-1 dims are left out: there torch's choice of the unused
+    strides depends on which internal path an op takes.)"""
+    shape, steps = chain
+    n = int(np.prod(shape))
+    vt = torch.arange(n, dtype=torch.float32).reshape(shape)
+    vn = nt.arange(n, dtype=nt.float32).reshape(shape)
+    for desc, fn, refused in steps:
+        if refused:
+            return
+        vt, vn = fn(torch, vt), fn(nt, vn)
+    if vt.ndim == 0 or 0 in vt.shape or 1 in vt.shape:
+        return
+    for name, op in LAYOUT_OPS.items():
+        assert op(nt, vn).stride() == op(torch, vt).stride(), (name, [d for d, _, _ in steps])

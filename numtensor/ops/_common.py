@@ -54,7 +54,10 @@ def is_contiguous(t):
 
 
 def is_non_overlapping_and_dense(t):
-    """True when t's elements fill a block of memory exactly, in some dim order."""
+    """True when t's elements fill a block of memory exactly, in some dim order (torch
+    counts every contiguous tensor, empty ones included)."""
+    if is_contiguous(t):
+        return True
     dims = sorted((d for d in range(len(t._shape)) if t._shape[d] > 1),
                   key=lambda d: t._strides[d])
     expected = 1

@@ -523,6 +523,8 @@ def _maybe_out(res, out):
 def _compare(op, sym):
     def fn(a, b):
         dt = _binary_dtype(a, b, sym)
+        if dt.is_complex and op in ("lt", "le", "gt", "ge"):
+            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
         return run_elementwise(op, (a, b), dt, _dtype.bool_)
     fn.__name__ = op
     return fn

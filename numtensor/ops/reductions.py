@@ -324,14 +324,20 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
         correction = 1 if unbiased is None or unbiased else 0
     n = _count(x, dims)
     with no_grad():
-        m = mean(x, dims, keepdim=True) if dims else mean(x)
-        centered = ew.sub(x, m)
-        ss = _reduce(ew.mul(centered, centered), "sum", dims, keepdim, x.dtype)
+        # float16 is computed in float32 (squares overflow float16 early), like torch;
+        # a complex tensor's variance is the real mean of |x - mean|^2
+        xc = cast(x, _dtype.float32) if x.dtype is _dtype.float16 else x
+        m = mean(xc, dims, keepdim=True) if dims else mean(xc)
+        centered = ew.sub(xc, m)
+        if xc.dtype.is_complex:
+            centered = ew.abs(centered)
+        ss = _reduce(ew.mul(centered, centered), "sum", dims, keepdim, centered.dtype)
         # torch divides by max(0, N - correction): a zero divisor gives inf (or nan)
         denom = builtins.max(0, n - correction)
         out = ew.div(ss, denom)
         if _sqrt:
             out = ew.sqrt(out)
+        out = cast(out, x.dtype.to_real())
     if x.requires_grad:
         shape = x._shape
 
@@ -362,19 +368,23 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     dims = _dims_arg(dim, None, x.ndim)
     p = float(p)
     with no_grad():
-        a = ew.abs(x)
+        # float16 is computed in float32 (squares overflow float16 early), like torch
+        xc = cast(x, _dtype.float32) if x.dtype is _dtype.float16 else x
+        real = xc.dtype.to_real()
+        a = ew.abs(xc)
         if p == float("inf"):
-            out = _reduce(a, "amax", dims, keepdim, x.dtype.to_real())
+            out = _reduce(a, "amax", dims, keepdim, real)
         elif p == float("-inf"):
-            out = _reduce(a, "amin", dims, keepdim, x.dtype.to_real())
+            out = _reduce(a, "amin", dims, keepdim, real)
         elif p == 0:
-            out = _reduce(cast(ew.ne(x, 0), x.dtype.to_real()), "sum", dims, keepdim, x.dtype.to_real())
+            out = _reduce(cast(ew.ne(xc, 0), real), "sum", dims, keepdim, real)
         elif p == 1:
-            out = _reduce(a, "sum", dims, keepdim, x.dtype.to_real())
+            out = _reduce(a, "sum", dims, keepdim, real)
         elif p == 2:
-            out = ew.sqrt(_reduce(ew.mul(a, a), "sum", dims, keepdim, x.dtype.to_real()))
+            out = ew.sqrt(_reduce(ew.mul(a, a), "sum", dims, keepdim, real))
         else:
-            out = ew.pow(_reduce(ew.pow(a, p), "sum", dims, keepdim, x.dtype.to_real()), 1.0 / p)
+            out = ew.pow(_reduce(ew.pow(a, p), "sum", dims, keepdim, real), 1.0 / p)
+        out = cast(out, x.dtype.to_real())
     if x.requires_grad:
         record("LinalgVectorNormBackward0", out, (x,),
                lambda g: (_norm_backward(g, x, out, p, dims, keepdim),), saved=(x,))
