@@ -10,6 +10,7 @@ from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, flo
                      float64, complex64, complex128, get_default_dtype, set_default_dtype,
                      promote_types)
 from ._device import device  # noqa: F401
+from ._finfo import finfo, iinfo  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._storage import TypedStorage  # noqa: F401
@@ -40,6 +41,9 @@ from .ops.views import (reshape, flatten, unflatten, permute, transpose, swapaxe
                         narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
                         broadcast_to)
 from .ops.copy import clone  # noqa: E402,F401
+from .ops.composite import (isclose, allclose, clamp_min, clamp_max, addcmul, addcdiv, lerp,  # noqa: E402,F401
+                            exp2, positive, deg2rad, rad2deg)
+from .ops.elementwise import asin as arcsin, acos as arccos, atan as arctan  # noqa: E402,F401
 from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split, chunk,  # noqa: E402,F401
                           unbind, index_select, tile, flip, fliplr, flipud,
                           masked_fill, masked_select, gather, scatter, scatter_add, index_add,

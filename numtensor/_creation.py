@@ -232,6 +232,32 @@ def full_like(t, fill_value, *, dtype=None, device=None, requires_grad=False, **
                                 device=device or t.device, requires_grad=requires_grad), t)
 
 
+# ---- Tensor.new_*: a fresh tensor with self's dtype and device unless told otherwise ----
+def _new_kwargs(self, dtype, device):
+    return {"dtype": self.dtype if dtype is None else dtype,
+            "device": self.device if device is None else device}
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    return tensor(data, requires_grad=requires_grad, **_new_kwargs(self, dtype, device))
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return empty(*size, requires_grad=requires_grad, **_new_kwargs(self, dtype, device))
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return zeros(*size, requires_grad=requires_grad, **_new_kwargs(self, dtype, device))
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return ones(*size, requires_grad=requires_grad, **_new_kwargs(self, dtype, device))
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, **_):
+    return full(size, fill_value, requires_grad=requires_grad, **_new_kwargs(self, dtype, device))
+
+
 def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, **_):
     dt, dev = _resolve(dtype, device)
     size, stride = tuple(size), tuple(stride)

@@ -26,8 +26,7 @@ class device:
         self.type, self.index = type, index
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
+        # like torch, a device never equals a string: device('cpu') == 'cpu' is False
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):

@@ -9,10 +9,20 @@ from .ops import complex_views as cplx, decompositions as dec, linalg_ops as la
 from .ops import advanced_indexing as adv, joining as jn
 from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, reductions as red,
                   views)
+from . import _creation  # after ops: ops/__init__ imports _creation's factories
+from .ops import composite as cmp
 
 
 def _reflect(fn):
     return lambda self, other: fn(other, self)
+
+
+def _invert(self):
+    """~x: logical not of a bool tensor, bitwise not of an integer one."""
+    if self.dtype.category >= 2:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return ew.logical_not(self) if self.dtype.name == "bool" else ew.bitwise_not(self)
 
 
 def _equality(fn):
@@ -94,6 +104,19 @@ METHODS = {
     "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,
     "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": jn.nonzero,
     "argwhere": jn.argwhere, "index_put_": adv.index_put_, "index_put": adv.index_put,
+    # compositions and aliases
+    "isclose": cmp.isclose, "allclose": cmp.allclose, "clamp_min": cmp.clamp_min,
+    "clamp_max": cmp.clamp_max, "clamp_min_": cmp.clamp_min_, "clamp_max_": cmp.clamp_max_,
+    "addcmul": cmp.addcmul, "addcdiv": cmp.addcdiv, "addcmul_": cmp.addcmul_,
+    "addcdiv_": cmp.addcdiv_, "lerp": cmp.lerp, "lerp_": cmp.lerp_, "exp2": cmp.exp2,
+    "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
+    "arcsin": ew.asin, "arccos": ew.acos, "arctan": ew.atan, "fix": ew.trunc,
+    "greater": ew.gt, "greater_equal": ew.ge, "less": ew.lt, "less_equal": ew.le,
+    "not_equal": ew.ne, "multinomial": _random.multinomial,
+    # fresh tensors like self
+    "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,
+    "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
+    "new_full": _creation.new_full,
     # random fills
     "uniform_": _random.uniform_, "normal_": _random.normal_, "random_": _random.random_,
     "bernoulli_": _random.bernoulli_, "exponential_": _random.exponential_,
@@ -114,7 +137,7 @@ OPERATORS = {
     "__mod__": ew.remainder, "__rmod__": _reflect(ew.remainder), "__imod__": ew.remainder_,
     "__pow__": ew.pow, "__rpow__": _reflect(ew.pow), "__ipow__": ew.pow_,
     "__neg__": ew.neg, "__pos__": lambda self: self, "__abs__": ew.abs,
-    "__invert__": lambda self: ew.logical_not(self) if self.dtype.name == "bool" else ew.bitwise_not(self),
+    "__invert__": _invert,
     "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and), "__iand__": ew.bitwise_and_,
     "__ior__": ew.bitwise_or_, "__ixor__": ew.bitwise_xor_,
     "__or__": ew.bitwise_or, "__ror__": _reflect(ew.bitwise_or),

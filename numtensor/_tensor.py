@@ -93,6 +93,25 @@ class Tensor:
         return self._storage
 
     @property
+    def nbytes(self):
+        return self.numel() * self._storage.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self._storage.dtype.itemsize
+
+    @property
+    def is_cpu(self):
+        return self._storage.device.type == "cpu"
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def get_device(self):
+        """-1 for a CPU tensor, the GPU index for a CUDA one (torch's convention)."""
+        return -1 if self._storage.device.type == "cpu" else self._storage.device.index
+
+    @property
     def is_cuda(self):
         return self._storage.device.type == "cuda"
 

@@ -62,8 +62,8 @@ def assert_same(got, want, atol=1e-5, rtol=1e-5, strides=False):
             assert np.isnan(got)
         else:
             assert got == pytest.approx(want, rel=rtol, abs=atol)
-    elif isinstance(want, torch.dtype):
-        assert str(got) == str(want)
+    elif isinstance(want, (torch.dtype, torch.device)):
+        assert repr(got) == repr(want)
     else:
         assert got == want
 

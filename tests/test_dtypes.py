@@ -90,6 +90,53 @@ def test_result_type_with_python_scalar(name, scalar):
         assert str(nt.result_type(scalar, n)) == str(torch.result_type(scalar, t))
 
 
+PROMOTION_OPS = {
+    "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
+    "truediv": lambda x, y: x / y, "eq": lambda x, y: x == y, "lt": lambda x, y: x < y,
+    "maximum": lambda x, y: x.maximum(y) if hasattr(x, "maximum") else None,
+}
+
+
+@pytest.mark.parametrize("a,b", [p for p in itertools.product(NAMES, NAMES)
+                                 if not _needs_complex32(*p)])
+def test_op_dtypes_all_pairs(a, b):
+    """The real operators over every dtype pair, dimensioned and 0-d operands.  Empty
+    tensors keep this cheap: an op on zero elements compiles no kernel."""
+    for sa, sb in [((0,), (0,)), ((), (0,)), ((0,), ())]:
+        for name, op in PROMOTION_OPS.items():
+            x, y = torch.zeros(sa, dtype=torch_dt(a)), torch.zeros(sb, dtype=torch_dt(b))
+            try:
+                want = op(x, y)
+            except Exception as e:
+                with pytest.raises(type(e)):
+                    op(nt.zeros(sa, dtype=nt_dt(a)), nt.zeros(sb, dtype=nt_dt(b)))
+                continue
+            got = op(nt.zeros(sa, dtype=nt_dt(a)), nt.zeros(sb, dtype=nt_dt(b)))
+            assert str(got.dtype) == str(want.dtype), (name, a, sa, b, sb)
+            assert tuple(got.shape) == tuple(want.shape)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_op_dtypes_with_python_scalars(name):
+    for scalar in SCALARS + [np.float64(1.5), np.int64(2)]:
+        if name == "float16" and isinstance(scalar, complex):
+            continue  # complex32 in torch
+        for op_name, op in PROMOTION_OPS.items():
+            if op_name == "maximum":
+                continue
+            for flip in (False, True):
+                x = torch.zeros(0, dtype=torch_dt(name))
+                f = (lambda t: op(scalar, t)) if flip else (lambda t: op(t, scalar))
+                try:
+                    want = f(x)
+                except Exception as e:
+                    with pytest.raises(type(e)):
+                        f(nt.zeros(0, dtype=nt_dt(name)))
+                    continue
+                got = f(nt.zeros(0, dtype=nt_dt(name)))
+                assert str(got.dtype) == str(want.dtype), (op_name, name, scalar, flip)
+
+
 @pytest.mark.parametrize("a,b", list(itertools.product(OP_DTYPES, OP_DTYPES)))
 def test_binary_op_result_dtypes(a, b):
     x = np.array([1, 0, 1]).astype(a)
@@ -204,7 +251,9 @@ def test_tensor_device_attributes():
     assert x.is_cuda is False
     assert isinstance(nt.cuda.is_available(), bool)
     assert nt.zeros(2, device="cpu").device.type == "cpu"
-    assert nt.zeros(2, device=nt.device("cpu")).device == "cpu"
+    assert nt.zeros(2, device=nt.device("cpu")).device == nt.device("cpu")
+    # like torch, a device is never equal to a string
+    assert (nt.device("cpu") == "cpu") is (torch.device("cpu") == "cpu") is False
 
 
 def test_cuda_unavailable_raises():
@@ -214,3 +263,67 @@ def test_cuda_unavailable_raises():
         nt.zeros(2).cuda()
     with pytest.raises((RuntimeError, AssertionError)):
         nt.zeros(2).to("cuda")
+
+
+UNARY_OPS = ["neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "sign",
+             "square", "floor", "ceil", "round", "trunc", "logical_not", "bitwise_not",
+             "reciprocal", "isnan", "float", "long", "bool", "half"]
+REDUCTIONS = {
+    "sum": lambda t: t.sum(0), "mean": lambda t: t.mean(0), "prod": lambda t: t.prod(0),
+    "amax": lambda t: t.amax(0), "max": lambda t: t.max(0), "argmax": lambda t: t.argmax(0),
+    "std": lambda t: t.std(0), "norm": lambda t: t.norm(dim=0), "cumsum": lambda t: t.cumsum(0),
+    "all": lambda t: t.all(0), "any": lambda t: t.any(0), "logsumexp": lambda t: t.logsumexp(0),
+    "sum_float64": lambda t: t.sum(0, dtype=torch.float64 if isinstance(t, torch.Tensor)
+                                   else nt.float64),
+}
+
+
+def _same_outcome(fn, name):
+    """fn on an empty tensor of dtype `name` in both libraries: same dtype(s) or error type."""
+    try:
+        want = fn(torch.zeros(2, 0, dtype=torch_dt(name)))
+    except Exception as e:
+        with pytest.raises(type(e)):
+            fn(nt.zeros(2, 0, dtype=nt_dt(name)))
+        return
+    got = fn(nt.zeros(2, 0, dtype=nt_dt(name)))
+    for g, w in zip(got if isinstance(got, tuple) else (got,),
+                    want if isinstance(want, tuple) else (want,)):
+        assert str(g.dtype) == str(w.dtype) and tuple(g.shape) == tuple(w.shape)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unary_op_dtypes_and_refusals(name):
+    """Result dtype (ints -> float32 for exp ...) or torch's error, for every dtype (on
+    empty tensors, so no kernel is compiled)."""
+    for op in UNARY_OPS:
+        _same_outcome(lambda t: getattr(t, op)(), name)
+    _same_outcome(lambda t: ~t, name)
+    _same_outcome(lambda t: -t, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reduction_dtypes_and_refusals(name):
+    for fn in REDUCTIONS.values():
+        _same_outcome(fn, name)
+
+
+def test_default_dtype_float64():
+    """set_default_dtype(float64) changes inferred floats, factories and promotion."""
+    def probe(lib):
+        x = lib.tensor([1, 2])
+        return [lib.tensor([1.5]).dtype, lib.zeros(2).dtype, lib.arange(2.).dtype,
+                lib.linspace(0, 1, 3).dtype, lib.rand(2).dtype, (x + 0.5).dtype, (x / 2).dtype,
+                lib.full((2,), 1.5).dtype, lib.tensor(2.5).dtype, x.exp().dtype,
+                lib.get_default_dtype()]
+    results = {}
+    for lib in (nt, torch):
+        lib.set_default_dtype(lib.float64)
+        try:
+            results[lib] = [str(d) for d in probe(lib)]
+        finally:
+            lib.set_default_dtype(lib.float32)
+    assert results[nt] == results[torch]
+    assert results[nt][0] == "torch.float64"
+    check_raises(lambda lib: lib.set_default_dtype(lib.int64))
+    assert nt.get_default_dtype() is nt.float32

@@ -126,11 +126,38 @@ def square(x):
 
 
 
-sign = _same_unary("sign", "SignBackward0", lambda g, x, out: g * 0)
-floor = _same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0, allow_bool=False)
-ceil = _same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0, allow_bool=False)
-trunc = _same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0, allow_bool=False)
-bitwise_not = _same_unary("bitwise_not", None, None)
+_sign = _same_unary("sign", "SignBackward0", lambda g, x, out: g * 0)
+
+
+def sign(x):
+    if isinstance(x, Tensor) and x.dtype.is_complex:
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+    return _sign(x)
+def _real_only(fn):
+    """floor/ceil/trunc: torch refuses complex inputs."""
+    def real_fn(x):
+        if isinstance(x, Tensor) and x.dtype.is_complex:
+            raise NotImplementedError(f"{fn.__name__} is not supported for complex inputs")
+        return fn(x)
+    real_fn.__name__ = fn.__name__
+    return real_fn
+
+
+floor = _real_only(_same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0,
+                                allow_bool=False))
+ceil = _real_only(_same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0,
+                                allow_bool=False))
+trunc = _real_only(_same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0,
+                                allow_bool=False))
+_bitwise_not = _same_unary("bitwise_not", None, None)
+
+
+def bitwise_not(x):
+    if isinstance(x, Tensor) and x.dtype.category >= 2:
+        raise NotImplementedError(
+            f"\"bitwise_not_cpu\" not implemented for '{scalar_type_name(x.dtype)}'")
+    return _bitwise_not(x)
 negative = neg
 absolute = abs
 fix = trunc
@@ -142,6 +169,8 @@ def round(x, decimals=0):
         return round(x * scale) / scale
     if x.dtype is _dtype.bool_:
         _bool_error("round")
+    if x.dtype.is_complex:
+        raise NotImplementedError(f"\"round_vml_cpu\" not implemented for '{scalar_type_name(x.dtype)}'")
     if x.dtype.category < 2:
         return x.clone()
     out = _unary("round", x, x.dtype)
@@ -160,6 +189,8 @@ def reciprocal(x):
 def relu(x):
     if isinstance(x, Tensor) and x.dtype is _dtype.bool_:
         _bool_error("relu")
+    if isinstance(x, Tensor) and x.dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
     out = _unary("relu", x, x.dtype)
     if x.requires_grad:
         record("ReluBackward0", out, (x,),
@@ -269,7 +300,8 @@ def _tensor_first(a, b, name):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
 
 
-def add(a, b, *, alpha=1, out=None):
+def add(input, other, *, alpha=1, out=None):
+    a, b = input, other  # torch's parameter names, short local ones
     dt = _binary_dtype(a, b, "+")
     if alpha != 1:
         _check_alpha(dt, alpha)
@@ -287,7 +319,8 @@ def _is_bool(v):
     return v.dtype is _dtype.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
 
 
-def sub(a, b, *, alpha=1, out=None):
+def sub(input, other, *, alpha=1, out=None):
+    a, b = input, other
     dt = _binary_dtype(a, b, "-")
     if dt is _dtype.bool_:
         raise RuntimeError(
@@ -319,7 +352,8 @@ def _check_alpha(dt, alpha):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
-def mul(a, b, *, out=None):
+def mul(input, other, *, out=None):
+    a, b = input, other
     dt = _binary_dtype(a, b, "*")
     res = _emit("mul", (a, b), dt, out)
     if res is out:
@@ -329,7 +363,8 @@ def mul(a, b, *, out=None):
     return _maybe_out(res, out)
 
 
-def div(a, b, *, rounding_mode=None, out=None):
+def div(input, other, *, rounding_mode=None, out=None):
+    a, b = input, other
     if rounding_mode == "floor":
         return floor_divide(a, b)
     if rounding_mode == "trunc":
@@ -367,14 +402,16 @@ def _check_integer_zero_division(b, dt):
         raise RuntimeError("ZeroDivisionError")
 
 
-def floor_divide(a, b):
+def floor_divide(input, other):
+    a, b = input, other
     dt = _binary_dtype(a, b, "//")
     _no_bool_kernel(dt, "div_floor_cpu")
     _check_integer_zero_division(b, dt)
     return run_elementwise("floor_divide", (a, b), dt, dt)
 
 
-def remainder(a, b):
+def remainder(input, other):
+    a, b = input, other
     dt = _binary_dtype(a, b, "%")
     _no_bool_kernel(dt, "remainder_cpu")
     _check_integer_zero_division(b, dt)
@@ -384,7 +421,8 @@ def remainder(a, b):
     return res
 
 
-def fmod(a, b):
+def fmod(input, other):
+    a, b = input, other
     dt = _binary_dtype(a, b, "fmod")
     if dt.category < 2:
         # integers: the remainder with the sign of a (math.fmod is float-only in Numba)
@@ -395,7 +433,8 @@ def fmod(a, b):
     return run_elementwise("fmod", (a, b), dt, dt)
 
 
-def pow(a, b):
+def pow(input, exponent):
+    a, b = input, exponent
     dt = _binary_dtype(a, b, "**")
     _no_bool_kernel(dt, "pow")
     if isinstance(a, Tensor) and dt.category < 2 and isinstance(b, (int,)) and b < 0:
@@ -445,18 +484,24 @@ def _require_tensors(name, a, b):
                             f"not {type(v).__name__}")
 
 
-def maximum(a, b):
+def maximum(input, other):
+    a, b = input, other
     _require_tensors("maximum", a, b)
     dt = _binary_dtype(a, b, "maximum")
+    if dt.is_complex:
+        raise RuntimeError("maximum not implemented for complex tensors.")
     res = run_elementwise("maximum", (a, b), dt, dt)
     _record_binary("MaximumBackward0", res, a, b, lambda g: _tie_split(g, a, b, gt),
                    lambda g: _tie_split(g, b, a, gt), reads_a=(a, b), reads_b=(a, b))
     return res
 
 
-def minimum(a, b):
+def minimum(input, other):
+    a, b = input, other
     _require_tensors("minimum", a, b)
     dt = _binary_dtype(a, b, "minimum")
+    if dt.is_complex:
+        raise RuntimeError("minimum not implemented for complex tensors.")
     res = run_elementwise("minimum", (a, b), dt, dt)
     _record_binary("MinimumBackward0", res, a, b, lambda g: _tie_split(g, a, b, lt),
                    lambda g: _tie_split(g, b, a, lt), reads_a=(a, b), reads_b=(a, b))
@@ -521,7 +566,8 @@ def _maybe_out(res, out):
 
 # ---- comparisons and logic --------------------------------------------------------
 def _compare(op, sym):
-    def fn(a, b):
+    def fn(input, other):
+        a, b = input, other
         dt = _binary_dtype(a, b, sym)
         if dt.is_complex and op in ("lt", "le", "gt", "ge"):
             raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")

@@ -265,8 +265,9 @@ def _arg_reduce(x, op, dim, keepdim):
 
 
 def _check_arg_input(x, dim, name):
-    if x.dtype is _dtype.bool_:
-        raise RuntimeError(f"{name}(): does not support bool input")
+    if x.dtype is _dtype.bool_ or x.dtype.is_complex:
+        kind = "bool" if x.dtype is _dtype.bool_ else "complex"
+        raise RuntimeError(f"{name}(): does not support {kind} input")
     if dim is None and x.numel() == 0:
         raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
 
@@ -286,6 +287,8 @@ def _max_min(x, dim, keepdim, op, other_fn, tuple_type, grad_name):
         return other_fn(x, dim)
     if dim is None:
         return _minmax_reduce(x, "a" + op, None, False, op, grad_name + "1")
+    if x.dtype.is_complex:
+        raise RuntimeError(f"{op}(): does not support complex input")
     values, indices = _arg_reduce(x, op, dim, keepdim)
     if x.requires_grad:
         d = wrap_dim(dim, x.ndim)

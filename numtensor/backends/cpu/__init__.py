@@ -131,6 +131,7 @@ class CpuBackend:
         (xb, xo, xs), (yb, yo, ys) = src, out
         shape = tuple(shape) or (1,)
         xs, ys = tuple(xs) or (0,), tuple(ys) or (0,)
+        src, out = (xb, xo, xs), (yb, yo, ys)  # a 0-d copy recurses with the 1-d geometry
         if xb.dtype == _F16 and yb.dtype == _F16:
             tmp = np.empty(int(np.prod(shape)), np.float32)
             tst = plan.contiguous_strides(shape)
