@@ -94,6 +94,12 @@ INTERNAL_OVERLAP_ERROR = (
     "memory location. Please clone() the tensor before performing the operation.")
 
 
+def aliases_differently(x, out):
+    """x shares out's storage but not element for element (an in-place op must copy x)."""
+    return x._storage is out._storage and not (
+        x._offset == out._offset and x._shape == out._shape and x._strides == out._strides)
+
+
 def check_no_internal_overlap(out):
     """An in-place write into an expanded tensor (stride 0) is refused, as in torch."""
     if any(s == 0 and n > 1 for n, s in zip(out._shape, out._strides)):

@@ -2,8 +2,8 @@
 from .._tensor import Tensor
 from ..autograd.graph import record
 from ..backends.plan import output_order, strides_for_order
-from ._common import (check_no_internal_overlap, check_no_partial_overlap, empty,
-                      is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
+from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
+                      empty, is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
 from .dispatch import copy_into, run_elementwise
 from .inplace import check_leaf, write
 
@@ -53,16 +53,11 @@ def copy_(self, src, non_blocking=False):
     if src.device != self.device:
         src = src.to(self.device)
     check_no_internal_overlap(self)
-    if _overlaps(self, src):
+    if aliases_differently(src, self):
         check_no_partial_overlap(self, src)
         src = contiguous_copy(src)
     write(self, src)
     return self
-
-
-def _overlaps(a, b):
-    return a._storage is b._storage and not (
-        a._offset == b._offset and a._shape == b._shape and a._strides == b._strides)
 
 
 def fill_(self, value):

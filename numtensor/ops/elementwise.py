@@ -11,7 +11,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import needs_grad, record
-from ._common import (check_no_internal_overlap, check_no_partial_overlap, check_operand,
+from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap, check_operand,
                       is_scalar, scalar_for_dtype, scalar_type_name)
 from .dispatch import cast, run_elementwise
 from .inplace import apply_inplace, check_fits, check_leaf
@@ -544,17 +544,11 @@ def _emit(op, args, dt, out, p0=0):
         return run_elementwise(op, args, dt, dt, p0=p0)
     check_leaf(out)
     check_fits(out, dt, shape)
-    if any(isinstance(x, Tensor) and x is not out and _overlaps(x, out) for x in args):
+    if any(isinstance(x, Tensor) and x is not out and aliases_differently(x, out) for x in args):
         return run_elementwise(op, args, dt, dt, p0=p0)
     run_elementwise(op, args, dt, out.dtype, out=out, p0=p0)
     out._storage._version += 1
     return out
-
-
-def _overlaps(x, out):
-    """x reads memory that out writes, other than element-for-element."""
-    return x._storage is out._storage and not (
-        x._offset == out._offset and x._shape == out._shape and x._strides == out._strides)
 
 
 def _maybe_out(res, out):
