@@ -96,6 +96,42 @@ def test_det_of_singular_is_zero():
     assert repr(r) == repr(torch.linalg.slogdet(torch.zeros(2, 2)))
 
 
+SINGULAR = [
+    [[1., 2], [2, 4]],                          # rank n-1
+    [[1., 0, 0], [0, 1, 0], [0, 0, 0]],         # rank n-1, a zero pivot
+    [[1., 2, 3], [4, 5, 6], [7, 8, 9]],         # rank n-1, det rounds to exactly 0
+    [[1., 1, 0], [1, 1, 0], [0, 0, 0]],         # rank n-2: every cofactor is 0
+    [[[1., 2], [2, 4]], [[1, 2], [3, 4]]],      # a batch: one singular, one invertible
+    [[[0., 0], [0, 0]], [[3, 1], [1, 2]]],
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("case", range(len(SINGULAR)))
+def test_det_gradient_at_singular_matrices(case, create_graph, dtype):
+    # PyTorch: zeros where det(A) == 0 in a plain backward; under create_graph the
+    # cofactor matrix (det(A) A^-T continued to singular A), zero when the rank is < n-1
+    a = np.array(SINGULAR[case], dtype=dtype)
+    (A,), (pA,) = _leaves(a)
+    d, pd = nt.linalg.det(A), torch.linalg.det(pA)
+    close(d.detach(), pd.detach(), 1e-12 if dtype == "float64" else 1e-5)
+    assert ((d.detach().numpy() == 0) == (pd.detach().numpy() == 0)).all()  # exact zeros
+    weights = [float(k + 1) for k in range(d.numel())]  # a different g per batch element
+    grad, = nt.autograd.grad((d.reshape(-1) * nt.tensor(weights, dtype=d.dtype)).sum(), A,
+                             create_graph=create_graph)
+    pgrad, = torch.autograd.grad((pd.reshape(-1) * torch.tensor(weights, dtype=pd.dtype)).sum(),
+                                 pA, create_graph=create_graph)
+    close(grad.detach(), pgrad.detach(), 1e-12 if dtype == "float64" else 1e-5)
+    assert grad.requires_grad == pgrad.requires_grad
+
+
+def test_det_gradient_at_a_singular_matrix_is_finite_in_backward():
+    A = nt.tensor([[1., 2], [2, 4]], requires_grad=True)
+    (nt.linalg.det(A) * 3).backward()
+    assert A.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+
+
 # ---- least squares ---------------------------------------------------------------------------
 @pytest.mark.parametrize("sa,sb", [((5, 3), (5, 2)), ((5, 3), (5,)), ((2, 4), (2, 3)),
                                    ((2, 5, 3), (2, 5, 1)), ((2, 5, 3), (1, 5, 2)),
@@ -239,6 +275,26 @@ def test_qr(shape):
     assert nt.linalg.qr(A, mode="r").Q.numel() == 0
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shape", [(5, 3), (2, 4, 2), (4, 1), (3, 3), (2, 4), (3, 0), (2, 0, 3)])
+def test_qr_complete(shape, dtype):
+    a = RNG.standard_normal(shape).astype(dtype)
+    A, pA = both(a)
+    Q, R = nt.linalg.qr(A, mode="complete")
+    pQ, pR = torch.linalg.qr(pA, mode="complete")
+    m, n = shape[-2:]
+    assert Q.shape == pQ.shape == shape[:-2] + (m, m)
+    assert R.shape == pR.shape == shape[:-2] + (m, n)
+    assert Q.dtype == R.dtype == getattr(nt, dtype)
+    tol = 1e-12 if dtype == "float64" else 1e-5
+    close(Q.mT @ Q, np.broadcast_to(np.eye(m, dtype=dtype), shape[:-2] + (m, m)), tol)
+    close(Q @ R, a, tol)
+    assert (np.tril(R.numpy(), -1) == 0).all()
+    # the same LAPACK reflectors: the same Q (complement columns included) and R
+    close(Q, pQ, tol)
+    close(R, pR, tol)
+
+
 @pytest.mark.parametrize("shape,full", [((4, 3), True), ((3, 4), False), ((2, 3, 3), True)])
 def test_svd(shape, full):
     A, pA = both(RNG.standard_normal(shape))
@@ -303,6 +359,10 @@ ERROR_CASES = [
     lambda t: t.linalg.lstsq(t.ones(3, 2, dtype=t.long), t.ones(3, 1, dtype=t.long)),
     lambda t: t.linalg.lstsq(t.ones(3), t.ones(3)),
     lambda t: t.linalg.matrix_norm(t.ones(3)),
+    lambda t: t.linalg.matrix_norm([[1.0]]),
+    lambda t: t.linalg.matrix_power(t.ones(3), 2),
+    lambda t: t.linalg.matrix_power([[1.0]], 2),
+    lambda t: t.linalg.qr(t.ones(3, 2), mode="full"),
     lambda t: t.linalg.norm(t.ones(2, 2, 2), ord=2),
     lambda t: t.linalg.norm(t.ones(3), "fro"),
     lambda t: t.linalg.vector_norm(t.ones(2, dtype=t.long)),

@@ -35,6 +35,16 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     return _red.norm(x, ord, dim, keepdim)
 
 
+def _check_matrices(A, name):
+    """A must be a tensor of (a batch of) matrices; PyTorch's errors otherwise."""
+    if not isinstance(A, Tensor):
+        raise TypeError(f"linalg_{name}(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(A).__name__}")
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 "
+                           "dimensions.")
+
+
 def _matrix_dims(A, dim):
     nd = A.ndim
     d0, d1 = (d % nd if nd else d for d in dim)
@@ -44,12 +54,7 @@ def _matrix_dims(A, dim):
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
-    if not isinstance(A, Tensor):
-        raise TypeError(f"linalg_matrix_norm(): argument 'input' must be Tensor, "
-                        f"not {type(A).__name__}")
-    if A.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 "
-                           "dimensions.")
+    _check_matrices(A, "matrix_norm")
     if dtype is not None:
         A = A.to(dtype)
     d0, d1 = _matrix_dims(A, dim)
@@ -127,12 +132,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False):
 
 def matrix_power(A, n):
     """A @ A @ ... (n times) by repeated squaring; n < 0 inverts first, n == 0 is I."""
-    if not isinstance(A, Tensor):
-        raise TypeError(f"linalg_matrix_power(): argument 'input' must be Tensor, "
-                        f"not {type(A).__name__}")
-    if A.ndim < 2:
-        raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 "
-                           "dimensions.")
+    _check_matrices(A, "matrix_power")
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
                            f"they are {A.shape[-2]} by {A.shape[-1]} matrices")

@@ -5,9 +5,10 @@ contiguous buffer of the compute dtype, runs one backend kernel over the whole b
 (backends/cpu/linalg_kernels.py) and wraps the results.  Failures come back per batch
 element and are raised as LinAlgError (a RuntimeError) worded like PyTorch's.
 
-Gradients are recorded for inv, solve, det, slogdet, eigh and cholesky.  eig, qr, svd
-and lstsq record a node whose backward raises NotImplementedError, so a gradient through
-them fails loudly instead of silently going missing.
+Gradients are recorded for inv, solve, det (singular matrices included), slogdet, eigh
+and cholesky.  eig, qr, svd and lstsq record a node whose backward raises
+NotImplementedError, so a gradient through them fails loudly instead of silently going
+missing.
 """
 import numpy as np
 
@@ -105,22 +106,39 @@ def _no_derivative(name, outputs, inputs):
 
 
 # ---- inverse, solve, determinants ---------------------------------------------------
-def inv(A, *, out=None):
-    _check_matrix(A, "linalg.inv")
+def _raise_first_failure(info, name, batched, explain):
+    """LinAlgError for the first batch element a kernel flagged in `info`;
+    explain(i) words why element i failed."""
+    bad = np.flatnonzero(info)
+    if bad.size:
+        i = int(bad[0])
+        raise _LinAlgError(f"{name}: {_batch_prefix(batched, i)}{explain(i)}")
+
+
+def _per_matrix(A, kind, name, explain):
+    """A fresh tensor of A's shape holding the fallible kernel `kind` (inv, cholesky)
+    applied to each n x n matrix of A.  A failure raises LinAlgError naming the first
+    failing batch element; explain(matrix, n) words why, from that matrix's values."""
     n = A._shape[-1]
     nb = _count(A._shape[:-2])
     a = _dense(A)
     res = empty(A._shape, A.dtype, A.device)
     info = np.zeros(nb, np.int64)
     if n and nb:
-        _kernel(A, "inv", a, nb, n, _buf(res), info)
-    bad = np.flatnonzero(info)
-    if bad.size:
-        i = int(bad[0])
-        pivot = _kernel(A, "first_zero_pivot", a[i * n * n:(i + 1) * n * n], n) or n
-        raise _LinAlgError(
-            f"linalg.inv: {_batch_prefix(A.ndim > 2, i)}The diagonal element {pivot} is zero, "
-            "the inversion could not be completed because the input matrix is singular.")
+        _kernel(A, kind, a, nb, n, _buf(res), info)
+    _raise_first_failure(info, name, A.ndim > 2,
+                         lambda i: explain(a[i * n * n:(i + 1) * n * n], n))
+    return res
+
+
+def inv(A, *, out=None):
+    _check_matrix(A, "linalg.inv")
+
+    def explain(matrix, n):
+        pivot = _kernel(A, "first_zero_pivot", matrix, n) or n
+        return (f"The diagonal element {pivot} is zero, the inversion could not be "
+                "completed because the input matrix is singular.")
+    res = _per_matrix(A, "inv", "linalg.inv", explain)
 
     def backward(g):
         from .linalg_ops import matmul
@@ -161,10 +179,8 @@ def solve(A, B, *, left=True, out=None):
     info = np.zeros(nb, np.int64)
     if n and k and nb:
         _kernel(A, "solve", a, b, nb, n, k, _buf(X2), info)
-    bad = np.flatnonzero(info)
-    if bad.size:
-        raise _LinAlgError(f"torch.linalg.solve: {_batch_prefix(bool(batch), int(bad[0]))}"
-                           "The solver failed because the input matrix is singular.")
+    _raise_first_failure(info, "torch.linalg.solve", bool(batch),
+                         lambda i: "The solver failed because the input matrix is singular.")
     X = views.squeeze(X2, -1) if vector else X2
 
     def backward(g):
@@ -191,12 +207,44 @@ def det(A, *, out=None):
             _buf(res)[:] = 1  # the empty product
 
     def backward(g):
-        # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T (A invertible)
-        from .elementwise import mul
-        scale = views.unsqueeze(views.unsqueeze(mul(g, res), -1), -1)
-        return (mul(scale, _mT(inv(A))),)
+        # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T where A is
+        # invertible.  A matrix whose det is exactly 0 gets PyTorch's answers: zeros
+        # in a plain backward, the cofactor matrix (from the SVD) under create_graph.
+        from ..autograd.grad_mode import is_grad_enabled
+        from .elementwise import eq, mul, where
+        singular = _per_matrix_scalar(eq(res.detach(), 0))
+        if not bool(singular.any()):
+            return (mul(_per_matrix_scalar(mul(g, res)), _mT(inv(A))),)
+        _, identity = _triangle_masks(n, A.device)
+        invertible = where(singular, cast(identity, A.dtype), A)  # inv(I) stands in
+        grad = mul(_per_matrix_scalar(mul(g, res)), _mT(inv(invertible)))  # 0 where singular
+        if is_grad_enabled():
+            grad = where(singular, mul(_per_matrix_scalar(g), _cofactors(A)), grad)
+        return (grad,)
     record("LinalgDetBackward0", res, (A,), backward, saved=(A, res))
     return _out(res, out)
+
+
+def _per_matrix_scalar(x):
+    """x of shape batch (one number per matrix) as batch + (1, 1), to broadcast against
+    the matrices."""
+    return views.unsqueeze(views.unsqueeze(x, -1), -1)
+
+
+def _cofactors(A):
+    """The cofactor matrix det(A) A^-T of real square matrices, singular ones included:
+    with A = U diag(s) Vh it is det(U) det(Vh) U diag(prod of the other s) Vh."""
+    if A.dtype.is_complex:
+        raise NotImplementedError("det's create_graph gradient at a singular complex "
+                                  "matrix is not implemented in numtensor")
+    from .linalg_ops import matmul
+    from .elementwise import mul, where
+    from .reductions import prod
+    U, S, Vh = svd(A)
+    _, diag = _triangle_masks(A._shape[-1], A.device)
+    others = prod(where(diag, 1.0, views.unsqueeze(S, -2)), -1)  # s_i left out of row i
+    sign = mul(det(U.detach()), det(Vh.detach()))  # +-1: U and Vh are orthogonal
+    return mul(_per_matrix_scalar(sign), matmul(mul(U, views.unsqueeze(others, -2)), Vh))
 
 
 def slogdet(A, *, out=None):
@@ -380,20 +428,13 @@ def eigvalsh(A, UPLO="L", *, out=None):
 def cholesky(A, *, upper=False, out=None):
     _check_matrix(A, "linalg.cholesky")
     n = A._shape[-1]
-    nb = _count(A._shape[:-2])
-    a = _dense(A)
-    L = empty(A._shape, A.dtype, A.device)
-    info = np.zeros(nb, np.int64)
-    if n and nb:
-        _kernel(A, "cholesky", a, nb, n, _buf(L), info)
-    bad = np.flatnonzero(info)
-    if bad.size:
-        i = int(bad[0])
-        order = _kernel(A, "first_bad_minor", a[i * n * n:(i + 1) * n * n], n) or n
-        raise _LinAlgError(
-            f"linalg.cholesky: {_batch_prefix(A.ndim > 2, i)}The factorization could not be "
-            f"completed because the input is not positive-definite (the leading minor of order "
-            f"{order} is not positive-definite).")
+
+    def explain(matrix, n):
+        order = _kernel(A, "first_bad_minor", matrix, n) or n
+        return (f"The factorization could not be completed because the input is not "
+                f"positive-definite (the leading minor of order {order} is not "
+                f"positive-definite).")
+    L = _per_matrix(A, "cholesky", "linalg.cholesky", explain)
 
     def backward(gL):
         # gA = sym(L^-T Phi(L^T gL) L^-1), Phi: lower triangle with the diagonal halved
@@ -416,15 +457,18 @@ def qr(A, mode="reduced", *, out=None):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
     m, n = A._shape[-2:]
-    if mode == "complete" and m > n:
-        raise NotImplementedError("linalg.qr: mode='complete' of a tall matrix is not supported")
     batch = A._shape[:-2]
-    p = min(m, n)
-    Q = empty(batch + (m, p), A.dtype, A.device)
-    R = empty(batch + (p, n), A.dtype, A.device)
+    # Q is m x k and R is k x n: k = min(m, n), except that a complete Q is square
+    complete = mode == "complete" and m > n
+    k = m if complete else min(m, n)
+    Q = empty(batch + (m, k), A.dtype, A.device)
+    R = empty(batch + (k, n), A.dtype, A.device)
     nb = _count(batch)
     if nb and m and n:
-        _kernel(A, "qr", _dense(A), nb, m, n, _buf(Q), _buf(R))
+        _kernel(A, "qr_complete" if complete else "qr", _dense(A), nb, m, n, _buf(Q), _buf(R))
+    elif nb and complete:  # n == 0: Q = I, R is empty
+        from .._creation import eye
+        Q = contiguous_copy(views.expand(eye(m, dtype=A.dtype, device=A.device), Q._shape))
     if mode == "r":
         Q = empty((0,), A.dtype, A.device)
     _no_derivative("linalg_qr", (Q, R), (A,))

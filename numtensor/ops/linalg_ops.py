@@ -85,6 +85,16 @@ def _count(shape):
     return n
 
 
+def _as_row(v):
+    """A vector as a 1 x k matrix view (same memory), for the product routine."""
+    return views.make_view(v, (1,) + v._shape, (0,) + v._strides)
+
+
+def _as_column(v):
+    """A vector as a k x 1 matrix view (same memory), for the product routine."""
+    return views.make_view(v, v._shape + (1,), v._strides + (1,))
+
+
 def _raw_view(x, shape):
     """A view of a contiguous tensor with a new shape (no autograd record)."""
     return Tensor(x._storage, x._offset, tuple(shape), contiguous_strides(shape))
@@ -153,8 +163,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     _mv_checks(input, vec)
     _no_bool("addmv_impl_cpu", input)
-    col = views.make_view(vec, (vec._shape[0], 1), (vec._strides[0], 1))
-    res = _raw_view(_product(input, col, ()), (input._shape[0],))
+    res = _raw_view(_product(input, _as_column(vec), ()), (input._shape[0],))
 
     def backward(g):
         return (outer(g, vec) if input.requires_grad else None,
@@ -176,10 +185,7 @@ def dot(input, other, *, out=None):
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                            f"{scalar_type_name(input.dtype)} and {scalar_type_name(other.dtype)}")
     _no_bool("dot", input)
-    k = input._shape[0]
-    row = views.make_view(input, (1, k), (0, input._strides[0]))
-    col = views.make_view(other, (k, 1), (other._strides[0], 1))
-    res = _raw_view(_product(row, col, ()), ())
+    res = _raw_view(_product(_as_row(input), _as_column(other), ()), ())
 
     def backward(g):
         from .elementwise import mul
@@ -310,8 +316,8 @@ def _unsafe_view(x, shape):
 def _batched_matmul(a, b):
     """Both operands at least 1-D, one at least 3-D: broadcast the batch dims."""
     a_vec, b_vec = a.ndim == 1, b.ndim == 1
-    a2 = views.make_view(a, (1,) + a._shape, (0,) + a._strides) if a_vec else a
-    b2 = views.make_view(b, b._shape + (1,), b._strides + (1,)) if b_vec else b
+    a2 = _as_row(a) if a_vec else a
+    b2 = _as_column(b) if b_vec else b
     batch = broadcast_shapes(a2._shape[:-2], b2._shape[:-2])
     _bmm_checks(a2, b2, _count(batch))
     res = _product(a2, b2, batch)

@@ -3,7 +3,8 @@
 Each kernel takes a flat buffer holding `nb` contiguous row-major matrices (the ops
 layer copies the input into that form and the compute dtype first) and writes flat
 contiguous outputs.  np.linalg in Numba calls the same LAPACK routines NumPy uses
-(getrf/getri, gesv, geev, syevd, potrf, geqrf, gesdd, gelsd).
+(getrf/getri, gesv, geev, syevd, potrf, geqrf, gesdd, gelsd); complete QR calls
+geqrf and orgqr through Numba's LAPACK bindings directly.
 
 Failures are reported per batch element in an int64 `info` array instead of raising
 from the kernel, so the ops layer can word the error like PyTorch (which batch element,
@@ -37,6 +38,37 @@ def _real_geev_impl(a, wr, wi, vr):
         unused_left = np.empty(1, a.dtype)
         return geev(kind, ord("N"), ord("V"), n, a.ctypes, n, wr.ctypes, wi.ctypes,
                     unused_left.ctypes, 1, vr.ctypes, n)
+    return impl
+
+
+_LAPACK_KIND = {types.float32: "s", types.float64: "d",
+                types.complex64: "c", types.complex128: "z"}
+
+
+def _complete_qr(qt, r, m, n):
+    """In place: qt, C-ordered (m, m), enters with A^T in its first n rows (so it holds
+    A in LAPACK's Fortran order) and leaves holding Q^T; r (m, n) receives R.
+    (A stub; see the overload.)"""
+    raise NotImplementedError
+
+
+@overload(_complete_qr)
+def _complete_qr_impl(qt, r, m, n):
+    # Numba's np.linalg.qr only builds the reduced Q: the complete Q of a tall matrix
+    # is geqrf's n reflectors applied to all m columns of the identity (orgqr/ungqr)
+    ensure_lapack()
+    geqrf = _LAPACK().numba_ez_geqrf(qt.dtype)
+    orgqr = _LAPACK().numba_ez_xxgqr(qt.dtype)
+    kind = ord(_LAPACK_KIND[qt.dtype])
+
+    def impl(qt, r, m, n):
+        tau = np.empty(n, qt.dtype)
+        geqrf(kind, m, n, qt.ctypes, m, tau.ctypes)
+        r[:, :] = 0
+        for j in range(n):
+            for i in range(j + 1):
+                r[i, j] = qt[j, i]  # the upper triangle of the Fortran-ordered result
+        return orgqr(kind, m, m, n, qt.ctypes, m, tau.ctypes)
     return impl
 
 
@@ -154,6 +186,17 @@ def qr(a, nb, m, n, q, r):
         qi, ri = np.linalg.qr(a[i * s:(i + 1) * s].reshape((m, n)))
         q[i * m * p:(i + 1) * m * p].reshape((m, p))[:, :] = qi
         r[i * p * n:(i + 1) * p * n].reshape((p, n))[:, :] = ri
+
+
+@njit(**OPTS)
+def qr_complete(a, nb, m, n, q, r):
+    """Complete QR of tall matrices (m > n): q is (m, m), r is (m, n), zero below row n."""
+    s = m * n
+    for i in range(nb):
+        qt = np.zeros((m, m), a.dtype)
+        qt[:n, :] = a[i * s:(i + 1) * s].reshape((m, n)).T
+        _complete_qr(qt, r[i * s:(i + 1) * s].reshape((m, n)), m, n)
+        q[i * m * m:(i + 1) * m * m].reshape((m, m))[:, :] = qt.T
 
 
 @njit(**OPTS)
