@@ -11,6 +11,7 @@ from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, r
                   views)
 from . import _creation  # after ops: ops/__init__ imports _creation's factories
 from .ops import composite as cmp
+from .ops import ndarray_operands  # t + np.ndarray follows NumPy's rules, as in torch
 
 
 def _reflect(fn):
@@ -158,7 +159,7 @@ PROPERTIES = {
 
 
 def install():
-    for name, fn in {**METHODS, **OPERATORS}.items():
+    for name, fn in {**METHODS, **ndarray_operands.wrap(OPERATORS)}.items():
         setattr(Tensor, name, fn)
     for name, fn in PROPERTIES.items():
         if isinstance(fn, tuple):

@@ -82,3 +82,39 @@ BINARY = {
 TERNARY = {
     "where": "b if a else c",
 }
+
+# Complex forms of the UNARY ops whose expression above uses real-only math.*: the
+# op layer picks them (complex_variant) when the compute dtype is complex, so the
+# float kernels stay as they are.  expm1/log1p keep their accuracy near zero by
+# working on the real and imaginary parts.
+COMPLEX_UNARY = {
+    "exp": "cmath.exp(a)",
+    "expm1": "complex(math.expm1(a.real) * math.cos(a.imag) - 2 * math.sin(a.imag / 2) ** 2, "
+             "math.exp(a.real) * math.sin(a.imag))",
+    "log": "cmath.log(a)",
+    # scaled part by part: a complex division would turn an infinite real part into nan
+    "log2": "complex(math.log(abs(a)) * 1.4426950408889634, cmath.phase(a) * 1.4426950408889634)",
+    "log10": "cmath.log10(a)",
+    "log1p": "complex(0.5 * math.log1p(a.real * (2 + a.real) + a.imag * a.imag), "
+             "math.atan2(a.imag, 1 + a.real))",
+    "sqrt": "cmath.sqrt(a)",
+    "rsqrt": "1 / cmath.sqrt(a)",
+    "sin": "cmath.sin(a)",
+    "cos": "cmath.cos(a)",
+    "tan": "cmath.tan(a)",
+    "asin": "cmath.asin(a)",
+    "acos": "cmath.acos(a)",
+    "atan": "cmath.atan(a)",
+    "sinh": "cmath.sinh(a)",
+    "cosh": "cmath.cosh(a)",
+    "tanh": "cmath.tanh(a)",
+    "sigmoid": "1 / (1 + cmath.exp(-a))",
+    "isinf": "cmath.isinf(a)",
+    "isfinite": "cmath.isfinite(a)",
+}
+UNARY.update({"complex_" + op: expr for op, expr in COMPLEX_UNARY.items()})
+
+
+def complex_variant(op):
+    """The op name to run when the compute dtype is complex."""
+    return "complex_" + op if op in COMPLEX_UNARY else op

@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from .. import _dtype
-from ..backends import backend_for
+from ..backends import backend_for, scalar_ops
 from ..backends.plan import (broadcast_shapes, broadcast_strides, output_order,
                              strides_for_order)
 from ._common import empty, is_contiguous, is_non_overlapping_and_dense, operand, same_device
@@ -136,6 +136,8 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in
     condition).  out: an existing tensor to write into; it must have the broadcast
     shape.  Returns the output tensor.
     """
+    if compute_dtype is not None and compute_dtype.is_complex:
+        op = scalar_ops.complex_variant(op)  # cmath instead of math (exp, log, sin, ...)
     if out is None and in_dtypes is None and len(args) <= 2:
         res = _fast_path(op, args, compute_dtype, out_dtype, p0, p1)
         if res is not None:

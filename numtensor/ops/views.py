@@ -9,6 +9,7 @@ from .._tensor import Tensor
 from ..autograd.graph import record
 from ..backends.plan import contiguous_strides
 from ._common import is_contiguous, shape_str, wrap_dim
+from .view_dtype import is_dtype, view_as_dtype
 
 
 def make_view(x, shape, strides, offset=None):
@@ -82,10 +83,13 @@ def _require_shape(name, shape):
         raise TypeError(f"{name}() missing 1 required positional arguments: \"shape\"")
 
 
-def view(x, *shape):
+def view(x, *shape, dtype=None):
+    if dtype is not None and not shape:
+        shape = (dtype,)
+    if len(shape) == 1 and is_dtype(shape[0]):
+        return view_as_dtype(x, shape[0])  # reinterpret the bits
     _require_shape("view", shape)
     if len(shape) == 1 and not isinstance(shape[0], (list, tuple)) and not hasattr(shape[0], "__index__"):
-        from .conversion import to  # view(dtype) reinterprets bits: not supported, be explicit
         raise TypeError(f"view(): argument 'size' must be tuple of ints, but found {type(shape[0]).__name__}")
     shape = _infer_size(parse_size(shape), x.numel())
     strides = _view_strides(x._shape, x._strides, shape)

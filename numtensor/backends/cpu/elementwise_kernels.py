@@ -125,7 +125,10 @@ def _render_strided(k, expr, par):
 
 def module(op, expr, arity):
     """The compiled-on-demand module of kernels for one element op."""
-    parts = [_HEADER.format(what=f"{op} ({arity} inputs): {expr}")]
+    header = _HEADER.format(what=f"{op} ({arity} inputs): {expr}")
+    if "cmath." in expr:  # only complex kernels: the other modules' text (and cache) stay as they were
+        header = header.replace("import math\n", "import cmath\nimport math\n", 1)
+    parts = [header]
     for par in (False, True):
         parts.append(_render_flat(arity, expr, par, None))
         if arity == 2:
