@@ -108,3 +108,24 @@ def test_kernels_are_not_compiled_at_import():
     import sys
     code = "import sys, numtensor; assert 'numba' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_large_buffers_are_reused_but_never_while_numpy_still_sees_them():
+    from numtensor.backends.cpu import allocator
+    allocator.clear()
+    n = allocator.MIN_BYTES // 4 * 2          # 2 MiB of float32: pooled
+    a = nt.ones(n)
+    raw_address = a.data_ptr()
+    del a                                      # nothing else sees it: back to the pool
+    assert allocator.pooled_bytes() == n * 4
+    b = nt.zeros(n)                            # same size: the block is reused
+    assert b.data_ptr() == raw_address and allocator.pooled_bytes() == 0
+    view = b.numpy()                           # a NumPy view outlives the tensor...
+    del b
+    assert allocator.pooled_bytes() == 0       # ...so the block is not recycled
+    c = nt.full((n,), 7.0)
+    assert c.data_ptr() != raw_address
+    assert (view == 0).all()                   # and the view still reads its own data
+    small = nt.ones(10) + 1                    # small buffers never enter the pool
+    del small
+    assert allocator.pooled_bytes() == 0

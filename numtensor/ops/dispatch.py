@@ -100,7 +100,8 @@ def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
         scalar_pos = 1
     elif len(args) == 2:
         b = args[1]
-        if b.dtype is not compute_dtype or b._shape != shape or b._storage.device != dev:
+        bdev = b._storage.device
+        if b.dtype is not compute_dtype or b._shape != shape or (bdev is not dev and bdev != dev):
             return None
         # dense operands, or one of them a single value broadcast over the shape (the
         # expanded gradient of a reduction): the flat kernel reads that one at its offset

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from .. import plan
+from . import allocator
 from .. import scalar_ops
 from ..linalg_plan import matrix_layout
 
@@ -60,9 +61,8 @@ class CpuBackend:
     name = "cpu"
 
     # ---- storage -------------------------------------------------------------
-    @staticmethod
-    def empty(n, np_dtype):
-        return np.empty(n, dtype=np_dtype)
+    # large buffers are reused (see allocator.py)
+    empty = staticmethod(allocator.empty)
 
     @staticmethod
     def from_host(arr):
