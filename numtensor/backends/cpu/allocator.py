@@ -34,9 +34,9 @@ def _release(raw):
 
 
 def empty(n, np_dtype):
-    if n * np_dtype.itemsize < MIN_BYTES:
-        return np.empty(n, dtype=np_dtype)
-    dt = np.dtype(np_dtype)
+    dt = np_dtype if isinstance(np_dtype, np.dtype) else np.dtype(np_dtype)
+    if n * dt.itemsize < MIN_BYTES:
+        return np.empty(n, dtype=dt)
     nbytes = n * dt.itemsize
     with _lock:
         blocks = _free.get(nbytes)
