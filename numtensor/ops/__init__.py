@@ -2,8 +2,8 @@
 
 The public numtensor namespace and the Tensor methods both point here.
 """
-from .elementwise import *  # noqa: F401,F403
-from .elementwise import abs, round, pow  # noqa: F401  (names shadowing builtins)
+from .elementwise import (add, sub, mul, div, neg, abs, pow, exp, log, sqrt, where,  # noqa: F401
+                          maximum, minimum, clamp, round, eq, ne, lt, le, gt, ge)
 from .reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std, norm,  # noqa: F401
                          dist, logsumexp, cumsum, cumprod, all, any, equal, count_nonzero,
                          aminmax, sum_to_shape)

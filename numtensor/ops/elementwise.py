@@ -11,8 +11,8 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import needs_grad, record
-from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap, check_operand,
-                      is_scalar, scalar_for_dtype, scalar_type_name)
+from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
+                      check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
 from .dispatch import cast, run_elementwise
 from .inplace import apply_inplace, check_fits, check_leaf
 
