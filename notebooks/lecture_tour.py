@@ -38,6 +38,20 @@ def tour():
          "y[1, 1, 0] = 7.0\nx")
     show("EE-559 1.5: broadcasting", "A = torch.tensor([[1.], [2.], [3.], [4.]])\n"
          "B = torch.tensor([[5., -5., 5., -5., 5.]])\nA + B")
+    show("d2l 2.5: automatic differentiation", "x = torch.arange(4.0)\nx.requires_grad_(True)\n"
+         "y = 2 * torch.dot(x, x)\ny.backward()\n(y, x.grad)")
+    show("EE-559 1.4: indexing and slicing", "torch.manual_seed(0)\nx = torch.empty(2, 4).random_(10)\n"
+         "x[:, 1:3] = -1\nx")
+    show("one-hot rows by advanced indexing", "y = torch.tensor([2, 0, 1])\n"
+         "onehot = torch.zeros(3, 4)\nonehot[torch.arange(3), y] = 1\nonehot")
+    show("EE-559 1.4: m.mv(x) and m @ x", "x = torch.tensor([10., 20., 30.])\n"
+         "m = torch.tensor([[0., 0., 3.], [0., 2., 0.], [1., 0., 0.]])\n(m.mv(x), m @ x)")
+    show("EE-559 1.4: least squares (torch.gels is linalg.lstsq)",
+         "data = torch.tensor([[39., 144], [47, 220], [45, 138], [47, 145], [65, 162], [46, 142],\n"
+         "                     [67, 170], [42, 124], [67, 158], [56, 154], [64, 162], [56, 150],\n"
+         "                     [59, 140], [34, 110], [42, 128]])\n"
+         "x = torch.stack([data[:, 0], torch.ones(len(data))], 1)\n"
+         "alpha = torch.linalg.lstsq(x, data[:, 1:]).solution\nalpha.flatten()")
     try:
         torch.ones([3, 2]) + torch.ones([2, 3])
     except RuntimeError as e:
