@@ -10,6 +10,7 @@ and cholesky.  eig, qr, svd and lstsq record a node whose backward raises
 NotImplementedError, so a gradient through them fails loudly instead of silently going
 missing.
 """
+import math
 import numpy as np
 
 from .. import _dtype, return_types
@@ -55,12 +56,6 @@ def _check_matrix(A, name, square=True):
                            f"{A._shape[-2]} by {A._shape[-1]} matrices")
     _check_float(A, name)
 
-
-def _count(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 # ---- buffers ------------------------------------------------------------------------
@@ -120,7 +115,7 @@ def _per_matrix(A, kind, name, explain):
     applied to each n x n matrix of A.  A failure raises LinAlgError naming the first
     failing batch element; explain(matrix, n) words why, from that matrix's values."""
     n = A._shape[-1]
-    nb = _count(A._shape[:-2])
+    nb = math.prod(A._shape[:-2])
     a = _dense(A)
     res = empty(A._shape, A.dtype, A.device)
     info = np.zeros(nb, np.int64)
@@ -172,7 +167,7 @@ def solve(A, B, *, left=True, out=None):
                            f"AX = B ({n}x{n} and {rows}x{cols})")
     k = B2._shape[-1]
     batch = broadcast_shapes(A._shape[:-2], B2._shape[:-2])
-    nb = _count(batch)
+    nb = math.prod(batch)
     a = _dense(views.expand(A.detach(), batch + (n, n)))
     b = _dense(views.expand(B2.detach(), batch + (n, k)))
     X2 = empty(batch + (n, k), A.dtype, A.device)
@@ -198,7 +193,7 @@ def det(A, *, out=None):
     _check_matrix(A, "linalg.det")
     n = A._shape[-1]
     batch = A._shape[:-2]
-    nb = _count(batch)
+    nb = math.prod(batch)
     res = empty(batch, A.dtype, A.device)
     if nb:
         if n:
@@ -251,7 +246,7 @@ def slogdet(A, *, out=None):
     _check_matrix(A, "linalg.slogdet")
     n = A._shape[-1]
     batch = A._shape[:-2]
-    nb = _count(batch)
+    nb = math.prod(batch)
     sign = empty(batch, A.dtype, A.device)
     logabs = empty(batch, A.dtype.to_real(), A.device)
     if nb and n:
@@ -307,7 +302,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if B2._shape[-2] != m:
         raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     k = B2._shape[-1]
-    nb = _count(batch)
+    nb = math.prod(batch)
     if rcond is None:
         rcond = float(np.finfo(A.dtype.to_real().np).eps) * max(m, n)
     X2 = empty(batch + (n, k), A.dtype, A.device)
@@ -355,7 +350,7 @@ def eig(A, *, out=None):
     cdt = _complex_of(A.dtype)
     w = empty(batch + (n,), cdt, A.device)
     v = empty(A._shape, cdt, A.device)
-    nb = _count(batch)
+    nb = math.prod(batch)
     if n and nb:
         if A.dtype.is_complex:
             _kernel(A, "eig", _dense(A), nb, n, _buf(w), _buf(v))
@@ -373,7 +368,7 @@ def eigvals(A, *, out=None):
     if not A.dtype.is_complex:
         return eig(A).eigenvalues
     w = empty(batch + (n,), cdt, A.device)
-    nb = _count(batch)
+    nb = math.prod(batch)
     if n and nb:
         _kernel(A, "eigvals", _dense(A), nb, n, _buf(w))
     return w
@@ -395,7 +390,7 @@ def eigh(A, UPLO="L", *, out=None):
     src = A.detach() if UPLO == "L" else _mT(A.detach())  # the upper triangle, transposed
     w = empty(batch + (n,), A.dtype.to_real(), A.device)
     v = empty(A._shape, A.dtype, A.device)
-    nb = _count(batch)
+    nb = math.prod(batch)
     if n and nb:
         _kernel(A, "eigh", _dense(src), nb, n, _buf(w), _buf(v))
 
@@ -463,7 +458,7 @@ def qr(A, mode="reduced", *, out=None):
     k = m if complete else min(m, n)
     Q = empty(batch + (m, k), A.dtype, A.device)
     R = empty(batch + (k, n), A.dtype, A.device)
-    nb = _count(batch)
+    nb = math.prod(batch)
     if nb and m and n:
         _kernel(A, "qr_complete" if complete else "qr", _dense(A), nb, m, n, _buf(Q), _buf(R))
     elif nb and complete:  # n == 0: Q = I, R is empty
@@ -484,7 +479,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     U = empty(batch + (m, ur), A.dtype, A.device)
     S = empty(batch + (p,), A.dtype.to_real(), A.device)
     Vh = empty(batch + (vr, n), A.dtype, A.device)
-    nb = _count(batch)
+    nb = math.prod(batch)
     if nb and m and n:
         _kernel(A, "svd", _dense(A), nb, m, n, _buf(U), _buf(S), _buf(Vh), bool(full_matrices))
     _no_derivative("linalg_svd", (U, S, Vh), (A,))

@@ -11,6 +11,7 @@ multiplied (2x3 and 2x3)", dot's "inconsistent tensor size ...", ...), and matmu
 dispatches on the ranks exactly as PyTorch does, so its errors are those of the op it
 becomes.  Gradients are recorded under PyTorch's node names (MmBackward0 ...).
 """
+import math
 import numpy as np
 
 from .. import _dtype
@@ -63,7 +64,7 @@ def _product(a, b, batch_shape):
         a = _kernel_ready(a, False)
     b = _kernel_ready(b, integer)
     out = empty(tuple(batch_shape) + (m, n), kdtype, a.device)
-    nb = _count(batch_shape)
+    nb = math.prod(batch_shape)
 
     def side(x):
         if batch_shape:
@@ -77,12 +78,6 @@ def _product(a, b, batch_shape):
     backend_for(a.device).matmul(side(a), side(b), (out._storage._buf, c_offs), m, k, n)
     return cast(out, dtype) if dtype is not kdtype else out
 
-
-def _count(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _as_row(v):
@@ -284,7 +279,7 @@ def _should_fold(a, b, has_out):
         return True
     if a.ndim == 2:  # the folded result would need a transposing copy
         return False
-    if _count(big_shape) == 0:
+    if math.prod(big_shape) == 0:
         return True
     return all(big_strides[i] == big_strides[i + 1] * big_shape[i + 1]
                for i in range(len(big_shape) - 2))
@@ -295,7 +290,7 @@ def _folded_matmul(a, b):
     transpose = b.ndim > a.ndim  # then compute (b^T @ a^T)^T
     big = views.transpose(b, -1, -2) if transpose else a
     small = (views.t(a) if a.ndim == 2 else a) if transpose else b
-    rows = _count(big._shape[:-1])
+    rows = math.prod(big._shape[:-1])
     folded = views.reshape(big, (rows, big._shape[-1]))
     if small.ndim == 2:
         res = _unsafe_view(mm(folded, small), big._shape[:-1] + (small._shape[1],))
@@ -319,7 +314,7 @@ def _batched_matmul(a, b):
     a2 = _as_row(a) if a_vec else a
     b2 = _as_column(b) if b_vec else b
     batch = broadcast_shapes(a2._shape[:-2], b2._shape[:-2])
-    _bmm_checks(a2, b2, _count(batch))
+    _bmm_checks(a2, b2, math.prod(batch))
     res = _product(a2, b2, batch)
     shape = batch + (() if a_vec else (a2._shape[-2],)) + (() if b_vec else (b2._shape[-1],))
     res = _raw_view(res, shape)
