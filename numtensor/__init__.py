@@ -54,8 +54,8 @@ from .ops.decompositions import inverse, det  # noqa: E402,F401
 from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa: E402,F401
 from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
-from .backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
-from . import autograd, cuda, return_types  # noqa: E402,F401
+from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
+from . import autograd, backends, cuda, return_types  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa: E402,F401
 

@@ -12,7 +12,7 @@ from . import _dtype
 from ._device import CPU, as_device
 from ._size import parse_size
 from ._tensor import Tensor
-from .backends import backend_for
+from ._backends import backend_for
 from .ops._common import empty as _empty, from_buffer
 
 
@@ -204,7 +204,7 @@ def preserve_layout(out, like):
     """Give out (fresh and dense, like's shape) like's memory layout, as torch's *_like
     functions do: a dense tensor's strides are kept, others get dense strides in the
     same dim order.  The values are uniform or random, so restriding moves nothing."""
-    from .backends.plan import output_order, strides_for_order
+    from ._backends.plan import output_order, strides_for_order
     from .ops._common import is_non_overlapping_and_dense
     if is_non_overlapping_and_dense(like):
         out._strides = tuple(like._strides)

@@ -1,7 +1,7 @@
 """Random number generation: a seedable generator and the random creation ops.
 
 A draw of n values uses counters [offset, offset + n) of a counter-based stream
-(see backends/cpu/random_kernels.py) and advances the offset, so manual_seed(s)
+(see _backends/cpu/random_kernels.py) and advances the offset, so manual_seed(s)
 followed by the same calls gives the same values on any thread count.
 """
 import numpy as np
@@ -9,7 +9,7 @@ import numpy as np
 from . import _dtype
 from ._device import as_device
 from ._size import parse_size
-from .backends import backend_for
+from ._backends import backend_for
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed, for a familiar start
 

@@ -29,7 +29,7 @@ class TypedStorage:
         return len(self._buf)
 
     def _host(self):
-        from .backends import backend_for
+        from ._backends import backend_for
         return backend_for(self.device).to_host(self._buf)
 
     def __getitem__(self, i):

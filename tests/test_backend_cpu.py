@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import numtensor as nt
-from numtensor.backends import plan
-from numtensor.backends.cpu import GRAIN
+from numtensor._backends import plan
+from numtensor._backends.cpu import GRAIN
 
 
 def test_coalesce_merges_contiguous_dims_and_drops_ones():
@@ -111,7 +111,7 @@ def test_kernels_are_not_compiled_at_import():
 
 
 def test_large_buffers_are_reused_but_never_while_numpy_still_sees_them():
-    from numtensor.backends.cpu import allocator
+    from numtensor._backends.cpu import allocator
     allocator.clear()
     n = allocator.MIN_BYTES // 4 * 2          # 2 MiB of float32: pooled
     a = nt.ones(n)

@@ -1,18 +1,9 @@
-"""Backends: one object per device type, all with the same kernel interface.
+"""PyTorch's public `torch.backends` namespace, answered truthfully for numtensor.
 
-The ops layer never touches NumPy or Numba directly for compute: it asks
-backend_for(device) and calls its primitives.
+numtensor runs on the CPU through Numba and on NVIDIA GPUs through numba.cuda; it has
+no MPS, cuDNN, MKL-DNN or OpenMP-specific flags of its own.  The flags that PyTorch
+code commonly sets (`cudnn.benchmark`, `cudnn.deterministic`) are accepted and stored,
+so that such code runs unchanged, and the queries say what is really there.
+(The kernels themselves live in the private package numtensor._backends.)
 """
-
-
-_cpu = []
-
-
-def backend_for(device):
-    if device.type == "cpu":
-        if not _cpu:
-            from .cpu import cpu_backend
-            _cpu.append(cpu_backend)
-        return _cpu[0]
-    from .cuda import cuda_backend
-    return cuda_backend()
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp  # noqa: F401

@@ -7,8 +7,8 @@ from .. import _dtype
 from .._device import CPU
 from .._storage import TypedStorage
 from .._tensor import Tensor
-from ..backends import backend_for
-from ..backends.plan import contiguous_strides
+from .._backends import backend_for
+from .._backends.plan import contiguous_strides
 
 # PyTorch's ScalarType names, used in its error messages
 SCALAR_TYPE_NAME = {

@@ -28,8 +28,8 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record, needs_grad
-from ..backends import backend_for
-from ..backends.plan import coalesce, contiguous_strides
+from .._backends import backend_for
+from .._backends.plan import coalesce, contiguous_strides
 from ._common import empty, is_contiguous, shape_str
 from .conversion import host_values, item, to
 from .copy import clone, contiguous_copy

@@ -7,7 +7,7 @@ from .._tensor import Tensor
 from ..autograd.graph import record
 from ._common import empty, from_buffer, is_contiguous
 from .dispatch import cast
-from ..backends import backend_for
+from .._backends import backend_for
 
 
 def host_values(t):

@@ -1,7 +1,7 @@
 """Copies: clone, contiguous, copy_ (with cast and broadcast), fill_, zero_."""
 from .._tensor import Tensor
 from ..autograd.graph import record
-from ..backends.plan import output_order, strides_for_order
+from .._backends.plan import output_order, strides_for_order
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       empty, is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
 from .dispatch import copy_into, run_elementwise
@@ -44,7 +44,7 @@ def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     check_leaf(self)
-    from ..backends.plan import broadcast_shapes
+    from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(self._shape, src._shape)
     if shape != tuple(self._shape):
         from ._common import shape_str
@@ -95,7 +95,7 @@ def zero_(self):
 def resize_and_copy_out(out, res):
     if tuple(out._shape) != tuple(res._shape):
         if out.numel() == res.numel() or out.numel() == 0:
-            from ..backends.plan import contiguous_strides
+            from .._backends.plan import contiguous_strides
             if out.numel() == 0:
                 from ._common import empty as _empty
                 fresh = _empty(res._shape, out.dtype, out.device)

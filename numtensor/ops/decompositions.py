@@ -2,7 +2,7 @@
 
 Each op checks its input with PyTorch's wording, copies the batch of matrices into one
 contiguous buffer of the compute dtype, runs one backend kernel over the whole batch
-(backends/cpu/linalg_kernels.py) and wraps the results.  Failures come back per batch
+(_backends/cpu/linalg_kernels.py) and wraps the results.  Failures come back per batch
 element and are raised as LinAlgError (a RuntimeError) worded like PyTorch's.
 
 Gradients are recorded for inv, solve, det (singular matrices included), slogdet, eigh
@@ -16,8 +16,8 @@ import numpy as np
 from .. import _dtype, return_types
 from .._tensor import Tensor
 from ..autograd.graph import record
-from ..backends import backend_for
-from ..backends.plan import broadcast_shapes
+from .._backends import backend_for
+from .._backends.plan import broadcast_shapes
 from ._common import empty, is_contiguous, scalar_type_name
 from .copy import contiguous_copy
 from .dispatch import cast

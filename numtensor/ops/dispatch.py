@@ -11,13 +11,13 @@ import functools
 import numpy as np
 
 from .. import _dtype
-from ..backends import backend_for, scalar_ops
-from ..backends.plan import (broadcast_shapes, broadcast_strides, output_order,
+from .._backends import backend_for, scalar_ops
+from .._backends.plan import (broadcast_shapes, broadcast_strides, output_order,
                              strides_for_order)
 from ._common import empty, is_contiguous, is_non_overlapping_and_dense, operand, same_device
 from .._storage import TypedStorage
 from .._tensor import Tensor
-from ..backends.plan import contiguous_strides
+from .._backends.plan import contiguous_strides
 
 
 def _kernel_dtype(dt):

@@ -540,7 +540,7 @@ def _emit(op, args, dt, out, p0=0):
     """
     if out is None or needs_grad(*args, out):
         return run_elementwise(op, args, dt, dt, p0=p0)
-    from ..backends.plan import broadcast_shapes
+    from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
     if shape != tuple(out._shape):
         return run_elementwise(op, args, dt, dt, p0=p0)

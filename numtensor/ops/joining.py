@@ -13,7 +13,7 @@ from .. import _dtype
 from .._size import parse_size
 from .._tensor import Tensor
 from ..autograd.graph import needs_grad, record
-from ..backends import backend_for
+from .._backends import backend_for
 from ._common import empty, from_buffer, same_device, scalar_type_name, shape_str, wrap_dim
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
@@ -625,7 +625,7 @@ def masked_fill_(self, mask, value):
 
 def masked_select(x, mask):
     from .advanced_indexing import getitem
-    from ..backends.plan import broadcast_shapes
+    from .._backends.plan import broadcast_shapes
     from .views import expand
     _check_mask(mask, "masked_select")
     shape = broadcast_shapes(x._shape, mask._shape)

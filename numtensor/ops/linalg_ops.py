@@ -17,9 +17,9 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.graph import record
-from ..backends import backend_for
-from ..backends.linalg_plan import batch_offsets, matrix_layout
-from ..backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
+from .._backends import backend_for
+from .._backends.linalg_plan import batch_offsets, matrix_layout
+from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
 from ._common import empty, same_device, scalar_type_name
 from .copy import contiguous_copy
 from .dispatch import cast

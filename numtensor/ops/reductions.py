@@ -12,8 +12,8 @@ from .. import _dtype, return_types
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import record
-from ..backends import backend_for
-from ..backends.plan import contiguous_strides
+from .._backends import backend_for
+from .._backends.plan import contiguous_strides
 from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
 from .dispatch import cast
 from . import elementwise as ew

@@ -7,7 +7,7 @@ import operator
 from .._size import parse_size
 from .._tensor import Tensor
 from ..autograd.graph import record
-from ..backends.plan import contiguous_strides
+from .._backends.plan import contiguous_strides
 from ._common import is_contiguous, shape_str, wrap_dim
 from .view_dtype import is_dtype, view_as_dtype
 
