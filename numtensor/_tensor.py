@@ -7,6 +7,27 @@ that simply forward to an op are attached by numtensor._methods.
 from . import _dtype
 from ._size import Size
 
+_new_object = object.__new__
+
+
+def make_tensor(storage, offset, shape, strides, cls=None):
+    """A tensor viewing storage with the given geometry (the internal constructor)."""
+    t = _new_object(Tensor if cls is None else cls)
+    t._storage = storage
+    t._offset = offset
+    t._shape = shape
+    t._strides = strides
+    t._requires_grad = False
+    t.grad = None
+    t.grad_fn = None
+    t._base = None
+    t._retains_grad = False
+    t._output_nr = 0
+    # storage version when grad_fn was set: a view whose storage moved on since then
+    # was written through another alias, and autograd refreshes its history
+    t._history_version = 0
+    return t
+
 
 class Tensor:
     __slots__ = ("_storage", "_offset", "_shape", "_strides", "_requires_grad", "grad",
@@ -16,20 +37,15 @@ class Tensor:
     # numpy must defer to our reflected operators (ndarray + Tensor -> Tensor)
     __array_priority__ = 1000
 
-    def __init__(self, storage, offset, shape, strides):
-        self._storage = storage
-        self._offset = offset
-        self._shape = shape
-        self._strides = strides
-        self._requires_grad = False
-        self.grad = None
-        self.grad_fn = None
-        self._base = None
-        self._retains_grad = False
-        self._output_nr = 0
-        # storage version when grad_fn was set: a view whose storage moved on since then
-        # was written through another alias, and autograd refreshes its history
-        self._history_version = 0
+    def __new__(cls, *args, device=None):
+        """PyTorch's legacy constructor: Tensor(2, 3) (uninitialised), Tensor([1, 2])
+        (data, always the default float dtype), Tensor(size), Tensor(tensor) (an alias),
+        Tensor() (empty).  Code inside numtensor builds tensors with make_tensor."""
+        from ._legacy_constructor import construct
+        return construct(cls, args, device)
+
+    def __init__(self, *args, device=None):
+        pass  # __new__ did everything (also for subclasses that call super().__init__())
 
     # ---- state -------------------------------------------------------------------
     @property

@@ -29,3 +29,25 @@ def test_kernel_package_is_private():
     assert not hasattr(torch.backends, "backend_for")
     assert not hasattr(torch.backends, "plan")
     assert "numtensor._backends" in sys.modules or hasattr(torch, "_backends")
+
+
+def test_legacy_tensor_constructor():
+    import numpy as np
+    import pytest
+    assert torch.Tensor(2, 3).shape == (2, 3) and torch.Tensor(2, 3).dtype is torch.float32
+    assert torch.Tensor([1, 2]).tolist() == [1.0, 2.0]
+    assert torch.Tensor([1, 2]).dtype is torch.float32
+    assert torch.Tensor().shape == (0,)
+    assert torch.Tensor(torch.Size([4])).shape == (4,)
+    assert torch.Tensor(np.array([1, 2])).dtype is torch.float32
+    x = torch.arange(3)
+    alias = torch.Tensor(x)
+    assert alias.data_ptr() == x.data_ptr() and alias.dtype is torch.int64
+    with pytest.raises(TypeError):
+        torch.Tensor("a")
+    with pytest.raises(TypeError):
+        torch.Tensor(2.5)
+
+    class Sub(torch.Tensor):
+        pass
+    assert type(Sub(torch.ones(2))) is Sub

@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtype
 from .._device import CPU
 from .._storage import TypedStorage
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from .._backends import backend_for
 from .._backends.plan import contiguous_strides
 
@@ -28,12 +28,12 @@ def empty(shape, dtype, device=CPU, strides=None):
     for s in shape:
         n *= s
     buf = backend_for(device).empty(n, dtype.np)
-    return Tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
+    return make_tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
                   contiguous_strides(shape) if strides is None else tuple(strides))
 
 
 def from_buffer(buf, dtype, device, shape, strides=None, offset=0):
-    return Tensor(TypedStorage(buf, dtype, device), offset, tuple(shape),
+    return make_tensor(TypedStorage(buf, dtype, device), offset, tuple(shape),
                   contiguous_strides(shape) if strides is None else tuple(strides))
 
 

@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record, needs_grad
 from .._backends import backend_for
@@ -332,7 +332,7 @@ def _value_operand(x, value, shape, accumulate):
     if value.numel() == 1 and not accumulate:
         return (scalar_buffer(item(value), x.dtype, x.device), 0), 0
     if vshape != tuple(value._shape):
-        value = Tensor(value._storage, value._offset, vshape,
+        value = make_tensor(value._storage, value._offset, vshape,
                        value._strides[len(value._shape) - len(vshape):])
     full = empty(shape, x.dtype, x.device)
     copy_into(full, value)  # broadcast + cast in one strided copy (also breaks aliasing)

@@ -7,7 +7,7 @@ Writing through the view writes the complex tensor.
 """
 from .. import _dtype
 from .._storage import TypedStorage
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 
 
 def _float_storage(x):
@@ -19,7 +19,7 @@ def _float_storage(x):
 
 def _part(x, which):
     strides = tuple(2 * s for s in x._strides)
-    v = Tensor(_float_storage(x), 2 * x._offset + which, x._shape, strides)
+    v = make_tensor(_float_storage(x), 2 * x._offset + which, x._shape, strides)
     v._base = x if x._base is None else x._base
     return v
 
@@ -39,7 +39,7 @@ def imag(x):
 def view_as_real(x):
     if not x.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
-    v = Tensor(_float_storage(x), 2 * x._offset, x._shape + (2,),
+    v = make_tensor(_float_storage(x), 2 * x._offset, x._shape + (2,),
                tuple(2 * s for s in x._strides) + (1,))
     v._base = x if x._base is None else x._base
     return v
@@ -55,6 +55,6 @@ def view_as_complex(x):
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
     cdt = x.dtype.to_complex()
     st = TypedStorage(x._storage._buf.view(cdt.np), cdt, x.device)
-    v = Tensor(st, x._offset // 2, x._shape[:-1], tuple(s // 2 for s in x._strides[:-1]))
+    v = make_tensor(st, x._offset // 2, x._shape[:-1], tuple(s // 2 for s in x._strides[:-1]))
     v._base = x if x._base is None else x._base
     return v

@@ -16,7 +16,7 @@ from .._backends.plan import (broadcast_shapes, broadcast_strides, output_order,
                              strides_for_order)
 from ._common import empty, is_contiguous, is_non_overlapping_and_dense, operand, same_device
 from .._storage import TypedStorage
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from .._backends.plan import contiguous_strides
 
 
@@ -127,7 +127,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
     buf = backend.empty(n, out_dtype.np)
     tp = compute_dtype.np.type
     backend.elementwise_flat(op, n, ins, buf, tp(p0), tp(p1), scalar_pos)
-    return Tensor(TypedStorage(buf, out_dtype, dev), 0, shape, strides)
+    return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, strides)
 
 
 def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in_dtypes=None):

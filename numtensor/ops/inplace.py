@@ -135,9 +135,9 @@ def _geometry(t):
 
 def _as_geometry(storage_tensor, geometry):
     """A tensor over storage_tensor's storage with the given (offset, shape, strides)."""
-    from .._tensor import Tensor
+    from .._tensor import make_tensor
     offset, shape, strides = geometry
-    return Tensor(storage_tensor._storage, offset, shape, strides)
+    return make_tensor(storage_tensor._storage, offset, shape, strides)
 
 
 def _storage_sized_zeros(base, like):
@@ -194,8 +194,8 @@ def refresh_view_history(view):
 
 def _with_history_of(t):
     """A stand-in tensor holding t's current history (t's own node is about to change)."""
-    from .._tensor import Tensor
-    s = Tensor(t._storage, t._offset, t._shape, t._strides)
+    from .._tensor import make_tensor
+    s = make_tensor(t._storage, t._offset, t._shape, t._strides)
     if t._requires_grad:
         from ..autograd.graph import _edge_for
         _attach(s, *_edge_for(t))

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from ..autograd.graph import record
 from .._backends import backend_for
 from .._backends.linalg_plan import batch_offsets, matrix_layout
@@ -92,7 +92,7 @@ def _as_column(v):
 
 def _raw_view(x, shape):
     """A view of a contiguous tensor with a new shape (no autograd record)."""
-    return Tensor(x._storage, x._offset, tuple(shape), contiguous_strides(shape))
+    return make_tensor(x._storage, x._offset, tuple(shape), contiguous_strides(shape))
 
 
 # ---- checks shared by the ops -----------------------------------------------------

@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype, return_types
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import record
 from .._backends import backend_for
@@ -91,7 +91,7 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     if out_dtype is not acc_dtype:
         out = cast(out, out_dtype)
     if keepdim:
-        out = Tensor(out._storage, 0, _out_shape(x._shape, dims, True),
+        out = make_tensor(out._storage, 0, _out_shape(x._shape, dims, True),
                      contiguous_strides(_out_shape(x._shape, dims, True)))
     return out
 

@@ -6,7 +6,7 @@ other strides must convert exactly into the new element unit (checked in torch's
 """
 from .. import _dtype
 from .._storage import TypedStorage
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from ._common import scalar_type_name
 
 
@@ -55,7 +55,7 @@ def _check_dense_last(x, what):
 
 def _reinterpret(x, storage, offset, shape, strides):
     # view.dtype is not differentiable in torch: the result never requires grad
-    return Tensor(storage, offset, tuple(shape), tuple(strides))
+    return make_tensor(storage, offset, tuple(shape), tuple(strides))
 
 
 def is_dtype(value):

@@ -5,7 +5,7 @@ Each records a gradient that maps the view's gradient back to the input's shape.
 import operator
 
 from .._size import parse_size
-from .._tensor import Tensor
+from .._tensor import Tensor, make_tensor
 from ..autograd.graph import record
 from .._backends.plan import contiguous_strides
 from ._common import is_contiguous, shape_str, wrap_dim
@@ -14,7 +14,7 @@ from .view_dtype import is_dtype, view_as_dtype
 
 def make_view(x, shape, strides, offset=None):
     """A tensor sharing x's storage; _base points at the tensor that owns the memory."""
-    v = Tensor(x._storage, x._offset if offset is None else offset, tuple(shape), tuple(strides))
+    v = make_tensor(x._storage, x._offset if offset is None else offset, tuple(shape), tuple(strides))
     v._base = x if x._base is None else x._base
     return v
 
@@ -115,7 +115,7 @@ def reshape(x, *shape):
     else:
         from .copy import contiguous_copy
         out = contiguous_copy(x)
-        out = Tensor(out._storage, 0, shape, contiguous_strides(shape))
+        out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
         name = "UnsafeViewBackward0"
     if x.requires_grad:
         in_shape = x._shape
@@ -365,9 +365,9 @@ def as_strided(x, size, stride, storage_offset=None):
         def backward(g):
             from .._creation import zeros
             base = zeros((len(x._storage),), dtype=g.dtype, device=g.device)
-            region = Tensor(base._storage, off, size, stride)
+            region = make_tensor(base._storage, off, size, stride)
             region.add_(g)  # assumes the view does not overlap itself
-            return (Tensor(base._storage, in_off, in_shape, in_strides).clone(),)
+            return (make_tensor(base._storage, in_off, in_shape, in_strides).clone(),)
         record("AsStridedBackward0", out, (x,), backward)
     return out
 
@@ -447,7 +447,7 @@ def unsqueeze_(x, dim):
 def detach(x):
     # shares x's memory (and version counter) but starts a new history: it is a root,
     # so in-place writes to it never rewrite x's graph
-    return Tensor(x._storage, x._offset, x._shape, x._strides)
+    return make_tensor(x._storage, x._offset, x._shape, x._strides)
 
 
 def detach_(x):
