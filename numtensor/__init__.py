@@ -14,9 +14,10 @@ from ._finfo import finfo, iinfo  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._storage import TypedStorage  # noqa: F401
-from . import _methods
+from . import _methods, _printing
 
 _methods.install()
+_printing.install()
 
 from ._creation import (tensor, as_tensor, asarray, from_numpy, empty, zeros, ones, full,  # noqa: E402,F401
                         eye, arange, linspace, logspace, zeros_like, ones_like, empty_like,

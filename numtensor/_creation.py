@@ -11,6 +11,7 @@ import numpy as np
 from . import _dtype
 from ._device import CPU, as_device
 from ._size import parse_size
+from . import _alloc
 from ._tensor import Tensor
 from ._backends import backend_for
 from .ops._common import empty as _empty, from_buffer
@@ -262,7 +263,7 @@ def empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False,
     dt, dev = _resolve(dtype, device)
     size, stride = tuple(size), tuple(stride)
     span = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
-    buf = backend_for(dev).empty(span, (dt or _dtype.get_default_dtype()).np)
+    buf = backend_for(dev).allocate(span, (dt or _dtype.get_default_dtype()).np)
     return _finish(from_buffer(buf, dt or _dtype.get_default_dtype(), dev, size, stride), requires_grad)
 
 
@@ -301,7 +302,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     n = int(math.ceil((end - start) / step))
     out = _empty((n,), dt, dev)
     if n:
-        _sequence(out, "arange", start, step)
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, step))
+        _alloc.arange_(out, *((int(start), int(step)) if ints else (float(start), float(step))))
     return _finish(out, requires_grad)
 
 
@@ -325,7 +327,7 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
             step = (end - start) / np.float32(steps - 1)
         else:
             step = (end - start) / (steps - 1)
-        _sequence(out, "linspace", float(start), float(end), float(step))
+        _alloc.linspace_(out, float(start), float(end), float(step))
     return _finish(out, requires_grad)
 
 
@@ -333,15 +335,3 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, **_):
     from .ops import elementwise as ew
     lin = linspace(start, end, steps, dtype=_dtype.float64)
     return ew.pow(base, lin).to(dtype or _dtype.get_default_dtype())
-
-
-def _sequence(out, kind, *params):
-    """Index-dependent fill; computed in float64 (or int64) and cast into out."""
-    work_dt = _dtype.int64 if out.dtype.category < 2 and kind == "arange" and all(
-        isinstance(p, (int, np.integer)) for p in params) else _dtype.float64
-    work = out if out.dtype is work_dt else _empty(out._shape, work_dt, out.device)
-    cast = (lambda v: np.int64(v)) if work_dt is _dtype.int64 else (lambda v: np.float64(v))
-    backend_for(out.device).sequence(kind, (work._storage._buf, 0), out.numel(), *map(cast, params))
-    if work is not out:
-        from .ops.dispatch import copy_into
-        copy_into(out, work)

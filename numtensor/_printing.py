@@ -266,8 +266,25 @@ def format_scalar_column(values, dtype):
     return " " + "\n ".join(str(v) for v in flat.tolist())
 
 
+def storage_repr(storage):
+    """repr of a TypedStorage, as tensor.storage() prints in PyTorch."""
+    body = format_scalar_column(storage.host_span(0, len(storage)), storage.dtype)
+    head = (f"[torch.storage.TypedStorage(dtype={storage.dtype}, "
+            f"device={storage.device}) of size {len(storage)}]")
+    # torch prints a line holding one space above the header of an empty storage
+    return (body if body else " ") + "\n" + head
+
+
+def install():
+    """Give Tensor and TypedStorage their repr (kept here so they import no printer)."""
+    from ._storage import TypedStorage
+    from ._tensor import Tensor
+    TypedStorage.__repr__ = TypedStorage.__str__ = storage_repr
+    Tensor.__repr__ = Tensor.__str__ = lambda self, *, tensor_contents=None: tensor_repr(self)
+
+
 def tensor_repr(t):
-    """Adapter used by ``Tensor.__repr__``."""
+    """The repr of a tensor, exactly as PyTorch prints it."""
     from .ops.conversion import host_values  # NumPy array of the tensor's values
     values = host_values(t)
     device_suffix = None

@@ -86,11 +86,14 @@ def _fill(t, kind, generator, *params, counters=None):
     if n == 0:
         return t
     seed_, start = _gen(generator).take(counters if counters is not None else n)
+    be = backend_for(t.device)
+    work_dtype = be.compute_dtype("random", t.dtype)
     target = t
-    if t.dtype is _dtype.float16 or not t.is_contiguous():
-        from .ops._common import empty
-        target = empty(t._shape, _dtype.float32 if t.dtype is _dtype.float16 else t.dtype, t.device)
-    backend_for(t.device).random(kind, (target._storage._buf, target._offset), n, seed_, start, *params)
+    if work_dtype is not t.dtype or not t.is_contiguous():
+        from ._alloc import empty
+        target = empty(t._shape, work_dtype, t.device)
+    getattr(be, "random_" + kind)((target._storage._buf, target._offset), n,
+                                                  seed_, start, *params)
     if target is not t:
         from .ops.dispatch import copy_into
         copy_into(t, target)
@@ -105,7 +108,7 @@ def _bits(dt):
 # ---- in-place fills (Tensor methods) ------------------------------------------
 def uniform_(t, a=0.0, b=1.0, generator=None):
     _check_float(t, "uniform_")
-    return _fill(t, "uniform", generator, _bits(t.dtype), float(a), float(b))
+    return _fill(t, "uniform", generator, float(a), float(b))
 
 
 def normal_(t, mean=0.0, std=1.0, generator=None):
@@ -127,7 +130,7 @@ def random_(t, from_=None, to=None, generator=None):
         lo, hi = int(from_), int(to)
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
-    return _fill(t, "randint", generator, np.int64(lo), np.uint64(hi - lo))
+    return _fill(t, "integers", generator, lo, hi - lo)
 
 
 def bernoulli_(t, p=0.5, generator=None):
@@ -136,12 +139,12 @@ def bernoulli_(t, p=0.5, generator=None):
         from .ops.dispatch import cast
         pc = cast(p.expand(t._shape).contiguous() if tuple(p._shape) != tuple(t._shape) else p.contiguous(),
                   _dtype.float64)
-        pbuf, poff, pstride = pc._storage._buf, pc._offset, 1
+        prob = (pc._storage._buf, pc._offset)
     else:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-        pbuf, poff, pstride = np.array([float(p)]), 0, 0
-    return _fill(t, "bernoulli", generator, pbuf, np.int64(poff), np.int64(pstride))
+        prob = float(p)
+    return _fill(t, "bernoulli", generator, prob)
 
 
 def exponential_(t, lambd=1.0, generator=None):
@@ -200,7 +203,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     dt = _dtype.int64 if dtype is None else _dtype.as_dtype(dtype)
     out = empty(n, dtype=_dtype.int64)
     seed_, start = _gen(generator).take(n)
-    backend_for(out.device).random("randperm", (out._storage._buf, 0), n, seed_, start)
+    backend_for(out.device).randperm((out._storage._buf, 0), n, seed_, start)
     return _finish(out.to(dtype=dt, device=device), requires_grad)
 
 
@@ -249,7 +252,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     p64 = probs.detach().to(_dtype.float64).contiguous()
     out = empty(nrows, num_samples, dtype=_dtype.int64, device=input.device)
     seed_, start = _gen(generator).take(nrows * num_samples)
-    backend_for(out.device).random("multinomial", (out._storage._buf, 0), out.numel(), seed_, start,
-                                   p64._storage._buf[p64._offset:], nrows, ncat, num_samples,
-                                   bool(replacement))
+    backend_for(out.device).multinomial((p64._storage._buf, p64._offset), nrows, ncat,
+                                        (out._storage._buf, 0), num_samples, bool(replacement),
+                                        seed_, start)
     return out if input.ndim == 2 else out.reshape(num_samples)

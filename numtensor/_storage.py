@@ -1,4 +1,4 @@
-"""TypedStorage: the flat, typed buffer that tensors view.
+"""TypedStorage: the flat, typed buffer that tensors view (its repr comes from _printing).
 
 On the CPU the buffer is a 1-D NumPy array; on CUDA a 1-D device array.  A storage
 also carries the version counter that every tensor viewing it shares, so autograd
@@ -28,9 +28,13 @@ class TypedStorage:
     def __len__(self):
         return len(self._buf)
 
-    def _host(self):
+    def _backend(self):
         from ._backends import backend_for
-        return backend_for(self.device).to_host(self._buf)
+        return backend_for(self.device)
+
+    def host_span(self, start, count):
+        """Elements start .. start + count as a NumPy array (a copy from a GPU)."""
+        return self._backend().to_host(self._buf, start, count)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -38,23 +42,26 @@ class TypedStorage:
         n = len(self._buf)
         if not -n <= i < n:
             raise IndexError(f"index {i} out of range for storage of size {n}")
-        v = self._host()[i]
-        return v.item()
+        return self.host_span(i % n, 1)[0].item()
 
     def __setitem__(self, i, value):
+        import numpy as np
         n = len(self._buf)
         if not -n <= i < n:
             raise IndexError(f"index {i} out of range for storage of size {n}")
-        if self.device.type == "cpu":
-            self._buf[i] = value
-        else:
-            host = self._host()
-            host[i] = value
-            self._buf[:] = host
+        self._backend().write_from_host(self._buf, i % n, np.array([value], dtype=self.dtype.np))
         self._version += 1
 
     def tolist(self):
-        return self._host().tolist()
+        return self.host_span(0, len(self._buf)).tolist()
+
+    def reinterpret(self, dtype):
+        """A storage over the same memory whose elements read as dtype (complex as pairs
+        of reals, and back; a trailing part smaller than one new element is left out)."""
+        old, new = self.dtype.itemsize, dtype.itemsize
+        usable = len(self._buf) * old // new * new // old
+        buf = self._buf if usable == len(self._buf) else self._buf[:usable]
+        return TypedStorage(buf.view(dtype.np), dtype, self.device)
 
     def element_size(self):
         return self.dtype.itemsize
@@ -67,15 +74,6 @@ class TypedStorage:
     def __iter__(self):
         return iter(self.tolist())
 
-    def __repr__(self):
-        from ._printing import format_scalar_column
-        body = format_scalar_column(self._host(), self.dtype)
-        head = (f"[torch.storage.TypedStorage(dtype={self.dtype}, "
-                f"device={self.device}) of size {len(self)}]")
-        # torch prints a line holding one space above the header of an empty storage
-        return (body if body else " ") + "\n" + head
-
-    __str__ = __repr__
 
 
 def warn_storage_deprecated():

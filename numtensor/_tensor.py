@@ -177,12 +177,6 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._shape[0]
 
-    def __repr__(self, *, tensor_contents=None):
-        from ._printing import tensor_repr
-        return tensor_repr(self)
-
-    __str__ = __repr__
-
     def __format__(self, spec):
         # like torch: a 0-d tensor formats as its Python number; others only as str(self)
         if self.ndim == 0:

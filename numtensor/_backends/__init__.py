@@ -1,7 +1,7 @@
-"""Backends: one object per device type, all with the same kernel interface.
+"""Backends: one object per device type, each implementing base.Backend.
 
-The ops layer never touches NumPy or Numba directly for compute: it asks
-backend_for(device) and calls its primitives.
+The ops layer never touches NumPy or Numba for compute: it plans a problem
+(plan.py), asks backend_for(device) and calls one of the backend's named primitives.
 """
 
 

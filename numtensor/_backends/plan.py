@@ -1,15 +1,26 @@
-"""Canonicalise an element-wise or reduction problem before any kernel runs.
+"""Device-independent planning: every problem is canonicalised here, once, for any backend.
 
-Shared by every backend (it is pure shape/stride arithmetic on the host):
-  * the broadcast shape and each operand's strides in it (0 on broadcast dims);
-  * the layout of a fresh output, which follows the inputs' memory order as
-    PyTorch's TensorIterator does (so x.t() + row is computed in x's order);
-  * dims of size 1 dropped and adjacent dims merged where every operand allows,
-    so most problems become 1-D or 2-D and the flat fast path applies.
+The ops layer describes a problem by shapes and element strides; the functions below
+turn it into a finished plan that a backend only has to launch:
+  * broadcasting: the broadcast shape, and each operand's strides in it (0 where it is
+    broadcast);
+  * the layout of a fresh output, which follows the inputs' memory order as PyTorch's
+    TensorIterator does (so x.t() + row is computed in x's order);
+  * canonical form: dims ordered so that the output is walked in memory order, dims of
+    size 1 dropped, and neighbouring dims merged wherever every operand allows, so most
+    problems become 1-D (the flat kernels) or 2-D;
+  * reductions: kept and reduced dims, each ordered largest stride first and merged.
+Plans are pure functions of shapes and strides and are cached, so a repeated op (the
+same shapes every training step) skips planning entirely.  Each plan also carries the
+int64 shape/stride arrays that strided kernels take, built once per plan.
 """
 import functools
+import math
+
+import numpy as np
 
 
+# ---- shapes and strides ----------------------------------------------------------------
 def contiguous_strides(shape):
     strides = [1] * len(shape)
     acc = 1
@@ -97,7 +108,7 @@ def memory_order(shape, strides_list):
     out = strides_list[-1]
     order = sorted(range(len(shape)), key=lambda d: -out[d])
     if order == list(range(len(shape))):
-        return shape, strides_list
+        return tuple(shape), list(strides_list)
     return permute(shape, order), [permute(st, order) for st in strides_list]
 
 
@@ -126,3 +137,281 @@ def coalesce(shape, strides_list):
 
 def permute(seq, order):
     return tuple(seq[d] for d in order)
+
+
+def _i64(seq):
+    return np.array(seq, dtype=np.int64)
+
+
+# ---- element-wise ----------------------------------------------------------------------
+class ElementwisePlan:
+    """An element-wise problem in canonical form.
+
+    n:        the number of elements (0: nothing to do)
+    shape:    canonical shape, outermost first, at least one dim
+    strides:  one strides tuple per TENSOR operand (inputs in order, then the output)
+    flat:     when the problem is one run over the output's contiguous memory, a tuple
+              with each input's stride in it (1: walks along, 0: one element read at
+              every position); None when a strided kernel is needed
+    shape_array, stride_arrays: int64 arrays of shape and strides for strided kernels
+    """
+    __slots__ = ("n", "shape", "strides", "flat", "shape_array", "stride_arrays")
+
+    def __init__(self, n, shape, strides, flat):
+        self.n = n
+        self.shape = shape
+        self.strides = strides
+        self.flat = flat
+        self.shape_array = _i64(shape)
+        self.stride_arrays = tuple(_i64(s) for s in strides)
+
+    def __repr__(self):
+        return f"ElementwisePlan(n={self.n}, shape={self.shape}, strides={self.strides}, flat={self.flat})"
+
+
+@functools.lru_cache(maxsize=8192)
+def elementwise(shape, strides):
+    """The plan of an element-wise problem over `shape` (already broadcast).
+
+    strides: a tuple with one strides tuple (len(shape) entries, 0 where broadcast) per
+    tensor operand, the output's last."""
+    n = math.prod(shape)
+    if n == 1:  # one element (0-d included): every operand is read at its offset
+        return ElementwisePlan(1, (1,), tuple((1,) for _ in strides), tuple(1 for _ in strides[:-1]))
+    oshape, ostrides = memory_order(shape, strides)
+    cshape, cstrides = coalesce(oshape, ostrides)
+    flat = None
+    if len(cshape) == 1 and cstrides[-1][0] == 1 and all(s[0] in (0, 1) for s in cstrides[:-1]):
+        flat = tuple(s[0] for s in cstrides[:-1])
+    return ElementwisePlan(n, cshape, tuple(cstrides), flat)
+
+
+@functools.lru_cache(maxsize=1024)
+def contiguous_elementwise(n, ninputs):
+    """The plan of n elements, every operand contiguous (the small-op fast path)."""
+    if n == 1:
+        return ElementwisePlan(1, (1,), ((1,),) * (ninputs + 1), (1,) * ninputs)
+    return ElementwisePlan(n, (n,), ((1,),) * (ninputs + 1), (1,) * ninputs)
+
+
+# ---- reductions, arg-reductions, scans ---------------------------------------------------
+class ReducePlan:
+    """Reduce x over some dims into a fresh contiguous output.
+
+    kshape/kx/ky: the kept dims (merged) with their strides in x and in the output;
+    rshape/rx: the reduced dims (merged) with their strides in x.  Both groups are
+    ordered largest x-stride first, so the innermost loop walks x's smallest stride.
+    nout, nred: the number of outputs and of elements reduced into each.
+    """
+    __slots__ = ("kshape", "kx", "ky", "rshape", "rx", "nout", "nred", "arrays")
+
+    def __init__(self, kshape, kx, ky, rshape, rx):
+        self.kshape, self.kx, self.ky, self.rshape, self.rx = kshape, kx, ky, rshape, rx
+        self.nout = math.prod(kshape)
+        self.nred = math.prod(rshape)
+        self.arrays = tuple(_i64(v) for v in (kshape, kx, ky, rshape, rx))
+
+    def __repr__(self):
+        return (f"ReducePlan(kshape={self.kshape}, kx={self.kx}, ky={self.ky}, "
+                f"rshape={self.rshape}, rx={self.rx})")
+
+
+@functools.lru_cache(maxsize=4096)
+def reduce(shape, strides, dims):
+    """Plan reducing a tensor (shape, strides) over the sorted tuple `dims` into a
+    contiguous tensor of the kept dims (in their logical order)."""
+    kept = [d for d in range(len(shape)) if d not in dims]
+    ky_of = dict(zip(kept, contiguous_strides([shape[d] for d in kept])))
+    kept_order = sorted(kept, key=lambda d: -strides[d])
+    red_order = sorted(dims, key=lambda d: -strides[d])
+    kshape = tuple(shape[d] for d in kept_order)
+    if kshape:
+        kshape, (kx, ky) = coalesce(kshape, [tuple(strides[d] for d in kept_order),
+                                             tuple(ky_of[d] for d in kept_order)])
+        if kshape == (1,):
+            kshape, kx, ky = (), (), ()
+    else:
+        kx = ky = ()
+    rshape = tuple(shape[d] for d in red_order) or (1,)
+    rx = tuple(strides[d] for d in red_order) or (0,)
+    rshape, (rx,) = coalesce(rshape, [rx])
+    return ReducePlan(kshape, kx, ky, rshape, rx)
+
+
+class ArgReducePlan:
+    """Max/min along one dim: kept dims (kshape, strides kx in x, ky in both contiguous
+    outputs), the reduced dim's length n and its stride t in x."""
+    __slots__ = ("kshape", "kx", "ky", "n", "t", "nout", "arrays")
+
+    def __init__(self, kshape, kx, ky, n, t):
+        self.kshape, self.kx, self.ky, self.n, self.t = kshape, kx, ky, n, t
+        self.nout = math.prod(kshape)
+        self.arrays = tuple(_i64(v) for v in (kshape, kx, ky))
+
+
+@functools.lru_cache(maxsize=4096)
+def arg_reduce(shape, strides, dim):
+    kept = [k for k in range(len(shape)) if k != dim]
+    kshape = tuple(shape[k] for k in kept)
+    kx = tuple(strides[k] for k in kept)
+    ky = contiguous_strides(kshape)
+    if kshape:
+        kshape, (kx, ky) = coalesce(kshape, [kx, ky])
+    return ArgReducePlan(kshape, kx, ky, shape[dim], strides[dim])
+
+
+class ScanPlan:
+    """A running sum/product along one dim: kept dims (kshape, kx in x, ky in out), the
+    scanned length n and its strides tx (x) and ty (out)."""
+    __slots__ = ("kshape", "kx", "ky", "n", "tx", "ty", "nout", "arrays")
+
+    def __init__(self, kshape, kx, ky, n, tx, ty):
+        self.kshape, self.kx, self.ky, self.n, self.tx, self.ty = kshape, kx, ky, n, tx, ty
+        self.nout = math.prod(kshape)
+        self.arrays = tuple(_i64(v) for v in (kshape, kx, ky))
+
+
+@functools.lru_cache(maxsize=1024)
+def scan(shape, x_strides, out_strides, dim):
+    kept = [k for k in range(len(shape)) if k != dim]
+    kshape = tuple(shape[k] for k in kept)
+    kx = tuple(x_strides[k] for k in kept)
+    ky = tuple(out_strides[k] for k in kept)
+    if kshape:
+        kshape, (kx, ky) = coalesce(kshape, [kx, ky])
+    return ScanPlan(kshape, kx, ky, shape[dim], x_strides[dim], out_strides[dim])
+
+
+# ---- indexing ---------------------------------------------------------------------------
+class IndexPlan:
+    """Gather/scatter through a table of offsets: result element (p, j, q) lives at
+    pre(p) + offsets[j] + post(q) of the indexed tensor.
+
+    pre_shape/pre_strides: the dims before the indexed ones (merged), npre = their size;
+    nidx: the number of offsets; post: nq columns at qstride when the trailing dims
+    merge into one (post_shape empty), else walked through post_shape/post_strides.
+    """
+    __slots__ = ("npre", "nidx", "nq", "qstride", "arrays")
+
+    def __init__(self, pre_shape, pre_strides, nidx, post_shape, post_strides):
+        self.npre = math.prod(pre_shape)
+        self.nidx = nidx
+        self.nq = math.prod(post_shape)
+        self.qstride = 0
+        if len(post_shape) <= 1:
+            self.qstride = post_strides[0] if post_shape else 0
+            post_shape = post_strides = ()
+        self.arrays = tuple(_i64(v) for v in (pre_shape, pre_strides, post_shape, post_strides))
+
+
+def _merged(shape, strides):
+    if not shape:
+        return (), ()
+    cshape, (cst,) = coalesce(tuple(shape), [tuple(strides)])
+    if cshape == (1,):
+        return (), ()
+    return cshape, cst
+
+
+@functools.lru_cache(maxsize=2048)
+def index(pre_shape, pre_strides, nidx, post_shape, post_strides):
+    return IndexPlan(*_merged(pre_shape, pre_strides), nidx, *_merged(post_shape, post_strides))
+
+
+class MaskPlan:
+    """A boolean mask over the leading dims of a tensor: the mask dims (merged where
+    both the contiguous mask and the tensor allow) with the tensor's strides, and the
+    trailing columns as in IndexPlan."""
+    __slots__ = ("nq", "qstride", "arrays")
+
+    def __init__(self, mshape, mstrides, post_shape, post_strides):
+        self.nq = math.prod(post_shape)
+        self.qstride = 0
+        if len(post_shape) <= 1:
+            self.qstride = post_strides[0] if post_shape else 0
+            post_shape = post_strides = ()
+        self.arrays = tuple(_i64(v) for v in (mshape, mstrides, post_shape, post_strides))
+
+
+@functools.lru_cache(maxsize=2048)
+def mask(mask_shape, strides, post_shape, post_strides):
+    if mask_shape:
+        mshape, (_, mst) = coalesce(mask_shape, [contiguous_strides(mask_shape), strides])
+    else:
+        mshape, mst = (1,), (0,)
+    return MaskPlan(mshape, mst, *_merged(post_shape, post_strides))
+
+
+class DimIndexPlan:
+    """torch.gather/scatter along `dim`: the index's shape, the indexed tensor's strides
+    (self_strides), the index's and the other operand's strides, and the length of the
+    indexed dim (size).  Lines along dim are the unit of work (lines = shape without dim)."""
+    __slots__ = ("n", "nlines", "dim", "size", "arrays")
+
+    def __init__(self, shape, dim, size, self_strides, index_strides, other_strides):
+        self.n = math.prod(shape)
+        self.nlines = self.n // shape[dim] if shape[dim] else 0
+        self.dim = dim
+        self.size = size
+        self.arrays = tuple(_i64(v) for v in (shape, self_strides, index_strides, other_strides))
+
+
+@functools.lru_cache(maxsize=1024)
+def dim_index(shape, dim, size, self_strides, index_strides, other_strides):
+    if not shape:  # a 0-d problem is a 1-d one of one element
+        shape, dim, self_strides, index_strides, other_strides = (1,), 0, (0,), (0,), (0,)
+    return DimIndexPlan(shape, dim, size, self_strides, index_strides, other_strides)
+
+
+# ---- matrix products -------------------------------------------------------------------
+def matrix_layout(rows, cols, row_stride, col_stride):
+    """'n' for a row-major (rows, cols) matrix, 't' for the transpose of a row-major
+    (cols, rows) one (x.t() of a contiguous x), None for anything else.  Strides of
+    size-1 dims do not matter."""
+    if (col_stride == 1 or cols == 1) and (row_stride == cols or rows == 1):
+        return "n"
+    if (row_stride == 1 or rows == 1) and (col_stride == rows or cols == 1):
+        return "t"
+    return None
+
+
+def batch_offsets(offset, batch_shape, batch_strides):
+    """int64 array: the first element of every matrix in a (broadcast) batch, row-major."""
+    offs = np.array([offset], dtype=np.int64)
+    for size, stride in zip(batch_shape, batch_strides):
+        offs = (offs[:, None] + np.arange(size, dtype=np.int64) * stride).ravel()
+    return offs
+
+
+class MatmulPlan:
+    """out[i] = a[i] @ b[i] over a broadcast batch: (m, k) @ (k, n) per element.
+
+    a_offsets / b_offsets / out_offsets: int64 arrays with each batch element's first
+    element (geometry only: a broadcast batch dim repeats an offset, no copy); the row
+    and column strides of a and b; their layouts ('n', 't' or None, see matrix_layout).
+    """
+    __slots__ = ("m", "k", "n", "batch", "a_offsets", "b_offsets", "out_offsets",
+                 "a_rs", "a_cs", "b_rs", "b_cs", "layout_a", "layout_b")
+
+
+_ZERO = np.zeros(1, dtype=np.int64)
+
+
+@functools.lru_cache(maxsize=1024)
+def matmul(batch_shape, m, k, n, a_offset, a_batch_strides, a_rs, a_cs,
+           b_offset, b_batch_strides, b_rs, b_cs):
+    p = MatmulPlan()
+    p.m, p.k, p.n = m, k, n
+    p.batch = math.prod(batch_shape)
+    if batch_shape:
+        p.a_offsets = batch_offsets(a_offset, batch_shape, a_batch_strides)
+        p.b_offsets = batch_offsets(b_offset, batch_shape, b_batch_strides)
+        p.out_offsets = batch_offsets(0, (p.batch,), (m * n,))
+    else:
+        p.a_offsets = np.array([a_offset], dtype=np.int64)
+        p.b_offsets = np.array([b_offset], dtype=np.int64)
+        p.out_offsets = _ZERO
+    p.a_rs, p.a_cs, p.b_rs, p.b_cs = a_rs, a_cs, b_rs, b_cs
+    p.layout_a = matrix_layout(m, k, a_rs, a_cs)
+    p.layout_b = matrix_layout(k, n, b_rs, b_cs)
+    return p

@@ -43,7 +43,9 @@ UNARY = {
     "isinf": "a == math.inf or a == -math.inf",
     "isfinite": "not (a != a or a == math.inf or a == -math.inf)",
     "nonzero_mask": "a != p0",
-    "fill": "p0",
+    # conversions the strided copy needs besides a plain store
+    "real_part": "a.real",
+    "nonzero": "a != 0",
     # backward helpers that would otherwise need several passes
     "sigmoid_grad": "a * (1 - a)",
     "tanh_grad": "1 - a * a",

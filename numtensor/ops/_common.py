@@ -5,10 +5,8 @@ import numpy as np
 
 from .. import _dtype
 from .._device import CPU
-from .._storage import TypedStorage
-from .._tensor import Tensor, make_tensor
-from .._backends import backend_for
-from .._backends.plan import contiguous_strides
+from .._alloc import empty, from_buffer  # noqa: F401  (the ops layer allocates through here)
+from .._tensor import Tensor
 
 # PyTorch's ScalarType names, used in its error messages
 SCALAR_TYPE_NAME = {
@@ -20,21 +18,6 @@ SCALAR_TYPE_NAME = {
 
 def scalar_type_name(dt):
     return SCALAR_TYPE_NAME[dt.name]
-
-
-def empty(shape, dtype, device=CPU, strides=None):
-    """A fresh tensor; contiguous unless strides (dense, any order) are given."""
-    n = 1
-    for s in shape:
-        n *= s
-    buf = backend_for(device).empty(n, dtype.np)
-    return make_tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
-                  contiguous_strides(shape) if strides is None else tuple(strides))
-
-
-def from_buffer(buf, dtype, device, shape, strides=None, offset=0):
-    return make_tensor(TypedStorage(buf, dtype, device), offset, tuple(shape),
-                  contiguous_strides(shape) if strides is None else tuple(strides))
 
 
 def operand(t):

@@ -8,8 +8,9 @@ A key is split in two (as NumPy and PyTorch do):
      result = v.shape[:first] + B + v.shape[last+1:]   when they are adjacent in v,
               B + the other dims of v                   when something separates them.
 
-The host turns the indices into int64 offset tables (index arithmetic only); the
-backend's gather/scatter kernels move the data.  A key holding a single mask on the
+A backend kernel turns the index tensors into one int64 tensor of element offsets on
+the tensor's own device (checking the bounds as it goes); the backend's gather/scatter
+kernels then move the data.  A key holding a single mask on the
 leading dims takes the fused mask kernels (no coordinate arrays at all).
 
 Repeated indices in a write: the last write wins (the kernels never split the index
@@ -28,20 +29,21 @@ from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record, needs_grad
-from .._backends import backend_for
-from .._backends.plan import coalesce, contiguous_strides
+from .._backends import backend_for, plan
+from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
 from ._common import empty, is_contiguous, shape_str
-from .conversion import host_values, item, to
+from .conversion import to
 from .copy import clone, contiguous_copy
-from .dispatch import copy_into, scalar_buffer
+from .dispatch import copy_into
 from .indexing import basic_view
 from .inplace import check_leaf, write
-from .views import detach
+from .views import detach, select
 
 
 class _Plan:
-    """Where indexed elements live: a view's geometry plus offset tables."""
-    __slots__ = ("view", "shape", "pre", "idx", "post", "qstride", "nq", "mask")
+    """Where indexed elements live: a view of x, the backend geometry (an IndexPlan over
+    the offsets tensor, or a MaskPlan for a fused mask) and the result's shape."""
+    __slots__ = ("view", "shape", "offsets", "geometry", "mask")
 
 
 def _is_int(k):
@@ -126,10 +128,6 @@ def _split_key(x, key):
 
 
 # ---- step 2: offsets ---------------------------------------------------------------
-def _host(t):
-    return host_values(t)
-
-
 def _check_mask(mask, v, d):
     for j, n in enumerate(mask._shape):
         if d + j >= v.ndim or v._shape[d + j] != n:
@@ -145,65 +143,48 @@ def _flat_mask(mask):
     return mask._storage._buf, mask._offset
 
 
-def _mask_coordinates(mask):
-    """(flat int64 backend buffer, count): row k holds the coordinates of the k-th true
-    element of mask, row-major (what nonzero returns)."""
+def mask_coordinates(mask):
+    """An int64 (count, mask.ndim) tensor: row k holds the coordinates of the k-th true
+    element of mask, row-major (what nonzero returns).  Counting is the one host sync."""
     be = backend_for(mask.device)
     flat = _flat_mask(mask)
-    n = mask.numel()
-    plan = be.mask_plan(flat, n)
-    coords = be.empty(plan[2] * mask.ndim, np.int64)
-    be.mask_pass(2, flat, n, plan, mask._shape, contiguous_strides(mask._shape),
-                 (coords, 0), np.empty(0, np.int64), 0, 1, (coords, 0))
-    return coords, plan[2]
+    count = be.mask_count(flat, mask.numel())
+    coords = empty((count.total, mask.ndim), _dtype.int64, mask.device)
+    be.mask_coordinates(count, flat, tuple(mask._shape), (coords._storage._buf, 0))
+    return coords
 
 
-def _index_array(t, size, dim):
-    """int64 host array of t's values, checked against size (negatives wrap)."""
-    a = _host(t)
-    if a.dtype != np.int64:
-        a = a.astype(np.int64)
-    if a.size:
-        lo, hi = a.min(), a.max()
-        if lo < -size or hi >= size:
-            bad = a.reshape(-1)[np.flatnonzero((a.reshape(-1) < -size) | (a.reshape(-1) >= size))[0]]
-            raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
-        if lo < 0:
-            a = np.where(a < 0, a + size, a)
-    return a
-
-
-# shared tables, never written (left writeable: Numba compiles read-only arrays apart)
-_NO_TABLE = np.empty(0, np.int64)
-_ZERO_TABLE = np.zeros(1, np.int64)
-
-
-def _offsets_table(shape, strides):
-    """int64 offsets of every element of (shape, strides), row-major."""
-    if not shape:
-        return _ZERO_TABLE
-    off = _ZERO_TABLE
-    for n, s in zip(shape, strides):
-        off = (off[:, None] + np.arange(n, dtype=np.int64) * s).reshape(-1)
-    return off
-
-
-def _cols(shape, strides):
-    """(post table, qstride, nq) for the trailing dims: a stride when they merge."""
-    nq = 1
-    for n in shape:
-        nq *= n
-    cshape, (cst,) = coalesce(tuple(shape), [tuple(strides)]) if shape else ((), [()])
-    cshape = tuple(cshape)
-    if len(cshape) == 0 or nq == 1:
-        return _NO_TABLE, 0, nq
-    if len(cshape) == 1:
-        return _NO_TABLE, int(cst[0]), nq
-    return _offsets_table(cshape, cst), 0, nq
+def _index_offsets(v, dims, indices):
+    """An int64 device tensor of the broadcast index shape: the element offset in v of
+    every advanced-index position (the sum over index tensors of index * stride),
+    computed and bounds-checked by a backend kernel."""
+    be = backend_for(v.device)
+    shapes = [t._shape for t in indices]
+    try:
+        bshape = broadcast_shapes(*shapes) if len(shapes) > 1 else tuple(shapes[0])
+    except RuntimeError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                         "with shapes " + ", ".join(shape_str(s) for s in shapes)) from None
+    offsets = empty(bshape, _dtype.int64, v.device)
+    dense = contiguous_strides(bshape)
+    for i, (d, t) in enumerate(zip(dims, indices)):
+        if t.device != v.device:
+            raise RuntimeError("indices should be either on cpu or on the same device as the "
+                               f"indexed tensor ({v.device})")
+        st = broadcast_strides(t._shape, t._strides, bshape)
+        bad = be.index_offsets(plan.elementwise(bshape, (st, dense)),
+                               (t._storage._buf, t._offset), v._shape[d], v._strides[d],
+                               (offsets._storage._buf, 0), i > 0)
+        if bad is not None:
+            # PyTorch moves the indexed dims to the front before checking: its error
+            # names the dim's position among them
+            raise IndexError(f"index {bad} is out of bounds for dimension {i} with size "
+                             f"{v._shape[d]}")
+    return offsets
 
 
 def _plan(x, key, fused_mask=True):
-    """Validate key against x and return the _Plan (no data is touched)."""
+    """Validate key against x and return the _Plan (indices are read on x's device)."""
     basic, advanced = _split_key(x, key)
     v = basic_view(detach(x), basic)
     for d, kind, t in advanced:
@@ -217,38 +198,21 @@ def _plan(x, key, fused_mask=True):
         mask = advanced[0][2]
         k = mask.ndim
         p.mask = mask
-        p.post, p.qstride, p.nq = _cols(v._shape[k:], v._strides[k:])
-        p.pre = p.idx = None
+        p.geometry = plan.mask(tuple(mask._shape), tuple(v._strides[:k]), tuple(v._shape[k:]),
+                               tuple(v._strides[k:]))
         return p
-    dims, arrays, shapes = [], [], []
+    dims, indices = [], []
     for d, kind, t in advanced:
         if kind == "mask":
-            coords, count = _mask_coordinates(t)
-            coords = backend_for(t.device).to_host(coords).reshape(count, t.ndim)
-            for j in range(t.ndim):
+            coords = mask_coordinates(t)
+            for j in range(t.ndim):  # PyTorch lists one index per mask dim
                 dims.append(d + j)
-                arrays.append(coords[:, j])
-                shapes.append((count,))  # PyTorch lists one shape per mask dim
+                indices.append(select(coords, 1, j))
         else:
-            # PyTorch moves the indexed dims to the front before checking: its error
-            # names the dim's position among them
-            arrays.append(_index_array(t, v._shape[d], len(dims)))
             dims.append(d)
-            shapes.append(arrays[-1].shape)
-    if len(arrays) == 1:  # the common case, without broadcasting machinery
-        bshape = arrays[0].shape
-        st = v._strides[dims[0]]
-        idx = arrays[0] if st == 1 else arrays[0] * st
-    else:
-        try:
-            bshape = np.broadcast_shapes(*shapes)
-        except ValueError:
-            raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
-                             "with shapes " + ", ".join(shape_str(s) for s in shapes)) from None
-        idx = np.zeros(bshape, np.int64)
-        for d, a in zip(dims, arrays):
-            idx += a * v._strides[d]
-    p.idx = np.ascontiguousarray(idx).reshape(-1)
+            indices.append(t)
+    p.offsets = _index_offsets(v, dims, indices)
+    bshape = p.offsets._shape
     adjacent = max(dims) - min(dims) + 1 == len(dims) and len(set(dims)) == len(dims)
     rest = [d for d in range(v.ndim) if d not in dims]
     if adjacent:
@@ -256,23 +220,13 @@ def _plan(x, key, fused_mask=True):
         post_dims = [d for d in rest if d > max(dims)]
     else:
         pre_dims, post_dims = [], rest
-    p.pre = _offsets_table([v._shape[d] for d in pre_dims], [v._strides[d] for d in pre_dims])
-    p.post, p.qstride, p.nq = _cols([v._shape[d] for d in post_dims],
-                                    [v._strides[d] for d in post_dims])
+    p.geometry = plan.index(tuple(v._shape[d] for d in pre_dims),
+                            tuple(v._strides[d] for d in pre_dims), p.offsets.numel(),
+                            tuple(v._shape[d] for d in post_dims),
+                            tuple(v._strides[d] for d in post_dims))
     p.shape = (tuple(v._shape[d] for d in pre_dims) + tuple(bshape) +
                tuple(v._shape[d] for d in post_dims))
     return p
-
-
-def _mask_geometry(p):
-    """Mask dims of the view, merged where both the mask and the view allow."""
-    mask, v = p.mask, p.view
-    k = mask.ndim
-    if k == 0:
-        return (), ()
-    cshape, (_, vst) = coalesce(tuple(v._shape[:k]), [contiguous_strides(mask._shape),
-                                                      tuple(v._strides[:k])])
-    return tuple(cshape), tuple(vst)
 
 
 # ---- getitem -----------------------------------------------------------------------
@@ -283,15 +237,13 @@ def gather_plan(x, p):
     src = (v._storage._buf, v._offset)
     if p.mask is not None:
         flat = _flat_mask(p.mask)
-        n = p.mask.numel()
-        mplan = be.mask_plan(flat, n)
-        out = empty((mplan[2],) + tuple(v._shape[p.mask.ndim:]), x.dtype, x.device)
-        mshape, mstrides = _mask_geometry(p)
-        be.mask_pass(0, flat, n, mplan, mshape, mstrides, src, p.post, p.qstride, p.nq,
-                     (out._storage._buf, 0))
+        count = be.mask_count(flat, p.mask.numel())
+        out = empty((count.total,) + tuple(v._shape[p.mask.ndim:]), x.dtype, x.device)
+        be.mask_gather(count, flat, p.geometry, src, (out._storage._buf, 0))
         return out
     out = empty(p.shape, x.dtype, x.device)
-    be.gather(src, p.pre, p.idx, p.post, p.qstride, p.nq, (out._storage._buf, 0))
+    be.gather(p.geometry, src, (p.offsets._storage._buf, p.offsets._offset),
+              (out._storage._buf, 0))
     return out
 
 
@@ -310,12 +262,12 @@ def getitem(x, key):
 
 
 # ---- setitem / index_put -----------------------------------------------------------
-def _value_operand(x, value, shape, accumulate):
-    """value as (buffer, offset, step) in x's dtype: a scalar (step 0) or a contiguous
-    tensor of the indexed shape (step 1)."""
+def _value_operand(x, value, shape):
+    """value as the backend takes it: a Python number (converted to x's dtype by the
+    kernel) or a contiguous operand of x's dtype holding value broadcast to shape."""
     if not isinstance(value, Tensor):
         if isinstance(value, (numbers.Number, np.generic)):
-            return (scalar_buffer(value, x.dtype, x.device), 0), 0
+            return value.item() if isinstance(value, np.generic) else value
         from .._creation import tensor
         value = tensor(value, device=x.device)
     if value.device != x.device:
@@ -329,14 +281,12 @@ def _value_operand(x, value, shape, accumulate):
     if not ok:
         raise RuntimeError(f"shape mismatch: value tensor of shape {shape_str(value._shape)} "
                            f"cannot be broadcast to indexing result of shape {shape_str(shape)}")
-    if value.numel() == 1 and not accumulate:
-        return (scalar_buffer(item(value), x.dtype, x.device), 0), 0
     if vshape != tuple(value._shape):
         value = make_tensor(value._storage, value._offset, vshape,
-                       value._strides[len(value._shape) - len(vshape):])
+                            value._strides[len(value._shape) - len(vshape):])
     full = empty(shape, x.dtype, x.device)
     copy_into(full, value)  # broadcast + cast in one strided copy (also breaks aliasing)
-    return (full._storage._buf, 0), 1
+    return (full._storage._buf, 0)
 
 
 def scatter_plan(x, p, value, accumulate=False):
@@ -347,15 +297,19 @@ def scatter_plan(x, p, value, accumulate=False):
     dst = (v._storage._buf, v._offset)
     if p.mask is not None:
         flat = _flat_mask(p.mask)
-        n = p.mask.numel()
-        mplan = be.mask_plan(flat, n)
-        shape = (mplan[2],) + tuple(v._shape[p.mask.ndim:])
-        val, step = _value_operand(x, value, shape, False)
-        mshape, mstrides = _mask_geometry(p)
-        be.mask_pass(1, flat, n, mplan, mshape, mstrides, dst, p.post, p.qstride, p.nq, val, step)
+        count = be.mask_count(flat, p.mask.numel())
+        shape = (count.total,) + tuple(v._shape[p.mask.ndim:])
+        be.mask_scatter(count, flat, p.geometry, dst, _value_operand(x, value, shape))
         return
-    val, step = _value_operand(x, value, p.shape, accumulate)
-    be.scatter(dst, p.pre, p.idx, p.post, p.qstride, p.nq, val, step, accumulate)
+    val = _value_operand(x, value, p.shape)
+    if accumulate and not isinstance(val, tuple):  # accumulating kernels read a values array
+        val = _value_operand(x, _full_value(x, val, p.shape), p.shape)
+    be.scatter(p.geometry, dst, (p.offsets._storage._buf, p.offsets._offset), val, accumulate)
+
+
+def _full_value(x, value, shape):
+    from .._alloc import full
+    return full(shape, value, x.dtype, x.device)
 
 
 def setitem(x, key, value):

@@ -2,19 +2,16 @@
 
 A complex64 element is two float32 numbers side by side, so a complex tensor's values
 can be seen as floats without a copy: the view gets a float storage over the same
-memory (buf.view(float32)) with every stride doubled, and .imag starts one float later.
+memory (storage.reinterpret) with every stride doubled, and .imag starts one float later.
 Writing through the view writes the complex tensor.
 """
 from .. import _dtype
-from .._storage import TypedStorage
 from .._tensor import Tensor, make_tensor
 
 
 def _float_storage(x):
     """A float storage sharing x's complex memory."""
-    st = x._storage
-    real = st.dtype.to_real()
-    return TypedStorage(st._buf.view(real.np), real, st.device)
+    return x._storage.reinterpret(x._storage.dtype.to_real())
 
 
 def _part(x, which):
@@ -54,7 +51,7 @@ def view_as_complex(x):
     if x._offset % 2 or any(s % 2 for s in x._strides[:-1]):
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
     cdt = x.dtype.to_complex()
-    st = TypedStorage(x._storage._buf.view(cdt.np), cdt, x.device)
+    st = x._storage.reinterpret(cdt)
     v = make_tensor(st, x._offset // 2, x._shape[:-1], tuple(s // 2 for s in x._strides[:-1]))
     v._base = x if x._base is None else x._base
     return v

@@ -11,12 +11,13 @@ from .._backends import backend_for
 
 
 def host_values(t):
-    """A NumPy array with t's values (a view on the CPU, a copy from other devices)."""
-    buf = backend_for(t.device).to_host(t._storage._buf)
-    item = buf.itemsize
+    """A NumPy array with t's values: a view on the CPU; from other devices a copy of
+    only the span of memory t covers (one transfer, a sync, as in PyTorch)."""
+    count = 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides)) if t.numel() else 0
+    span = backend_for(t.device).to_host(t._storage._buf, t._offset, count)
+    item = span.itemsize
     return np.lib.stride_tricks.as_strided(
-        buf[t._offset:] if t.numel() else buf[:0], shape=t._shape,
-        strides=tuple(s * item for s in t._strides), writeable=True)
+        span, shape=t._shape, strides=tuple(s * item for s in t._strides), writeable=True)
 
 
 def numpy(t, force=False):
@@ -104,8 +105,7 @@ def _move(t, dev):
         from ..cuda import _require_available
         _require_available()
     src = t if is_contiguous(t) else t.contiguous()
-    host = backend_for(src.device).to_host(src._storage._buf)
-    host = host[src._offset: src._offset + src.numel()]
+    host = backend_for(src.device).to_host(src._storage._buf, src._offset, src.numel())
     buf = backend_for(dev).from_host(np.ascontiguousarray(host))
     return from_buffer(buf, t.dtype, dev, t._shape)
 

@@ -1,4 +1,5 @@
 """Copies: clone, contiguous, copy_ (with cast and broadcast), fill_, zero_."""
+from .. import _alloc
 from .._tensor import Tensor
 from ..autograd.graph import record
 from .._backends.plan import output_order, strides_for_order
@@ -83,7 +84,7 @@ def _fill(self, value, grad_name):
         write(self, full(self._shape, value, dtype=self.dtype, device=self.device), grad_name)
         return self
     value = scalar_for_dtype(value, self.dtype)
-    run_elementwise("fill", (self,), self.dtype, self.dtype, out=self, p0=value)
+    _alloc.fill_(self, value)
     self._storage._version += 1
     return self
 

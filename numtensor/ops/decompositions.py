@@ -59,20 +59,20 @@ def _check_matrix(A, name, square=True):
 
 
 # ---- buffers ------------------------------------------------------------------------
-def _dense(x, dtype=None):
-    """x's values as one flat contiguous buffer (a copy unless x already is one)."""
-    x = cast(x, dtype or x.dtype)
+def _dense(x):
+    """An operand of x's matrices, contiguous (a copy unless x already is contiguous);
+    the kernels read the batch as one flat run."""
     if not is_contiguous(x):
         x = contiguous_copy(x)
-    return x._storage._buf[x._offset:x._offset + x.numel()]
+    return x._storage._buf, x._offset
 
 
-def _buf(t):
-    return t._storage._buf
+def _op(t):
+    return t._storage._buf, t._offset
 
 
-def _kernel(A, kind, *args):
-    return backend_for(A.device).linalg(kind, *args)
+def _lapack(A):
+    return backend_for(A.device)
 
 
 def _batch_prefix(batched, i):
@@ -118,11 +118,9 @@ def _per_matrix(A, kind, name, explain):
     nb = math.prod(A._shape[:-2])
     a = _dense(A)
     res = empty(A._shape, A.dtype, A.device)
-    info = np.zeros(nb, np.int64)
-    if n and nb:
-        _kernel(A, kind, a, nb, n, _buf(res), info)
+    info = getattr(_lapack(A), "linalg_" + kind)(a, nb, n, _op(res))
     _raise_first_failure(info, name, A.ndim > 2,
-                         lambda i: explain(a[i * n * n:(i + 1) * n * n], n))
+                         lambda i: explain((a[0], a[1] + i * n * n), n))
     return res
 
 
@@ -130,7 +128,7 @@ def inv(A, *, out=None):
     _check_matrix(A, "linalg.inv")
 
     def explain(matrix, n):
-        pivot = _kernel(A, "first_zero_pivot", matrix, n) or n
+        pivot = _lapack(A).linalg_first_zero_pivot(matrix, n) or n
         return (f"The diagonal element {pivot} is zero, the inversion could not be "
                 "completed because the input matrix is singular.")
     res = _per_matrix(A, "inv", "linalg.inv", explain)
@@ -171,9 +169,7 @@ def solve(A, B, *, left=True, out=None):
     a = _dense(views.expand(A.detach(), batch + (n, n)))
     b = _dense(views.expand(B2.detach(), batch + (n, k)))
     X2 = empty(batch + (n, k), A.dtype, A.device)
-    info = np.zeros(nb, np.int64)
-    if n and k and nb:
-        _kernel(A, "solve", a, b, nb, n, k, _buf(X2), info)
+    info = _lapack(A).linalg_solve(a, b, nb, n, k, _op(X2))
     _raise_first_failure(info, "torch.linalg.solve", bool(batch),
                          lambda i: "The solver failed because the input matrix is singular.")
     X = views.squeeze(X2, -1) if vector else X2
@@ -195,11 +191,7 @@ def det(A, *, out=None):
     batch = A._shape[:-2]
     nb = math.prod(batch)
     res = empty(batch, A.dtype, A.device)
-    if nb:
-        if n:
-            _kernel(A, "det", _dense(A), nb, n, _buf(res))
-        else:
-            _buf(res)[:] = 1  # the empty product
+    _lapack(A).linalg_det(_dense(A), nb, n, _op(res))
 
     def backward(g):
         # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T where A is
@@ -249,11 +241,7 @@ def slogdet(A, *, out=None):
     nb = math.prod(batch)
     sign = empty(batch, A.dtype, A.device)
     logabs = empty(batch, A.dtype.to_real(), A.device)
-    if nb and n:
-        _kernel(A, "slogdet", _dense(A), nb, n, _buf(sign), _buf(logabs))
-    elif nb:
-        _buf(sign)[:] = 1
-        _buf(logabs)[:] = 0
+    _lapack(A).linalg_slogdet(_dense(A), nb, n, _op(sign), _op(logabs))
 
     def backward(g_sign, g_logabs):
         if g_logabs is None:
@@ -307,16 +295,9 @@ def lstsq(A, B, rcond=None, *, driver=None):
         rcond = float(np.finfo(A.dtype.to_real().np).eps) * max(m, n)
     X2 = empty(batch + (n, k), A.dtype, A.device)
     rank = empty(batch, _dtype.int64, A.device)
-    if nb and n and k:
-        if m:
-            a = _dense(views.expand(A.detach(), batch + (m, n)))
-            b = _dense(views.expand(B2.detach(), batch + (m, k)))
-            _kernel(A, "lstsq", a, b, nb, m, n, k, _buf(X2), _buf(rank), float(rcond))
-        else:
-            _buf(X2)[:] = 0
-            _buf(rank)[:] = 0
-    elif nb:
-        _buf(rank)[:] = 0 if not (m and n) else min(m, n)
+    a = _dense(views.expand(A.detach(), batch + (m, n)))
+    b = _dense(views.expand(B2.detach(), batch + (m, k)))
+    _lapack(A).linalg_lstsq(a, b, nb, m, n, k, _op(X2), _op(rank), float(rcond))
     X = views.squeeze(X2, -1) if vector else X2
     real = A.dtype.to_real()
     residuals = empty((0,), real, A.device)
@@ -351,11 +332,7 @@ def eig(A, *, out=None):
     w = empty(batch + (n,), cdt, A.device)
     v = empty(A._shape, cdt, A.device)
     nb = math.prod(batch)
-    if n and nb:
-        if A.dtype.is_complex:
-            _kernel(A, "eig", _dense(A), nb, n, _buf(w), _buf(v))
-        else:
-            _kernel(A, "eig_real", _dense(A), nb, n, _buf(w), _buf(v))
+    _lapack(A).linalg_eig(_dense(A), nb, n, _op(w), _op(v))
     _no_derivative("linalg_eig", (w, v), (A,))
     return return_types.linalg_eig(w, v)
 
@@ -369,8 +346,7 @@ def eigvals(A, *, out=None):
         return eig(A).eigenvalues
     w = empty(batch + (n,), cdt, A.device)
     nb = math.prod(batch)
-    if n and nb:
-        _kernel(A, "eigvals", _dense(A), nb, n, _buf(w))
+    _lapack(A).linalg_eigvals(_dense(A), nb, n, _op(w))
     return w
 
 
@@ -391,8 +367,7 @@ def eigh(A, UPLO="L", *, out=None):
     w = empty(batch + (n,), A.dtype.to_real(), A.device)
     v = empty(A._shape, A.dtype, A.device)
     nb = math.prod(batch)
-    if n and nb:
-        _kernel(A, "eigh", _dense(src), nb, n, _buf(w), _buf(v))
+    _lapack(A).linalg_eigh(_dense(src), nb, n, _op(w), _op(v))
 
     def backward(gL, gV):
         # A = V diag(L) V^T: gA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T
@@ -425,7 +400,7 @@ def cholesky(A, *, upper=False, out=None):
     n = A._shape[-1]
 
     def explain(matrix, n):
-        order = _kernel(A, "first_bad_minor", matrix, n) or n
+        order = _lapack(A).linalg_first_bad_minor(matrix, n) or n
         return (f"The factorization could not be completed because the input is not "
                 f"positive-definite (the leading minor of order {order} is not "
                 f"positive-definite).")
@@ -460,7 +435,7 @@ def qr(A, mode="reduced", *, out=None):
     R = empty(batch + (k, n), A.dtype, A.device)
     nb = math.prod(batch)
     if nb and m and n:
-        _kernel(A, "qr_complete" if complete else "qr", _dense(A), nb, m, n, _buf(Q), _buf(R))
+        _lapack(A).linalg_qr(_dense(A), nb, m, n, _op(Q), _op(R), complete)
     elif nb and complete:  # n == 0: Q = I, R is empty
         from .._creation import eye
         Q = contiguous_copy(views.expand(eye(m, dtype=A.dtype, device=A.device), Q._shape))
@@ -480,8 +455,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     S = empty(batch + (p,), A.dtype.to_real(), A.device)
     Vh = empty(batch + (vr, n), A.dtype, A.device)
     nb = math.prod(batch)
-    if nb and m and n:
-        _kernel(A, "svd", _dense(A), nb, m, n, _buf(U), _buf(S), _buf(Vh), bool(full_matrices))
+    _lapack(A).linalg_svd(_dense(A), nb, m, n, _op(U), _op(S), _op(Vh), full_matrices)
     _no_derivative("linalg_svd", (U, S, Vh), (A,))
     return return_types.linalg_svd(U, S, Vh)
 

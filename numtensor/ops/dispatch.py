@@ -1,27 +1,19 @@
-"""From op arguments to one kernel call: dtype casts, broadcasting, output layout.
+"""From op arguments to one backend call: dtype casts, broadcasting, output layout.
 
 run_elementwise is the single road every element-wise op takes to a backend:
-  1. the operands move to the compute dtype (a copy only when a tensor differs);
-  2. Python scalars become one-element buffers (broadcast with stride 0);
-  3. shapes broadcast; a fresh output takes the inputs' memory order;
-  4. float16, which Numba cannot compute in, runs in float32 and is rounded back.
+  1. tensor operands move to the compute dtype (a copy only when a tensor differs);
+     Python numbers stay Python numbers: the backend passes them to the kernel;
+  2. shapes broadcast; a fresh output takes the inputs' memory order (PyTorch's rule);
+  3. the planner canonicalises the problem (cached: repeated shapes skip it);
+  4. the backend's map / zip / where runs it.
+Device policy (float16 computed in float32 on the CPU) is the backend's business.
 """
-import functools
-
-import numpy as np
-
-from .. import _dtype
-from .._backends import backend_for, scalar_ops
-from .._backends.plan import (broadcast_shapes, broadcast_strides, output_order,
-                             strides_for_order)
-from ._common import empty, is_contiguous, is_non_overlapping_and_dense, operand, same_device
-from .._storage import TypedStorage
-from .._tensor import Tensor, make_tensor
-from .._backends.plan import contiguous_strides
-
-
-def _kernel_dtype(dt):
-    return _dtype.float32 if dt is _dtype.float16 else dt
+from .._alloc import empty
+from .._backends import backend_for, plan, scalar_ops
+from .._backends.plan import (broadcast_shapes, broadcast_strides, contiguous_strides,
+                              output_order, strides_for_order)
+from .._tensor import Tensor
+from ._common import is_contiguous, is_non_overlapping_and_dense, same_device
 
 
 def cast(t, dtype):
@@ -58,130 +50,103 @@ def _fresh_strides(shape, strides_list):
 def copy_into(dst, src):
     """dst[...] = src with broadcasting and dtype cast (the strided copy primitive)."""
     shape = dst._shape
-    sst = broadcast_strides(src._shape, src._strides, shape)
-    backend_for(dst.device).elementwise(
-        "identity", shape, [(src._storage._buf, src._offset, sst)], operand(dst))
+    sst = src._strides if src._shape == shape else broadcast_strides(src._shape, src._strides, shape)
+    p = plan.elementwise(shape, (sst, dst._strides))
+    backend_for(dst.device).copy(p, (src._storage._buf, src._offset),
+                                 (dst._storage._buf, dst._offset))
 
 
-def scalar_buffer(value, dtype, device):
-    arr = np.array([value]).astype(_kernel_dtype(dtype).np) if not isinstance(value, np.ndarray) \
-        else value.astype(_kernel_dtype(dtype).np)
-    return backend_for(device).from_host(arr)
+def _launch(backend, op, p, operands, out, params):
+    if len(operands) == 1:
+        backend.map(op, p, operands[0], out, params)
+    elif len(operands) == 2:
+        backend.zip(op, p, operands[0], operands[1], out, params)
+    else:
+        backend.where(p, *operands, out)
 
 
-@functools.lru_cache(maxsize=1024)
-def _dense_strides(shape):
-    return contiguous_strides(shape)
-
-
-def _broadcast_scalar(t):
-    """t is one element seen at every index (all strides 0)."""
-    return bool(t._shape) and not any(t._strides)
-
-
-def _fast_path(op, args, compute_dtype, out_dtype, p0, p1):
-    """Same-shape contiguous tensors of the compute dtype: straight to the flat kernel.
-
-    Small ops are dominated by Python overhead, so this path skips broadcasting,
-    layout planning and casts when none of them can apply.
-    """
+def _fast_path(op, args, compute_dtype, out_dtype, params):
+    """Contiguous tensors of the compute dtype and one shape (or a tensor and a Python
+    number): straight to the backend, skipping broadcasting, casts and layout rules."""
     a = args[0]
-    if type(a) is not Tensor or a.dtype is not compute_dtype or compute_dtype is _dtype.float16:
+    if type(a) is not Tensor or a.dtype is not compute_dtype:
         return None
     shape = a._shape
-    strides = _dense_strides(shape)
+    dense = contiguous_strides(shape)
+    if a._strides != dense:
+        return None
     dev = a._storage.device
-    scalar_pos = None
-    if len(args) == 2 and type(args[1]) is not Tensor:
-        # tensor (op) Python number: the number becomes a one-element buffer read at offset 0
-        if a._strides != strides or not isinstance(args[1], (int, float, bool)):
-            return None
-        ins = ((a._storage._buf, a._offset), (scalar_buffer(args[1], compute_dtype, dev), 0))
-        scalar_pos = 1
-    elif len(args) == 2:
-        b = args[1]
-        bdev = b._storage.device
-        if b.dtype is not compute_dtype or b._shape != shape or (bdev is not dev and bdev != dev):
-            return None
-        # dense operands, or one of them a single value broadcast over the shape (the
-        # expanded gradient of a reduction): the flat kernel reads that one at its offset
-        if a._strides != strides:
-            if b._strides != strides or not _broadcast_scalar(a):
-                return None
-            scalar_pos = 0
-        elif b._strides != strides:
-            if not _broadcast_scalar(b):
-                return None
-            scalar_pos = 1
-        ins = ((a._storage._buf, a._offset), (b._storage._buf, b._offset))
-    elif a._strides != strides:
-        return None
+    if len(args) == 1:
+        strides = (dense, dense)
+        operands = ((a._storage._buf, a._offset),)
     else:
-        ins = ((a._storage._buf, a._offset),)
-    if out_dtype is _dtype.float16:
-        return None
-    n = 1
-    for s in shape:
-        n *= s
-    backend = backend_for(dev)
-    buf = backend.empty(n, out_dtype.np)
-    tp = compute_dtype.np.type
-    backend.elementwise_flat(op, n, ins, buf, tp(p0), tp(p1), scalar_pos)
-    return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, strides)
+        b = args[1]
+        if type(b) is Tensor:
+            bdev = b._storage.device
+            if b.dtype is not compute_dtype or b._shape != shape or (bdev is not dev and bdev != dev):
+                return None
+            # dense, or one value broadcast over the shape (the expanded gradient of a
+            # reduction): the planner gives such an operand a flat stride of 0
+            if b._strides != dense and (not shape or any(b._strides)):
+                return None
+            strides = (dense, b._strides, dense)
+            operands = ((a._storage._buf, a._offset), (b._storage._buf, b._offset))
+        elif type(b) in (int, float, bool):
+            strides = (dense, dense)
+            operands = ((a._storage._buf, a._offset), b)
+        else:
+            return None
+    out = empty(shape, out_dtype, dev)
+    _launch(backend_for(dev), op, plan.elementwise(shape, strides), operands,
+            (out._storage._buf, 0), params)
+    return out
 
 
-def run_elementwise(op, args, compute_dtype, out_dtype, out=None, p0=0, p1=0, in_dtypes=None):
+def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_dtypes=None):
     """Apply element op `op` to args (tensors or Python scalars).
 
-    Every input moves to compute_dtype unless in_dtypes gives its own (where's bool
+    Every tensor moves to compute_dtype unless in_dtypes gives its own (where's bool
     condition).  out: an existing tensor to write into; it must have the broadcast
-    shape.  Returns the output tensor.
+    shape.  params: the op's scalar parameters (clamp's bounds, add's alpha).
+    Returns the output tensor.
     """
     if compute_dtype is not None and compute_dtype.is_complex:
         op = scalar_ops.complex_variant(op)  # cmath instead of math (exp, log, sin, ...)
-    if out is None and in_dtypes is None and len(args) <= 2:
-        res = _fast_path(op, args, compute_dtype, out_dtype, p0, p1)
+    if out is None and in_dtypes is None:
+        res = _fast_path(op, args, compute_dtype, out_dtype, params)
         if res is not None:
             return res
     device = same_device(*args)
-    kdt = _kernel_dtype(compute_dtype)
-    in_kdts = [kdt] * len(args) if in_dtypes is None else \
-        [kdt if d is None else _kernel_dtype(d) for d in in_dtypes]
-    shapes, strides, tensors = [], [], []
-    for a, want in zip(args, in_kdts):
+    if not any(isinstance(a, Tensor) for a in args):  # torch.add(1, 2): a 0-d operand
+        from .._alloc import full
+        args = (full((), args[0], compute_dtype, device),) + tuple(args[1:])
+    wants = [compute_dtype] * len(args) if in_dtypes is None else \
+        [compute_dtype if d is None else d for d in in_dtypes]
+    tensors = []
+    for a, want in zip(args, wants):
         if isinstance(a, Tensor):
-            if a.dtype is not want:
-                a = cast(a, want)
-            tensors.append(a)
-            shapes.append(a._shape)
-            strides.append(a._strides)
-    if len(shapes) == 1:
-        shape = shapes[0]
-    elif len(shapes) == 2 and shapes[0] == shapes[1]:
+            tensors.append(a if a.dtype is want else cast(a, want))
+    shapes = [t._shape for t in tensors]
+    if len(shapes) == 1 or (len(shapes) == 2 and shapes[0] == shapes[1]):
         shape = shapes[0]
     else:
         shape = broadcast_shapes(*shapes)
-    operands, it = [], iter(tensors)
-    for a, want in zip(args, in_kdts):
-        if isinstance(a, Tensor):
-            t = next(it)
-            st = t._strides if t._shape == shape else broadcast_strides(t._shape, t._strides, shape)
-            operands.append((t._storage._buf, t._offset, st))
-        else:
-            operands.append((scalar_buffer(a, want, device), 0, (0,) * len(shape)))
+    strides = tuple(t._strides if t._shape == shape else broadcast_strides(t._shape, t._strides, shape)
+                    for t in tensors)
     if out is None:
         fresh = _shared_dense_layout(args, tensors, shape)
         if fresh is None and len(shape) > 1 and not all(
                 is_contiguous(t) and t._shape == shape for t in tensors):
-            fresh = strides_for_order(shape, output_order(shape, [o[2] for o in operands]))
-        result = empty(shape, out_dtype, device, fresh)
-    else:
-        result = out
-    target = result
-    if out_dtype is _dtype.float16:
-        target = empty(shape, _dtype.float32, device, result._strides)
-    tp = kdt.np.type
-    backend_for(device).elementwise(op, shape, operands, operand(target), tp(p0), tp(p1))
-    if target is not result:
-        copy_into(result, target)
-    return result
+            fresh = strides_for_order(shape, output_order(shape, strides))
+        out = empty(shape, out_dtype, device, fresh)
+    operands, it = [], iter(tensors)
+    for a in args:
+        if isinstance(a, Tensor):
+            t = next(it)
+            operands.append((t._storage._buf, t._offset))
+        else:
+            operands.append(a)
+    p = plan.elementwise(shape, strides + (out._strides,))
+    _launch(backend_for(device), op, p, operands, (out._storage._buf, out._offset), params)
+    return out
+

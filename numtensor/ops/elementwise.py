@@ -29,7 +29,7 @@ def _as_tensor_list(*xs):
 def _unary(op, x, dtype, p0=0, p1=0):
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
-    return run_elementwise(op, (x,), dtype, dtype, p0=p0, p1=p1)
+    return run_elementwise(op, (x,), dtype, dtype, params=(p0, p1))
 
 
 def _float_unary(op, name, grad_fn, saves="x"):
@@ -227,7 +227,7 @@ def clamp(x, min=None, max=None):
         return _clamp_tensor(x, min, max)
     dt = _dtype.result_type(x, *[v for v in (min, max) if v is not None])
     lo, hi = _clamp_bounds(dt, min, max)
-    out = run_elementwise("clamp", (x,), dt, dt, p0=lo, p1=hi)
+    out = run_elementwise("clamp", (x,), dt, dt, params=(lo, hi))
     if x.requires_grad:
         record("ClampBackward1", out, (x,), lambda g: (g * _in_range(x, min, max),), saved=(x,))
     return out
@@ -539,16 +539,16 @@ def _emit(op, args, dt, out, p0=0):
     autograd, out= arguments); dtype rules are checked as for in-place ops.
     """
     if out is None or needs_grad(*args, out):
-        return run_elementwise(op, args, dt, dt, p0=p0)
+        return run_elementwise(op, args, dt, dt, params=(p0,))
     from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
     if shape != tuple(out._shape):
-        return run_elementwise(op, args, dt, dt, p0=p0)
+        return run_elementwise(op, args, dt, dt, params=(p0,))
     check_leaf(out)
     check_fits(out, dt, shape)
     if any(isinstance(x, Tensor) and x is not out and aliases_differently(x, out) for x in args):
-        return run_elementwise(op, args, dt, dt, p0=p0)
-    run_elementwise(op, args, dt, out.dtype, out=out, p0=p0)
+        return run_elementwise(op, args, dt, dt, params=(p0,))
+    run_elementwise(op, args, dt, out.dtype, out=out, params=(p0,))
     out._storage._version += 1
     return out
 

@@ -2,18 +2,16 @@
 index_select, repeat, tile, flip, masked_fill, gather, scatter, index_add_, nonzero.
 
 Copies are strided copies into views of one fresh output (cat, stack, repeat, flip);
-index-driven ops turn their index tensor into an int64 offset table on the host and
-call the backend's gather/scatter kernels (see advanced_indexing.py for the layout).
+index-driven ops hand their index tensor to the backend's gather/scatter kernels, which
+read it on the tensor's device (see advanced_indexing.py for the layout).
 Pieces of split/chunk/unbind are views.  Every differentiable op records its
 backward here, written with tensor ops.
 """
-import numpy as np
-
 from .. import _dtype
 from .._size import parse_size
 from .._tensor import Tensor
 from ..autograd.graph import needs_grad, record
-from .._backends import backend_for
+from .._backends import backend_for, plan
 from ._common import empty, from_buffer, same_device, scalar_type_name, shape_str, wrap_dim
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
@@ -198,52 +196,7 @@ def unbind(x, dim=0):
     return pieces
 
 
-# ---- offsets for index-driven ops -----------------------------------------------------
-def _host_index(index):
-    from .conversion import host_values
-    a = host_values(index)
-    return a if a.dtype == np.int64 else a.astype(np.int64)
-
-
-def _coord_offsets(shape, strides, skip):
-    """Broadcastable int64 offsets sum(coord_j * strides[j]) for j != skip."""
-    off = np.zeros((1,) * len(shape), np.int64)
-    for j, (n, s) in enumerate(zip(shape, strides)):
-        if j == skip or n == 0:
-            continue
-        view = [1] * len(shape)
-        view[j] = n
-        off = off + (np.arange(n, dtype=np.int64) * s).reshape(view)
-    return off
-
-
-_EMPTY = np.empty(0, np.int64)
-_ONE = np.zeros(1, np.int64)
-
-
-def _gather_flat(x, shape, table):
-    """A new contiguous tensor of `shape`: element k is x's storage at x._offset + table[k]."""
-    out = empty(shape, x.dtype, x.device)
-    backend_for(x.device).gather((x._storage._buf, x._offset), _ONE, table.reshape(-1),
-                                 _EMPTY, 0, 1, (out._storage._buf, 0))
-    return out
-
-
-def _scatter_flat(x, table, values, accumulate):
-    """x's storage at x._offset + table[k] = (or +=) values' k-th element (row-major)."""
-    from .copy import contiguous_copy
-    if isinstance(values, Tensor):
-        v = values if values.dtype is x.dtype else cast(values, x.dtype)
-        v = contiguous_copy(v) if v._storage is x._storage or not v.is_contiguous() else v
-        val, step = (v._storage._buf, v._offset), 1
-    else:
-        from .dispatch import scalar_buffer
-        val, step = (scalar_buffer(values, x.dtype, x.device), 0), 0
-    backend_for(x.device).scatter((x._storage._buf, x._offset), _ONE, table.reshape(-1), _EMPTY,
-                                  0, 1, val, step, accumulate)
-    x._storage._version += 1
-
-
+# ---- torch.gather / torch.scatter along one dim ------------------------------------------
 def _check_index_dtype(index, fname):
     if not isinstance(index, Tensor):
         raise TypeError(f"{fname}(): argument 'index' must be Tensor, not {type(index).__name__}")
@@ -251,35 +204,48 @@ def _check_index_dtype(index, fname):
         raise RuntimeError(f"{fname}(): Expected dtype int64 for index")
 
 
-def _dim_index_table(x, d, index, fname):
-    """Offsets (in x) of x[..., index[i,j,k], ...] for every position of index (dim d)."""
+def _check_dim_index(x, d, index, fname):
+    """PyTorch's shape checks of gather/scatter's index against self."""
     if index.ndim != x.ndim and not (index.ndim <= 1 and x.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as "
                            f"{'input' if fname == 'gather' else 'self'} tensor")
     ishape = index._shape if index.ndim else (1,)
     xshape = x._shape if x.ndim else (1,)
-    xstrides = x._strides if x.ndim else (1,)
     for j in range(len(ishape)):
         if j != d and ishape[j] > xshape[j]:
             raise RuntimeError(
                 f"Size does not match at dimension {j} expected index {shape_str(index._shape)} "
                 f"to be no larger than self "
                 f"{shape_str(x._shape)} apart from dimension {d}")
-    a = _host_index(index).reshape(ishape)
-    size = xshape[d]
-    if a.size and (a.min() < -size or a.max() >= size):
-        bad = a.reshape(-1)[np.flatnonzero((a.reshape(-1) < -size) | (a.reshape(-1) >= size))[0]]
+
+
+def _dim_plan(x, d, index, other):
+    """The DimIndexPlan of walking index's positions in x (and in `other`, the values
+    read or the output written, which has index's positions too)."""
+    def st(t):
+        return t._strides if t.ndim else (1,)
+    shape = index._shape if index.ndim else (1,)
+    size = x._shape[d] if x.ndim else 1
+    return plan.dim_index(tuple(shape), d, size, tuple(st(x)), tuple(st(index)),
+                          tuple(st(other)) if isinstance(other, Tensor) else (0,) * len(shape))
+
+
+def _bad_index(bad, d, size):
+    if bad is not None:
         raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
-    a = np.where(a < 0, a + size, a) if a.size and a.min() < 0 else a
-    return _coord_offsets(ishape, xstrides, d) + a * xstrides[d]
 
 
 # ---- gather / scatter -----------------------------------------------------------------
 def gather(x, dim, index, *, sparse_grad=False, out=None):
     _check_index_dtype(index, "gather")
     d = wrap_dim(dim, x.ndim)
-    table = _dim_index_table(x, d, index, "gather")
-    res = _gather_flat(x, index._shape, table)
+    _check_dim_index(x, d, index, "gather")
+    res = empty(index._shape, x.dtype, x.device)
+    p = _dim_plan(x, d, index, res)
+    bad = backend_for(x.device).gather_dim(p, (x._storage._buf, x._offset),
+                                           (index._storage._buf, index._offset),
+                                           (res._storage._buf, 0))
+    _bad_index(bad, d, p.size)
     if needs_grad(x):
         in_shape = x._shape
 
@@ -288,16 +254,6 @@ def gather(x, dim, index, *, sparse_grad=False, out=None):
             return (scatter_add(zeros(in_shape, dtype=g.dtype, device=g.device), d, index, g),)
         record("GatherBackward0", res, (x,), backward, saved=(index,))
     return _finish_out(res, out)
-
-
-def _scatter_src_values(src, index, d):
-    """The elements of src at the positions of index (src may be larger), row-major."""
-    if not isinstance(src, Tensor):
-        return src
-    ishape = index._shape if index.ndim else (1,)
-    sstrides = src._strides if src.ndim else (1,)
-    table = _coord_offsets(ishape, sstrides, -1)
-    return _gather_flat(src, index._shape, table)
 
 
 def _src_grad(g, d, index, src):
@@ -331,10 +287,22 @@ def _scatter_into(self, dim, index, src, accumulate, fname):
                 f"{shape_str(self._shape)} apart from dimension {d}" +
                 (f" and to be no larger size than src {shape_str(src._shape)}"
                  if isinstance(src, Tensor) else ""))
-    table = _dim_index_table(self, d, index, fname)
-    values = _scatter_src_values(src, index, d)
+    _check_dim_index(self, d, index, fname)
     check_leaf(self)
-    _scatter_flat(self, table, values, accumulate)
+    p = _dim_plan(self, d, index, src)
+    if isinstance(src, Tensor):
+        if src._storage is self._storage:  # read everything before anything is written
+            from .copy import contiguous_copy
+            src = contiguous_copy(src)
+        value = (src._storage._buf, src._offset)
+    else:
+        from ._common import scalar_for_dtype
+        value = scalar_for_dtype(src, self.dtype)
+    bad = backend_for(self.device).scatter_dim(p, (self._storage._buf, self._offset),
+                                               (index._storage._buf, index._offset), value,
+                                               accumulate)
+    _bad_index(bad, d, p.size)
+    self._storage._version += 1
     return self
 
 
@@ -421,10 +389,10 @@ def index_select(x, dim, index, *, out=None):
     else:
         key, xx = (slice(None),) * d + (idx,), x
     try:
-        plan = _plan(xx, key)
+        key_plan = _plan(xx, key)
     except IndexError:
         raise IndexError("index out of range in self") from None
-    res = gather_plan(xx, plan)
+    res = gather_plan(xx, key_plan)
     if x.ndim == 0:
         res = res.reshape(())
     if needs_grad(x):
@@ -443,13 +411,13 @@ def _index_add_direct(self, d, index, source, alpha):
     key = (slice(None),) * d + (idx,) if self.ndim else (idx,)
     target = self if self.ndim else self.reshape(1)
     try:
-        plan = _plan(target, key, fused_mask=False)
+        key_plan = _plan(target, key, fused_mask=False)
     except IndexError:
         raise IndexError("index out of range in self") from None
     if alpha != 1:
         from .elementwise import mul
         source = mul(source, alpha)
-    scatter_plan(target, plan, source.reshape(plan.shape), accumulate=True)
+    scatter_plan(target, key_plan, source.reshape(key_plan.shape), accumulate=True)
     self._storage._version += 1
 
 
@@ -516,9 +484,8 @@ def repeat(x, *sizes):
             pair_shape += [r, n]
             dst_strides += [dst * n, dst]
             src_strides += [0, st]
-        backend_for(x.device).elementwise(
-            "identity", tuple(pair_shape), [(x._storage._buf, x._offset, tuple(src_strides))],
-            (res._storage._buf, 0, tuple(dst_strides)))
+        p = plan.elementwise(tuple(pair_shape), (tuple(src_strides), tuple(dst_strides)))
+        backend_for(x.device).copy(p, (x._storage._buf, x._offset), (res._storage._buf, 0))
     if needs_grad(x):
         x_shape = x._shape
 
@@ -554,9 +521,8 @@ def flip(x, *dims):
         for d in ds:
             offset += (x._shape[d] - 1) * strides[d]
             strides[d] = -strides[d]
-        backend_for(x.device).elementwise(
-            "identity", x._shape, [(x._storage._buf, offset, tuple(strides))],
-            (res._storage._buf, 0, res._strides))
+        p = plan.elementwise(tuple(x._shape), (tuple(strides), res._strides))
+        backend_for(x.device).copy(p, (x._storage._buf, offset), (res._storage._buf, 0))
     if needs_grad(x):
         record("FlipBackward0", res, (x,), lambda g: (flip(g, ds),))
     return res
@@ -636,7 +602,7 @@ def masked_select(x, mask):
 
 # ---- nonzero ------------------------------------------------------------------------------
 def nonzero(x, *, as_tuple=False, out=None):
-    from .advanced_indexing import _mask_coordinates
+    from .advanced_indexing import mask_coordinates
     from .elementwise import ne
     from .._creation import tensor
     mask = x if x.dtype is _dtype.bool_ else ne(x.detach(), 0)
@@ -645,8 +611,7 @@ def nonzero(x, *, as_tuple=False, out=None):
         if as_tuple:
             return (tensor([0] if hit else [], dtype=_dtype.int64, device=x.device),)
         return _finish_out(empty((1 if hit else 0, 0), _dtype.int64, x.device), out)
-    buf, count = _mask_coordinates(mask)
-    res = from_buffer(buf, _dtype.int64, x.device, (count, x.ndim))
+    res = mask_coordinates(mask)
     if as_tuple:
         return tuple(res[:, j] for j in range(x.ndim))
     return _finish_out(res, out)

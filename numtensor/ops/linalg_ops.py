@@ -17,9 +17,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd.graph import record
-from .._backends import backend_for
-from .._backends.linalg_plan import batch_offsets, matrix_layout
-from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
+from .._backends import backend_for, plan
+from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides, matrix_layout
 from ._common import empty, same_device, scalar_type_name
 from .copy import contiguous_copy
 from .dispatch import cast
@@ -32,9 +31,6 @@ _CPP_TYPE = {
     "float64": "double", "complex64": "c10::complex<float>",
     "complex128": "c10::complex<double>",
 }
-
-
-_ZERO_OFFSET = np.zeros(1, dtype=np.int64)  # the offsets of one fresh (m, n) result
 
 
 # ---- the raw product (no checks, no autograd) -------------------------------------
@@ -57,25 +53,23 @@ def _product(a, b, batch_shape):
     m, k = a._shape[-2:]
     n = b._shape[-1]
     dtype = a.dtype
-    kdtype = _dtype.float32 if dtype is _dtype.float16 else dtype
+    be = backend_for(a.device)
+    kdtype = be.compute_dtype("matmul", dtype)
     a, b = cast(a, kdtype), cast(b, kdtype)
     integer = kdtype.category < 2
     if not integer:
         a = _kernel_ready(a, False)
     b = _kernel_ready(b, integer)
-    out = empty(tuple(batch_shape) + (m, n), kdtype, a.device)
-    nb = math.prod(batch_shape)
+    batch_shape = tuple(batch_shape)
+    out = empty(batch_shape + (m, n), kdtype, a.device)
 
-    def side(x):
-        if batch_shape:
-            bst = broadcast_strides(x._shape[:-2], x._strides[:-2], tuple(batch_shape))
-            offs = batch_offsets(x._offset, batch_shape, bst)
-        else:  # a single product (mm, mv, dot): skip the bookkeeping
-            offs = np.array([x._offset], dtype=np.int64)
-        return (x._storage._buf, offs, x._strides[-2], x._strides[-1])
+    def batch_strides(x):
+        return broadcast_strides(x._shape[:-2], x._strides[:-2], batch_shape) if batch_shape else ()
 
-    c_offs = batch_offsets(0, (nb,), (m * n,)) if batch_shape else _ZERO_OFFSET
-    backend_for(a.device).matmul(side(a), side(b), (out._storage._buf, c_offs), m, k, n)
+    p = plan.matmul(batch_shape, m, k, n,
+                    a._offset, batch_strides(a), a._strides[-2], a._strides[-1],
+                    b._offset, batch_strides(b), b._strides[-2], b._strides[-1])
+    be.matmul(p, a._storage._buf, b._storage._buf, out._storage._buf)
     return cast(out, dtype) if dtype is not kdtype else out
 
 

@@ -12,22 +12,12 @@ from .. import _dtype, return_types
 from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import record
-from .._backends import backend_for
+from .._backends import backend_for, plan
 from .._backends.plan import contiguous_strides
 from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
 from .dispatch import cast
 from . import elementwise as ew
 from .views import expand, make_view, reshape, unsqueeze
-
-_COMBINE = {
-    "sum": "acc + a",
-    "prod": "acc * a",
-    "amax": "a if (a > acc or a != a) else acc",
-    "amin": "a if (a < acc or a != a) else acc",
-    "all": "acc and (a != 0)",
-    "any": "acc or (a != 0)",
-}
-
 
 def _dims_arg(dim, axis, nd):
     """None (all dims) or a sorted tuple; also accepts NumPy's axis spelling."""
@@ -53,46 +43,27 @@ def _out_shape(shape, dims, keepdim):
     return tuple(s for d, s in enumerate(shape) if d not in dims)
 
 
-def _identity(op, dt):
-    if op in ("sum", "any"):
-        return 0
-    if op in ("prod", "all"):
-        return 1
-    if dt.category >= 2:
-        return -np.inf if op == "amax" else np.inf
-    if dt is _dtype.bool_:
-        return op == "amin"
-    info = np.iinfo(dt.np)
-    return info.min if op == "amax" else info.max
-
-
 def _reduce(x, op, dims, keepdim, out_dtype):
     """The raw reduction (no autograd): dims None means every dim."""
     nd = x.ndim
     dims = tuple(range(nd)) if dims is None else dims
+    be = backend_for(x.device)
+    acc_dtype = be.compute_dtype("reduce", out_dtype)
     # sum/prod with dtype= convert each element first (sum(dtype=int64) of 1.5 and 2.5 is 3)
-    if x.dtype is _dtype.float16 or (op in ("sum", "prod") and out_dtype is not x.dtype):
-        x = cast(x, _dtype.float32 if out_dtype is _dtype.float16 else out_dtype)
-    acc_dtype = _dtype.float32 if out_dtype is _dtype.float16 else out_dtype
-    kept = [d for d in range(nd) if d not in dims]
-    kept_shape = tuple(x._shape[d] for d in kept)
+    if op in ("sum", "prod", "amax", "amin") and x.dtype is not acc_dtype:
+        x = cast(x, acc_dtype)
+    elif op in ("all", "any") and be.compute_dtype("reduce", x.dtype) is not x.dtype:
+        x = cast(x, be.compute_dtype("reduce", x.dtype))
+    kept_shape = tuple(x._shape[d] for d in range(nd) if d not in dims)
     out = empty(kept_shape, acc_dtype, x.device)
     if out.numel():
-        ky = dict(zip(kept, contiguous_strides(kept_shape)))
-        kept_order = sorted(kept, key=lambda d: -x._strides[d])
-        red_order = sorted(dims, key=lambda d: -x._strides[d])
-        init = acc_dtype.np.type(_identity(op, acc_dtype))
-        rshape = tuple(x._shape[d] for d in red_order) or (1,)
-        rx = tuple(x._strides[d] for d in red_order) or (0,)
-        backend_for(x.device).reduce(
-            op, _COMBINE[op], (x._storage._buf, x._offset),
-            tuple(x._shape[d] for d in kept_order), tuple(x._strides[d] for d in kept_order),
-            tuple(ky[d] for d in kept_order), rshape, rx, (out._storage._buf, 0), init)
+        p = plan.reduce(x._shape, x._strides, dims)
+        be.reduce(op, p, (x._storage._buf, x._offset), (out._storage._buf, 0))
     if out_dtype is not acc_dtype:
         out = cast(out, out_dtype)
     if keepdim:
-        out = make_tensor(out._storage, 0, _out_shape(x._shape, dims, True),
-                     contiguous_strides(_out_shape(x._shape, dims, True)))
+        shape = _out_shape(x._shape, dims, True)
+        out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
     return out
 
 
@@ -245,17 +216,15 @@ def _arg_reduce(x, op, dim, keepdim):
         return clone(x.detach()), zeros((), dtype=_dtype.int64, device=x.device)
     if x._shape[d] == 0:
         raise IndexError(f"{'argmax' if op == 'max' else 'argmin'}(): Expected reduction dim {d} to have non-zero size.")
-    src = cast(x, _dtype.float32) if x.dtype is _dtype.float16 else x
-    kept = [k for k in range(nd) if k != d]
-    kshape = tuple(x._shape[k] for k in kept)
+    be = backend_for(x.device)
+    src = cast(x, be.compute_dtype("arg_reduce", x.dtype))
+    kshape = tuple(x._shape[k] for k in range(nd) if k != d)
     values = empty(kshape, src.dtype, x.device)
     indices = empty(kshape, _dtype.int64, x.device)
     if values.numel():
-        ky = contiguous_strides(kshape)
-        backend_for(x.device).arg_reduce(
-            op, (src._storage._buf, src._offset), kshape, tuple(src._strides[k] for k in kept),
-            ky, ky, x._shape[d], src._strides[d], (values._storage._buf, 0),
-            (indices._storage._buf, 0))
+        be.arg_reduce(op, plan.arg_reduce(src._shape, src._strides, d),
+                      (src._storage._buf, src._offset), (values._storage._buf, 0),
+                      (indices._storage._buf, 0))
     if src is not x:
         values = cast(values, x.dtype)
     if keepdim:
@@ -450,21 +419,16 @@ def logsumexp(x, dim, keepdim=False):
 
 def _scan(x, op, dim, out_dtype):
     d = wrap_dim(dim, x.ndim)
-    src = cast(x, out_dtype if out_dtype is not _dtype.float16 else _dtype.float32)
+    be = backend_for(x.device)
+    src = cast(x, be.compute_dtype("scan", out_dtype))
     out = empty(x._shape, src.dtype, x.device)
     if out.numel():
-        nd = x.ndim
-        if nd == 0:
+        if x.ndim == 0:
             from .dispatch import copy_into
             copy_into(out, src)
             return cast(out, out_dtype)
-        kept = [k for k in range(nd) if k != d]
-        kshape = tuple(x._shape[k] for k in kept)
-        backend_for(x.device).scan(
-            op, _COMBINE[op], (src._storage._buf, src._offset), kshape,
-            tuple(src._strides[k] for k in kept), tuple(out._strides[k] for k in kept),
-            x._shape[d], src._strides[d], out._strides[d], (out._storage._buf, 0),
-            src.dtype.np.type(_identity(op, src.dtype)))
+        be.scan(op, plan.scan(src._shape, src._strides, out._strides, d),
+                (src._storage._buf, src._offset), (out._storage._buf, 0))
     return cast(out, out_dtype)
 
 

@@ -5,7 +5,6 @@ With equal element sizes every layout works.  Otherwise the last dim must be den
 other strides must convert exactly into the new element unit (checked in torch's order).
 """
 from .. import _dtype
-from .._storage import TypedStorage
 from .._tensor import Tensor, make_tensor
 from ._common import scalar_type_name
 
@@ -15,7 +14,7 @@ def view_as_dtype(x, dtype):
     if dtype is x.dtype:
         return _reinterpret(x, x._storage, x._offset, x._shape, x._strides)
     if old == new:
-        storage = TypedStorage(x._storage._buf.view(dtype.np), dtype, x.device)
+        storage = x._storage.reinterpret(dtype)
         return _reinterpret(x, storage, x._offset, x._shape, x._strides)
     what = (f"to view {scalar_type_name(x.dtype)} as {scalar_type_name(dtype)} "
             f"(different element sizes)")
@@ -42,9 +41,7 @@ def view_as_dtype(x, dtype):
         shape[-1] //= ratio
         strides = [s // ratio for s in strides[:-1]] + [1]
         offset = x._offset // ratio
-    buf = x._storage._buf
-    usable = len(buf) * old // new * new // old  # whole new elements only: NumPy/Numba .view needs it
-    storage = TypedStorage(buf[:usable].view(dtype.np), dtype, x.device)
+    storage = x._storage.reinterpret(dtype)
     return _reinterpret(x, storage, offset, shape, strides)
 
 

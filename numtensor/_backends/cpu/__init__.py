@@ -1,50 +1,43 @@
 """The CPU backend: flat NumPy buffers as storage, Numba kernels for compute.
 
-The interface every backend implements (see numtensor/backends/__init__.py):
-  empty, to_host, from_host             storage
-  map / zip / where                     element-wise with cast on store (copy = map 'identity')
-  reduce / arg_reduce / scan            reductions along dims
-  random_*                              counter-based random fills
-  gather / scatter / mask_plan / mask_pass   indexing by int64 offset tables and masks
-  matmul                                batched matrix products (BLAS; integer kernel)
-  linalg                                LAPACK kernels over batches of matrices
-Operands arrive as (buffer, offset, strides) triples sharing one broadcast shape;
-this module coalesces them (plan.coalesce), then calls the flat kernel when every
-operand is contiguous or a broadcast scalar, and the strided kernel otherwise.
-"""
-import math
+It implements numtensor._backends.base.Backend.  Plans arrive canonical, so each method
+only picks a kernel: the flat kernel when plan.flat says every operand is one
+contiguous run (or one broadcast element), the strided one otherwise, and the serial
+twin below GRAIN elements (waking the worker threads costs more than such work).
 
+Device policy that lives here and nowhere else:
+  * float16 is computed in float32: element-wise kernels load and store float16 bit
+    patterns themselves; the other primitives ask for float32 operands (compute_dtype);
+  * bool and float16 move through gathers and scatters as uint8/uint16 bit patterns.
+"""
 import numpy as np
 
-from .. import plan
-from . import allocator
 from .. import scalar_ops
-from ..linalg_plan import matrix_layout
+from ..base import Backend
+from . import allocator
 
-_F16 = np.dtype(np.float16)
 GRAIN = 32768  # below this many elements, the serial twin beats waking the threads
 
-_SCALAR_OPS = {1: scalar_ops.UNARY, 2: scalar_ops.BINARY, 3: scalar_ops.TERNARY}
+_F16 = np.dtype(np.float16)
+_BOOL = np.dtype(np.bool_)
+_F32 = np.float32
+
+# reduction combine expressions: acc is the running value, a the next element
+_COMBINE = {
+    "sum": "acc + a",
+    "prod": "acc * a",
+    "amax": "a if (a > acc or a != a) else acc",
+    "amin": "a if (a < acc or a != a) else acc",
+    "all": "acc and (a != 0)",
+    "any": "acc or (a != 0)",
+}
+
+# the unit (1) / broadcast (0) patterns of tensor inputs with a flat kernel (see
+# elementwise_kernels.flat_patterns), mapped to the kernel's serial and parallel names
+_FLAT_KERNELS = {codes: ("flat_" + "".join(map(str, codes)), "flat_" + "".join(map(str, codes)) + "_par")
+                 for codes in [(), (1,), (1, 1), (0, 1), (1, 0), (1, 1, 1)]}
 _ew_modules = {}
-_red_modules = {}  # op -> generated reduction module (building its source is not free)
-
-
-def _ew(op, arity):
-    mod = _ew_modules.get(op)
-    if mod is None:
-        from . import elementwise_kernels  # imports numba: only on first use
-        mod = elementwise_kernels.module(op, _SCALAR_OPS[arity][op], arity)
-        _ew_modules[op] = mod
-    return mod
-
-
-def _threads():
-    import numba
-    return numba.get_num_threads()
-
-
-def _i64(seq):
-    return np.array(seq, dtype=np.int64)
+_red_modules = {}
 
 
 def _movable(buf):
@@ -52,220 +45,272 @@ def _movable(buf):
     move as bytes."""
     if buf.dtype == _F16:
         return buf.view(np.uint16)
-    if buf.dtype == np.bool_:
+    if buf.dtype == _BOOL:
         return buf.view(np.uint8)
     return buf
 
 
-class CpuBackend:
+def _kernel_type(np_dtype):
+    """The NumPy scalar type a kernel computes in for buffers of np_dtype."""
+    return _F32 if np_dtype == _F16 else np_dtype.type
+
+
+def _scalar(value, np_type):
+    """A Python number as a kernel argument of np_type (wrapping like a cast, as PyTorch
+    does for an integer scalar that does not fit an integer tensor's dtype)."""
+    try:
+        return np_type(value)
+    except (OverflowError, ValueError, TypeError):
+        return np.array(value).astype(np_type)[()]
+
+
+def _identity(op, np_dtype):
+    """The starting value of a reduction."""
+    if op in ("sum", "any"):
+        return np_dtype.type(0)
+    if op in ("prod", "all"):
+        return np_dtype.type(1)
+    if np_dtype.kind in "fc":
+        return np_dtype.type(-np.inf if op == "amax" else np.inf)
+    if np_dtype == _BOOL:
+        return np.bool_(op == "amin")
+    info = np.iinfo(np_dtype)
+    return np_dtype.type(info.min if op == "amax" else info.max)
+
+
+def _elementwise_module(op, arity, scalars, half_in, half_out):
+    key = (op, arity, scalars, half_in, half_out)
+    mod = _ew_modules.get(key)
+    if mod is None:
+        from . import elementwise_kernels as ek  # imports numba: only on first use
+        table = {0: {"fill": "p0"}, 1: scalar_ops.UNARY, 2: scalar_ops.BINARY,
+                 3: scalar_ops.TERNARY}[arity]
+        mod = ek.module(op, table[op], ek.Signature(arity, scalars, half_in, half_out))
+        _ew_modules[key] = mod
+    return mod
+
+
+class MaskCount:
+    """A counted mask: chunk size, each chunk's first output row, and the total."""
+    __slots__ = ("chunk", "starts", "total", "n")
+
+    def __init__(self, chunk, starts, total, n):
+        self.chunk, self.starts, self.total, self.n = chunk, starts, total, n
+
+
+class CpuBackend(Backend):
     name = "cpu"
 
-    # ---- storage -------------------------------------------------------------
-    # large buffers are reused (see allocator.py)
-    empty = staticmethod(allocator.empty)
+    # ---- policy ---------------------------------------------------------------------
+    def compute_dtype(self, primitive, dtype):
+        from ... import _dtype
+        return _dtype.float32 if dtype is _dtype.float16 else dtype
 
-    @staticmethod
-    def from_host(arr):
-        return arr
+    # ---- storage --------------------------------------------------------------------
+    def allocate(self, n, np_dtype):
+        return allocator.empty(n, np_dtype)
 
-    @staticmethod
-    def to_host(buf):
-        return buf
+    def from_host(self, array):
+        return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
-    # ---- element-wise --------------------------------------------------------
-    def elementwise_flat(self, op, n, inputs, out, p0, p1, scalar_pos=None):
-        """out[:n] = op(*inputs) for contiguous (buffer, offset) inputs: the small-op path.
+    def to_host(self, buffer, start, count):
+        return buffer[start:start + count]
 
-        scalar_pos: the input (0 or 1) that is one element broadcast to all n."""
-        mod = _ew_modules.get(op) or _ew(op, len(inputs))
+    def write_from_host(self, buffer, start, array):
+        buffer[start:start + len(array)] = array
+
+    def copy_span(self, src, dst, count):
+        from .. import plan
+        self.copy(plan.contiguous_elementwise(count, 1), src, dst)
+
+    # ---- element-wise ---------------------------------------------------------------
+    def _run(self, op, plan, inputs, out, params, scalar_type):
+        """The kernel of element op `op` over plan; inputs are operands or scalars."""
+        n = plan.n
         if n == 0:
             return
-        if scalar_pos is not None:
-            fn = getattr(mod, f"flat_s{scalar_pos}_par" if n >= GRAIN else f"flat_s{scalar_pos}")
-        else:
-            fn = mod.flat_par if n >= GRAIN else mod.flat
-        if len(inputs) == 2:
-            (a, ao), (b, bo) = inputs
-            fn(a, ao, b, bo, out, 0, n, p0, p1)
-        else:
-            (a, ao), = inputs
-            fn(a, ao, out, 0, n, p0, p1)
-
-    def elementwise(self, op, shape, inputs, out, p0=0, p1=0):
-        """out = op(*inputs) over `shape`; each operand is (buf, offset, strides)."""
-        k = len(inputs)
-        n = 1
-        for s in shape:
-            n *= s
-        if n == 0:
-            return
-        if op == "identity" and _F16 in (inputs[0][0].dtype, out[0].dtype):
-            self._copy_half(shape, inputs[0], out)
-            return
-        mod = _ew(op, k)
-        cshape, cstrides = plan.coalesce(*plan.memory_order(shape, [st for _, _, st in inputs] + [out[2]]))
+        scalars, half_in, args = [], [], []
+        for i, x in enumerate(inputs):
+            if type(x) is tuple:
+                buf = x[0]
+                if buf.dtype == _F16:
+                    half_in.append(i)
+                    buf = buf.view(np.uint16)
+                args.append((buf, x[1]))
+            else:
+                scalars.append(i)
+        obuf = out[0]
+        half_out = obuf.dtype == _F16
+        if half_out:
+            obuf = obuf.view(np.uint16)
+        mod = _elementwise_module(op, len(inputs), tuple(scalars), tuple(half_in), half_out)
+        tail = [_scalar(inputs[i], scalar_type) for i in scalars]
+        p = (tuple(_scalar(v, scalar_type) for v in params) + (scalar_type(0), scalar_type(0)))[:2]
         par = n >= GRAIN
-        if len(cshape) == 1 and cstrides[-1][0] == 1:
-            ins = cstrides[:-1]
-            if all(s[0] == 1 for s in ins):
-                fn = mod.flat_par if par else mod.flat
-                args = [v for (b, o, _) in inputs for v in (b, o)]
-                fn(*args, out[0], out[1], n, p0, p1)
-                return
-            # one broadcast scalar, the other operand must be contiguous (stride 1)
-            if k == 2 and sorted(s[0] for s in ins) == [0, 1]:
-                pos = 0 if ins[0][0] == 0 else 1
-                fn = getattr(mod, f"flat_s{pos}_par" if par else f"flat_s{pos}")
-                args = [v for (b, o, _) in inputs for v in (b, o)]
-                fn(*args, out[0], out[1], n, p0, p1)
-                return
+        flat = plan.flat
+        if flat is not None and flat in _FLAT_KERNELS:
+            fn = getattr(mod, _FLAT_KERNELS[flat][par])
+            flat_args = [v for a in args for v in a]
+            fn(*flat_args, obuf, out[1], n, *tail, *p)
+            return
+        strided_args = []
+        for (buf, off), st in zip(args, plan.stride_arrays):
+            strided_args += [buf, off, st]
         fn = mod.strided_par if par else mod.strided
-        args = []
-        for (b, o, _), st in zip(inputs, cstrides[:-1]):
-            args += [b, o, _i64(st)]
-        fn(_i64(cshape), *args, out[0], out[1], _i64(cstrides[-1]), p0, p1)
+        fn(plan.shape_array, *strided_args, obuf, out[1], plan.stride_arrays[-1], *tail, *p)
 
-    def _copy_half(self, shape, src, out):
-        """Numba has no float16: copy through the uint16 bit patterns and float32."""
-        from . import half_kernels as hk
-        (xb, xo, xs), (yb, yo, ys) = src, out
-        shape = tuple(shape) or (1,)
-        xs, ys = tuple(xs) or (0,), tuple(ys) or (0,)
-        src, out = (xb, xo, xs), (yb, yo, ys)  # a 0-d copy recurses with the 1-d geometry
-        if xb.dtype == _F16 and yb.dtype == _F16:
-            tmp = np.empty(int(np.prod(shape)), np.float32)
-            tst = plan.contiguous_strides(shape)
-            self._copy_half(shape, src, (tmp, 0, tst))
-            self._copy_half(shape, (tmp, 0, tst), out)
-        elif xb.dtype == _F16:
-            if yb.dtype != np.float32:
-                tmp = np.empty(int(np.prod(shape)), np.float32)
-                tst = plan.contiguous_strides(shape)
-                self._copy_half(shape, src, (tmp, 0, tst))
-                self.elementwise("identity", shape, [(tmp, 0, tst)], out)
-                return
-            hk.from_half(_i64(shape), xb.view(np.uint16), xo, _i64(xs), yb, yo, _i64(ys))
-        else:
-            if xb.dtype != np.float32:
-                tmp = np.empty(int(np.prod(shape)), np.float32)
-                tst = plan.contiguous_strides(shape)
-                self.elementwise("identity", shape, [src], (tmp, 0, tst))
-                xb, xo, xs = tmp, 0, tst
-            hk.to_half(_i64(shape), xb, xo, _i64(xs), yb.view(np.uint16), yo, _i64(ys))
+    def copy(self, plan, src, out):
+        sdt, odt = src[0].dtype, out[0].dtype
+        if sdt == odt:  # pure data movement: move bit patterns
+            self._run("identity", plan, ((_movable(src[0]), src[1]),),
+                      (_movable(out[0]), out[1]), (), _kernel_type(_movable(src[0]).dtype))
+            return
+        op = "identity"
+        if sdt.kind == "c" and odt.kind != "c":
+            op = "real_part" if odt != _BOOL else "nonzero"
+        elif odt == _BOOL:
+            op = "nonzero"
+        self._run(op, plan, (src,), out, (), _kernel_type(sdt))
 
-    # ---- reductions ----------------------------------------------------------
-    def reduce(self, op, combine, x, kshape, kx, ky, rshape, rx, y, init):
-        """Reduce x over the rshape dims into y (one value per kshape index)."""
+    def map(self, op, plan, x, out, params=()):
+        self._run(op, plan, (x,), out, params, _kernel_type(x[0].dtype))
+
+    def zip(self, op, plan, a, b, out, params=()):
+        t = a if type(a) is tuple else b
+        self._run(op, plan, (a, b), out, params, _kernel_type(t[0].dtype))
+
+    def where(self, plan, cond, a, b, out):
+        self._run("where", plan, (cond, a, b), out, (), _kernel_type(out[0].dtype))
+
+    def fill(self, plan, out, value):
+        odt = out[0].dtype
+        self._run("fill", plan, (), out, (value,), _kernel_type(odt))
+
+    # ---- reductions ---------------------------------------------------------------------
+    def reduce(self, op, plan, x, out):
         from . import reduction_kernels as rk
-        mod = _red_modules.get(op) or _red_modules.setdefault(op, rk.reduce_module(op, combine))
-        kshape, (kx, ky) = plan.coalesce(kshape, [kx, ky]) if kshape else ((), [(), ()])
-        rshape, (rx,) = plan.coalesce(rshape, [rx])
-        if kshape == (1,):
-            kshape, kx, ky = (), (), ()
-        nout = math.prod(kshape)  # math.prod: np.prod costs microseconds on tiny tuples
-        nred = math.prod(rshape)
-        xb, xo = x
-        yb, yo = y
-        if nout == 1 and len(rshape) == 1 and nred >= GRAIN:
-            mod.all_par(nred, rx[0], xb, xo, yb, yo, init)
+        mod = _red_modules.get(op) or _red_modules.setdefault(op, rk.reduce_module(op, _COMBINE[op]))
+        if plan.nout == 0:
+            return
+        (xb, xo), (yb, yo) = x, out
+        init = _identity(op, yb.dtype)
+        kshape, kx, ky, rshape, rx = plan.arrays
+        nout, nred = plan.nout, plan.nred
+        threads = _threads()
+        if not plan.kshape and len(plan.rshape) == 1 and nred >= GRAIN:
+            mod.all_par(nred, plan.rx[0], xb, xo, yb, yo, init)
             return
         par = nout * nred >= GRAIN
-        if kshape and kx[-1] == 1 and nred > 1 and min(rx) > 1:
+        if plan.kshape and plan.kx[-1] == 1 and nred > 1 and min(plan.rx) > 1:
             # chunks of reduced rows: enough work items for the threads, few partials
-            nchunk = min(nred, _threads()) if par and nout < 4 * _threads() else 1
+            nchunk = min(nred, threads) if par and nout < 4 * threads else 1
             fn = mod.cols_par if par else mod.cols
-            fn(_i64(kshape), _i64(kx), _i64(ky), _i64(rshape), _i64(rx), xb, xo, yb, yo, init,
-               nchunk)
+            fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init, nchunk)
             return
-        else:
-            fn = mod.rows_par if par and nout > 1 else mod.rows
-        fn(_i64(kshape), _i64(kx), _i64(ky), _i64(rshape), _i64(rx), xb, xo, yb, yo, init)
+        fn = mod.rows_par if par and nout > 1 else mod.rows
+        fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init)
 
-    def arg_reduce(self, op, x, kshape, kx, ky, kyi, n, t, values, indices):
+    def arg_reduce(self, op, plan, x, values, indices):
         from . import reduction_kernels as rk
+        if plan.nout == 0:
+            return
         mod = rk.arg_module(op)
-        nout = int(np.prod(kshape)) if kshape else 1
-        fn = mod.arg_par if nout * n >= GRAIN and nout > 1 else mod.arg
-        fn(_i64(kshape), _i64(kx), _i64(ky), _i64(kyi), n, t, x[0], x[1],
-           values[0], values[1], indices[0], indices[1])
+        fn = mod.arg_par if plan.nout * plan.n >= GRAIN and plan.nout > 1 else mod.arg
+        kshape, kx, ky = plan.arrays
+        fn(kshape, kx, ky, ky, plan.n, plan.t, x[0], x[1], values[0], values[1],
+           indices[0], indices[1])
 
-    def scan(self, op, combine, x, kshape, kx, ky, n, tx, ty, y, init):
+    def scan(self, op, plan, x, out):
         from . import reduction_kernels as rk
-        mod = rk.scan_module(op, combine)
-        nout = int(np.prod(kshape)) if kshape else 1
-        fn = mod.scan_par if nout * n >= GRAIN and nout > 1 else mod.scan
-        fn(_i64(kshape), _i64(kx), _i64(ky), n, tx, ty, x[0], x[1], y[0], y[1], init)
+        if plan.nout == 0 or plan.n == 0:
+            return
+        mod = rk.scan_module(op, _COMBINE[op])
+        fn = mod.scan_par if plan.nout * plan.n >= GRAIN and plan.nout > 1 else mod.scan
+        kshape, kx, ky = plan.arrays
+        fn(kshape, kx, ky, plan.n, plan.tx, plan.ty, x[0], x[1], out[0], out[1],
+           _identity(op, out[0].dtype))
 
-    # ---- matrix multiply -------------------------------------------------------
-    @staticmethod
-    def matmul(a, b, out, m, k, n):
-        """out[i] = a[i] @ b[i] for every batch element i (matmul_kernels.py).
-
-        a, b: (buf, offsets, row_stride, col_stride), offsets an int64 array with each
-        batch element's first index.  Float/complex operands must be row-major or
-        transposed row-major (see matrix_layout); integer ones need unit-stride rows in b.
-        out: (buf, offsets) of contiguous (m, n) results.
-        """
+    # ---- matrix products ------------------------------------------------------------------
+    def matmul(self, plan, a, b, out):
         from . import matmul_kernels as mk
-        (ab, ao, ars, acs), (bb, bo, brs, bcs), (cb, co) = a, b, out
-        if m == 0 or n == 0:
+        m, k, n = plan.m, plan.k, plan.n
+        if m == 0 or n == 0 or plan.batch == 0:
             return
         if k == 0:  # an empty sum: BLAS would be handed zero leading dimensions
-            for off in co:
-                cb[off:off + m * n] = 0
+            out[:plan.batch * m * n] = 0
             return
-        if cb.dtype.kind in "fc":
-            la, lb = matrix_layout(m, k, ars, acs), matrix_layout(k, n, brs, bcs)
-            getattr(mk, f"gemm_{la}{lb}")(ab, ao, bb, bo, cb, co, m, k, n)
+        if out.dtype.kind in "fc":
+            gemm = getattr(mk, f"gemm_{plan.layout_a}{plan.layout_b}")
+            gemm(a, plan.a_offsets, b, plan.b_offsets, out, plan.out_offsets, m, k, n)
         else:
-            fn = mk.int_gemm_par if len(co) * m * n * k >= GRAIN else mk.int_gemm
-            fn(ab, ao, ars, acs, bb, bo, brs, cb, co, m, k, n)
+            fn = mk.int_gemm_par if plan.batch * m * n * k >= GRAIN else mk.int_gemm
+            fn(a, plan.a_offsets, plan.a_rs, plan.a_cs, b, plan.b_offsets, plan.b_rs, out,
+               plan.out_offsets, m, k, n)
 
-    @staticmethod
-    def linalg(kind, *args):
-        """A LAPACK kernel of linalg_kernels.py over a batch of contiguous matrices."""
-        from . import linalg_kernels
-        return getattr(linalg_kernels, kind)(*args)
-
-    # ---- index-dependent fills -------------------------------------------------
-    @staticmethod
-    def sequence(kind, y, n, *params):
-        from . import fill_kernels
-        getattr(fill_kernels, kind)(y[0][y[1]:], n, *params)
-
-    # ---- gather / scatter / masks (advanced indexing, joining) -------------------
-    # Offsets tables (pre, idx, post) are int64 arrays; see index_kernels.py.
-    @staticmethod
-    def gather(src, pre, idx, post, qstride, nq, out):
-        """out[r*nq + q] = src[off + pre[p] + idx[n] + col(q)] for the rows r = p*N + n."""
+    # ---- indexing -----------------------------------------------------------------------------
+    def index_offsets(self, plan, index, size, stride, out, accumulate):
         from . import index_kernels as ik
-        n = len(pre) * len(idx) * nq
+        n = plan.n
         if n == 0:
-            return
-        fn = ik.gather_par if n >= GRAIN and len(pre) * len(idx) > 1 else ik.gather
-        fn(_movable(src[0]), src[1], pre, idx, post, qstride, nq, _movable(out[0]), out[1])
+            return None
+        fn = ik.index_offsets_par if n >= GRAIN else ik.index_offsets
+        st = plan.stride_arrays
+        bad = fn(plan.shape_array, index[0], index[1], st[0], out[0], out[1], n,
+                 size, stride, accumulate)
+        if bad < 0:
+            return None
+        # the value at flat position `bad` of the planned walk, read for the message
+        rem, off = int(bad), index[1]
+        for d in range(len(plan.shape) - 1, -1, -1):
+            off += (rem % plan.shape[d]) * plan.strides[0][d]
+            rem //= plan.shape[d]
+        return int(index[0][off])
 
-    @staticmethod
-    def scatter(dst, pre, idx, post, qstride, nq, val, vstep, accumulate=False):
-        """dst[...] = val (or += with accumulate); val read at off + vstep*(r*nq + q)."""
+    def gather(self, plan, src, offsets, out):
         from . import index_kernels as ik
-        n = len(pre) * len(idx) * nq
-        if n == 0:
+        if plan.npre * plan.nidx * plan.nq == 0:
             return
-        par = n >= GRAIN
-        if accumulate:
-            if dst[0].dtype in (_F16, np.bool_):
-                raise NotImplementedError(f"accumulate for {dst[0].dtype} tensors")
-            fn = ik.scatter_add_par if par else ik.scatter_add
-            dbuf, vbuf = dst[0], val[0]
-        else:
-            fn = ik.scatter_par if par else ik.scatter
-            dbuf, vbuf = _movable(dst[0]), _movable(val[0])
-        fn(dbuf, dst[1], pre, idx, post, qstride, nq, vbuf, val[1], vstep)
+        fn = ik.gather_par if plan.npre * plan.nidx * plan.nq >= GRAIN and \
+            plan.npre * plan.nidx > 1 else ik.gather
+        pre_shape, pre_strides, post_shape, post_strides = plan.arrays
+        fn(_movable(src[0]), src[1], pre_shape, pre_strides, offsets[0], offsets[1], plan.nidx,
+           plan.qstride, plan.nq, post_shape, post_strides, _movable(out[0]), out[1])
 
-    @staticmethod
-    def mask_plan(mask, n):
-        """Count a flat uint8/bool mask by chunks: (chunk, output start per chunk + total, total)."""
+    def scatter(self, plan, dst, offsets, value, accumulate):
+        from . import index_kernels as ik
+        total = plan.npre * plan.nidx * plan.nq
+        if total == 0:
+            return
+        dbuf = _accumulable(dst[0]) if accumulate else _movable(dst[0])
+        vals = _value_args(dbuf, value, dst[0].dtype)
+        fn = ik.scatter_par if total >= GRAIN else ik.scatter
+        pre_shape, pre_strides, post_shape, post_strides = plan.arrays
+        fn(dbuf, dst[1], pre_shape, pre_strides, offsets[0], offsets[1], plan.nidx,
+           plan.qstride, plan.nq, post_shape, post_strides, *vals, bool(accumulate))
+
+    def gather_dim(self, plan, src, index, out):
+        from . import index_kernels as ik
+        if plan.n == 0:
+            return None
+        shape, ss, si, so = plan.arrays
+        fn = ik.gather_dim_par if plan.n >= GRAIN and plan.nlines > 1 else ik.gather_dim
+        v, bad = fn(shape, plan.dim, plan.size, _movable(src[0]), src[1], ss, index[0],
+                    index[1], si, _movable(out[0]), out[1], so, plan.nlines)
+        return int(v) if bad else None
+
+    def scatter_dim(self, plan, dst, index, src, accumulate):
+        from . import index_kernels as ik
+        if plan.n == 0:
+            return None
+        dbuf = _accumulable(dst[0]) if accumulate else _movable(dst[0])
+        vbuf, voff, scalar, use_scalar = _value_args(dbuf, src, dst[0].dtype)
+        shape, sd, si, sv = plan.arrays
+        fn = ik.scatter_dim_par if plan.n >= GRAIN and plan.nlines > 1 else ik.scatter_dim
+        v, bad = fn(shape, plan.dim, plan.size, dbuf, dst[1], sd, index[0], index[1], si,
+                    vbuf, voff, sv, scalar, use_scalar, bool(accumulate), plan.nlines)
+        return int(v) if bad else None
+
+    def mask_count(self, mask, n):
         from . import index_kernels as ik
         nchunks = 1 if n < GRAIN else min(1024, max(1, n // 16384))
         chunk = max(1, -(-n // nchunks))
@@ -274,39 +319,211 @@ class CpuBackend:
         fn(_movable(mask[0]), mask[1], n, chunk, counts)
         starts = np.zeros(nchunks + 1, np.int64)  # chunk c writes rows starts[c]..starts[c+1]
         np.cumsum(counts, out=starts[1:])
-        return chunk, starts, int(starts[-1])
+        return MaskCount(chunk, starts, int(starts[-1]), n)
 
-    @staticmethod
-    def mask_pass(mode, mask, n, plan_, mshape, mstrides, data, post, qstride, nq, out, ostep=1):
-        """mode 0 gathers masked rows of data into out, 1 scatters out (the value) into
-        data, 2 writes the coordinates of the true elements into out (int64)."""
+    def mask_gather(self, count, mask, plan, src, out):
         from . import index_kernels as ik
-        chunk, starts, total = plan_
-        if total == 0:
+        if count.total == 0 or plan.nq == 0:
             return
-        par = len(starts) > 2
-        m, mo = _movable(mask[0]), mask[1]
-        if mode == 2:
-            fn = ik.mask_coords_par if par else ik.mask_coords
-            fn(m, mo, n, chunk, starts, _i64(mshape), out[0], out[1])
-            return
-        args = (m, mo, n, chunk, starts, _i64(mshape), _i64(mstrides), _movable(data[0]),
-                data[1], post, qstride, nq, _movable(out[0]), out[1])
-        if mode == 0:
-            (ik.mask_gather_par if par else ik.mask_gather)(*args)
-        else:
-            (ik.mask_scatter_par if par else ik.mask_scatter)(*args, ostep)
+        fn = ik.mask_gather_par if len(count.starts) > 2 else ik.mask_gather
+        mshape, mstrides, post_shape, post_strides = plan.arrays
+        fn(_movable(mask[0]), mask[1], count.n, count.chunk, count.starts, mshape,
+           mstrides, _movable(src[0]), src[1], plan.qstride, plan.nq, post_shape,
+           post_strides, _movable(out[0]), out[1])
 
-    # ---- random --------------------------------------------------------------
-    @staticmethod
-    def random(kind, y, n, seed, counter, *params):
-        from . import random_kernels as rnd
-        if kind == "randperm":
-            rnd.randperm(y[0], n, seed, counter)
-        elif kind == "multinomial":
-            rnd.multinomial(y[0], *params, seed, counter)
+    def mask_scatter(self, count, mask, plan, dst, value):
+        from . import index_kernels as ik
+        if count.total == 0 or plan.nq == 0:
+            return
+        dbuf = _movable(dst[0])
+        vals = _value_args(dbuf, value, dst[0].dtype)
+        fn = ik.mask_scatter_par if len(count.starts) > 2 else ik.mask_scatter
+        mshape, mstrides, post_shape, post_strides = plan.arrays
+        fn(_movable(mask[0]), mask[1], count.n, count.chunk, count.starts, mshape,
+           mstrides, dbuf, dst[1], plan.qstride, plan.nq, post_shape, post_strides, *vals)
+
+    def mask_coordinates(self, count, mask, shape, out):
+        from . import index_kernels as ik
+        if count.total == 0:
+            return
+        fn = ik.mask_coords_par if len(count.starts) > 2 else ik.mask_coords
+        fn(_movable(mask[0]), mask[1], count.n, count.chunk, count.starts,
+           np.array(shape or (1,), np.int64), out[0], out[1])
+
+    # ---- index-dependent fills and random draws --------------------------------------------
+    def arange(self, out, n, start, step):
+        from . import fill_kernels as fk
+        if n:
+            kt = out[0].dtype.type
+            fk.arange(out[0][out[1]:], n, kt(start), kt(step))
+
+    def linspace(self, out, n, start, end, step):
+        from . import fill_kernels as fk
+        if n:
+            fk.linspace(out[0][out[1]:], n, float(start), float(end), float(step))
+
+    def random_uniform(self, out, n, seed, counter, low, high):
+        from . import random_kernels as rk
+        bits = 53 if out[0].dtype == np.float64 else 24
+        rk.uniform(out[0], out[1], n, seed, counter, bits, float(low), float(high))
+
+    def random_normal(self, out, n, seed, counter, mean, std):
+        from . import random_kernels as rk
+        rk.normal(out[0], out[1], n, seed, counter, float(mean), float(std))
+
+    def random_integers(self, out, n, seed, counter, low, span):
+        from . import random_kernels as rk
+        rk.randint(_movable(out[0]) if out[0].dtype == _BOOL else out[0], out[1], n, seed,
+                   counter, np.int64(low), np.uint64(span))
+
+    def random_bernoulli(self, out, n, seed, counter, p):
+        from . import random_kernels as rk
+        if type(p) is tuple:
+            pbuf, poff, pstep = p[0], p[1], 1
         else:
-            getattr(rnd, kind)(y[0], y[1], n, seed, counter, *params)
+            pbuf, poff, pstep = np.full(1, float(p)), 0, 0  # a parameter array, read-only
+        rk.bernoulli(out[0], out[1], n, seed, counter, pbuf, np.int64(poff), np.int64(pstep))
+
+    def randperm(self, out, n, seed, counter):
+        from . import random_kernels as rk
+        rk.randperm(out[0][out[1]:], n, seed, counter)
+
+    def multinomial(self, probs, nrows, ncat, out, nsamples, replacement, seed, counter):
+        from . import random_kernels as rk
+        rk.multinomial(out[0][out[1]:], probs[0][probs[1]:], nrows, ncat, nsamples,
+                       bool(replacement), seed, counter)
+
+    # ---- LAPACK-class linear algebra --------------------------------------------------------
+    @staticmethod
+    def _lk():
+        from . import linalg_kernels
+        return linalg_kernels
+
+    def linalg_inv(self, a, nb, n, out):
+        info = np.zeros(nb, np.int64)
+        if n and nb:
+            self._lk().inv(_span(a), nb, n, _span(out), info)
+        return info
+
+    def linalg_solve(self, a, b, nb, n, k, out):
+        info = np.zeros(nb, np.int64)
+        if n and nb and k:
+            self._lk().solve(_span(a), _span(b), nb, n, k, _span(out), info)
+        return info
+
+    def linalg_det(self, a, nb, n, out):
+        if not nb:
+            return
+        if n:
+            self._lk().det(_span(a), nb, n, _span(out))
+        else:
+            _span(out)[:nb] = 1  # the empty product
+
+    def linalg_slogdet(self, a, nb, n, sign, logabs):
+        if not nb:
+            return
+        if n:
+            self._lk().slogdet(_span(a), nb, n, _span(sign), _span(logabs))
+        else:
+            _span(sign)[:nb] = 1
+            _span(logabs)[:nb] = 0
+
+    def linalg_lstsq(self, a, b, nb, m, n, k, out, rank, rcond):
+        if not nb:
+            return
+        if m and n and k:
+            self._lk().lstsq(_span(a), _span(b), nb, m, n, k, _span(out), _span(rank),
+                             float(rcond))
+        else:
+            _span(out)[:nb * n * k] = 0
+            _span(rank)[:nb] = 0 if not (m and n) else min(m, n)
+
+    def linalg_eig(self, a, nb, n, w, v):
+        if n and nb:
+            fn = self._lk().eig if a[0].dtype.kind == "c" else self._lk().eig_real
+            fn(_span(a), nb, n, _span(w), _span(v))
+
+    def linalg_eigvals(self, a, nb, n, w):
+        if n and nb:
+            self._lk().eigvals(_span(a), nb, n, _span(w))
+
+    def linalg_eigh(self, a, nb, n, w, v):
+        if n and nb:
+            self._lk().eigh(_span(a), nb, n, _span(w), _span(v))
+
+    def linalg_cholesky(self, a, nb, n, out):
+        info = np.zeros(nb, np.int64)
+        if n and nb:
+            self._lk().cholesky(_span(a), nb, n, _span(out), info)
+        return info
+
+    def linalg_qr(self, a, nb, m, n, q, r, complete):
+        if nb and m and n:
+            fn = self._lk().qr_complete if complete else self._lk().qr
+            fn(_span(a), nb, m, n, _span(q), _span(r))
+
+    def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):
+        if nb and m and n:
+            self._lk().svd(_span(a), nb, m, n, _span(u), _span(s), _span(vh),
+                           bool(full_matrices))
+
+    def linalg_first_zero_pivot(self, a, n):
+        return int(self._lk().first_zero_pivot(_span(a)[:n * n], n))
+
+    def linalg_first_bad_minor(self, a, n):
+        return int(self._lk().first_bad_minor(_span(a)[:n * n], n))
+
+
+# ---- helpers ------------------------------------------------------------------------------
+def _threads():
+    import numba
+    return numba.get_num_threads()
+
+
+def _span(operand):
+    """A contiguous operand's elements from its offset on (a view, no copy)."""
+    buf, off = operand
+    return buf[off:] if off else buf
+
+
+_dummies = {}
+
+
+def _dummy(np_dtype):
+    """A shared placeholder values array: kernels that take either a values array or a
+    scalar argument are typed with both (the scalar is what they read)."""
+    d = _dummies.get(np_dtype)
+    if d is None:
+        d = _dummies[np_dtype] = np.zeros(1, np_dtype)
+    return d
+
+
+def _accumulable(buf):
+    """buf as an accumulating kernel sees it: float16 as its bits (added in float32 by
+    the kernel), bool as bool (saturating), the rest as is."""
+    return buf.view(np.uint16) if buf.dtype == _F16 else buf
+
+
+def _storage_scalar(value, np_dtype):
+    """A Python number as the element bits a moving/accumulating kernel stores in a
+    buffer of np_dtype (float16 as its uint16 pattern, bool as 0/1)."""
+    if np_dtype == np.uint16:  # a float16 buffer seen as its bit patterns
+        return np.array(value, dtype=np.float16).view(np.uint16)[()]
+    return _scalar(value, np_dtype.type)
+
+
+def _value_args(dst_buf, value, dst_dtype):
+    """(values, offset, scalar, use_scalar) for writing value into dst_buf, which is
+    dst's buffer in kernel form (movable or accumulable).  value: an operand of dst's
+    dtype (viewed the same way) or a Python scalar."""
+    if type(value) is tuple:
+        vbuf = value[0]
+        if vbuf.dtype != dst_buf.dtype:
+            vbuf = vbuf.view(dst_buf.dtype)
+        return vbuf, value[1], dst_buf.dtype.type(0), False
+    if dst_dtype == _BOOL:
+        value = bool(value)
+    return _dummy(dst_buf.dtype), 0, _storage_scalar(value, dst_buf.dtype), True
 
 
 cpu_backend = CpuBackend()

@@ -1,44 +1,113 @@
 """Gather / scatter / mask kernels behind advanced indexing and the joining ops.
 
-Every indexing problem is brought (on the host) into one shape of work:
+Every indexing problem arrives planned (plan.IndexPlan) in one shape of work:
 
-    rows  r = p * N + n      for p < P (dims before the indexed ones) and n < N
+    rows  r = p * J + j      for p < P (dims before the indexed ones) and j < J
                              (positions of the broadcast index)
     cols  q < Q              (dims after the indexed ones)
-    element (r, q) lives at  base + pre[p] + idx[n] + col(q)
-    col(q) = q * qstride     when the trailing dims merge into one stride (post empty)
-           = post[q]         otherwise (a table of offsets, one per column)
+    element (r, q) lives at  base + pre(p) + offsets[j] + post(q)
+    pre(p)  = p's coordinates in pre_shape times pre_strides
+    post(q) = q * qstride    when the trailing dims merge into one stride
+            = q's coordinates in post_shape times post_strides otherwise
 
-pre/idx/post are int64 offset tables computed with NumPy; only the data movement
-happens here, so one compiled kernel per dtype serves every rank.  Masks arrive as
-flat uint8 buffers over the mask dims; a first pass counts the true values per
-chunk, the host turns the counts into start positions (starts[c] .. starts[c+1] are
-the output rows of chunk c; the last entry is the total), and a second pass moves the
-data (or writes coordinates) chunk by chunk.
+The offsets come from index_offsets, a kernel over the index tensor itself, which
+also checks the bounds: nothing about the data is computed on the host.  Masks
+arrive as flat uint8 buffers over the mask dims; a first pass counts the true values
+per chunk, the backend turns the counts into start positions (starts[c] .. starts[c+1]
+are the output rows of chunk c; the last entry is the total), and a second pass moves
+the data (or writes coordinates) chunk by chunk.
 
-Scatter kernels split the work by rows of P and by column blocks, never by n, so
-each destination element is written by one thread in index order: with repeated
-indices the last write wins and sums are deterministic, serial or parallel.
+Scatter kernels split the work by rows of P and by column blocks, never by j, so each
+destination element is written by one thread in index order: with repeated indices
+the last write wins and sums are deterministic, serial or parallel.  scatter_dim
+(torch.scatter) splits by lines along the scattered dim for the same reason.
+
+float16 and bool move as their uint16/uint8 bit patterns; accumulation into float16
+adds in float32 and rounds, into bool it saturates, so no value lands as raw bits.
 """
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import overload
+
+from .half_kernels import float_to_half_bits, half_bits_to_float
 
 OPTS = dict(cache=True, nogil=True)
 COL_BLOCK = 16  # columns per scatter work unit
 
-
-# ---- gather: out[r, q] = src[...] ---------------------------------------------------
-# Offsets are unsigned inside the loops: with signed indices Numba checks every access
-# for a negative (wrap-around) index, which stops vectorisation (measured 5-7x slower).
-# Every offset here is >= 0.  Never mix uint64 with int64 in one expression (Numba
-# would compute it in float64).
+# Offsets are unsigned inside the hot loops: with signed indices Numba checks every
+# access for a negative (wrap-around) index, which stops vectorisation (measured 5-7x
+# slower).  Every offset here is >= 0.  Never mix uint64 with int64 in one expression
+# (Numba would compute it in float64).
 U = np.uint64
 
 
 @njit(inline="always", **OPTS)
-def _gather_row(src, base, post, qstride, nq, out, o):
-    b, o, n = U(base), U(o), U(nq)
-    if post.shape[0] == 0:
+def _offset_of(i, shape, strides):
+    """The offset of row-major flat index i of (shape, strides)."""
+    off = 0
+    rem = np.int64(i) + 0
+    for d in range(shape.shape[0] - 1, -1, -1):
+        k = rem % shape[d]
+        rem //= shape[d]
+        off += k * strides[d]
+    return off
+
+
+@njit(inline="always", **OPTS)
+def _post(q, qstride, post_shape, post_strides):
+    if post_shape.shape[0] == 0:
+        return q * qstride
+    return _offset_of(q, post_shape, post_strides)
+
+
+# ---- index offsets: out[j] (+)= wrap(index[j]) * stride, with a bounds check ----------------
+@njit(inline="always", **OPTS)
+def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, stride, accumulate):
+    """Offsets for flat positions j0..j1 of the index; returns the first bad position."""
+    nd = shape.shape[0]
+    for j in range(j0, j1):
+        rem = np.int64(j) + 0
+        px = ox
+        for d in range(nd - 1, -1, -1):
+            k = rem % shape[d]
+            rem //= shape[d]
+            px += k * sx[d]
+        v = np.int64(x[px])
+        if v < -size or v >= size:
+            return j
+        if v < 0:
+            v += size
+        if accumulate:
+            y[oy + j] += v * stride
+        else:
+            y[oy + j] = v * stride
+    return -1
+
+
+@njit(**OPTS)
+def index_offsets(shape, x, ox, sx, y, oy, n, size, stride, accumulate):
+    return _offsets_run(0, n, shape, x, ox, sx, y, oy, size, stride, accumulate)
+
+
+@njit(parallel=True, **OPTS)
+def index_offsets_par(shape, x, ox, sx, y, oy, n, size, stride, accumulate):
+    chunk = 16384
+    nchunk = (n + chunk - 1) // chunk
+    first = np.full(nchunk, -1, np.int64)
+    for c in prange(nchunk):
+        first[c] = _offsets_run(c * chunk, min(n, c * chunk + chunk), shape, x, ox, sx,
+                                y, oy, size, stride, accumulate)
+    for c in range(nchunk):
+        if first[c] >= 0:
+            return first[c]
+    return -1
+
+
+# ---- gather: out[r, q] = src[...] ---------------------------------------------------------
+@njit(inline="always", **OPTS)
+def _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o):
+    if post_shape.shape[0] == 0:
+        b, o, n = U(base), U(o), U(nq)
         if qstride == 1:
             for q in range(n):
                 out[o + q] = src[b + q]
@@ -47,78 +116,214 @@ def _gather_row(src, base, post, qstride, nq, out, o):
             for q in range(n):
                 out[o + q] = src[b + q * s]
     else:
-        for q in range(n):
-            out[o + q] = src[b + U(post[q])]
+        for q in range(nq):
+            out[o + q] = src[base + _offset_of(q, post_shape, post_strides)]
 
 
 @njit(**OPTS)
-def gather(src, soff, pre, idx, post, qstride, nq, out, ooff):
-    n_idx = idx.shape[0]
-    for r in range(pre.shape[0] * n_idx):
-        p = r // n_idx
-        base = soff + pre[p] + idx[r - p * n_idx]
-        _gather_row(src, base, post, qstride, nq, out, ooff + r * nq)
+def gather(src, soff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq, post_shape,
+           post_strides, out, oout):
+    npre = 1
+    for d in range(pre_shape.shape[0]):
+        npre *= pre_shape[d]
+    for r in range(npre * nidx):
+        p = r // nidx
+        base = soff + _offset_of(p, pre_shape, pre_strides) + offs[ooffs + r - p * nidx]
+        _gather_row(src, base, qstride, nq, post_shape, post_strides, out, oout + r * nq)
 
 
 @njit(parallel=True, **OPTS)
-def gather_par(src, soff, pre, idx, post, qstride, nq, out, ooff):
-    n_idx = idx.shape[0]
-    for r in prange(pre.shape[0] * n_idx):
-        p = r // n_idx
-        base = soff + pre[p] + idx[r - p * n_idx]
-        _gather_row(src, base, post, qstride, nq, out, ooff + r * nq)
+def gather_par(src, soff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq, post_shape,
+               post_strides, out, oout):
+    npre = 1
+    for d in range(pre_shape.shape[0]):
+        npre *= pre_shape[d]
+    for r in prange(npre * nidx):
+        p = r // nidx
+        base = soff + _offset_of(p, pre_shape, pre_strides) + offs[ooffs + r - p * nidx]
+        _gather_row(src, base, qstride, nq, post_shape, post_strides, out, oout + r * nq)
 
 
-# ---- scatter: dst[...] = val[r, q]  /  dst[...] += val[r, q] -----------------------
-# val is read at voff + vstep * (r * Q + q): vstep 0 broadcasts one scalar.
+# ---- scatter: dst[...] = val[r, q]  /  dst[...] += val[r, q] ------------------------------
+def accumulate(old, v):
+    """old + v in the destination's element type (a stub; see the overload)."""
+    raise NotImplementedError
+
+
+@overload(accumulate)
+def _accumulate_impl(old, v):
+    # chosen by type when a kernel compiles, so no kernel holds a branch its dtype
+    # cannot type: float16 moves as uint16 bits (add in float32 and round, as PyTorch),
+    # bool saturates (True + True is True), everything else adds (integers wrap)
+    if isinstance(old, types.Integer) and old.bitwidth == 16 and not old.signed:
+        return lambda old, v: float_to_half_bits(np.float32(half_bits_to_float(old)) +
+                                                 np.float32(half_bits_to_float(v)))
+    if isinstance(old, types.Boolean):
+        return lambda old, v: old or v
+    return lambda old, v: old + v
+
+
 @njit(inline="always", **OPTS)
-def _scatter_unit(u, dst, doff, pre, idx, post, qstride, nq, val, voff, vstep, add):
+def _scatter_unit(u, dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
+                  post_shape, post_strides, val, voff, scalar, use_scalar, add):
     nblocks = (nq + COL_BLOCK - 1) // COL_BLOCK
     p = u // nblocks
     q0 = (u - p * nblocks) * COL_BLOCK
     q1 = min(q0 + COL_BLOCK, nq)
-    n_idx = idx.shape[0]
-    vs = U(vstep)
-    for n in range(n_idx):
-        base = U(doff + pre[p] + idx[n])
-        vrow = U(voff + vstep * ((p * n_idx + n) * nq))
-        for q in range(U(q0), U(q1)):
-            at = base + (q * U(qstride) if post.shape[0] == 0 else U(post[q]))
+    pre = doff + _offset_of(p, pre_shape, pre_strides)
+    for j in range(nidx):
+        base = pre + offs[ooffs + j]
+        vrow = voff + (p * nidx + j) * nq
+        for q in range(q0, q1):
+            at = base + _post(q, qstride, post_shape, post_strides)
+            v = scalar if use_scalar else val[vrow + q]
             if add:
-                dst[at] += val[vrow + vs * q]
+                dst[at] = accumulate(dst[at], v)
             else:
-                dst[at] = val[vrow + vs * q]
+                dst[at] = v
 
 
 @njit(**OPTS)
-def scatter(dst, doff, pre, idx, post, qstride, nq, val, voff, vstep):
-    units = pre.shape[0] * ((nq + COL_BLOCK - 1) // COL_BLOCK)
+def scatter(dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq, post_shape,
+            post_strides, val, voff, scalar, use_scalar, add):
+    npre = 1
+    for d in range(pre_shape.shape[0]):
+        npre *= pre_shape[d]
+    units = npre * ((nq + COL_BLOCK - 1) // COL_BLOCK)
     for u in range(units):
-        _scatter_unit(u, dst, doff, pre, idx, post, qstride, nq, val, voff, vstep, False)
+        _scatter_unit(u, dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
+                      post_shape, post_strides, val, voff, scalar, use_scalar, add)
 
 
 @njit(parallel=True, **OPTS)
-def scatter_par(dst, doff, pre, idx, post, qstride, nq, val, voff, vstep):
-    units = pre.shape[0] * ((nq + COL_BLOCK - 1) // COL_BLOCK)
+def scatter_par(dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq, post_shape,
+                post_strides, val, voff, scalar, use_scalar, add):
+    npre = 1
+    for d in range(pre_shape.shape[0]):
+        npre *= pre_shape[d]
+    units = npre * ((nq + COL_BLOCK - 1) // COL_BLOCK)
     for u in prange(units):
-        _scatter_unit(u, dst, doff, pre, idx, post, qstride, nq, val, voff, vstep, False)
+        _scatter_unit(u, dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
+                      post_shape, post_strides, val, voff, scalar, use_scalar, add)
+
+
+# ---- torch.gather / torch.scatter along one dim -----------------------------------------------
+@njit(inline="always", **OPTS)
+def _line_base(line, shape, dim, strides):
+    """Offset of the start of line `line` (all coordinates but dim, row-major)."""
+    off = 0
+    rem = np.int64(line) + 0
+    for d in range(shape.shape[0] - 1, -1, -1):
+        if d == dim:
+            continue
+        k = rem % shape[d]
+        rem //= shape[d]
+        off += k * strides[d]
+    return off
+
+
+@njit(inline="always", **OPTS)
+def _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_):
+    n = shape[dim]
+    bs = so + _line_base(line, shape, dim, ss)
+    bi = io + _line_base(line, shape, dim, si)
+    bo = oo + _line_base(line, shape, dim, so_)
+    for k in range(n):
+        v = np.int64(idx[bi + k * si[dim]])
+        if v < -size or v >= size:
+            return v, True
+        if v < 0:
+            v += size
+        out[bo + k * so_[dim]] = src[bs + v * ss[dim]]
+    return np.int64(0), False
 
 
 @njit(**OPTS)
-def scatter_add(dst, doff, pre, idx, post, qstride, nq, val, voff, vstep):
-    units = pre.shape[0] * ((nq + COL_BLOCK - 1) // COL_BLOCK)
-    for u in range(units):
-        _scatter_unit(u, dst, doff, pre, idx, post, qstride, nq, val, voff, vstep, True)
+def gather_dim(shape, dim, size, src, so, ss, idx, io, si, out, oo, so_, nlines):
+    for line in range(nlines):
+        v, bad = _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
+        if bad:
+            return v, True
+    return np.int64(0), False
 
 
 @njit(parallel=True, **OPTS)
-def scatter_add_par(dst, doff, pre, idx, post, qstride, nq, val, voff, vstep):
-    units = pre.shape[0] * ((nq + COL_BLOCK - 1) // COL_BLOCK)
-    for u in prange(units):
-        _scatter_unit(u, dst, doff, pre, idx, post, qstride, nq, val, voff, vstep, True)
+def gather_dim_par(shape, dim, size, src, so, ss, idx, io, si, out, oo, so_, nlines):
+    badv = np.zeros(nlines, np.int64)
+    badf = np.zeros(nlines, np.bool_)
+    for line in prange(nlines):
+        v, bad = _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
+        badv[line] = v
+        badf[line] = bad
+    for line in range(nlines):
+        if badf[line]:
+            return badv[line], True
+    return np.int64(0), False
 
 
-# ---- masks ----------------------------------------------------------------------------
+@njit(inline="always", **OPTS)
+def _check_line(line, shape, dim, size, idx, io, si):
+    """The first index of a line outside [-size, size) (value, True), else (0, False)."""
+    bi = io + _line_base(line, shape, dim, si)
+    for k in range(shape[dim]):
+        v = np.int64(idx[bi + k * si[dim]])
+        if v < -size or v >= size:
+            return v, True
+    return np.int64(0), False
+
+
+@njit(inline="always", **OPTS)
+def _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar,
+                  use_scalar, add):
+    n = shape[dim]
+    bd = do + _line_base(line, shape, dim, sd)
+    bi = io + _line_base(line, shape, dim, si)
+    bv = vo + _line_base(line, shape, dim, sv)
+    for k in range(n):
+        v = np.int64(idx[bi + k * si[dim]])
+        if v < 0:
+            v += size
+        at = bd + v * sd[dim]
+        x = scalar if use_scalar else val[bv + k * sv[dim]]
+        if add:
+            dst[at] = accumulate(dst[at], x)
+        else:
+            dst[at] = x
+
+
+# scatter_dim checks every index before it writes anything: a bad index leaves dst as it was
+@njit(**OPTS)
+def scatter_dim(shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar, use_scalar,
+                add, nlines):
+    for line in range(nlines):
+        v, bad = _check_line(line, shape, dim, size, idx, io, si)
+        if bad:
+            return v, True
+    for line in range(nlines):
+        _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv,
+                      scalar, use_scalar, add)
+    return np.int64(0), False
+
+
+@njit(parallel=True, **OPTS)
+def scatter_dim_par(shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar,
+                    use_scalar, add, nlines):
+    badv = np.zeros(nlines, np.int64)
+    badf = np.zeros(nlines, np.bool_)
+    for line in prange(nlines):
+        v, bad = _check_line(line, shape, dim, size, idx, io, si)
+        badv[line] = v
+        badf[line] = bad
+    for line in range(nlines):
+        if badf[line]:
+            return badv[line], True
+    for line in prange(nlines):
+        _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv,
+                      scalar, use_scalar, add)
+    return np.int64(0), False
+
+
+# ---- masks ----------------------------------------------------------------------------------
 @njit(inline="always", **OPTS)
 def _count_chunk(c, mask, moff, n, chunk):
     lo = U(c * chunk)
@@ -170,22 +375,10 @@ def _advance(shape, strides, counter, off):
     return off
 
 
-@njit(inline="always", **OPTS)
-def _scatter_row(dst, base, post, qstride, nq, val, vrow, vstep):
-    b, v, vs = U(base), U(vrow), U(vstep)
-    if post.shape[0] == 0:
-        s = U(qstride)
-        for q in range(U(nq)):
-            dst[b + q * s] = val[v + vs * q]
-    else:
-        for q in range(U(nq)):
-            dst[b + U(post[q])] = val[v + vs * q]
-
-
 # One function per pass (not one with a mode switch): each compiles only what it uses.
 @njit(inline="always", **OPTS)
-def _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, post, qstride,
-                  nq, out, ooff):
+def _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, qstride, nq,
+                  post_shape, post_strides, out, ooff):
     """out[k, :] = the row of src at the k-th true element of mask (chunk c)."""
     lo = c * chunk
     hi = min(lo + chunk, n)
@@ -193,7 +386,7 @@ def _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, 
         return
     nd = mshape.shape[0]
     k = starts[c]
-    if nd == 1 and nq == 1 and post.shape[0] == 0:
+    if nd == 1 and nq == 1 and post_shape.shape[0] == 0:
         # the commonest case (x[x > 0]) without a data-dependent branch: every element
         # is copied to slot k, which only advances past true ones (a false element's
         # value is overwritten by the next true one); k stays below this chunk's end
@@ -209,15 +402,16 @@ def _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, 
     off = _unravel(lo, mshape, mstrides, counter)
     for i in range(lo, hi):
         if mask[moff + i] != 0:
-            _gather_row(src, soff + off, post, qstride, nq, out, ooff + k * nq)
+            _gather_row(src, soff + off, qstride, nq, post_shape, post_strides, out,
+                        ooff + k * nq)
             k += 1
         off = _advance(mshape, mstrides, counter, off)
 
 
 @njit(inline="always", **OPTS)
-def _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, post, qstride,
-                   nq, val, voff, vstep):
-    """The row of dst at the k-th true element of mask = val[k, :] (vstep 0: a scalar)."""
+def _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, qstride, nq,
+                   post_shape, post_strides, val, voff, scalar, use_scalar):
+    """The row of dst at the k-th true element of mask = val[k, :] (or the scalar)."""
     lo = c * chunk
     hi = min(lo + chunk, n)
     if lo >= hi:
@@ -228,7 +422,10 @@ def _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff,
     off = _unravel(lo, mshape, mstrides, counter)
     for i in range(lo, hi):
         if mask[moff + i] != 0:
-            _scatter_row(dst, doff + off, post, qstride, nq, val, voff + vstep * k * nq, vstep)
+            base = doff + off
+            for q in range(nq):
+                at = base + _post(q, qstride, post_shape, post_strides)
+                dst[at] = scalar if use_scalar else val[voff + k * nq + q]
             k += 1
         off = _advance(mshape, mstrides, counter, off)
 
@@ -253,35 +450,35 @@ def _coords_chunk(c, mask, moff, n, chunk, starts, mshape, out, ooff):
 
 
 @njit(**OPTS)
-def mask_gather(mask, moff, n, chunk, starts, mshape, mstrides, src, soff, post, qstride, nq,
-                out, ooff):
+def mask_gather(mask, moff, n, chunk, starts, mshape, mstrides, src, soff, qstride, nq,
+                post_shape, post_strides, out, ooff):
     for c in range(starts.shape[0] - 1):
-        _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, post,
-                      qstride, nq, out, ooff)
+        _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, qstride,
+                      nq, post_shape, post_strides, out, ooff)
 
 
 @njit(parallel=True, **OPTS)
-def mask_gather_par(mask, moff, n, chunk, starts, mshape, mstrides, src, soff, post, qstride,
-                    nq, out, ooff):
+def mask_gather_par(mask, moff, n, chunk, starts, mshape, mstrides, src, soff, qstride, nq,
+                    post_shape, post_strides, out, ooff):
     for c in prange(starts.shape[0] - 1):
-        _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, post,
-                      qstride, nq, out, ooff)
+        _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, qstride,
+                      nq, post_shape, post_strides, out, ooff)
 
 
 @njit(**OPTS)
-def mask_scatter(mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, post, qstride, nq,
-                 val, voff, vstep):
+def mask_scatter(mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, qstride, nq,
+                 post_shape, post_strides, val, voff, scalar, use_scalar):
     for c in range(starts.shape[0] - 1):
-        _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, post,
-                       qstride, nq, val, voff, vstep)
+        _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, qstride,
+                       nq, post_shape, post_strides, val, voff, scalar, use_scalar)
 
 
 @njit(parallel=True, **OPTS)
-def mask_scatter_par(mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, post, qstride,
-                     nq, val, voff, vstep):
+def mask_scatter_par(mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, qstride, nq,
+                     post_shape, post_strides, val, voff, scalar, use_scalar):
     for c in prange(starts.shape[0] - 1):
-        _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, post,
-                       qstride, nq, val, voff, vstep)
+        _scatter_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, dst, doff, qstride,
+                       nq, post_shape, post_strides, val, voff, scalar, use_scalar)
 
 
 @njit(**OPTS)

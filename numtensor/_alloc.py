@@ -1,0 +1,78 @@
+"""Fresh tensors on any device, below the ops layer: empty, filled, index-dependent fills.
+
+Everything that makes a tensor from nothing goes through here (the creation functions
+only parse PyTorch's arguments; ops allocate their outputs here), and every fill is a
+backend primitive, so no host buffer is ever made and copied over.
+"""
+from . import _dtype
+from ._backends import backend_for, plan
+from ._device import CPU
+from ._storage import TypedStorage
+from ._tensor import make_tensor
+
+contiguous_strides = plan.contiguous_strides
+
+
+def empty(shape, dtype, device=CPU, strides=None):
+    """A fresh tensor; contiguous unless strides (dense, any order) are given."""
+    n = 1
+    for s in shape:
+        n *= s
+    buf = backend_for(device).allocate(n, dtype.np)
+    return make_tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
+                       contiguous_strides(shape) if strides is None else tuple(strides))
+
+
+def from_buffer(buf, dtype, device, shape, strides=None, offset=0):
+    """A tensor over an existing backend buffer."""
+    return make_tensor(TypedStorage(buf, dtype, device), offset, tuple(shape),
+                       contiguous_strides(shape) if strides is None else tuple(strides))
+
+
+def fill_(t, value):
+    """t[...] = value (a Python number already valid for t's dtype); no autograd."""
+    if t.numel():
+        p = plan.elementwise(t._shape, (t._strides,))
+        backend_for(t.device).fill(p, (t._storage._buf, t._offset), value)
+    return t
+
+
+def full(shape, value, dtype, device=CPU):
+    return fill_(empty(shape, dtype, device), value)
+
+
+def zeros(shape, dtype, device=CPU):
+    return full(shape, 0, dtype, device)
+
+
+def ones(shape, dtype, device=CPU):
+    return full(shape, 1, dtype, device)
+
+
+def arange_(out, start, step):
+    """out[i] = start + i * step (out contiguous and 1-D), computed in float64 or int64 as
+    PyTorch does, then converted to out's dtype."""
+    be = backend_for(out.device)
+    integral = out.dtype.category < 2 and all(isinstance(v, int) for v in (start, step))
+    work_dt = _dtype.int64 if integral else _dtype.float64
+    work = out if out.dtype is work_dt else empty(out._shape, work_dt, out.device)
+    be.arange((work._storage._buf, work._offset), out.numel(), start, step)
+    if work is not out:
+        _copy(work, out)
+    return out
+
+
+def linspace_(out, start, end, step):
+    be = backend_for(out.device)
+    work = out if out.dtype is _dtype.float64 else empty(out._shape, _dtype.float64, out.device)
+    be.linspace((work._storage._buf, work._offset), out.numel(), start, end, step)
+    if work is not out:
+        _copy(work, out)
+    return out
+
+
+def _copy(src, dst):
+    """dst = src for two contiguous tensors of the same shape (with dtype conversion)."""
+    p = plan.contiguous_elementwise(dst.numel(), 1)
+    backend_for(dst.device).copy(p, (src._storage._buf, src._offset),
+                                 (dst._storage._buf, dst._offset))

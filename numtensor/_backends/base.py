@@ -1,0 +1,297 @@
+"""The backend interface: every primitive a device must implement, as one abstract class.
+
+A backend is the only code that touches a device's memory.  Everything above it (ops,
+autograd, creation, random) describes work as *finished plans* and calls one of the
+named primitives below; the backend only chooses a kernel (flat or strided, serial or
+parallel on the CPU; a grid on a GPU) and launches it.
+
+Conventions shared by every method
+----------------------------------
+buffer      The backend's flat 1-D storage object: a NumPy array on the CPU, a device
+            array on CUDA.  `buffer.dtype` is its NumPy dtype (bool, uint8, int8..int64,
+            float16/32/64, complex64/128).
+operand     `(buffer, offset)`: a tensor's storage and the element offset of its first
+            element.  Its shape and strides are not in the operand: they are in the plan.
+strides     Always in elements (not bytes), one per dim of the plan; 0 on a broadcast dim.
+scalar      A Python number (bool, int, float or complex) standing for an operand that is
+            the same at every position.  The backend converts it to the kernel's compute
+            type and passes it as a kernel argument: no one-element buffer is made.
+plan        An object of numtensor._backends.plan (ElementwisePlan, ReducePlan, ScanPlan,
+            ArgReducePlan, IndexPlan, MatmulPlan).  Plans are canonical: size-1 dims are
+            dropped, dims that are contiguous for every operand are merged, and dims are
+            ordered so that the output is walked in memory order.  A backend may rely on
+            that and never re-plans.
+dtype       Kernels compute in the dtype of their operand buffers, except where a backend
+            cannot (float16 on the CPU): `compute_dtype` tells the ops layer what a
+            backend computes a primitive in, so the device's policy lives here.
+errors      Primitives never raise for data-dependent problems: they report them (the
+            first out-of-range index, a failed factorisation per matrix) and the ops layer
+            words PyTorch's error.  Reading such a report is a host sync on a GPU; it is
+            done once per op, where PyTorch syncs too.
+
+Adding a backend: subclass Backend, implement every abstract method, register it in
+numtensor/_backends/__init__.py, and run tests/backends/ against it (that suite is
+parametrised over the backends present).  See numtensor/_backends/README.md.
+"""
+import abc
+
+
+class Backend(abc.ABC):
+    """One device type's kernels.  Instances are stateless singletons."""
+
+    name = "abstract"
+
+    # ---- policy -------------------------------------------------------------------
+    def compute_dtype(self, primitive, dtype):
+        """The numtensor dtype in which this backend runs `primitive` ('matmul', 'reduce',
+        'scan', 'arg_reduce', 'linalg', 'random', 'sequence') for tensors of `dtype`.
+        The ops layer converts operands to it first and converts results back.  The
+        element-wise primitives (copy, map, zip, where, fill) take every dtype as is."""
+        return dtype
+
+    # ---- storage ------------------------------------------------------------------
+    @abc.abstractmethod
+    def allocate(self, n, np_dtype):
+        """A new buffer of n elements of np_dtype (a numpy.dtype); contents undefined."""
+
+    @abc.abstractmethod
+    def from_host(self, array):
+        """A buffer holding a copy of `array` (a contiguous 1-D NumPy array).  The caller
+        hands the array over: a CPU backend may adopt it without copying."""
+
+    @abc.abstractmethod
+    def to_host(self, buffer, start, count):
+        """The elements buffer[start:start + count] as a 1-D NumPy array: a view on the
+        CPU, a copy (and a sync) on a GPU.  The only way host code reads tensor data."""
+
+    @abc.abstractmethod
+    def write_from_host(self, buffer, start, array):
+        """buffer[start:start + len(array)] = array (a 1-D NumPy array of buffer's dtype)."""
+
+    @abc.abstractmethod
+    def copy_span(self, src, dst, count):
+        """dst[...:+count] = src[...:+count] for operands of the same dtype (a memcpy)."""
+
+    # ---- element-wise ---------------------------------------------------------------
+    @abc.abstractmethod
+    def copy(self, plan, src, out):
+        """out = src converted to out's dtype, over an ElementwisePlan with one input.
+
+        plan.strides = (src strides, out strides).  Conversions follow PyTorch: float to
+        integer truncates toward zero, anything to bool is `!= 0`, complex to real takes
+        the real part, float16 rounds to nearest even.  src and out may be the same
+        buffer only when they do not overlap (the ops layer guarantees it)."""
+
+    @abc.abstractmethod
+    def map(self, op, plan, x, out, params=()):
+        """out = op(x) element-wise over an ElementwisePlan with one input.
+
+        op: a name of numtensor._backends.scalar_ops.UNARY.  x: an operand (never a
+        scalar: a map of a scalar is a fill).  params: up to two Python numbers the op's
+        expression reads as p0 and p1 (clamp's bounds, ...), in the compute dtype.
+        The compute dtype is x's dtype; the result is converted to out's dtype."""
+
+    @abc.abstractmethod
+    def zip(self, op, plan, a, b, out, params=()):
+        """out = op(a, b) element-wise, broadcasting through the plan's strides.
+
+        op: a name of scalar_ops.BINARY.  a, b: operands or scalars (not both scalars);
+        the plan has strides for the tensor operands only, in order, then out.  Tensor
+        operands share one dtype, the compute dtype; a scalar is converted to it."""
+
+    @abc.abstractmethod
+    def where(self, plan, cond, a, b, out):
+        """out = a if cond else b element-wise; cond is a bool operand, a and b operands
+        or scalars of out's dtype.  The plan has strides for the tensor operands, in
+        order (cond, a, b), then out."""
+
+    @abc.abstractmethod
+    def fill(self, plan, out, value):
+        """out[...] = value (a Python number converted to out's dtype) over an
+        ElementwisePlan with no input (plan.strides == (out strides,))."""
+
+    # ---- reductions and scans -----------------------------------------------------------
+    @abc.abstractmethod
+    def reduce(self, op, plan, x, out):
+        """out[k] = op over the reduced dims of x, for every kept index k.
+
+        op: 'sum', 'prod', 'amax', 'amin', 'all' or 'any' (NaN propagates through amax
+        and amin; all/any give bool or uint8 per out's dtype).  plan: a ReducePlan whose
+        kept dims (kshape, kx, ky) and reduced dims (rshape, rx) are canonical, the
+        largest stride first.  x and out have the same dtype (the accumulator dtype)."""
+
+    @abc.abstractmethod
+    def arg_reduce(self, op, plan, x, values, indices):
+        """values[k], indices[k] = the max ('max') or min ('min') of x along one dim and
+        its first position (a NaN wins, as in PyTorch).  plan: an ArgReducePlan."""
+
+    @abc.abstractmethod
+    def scan(self, op, plan, x, out):
+        """out = the running 'sum' or 'prod' of x along one dim (a ScanPlan)."""
+
+    # ---- matrix products --------------------------------------------------------------
+    @abc.abstractmethod
+    def matmul(self, plan, a, b, out):
+        """out[i] = a[i] @ b[i] for every batch element i of a MatmulPlan.
+
+        a, b, out: buffers (offsets are in the plan, one per batch element).  Float and
+        complex operands are row-major or transposed row-major matrices (plan.layout_a,
+        plan.layout_b); integer products need unit-stride rows in b.  out is a fresh
+        contiguous (batch, m, n) buffer; k == 0 gives zeros.  Integer products wrap."""
+
+    # ---- indexing ---------------------------------------------------------------------
+    @abc.abstractmethod
+    def index_offsets(self, plan, index, size, stride, out, accumulate):
+        """out[j] (+)= wrap(index[j]) * stride over an ElementwisePlan (index, out):
+        the element offsets of an integer index along one dim of length `size`
+        (negative indices count from the end).  `accumulate` adds to out (several index
+        tensors broadcast together); otherwise out is overwritten.
+
+        Returns None, or the first index value out of [-size, size) (the ops layer
+        raises PyTorch's IndexError with it)."""
+
+    @abc.abstractmethod
+    def gather(self, plan, src, offsets, out):
+        """out[p, j, q] = src[pre(p) + offsets[j] + post(q)] over an IndexPlan:
+        pre(p) walks the dims before the indexed ones, post(q) those after, both with
+        src's strides.  offsets: an int64 operand of plan.nidx element offsets (from
+        index_offsets).  out: a contiguous operand of the (P, J, Q) result."""
+
+    @abc.abstractmethod
+    def scatter(self, plan, dst, offsets, value, accumulate):
+        """dst[pre(p) + offsets[j] + post(q)] = value[p, j, q] (or += with accumulate),
+        the inverse of gather.  value: a contiguous operand of the (P, J, Q) shape or a
+        scalar.  With repeated offsets the last write wins (serial order) and sums are
+        deterministic, whatever the thread count."""
+
+    @abc.abstractmethod
+    def gather_dim(self, plan, src, index, out):
+        """torch.gather: out[c] = src[c with c[dim] replaced by wrap(index[c])] over a
+        DimIndexPlan (index's shape).  Returns None or the first bad index value."""
+
+    @abc.abstractmethod
+    def scatter_dim(self, plan, dst, index, src, accumulate):
+        """torch.scatter / scatter_add: dst[c with c[dim] = wrap(index[c])] (+)= src[c]
+        over a DimIndexPlan; src is an operand or a scalar.  Each line along `dim` is
+        written by one thread, in order.  Returns None or the first bad index value."""
+
+    @abc.abstractmethod
+    def mask_count(self, mask, n):
+        """Count the true elements of a contiguous bool/uint8 mask operand of n elements.
+        Returns a backend-specific MaskCount whose `.total` is the count (a host sync
+        on a GPU, as in PyTorch) and which the mask_* passes below reuse."""
+
+    @abc.abstractmethod
+    def mask_gather(self, count, mask, plan, src, out):
+        """out[k, q] = src[mask position of the k-th true element + post(q)], with the
+        mask dims walked through plan.mshape/plan.mstrides (src strides) (a MaskPlan)."""
+
+    @abc.abstractmethod
+    def mask_scatter(self, count, mask, plan, dst, value):
+        """The inverse of mask_gather: value is a contiguous (total, Q) operand or a
+        scalar."""
+
+    @abc.abstractmethod
+    def mask_coordinates(self, count, mask, shape, out):
+        """out[k, d] = coordinate d of the k-th true element of the mask of `shape`
+        (row-major): what nonzero() returns.  out: an int64 operand."""
+
+    # ---- index-dependent fills and random draws --------------------------------------------
+    @abc.abstractmethod
+    def arange(self, out, n, start, step):
+        """out[i] = start + i * step for i < n (contiguous; out is float64 or int64)."""
+
+    @abc.abstractmethod
+    def linspace(self, out, n, start, end, step):
+        """out[i] = start + i * step, the second half computed from the end so that
+        out[n - 1] == end exactly (float64, contiguous)."""
+
+    @abc.abstractmethod
+    def random_uniform(self, out, n, seed, counter, low, high):
+        """n uniform draws in [low, high) into a contiguous float operand, from the
+        counter-based stream (seed, counter .. counter + n): the same values on every
+        device and thread count."""
+
+    @abc.abstractmethod
+    def random_normal(self, out, n, seed, counter, mean, std):
+        """n normal draws (Box-Muller, counters counter .. counter + 2n)."""
+
+    @abc.abstractmethod
+    def random_integers(self, out, n, seed, counter, low, span):
+        """n integers uniform in [low, low + span) into a contiguous operand."""
+
+    @abc.abstractmethod
+    def random_bernoulli(self, out, n, seed, counter, p):
+        """out[i] = draw_i < p[i]; p is a contiguous float64 operand of n elements or a
+        scalar."""
+
+    @abc.abstractmethod
+    def randperm(self, out, n, seed, counter):
+        """A random permutation of 0..n-1 (Fisher-Yates) into a contiguous int64 operand."""
+
+    @abc.abstractmethod
+    def multinomial(self, probs, nrows, ncat, out, nsamples, replacement, seed, counter):
+        """For each of nrows rows of ncat float64 weights (a contiguous operand), draw
+        nsamples category indices into out (int64, contiguous, nrows x nsamples)."""
+
+    # ---- LAPACK-class linear algebra --------------------------------------------------------
+    # Every method takes nb contiguous row-major matrices in one operand and writes
+    # contiguous outputs; `info` results are host int64 arrays (one entry per matrix,
+    # nonzero where it failed).  A GPU backend may run these through the host.
+    @abc.abstractmethod
+    def linalg_inv(self, a, nb, n, out):
+        """out = inv(a) per n x n matrix; returns info."""
+
+    @abc.abstractmethod
+    def linalg_solve(self, a, b, nb, n, k, out):
+        """out = solve(a, b) per matrix (a: n x n, b and out: n x k); returns info."""
+
+    @abc.abstractmethod
+    def linalg_det(self, a, nb, n, out):
+        """out[i] = det(a[i])."""
+
+    @abc.abstractmethod
+    def linalg_slogdet(self, a, nb, n, sign, logabs):
+        """sign[i], logabs[i] = slogdet(a[i])."""
+
+    @abc.abstractmethod
+    def linalg_lstsq(self, a, b, nb, m, n, k, out, rank, rcond):
+        """Minimum-norm least squares per matrix (a: m x n, b: m x k, out: n x k) and
+        each matrix's numerical rank (int64)."""
+
+    @abc.abstractmethod
+    def linalg_eig(self, a, nb, n, w, v):
+        """Eigenvalues w (n) and right eigenvectors v (n x n, columns) of general
+        matrices; a real input gives complex outputs of the matching precision."""
+
+    @abc.abstractmethod
+    def linalg_eigvals(self, a, nb, n, w):
+        """Eigenvalues only (complex)."""
+
+    @abc.abstractmethod
+    def linalg_eigh(self, a, nb, n, w, v):
+        """Ascending real eigenvalues w and orthonormal eigenvectors v of Hermitian
+        matrices, from their lower triangle."""
+
+    @abc.abstractmethod
+    def linalg_cholesky(self, a, nb, n, out):
+        """Lower Cholesky factors; returns info (nonzero: not positive-definite)."""
+
+    @abc.abstractmethod
+    def linalg_qr(self, a, nb, m, n, q, r, complete):
+        """Reduced (q: m x min(m,n), r: min(m,n) x n) or complete (q: m x m, r: m x n) QR."""
+
+    @abc.abstractmethod
+    def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):
+        """Singular value decomposition, singular values descending."""
+
+    @abc.abstractmethod
+    def linalg_first_zero_pivot(self, a, n):
+        """1-based position of the first zero pivot of one n x n matrix's LU
+        factorisation with partial pivoting (LAPACK getrf's info), 0 if none; for error
+        messages only."""
+
+    @abc.abstractmethod
+    def linalg_first_bad_minor(self, a, n):
+        """Order of the first leading minor of one Hermitian matrix that is not positive
+        definite (potrf's info), 0 if none; for error messages only."""
