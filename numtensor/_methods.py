@@ -124,7 +124,7 @@ METHODS = {
     "bernoulli": _random.bernoulli,
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
-    "retain_grad": autograd_ops.retain_grad,
+    "retain_grad": autograd_ops.retain_grad, "register_hook": autograd_ops.register_hook,
 }
 
 OPERATORS = {

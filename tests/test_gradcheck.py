@@ -159,9 +159,10 @@ def test_grads_match_torch(name, layout):
 # ---- gradcheck itself --------------------------------------------------------------
 def _double_with_wrong_gradient(x):
     """2 * x whose recorded backward claims 3: gradcheck must catch it."""
-    from numtensor.autograd.graph import record
+    from numtensor.autograd.derivatives import Derivative, attach
+    wrong = Derivative("WrongBackward", lambda ctx, g: (g * 3,), ("self",), ())  # unregistered
     out = x.detach() * 2
-    record("WrongBackward", out, (x,), lambda g: (g * 3,))
+    attach(wrong, out, (x,))
     return out
 
 

@@ -6,15 +6,8 @@ gradients reaching one (node, output) are summed in a buffer first.
 """
 import sys
 
-from .graph import AccumulateGrad
+from .graph import FREED_ERROR, AccumulateGrad
 from .grad_mode import _set as _set_grad_mode, is_grad_enabled, no_grad
-
-FREED_ERROR = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward.")
 
 _HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
          "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
@@ -35,7 +28,7 @@ def _ops():
 def _check_saved(node):
     """A tensor the node saved must not have been modified in place since."""
     for t, version, grad_fn in node._saved:
-        if t._version != version:
+        if version is not None and t._version != version:
             from ..ops._common import scalar_type_name
             what = f"[torch.{scalar_type_name(t.dtype)}Tensor [{', '.join(map(str, t._shape))}]]"
             if grad_fn is not None:
@@ -125,25 +118,25 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 for nr, g in enumerate(grads):
                     if (node, nr) in capture and g is not None:
                         capture[(node, nr)] = g
+            if node._metadata is not None:
+                grads = _pre_hooks(node, grads)
             if type(node) is AccumulateGrad:
                 g = grads[0]
                 grads = None  # so that the engine holds g once: accumulate_grad may keep it
                 if accumulate and g is not None:
                     accumulate_grad(node.variable, g, create_graph, _ENGINE_REFS)
                 continue
-            backward = node._backward
-            if backward is None:
+            if node._freed:
                 raise RuntimeError(FREED_ERROR)
             if node._saved:
                 _check_saved(node)
-            if node._metadata is not None:
-                _retain(node, grads)
             if node._n_outputs > 1:
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            in_grads = backward(*grads)
+            in_grads = node(*grads)
+            if node._metadata is not None and "post_hooks" in node._metadata:
+                in_grads = _post_hooks(node, in_grads, grads)
             if not retain_graph:
-                node._backward = None
-                node._saved = ()
+                node.release()
             for edge, meta, g in zip(node._edges, node._input_meta, in_grads):
                 if edge is None or g is None:
                     continue
@@ -179,6 +172,36 @@ def _zeros_for(node, i):
         return None
     shape, dtype, device = meta[i]
     return _ops().zeros(shape, dtype=dtype, device=device)
+
+
+def _pre_hooks(node, grads):
+    """Before a node runs: tensor hooks (Tensor.register_hook) on each output's gradient,
+    then node pre-hooks, then retain_grad, which PyTorch always runs last."""
+    meta = node._metadata
+    tensor_hooks = meta.get("tensor_hooks")
+    if tensor_hooks:
+        grads = list(grads)
+        for nr, hooks in tensor_hooks.items():
+            for hook in list(hooks):
+                if grads[nr] is not None:
+                    res = hook(grads[nr])
+                    if res is not None:
+                        grads[nr] = res
+    for hook in list(meta.get("pre_hooks", ())):
+        res = hook(tuple(grads))
+        if res is not None:
+            grads = list(res)
+    if "retained" in meta:
+        _retain(node, grads)
+    return grads
+
+
+def _post_hooks(node, in_grads, out_grads):
+    for hook in list(node._metadata["post_hooks"]):
+        res = hook(tuple(in_grads), tuple(out_grads))
+        if res is not None:
+            in_grads = tuple(res)
+    return in_grads
 
 
 def _retain(node, grads):

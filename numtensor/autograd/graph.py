@@ -1,12 +1,20 @@
-"""Graph nodes: what an op records so that backward can run later.
+"""Graph nodes: what an op leaves behind so that backward can run later.
 
-record() is the one entry point ops use: given the outputs, the inputs and a backward
-function (grad outputs -> grad inputs, written with tensor ops so it runs on any
-device), it creates a Node named like PyTorch's (MulBackward0 ...) when grad mode is on
-and some input requires grad.  The engine undoes broadcasting and dtype promotion on
-the way back (ops.sum_to_shape), so backward functions may return broadcast-shaped grads.
+A Node is one recorded op.  It is created by derivatives.attach() from the op's entry
+in the gradient registry, and it is also the `ctx` that entry's vjp receives: saved
+tensors and parameters read back as attributes (ctx.self, ctx.result, ctx.dim), and
+ctx.needs_input_grad tells which inputs want a gradient.  The engine undoes
+broadcasting and dtype promotion on the way back (ops.sum_to_shape), so a vjp may
+return broadcast-shaped gradients.
 """
 from .grad_mode import is_grad_enabled
+
+FREED_ERROR = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
 
 # nodes that torch implements in C++ outside its generated table report a qualified name()
 _QUALIFIED_NAMES = {"CopySlices": "torch::autograd::CopySlices",
@@ -15,18 +23,72 @@ _QUALIFIED_NAMES = {"CopySlices": "torch::autograd::CopySlices",
 
 class Node:
     """One recorded op.  Its edges lead to the nodes that produced its inputs."""
-    __slots__ = ("_name", "_backward", "_edges", "_input_meta", "_saved", "_n_outputs",
-                 "_metadata", "__weakref__")
+    __slots__ = ("_name", "_derivative", "_edges", "_input_meta", "_saved", "_params",
+                 "_n_outputs", "_metadata", "needs_input_grad", "_freed", "__weakref__")
 
-    def __init__(self, name, backward, edges, input_meta, saved, n_outputs):
+    def __init__(self, name, derivative, edges, input_meta, n_outputs, needs_input_grad):
         self._name = name
-        self._backward = backward        # grads of outputs -> grads of inputs; None once freed
+        self._derivative = derivative    # its vjp maps output grads to input grads
         self._edges = edges              # per input: (node, output_nr) or None
         self._input_meta = input_meta    # per input: (shape, dtype) or None
-        self._saved = saved              # (tensor, version, grad_fn when saved) triples
+        self._saved = ()                 # (value, version, grad_fn when saved) triples
+        self._params = None              # plain parameters the vjp reads by name
         self._n_outputs = n_outputs
         self._metadata = None
+        self.needs_input_grad = needs_input_grad
+        self._freed = False
 
+    # ---- what the forward records ----------------------------------------------------
+    def save(self, values):
+        """Keep values for backward; a tensor's version is noted to catch later in-place
+        changes (as PyTorch's saved variables do)."""
+        self._saved = tuple((v, v._version, v.grad_fn) if hasattr(v, "_storage") else (v, None, None)
+                            for v in values)
+
+    def set_outputs(self, outs, single):
+        for i, o in enumerate(outs):
+            if o is None or o._storage.dtype.category < 2:  # bool and integer outputs: no gradient
+                continue
+            o.grad_fn = self
+            o._requires_grad = True
+            o._output_nr = i
+            o._history_version = o._storage._version
+        if not single:  # the engine feeds zeros to outputs that received no gradient
+            self.metadata["output_meta"] = [
+                (o._shape, o.dtype, o.device) if o is not None and o.grad_fn is self else None
+                for o in outs]
+
+    # ---- ctx: what the vjp reads ------------------------------------------------------
+    def __getattr__(self, name):
+        # only reached when normal attribute lookup fails: saved values, then parameters
+        pos = self._derivative.saved_pos.get(name)
+        if pos is not None:
+            if self._freed:
+                raise RuntimeError(FREED_ERROR)
+            return self._saved[pos][0]
+        params = self._params
+        if params is not None and name in params:
+            return params[name]
+        raise AttributeError(f"'{self._name}' object has no attribute '{name}'")
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(FREED_ERROR)
+        return tuple(v for v, _, _ in self._saved)
+
+    def release(self):
+        """Free what backward needed (backward without retain_graph)."""
+        self._freed = True
+        self._saved = ()
+        self._params = None
+
+    def __call__(self, *grads):
+        if self._freed:
+            raise RuntimeError(FREED_ERROR)
+        return self._derivative.vjp(self, *grads)
+
+    # ---- PyTorch's public Node surface ---------------------------------------------------
     def name(self):
         return _QUALIFIED_NAMES.get(self._name, self._name)
 
@@ -40,41 +102,79 @@ class Node:
     def next_functions(self):
         return tuple(e if e is not None else (None, 0) for e in self._edges)
 
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node's backward; it may return
+        replacement grad_inputs."""
+        return _add_hook(self.metadata.setdefault("post_hooks", []), fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node's backward; it may return replacements."""
+        return _add_hook(self.metadata.setdefault("pre_hooks", []), fn)
+
     def __repr__(self):
         return f"<{self._name} object at {hex(id(self))}>"
-
-    def __call__(self, *grads):
-        if self._backward is None:
-            from .engine import FREED_ERROR
-            raise RuntimeError(FREED_ERROR)
-        return self._backward(*grads)
 
 
 class AccumulateGrad:
     """The sink of a leaf tensor: gradients reaching it are added to leaf.grad."""
-    __slots__ = ("variable", "__weakref__")
+    __slots__ = ("variable", "_metadata", "__weakref__")
     _edges = ()
     _n_outputs = 1
-    _metadata = None
 
     def __init__(self, variable):
         self.variable = variable
+        self._metadata = None
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
     @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    @property
     def next_functions(self):
         return ()
+
+    def register_hook(self, fn):
+        return _add_hook(self.metadata.setdefault("post_hooks", []), fn)
+
+    def register_prehook(self, fn):
+        return _add_hook(self.metadata.setdefault("pre_hooks", []), fn)
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
-def _edge_for(t):
+class RemovableHandle:
+    """What register_hook returns: handle.remove() takes the hook out again."""
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_hook(hooks, fn):
+    hooks.append(fn)
+    return RemovableHandle(hooks, fn)
+
+
+def edge_for(t):
     """Where a gradient for tensor t goes: its grad_fn, or its leaf's AccumulateGrad."""
     if t._base is not None and t._history_version != t._storage._version:
-        from ..ops.inplace import refresh_view_history
+        from .history import refresh_view_history
         refresh_view_history(t)
     if t.grad_fn is not None:
         return (t.grad_fn, t._output_nr)
@@ -85,6 +185,9 @@ def _edge_for(t):
     return (acc, 0)
 
 
+_edge_for = edge_for
+
+
 def needs_grad(*inputs):
     if not is_grad_enabled():
         return False
@@ -93,43 +196,3 @@ def needs_grad(*inputs):
             return True
     return False
 
-
-def record(name, outputs, inputs, backward, saved=()):
-    """Attach a Node to outputs when any tensor input requires grad (and grad mode is on).
-
-    inputs: tensors (or None for a non-tensor argument).
-    backward(*grad_outputs) -> tuple with one grad (or None) per entry of inputs.
-    saved: tensors backward reads; modifying one in place before backward is an error.
-    """
-    if not is_grad_enabled():
-        return outputs
-    edges = []
-    meta = []
-    any_grad = False
-    for t in inputs:
-        if t is not None and t._requires_grad:
-            any_grad = True
-            edges.append(_edge_for(t))
-            meta.append((t._shape, t._storage.dtype))
-        else:
-            edges.append(None)
-            meta.append(None)
-    if not any_grad:
-        return outputs
-    single = not isinstance(outputs, (tuple, list))
-    outs = (outputs,) if single else outputs
-    node = Node(name, backward, edges, meta, (), len(outs))
-    for i, o in enumerate(outs):
-        if o is None or o._storage.dtype.category < 2:  # bool and integer outputs: no gradient
-            continue
-        o.grad_fn = node
-        o._requires_grad = True
-        o._output_nr = i
-        o._history_version = o._storage._version
-    if not single:  # the engine feeds zeros to outputs that received no gradient
-        node.metadata["output_meta"] = [
-            (o._shape, o.dtype, o.device) if o is not None and o.grad_fn is node else None
-            for o in outs]
-    if saved:
-        node._saved = tuple((s, s._version, s.grad_fn) for s in saved if s is not None)
-    return outputs

@@ -28,7 +28,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.graph import record, needs_grad
+from ..autograd.derivatives import attach, derivative
+from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
 from ._common import empty, is_contiguous, shape_str
@@ -250,15 +251,16 @@ def gather_plan(x, p):
 def getitem(x, key):
     out = gather_plan(x, _plan(x, key))
     if needs_grad(x):
-        shape = x._shape
-
-        def backward(g):
-            from .._creation import zeros
-            gx = zeros(shape, dtype=g.dtype, device=g.device)
-            index_put_(gx, key, g, accumulate=True)
-            return (gx,)
-        record("IndexBackward0", out, (x,), backward)
+        attach(_index_backward, out, (x,), shape=x._shape, key=key)
     return out
+
+
+@derivative("IndexBackward0")
+def _index_backward(ctx, g):
+    from .._alloc import zeros
+    gx = zeros(ctx.shape, g.dtype, g.device)
+    index_put_(gx, ctx.key, g, accumulate=True)
+    return (gx,)
 
 
 # ---- setitem / index_put -----------------------------------------------------------
@@ -341,17 +343,13 @@ def _index_put(x, key, value, accumulate):
     new = contiguous_copy(x)
     scatter_plan(new, _plan(new, key, fused_mask=not accumulate), value, accumulate)
     value_t = value if isinstance(value, Tensor) else None
-    if x.requires_grad or (value_t is not None and value_t.requires_grad):
-        src = x if x.requires_grad else None
-
-        def backward(g):
-            gx = None
-            if src is not None:
-                gx = g if accumulate else index_put_(clone(g), key, 0)
-            gv = None
-            if value_t is not None and value_t.requires_grad:
-                gv = getitem(g, key)
-            return gx, gv
-        record("IndexPutBackward0", new, (x, value_t), backward)
+    attach(_index_put_backward, new, (x, value_t), key=key, accumulate=accumulate)
     write(x, new)
     return x
+
+
+@derivative("IndexPutBackward0", inputs=("self", "values"))
+def _index_put_backward(ctx, g):
+    need = ctx.needs_input_grad
+    gx = (g if ctx.accumulate else index_put_(clone(g), ctx.key, 0)) if need[0] else None
+    return gx, (getitem(g, ctx.key) if need[1] else None)

@@ -50,4 +50,9 @@ def retain_grad(t):
     t.grad_fn.metadata.setdefault("retained", []).append(weakref.ref(t))
 
 
-__all__ = ["requires_grad_", "backward", "retain_grad", "scalar_type_name"]
+def register_hook(t, hook):
+    from ..autograd.function import register_hook as register
+    return register(t, hook)
+
+
+__all__ = ["requires_grad_", "backward", "retain_grad", "register_hook", "scalar_type_name"]

@@ -4,7 +4,7 @@ import numpy as np
 from .. import _dtype
 from .._device import as_device, device as device_cls
 from .._tensor import Tensor
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from ._common import empty, from_buffer, is_contiguous
 from .dispatch import cast
 from .._backends import backend_for
@@ -95,9 +95,13 @@ def to(t, *args, **kwargs):
         from .copy import contiguous_copy
         out = contiguous_copy(t)
     if t.requires_grad and (dtype.is_floating_point or dtype.is_complex):
-        src_dtype, src_dev = t.dtype, t.device
-        record("ToCopyBackward0", out, (t,), lambda g: (to(g, dtype=src_dtype, device=src_dev),))
+        attach(_to_copy_backward, out, (t,), dtype=t.dtype, device=t.device)
     return out
+
+
+@derivative("ToCopyBackward0")
+def _to_copy_backward(ctx, g):
+    return (to(g, dtype=ctx.dtype, device=ctx.device),)
 
 
 def _move(t, dev):

@@ -1,7 +1,7 @@
 """Copies: clone, contiguous, copy_ (with cast and broadcast), fill_, zero_."""
 from .. import _alloc
 from .._tensor import Tensor
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from .._backends.plan import output_order, strides_for_order
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       empty, is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
@@ -16,6 +16,11 @@ def contiguous_copy(x):
     return out
 
 
+@derivative("CloneBackward0")
+def _clone_backward(ctx, g):
+    return (g,)
+
+
 def clone(x, memory_format=None):
     # torch preserves the memory layout: dense tensors keep their strides, others
     # get dense strides in the same dim order
@@ -26,7 +31,7 @@ def clone(x, memory_format=None):
     out = empty(x._shape, x.dtype, x.device, strides)
     copy_into(out, x)
     if x.requires_grad:
-        record("CloneBackward0", out, (x,), lambda g: (g,))
+        attach(_clone_backward, out, (x,))
     return out
 
 
@@ -35,7 +40,7 @@ def contiguous(x, memory_format=None):
         return x
     out = contiguous_copy(x)
     if x.requires_grad:
-        record("CloneBackward0", out, (x,), lambda g: (g,))
+        attach(_clone_backward, out, (x,))
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _dtype, return_types
 from .._tensor import Tensor
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for
 from .._backends.plan import broadcast_shapes
 from ._common import empty, is_contiguous, scalar_type_name
@@ -92,12 +92,21 @@ def _triangle_masks(n, device):
     return ge(rows, cols), eq(rows, cols)
 
 
-def _no_derivative(name, outputs, inputs):
-    """Record a node whose backward says plainly that this derivative is missing, so a
-    gradient through the op can never be silently absent."""
-    def backward(*grads):
+def _missing_derivative(name):
+    """A backward that says plainly that this derivative is missing, so a gradient
+    through the op can never be silently absent."""
+    @derivative(name.title().replace("_", "") + "Backward0", inputs=("A", "B"))
+    def backward(ctx, *grads):
         raise NotImplementedError(f"the derivative for '{name}' is not implemented in numtensor")
-    record(name.title().replace("_", "") + "Backward0", outputs, inputs, backward)
+    return backward
+
+
+_MISSING = {name: _missing_derivative(name)
+            for name in ("linalg_lstsq", "linalg_eig", "linalg_qr", "linalg_svd")}
+
+
+def _no_derivative(name, outputs, inputs):
+    attach(_MISSING[name], outputs, inputs)
 
 
 # ---- inverse, solve, determinants ---------------------------------------------------
@@ -132,14 +141,16 @@ def inv(A, *, out=None):
         return (f"The diagonal element {pivot} is zero, the inversion could not be "
                 "completed because the input matrix is singular.")
     res = _per_matrix(A, "inv", "linalg.inv", explain)
-
-    def backward(g):
-        from .linalg_ops import matmul
-        from .elementwise import neg
-        r = _mT(res)
-        return (neg(matmul(matmul(r, g), r)),)
-    record("LinalgInvExBackward0", res, (A,), backward, saved=(res,))
+    attach(_inv_backward, res, (A,))
     return _out(res, out)
+
+
+@derivative("LinalgInvExBackward0", inputs=("A",), saves=("result",))
+def _inv_backward(ctx, g):
+    from .linalg_ops import matmul
+    from .elementwise import neg
+    r = _mT(ctx.result)
+    return (neg(matmul(matmul(r, g), r)),)
 
 
 def inverse(input, *, out=None):
@@ -173,16 +184,19 @@ def solve(A, B, *, left=True, out=None):
     _raise_first_failure(info, "torch.linalg.solve", bool(batch),
                          lambda i: "The solver failed because the input matrix is singular.")
     X = views.squeeze(X2, -1) if vector else X2
-
-    def backward(g):
-        from .linalg_ops import matmul
-        from .elementwise import neg
-        g2 = views.unsqueeze(g, -1) if vector else g
-        gB = solve(_mT(A), g2)
-        gA = neg(matmul(gB, _mT(X2))) if A.requires_grad else None
-        return gA, (views.squeeze(gB, -1) if vector else gB) if B.requires_grad else None
-    record("LinalgSolveExBackward0", X, (A, B), backward, saved=(A, X2))
+    attach(_solve_backward, X, (A, B), solution=X2, vector=vector)
     return _out(X, out)
+
+
+@derivative("LinalgSolveExBackward0", inputs=("A", "B"), saves=("A", "solution"))
+def _solve_backward(ctx, g):
+    from .linalg_ops import matmul
+    from .elementwise import neg
+    need, vector = ctx.needs_input_grad, ctx.vector
+    g2 = views.unsqueeze(g, -1) if vector else g
+    gB = solve(_mT(ctx.A), g2)
+    gA = neg(matmul(gB, _mT(ctx.solution))) if need[0] else None
+    return gA, ((views.squeeze(gB, -1) if vector else gB) if need[1] else None)
 
 
 def det(A, *, out=None):
@@ -192,24 +206,27 @@ def det(A, *, out=None):
     nb = math.prod(batch)
     res = empty(batch, A.dtype, A.device)
     _lapack(A).linalg_det(_dense(A), nb, n, _op(res))
-
-    def backward(g):
-        # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T where A is
-        # invertible.  A matrix whose det is exactly 0 gets PyTorch's answers: zeros
-        # in a plain backward, the cofactor matrix (from the SVD) under create_graph.
-        from ..autograd.grad_mode import is_grad_enabled
-        from .elementwise import eq, mul, where
-        singular = _per_matrix_scalar(eq(res.detach(), 0))
-        if not bool(singular.any()):
-            return (mul(_per_matrix_scalar(mul(g, res)), _mT(inv(A))),)
-        _, identity = _triangle_masks(n, A.device)
-        invertible = where(singular, cast(identity, A.dtype), A)  # inv(I) stands in
-        grad = mul(_per_matrix_scalar(mul(g, res)), _mT(inv(invertible)))  # 0 where singular
-        if is_grad_enabled():
-            grad = where(singular, mul(_per_matrix_scalar(g), _cofactors(A)), grad)
-        return (grad,)
-    record("LinalgDetBackward0", res, (A,), backward, saved=(A, res))
+    attach(_det_backward, res, (A,))
     return _out(res, out)
+
+
+@derivative("LinalgDetBackward0", inputs=("A",), saves=("A", "result"))
+def _det_backward(ctx, g):
+    # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T where A is invertible.
+    # A matrix whose det is exactly 0 gets PyTorch's answers: zeros in a plain backward,
+    # the cofactor matrix (from the SVD) under create_graph.
+    from ..autograd.grad_mode import is_grad_enabled
+    from .elementwise import eq, mul, where
+    A, res = ctx.A, ctx.result
+    singular = _per_matrix_scalar(eq(res.detach(), 0))
+    if not bool(singular.any()):  # one host read: PyTorch's CPU formula branches the same way
+        return (mul(_per_matrix_scalar(mul(g, res)), _mT(inv(A))),)
+    _, identity = _triangle_masks(A._shape[-1], A.device)
+    invertible = where(singular, cast(identity, A.dtype), A)  # inv(I) stands in
+    grad = mul(_per_matrix_scalar(mul(g, res)), _mT(inv(invertible)))  # 0 where singular
+    if is_grad_enabled():
+        grad = where(singular, mul(_per_matrix_scalar(g), _cofactors(A)), grad)
+    return (grad,)
 
 
 def _per_matrix_scalar(x):
@@ -242,16 +259,18 @@ def slogdet(A, *, out=None):
     sign = empty(batch, A.dtype, A.device)
     logabs = empty(batch, A.dtype.to_real(), A.device)
     _lapack(A).linalg_slogdet(_dense(A), nb, n, _op(sign), _op(logabs))
-
-    def backward(g_sign, g_logabs):
-        if g_logabs is None:
-            return (None,)
-        from .elementwise import mul
-        scale = views.unsqueeze(views.unsqueeze(g_logabs, -1), -1)
-        return (mul(scale, _mT(inv(A))),)
     # the sign is piecewise constant: only logabsdet gets history (None skips an output)
-    record("LinalgSlogdetBackward0", (None, logabs), (A,), backward, saved=(A,))
+    attach(_slogdet_backward, (None, logabs), (A,))
     return return_types.linalg_slogdet(sign, logabs)
+
+
+@derivative("LinalgSlogdetBackward0", inputs=("A",), saves=("A",))
+def _slogdet_backward(ctx, g_sign, g_logabs):
+    if g_logabs is None:
+        return (None,)
+    from .elementwise import mul
+    scale = views.unsqueeze(views.unsqueeze(g_logabs, -1), -1)
+    return (mul(scale, _mT(inv(ctx.A))),)
 
 
 # ---- least squares ------------------------------------------------------------------
@@ -368,24 +387,27 @@ def eigh(A, UPLO="L", *, out=None):
     v = empty(A._shape, A.dtype, A.device)
     nb = math.prod(batch)
     _lapack(A).linalg_eigh(_dense(src), nb, n, _op(w), _op(v))
-
-    def backward(gL, gV):
-        # A = V diag(L) V^T: gA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T
-        from .linalg_ops import matmul
-        from .elementwise import mul, sub, div, where
-        _, diag = _triangle_masks(n, A.device)
-        inner = None
-        if gV is not None:
-            vtgv = matmul(_mT(v), gV)
-            skew = mul(sub(vtgv, _mT(vtgv)), 0.5)
-            gaps = sub(views.unsqueeze(w, -2), views.unsqueeze(w, -1))
-            inner = where(diag, 0.0, div(skew, where(diag, 1.0, gaps)))
-        if gL is not None:
-            scaled = mul(views.unsqueeze(gL, -1), diag)
-            inner = scaled if inner is None else inner + scaled
-        return (matmul(matmul(v, inner), _mT(v)),)
-    record("LinalgEighBackward0", (w, v), (A,), backward, saved=(w, v))
+    attach(_eigh_backward, (w, v), (A,))
     return return_types.linalg_eigh(w, v)
+
+
+@derivative("LinalgEighBackward0", inputs=("A",), saves=("result0", "result1"))
+def _eigh_backward(ctx, gL, gV):
+    # A = V diag(L) V^T: gA = V (diag(gL) + skew(V^T gV) / (L_j - L_i)) V^T
+    from .linalg_ops import matmul
+    from .elementwise import mul, sub, div, where
+    w, v = ctx.result0, ctx.result1
+    _, diag = _triangle_masks(v._shape[-1], v.device)
+    inner = None
+    if gV is not None:
+        vtgv = matmul(_mT(v), gV)
+        skew = mul(sub(vtgv, _mT(vtgv)), 0.5)
+        gaps = sub(views.unsqueeze(w, -2), views.unsqueeze(w, -1))
+        inner = where(diag, 0.0, div(skew, where(diag, 1.0, gaps)))
+    if gL is not None:
+        scaled = mul(views.unsqueeze(gL, -1), diag)
+        inner = scaled if inner is None else inner + scaled
+    return (matmul(matmul(v, inner), _mT(v)),)
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
@@ -405,20 +427,22 @@ def cholesky(A, *, upper=False, out=None):
                 f"positive-definite (the leading minor of order {order} is not "
                 f"positive-definite).")
     L = _per_matrix(A, "cholesky", "linalg.cholesky", explain)
-
-    def backward(gL):
-        # gA = sym(L^-T Phi(L^T gL) L^-1), Phi: lower triangle with the diagonal halved
-        from .linalg_ops import matmul
-        from .elementwise import mul, where
-        lower, diag = _triangle_masks(n, A.device)
-        phi = matmul(_mT(L), gL)
-        phi = where(lower, where(diag, mul(phi, 0.5), phi), 0.0)
-        Linv = inv(L)
-        gA = matmul(matmul(_mT(Linv), phi), Linv)
-        return (mul(gA + _mT(gA), 0.5),)
-    record("LinalgCholeskyExBackward0", L, (A,), backward, saved=(L,))
-    # (a new name: backward above must keep seeing the lower factor)
+    attach(_cholesky_backward, L, (A,))
     return views.transpose(L, -2, -1) if upper else L
+
+
+@derivative("LinalgCholeskyExBackward0", inputs=("A",), saves=("result",))
+def _cholesky_backward(ctx, gL):
+    # gA = sym(L^-T Phi(L^T gL) L^-1), Phi: lower triangle with the diagonal halved
+    from .linalg_ops import matmul
+    from .elementwise import mul, where
+    L = ctx.result
+    lower, diag = _triangle_masks(L._shape[-1], L.device)
+    phi = matmul(_mT(L), gL)
+    phi = where(lower, where(diag, mul(phi, 0.5), phi), 0.0)
+    Linv = inv(L)
+    gA = matmul(matmul(_mT(Linv), phi), Linv)
+    return (mul(gA + _mT(gA), 0.5),)
 
 
 def qr(A, mode="reduced", *, out=None):

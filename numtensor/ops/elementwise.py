@@ -9,8 +9,9 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.graph import needs_grad, record
+from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
 from .dispatch import cast, run_elementwise
@@ -32,44 +33,130 @@ def _unary(op, x, dtype, p0=0, p1=0):
     return run_elementwise(op, (x,), dtype, dtype, params=(p0, p1))
 
 
-def _float_unary(op, name, grad_fn, saves="x"):
-    """A function like exp: ints become the default float; grad_fn(g, x, out).
-
-    saves: which tensor grad_fn reads ("x" or "out"), so that modifying the other one
-    in place is allowed (as in PyTorch: exp saves its result, log its input)."""
+def _float_unary(op, d):
+    """A function like exp: ints become the default float; d is its registered backward."""
     def fn(x):
         out = _unary(op, x, _float_dtype(x.dtype))
         if x._requires_grad:
-            record(name, out, (x,), lambda g: (grad_fn(g, x, out),),
-                   saved=(x,) if saves == "x" else (out,))
+            attach(d, out, (x,))
         return out
     fn.__name__ = op
     return fn
 
 
-exp = _float_unary("exp", "ExpBackward0", lambda g, x, out: g * out, saves="out")
-log = _float_unary("log", "LogBackward0", lambda g, x, out: g / x)
-log2 = _float_unary("log2", "Log2Backward0", lambda g, x, out: g / (x * 0.6931471805599453))
-log10 = _float_unary("log10", "Log10Backward0", lambda g, x, out: g / (x * 2.302585092994046))
-log1p = _float_unary("log1p", "Log1PBackward0", lambda g, x, out: g / (x + 1))
-expm1 = _float_unary("expm1", "Expm1Backward0", lambda g, x, out: g * (out + 1), saves="out")
-sqrt = _float_unary("sqrt", "SqrtBackward0", lambda g, x, out: g / (out * 2), saves="out")
-rsqrt = _float_unary("rsqrt", "RsqrtBackward0", lambda g, x, out: g * out * out * out * -0.5, saves="out")
-sin = _float_unary("sin", "SinBackward0", lambda g, x, out: g * cos(x))
-cos = _float_unary("cos", "CosBackward0", lambda g, x, out: -(g * sin(x)))
-tan = _float_unary("tan", "TanBackward0", lambda g, x, out: g * (out * out + 1), saves="out")
-asin = _float_unary("asin", "AsinBackward0", lambda g, x, out: g * rsqrt(-(x * x) + 1))
-acos = _float_unary("acos", "AcosBackward0", lambda g, x, out: -(g * rsqrt(-(x * x) + 1)))
-atan = _float_unary("atan", "AtanBackward0", lambda g, x, out: g / (x * x + 1))
-sinh = _float_unary("sinh", "SinhBackward0", lambda g, x, out: g * cosh(x))
-cosh = _float_unary("cosh", "CoshBackward0", lambda g, x, out: g * sinh(x))
-tanh = _float_unary("tanh", "TanhBackward0",
-                    lambda g, x, out: g * _derivative("tanh_grad", out, lambda: 1 - out * out),
-                    saves="out")
-sigmoid = _float_unary("sigmoid", "SigmoidBackward0",
-                       lambda g, x, out: g * _derivative("sigmoid_grad", out,
-                                                         lambda: out * (1 - out)),
-                       saves="out")
+# Each backward declares what it reads: the input ("self") or the result, as in PyTorch
+# (exp saves its result, log its input), so that modifying the other one in place is fine.
+@derivative("ExpBackward0", saves=("result",))
+def _exp_backward(ctx, g):
+    return (g * ctx.result,)
+
+
+@derivative("LogBackward0", saves=("self",))
+def _log_backward(ctx, g):
+    return (g / ctx.self,)
+
+
+@derivative("Log2Backward0", saves=("self",))
+def _log2_backward(ctx, g):
+    return (g / (ctx.self * 0.6931471805599453),)
+
+
+@derivative("Log10Backward0", saves=("self",))
+def _log10_backward(ctx, g):
+    return (g / (ctx.self * 2.302585092994046),)
+
+
+@derivative("Log1PBackward0", saves=("self",))
+def _log1p_backward(ctx, g):
+    return (g / (ctx.self + 1),)
+
+
+@derivative("Expm1Backward0", saves=("result",))
+def _expm1_backward(ctx, g):
+    return (g * (ctx.result + 1),)
+
+
+@derivative("SqrtBackward0", saves=("result",))
+def _sqrt_backward(ctx, g):
+    return (g / (ctx.result * 2),)
+
+
+@derivative("RsqrtBackward0", saves=("result",))
+def _rsqrt_backward(ctx, g):
+    out = ctx.result
+    return (g * out * out * out * -0.5,)
+
+
+@derivative("SinBackward0", saves=("self",))
+def _sin_backward(ctx, g):
+    return (g * cos(ctx.self),)
+
+
+@derivative("CosBackward0", saves=("self",))
+def _cos_backward(ctx, g):
+    return (-(g * sin(ctx.self)),)
+
+
+@derivative("TanBackward0", saves=("result",))
+def _tan_backward(ctx, g):
+    return (g * (ctx.result * ctx.result + 1),)
+
+
+@derivative("AsinBackward0", saves=("self",))
+def _asin_backward(ctx, g):
+    return (g * rsqrt(-(ctx.self * ctx.self) + 1),)
+
+
+@derivative("AcosBackward0", saves=("self",))
+def _acos_backward(ctx, g):
+    return (-(g * rsqrt(-(ctx.self * ctx.self) + 1)),)
+
+
+@derivative("AtanBackward0", saves=("self",))
+def _atan_backward(ctx, g):
+    return (g / (ctx.self * ctx.self + 1),)
+
+
+@derivative("SinhBackward0", saves=("self",))
+def _sinh_backward(ctx, g):
+    return (g * cosh(ctx.self),)
+
+
+@derivative("CoshBackward0", saves=("self",))
+def _cosh_backward(ctx, g):
+    return (g * sinh(ctx.self),)
+
+
+@derivative("TanhBackward0", saves=("result",))
+def _tanh_backward(ctx, g):
+    out = ctx.result
+    return (g * _derivative("tanh_grad", out, lambda: 1 - out * out),)
+
+
+@derivative("SigmoidBackward0", saves=("result",))
+def _sigmoid_backward(ctx, g):
+    out = ctx.result
+    return (g * _derivative("sigmoid_grad", out, lambda: out * (1 - out)),)
+
+
+exp = _float_unary("exp", _exp_backward)
+log = _float_unary("log", _log_backward)
+log2 = _float_unary("log2", _log2_backward)
+log10 = _float_unary("log10", _log10_backward)
+log1p = _float_unary("log1p", _log1p_backward)
+expm1 = _float_unary("expm1", _expm1_backward)
+sqrt = _float_unary("sqrt", _sqrt_backward)
+rsqrt = _float_unary("rsqrt", _rsqrt_backward)
+sin = _float_unary("sin", _sin_backward)
+cos = _float_unary("cos", _cos_backward)
+tan = _float_unary("tan", _tan_backward)
+asin = _float_unary("asin", _asin_backward)
+acos = _float_unary("acos", _acos_backward)
+atan = _float_unary("atan", _atan_backward)
+sinh = _float_unary("sinh", _sinh_backward)
+cosh = _float_unary("cosh", _cosh_backward)
+tanh = _float_unary("tanh", _tanh_backward)
+sigmoid = _float_unary("sigmoid", _sigmoid_backward)
 
 
 def _derivative(kernel_op, out, differentiable):
@@ -80,17 +167,40 @@ def _derivative(kernel_op, out, differentiable):
     return _unary(kernel_op, out, out.dtype)
 
 
-def _same_unary(op, name, grad_fn, allow_bool=True):
-    """A dtype-preserving unary op (neg, abs, ...); grad_fn may be None (no gradient)."""
+def _same_unary(op, d, allow_bool=True):
+    """A dtype-preserving unary op (neg, abs, ...); d: its backward, or None (none)."""
     def fn(x):
         if not allow_bool and isinstance(x, Tensor) and x.dtype is _dtype.bool_:
             _bool_error(op)
         out = _unary(op, x, x.dtype if isinstance(x, Tensor) else None)
-        if grad_fn is not None and x.requires_grad:
-            record(name, out, (x,), lambda g: (grad_fn(g, x, out),), saved=(x,))
+        if d is not None and x.requires_grad:
+            attach(d, out, (x,))
         return out
     fn.__name__ = op
     return fn
+
+
+@derivative("NegBackward0")
+def _neg_backward(ctx, g):
+    return (-g,)
+
+
+@derivative("AbsBackward0", saves=("self",))
+def _abs_backward(ctx, g):
+    return (g * sign(ctx.self),)
+
+
+@derivative("PowBackward0", saves=("self",))
+def _square_backward(ctx, g):
+    return (g * ctx.self * 2,)
+
+
+def _zero_grad_backward(name):
+    """Piecewise-constant functions (sign, floor, round ...): the gradient is zero."""
+    @derivative(name)
+    def backward(ctx, g):
+        return (g * 0,)
+    return backward
 
 
 def _bool_error(op):
@@ -105,8 +215,8 @@ def _bool_error(op):
     raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-neg = _same_unary("neg", "NegBackward0", lambda g, x, out: -g, allow_bool=False)
-_abs_real = _same_unary("abs", "AbsBackward0", lambda g, x, out: g * sign(x), allow_bool=False)
+neg = _same_unary("neg", _neg_backward, allow_bool=False)
+_abs_real = _same_unary("abs", _abs_backward, allow_bool=False)
 
 
 def abs(x):
@@ -116,7 +226,7 @@ def abs(x):
     return _abs_real(x)
 
 
-_square = _same_unary("square", "PowBackward0", lambda g, x, out: g * x * 2)
+_square = _same_unary("square", _square_backward)
 
 
 def square(x):
@@ -126,7 +236,7 @@ def square(x):
 
 
 
-_sign = _same_unary("sign", "SignBackward0", lambda g, x, out: g * 0)
+_sign = _same_unary("sign", _zero_grad_backward("SignBackward0"))
 
 
 def sign(x):
@@ -144,13 +254,11 @@ def _real_only(fn):
     return real_fn
 
 
-floor = _real_only(_same_unary("floor", "FloorBackward0", lambda g, x, out: g * 0,
-                                allow_bool=False))
-ceil = _real_only(_same_unary("ceil", "CeilBackward0", lambda g, x, out: g * 0,
-                                allow_bool=False))
-trunc = _real_only(_same_unary("trunc", "TruncBackward0", lambda g, x, out: g * 0,
-                                allow_bool=False))
-_bitwise_not = _same_unary("bitwise_not", None, None)
+floor = _real_only(_same_unary("floor", _zero_grad_backward("FloorBackward0"), allow_bool=False))
+ceil = _real_only(_same_unary("ceil", _zero_grad_backward("CeilBackward0"), allow_bool=False))
+trunc = _real_only(_same_unary("trunc", _zero_grad_backward("TruncBackward0"), allow_bool=False))
+_bitwise_not = _same_unary("bitwise_not", None)
+_round_backward = _zero_grad_backward("RoundBackward0")
 
 
 def bitwise_not(x):
@@ -175,15 +283,29 @@ def round(x, decimals=0):
         return x.clone()
     out = _unary("round", x, x.dtype)
     if x.requires_grad:
-        record("RoundBackward0", out, (x,), lambda g: (g * 0,))
+        attach(_round_backward, out, (x,))
     return out
+
+
+@derivative("ReciprocalBackward0", saves=("result",))
+def _reciprocal_backward(ctx, g):
+    out = ctx.result
+    return (-(g * out * out),)
 
 
 def reciprocal(x):
     out = _unary("reciprocal", x, _float_dtype(x.dtype))
     if x.requires_grad:
-        record("ReciprocalBackward0", out, (x,), lambda g: (-(g * out * out),), saved=(out,))
+        attach(_reciprocal_backward, out, (x,))
     return out
+
+
+@derivative("ReluBackward0", saves=("result",))
+def _relu_backward(ctx, g):
+    out = ctx.result
+    if is_grad_enabled():  # create_graph: stay differentiable
+        return (g * gt(out, 0),)
+    return (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype),)
 
 
 def relu(x):
@@ -193,9 +315,7 @@ def relu(x):
         raise NotImplementedError("clamp is not supported for complex types")
     out = _unary("relu", x, x.dtype)
     if x.requires_grad:
-        record("ReluBackward0", out, (x,),
-               lambda g: (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype)
-                          if not is_grad_enabled() else g * gt(out, 0),), saved=(out,))
+        attach(_relu_backward, out, (x,))
     return out
 
 
@@ -229,8 +349,13 @@ def clamp(x, min=None, max=None):
     lo, hi = _clamp_bounds(dt, min, max)
     out = run_elementwise("clamp", (x,), dt, dt, params=(lo, hi))
     if x.requires_grad:
-        record("ClampBackward1", out, (x,), lambda g: (g * _in_range(x, min, max),), saved=(x,))
+        attach(_clamp_backward, out, (x,), min=min, max=max)
     return out
+
+
+@derivative("ClampBackward1", saves=("self",))
+def _clamp_backward(ctx, g):
+    return (g * _in_range(ctx.self, ctx.min, ctx.max),)
 
 
 def _clamp_tensor(x, min, max):
@@ -244,22 +369,24 @@ def _clamp_tensor(x, min, max):
             out = minimum(out, max)
         if out is x:
             out = x.clone()
-    tensors = [v if isinstance(v, Tensor) else None for v in (x, min, max)]
-    if any(t is not None and t.requires_grad for t in tensors):
-        def backward(g):
-            # ties go to x (x keeps the gradient where min <= x <= max); with min > max
-            # the result is max, so max gets the gradient there
-            below = lt(x, min) if min is not None else None
-            above = gt(x, max) if max is not None else None
-            if below is not None and above is not None:
-                below = logical_and(below, lt(min, max))
-                above = logical_or(above, lt(max, min))
-            inside = _in_range(x, min, max)
-            return (where(inside, g, 0.0),
-                    where(below, g, 0.0) if below is not None else None,
-                    where(above, g, 0.0) if above is not None else None)
-        record("ClampBackward0", out, tensors, backward, saved=[t for t in tensors if t is not None])
+    attach(_clamp_tensor_backward, out, (x, min, max))
     return out
+
+
+@derivative("ClampBackward0", inputs=("self", "min", "max"), saves=("self", "min", "max"))
+def _clamp_tensor_backward(ctx, g):
+    # ties go to x (x keeps the gradient where min <= x <= max); with min > max the
+    # result is max, so max gets the gradient there
+    x, lo, hi = ctx.self, ctx.min, ctx.max
+    below = lt(x, lo) if lo is not None else None
+    above = gt(x, hi) if hi is not None else None
+    if below is not None and above is not None:
+        below = logical_and(below, lt(lo, hi))
+        above = logical_or(above, lt(hi, lo))
+    inside = _in_range(x, lo, hi)
+    return (where(inside, g, 0.0),
+            where(below, g, 0.0) if below is not None else None,
+            where(above, g, 0.0) if above is not None else None)
 
 
 def _clamp_bounds(dt, min, max):
@@ -312,8 +439,14 @@ def add(input, other, *, alpha=1, out=None):
         res = _emit("add", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("AddBackward0", res, a, b, lambda g: g, lambda g: g if alpha == 1 else g * alpha)
+    attach(_add_backward, res, (a, b), alpha=alpha)
     return _maybe_out(res, out)
+
+
+@derivative("AddBackward0", inputs=("self", "other"))
+def _add_backward(ctx, g):
+    alpha = ctx.alpha
+    return g, (g if alpha == 1 else g * alpha)
 
 
 def _is_bool(v):
@@ -340,9 +473,15 @@ def sub(input, other, *, alpha=1, out=None):
     if res is out:
         return out
     # `2 - x` is torch's rsub with a scalar: RsubBackward1
-    _record_binary("SubBackward0" if isinstance(a, Tensor) else "RsubBackward1", res, a, b,
-                   lambda g: g, lambda g: -g if alpha == 1 else g * -alpha)
+    attach(_sub_backward, res, (a, b), node_name=None if isinstance(a, Tensor) else "RsubBackward1",
+           alpha=alpha)
     return _maybe_out(res, out)
+
+
+@derivative("SubBackward0", inputs=("self", "other"))
+def _sub_backward(ctx, g):
+    alpha = ctx.alpha
+    return g, (-g if alpha == 1 else g * -alpha)
 
 
 def rsub(a, b, alpha=1):
@@ -360,9 +499,14 @@ def mul(input, other, *, out=None):
     res = _emit("mul", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("MulBackward0", res, a, b, lambda g: g * b, lambda g: g * a,
-                   reads_a=(b,), reads_b=(a,))
+    attach(_mul_backward, res, (a, b))
     return _maybe_out(res, out)
+
+
+@derivative("MulBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
+def _mul_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (g * ctx.other if need[0] else None), (g * ctx.self if need[1] else None)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -376,9 +520,15 @@ def div(input, other, *, rounding_mode=None, out=None):
     res = _emit("div", (a, b), dt, out)
     if res is out:
         return out
-    _record_binary("DivBackward0", res, a, b, lambda g: g / b, lambda g: -(g * a) / (b * b),
-                   reads_a=(b,), reads_b=(a, b))
+    attach(_div_backward, res, (a, b))
     return _maybe_out(res, out)
+
+
+@derivative("DivBackward0", inputs=("self", "other"),
+            saves={"self": ("other",), "other": ("self", "other")})
+def _div_backward(ctx, g):
+    need, a, b = ctx.needs_input_grad, ctx.self, ctx.other
+    return (g / b if need[0] else None), (-(g * a) / (b * b) if need[1] else None)
 
 
 true_divide = divide = div
@@ -418,9 +568,14 @@ def remainder(input, other):
     _no_bool_kernel(dt, "remainder_cpu")
     _check_integer_zero_division(b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
-    _record_binary("RemainderBackward0", res, a, b, lambda g: g,
-                   lambda g: -(g * floor_divide(a, b)), reads_b=(a, b))
+    attach(_remainder_backward, res, (a, b))
     return res
+
+
+@derivative("RemainderBackward0", inputs=("self", "other"), saves={"other": ("self", "other")})
+def _remainder_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (g if need[0] else None), (-(g * floor_divide(ctx.self, ctx.other)) if need[1] else None)
 
 
 def fmod(input, other):
@@ -446,17 +601,32 @@ def pow(input, exponent):
     else:
         res = run_elementwise("pow", (a, b), dt, dt)
     if not isinstance(b, Tensor):          # tensor ** scalar
-        _record_binary("PowBackward0", res, a, b, lambda g: g * b * pow(a, b - 1) if b != 0 else g * 0,
-                       None, reads_a=(a,))
+        attach(_pow_scalar_backward, res, (a,), exponent=b)
     elif not isinstance(a, Tensor):        # scalar ** tensor
-        _record_binary("PowBackward2", res, a, b, None, lambda g: _pow_exponent_grad(g, a, b, res),
-                       reads_b=(b, res))
+        attach(_rpow_backward, res, (b,), base=a)
     else:
-        _record_binary("PowBackward1", res, a, b,
-                       lambda g: g * b * pow(a, b - 1),
-                       lambda g: _pow_exponent_grad(g, a, b, res),
-                       reads_a=(a, b), reads_b=(a, b, res))
+        attach(_pow_backward, res, (a, b))
     return res
+
+
+@derivative("PowBackward0", saves=("self",))
+def _pow_scalar_backward(ctx, g):
+    b = ctx.exponent
+    return (g * b * pow(ctx.self, b - 1) if b != 0 else g * 0,)
+
+
+@derivative("PowBackward2", inputs=("exponent",), saves=("exponent", "result"))
+def _rpow_backward(ctx, g):
+    return (_pow_exponent_grad(g, ctx.base, ctx.exponent, ctx.result),)
+
+
+@derivative("PowBackward1", inputs=("self", "exponent"),
+            saves={"self": ("self", "exponent"), "exponent": ("self", "exponent", "result")})
+def _pow_backward(ctx, g):
+    a, b = ctx.self, ctx.exponent
+    need = ctx.needs_input_grad
+    return ((g * b * pow(a, b - 1)) if need[0] else None,
+            _pow_exponent_grad(g, a, b, ctx.result) if need[1] else None)
 
 
 def _pow_exponent_grad(g, base, exponent, res):
@@ -474,9 +644,15 @@ def _pow_exponent_grad(g, base, exponent, res):
 def atan2(a, b):
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
     res = run_elementwise("atan2", (a, b), dt, dt)
-    _record_binary("Atan2Backward0", res, a, b, lambda g: g * b / (a * a + b * b),
-                   lambda g: -(g * a) / (a * a + b * b), reads_a=(a, b), reads_b=(a, b))
+    attach(_atan2_backward, res, (a, b))
     return res
+
+
+@derivative("Atan2Backward0", inputs=("self", "other"), saves=("self", "other"))
+def _atan2_backward(ctx, g):
+    a, b, need = ctx.self, ctx.other, ctx.needs_input_grad
+    return (g * b / (a * a + b * b) if need[0] else None,
+            -(g * a) / (a * a + b * b) if need[1] else None)
 
 
 def _require_tensors(name, a, b):
@@ -493,9 +669,14 @@ def maximum(input, other):
     if dt.is_complex:
         raise RuntimeError("maximum not implemented for complex tensors.")
     res = run_elementwise("maximum", (a, b), dt, dt)
-    _record_binary("MaximumBackward0", res, a, b, lambda g: _tie_split(g, a, b, gt),
-                   lambda g: _tie_split(g, b, a, gt), reads_a=(a, b), reads_b=(a, b))
+    attach(_maximum_backward, res, (a, b))
     return res
+
+
+@derivative("MaximumBackward0", inputs=("self", "other"), saves=("self", "other"))
+def _maximum_backward(ctx, g):
+    a, b, need = ctx.self, ctx.other, ctx.needs_input_grad
+    return (_tie_split(g, a, b, gt) if need[0] else None), (_tie_split(g, b, a, gt) if need[1] else None)
 
 
 def minimum(input, other):
@@ -505,31 +686,20 @@ def minimum(input, other):
     if dt.is_complex:
         raise RuntimeError("minimum not implemented for complex tensors.")
     res = run_elementwise("minimum", (a, b), dt, dt)
-    _record_binary("MinimumBackward0", res, a, b, lambda g: _tie_split(g, a, b, lt),
-                   lambda g: _tie_split(g, b, a, lt), reads_a=(a, b), reads_b=(a, b))
+    attach(_minimum_backward, res, (a, b))
     return res
+
+
+@derivative("MinimumBackward0", inputs=("self", "other"), saves=("self", "other"))
+def _minimum_backward(ctx, g):
+    a, b, need = ctx.self, ctx.other, ctx.needs_input_grad
+    return (_tie_split(g, a, b, lt) if need[0] else None), (_tie_split(g, b, a, lt) if need[1] else None)
 
 
 def _tie_split(g, mine, other, wins):
     # PyTorch's rule: the winner gets the gradient, a tie splits it in half
     w = where(wins(mine, other), 1.0, where(eq(mine, other), 0.5, 0.0))
     return g * w
-
-
-def _record_binary(name, res, a, b, grad_a, grad_b, reads_a=(), reads_b=()):
-    """Record a binary op whose gradients are grad_a(g) and grad_b(g).
-
-    reads_a / reads_b: the tensors (or scalars) grad_a / grad_b read.  Those are saved:
-    modifying one in place before backward is then an error (add and sub read none)."""
-    ra = isinstance(a, Tensor) and a._requires_grad
-    rb = isinstance(b, Tensor) and b._requires_grad
-    if not (ra or rb):
-        return
-    inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-    reads = (reads_a if ra else ()) + (reads_b if rb else ())
-    record(name, res, inputs,
-           lambda g: (grad_a(g) if ra and grad_a else None, grad_b(g) if rb and grad_b else None),
-           saved=[t for t in reads if isinstance(t, Tensor)])
 
 
 def _emit(op, args, dt, out, p0=0):
@@ -611,14 +781,14 @@ def where(condition, x=None, y=None):
     dt = _dtype.result_type(x, y)
     # the condition stays bool; x and y move to the promoted dtype
     res = run_elementwise("where", (condition, x, y), dt, dt, in_dtypes=(_dtype.bool_, dt, dt))
-    ra = isinstance(x, Tensor) and x.requires_grad
-    rb = isinstance(y, Tensor) and y.requires_grad
-    if ra or rb:
-        record("WhereBackward0", res, (x if isinstance(x, Tensor) else None,
-                                       y if isinstance(y, Tensor) else None),
-               lambda g: (where(condition, g, 0.0) if ra else None,
-                          where(condition, 0.0, g) if rb else None))
+    attach(_where_backward, res, (x, y), condition=condition)
     return res
+
+
+@derivative("WhereBackward0", inputs=("self", "other"), saves=("condition",))
+def _where_backward(ctx, g):
+    need, cond = ctx.needs_input_grad, ctx.condition
+    return (where(cond, g, 0.0) if need[0] else None), (where(cond, 0.0, g) if need[1] else None)
 
 
 # ---- in-place forms ----------------------------------------------------------------

@@ -10,7 +10,9 @@ backward here, written with tensor ops.
 from .. import _dtype
 from .._size import parse_size
 from .._tensor import Tensor
-from ..autograd.graph import needs_grad, record
+from .. import _alloc
+from ..autograd.derivatives import attach, derivative
+from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from ._common import empty, from_buffer, same_device, scalar_type_name, shape_str, wrap_dim
 from .dispatch import cast, copy_into
@@ -83,11 +85,13 @@ def cat(tensors, dim=0, *, out=None, axis=None):
             copy_into(_slice(res, d, start, start + n, 1), t)
         bounds.append((start, n))
         start += n
-    if needs_grad(*parts):
-        def backward(g):
-            return tuple(_slice(g, d, s, s + n, 1) for s, n in bounds)
-        record("CatBackward0", res, tuple(parts), backward)
+    attach(_cat_backward, res, tuple(parts), dim=d, bounds=bounds)
     return _finish_out(res, out)
+
+
+@derivative("CatBackward0", inputs=("tensors",))
+def _cat_backward(ctx, g):
+    return tuple(_slice(g, ctx.dim, s, s + n, 1) for s, n in ctx.bounds)
 
 
 concat = concatenate = cat
@@ -109,10 +113,13 @@ def stack(tensors, dim=0, *, out=None):
     res = empty(shape, dt, tensors[0].device)
     for i, t in enumerate(tensors):
         copy_into(select(res, d, i), t)
-    if needs_grad(*tensors):
-        record("StackBackward0", res, tuple(tensors),
-               lambda g: tuple(select(g, d, i) for i in range(len(tensors))))
+    attach(_stack_backward, res, tuple(tensors), dim=d, count=len(tensors))
     return _finish_out(res, out)
+
+
+@derivative("StackBackward0", inputs=("tensors",))
+def _stack_backward(ctx, g):
+    return tuple(select(g, ctx.dim, i) for i in range(ctx.count))
 
 
 def hstack(tensors, *, out=None):
@@ -135,20 +142,31 @@ def _pieces(x, d, sizes, name):
         pieces.append(make_view(x, shape, strides, x._offset + start * x._strides[d]))
         start += n
     if needs_grad(x):
-        in_shape = x._shape
-
-        def backward(*grads):
-            from .._creation import zeros
-            parts = []
-            for g, n in zip(grads, sizes):
-                if g is None:
-                    s = list(in_shape)
-                    s[d] = n
-                    g = zeros(s, dtype=x.dtype, device=x.device)
-                parts.append(g)
-            return (cat(parts, d),)
-        record(name, tuple(pieces), (x,), backward)
+        attach(_SPLIT[name], tuple(pieces), (x,), shape=x._shape, dim=d, sizes=tuple(sizes))
     return tuple(pieces)
+
+
+def _split_backward(ctx, *grads):
+    parts = []
+    for g, n in zip(grads, ctx.sizes):
+        if g is None:  # a piece that received no gradient contributes zeros
+            s = list(ctx.shape)
+            s[ctx.dim] = n
+            g = _alloc.zeros(s, _grad_dtype(grads), _grad_device(grads))
+        parts.append(g)
+    return (cat(parts, ctx.dim),)
+
+
+def _grad_dtype(grads):
+    return next(g.dtype for g in grads if g is not None)
+
+
+def _grad_device(grads):
+    return next(g.device for g in grads if g is not None)
+
+
+_SPLIT = {name: derivative(name)(_split_backward)
+          for name in ("SplitBackward0", "SplitWithSizesBackward0")}
 
 
 def split(x, split_size_or_sections, dim=0):
@@ -187,13 +205,16 @@ def unbind(x, dim=0):
     for p in pieces:
         p._base = x if x._base is None else x._base
     if needs_grad(x):
-        def backward(*grads):
-            from .._creation import zeros
-            gs = [g if g is not None else zeros(pieces[0]._shape, dtype=x.dtype, device=x.device)
-                  for g in grads]
-            return (stack(gs, d),)
-        record("UnbindBackward0", pieces, (x,), backward)
+        attach(_unbind_backward, pieces, (x,), piece_shape=pieces[0]._shape if pieces else (),
+               dim=d)
     return pieces
+
+
+@derivative("UnbindBackward0")
+def _unbind_backward(ctx, *grads):
+    gs = [g if g is not None else _alloc.zeros(ctx.piece_shape, _grad_dtype(grads), _grad_device(grads))
+          for g in grads]
+    return (stack(gs, ctx.dim),)
 
 
 # ---- torch.gather / torch.scatter along one dim ------------------------------------------
@@ -246,23 +267,21 @@ def gather(x, dim, index, *, sparse_grad=False, out=None):
                                            (index._storage._buf, index._offset),
                                            (res._storage._buf, 0))
     _bad_index(bad, d, p.size)
-    if needs_grad(x):
-        in_shape = x._shape
-
-        def backward(g):
-            from .._creation import zeros
-            return (scatter_add(zeros(in_shape, dtype=g.dtype, device=g.device), d, index, g),)
-        record("GatherBackward0", res, (x,), backward, saved=(index,))
+    attach(_gather_backward, res, (x,), index=index, shape=x._shape, dim=d)
     return _finish_out(res, out)
 
 
-def _src_grad(g, d, index, src):
+@derivative("GatherBackward0", saves=("index",))
+def _gather_backward(ctx, g):
+    return (scatter_add(_alloc.zeros(ctx.shape, g.dtype, g.device), ctx.dim, ctx.index, g),)
+
+
+def _src_grad(g, d, index, src_shape):
     """Gradient for scatter's src: g at the index positions, zero where src is larger."""
     part = gather(g, d, index)
-    if tuple(part._shape) == tuple(src._shape):
+    if tuple(part._shape) == tuple(src_shape):
         return part
-    from .._creation import zeros
-    full = zeros(src._shape, dtype=g.dtype, device=g.device)
+    full = _alloc.zeros(src_shape, g.dtype, g.device)
     region = full
     for j, n in enumerate(part._shape):
         region = _slice(region, j, 0, n, 1)
@@ -315,23 +334,36 @@ def scatter(x, dim, index, src=None, value=None, *, reduce=None):
     res = clone(x.detach())
     _scatter_into(res, dim, index, src, False, "scatter")
     src_t = src if isinstance(src, Tensor) else None
-    if needs_grad(x, src_t):
-        d = wrap_dim(dim, x.ndim)
-        record("ScatterBackward0" if src_t is not None else "ScatterBackward1", res, (x, src_t),
-               lambda g: (scatter(g, d, index, 0.0), _src_grad(g, d, index, src_t)
-                          if src_t is not None else None), saved=(index,))
+    attach(_scatter_backward if src_t is not None else _scatter_value_backward, res, (x, src_t),
+           index=index, dim=wrap_dim(dim, x.ndim), src_shape=src_t._shape if src_t is not None else None)
     return res
+
+
+def _scatter_grads(ctx, g):
+    need = ctx.needs_input_grad
+    return (scatter(g, ctx.dim, ctx.index, 0.0) if need[0] else None,
+            _src_grad(g, ctx.dim, ctx.index, ctx.src_shape) if need[1] else None)
+
+
+_scatter_backward = derivative("ScatterBackward0", inputs=("self", "src"),
+                               saves=("index",))(_scatter_grads)
+_scatter_value_backward = derivative("ScatterBackward1", inputs=("self", "src"),
+                                     saves=("index",))(_scatter_grads)
 
 
 def scatter_add(x, dim, index, src):
     from .copy import clone
     res = clone(x.detach())
     _scatter_into(res, dim, index, src, True, "scatter_add")
-    if needs_grad(x, src):
-        d = wrap_dim(dim, x.ndim)
-        record("ScatterAddBackward0", res, (x, src), lambda g: (g, _src_grad(g, d, index, src)),
-               saved=(index,))
+    attach(_scatter_add_backward, res, (x, src), index=index, dim=wrap_dim(dim, x.ndim),
+           src_shape=src._shape)
     return res
+
+
+@derivative("ScatterAddBackward0", inputs=("self", "src"), saves=("index",))
+def _scatter_add_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (g if need[0] else None), (_src_grad(g, ctx.dim, ctx.index, ctx.src_shape) if need[1] else None)
 
 
 def _inplace_via(self, compute, direct):
@@ -395,14 +427,13 @@ def index_select(x, dim, index, *, out=None):
     res = gather_plan(xx, key_plan)
     if x.ndim == 0:
         res = res.reshape(())
-    if needs_grad(x):
-        in_shape = x._shape
-
-        def backward(g):
-            from .._creation import zeros
-            return (index_add(zeros(in_shape, dtype=g.dtype, device=g.device), d, index, g),)
-        record("IndexSelectBackward0", res, (x,), backward, saved=(index,))
+    attach(_index_select_backward, res, (x,), index=index, shape=x._shape, dim=d)
     return _finish_out(res, out)
+
+
+@derivative("IndexSelectBackward0", saves=("index",))
+def _index_select_backward(ctx, g):
+    return (index_add(_alloc.zeros(ctx.shape, g.dtype, g.device), ctx.dim, ctx.index, g),)
 
 
 def _index_add_direct(self, d, index, source, alpha):
@@ -446,12 +477,15 @@ def index_add(x, dim, index, source, *, alpha=1):
     d = _check_index_add(x, dim, index, source)
     res = clone(x.detach())
     _index_add_direct(res, d, index, source, alpha)
-    if needs_grad(x, source):
-        def backward(g):
-            gs = index_select(g, d, index)
-            return g, (gs if alpha == 1 else gs * alpha)
-        record("IndexAddBackward0", res, (x, source), backward, saved=(index,))
+    attach(_index_add_backward, res, (x, source), index=index, dim=d, alpha=alpha)
     return res
+
+
+@derivative("IndexAddBackward0", inputs=("self", "source"), saves=("index",))
+def _index_add_backward(ctx, g):
+    need = ctx.needs_input_grad
+    gs = index_select(g, ctx.dim, ctx.index) if need[1] else None
+    return (g if need[0] else None), (gs if gs is None or ctx.alpha == 1 else gs * ctx.alpha)
 
 
 def index_add_(self, dim, index, source, *, alpha=1):
@@ -487,18 +521,19 @@ def repeat(x, *sizes):
         p = plan.elementwise(tuple(pair_shape), (tuple(src_strides), tuple(dst_strides)))
         backend_for(x.device).copy(p, (x._storage._buf, x._offset), (res._storage._buf, 0))
     if needs_grad(x):
-        x_shape = x._shape
-
-        def backward(g):
-            from .reductions import sum as red_sum
-            from .views import reshape
-            pairs = []
-            for r, n in zip(sizes, in_shape):
-                pairs += [r, n]
-            gs = red_sum(reshape(g, pairs), tuple(range(0, 2 * len(sizes), 2)))
-            return (reshape(gs, x_shape),)
-        record("RepeatBackward0", res, (x,), backward)
+        pairs = []
+        for r, n in zip(sizes, in_shape):
+            pairs += [r, n]
+        attach(_repeat_backward, res, (x,), pairs=tuple(pairs), shape=x._shape)
     return res
+
+
+@derivative("RepeatBackward0")
+def _repeat_backward(ctx, g):
+    from .reductions import sum as red_sum
+    from .views import reshape
+    gs = red_sum(reshape(g, ctx.pairs), tuple(range(0, len(ctx.pairs), 2)))
+    return (reshape(gs, ctx.shape),)
 
 
 def tile(x, *dims):
@@ -523,9 +558,13 @@ def flip(x, *dims):
             strides[d] = -strides[d]
         p = plan.elementwise(tuple(x._shape), (tuple(strides), res._strides))
         backend_for(x.device).copy(p, (x._storage._buf, offset), (res._storage._buf, 0))
-    if needs_grad(x):
-        record("FlipBackward0", res, (x,), lambda g: (flip(g, ds),))
+    attach(_flip_backward, res, (x,), dims=ds)
     return res
+
+
+@derivative("FlipBackward0")
+def _flip_backward(ctx, g):
+    return (flip(g, ctx.dims),)
 
 
 def fliplr(x):
@@ -562,12 +601,16 @@ def masked_fill(x, mask, value):
     if res.dtype is not x.dtype:
         res = cast(res, x.dtype)
     vt = value if isinstance(value, Tensor) else None
-    if needs_grad(x, vt):
-        from .reductions import sum as red_sum
-        record("MaskedFillBackward0", res, (x, vt),
-               lambda g: (where(mask, 0.0, g), red_sum(where(mask, g, 0.0))
-                          if vt is not None else None))
+    attach(_masked_fill_backward, res, (x, vt), mask=mask)
     return res
+
+
+@derivative("MaskedFillBackward0", inputs=("self", "value"), saves=("mask",))
+def _masked_fill_backward(ctx, g):
+    from .elementwise import where
+    from .reductions import sum as red_sum
+    need, mask = ctx.needs_input_grad, ctx.mask
+    return (where(mask, 0.0, g) if need[0] else None), (red_sum(where(mask, g, 0.0)) if need[1] else None)
 
 
 def _where_scalar(mask, value, x):

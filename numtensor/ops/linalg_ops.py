@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, make_tensor
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides, matrix_layout
 from ._common import empty, same_device, scalar_type_name
@@ -138,12 +138,15 @@ def mm(input, mat2, *, out=None):
     _mm_dtype_check(input, mat2)
     _no_bool("addmm_impl_cpu_", input)
     res = _product(input, mat2, ())
-
-    def backward(g):
-        return (mm(g, views.t(mat2)) if input.requires_grad else None,
-                mm(views.t(input), g) if mat2.requires_grad else None)
-    record("MmBackward0", res, (input, mat2), backward, saved=(input, mat2))
+    attach(_mm_backward, res, (input, mat2))
     return _finish(res, out)
+
+
+@derivative("MmBackward0", inputs=("self", "mat2"), saves={"self": ("mat2",), "mat2": ("self",)})
+def _mm_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (mm(g, views.t(ctx.mat2)) if need[0] else None,
+            mm(views.t(ctx.self), g) if need[1] else None)
 
 
 def mv(input, vec, *, out=None):
@@ -153,12 +156,15 @@ def mv(input, vec, *, out=None):
     _mv_checks(input, vec)
     _no_bool("addmv_impl_cpu", input)
     res = _raw_view(_product(input, _as_column(vec), ()), (input._shape[0],))
-
-    def backward(g):
-        return (outer(g, vec) if input.requires_grad else None,
-                mv(views.t(input), g) if vec.requires_grad else None)
-    record("MvBackward0", res, (input, vec), backward, saved=(input, vec))
+    attach(_mv_backward, res, (input, vec))
     return _finish(res, out)
+
+
+@derivative("MvBackward0", inputs=("self", "vec"), saves={"self": ("vec",), "vec": ("self",)})
+def _mv_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (outer(g, ctx.vec) if need[0] else None,
+            mv(views.t(ctx.self), g) if need[1] else None)
 
 
 def dot(input, other, *, out=None):
@@ -175,13 +181,15 @@ def dot(input, other, *, out=None):
                            f"{scalar_type_name(input.dtype)} and {scalar_type_name(other.dtype)}")
     _no_bool("dot", input)
     res = _raw_view(_product(_as_row(input), _as_column(other), ()), ())
-
-    def backward(g):
-        from .elementwise import mul
-        return (mul(g, other) if input.requires_grad else None,
-                mul(g, input) if other.requires_grad else None)
-    record("DotBackward0", res, (input, other), backward, saved=(input, other))
+    attach(_dot_backward, res, (input, other))
     return _finish(res, out)
+
+
+@derivative("DotBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
+def _dot_backward(ctx, g):
+    from .elementwise import mul
+    need = ctx.needs_input_grad
+    return (mul(g, ctx.other) if need[0] else None), (mul(g, ctx.self) if need[1] else None)
 
 
 def bmm(input, mat2, *, out=None):
@@ -192,12 +200,15 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError("batch2 must be a 3D tensor")
     _bmm_checks(input, mat2, input._shape[0], strict_batch=True)
     res = _product(input, mat2, (input._shape[0],))
-
-    def backward(g):
-        return (bmm(g, views.transpose(mat2, 1, 2)) if input.requires_grad else None,
-                bmm(views.transpose(input, 1, 2), g) if mat2.requires_grad else None)
-    record("BmmBackward0", res, (input, mat2), backward, saved=(input, mat2))
+    attach(_bmm_backward, res, (input, mat2))
     return _finish(res, out)
+
+
+@derivative("BmmBackward0", inputs=("self", "mat2"), saves={"self": ("mat2",), "mat2": ("self",)})
+def _bmm_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (bmm(g, views.transpose(ctx.mat2, 1, 2)) if need[0] else None,
+            bmm(views.transpose(ctx.self, 1, 2), g) if need[1] else None)
 
 
 def _bmm_dtype_check(a, b):
@@ -231,7 +242,7 @@ def matmul(input, other, *, out=None):
     elif da == 1 and db == 2:
         row = mm(views.unsqueeze(input, 0), other)
         res = _raw_view(row, row._shape[1:])
-        record("SqueezeBackward4", res, (row,), lambda g: (views.unsqueeze(g, 0),))
+        attach(_squeeze_row_backward, res, (row,))
     elif da == 2 and db == 2:
         res = mm(input, other)
     elif _should_fold(input, other, out is not None):
@@ -295,10 +306,14 @@ def _folded_matmul(a, b):
     return _unsafe_view(mv(folded, small), big._shape[:-1])
 
 
+@derivative("SqueezeBackward4")
+def _squeeze_row_backward(ctx, g):
+    return (views.unsqueeze(g, 0),)
+
+
 def _unsafe_view(x, shape):
     res = _raw_view(x, shape)
-    in_shape = x._shape
-    record("UnsafeViewBackward0", res, (x,), lambda g: (views.reshape(g, in_shape),))
+    attach(views._unsafe_view_backward, res, (x,), shape=x._shape)
     return res
 
 
@@ -312,23 +327,31 @@ def _batched_matmul(a, b):
     res = _product(a2, b2, batch)
     shape = batch + (() if a_vec else (a2._shape[-2],)) + (() if b_vec else (b2._shape[-1],))
     res = _raw_view(res, shape)
-
-    def backward(g):
-        # restore the unit dims of 1-D operands; the engine sums broadcast batch dims away
-        g2 = views.unsqueeze(g, -1) if b_vec else g
-        g2 = views.unsqueeze(g2, -2) if a_vec else g2
-        ga = gb = None
-        if a.requires_grad:
-            ga = matmul(g2, views.transpose(b2, -1, -2))
-            if a_vec:
-                ga = views.squeeze(ga, -2)
-        if b.requires_grad:
-            gb = matmul(views.transpose(a2, -1, -2), g2)
-            if b_vec:
-                gb = views.squeeze(gb, -1)
-        return ga, gb
-    record("UnsafeViewBackward0", res, (a, b), backward, saved=(a, b))
+    attach(_batched_matmul_backward, res, (a, b), node_name="UnsafeViewBackward0", a_vec=a_vec,
+           b_vec=b_vec)
     return res
+
+
+@derivative("BatchedMatmulBackward", inputs=("self", "other"),
+            saves={"self": ("other",), "other": ("self",)})
+def _batched_matmul_backward(ctx, g):
+    # restore the unit dims of 1-D operands; the engine sums broadcast batch dims away
+    a, b, need = ctx.self, ctx.other, ctx.needs_input_grad
+    a_vec, b_vec = ctx.a_vec, ctx.b_vec
+    g2 = views.unsqueeze(g, -1) if b_vec else g
+    g2 = views.unsqueeze(g2, -2) if a_vec else g2
+    ga = gb = None
+    if need[0]:
+        b2 = _as_column(b) if b_vec else b
+        ga = matmul(g2, views.transpose(b2, -1, -2))
+        if a_vec:
+            ga = views.squeeze(ga, -2)
+    if need[1]:
+        a2 = _as_row(a) if a_vec else a
+        gb = matmul(views.transpose(a2, -1, -2), g2)
+        if b_vec:
+            gb = views.squeeze(gb, -1)
+    return ga, gb
 
 
 def outer(input, vec2, *, out=None):

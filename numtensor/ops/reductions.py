@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtype, return_types
 from .._tensor import Tensor, make_tensor
 from ..autograd.grad_mode import no_grad
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
 from .._backends.plan import contiguous_strides
 from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
@@ -106,10 +106,17 @@ def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _reduce(x, "sum", dims, keepdim, out_dt)
     if x.requires_grad:
-        shape = x._shape
-        record("SumBackward0" if dims is None else "SumBackward1", out, (x,),
-               lambda g: (_expand_back(g, shape, dims, keepdim),))
+        attach(_SUM_ALL if dims is None else _SUM_DIMS, out, (x,), shape=x._shape, dims=dims,
+               keepdim=keepdim)
     return out
+
+
+def _sum_backward(ctx, g):
+    return (_expand_back(g, ctx.shape, ctx.dims, ctx.keepdim),)
+
+
+_SUM_ALL = derivative("SumBackward0")(_sum_backward)
+_SUM_DIMS = derivative("SumBackward1")(_sum_backward)
 
 
 def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
@@ -126,10 +133,17 @@ def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
         out = ew.div(out, n) if n else ew.mul(out, np.nan)
         out = cast(out, dt)
     if x.requires_grad:
-        shape = x._shape
-        record("MeanBackward0" if dims is None else "MeanBackward1", out, (x,),
-               lambda g: (ew.div(_expand_back(g, shape, dims, keepdim), n),))
+        attach(_MEAN_ALL if dims is None else _MEAN_DIMS, out, (x,), shape=x._shape, dims=dims,
+               keepdim=keepdim, count=n)
     return out
+
+
+def _mean_backward(ctx, g):
+    return (ew.div(_expand_back(g, ctx.shape, ctx.dims, ctx.keepdim), ctx.count),)
+
+
+_MEAN_ALL = derivative("MeanBackward0")(_mean_backward)
+_MEAN_DIMS = derivative("MeanBackward1")(_mean_backward)
 
 
 def _count(x, dims):
@@ -144,25 +158,29 @@ def prod(x, dim=None, keepdim=False, *, dtype=None):
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _reduce(x, "prod", dims, keepdim, out_dt)
     if x.requires_grad:
-        shape = x._shape
-
-        def backward(g):
-            # product of the others, also right when some entries are zero
-            ge = _expand_back(g, shape, dims, keepdim)
-            oe = _expand_back(out, shape, dims, keepdim)
-            zero = ew.eq(x, 0)
-            safe = ew.where(zero, 1.0, x)
-            others_nz = ew.div(oe, safe)
-            n_zero = sum(zero, dims if dims else None, keepdim=True) if dims else sum(zero)
-            prod_nz = _reduce(ew.where(zero, 1.0, x), "prod", dims, True, x.dtype) if dims else \
-                _reduce(ew.where(zero, 1.0, x), "prod", None, False, x.dtype)
-            only_zero = ew.logical_and(zero, ew.eq(n_zero, 1))
-            val = ew.where(only_zero, expand(prod_nz, shape) if dims else expand(prod_nz, shape),
-                           ew.where(ew.gt(n_zero, 0), 0.0, others_nz))
-            return (ew.mul(ge, val),)
-        record("ProdBackward0" if dims is None else "ProdBackward1", out, (x,), backward,
-               saved=(x,))
+        attach(_PROD_ALL if dims is None else _PROD_DIMS, out, (x,), dims=dims, keepdim=keepdim)
     return out
+
+
+def _prod_backward(ctx, g):
+    # the product of the others, also right when some entries are zero
+    x, out, dims, keepdim = ctx.self, ctx.result, ctx.dims, ctx.keepdim
+    shape = x._shape
+    ge = _expand_back(g, shape, dims, keepdim)
+    oe = _expand_back(out, shape, dims, keepdim)
+    zero = ew.eq(x, 0)
+    safe = ew.where(zero, 1.0, x)
+    others_nz = ew.div(oe, safe)
+    n_zero = sum(zero, dims if dims else None, keepdim=True) if dims else sum(zero)
+    prod_nz = _reduce(safe, "prod", dims, True, x.dtype) if dims else \
+        _reduce(safe, "prod", None, False, x.dtype)
+    only_zero = ew.logical_and(zero, ew.eq(n_zero, 1))
+    val = ew.where(only_zero, expand(prod_nz, shape), ew.where(ew.gt(n_zero, 0), 0.0, others_nz))
+    return (ew.mul(ge, val),)
+
+
+_PROD_ALL = derivative("ProdBackward0", saves=("self", "result"))(_prod_backward)
+_PROD_DIMS = derivative("ProdBackward1", saves=("self", "result"))(_prod_backward)
 
 
 def _check_nonempty(x, dims, name):
@@ -177,16 +195,22 @@ def _minmax_reduce(x, op, dims, keepdim, name, grad_name):
     _check_nonempty(x, dims, name)
     out = _reduce(x, op, dims, keepdim, x.dtype)
     if x.requires_grad:
-        shape = x._shape
-
-        def backward(g):
-            # ties share the gradient evenly (PyTorch's rule for amax/amin/max())
-            oe = _expand_back(out, shape, dims, keepdim)
-            mask = ew.eq(x, oe)
-            count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
-            return (ew.div(ew.mul(_expand_back(g, shape, dims, keepdim), mask), count),)
-        record(grad_name, out, (x,), backward, saved=(x,))
+        attach(_MINMAX_REDUCE[grad_name], out, (x,), dims=dims, keepdim=keepdim)
     return out
+
+
+def _minmax_reduce_backward(ctx, g):
+    # ties share the gradient evenly (PyTorch's rule for amax/amin/max())
+    x, dims, keepdim = ctx.self, ctx.dims, ctx.keepdim
+    shape = x._shape
+    oe = _expand_back(ctx.result, shape, dims, keepdim)
+    mask = ew.eq(x, oe)
+    count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
+    return (ew.div(ew.mul(_expand_back(g, shape, dims, keepdim), mask), count),)
+
+
+_MINMAX_REDUCE = {name: derivative(name, saves=("self", "result"))(_minmax_reduce_backward)
+                  for name in ("AmaxBackward0", "AminBackward0", "MaxBackward1", "MinBackward1")}
 
 
 def amax(x, dim=(), keepdim=False):
@@ -260,20 +284,25 @@ def _max_min(x, dim, keepdim, op, other_fn, tuple_type, grad_name):
         raise RuntimeError(f"{op}(): does not support complex input")
     values, indices = _arg_reduce(x, op, dim, keepdim)
     if x.requires_grad:
-        d = wrap_dim(dim, x.ndim)
-        shape = x._shape
-
-        def backward(g, _gi=None):
-            # only the selected index receives the gradient
-            from .._creation import arange
-            idx = indices if keepdim else unsqueeze(indices, d)
-            pos = reshape(arange(shape[d], device=g.device),
-                          tuple(shape[d] if k == d else 1 for k in range(len(shape))))
-            mask = ew.eq(pos, idx)
-            ge = g if keepdim else unsqueeze(g, d)
-            return (ew.mul(ge, mask),)
-        record(grad_name + "0", (values, indices), (x,), backward)
+        attach(_MAX_MIN_DIM[grad_name + "0"], (values, indices), (x,), indices=indices,
+               dim=wrap_dim(dim, x.ndim), keepdim=keepdim, shape=x._shape)
     return tuple_type(values, indices)
+
+
+def _max_min_dim_backward(ctx, g, _g_indices=None):
+    # only the selected index receives the gradient
+    from .. import _alloc
+    shape, d, keepdim = ctx.shape, ctx.dim, ctx.keepdim
+    idx = ctx.indices if keepdim else unsqueeze(ctx.indices, d)
+    pos = _alloc.arange_(empty((shape[d],), _dtype.int64, g.device), 0, 1)
+    pos = reshape(pos, tuple(shape[d] if k == d else 1 for k in range(len(shape))))
+    mask = ew.eq(pos, idx)
+    ge = g if keepdim else unsqueeze(g, d)
+    return (ew.mul(ge, mask),)
+
+
+_MAX_MIN_DIM = {name: derivative(name, saves=("indices",))(_max_min_dim_backward)
+                for name in ("MaxBackward0", "MinBackward0")}
 
 
 def max(x, dim=None, keepdim=False):
@@ -311,17 +340,26 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
             out = ew.sqrt(out)
         out = cast(out, x.dtype.to_real())
     if x.requires_grad:
-        shape = x._shape
-
-        def backward(g):
-            ge = _expand_back(g, shape, dims, keepdim)
-            c = ew.sub(x, mean(x, dims, keepdim=True) if dims else mean(x))
-            if _sqrt:
-                oe = _expand_back(out, shape, dims, keepdim)
-                return (ew.div(ew.mul(ge, c), ew.mul(oe, denom)),)
-            return (ew.mul(ge, ew.div(ew.mul(c, 2.0), denom)),)  # denom may be 0
-        record(_name, out, (x,), backward, saved=(x,))
+        attach(_std_backward if _sqrt else _var_backward, out, (x,), dims=dims,
+               keepdim=keepdim, denom=denom)
     return out
+
+
+@derivative("VarBackward0", saves=("self",))
+def _var_backward(ctx, g):
+    x, dims, keepdim = ctx.self, ctx.dims, ctx.keepdim
+    ge = _expand_back(g, x._shape, dims, keepdim)
+    c = ew.sub(x, mean(x, dims, keepdim=True) if dims else mean(x))
+    return (ew.mul(ge, ew.div(ew.mul(c, 2.0), ctx.denom)),)  # denom may be 0
+
+
+@derivative("StdBackward0", saves=("self", "result"))
+def _std_backward(ctx, g):
+    x, dims, keepdim = ctx.self, ctx.dims, ctx.keepdim
+    ge = _expand_back(g, x._shape, dims, keepdim)
+    c = ew.sub(x, mean(x, dims, keepdim=True) if dims else mean(x))
+    oe = _expand_back(ctx.result, x._shape, dims, keepdim)
+    return (ew.div(ew.mul(ge, c), ew.mul(oe, ctx.denom)),)
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
@@ -358,9 +396,13 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
             out = ew.pow(_reduce(ew.pow(a, p), "sum", dims, keepdim, real), 1.0 / p)
         out = cast(out, x.dtype.to_real())
     if x.requires_grad:
-        record("LinalgVectorNormBackward0", out, (x,),
-               lambda g: (_norm_backward(g, x, out, p, dims, keepdim),), saved=(x,))
+        attach(_vector_norm_backward, out, (x,), p=p, dims=dims, keepdim=keepdim)
     return out
+
+
+@derivative("LinalgVectorNormBackward0", saves=("self", "result"))
+def _vector_norm_backward(ctx, g):
+    return (_norm_backward(g, ctx.self, ctx.result, ctx.p, ctx.dims, ctx.keepdim),)
 
 
 def _norm_backward(g, x, out, p, dims, keepdim):
@@ -385,13 +427,14 @@ def dist(a, b, p=2):
     with no_grad():
         diff = ew.sub(a, b)
         out = norm(diff, p)
-    inputs = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
-    if [t for t in inputs if t is not None and t.requires_grad]:
-        def backward(g):
-            gd = _norm_backward(g, diff, out, float(p if p != "fro" else 2), None, False)
-            return gd, ew.neg(gd)
-        record("DistBackward0", out, inputs, backward, saved=[t for t in inputs if t is not None])
+    attach(_dist_backward, out, (a, b), difference=diff, p=float(p if p != "fro" else 2))
     return out
+
+
+@derivative("DistBackward0", inputs=("self", "other"), saves=("self", "other", "difference", "result"))
+def _dist_backward(ctx, g):
+    gd = _norm_backward(g, ctx.difference, ctx.result, ctx.p, None, False)
+    return gd, ew.neg(gd)
 
 
 def logsumexp(x, dim, keepdim=False):
@@ -409,12 +452,16 @@ def logsumexp(x, dim, keepdim=False):
             if not keepdim:
                 out = reshape(out, _out_shape(x._shape, dims, False))
     if x.requires_grad:
-        shape = x._shape
-        record("LogsumexpBackward0", out, (x,),
-               lambda g: (ew.mul(_expand_back(g, shape, dims, keepdim),
-                                 ew.exp(ew.sub(x, _expand_back(out, shape, dims, keepdim)))),),
-               saved=(x,))
+        attach(_logsumexp_backward, out, (x,), dims=dims, keepdim=keepdim)
     return out
+
+
+@derivative("LogsumexpBackward0", saves=("self", "result"))
+def _logsumexp_backward(ctx, g):
+    x, dims, keepdim = ctx.self, ctx.dims, ctx.keepdim
+    shape = x._shape
+    return (ew.mul(_expand_back(g, shape, dims, keepdim),
+                   ew.exp(ew.sub(x, _expand_back(ctx.result, shape, dims, keepdim)))),)
 
 
 def _scan(x, op, dim, out_dtype):
@@ -439,24 +486,31 @@ def cumsum(x, dim=None, *, dtype=None, axis=None):
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _scan(x, "sum", dim, out_dt)
     if x.requires_grad:
-        d = wrap_dim(dim, x.ndim)
-        # reversed cumulative sum of g: total - cumsum(g) + g
-        record("CumsumBackward0", out, (x,),
-               lambda g: (ew.add(ew.sub(sum(g, d, keepdim=True), cumsum(g, d)), g),))
+        attach(_cumsum_backward, out, (x,), dim=wrap_dim(dim, x.ndim))
     return out
+
+
+@derivative("CumsumBackward0")
+def _cumsum_backward(ctx, g):
+    # the reversed cumulative sum of g: total - cumsum(g) + g
+    d = ctx.dim
+    return (ew.add(ew.sub(sum(g, d, keepdim=True), cumsum(g, d)), g),)
 
 
 def cumprod(x, dim, *, dtype=None):
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _scan(x, "prod", dim, out_dt)
     if x.requires_grad:
-        d = wrap_dim(dim, x.ndim)
-        # valid for non-zero inputs: d out_j / d x_i = out_j / x_i for j >= i
-        record("CumprodBackward0", out, (x,),
-               lambda g: (ew.div(ew.add(ew.sub(sum(ew.mul(g, out), d, keepdim=True),
-                                                cumsum(ew.mul(g, out), d)), ew.mul(g, out)), x),),
-               saved=(x,))
+        attach(_cumprod_backward, out, (x,), dim=wrap_dim(dim, x.ndim))
     return out
+
+
+@derivative("CumprodBackward0", saves=("self", "result"))
+def _cumprod_backward(ctx, g):
+    # valid for non-zero inputs: d out_j / d x_i = out_j / x_i for j >= i
+    x, out, d = ctx.self, ctx.result, ctx.dim
+    go = ew.mul(g, out)
+    return (ew.div(ew.add(ew.sub(sum(go, d, keepdim=True), cumsum(go, d)), go), x),)
 
 
 def all(x, dim=None, keepdim=False):

@@ -2,11 +2,13 @@
 
 Each records a gradient that maps the view's gradient back to the input's shape.
 """
+import math
 import operator
 
+from .. import _alloc, _dtype
 from .._size import parse_size
 from .._tensor import Tensor, make_tensor
-from ..autograd.graph import record
+from ..autograd.derivatives import attach, derivative
 from .._backends.plan import contiguous_strides
 from ._common import is_contiguous, shape_str, wrap_dim
 from .view_dtype import is_dtype, view_as_dtype
@@ -99,9 +101,19 @@ def view(x, *shape, dtype=None):
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        in_shape = x._shape
-        record("ViewBackward0", out, (x,), lambda g: (reshape(g, in_shape),))
+        attach(_view_backward, out, (x,), shape=x._shape)
     return out
+
+
+def _reshape_backward(ctx, g):
+    return (reshape(g, ctx.shape),)
+
+
+_view_backward = derivative("ViewBackward0")(_reshape_backward)
+_unsafe_view_backward = derivative("UnsafeViewBackward0")(_reshape_backward)
+_reshape_alias_backward = derivative("ReshapeAliasBackward0")(_reshape_backward)
+_squeeze_backward = derivative("SqueezeBackward0")(_reshape_backward)
+_squeeze_dim_backward = derivative("SqueezeBackward1")(_reshape_backward)
 
 
 def reshape(x, *shape):
@@ -111,15 +123,14 @@ def reshape(x, *shape):
     if strides is not None:
         out = make_view(x, shape, strides)
         # torch names a reshape that views a non-contiguous tensor _reshape_alias
-        name = "ViewBackward0" if is_contiguous(x) else "ReshapeAliasBackward0"
+        d = _view_backward if is_contiguous(x) else _reshape_alias_backward
     else:
         from .copy import contiguous_copy
         out = contiguous_copy(x)
         out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
-        name = "UnsafeViewBackward0"
+        d = _unsafe_view_backward
     if x.requires_grad:
-        in_shape = x._shape
-        record(name, out, (x,), lambda g: (reshape(g, in_shape),))
+        attach(d, out, (x,), shape=x._shape)
     return out
 
 
@@ -169,8 +180,13 @@ def permute(x, *dims):
         inv = [0] * nd
         for i, d in enumerate(dims):
             inv[d] = i
-        record("PermuteBackward0", out, (x,), lambda g: (permute(g, inv),))
+        attach(_permute_backward, out, (x,), inverse=inv)
     return out
+
+
+@derivative("PermuteBackward0")
+def _permute_backward(ctx, g):
+    return (permute(g, ctx.inverse),)
 
 
 def transpose(x, dim0, dim1):
@@ -181,8 +197,13 @@ def transpose(x, dim0, dim1):
     strides[d0], strides[d1] = strides[d1], strides[d0]
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        record("TransposeBackward0", out, (x,), lambda g: (transpose(g, d0, d1),))
+        attach(_transpose_backward, out, (x,), dims=(d0, d1))
     return out
+
+
+@derivative("TransposeBackward0")
+def _transpose_backward(ctx, g):
+    return (transpose(g, *ctx.dims),)
 
 
 swapaxes = swapdims = transpose
@@ -195,14 +216,24 @@ def t(x):
         return alias(x, "TBackward0")
     out = make_view(x, x._shape[::-1], x._strides[::-1])
     if x.requires_grad:
-        record("TBackward0", out, (x,), lambda g: (t(g),))
+        attach(_t_backward, out, (x,))
     return out
+
+
+@derivative("TBackward0")
+def _t_backward(ctx, g):
+    return (t(g),)
+
+
+@derivative("AliasBackward0")
+def _alias_backward(ctx, g):
+    return (g,)
 
 
 def alias(x, name="AliasBackward0"):
     out = make_view(x, x._shape, x._strides)
     if x.requires_grad:
-        record(name, out, (x,), lambda g: (g,))
+        attach(_alias_backward, out, (x,), node_name=name)
     return out
 
 
@@ -259,10 +290,14 @@ def expand(x, *sizes):
             strides[i] = shape[i + 1] * strides[i + 1] if i + 1 < nd else 0
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        from .reductions import sum_to_shape
-        in_shape = x._shape
-        record("ExpandBackward0", out, (x,), lambda g: (sum_to_shape(g, in_shape),))
+        attach(_expand_backward, out, (x,), shape=x._shape)
     return out
+
+
+@derivative("ExpandBackward0")
+def _expand_backward(ctx, g):
+    from .reductions import sum_to_shape
+    return (sum_to_shape(g, ctx.shape),)
 
 
 def expand_as(x, other):
@@ -294,15 +329,15 @@ def _slice(x, d, start, stop, step):
     strides[d] = x._strides[d] * step
     out = make_view(x, shape, strides, x._offset + start * x._strides[d])
     if x.requires_grad:
-        in_shape, dtype, device = x._shape, x.dtype, x.device
-
-        def backward(g):
-            from .._creation import zeros
-            gi = zeros(in_shape, dtype=g.dtype, device=device)
-            _slice(gi, d, start, stop, step).copy_(g)
-            return (gi,)
-        record("SliceBackward0", out, (x,), backward)
+        attach(_slice_backward, out, (x,), shape=x._shape, where=(d, start, stop, step))
     return out
+
+
+@derivative("SliceBackward0")
+def _slice_backward(ctx, g):
+    gi = _alloc.zeros(ctx.shape, g.dtype, g.device)
+    _slice(gi, *ctx.where).copy_(g)
+    return (gi,)
 
 
 def select(x, dim, index):
@@ -316,15 +351,15 @@ def select(x, dim, index):
     out = make_view(x, x._shape[:d] + x._shape[d + 1:], x._strides[:d] + x._strides[d + 1:],
                     x._offset + index * x._strides[d])
     if x.requires_grad:
-        in_shape, device = x._shape, x.device
-
-        def backward(g):
-            from .._creation import zeros
-            gi = zeros(in_shape, dtype=g.dtype, device=device)
-            select(gi, d, index).copy_(g)
-            return (gi,)
-        record("SelectBackward0", out, (x,), backward)
+        attach(_select_backward, out, (x,), shape=x._shape, where=(d, index))
     return out
+
+
+@derivative("SelectBackward0")
+def _select_backward(ctx, g):
+    gi = _alloc.zeros(ctx.shape, g.dtype, g.device)
+    select(gi, *ctx.where).copy_(g)
+    return (gi,)
 
 
 def squeeze(x, dim=None):
@@ -336,9 +371,8 @@ def squeeze(x, dim=None):
     keep = [i for i in range(x.ndim) if i not in dims]
     out = make_view(x, [x._shape[i] for i in keep], [x._strides[i] for i in keep])
     if x.requires_grad:
-        in_shape = x._shape
-        record("SqueezeBackward0" if dim is None else "SqueezeBackward1", out, (x,),
-               lambda g: (reshape(g, in_shape),))
+        attach(_squeeze_backward if dim is None else _squeeze_dim_backward, out, (x,),
+               shape=x._shape)
     return out
 
 
@@ -350,8 +384,13 @@ def unsqueeze(x, dim):
     strides.insert(d, st)
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        record("UnsqueezeBackward0", out, (x,), lambda g: (squeeze(g, d),))
+        attach(_unsqueeze_backward, out, (x,), dim=d)
     return out
+
+
+@derivative("UnsqueezeBackward0")
+def _unsqueeze_backward(ctx, g):
+    return (squeeze(g, ctx.dim),)
 
 
 def as_strided(x, size, stride, storage_offset=None):
@@ -360,16 +399,38 @@ def as_strided(x, size, stride, storage_offset=None):
     _check_in_storage(x._storage, off, size, stride)
     out = make_view(x, size, stride, off)
     if x.requires_grad:
-        in_shape, in_strides, in_off = x._shape, x._strides, x._offset
-
-        def backward(g):
-            from .._creation import zeros
-            base = zeros((len(x._storage),), dtype=g.dtype, device=g.device)
-            region = make_tensor(base._storage, off, size, stride)
-            region.add_(g)  # assumes the view does not overlap itself
-            return (make_tensor(base._storage, in_off, in_shape, in_strides).clone(),)
-        record("AsStridedBackward0", out, (x,), backward)
+        attach(_as_strided_backward, out, (x,), storage_size=len(x._storage),
+               input_geometry=(x._offset, x._shape, x._strides), view_geometry=(off, size, stride))
     return out
+
+
+@derivative("AsStridedBackward0")
+def _as_strided_backward(ctx, g):
+    """Each element of the input gets the sum of the gradients of the view elements
+    that read it: laid out over a storage-sized scratch, where a view that reads an
+    element several times (overlapping windows) adds up through an accumulating scatter."""
+    from .advanced_indexing import index_put_
+    scratch = _alloc.zeros((ctx.storage_size,), g.dtype, g.device)
+    off, size, stride = ctx.view_geometry
+    region = make_tensor(scratch._storage, off, size, stride)
+    if _overlaps_itself(region):
+        positions = _alloc.arange_(_alloc.empty((ctx.storage_size,), _dtype.int64, g.device), 0, 1)
+        where = make_tensor(positions._storage, off, size, stride)
+        index_put_(scratch, (reshape(where, -1),), reshape(g, -1), accumulate=True)
+    else:
+        region.add_(g)
+    return (make_tensor(scratch._storage, *ctx.input_geometry).clone(),)
+
+
+def _overlaps_itself(t):
+    """Whether two elements of t share memory (a dim that cannot fit between the
+    smaller-stride dims' extent), judged by sorting dims by stride."""
+    extent = 0
+    for n, s in sorted(((n, s) for n, s in zip(t._shape, t._strides) if n > 1), key=lambda p: p[1]):
+        if s <= extent:
+            return True
+        extent += (n - 1) * s
+    return False
 
 
 def _check_in_storage(storage, offset, size, stride):
@@ -467,7 +528,23 @@ def unfold(x, dimension, size, step):
     strides = list(x._strides)
     shape[d] = n
     strides[d] = x._strides[d] * step
-    return make_view(x, shape + [size], strides + [x._strides[d]])
+    out = make_view(x, shape + [size], strides + [x._strides[d]])
+    if x.requires_grad:
+        attach(_unfold_backward, out, (x,), shape=x._shape, dim=d, size=size, step=step)
+    return out
+
+
+@derivative("UnfoldBackward0")
+def _unfold_backward(ctx, g):
+    """Windows may overlap: every input element gets the sum over the windows that hold it
+    (the unfold view of a zero tensor, accumulated into)."""
+    from .advanced_indexing import index_put_
+    n = math.prod(ctx.shape)
+    positions = _alloc.arange_(_alloc.empty((n,), _dtype.int64, g.device), 0, 1)
+    windows = unfold(reshape(positions, ctx.shape), ctx.dim, ctx.size, ctx.step)
+    gi = _alloc.zeros((n,), g.dtype, g.device)
+    index_put_(gi, (reshape(windows, -1),), reshape(g, -1), accumulate=True)
+    return (reshape(gi, ctx.shape),)
 
 
 def movedim(x, source, destination):

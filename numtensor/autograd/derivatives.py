@@ -1,0 +1,124 @@
+"""The gradient registry: every differentiable op declares its backward here, in one style.
+
+Next to its forward, an op declares (like a row of PyTorch's derivatives.yaml, or HIPS
+autograd's defvjp):
+
+    @derivative("MulBackward0", inputs=("self", "other"), saves=("self", "other"))
+    def mul_backward(ctx, grad):
+        return grad * ctx.other, grad * ctx.self
+
+  * the node's name, as PyTorch names it (what `grad_fn` prints);
+  * `inputs`: names for the op's differentiable arguments, in the order the forward
+    passes them to attach();
+  * `saves`: what backward reads: input names, "result" (or "result0", "result1", ...
+    for several outputs) and extra names the forward passes to attach() by keyword.
+    Saved tensors are version-checked: modifying one in place before backward raises
+    PyTorch's error, and nothing else is kept alive by the graph.  When the gradient of
+    each input reads different things, `saves` maps input name -> names, and only what
+    the inputs that require grad read is saved (mul saves `other` for `self`'s gradient
+    only when `self` requires grad), as PyTorch does;
+  * the vector-Jacobian product: grads of the outputs in, one grad (or None) per input
+    out, written with public tensor ops, so it runs on every device and can itself be
+    differentiated (create_graph=True).
+
+The forward then calls `attach(mul_backward, result, (a, b))`.  Plain parameters (a dim,
+a shape, an alpha) go to attach() by keyword too and read back as ctx attributes.
+`ctx.needs_input_grad[i]` says whether input i wants a gradient, so a backward can skip
+work.  REGISTRY lists every derivative, for audits and for the gradcheck tests.
+"""
+from .graph import Node, edge_for, is_grad_enabled
+
+REGISTRY = []
+_NODE_CLASSES = {}
+
+
+def node_class(name):
+    """The Node subclass named like PyTorch's node class (type(y.grad_fn).__name__ is
+    'MulBackward0' there too); one per name, made on first use."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+class Derivative:
+    """One op's backward: its node name, argument names, saved names and vjp."""
+    __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "__weakref__")
+
+    def __init__(self, name, vjp, inputs, saves):
+        self.name = name
+        self.vjp = vjp
+        self.inputs = tuple(inputs)
+        if isinstance(saves, dict):  # per input: what its gradient reads
+            self.reads = tuple(tuple(saves.get(n, ())) for n in self.inputs)
+            names = []
+            for group in self.reads:
+                names += [n for n in group if n not in names]
+            self.saves = tuple(names)
+        else:
+            self.saves = tuple(saves)
+            self.reads = None
+        self.saved_pos = {n: i for i, n in enumerate(self.saves)}
+
+    def __repr__(self):
+        return f"<derivative {self.name} of {self.vjp.__module__}.{self.vjp.__name__}>"
+
+
+def derivative(name, inputs=("self",), saves=()):
+    """Decorator: register the decorated vjp(ctx, *grads) as a backward named `name`."""
+    def register(vjp):
+        d = Derivative(name, vjp, inputs, saves)
+        REGISTRY.append(d)
+        return d
+    return register
+
+
+def attach(d, outputs, inputs, node_name=None, **extra):
+    """Record a node of derivative d on outputs when grad mode is on and some tensor in
+    `inputs` (ordered as d.inputs; None or a number for a non-tensor argument) requires
+    grad.  extra: tensors or values named in d.saves, and plain parameters for ctx.
+    node_name: a different name for the node (one formula that PyTorch names by the op
+    that used it, such as FillBackward2 and ZeroBackward0).  Returns outputs."""
+    if not is_grad_enabled():
+        return outputs
+    edges = []
+    meta = []
+    needs = []
+    for t in inputs:
+        if t is not None and getattr(t, "_requires_grad", False):
+            edges.append(edge_for(t))
+            meta.append((t._shape, t._storage.dtype))
+            needs.append(True)
+        else:
+            edges.append(None)
+            meta.append(None)
+            needs.append(False)
+    if not any(needs):
+        return outputs
+    single = not isinstance(outputs, (tuple, list))
+    outs = (outputs,) if single else outputs
+    name = node_name or d.name
+    node = node_class(name)(name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
+    node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
+    wanted = None
+    if d.reads is not None:
+        wanted = {n for group, need in zip(d.reads, needs) if need for n in group}
+    saved = []
+    for name in d.saves:
+        if wanted is not None and name not in wanted:
+            extra.pop(name, None)
+            saved.append(None)  # not read by any gradient that will be computed
+            continue
+        if name in extra:
+            value = extra.pop(name)
+        elif name == "result":
+            value = outs[0]
+        elif name.startswith("result") and name[6:].isdigit():
+            value = outs[int(name[6:])]
+        else:
+            value = inputs[d.inputs.index(name)]
+        saved.append(value)
+    node.save(saved)
+    if extra:
+        node._params = extra
+    return outputs
