@@ -8,7 +8,7 @@ from . import _dtype
 from ._backends import backend_for, plan
 from ._device import CPU
 from ._storage import TypedStorage
-from ._tensor import make_tensor
+from ._tensor import make_tensor, operand
 
 contiguous_strides = plan.contiguous_strides
 
@@ -33,7 +33,7 @@ def fill_(t, value):
     """t[...] = value (a Python number already valid for t's dtype); no autograd."""
     if t.numel():
         p = plan.elementwise(t._shape, (t._strides,))
-        backend_for(t.device).fill(p, (t._storage._buf, t._offset), value)
+        backend_for(t.device).fill(p, operand(t), value)
     return t
 
 
@@ -56,7 +56,7 @@ def arange_(out, start, step):
     integral = out.dtype.category < 2 and all(isinstance(v, int) for v in (start, step))
     work_dt = _dtype.int64 if integral else _dtype.float64
     work = out if out.dtype is work_dt else empty(out._shape, work_dt, out.device)
-    be.arange((work._storage._buf, work._offset), out.numel(), start, step)
+    be.arange(operand(work), out.numel(), start, step)
     if work is not out:
         _copy(work, out)
     return out
@@ -65,7 +65,7 @@ def arange_(out, start, step):
 def linspace_(out, start, end, step):
     be = backend_for(out.device)
     work = out if out.dtype is _dtype.float64 else empty(out._shape, _dtype.float64, out.device)
-    be.linspace((work._storage._buf, work._offset), out.numel(), start, end, step)
+    be.linspace(operand(work), out.numel(), start, end, step)
     if work is not out:
         _copy(work, out)
     return out
@@ -74,5 +74,5 @@ def linspace_(out, start, end, step):
 def _copy(src, dst):
     """dst = src for two contiguous tensors of the same shape (with dtype conversion)."""
     p = plan.contiguous_elementwise(dst.numel(), 1)
-    backend_for(dst.device).copy(p, (src._storage._buf, src._offset),
-                                 (dst._storage._buf, dst._offset))
+    backend_for(dst.device).copy(p, operand(src),
+                                 operand(dst))

@@ -10,6 +10,7 @@ from . import _dtype
 from ._device import as_device
 from ._size import parse_size
 from ._backends import backend_for
+from ._tensor import operand
 
 DEFAULT_SEED = 67280421310721  # PyTorch's default seed, for a familiar start
 
@@ -92,7 +93,7 @@ def _fill(t, kind, generator, *params, counters=None):
     if work_dtype is not t.dtype or not t.is_contiguous():
         from ._alloc import empty
         target = empty(t._shape, work_dtype, t.device)
-    getattr(be, "random_" + kind)((target._storage._buf, target._offset), n,
+    getattr(be, "random_" + kind)(operand(target), n,
                                                   seed_, start, *params)
     if target is not t:
         from .ops.dispatch import copy_into
@@ -139,7 +140,7 @@ def bernoulli_(t, p=0.5, generator=None):
         from .ops.dispatch import cast
         pc = cast(p.expand(t._shape).contiguous() if tuple(p._shape) != tuple(t._shape) else p.contiguous(),
                   _dtype.float64)
-        prob = (pc._storage._buf, pc._offset)
+        prob = operand(pc)
     else:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
@@ -203,7 +204,7 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     dt = _dtype.int64 if dtype is None else _dtype.as_dtype(dtype)
     out = empty(n, dtype=_dtype.int64)
     seed_, start = _gen(generator).take(n)
-    backend_for(out.device).randperm((out._storage._buf, 0), n, seed_, start)
+    backend_for(out.device).randperm(operand(out), n, seed_, start)
     return _finish(out.to(dtype=dt, device=device), requires_grad)
 
 
@@ -252,7 +253,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     p64 = probs.detach().to(_dtype.float64).contiguous()
     out = empty(nrows, num_samples, dtype=_dtype.int64, device=input.device)
     seed_, start = _gen(generator).take(nrows * num_samples)
-    backend_for(out.device).multinomial((p64._storage._buf, p64._offset), nrows, ncat,
-                                        (out._storage._buf, 0), num_samples, bool(replacement),
+    backend_for(out.device).multinomial(operand(p64), nrows, ncat,
+                                        operand(out), num_samples, bool(replacement),
                                         seed_, start)
     return out if input.ndim == 2 else out.reshape(num_samples)

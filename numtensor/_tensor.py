@@ -29,6 +29,16 @@ def make_tensor(storage, offset, shape, strides, cls=None):
     return t
 
 
+def operand(t):
+    """(buffer, offset): how a backend primitive sees a tensor (see _backends/base.py)."""
+    return t._storage._buf, t._offset
+
+
+def buffer(t):
+    """The backend buffer under t (handed to a backend, never read here)."""
+    return t._storage._buf
+
+
 class Tensor:
     __slots__ = ("_storage", "_offset", "_shape", "_strides", "_requires_grad", "grad",
                  "grad_fn", "_base", "_retains_grad", "_output_nr", "_history_version",

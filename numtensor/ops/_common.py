@@ -20,11 +20,6 @@ def scalar_type_name(dt):
     return SCALAR_TYPE_NAME[dt.name]
 
 
-def operand(t):
-    """(buffer, offset, strides): what a backend kernel sees of a tensor."""
-    return t._storage._buf, t._offset, t._strides
-
-
 def is_contiguous(t):
     if 0 in t._shape:  # an empty tensor is contiguous whatever its strides
         return True

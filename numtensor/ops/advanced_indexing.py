@@ -26,7 +26,7 @@ import numbers
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, make_tensor
+from .._tensor import Tensor, make_tensor, operand
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.derivatives import attach, derivative
 from ..autograd.graph import needs_grad
@@ -141,7 +141,7 @@ def _flat_mask(mask):
     """(buffer, offset) of a contiguous bool copy of mask (kernels read it flat)."""
     if not is_contiguous(mask):
         mask = contiguous_copy(mask)
-    return mask._storage._buf, mask._offset
+    return operand(mask)
 
 
 def mask_coordinates(mask):
@@ -151,7 +151,7 @@ def mask_coordinates(mask):
     flat = _flat_mask(mask)
     count = be.mask_count(flat, mask.numel())
     coords = empty((count.total, mask.ndim), _dtype.int64, mask.device)
-    be.mask_coordinates(count, flat, tuple(mask._shape), (coords._storage._buf, 0))
+    be.mask_coordinates(count, flat, tuple(mask._shape), operand(coords))
     return coords
 
 
@@ -174,8 +174,8 @@ def _index_offsets(v, dims, indices):
                                f"indexed tensor ({v.device})")
         st = broadcast_strides(t._shape, t._strides, bshape)
         bad = be.index_offsets(plan.elementwise(bshape, (st, dense)),
-                               (t._storage._buf, t._offset), v._shape[d], v._strides[d],
-                               (offsets._storage._buf, 0), i > 0)
+                               operand(t), v._shape[d], v._strides[d],
+                               operand(offsets), i > 0)
         if bad is not None:
             # PyTorch moves the indexed dims to the front before checking: its error
             # names the dim's position among them
@@ -235,16 +235,16 @@ def gather_plan(x, p):
     """A new tensor with the elements of x that plan p selects (no autograd)."""
     be = backend_for(x.device)
     v = p.view
-    src = (v._storage._buf, v._offset)
+    src = operand(v)
     if p.mask is not None:
         flat = _flat_mask(p.mask)
         count = be.mask_count(flat, p.mask.numel())
         out = empty((count.total,) + tuple(v._shape[p.mask.ndim:]), x.dtype, x.device)
-        be.mask_gather(count, flat, p.geometry, src, (out._storage._buf, 0))
+        be.mask_gather(count, flat, p.geometry, src, operand(out))
         return out
     out = empty(p.shape, x.dtype, x.device)
-    be.gather(p.geometry, src, (p.offsets._storage._buf, p.offsets._offset),
-              (out._storage._buf, 0))
+    be.gather(p.geometry, src, operand(p.offsets),
+              operand(out))
     return out
 
 
@@ -288,7 +288,7 @@ def _value_operand(x, value, shape):
                             value._strides[len(value._shape) - len(vshape):])
     full = empty(shape, x.dtype, x.device)
     copy_into(full, value)  # broadcast + cast in one strided copy (also breaks aliasing)
-    return (full._storage._buf, 0)
+    return operand(full)
 
 
 def scatter_plan(x, p, value, accumulate=False):
@@ -296,7 +296,7 @@ def scatter_plan(x, p, value, accumulate=False):
     A plan with a fused mask only sets (make accumulating plans with fused_mask=False)."""
     be = backend_for(x.device)
     v = p.view
-    dst = (v._storage._buf, v._offset)
+    dst = operand(v)
     if p.mask is not None:
         flat = _flat_mask(p.mask)
         count = be.mask_count(flat, p.mask.numel())
@@ -306,7 +306,7 @@ def scatter_plan(x, p, value, accumulate=False):
     val = _value_operand(x, value, p.shape)
     if accumulate and not isinstance(val, tuple):  # accumulating kernels read a values array
         val = _value_operand(x, _full_value(x, val, p.shape), p.shape)
-    be.scatter(p.geometry, dst, (p.offsets._storage._buf, p.offsets._offset), val, accumulate)
+    be.scatter(p.geometry, dst, operand(p.offsets), val, accumulate)
 
 
 def _full_value(x, value, shape):

@@ -6,7 +6,7 @@ memory (storage.reinterpret) with every stride doubled, and .imag starts one flo
 Writing through the view writes the complex tensor.
 """
 from .. import _dtype
-from .._tensor import Tensor, make_tensor
+from .._tensor import make_tensor
 
 
 def _float_storage(x):

@@ -3,9 +3,9 @@ import numpy as np
 
 from .. import _dtype
 from .._device import as_device, device as device_cls
-from .._tensor import Tensor
+from .._tensor import Tensor, buffer
 from ..autograd.derivatives import attach, derivative
-from ._common import empty, from_buffer, is_contiguous
+from ._common import from_buffer, is_contiguous
 from .dispatch import cast
 from .._backends import backend_for
 
@@ -14,7 +14,7 @@ def host_values(t):
     """A NumPy array with t's values: a view on the CPU; from other devices a copy of
     only the span of memory t covers (one transfer, a sync, as in PyTorch)."""
     count = 1 + sum((n - 1) * s for n, s in zip(t._shape, t._strides)) if t.numel() else 0
-    span = backend_for(t.device).to_host(t._storage._buf, t._offset, count)
+    span = backend_for(t.device).to_host(buffer(t), t._offset, count)
     item = span.itemsize
     return np.lib.stride_tricks.as_strided(
         span, shape=t._shape, strides=tuple(s * item for s in t._strides), writeable=True)
@@ -109,7 +109,7 @@ def _move(t, dev):
         from ..cuda import _require_available
         _require_available()
     src = t if is_contiguous(t) else t.contiguous()
-    host = backend_for(src.device).to_host(src._storage._buf, src._offset, src.numel())
+    host = backend_for(src.device).to_host(buffer(src), src._offset, src.numel())
     buf = backend_for(dev).from_host(np.ascontiguousarray(host))
     return from_buffer(buf, t.dtype, dev, t._shape)
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .. import _dtype, return_types
-from .._tensor import Tensor
+from .._tensor import Tensor, operand
 from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for
 from .._backends.plan import broadcast_shapes
@@ -64,11 +64,10 @@ def _dense(x):
     the kernels read the batch as one flat run."""
     if not is_contiguous(x):
         x = contiguous_copy(x)
-    return x._storage._buf, x._offset
+    return operand(x)
 
 
-def _op(t):
-    return t._storage._buf, t._offset
+_op = operand
 
 
 def _lapack(A):
@@ -419,7 +418,6 @@ def eigvalsh(A, UPLO="L", *, out=None):
 # ---- factorisations -----------------------------------------------------------------
 def cholesky(A, *, upper=False, out=None):
     _check_matrix(A, "linalg.cholesky")
-    n = A._shape[-1]
 
     def explain(matrix, n):
         order = _lapack(A).linalg_first_bad_minor(matrix, n) or n

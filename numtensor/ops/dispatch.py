@@ -12,7 +12,7 @@ from .._alloc import empty
 from .._backends import backend_for, plan, scalar_ops
 from .._backends.plan import (broadcast_shapes, broadcast_strides, contiguous_strides,
                               output_order, strides_for_order)
-from .._tensor import Tensor
+from .._tensor import Tensor, operand
 from ._common import is_contiguous, is_non_overlapping_and_dense, same_device
 
 
@@ -52,8 +52,8 @@ def copy_into(dst, src):
     shape = dst._shape
     sst = src._strides if src._shape == shape else broadcast_strides(src._shape, src._strides, shape)
     p = plan.elementwise(shape, (sst, dst._strides))
-    backend_for(dst.device).copy(p, (src._storage._buf, src._offset),
-                                 (dst._storage._buf, dst._offset))
+    backend_for(dst.device).copy(p, operand(src),
+                                 operand(dst))
 
 
 def _launch(backend, op, p, operands, out, params):
@@ -78,7 +78,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     dev = a._storage.device
     if len(args) == 1:
         strides = (dense, dense)
-        operands = ((a._storage._buf, a._offset),)
+        operands = (operand(a),)
     else:
         b = args[1]
         if type(b) is Tensor:
@@ -90,15 +90,15 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
             if b._strides != dense and (not shape or any(b._strides)):
                 return None
             strides = (dense, b._strides, dense)
-            operands = ((a._storage._buf, a._offset), (b._storage._buf, b._offset))
+            operands = (operand(a), operand(b))
         elif type(b) in (int, float, bool):
             strides = (dense, dense)
-            operands = ((a._storage._buf, a._offset), b)
+            operands = (operand(a), b)
         else:
             return None
     out = empty(shape, out_dtype, dev)
     _launch(backend_for(dev), op, plan.elementwise(shape, strides), operands,
-            (out._storage._buf, 0), params)
+            operand(out), params)
     return out
 
 
@@ -143,10 +143,10 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_
     for a in args:
         if isinstance(a, Tensor):
             t = next(it)
-            operands.append((t._storage._buf, t._offset))
+            operands.append(operand(t))
         else:
             operands.append(a)
     p = plan.elementwise(shape, strides + (out._strides,))
-    _launch(backend_for(device), op, p, operands, (out._storage._buf, out._offset), params)
+    _launch(backend_for(device), op, p, operands, operand(out), params)
     return out
 

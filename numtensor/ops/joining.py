@@ -9,12 +9,12 @@ backward here, written with tensor ops.
 """
 from .. import _dtype
 from .._size import parse_size
-from .._tensor import Tensor
+from .._tensor import Tensor, operand, buffer
 from .. import _alloc
 from ..autograd.derivatives import attach, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
-from ._common import empty, from_buffer, same_device, scalar_type_name, shape_str, wrap_dim
+from ._common import empty, same_device, scalar_type_name, shape_str, wrap_dim
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
 
@@ -263,9 +263,9 @@ def gather(x, dim, index, *, sparse_grad=False, out=None):
     _check_dim_index(x, d, index, "gather")
     res = empty(index._shape, x.dtype, x.device)
     p = _dim_plan(x, d, index, res)
-    bad = backend_for(x.device).gather_dim(p, (x._storage._buf, x._offset),
-                                           (index._storage._buf, index._offset),
-                                           (res._storage._buf, 0))
+    bad = backend_for(x.device).gather_dim(p, operand(x),
+                                           operand(index),
+                                           operand(res))
     _bad_index(bad, d, p.size)
     attach(_gather_backward, res, (x,), index=index, shape=x._shape, dim=d)
     return _finish_out(res, out)
@@ -313,12 +313,12 @@ def _scatter_into(self, dim, index, src, accumulate, fname):
         if src._storage is self._storage:  # read everything before anything is written
             from .copy import contiguous_copy
             src = contiguous_copy(src)
-        value = (src._storage._buf, src._offset)
+        value = operand(src)
     else:
         from ._common import scalar_for_dtype
         value = scalar_for_dtype(src, self.dtype)
-    bad = backend_for(self.device).scatter_dim(p, (self._storage._buf, self._offset),
-                                               (index._storage._buf, index._offset), value,
+    bad = backend_for(self.device).scatter_dim(p, operand(self),
+                                               operand(index), value,
                                                accumulate)
     _bad_index(bad, d, p.size)
     self._storage._version += 1
@@ -519,7 +519,7 @@ def repeat(x, *sizes):
             dst_strides += [dst * n, dst]
             src_strides += [0, st]
         p = plan.elementwise(tuple(pair_shape), (tuple(src_strides), tuple(dst_strides)))
-        backend_for(x.device).copy(p, (x._storage._buf, x._offset), (res._storage._buf, 0))
+        backend_for(x.device).copy(p, operand(x), operand(res))
     if needs_grad(x):
         pairs = []
         for r, n in zip(sizes, in_shape):
@@ -557,7 +557,7 @@ def flip(x, *dims):
             offset += (x._shape[d] - 1) * strides[d]
             strides[d] = -strides[d]
         p = plan.elementwise(tuple(x._shape), (tuple(strides), res._strides))
-        backend_for(x.device).copy(p, (x._storage._buf, offset), (res._storage._buf, 0))
+        backend_for(x.device).copy(p, (buffer(x), offset), operand(res))
     attach(_flip_backward, res, (x,), dims=ds)
     return res
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, make_tensor
+from .._tensor import Tensor, make_tensor, buffer
 from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides, matrix_layout
@@ -69,7 +69,7 @@ def _product(a, b, batch_shape):
     p = plan.matmul(batch_shape, m, k, n,
                     a._offset, batch_strides(a), a._strides[-2], a._strides[-1],
                     b._offset, batch_strides(b), b._strides[-2], b._strides[-1])
-    be.matmul(p, a._storage._buf, b._storage._buf, out._storage._buf)
+    be.matmul(p, buffer(a), buffer(b), buffer(out))
     return cast(out, dtype) if dtype is not kdtype else out
 
 

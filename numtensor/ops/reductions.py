@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype, return_types
-from .._tensor import Tensor, make_tensor
+from .._tensor import Tensor, make_tensor, operand
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
@@ -58,7 +58,7 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     out = empty(kept_shape, acc_dtype, x.device)
     if out.numel():
         p = plan.reduce(x._shape, x._strides, dims)
-        be.reduce(op, p, (x._storage._buf, x._offset), (out._storage._buf, 0))
+        be.reduce(op, p, operand(x), operand(out))
     if out_dtype is not acc_dtype:
         out = cast(out, out_dtype)
     if keepdim:
@@ -247,8 +247,8 @@ def _arg_reduce(x, op, dim, keepdim):
     indices = empty(kshape, _dtype.int64, x.device)
     if values.numel():
         be.arg_reduce(op, plan.arg_reduce(src._shape, src._strides, d),
-                      (src._storage._buf, src._offset), (values._storage._buf, 0),
-                      (indices._storage._buf, 0))
+                      operand(src), operand(values),
+                      operand(indices))
     if src is not x:
         values = cast(values, x.dtype)
     if keepdim:
@@ -475,7 +475,7 @@ def _scan(x, op, dim, out_dtype):
             copy_into(out, src)
             return cast(out, out_dtype)
         be.scan(op, plan.scan(src._shape, src._strides, out._strides, d),
-                (src._storage._buf, src._offset), (out._storage._buf, 0))
+                operand(src), operand(out))
     return cast(out, out_dtype)
 
 

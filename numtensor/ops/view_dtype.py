@@ -5,7 +5,7 @@ With equal element sizes every layout works.  Otherwise the last dim must be den
 other strides must convert exactly into the new element unit (checked in torch's order).
 """
 from .. import _dtype
-from .._tensor import Tensor, make_tensor
+from .._tensor import make_tensor
 from ._common import scalar_type_name
 
 
