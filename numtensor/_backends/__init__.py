@@ -12,6 +12,10 @@ def backend_for(device):
     if device.type == "cpu":
         if not _cpu:
             from .cpu import cpu_backend
+            from .cpu.allocator import _GUARD
+            if _GUARD:  # test mode: check guard bytes after every primitive
+                from .cpu.guard import GuardedBackend
+                cpu_backend = GuardedBackend(cpu_backend)
             _cpu.append(cpu_backend)
         return _cpu[0]
     from .cuda import cuda_backend
