@@ -11,6 +11,8 @@ _cpu = []
 def backend_for(device):
     if device.type == "cpu":
         if not _cpu:
+            from .cpu.codegen import configure_numba_cache
+            configure_numba_cache()  # before the first kernel module imports numba
             from .cpu import cpu_backend
             _cpu.append(cpu_backend)
         return _cpu[0]
