@@ -14,6 +14,8 @@ from ._finfo import finfo, iinfo  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._storage import TypedStorage  # noqa: F401
+from ._layout import (layout, memory_format, strided, contiguous_format, preserve_format,  # noqa: F401
+                      channels_last, channels_last_3d)
 from . import _methods
 
 _methods.install()
@@ -84,31 +86,38 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
-def is_tensor(x):
-    return isinstance(x, Tensor)
+def is_tensor(obj, /):
+    """True if obj is a numtensor Tensor."""
+    return isinstance(obj, Tensor)
 
 
-def numel(x):
-    return x.numel()
+def numel(input):
+    """The number of elements of input."""
+    return input.numel()
 
 
-def result_type(a, b):
-    return _dtype.result_type(a, b)
+def result_type(tensor, other):
+    """The dtype an arithmetic op on tensor and other (tensors or numbers) would return."""
+    return _dtype.result_type(tensor, other)
 
 
 def can_cast(from_, to):
+    """True if casting from_ to `to` is allowed by PyTorch's casting rules."""
     return _dtype.can_cast(from_, to)
 
 
-def is_floating_point(x):
-    return x.dtype.is_floating_point
+def is_floating_point(input):
+    """True if input's dtype is a floating-point type."""
+    return input.dtype.is_floating_point
 
 
-def is_complex(x):
-    return x.dtype.is_complex
+def is_complex(input):
+    """True if input's dtype is a complex type."""
+    return input.dtype.is_complex
 
 
-def is_nonzero(x):
-    if x.numel() != 1:
+def is_nonzero(input):
+    """True if the one-element tensor input is not zero."""
+    if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return _builtins.bool(x.item())
+    return _builtins.bool(input.item())

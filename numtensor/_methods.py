@@ -113,7 +113,7 @@ METHODS = {
     "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
     "arcsin": ew.asin, "arccos": ew.acos, "arctan": ew.atan, "fix": ew.trunc,
     "greater": ew.gt, "greater_equal": ew.ge, "less": ew.lt, "less_equal": ew.le,
-    "not_equal": ew.ne, "multinomial": _random.multinomial,
+    "not_equal": ew.ne, "multinomial": _random.multinomial_method,
     # fresh tensors like self
     "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,
     "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
@@ -121,7 +121,7 @@ METHODS = {
     # random fills
     "uniform_": _random.uniform_, "normal_": _random.normal_, "random_": _random.random_,
     "bernoulli_": _random.bernoulli_, "exponential_": _random.exponential_,
-    "bernoulli": _random.bernoulli,
+    "bernoulli": _random.bernoulli_method,
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
     "retain_grad": autograd_ops.retain_grad,
