@@ -123,7 +123,7 @@ def as_dtype(d):
         return complex128
     try:
         return _BY_NUMPY[np.dtype(d)]
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, ValueError):
         raise TypeError(f"dtype must be a numtensor dtype, not {type(d).__name__}") from None
 
 

@@ -12,6 +12,7 @@ from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, r
 from . import _creation  # after ops: ops/__init__ imports _creation's factories
 from .ops import composite as cmp
 from .ops import ndarray_operands  # t + np.ndarray follows NumPy's rules, as in torch
+from .ops import sorting, tensor_algebra as talg
 
 
 def _reflect(fn):
@@ -125,6 +126,15 @@ METHODS = {
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
     "retain_grad": autograd_ops.retain_grad,
+    # sorting, searching and counting
+    "sort": sorting.sort_method, "argsort": sorting.argsort, "msort": sorting.msort_method,
+    "topk": sorting.topk_method, "kthvalue": sorting.kthvalue_method, "unique": sorting.unique,
+    "unique_consecutive": sorting.unique_consecutive, "bincount": sorting.bincount,
+    "histc": sorting.histc_method,
+    # diagonals, triangles, products of indices
+    "diagonal": talg.diagonal, "diag": talg.diag_method, "diag_embed": talg.diag_embed,
+    "tril": talg.tril_method, "triu": talg.triu_method, "tril_": talg.tril_, "triu_": talg.triu_,
+    "trace": talg.trace, "cross": talg.cross_method,
 }
 
 OPERATORS = {

@@ -15,6 +15,9 @@ DEFAULT_SEED = 67280421310721  # PyTorch's default seed, for a familiar start
 
 
 class Generator:
+    """A random number generator: seed it, save and restore its state, pass it as
+    generator= to the random functions."""
+
     def __init__(self, device="cpu"):
         self.device = as_device(device)
         self._seed = DEFAULT_SEED
@@ -56,19 +59,23 @@ default_generator = Generator()
 
 
 def manual_seed(seed):
+    """Seeds the default generator: the draws after it are reproducible."""
     default_generator.manual_seed(seed)
     return default_generator
 
 
 def seed():
+    """Seeds the default generator with a fresh random seed and returns it."""
     return default_generator.seed()
 
 
 def initial_seed():
+    """The seed the default generator was last seeded with."""
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default generator's state, as a tensor that set_rng_state accepts."""
     return default_generator.get_state()
 
 

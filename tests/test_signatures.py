@@ -67,6 +67,9 @@ TORCH_CORRECTIONS = {
     # documented as result_type(tensor1, tensor2); the parser's names are tensor, other
     "torch.result_type": Fix(lambda: torch.result_type(tensor=_t(), other=1) is torch.float32,
                              add={"tensor", "other"}, remove={"tensor1", "tensor2"}),
+    # Tensor.sort's and argsort's docstrings leave out the keyword stable
+    "Tensor.sort": Fix(lambda: _t().sort(stable=True) is not None, add={"stable"}),
+    "Tensor.argsort": Fix(lambda: _t().argsort(stable=True) is not None, add={"stable"}),
     "torch.concatenate": Fix(lambda: torch.concatenate([_t()], dim=0) is not None, add={"dim"}),
 }
 

@@ -94,3 +94,5 @@ from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "inference_mode", "gradcheck", "gradgradcheck", "Node", "AccumulateGrad"]
+
+from .variable import Variable  # noqa: E402,F401  (the legacy name old tutorials import)
