@@ -9,11 +9,13 @@ from . import _dtype
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32,  # noqa: F401
                      float64, complex64, complex128, get_default_dtype, set_default_dtype,
                      promote_types)
-from ._device import device  # noqa: F401
+from ._device import device, set_default_device, get_default_device  # noqa: F401
 from ._finfo import finfo, iinfo  # noqa: F401
 from ._size import Size  # noqa: F401
 from ._tensor import Tensor  # noqa: F401
 from ._storage import TypedStorage  # noqa: F401
+from ._layout import (layout, memory_format, strided, contiguous_format, preserve_format,  # noqa: F401
+                      channels_last, channels_last_3d)
 from . import _methods, _printing
 
 _methods.install()
@@ -50,13 +52,20 @@ from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split
                           masked_fill, masked_select, gather, scatter, scatter_add, index_add,
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401
+from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
+                          searchsorted, bucketize, bincount, histc)
+from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401
+                                 einsum, meshgrid, cartesian_prod)
 from .ops.linalg_ops import matmul, mm, mv, bmm, dot, outer, ger, inner  # noqa: E402,F401
 from .ops.decompositions import inverse, det  # noqa: E402,F401
 from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa: E402,F401
 from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
-from . import autograd, backends, cuda, return_types  # noqa: E402,F401
+from . import autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
+from ._legacy_types import TYPES as _LEGACY_TYPES  # noqa: E402
+from ._printing import set_printoptions  # noqa: E402,F401
+from ._threads import set_num_threads, get_num_threads  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa: E402,F401
 
@@ -65,7 +74,10 @@ half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 cfloat, cdouble = complex64, complex128
 
-__version__ = "0.1.0"
+# says what it is, and stays a valid PEP 440 version for packaging.version.parse:
+# numtensor's release with the local label "numtensor"
+__version__ = "0.1.0+numtensor"
+globals().update(_LEGACY_TYPES)  # FloatTensor, LongTensor, ... (see _legacy_types.py)
 
 
 def broadcast_shapes(*shapes):
@@ -85,31 +97,42 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
-def is_tensor(x):
-    return isinstance(x, Tensor)
+def is_tensor(obj, /):
+    """True if obj is a numtensor Tensor."""
+    return isinstance(obj, Tensor)
 
 
-def numel(x):
-    return x.numel()
+def numel(input):
+    """The number of elements of input."""
+    return input.numel()
 
 
-def result_type(a, b):
-    return _dtype.result_type(a, b)
+def result_type(tensor, other):
+    """The dtype an arithmetic op on tensor and other (tensors or numbers) would return."""
+    return _dtype.result_type(tensor, other)
 
 
 def can_cast(from_, to):
+    """True if casting from_ to `to` is allowed by PyTorch's casting rules."""
     return _dtype.can_cast(from_, to)
 
 
-def is_floating_point(x):
-    return x.dtype.is_floating_point
+def is_floating_point(input):
+    """True if input's dtype is a floating-point type."""
+    return input.dtype.is_floating_point
 
 
-def is_complex(x):
-    return x.dtype.is_complex
+def is_complex(input):
+    """True if input's dtype is a complex type."""
+    return input.dtype.is_complex
 
 
-def is_nonzero(x):
-    if x.numel() != 1:
+def is_nonzero(input):
+    """True if the one-element tensor input is not zero."""
+    if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return _builtins.bool(x.item())
+    return _builtins.bool(input.item())
+
+
+from . import _docstrings  # noqa: E402
+_docstrings.fill(globals())

@@ -42,12 +42,24 @@ class device:
 
 
 CPU = device("cpu")
+_default = [CPU]  # where factories put tensors when no device is given
+
+
+def set_default_device(device):
+    """Sets the device factory functions use when no device is given (None: the CPU)."""
+    _default[0] = CPU if device is None else as_device(device)
+
+
+def get_default_device():
+    """The device factory functions use when no device is given."""
+    return _default[0]
 
 
 def as_device(d):
-    """Normalise a device argument; a bare 'cuda' means the current CUDA device (0)."""
+    """Normalise a device argument; a bare 'cuda' means the current CUDA device (0);
+    None means the default device."""
     if d is None:
-        return CPU
+        return _default[0]
     if isinstance(d, int):
         d = device("cuda", d)
     d = d if isinstance(d, device) else device(d)

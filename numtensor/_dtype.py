@@ -79,10 +79,12 @@ _default_float = [float32]
 
 
 def get_default_dtype():
+    """The default floating-point dtype (float32 unless set_default_dtype changed it)."""
     return _default_float[0]
 
 
-def set_default_dtype(d):
+def set_default_dtype(d, /):
+    """Sets the default floating-point dtype (float32 or float64)."""
     if d not in (float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default_float[0] = d
@@ -121,7 +123,7 @@ def as_dtype(d):
         return complex128
     try:
         return _BY_NUMPY[np.dtype(d)]
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, ValueError):
         raise TypeError(f"dtype must be a numtensor dtype, not {type(d).__name__}") from None
 
 
@@ -129,8 +131,9 @@ def as_dtype(d):
 _INT_ORDER = (uint8, int8, int16, int32, int64)
 
 
-def promote_types(a, b):
+def promote_types(type1, type2):
     """The smallest dtype that holds both (torch.promote_types)."""
+    a, b = type1, type2
     if a is b:
         return a
     if a.category != b.category:

@@ -12,6 +12,7 @@ from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, r
 from . import _creation  # after ops: ops/__init__ imports _creation's factories
 from .ops import composite as cmp
 from .ops import ndarray_operands  # t + np.ndarray follows NumPy's rules, as in torch
+from .ops import sorting, tensor_algebra as talg
 
 
 def _reflect(fn):
@@ -113,7 +114,7 @@ METHODS = {
     "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
     "arcsin": ew.asin, "arccos": ew.acos, "arctan": ew.atan, "fix": ew.trunc,
     "greater": ew.gt, "greater_equal": ew.ge, "less": ew.lt, "less_equal": ew.le,
-    "not_equal": ew.ne, "multinomial": _random.multinomial,
+    "not_equal": ew.ne, "multinomial": _random.multinomial_method,
     # fresh tensors like self
     "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,
     "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
@@ -121,10 +122,19 @@ METHODS = {
     # random fills
     "uniform_": _random.uniform_, "normal_": _random.normal_, "random_": _random.random_,
     "bernoulli_": _random.bernoulli_, "exponential_": _random.exponential_,
-    "bernoulli": _random.bernoulli,
+    "bernoulli": _random.bernoulli_method,
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
     "retain_grad": autograd_ops.retain_grad, "register_hook": autograd_ops.register_hook,
+    # sorting, searching and counting
+    "sort": sorting.sort_method, "argsort": sorting.argsort, "msort": sorting.msort_method,
+    "topk": sorting.topk_method, "kthvalue": sorting.kthvalue_method, "unique": sorting.unique,
+    "unique_consecutive": sorting.unique_consecutive, "bincount": sorting.bincount,
+    "histc": sorting.histc_method,
+    # diagonals, triangles, products of indices
+    "diagonal": talg.diagonal, "diag": talg.diag_method, "diag_embed": talg.diag_embed,
+    "tril": talg.tril_method, "triu": talg.triu_method, "tril_": talg.tril_, "triu_": talg.triu_,
+    "trace": talg.trace, "cross": talg.cross_method,
 }
 
 OPERATORS = {

@@ -12,6 +12,7 @@ Pipeline for ``format_array``:
   3. render nested brackets recursively, wrapping rows to the line width;
   4. append the suffixes (device, dtype, size, grad info).
 """
+import contextlib
 import math
 
 import numpy as np
@@ -35,8 +36,10 @@ _OPTS = dict(_PROFILES["default"], sci_mode=None)
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
                      profile=None, sci_mode=None):
-    """Change the module-wide print options, like ``torch.set_printoptions``."""
-    if profile is not None:
+    """Sets how tensors print: digits after the point, the element count above which a
+    tensor is summarised, the items kept at each edge then, the line width, scientific
+    notation (None: automatic), or a whole profile ('default', 'short', 'full')."""
+    if profile in _PROFILES:  # torch ignores an unknown profile name
         _OPTS.update(_PROFILES[profile])
     for key, value in (("precision", precision), ("threshold", threshold),
                        ("edgeitems", edgeitems), ("linewidth", linewidth)):
@@ -47,7 +50,19 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 
 def get_printoptions():
+    """The current print options, as a dict (torch._tensor_str.get_printoptions)."""
     return dict(_OPTS)
+
+
+@contextlib.contextmanager
+def printoptions(**kwargs):
+    """Sets print options for the block, then restores the previous ones."""
+    old = get_printoptions()
+    set_printoptions(**kwargs)
+    try:
+        yield
+    finally:
+        set_printoptions(**old)
 
 
 # dtypes whose name is left out of the repr of a non-empty tensor

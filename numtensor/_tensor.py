@@ -180,6 +180,9 @@ class Tensor:
         if isinstance(dtype, str):  # 'torch.DoubleTensor', 'torch.cuda.LongTensor', ...
             device = "cuda" if ".cuda." in dtype else "cpu"
             return to(self, _dtype.from_tensor_type(dtype), device=device)
+        from ._legacy_types import tensortype
+        if isinstance(dtype, tensortype):  # x.type(torch.LongTensor)
+            return to(self, dtype.dtype, device="cpu")
         return to(self, dtype)
 
     def __len__(self):

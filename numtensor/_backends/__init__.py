@@ -11,6 +11,8 @@ _cpu = []
 def backend_for(device):
     if device.type == "cpu":
         if not _cpu:
+            from .cpu.codegen import configure_numba_cache
+            configure_numba_cache()  # before the first kernel module imports numba
             from .cpu import cpu_backend
             from .cpu.allocator import _GUARD
             if _GUARD:  # test mode: check guard bytes after every primitive

@@ -196,6 +196,23 @@ class Backend(abc.ABC):
         """out[k, d] = coordinate d of the k-th true element of the mask of `shape`
         (row-major): what nonzero() returns.  out: an int64 operand."""
 
+    # ---- sorting and searching --------------------------------------------------------------
+    @abc.abstractmethod
+    def argsort_rows(self, x, row_stride, elem_stride, nrows, n, descending, out):
+        """Stable argsort of nrows rows of n elements: row r of x starts at offset +
+        r * row_stride, its elements elem_stride apart; x is int64, float32 or float64.
+        out (contiguous int64, nrows * n) receives, row after row, the index of the
+        element that sorts to each place.  Equal elements keep their order; NaN sorts
+        after every number (first with descending), as in PyTorch."""
+
+    @abc.abstractmethod
+    def searchsorted_rows(self, seq, seq_row_stride, m, values, values_row_stride, nv, nrows,
+                          right, out):
+        """For each of nrows rows: the insertion positions (int64, contiguous nrows * nv)
+        of nv values in m sorted elements (the first element not less than the value,
+        or with right=True greater than it); a NaN value goes after everything.
+        seq_row_stride 0 shares one sorted sequence between the rows."""
+
     # ---- index-dependent fills and random draws --------------------------------------------
     @abc.abstractmethod
     def arange(self, out, n, start, step):

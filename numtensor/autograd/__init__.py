@@ -97,3 +97,5 @@ from .function import Function, FunctionCtx, InplaceFunction  # noqa: E402
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "inference_mode", "gradcheck", "gradgradcheck", "Node", "AccumulateGrad", "Function",
            "FunctionCtx"]
+
+from .variable import Variable  # noqa: E402,F401  (the legacy name old tutorials import)

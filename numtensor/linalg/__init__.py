@@ -158,3 +158,9 @@ def multi_dot(tensors):
     for t in tensors[1:]:
         out = matmul(out, t)
     return out
+
+
+def cross(input, other, *, dim=-1, out=None):
+    """The cross product of 3-vectors along dim (the last by default), broadcasting."""
+    from ..ops.tensor_algebra import cross as _cross
+    return _cross(input, other, dim, out=out)

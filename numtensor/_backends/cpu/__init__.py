@@ -473,6 +473,46 @@ class CpuBackend(Backend):
     def linalg_first_bad_minor(self, a, n):
         return int(self._lk().first_bad_minor(_span(a)[:n * n], n))
 
+    # ---- sorting and searching --------------------------------------------------------
+    @staticmethod
+    def argsort_rows(x, row_stride, elem_stride, nrows, n, descending, out):
+        """Stable argsort of nrows rows of n elements each.
+
+        x: (buffer, offset) of an int64, float32 or float64 flat buffer; row r starts at
+        offset + r * row_stride and its elements are elem_stride apart (in elements).
+        out: (buffer, offset) of a contiguous int64 buffer of nrows * n positions, row
+        after row; position i of row r receives the index (0 .. n-1) of the element
+        that sorts to place i.  Equal elements keep their order; NaN sorts after every
+        number (last ascending, first with descending=True), as in torch.
+        """
+        from . import sort_kernels as sk
+        if nrows * n == 0:
+            return
+        fn = sk.argsort_rows_par if nrows > 1 and nrows * n >= GRAIN else sk.argsort_rows
+        fn(x[0], x[1], row_stride, elem_stride, nrows, n, bool(descending), out[0], out[1])
+
+    @staticmethod
+    def searchsorted_rows(seq, seq_row_stride, m, values, values_row_stride, nv, nrows,
+                          right, out):
+        """Binary search of nv values per row in nrows sorted rows of m elements.
+
+        seq: (buffer, offset), row r's m sorted elements contiguous from offset +
+        r * seq_row_stride (0 for one sequence shared by every row).  values:
+        (buffer, offset), row r's nv values contiguous from offset + r *
+        values_row_stride.  Both buffers have one dtype (int64, float32 or float64).
+        out: (buffer, offset) of a contiguous int64 buffer of nrows * nv results: the
+        insertion position of each value (the first one whose element is not less
+        than it, or with right=True greater than it); a NaN value goes after every
+        element, NaNs included, as in torch.
+        Assumes each row is sorted in that order.
+        """
+        from . import sort_kernels as sk
+        if nrows * nv == 0:
+            return
+        fn = sk.searchsorted_rows_par if nrows > 1 and nrows * nv >= GRAIN else sk.searchsorted_rows
+        fn(seq[0], seq[1], seq_row_stride, m, values[0], values[1], values_row_stride, nv, nrows,
+           bool(right), out[0], out[1])
+
 
 # ---- helpers ------------------------------------------------------------------------------
 def _threads():
@@ -524,6 +564,5 @@ def _value_args(dst_buf, value, dst_dtype):
     if dst_dtype == _BOOL:
         value = bool(value)
     return _dummy(dst_buf.dtype), 0, _storage_scalar(value, dst_buf.dtype), True
-
 
 cpu_backend = CpuBackend()
