@@ -43,6 +43,16 @@ def _inplace_op(fn):
     return method
 
 
+def _softmax(self, dim, dtype=None):
+    from .nn.functional import softmax
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax(self, dim, dtype=None):
+    from .nn.functional import log_softmax
+    return log_softmax(self, dim, dtype=dtype)
+
+
 METHODS = {
     # element-wise
     "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "true_divide": ew.div,
@@ -125,6 +135,8 @@ METHODS = {
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
     "retain_grad": autograd_ops.retain_grad,
+    # nn.functional forms that PyTorch also has as methods
+    "softmax": _softmax, "log_softmax": _log_softmax,
 }
 
 OPERATORS = {
