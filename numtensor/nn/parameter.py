@@ -33,6 +33,8 @@ class Parameter(Tensor):
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__
+
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
@@ -76,6 +78,8 @@ class UninitializedParameter(Parameter):
     def __repr__(self):
         return "<UninitializedParameter>"
 
+    __str__ = __repr__
+
     def materialize(self, shape, device=None, dtype=None):
         """Give this parameter memory of the given shape, in place: the object keeps its
         identity (and its place in optimizers) and becomes a Parameter."""
@@ -110,6 +114,8 @@ class UninitializedBuffer(Tensor):
 
     def __repr__(self):
         return "<UninitializedBuffer>"
+
+    __str__ = __repr__
 
     materialize = UninitializedParameter.materialize
 
