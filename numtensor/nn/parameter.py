@@ -16,8 +16,11 @@ def _wrap(cls, data, requires_grad):
         data = empty(0)
     if not isinstance(data, Tensor):
         raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+    if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                           "gradients")
     p = make_tensor(data._storage, data._offset, data._shape, data._strides, cls=cls)
-    p.requires_grad = requires_grad  # raises for integer data, as PyTorch does
+    p.requires_grad = requires_grad
     return p
 
 
