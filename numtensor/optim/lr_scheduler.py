@@ -27,6 +27,7 @@ class LRScheduler:
                                    "when resuming an optimizer")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        _track_step_calls(optimizer)
         self._step_count = 0
         self.step()
 
@@ -38,6 +39,14 @@ class LRScheduler:
         return self._last_lr
 
     def step(self, epoch=None):
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+                          "In PyTorch 1.1.0 and later, you should call them in the opposite "
+                          "order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to "
+                          "do this will result in PyTorch skipping the first value of the "
+                          "learning rate schedule. See more details at "
+                          "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
+                          UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
@@ -63,6 +72,20 @@ class LRScheduler:
 
 
 _LRScheduler = LRScheduler
+
+
+def _track_step_calls(optimizer):
+    """Wrap optimizer.step (once) so a scheduler can tell whether it has been called: the
+    usual mistake is stepping the scheduler first, which skips the first rate."""
+    step = optimizer.step
+    if getattr(step, "_wrapped_by_lr_sched", False):
+        return
+
+    def tracked_step(*args, **kwargs):
+        optimizer._opt_called = True
+        return step(*args, **kwargs)
+    tracked_step._wrapped_by_lr_sched = True
+    optimizer.step = tracked_step
 
 
 def _current_lrs(scheduler):
