@@ -148,8 +148,16 @@ class DataLoader:
         return _MultiProcessIterator(self)
 
 
+def _draw_base_seed(loader):
+    """Every epoch draws the workers' base seed from the loader's generator, with or
+    without workers (as PyTorch does), so a shuffle is the same either way."""
+    from ... import empty, int64
+    return int(empty((), dtype=int64).random_(generator=loader.generator).item())
+
+
 class _SingleProcessIterator:
     def __init__(self, loader):
+        _draw_base_seed(loader)
         self._loader = loader
         self._dataset = loader.dataset
         self._collate = loader.collate_fn
@@ -192,12 +200,11 @@ class _MultiProcessIterator:
     per worker, and returns the batches in task order."""
 
     def __init__(self, loader):
-        from ... import empty, int64
         self._loader = loader
         context = loader.multiprocessing_context
         if context is None or isinstance(context, str):
             context = multiprocessing.get_context(context or "spawn")
-        base_seed = int(empty((), dtype=int64).random_(generator=loader.generator).item())
+        base_seed = _draw_base_seed(loader)
         self._result_queue = context.Queue()
         self._index_queues, self._workers = [], []
         for worker_id in range(loader.num_workers):
