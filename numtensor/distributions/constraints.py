@@ -123,9 +123,6 @@ class _Multinomial(Constraint):
     def check(self, value):
         return (value >= 0).all(-1) & (value.sum(-1) <= self.upper_bound)
 
-    def __repr__(self):
-        return f"Multinomial(upper_bound={self.upper_bound})"
-
 
 class _IndependentConstraint(Constraint):
     """base_constraint over the last reinterpreted_batch_ndims dims as one event."""
