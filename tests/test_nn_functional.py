@@ -111,7 +111,8 @@ def test_softmax_dtype_argument_and_integer_inputs():
     np.testing.assert_allclose(arr(F.log_softmax(nt.tensor(x), 0, dtype=nt.float32)),
                                arr(TF.log_softmax(torch.tensor(x), 0, dtype=torch.float32)),
                                atol=1e-6)
-    raises_like(lambda: F.softmax(nt.tensor([1, 2]), 0), lambda: TF.softmax(torch.tensor([1, 2]), 0))
+    raises_like(lambda: F.softmax(nt.tensor([1, 2]), 0),
+                lambda: TF.softmax(torch.tensor([1, 2]), 0))
     raises_like(lambda: F.log_softmax(nt.tensor([[1, 2]]), 0),
                 lambda: TF.log_softmax(torch.tensor([[1, 2]]), 0))
     raises_like(lambda: F.softmax(nt.randn(2, 3), 3), lambda: TF.softmax(torch.randn(2, 3), 3))

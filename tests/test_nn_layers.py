@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import numtensor as nt
-from nn_helpers import arr, assert_close, assert_grads_close, copy_weights, raises_like, randn, torch
+from nn_helpers import (arr, assert_close, assert_grads_close, copy_weights, raises_like, randn,
+                        torch)
 
 tnn = torch.nn
 nnn = nt.nn

@@ -340,7 +340,7 @@ def test_batchnorm_loads_old_checkpoints_without_num_batches_tracked():
     assert nnn.BatchNorm1d(3).load_state_dict(sd).missing_keys == []
     sd = OrderedDict(sd)
     sd._metadata = {"": {"version": 2}}
-    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "num_batches_tracked"'):
+    with pytest.raises(RuntimeError, match='Missing key.*"num_batches_tracked"'):
         nnn.BatchNorm1d(3).load_state_dict(sd)
 
 
@@ -443,7 +443,8 @@ def test_parameter_basics():
     assert not frozen.requires_grad
     assert repr(frozen) == repr(tnn.Parameter(torch.ones(2), requires_grad=False))
     assert nnn.Parameter().shape == (0,)
-    raises_like(lambda: nnn.Parameter(nt.tensor([1, 2])), lambda: tnn.Parameter(torch.tensor([1, 2])))
+    raises_like(lambda: nnn.Parameter(nt.tensor([1, 2])),
+                lambda: tnn.Parameter(torch.tensor([1, 2])))
     ints = nnn.Parameter(nt.tensor([1, 2]), requires_grad=False)
     assert ints.dtype is nt.int64
 

@@ -7,7 +7,6 @@ from .categorical import Categorical  # noqa: F401
 from .multinomial import Multinomial  # noqa: F401
 from .normal import Normal  # noqa: F401
 from .uniform import Uniform  # noqa: F401
-from . import bernoulli, categorical, distribution, multinomial, normal, uniform  # noqa: F401
 
 __all__ = ["Distribution", "Bernoulli", "Categorical", "Multinomial", "Normal", "Uniform",
            "constraints"]

@@ -132,7 +132,10 @@ class Distribution:
         return cls.__new__(type(self)) if _instance is None else _instance
 
     def __repr__(self):
-        names = [k for k in self.arg_constraints if k in self.__dict__]
-        args = ", ".join(f"{p}: {self.__dict__[p] if self.__dict__[p].numel() == 1 else self.__dict__[p].size()}"
-                         for p in names)
-        return f"{type(self).__name__}({args})"
+        # a one-element parameter prints its value, a larger one its size
+        shown = []
+        for name in self.arg_constraints:
+            if name in self.__dict__:
+                value = self.__dict__[name]
+                shown.append(f"{name}: {value if value.numel() == 1 else value.size()}")
+        return f"{type(self).__name__}({', '.join(shown)})"
