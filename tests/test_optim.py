@@ -323,3 +323,38 @@ def test_scheduler_step_with_epoch_uses_closed_form():
             sched.step(7)
         assert any("epoch parameter" in str(w.message) for w in caught)
         assert sched.get_last_lr()[0] == pytest.approx(0.5 * (1 + np.cos(np.pi * 0.7)))
+
+
+# ---- nn.utils gradient clipping ---------------------------------------------------------------
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, "inf", 3])
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm):
+    results = []
+    for lib in (nt, torch):
+        params = _params(lib)
+        _set_grads(params, lib, 0)
+        params.append(lib.zeros(2, requires_grad=True))  # no gradient: ignored
+        total = lib.nn.utils.clip_grad_norm_(params, max_norm, norm_type=norm_type)
+        results.append([arr(total)] + [arr(p.grad) for p in params[:3]])
+    for got, want in zip(*results):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_clip_grad_value_and_errors():
+    for lib in (nt, torch):
+        p = lib.tensor([1.0, 2.0], requires_grad=True)
+        p.grad = lib.tensor([-3.0, 0.5])
+        lib.nn.utils.clip_grad_value_(p, 1.0)
+        assert p.grad.tolist() == [-1.0, 0.5]
+        assert lib.nn.utils.clip_grad_norm_([], 1.0).item() == 0.0
+        v = lib.nn.utils.parameters_to_vector([p, lib.ones(2, 2)])
+        assert v.tolist() == [1.0, 2.0, 1.0, 1.0, 1.0, 1.0]
+
+    def nonfinite(lib):
+        p = lib.ones(3, requires_grad=True)
+        p.grad = lib.tensor([float("inf"), 1.0, 0.0])
+        lib.nn.utils.clip_grad_norm_([p], 1.0, error_if_nonfinite=True)
+    raises_like(lambda: nonfinite(nt), lambda: nonfinite(torch))
+    target = [nt.zeros(2), nt.zeros(1)]
+    nt.nn.utils.vector_to_parameters(nt.tensor([1.0, 2.0, 3.0]), target)
+    assert target[0].tolist() == [1.0, 2.0] and target[1].tolist() == [3.0]

@@ -10,7 +10,7 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Line
                       Dropout, Embedding, Flatten, Unflatten, LazyModuleMixin,
                       CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss)
 from .modules import __all__ as _modules_all
-from . import functional, init  # noqa: F401
+from . import functional, init, utils  # noqa: F401
 
-__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "functional", "init",
+__all__ = ["Parameter", "UninitializedParameter", "UninitializedBuffer", "functional", "init", "utils",
            *_modules_all]
