@@ -232,6 +232,18 @@ def test_embedding(options):
     compare(lambda lib, w: _embedding_case(lib, w, **options), [randn(4, 3)])
 
 
+def test_embedding_and_dropout_gradcheck():
+    # (padding_idx and scale_grad_by_freq change the gradient on purpose: they are
+    # compared with torch instead, above)
+    idx = nt.tensor([[0, 2, 2], [3, 0, 1]])
+    gradcheck(lambda w: F.embedding(idx, w), [randn(4, 3)])
+
+    def seeded_dropout(x):
+        nt.manual_seed(0)  # the same mask on every evaluation
+        return F.dropout(x, 0.4)
+    gradcheck(seeded_dropout, [randn(6, 5)])
+
+
 def test_embedding_max_norm_renormalises_rows_in_place():
     w = randn(5, 3) * 3
     weights = {}

@@ -567,6 +567,28 @@ def test_lazy_modules_in_a_sequential_and_state_dict_loading():
     assert type(fresh[1]) is nnn.Linear
 
 
+def test_deepcopy_and_pickle_of_modules_with_hooks():
+    lazy = nnn.Sequential(nnn.LazyLinear(3), nnn.ReLU())
+    twin = copy.deepcopy(lazy)
+    twin(nt.randn(2, 5))
+    assert type(twin[0]) is nnn.Linear and not twin[0]._forward_pre_hooks
+    assert isinstance(lazy[0], nnn.LazyLinear) and lazy[0]._forward_pre_hooks
+    lazy(nt.randn(2, 4))
+    assert lazy[0].in_features == 4 and twin[0].in_features == 5
+    m = nnn.Linear(2, 2)
+    handle = m.register_forward_hook(_zero_output)
+    restored, restored_handle = pickle.loads(pickle.dumps((m, handle)))
+    assert restored(nt.ones(1, 2)).abs().sum().item() == 0  # the hook came along
+    restored_handle.remove()
+    assert not restored._forward_hooks and m._forward_hooks
+    handle.remove()
+    assert not m._forward_hooks
+
+
+def _zero_output(module, args, output):
+    return output * 0
+
+
 def test_lazy_batchnorm():
     for cls, shape, final in ((nnn.LazyBatchNorm1d, (4, 3), nnn.BatchNorm1d),
                               (nnn.LazyBatchNorm2d, (2, 3, 2, 2), nnn.BatchNorm2d)):

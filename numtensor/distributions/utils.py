@@ -40,24 +40,32 @@ def logits_to_probs(logits, is_binary=False):
     return logits.sigmoid() if is_binary else logits.softmax(-1)
 
 
-# Lanczos approximation (g = 7, 9 terms), relative error about 1e-15
-_LANCZOS_G = 7.0
-_LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61503916999185, 12.507343278686905, -0.13857109526572012,
-            9.9843695780195716e-6, 1.5056327351493116e-7)
+# Stirling's series for log Gamma(y): (y - 1/2) log y - y + log(2 pi)/2 + sum_k c_k / y^(2k-1),
+# with c_k = B_2k / (2k (2k - 1)) from the Bernoulli numbers
+_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156,
+             -3617 / 122400)
+_SHIFT = 10
 
 
 def lgamma(x):
-    """log Gamma(x) for x >= 0.5 (the distributions need it at counts + 1), computed in
-    float64 from tensor ops and cast back; differentiable."""
+    """log Gamma(x) for 0.5 <= x < 1e30 (the distributions need it at counts + 1).
+
+    Gamma(x) = Gamma(x + 10) / (x (x + 1) ... (x + 9)), and Stirling's series is accurate
+    to double precision at x + 10 >= 10.5.  Computed in float64 from tensor ops (so it is
+    differentiable) and cast back."""
     from .. import float64
-    xd = x.to(float64) - 1.0
-    series = xd * 0.0 + _LANCZOS[0]
-    for i, c in enumerate(_LANCZOS[1:], start=1):
-        series = series + c / (xd + float(i))
-    t = xd + (_LANCZOS_G + 0.5)
-    result = (xd + 0.5) * t.log() - t + series.log() + 0.5 * math.log(2 * math.pi)
-    return result.to(x.dtype)
+    xd = x.to(float64)
+    product = xd
+    for k in range(1, _SHIFT):
+        product = product * (xd + float(k))
+    y = xd + float(_SHIFT)
+    inv, inv_sq = y.reciprocal(), y.reciprocal() ** 2
+    series = inv * _STIRLING[-1]
+    for c in reversed(_STIRLING[:-1]):
+        series = series * inv_sq + c * 1.0
+    series = series * inv
+    stirling = (y - 0.5) * y.log() - y + 0.5 * math.log(2 * math.pi) + series
+    return (stirling - product.log()).to(x.dtype)
 
 
 class lazy_property:

@@ -17,7 +17,7 @@ from ._erf import erfc
 __all__ = ["linear", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
            "log_softmax", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "logsigmoid", "softplus"]
+           "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
 
 
 # ---- helpers ------------------------------------------------------------------------
