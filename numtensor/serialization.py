@@ -130,10 +130,12 @@ class _Encoder:
         return index
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True,
          _disable_byteorder_record=False):
     """Write obj (tensors, state_dicts, nested dicts/lists/tuples of them, numbers,
-    strings) to f, a path or a binary file object, in the numtensor archive format."""
+    strings) to f, a path or a binary file object, in the numtensor archive format.
+    The pickle arguments are accepted for PyTorch compatibility and unused: nothing is
+    pickled."""
     encoder = _Encoder()
     manifest = {"format": FORMAT, "version": VERSION}
     manifest["object"] = encoder.encode(obj)
@@ -154,8 +156,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
     map_location: None keeps each tensor's saved device; a device (or its string) puts
     every tensor there; a dict {'cuda:0': 'cpu'} maps saved locations; a callable
-    fn(tensor, location) returns the tensor to use.  weights_only is accepted for
-    PyTorch compatibility: loading is always restricted to data (never runs code)."""
+    fn(tensor, location) returns the tensor to use.  weights_only, pickle_module and mmap
+    are accepted for PyTorch compatibility: loading is always restricted to data (it never
+    runs code from the file), whatever they say."""
     if weights_only not in (None, True, False):
         raise TypeError(f"weights_only must be a bool, got {type(weights_only).__name__}")
     raw = _read_bytes(f)

@@ -74,6 +74,9 @@ class Distribution:
     def stddev(self):
         return self.variance.sqrt()
 
+    def expand(self, batch_shape, _instance=None):
+        raise NotImplementedError
+
     def sample(self, sample_shape=Size()):
         with no_grad():
             return self.rsample(sample_shape)

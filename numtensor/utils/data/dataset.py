@@ -4,6 +4,8 @@ import itertools
 import math
 import warnings
 
+from ..._random import default_generator
+
 
 class Dataset:
     """A map-style dataset: subclasses define __getitem__ (and usually __len__)."""
@@ -116,13 +118,10 @@ def _lengths_from_fractions(n, fractions):
     return lengths
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset, lengths, generator=default_generator):
     """Split into non-overlapping Subsets of the given lengths, or of the given fractions
     of len(dataset) (which then must sum to 1), in an order drawn from generator."""
     from ... import randperm
-    from ..._random import default_generator
-    if generator is None:
-        generator = default_generator
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _lengths_from_fractions(len(dataset), lengths)
     if sum(lengths) != len(dataset):
