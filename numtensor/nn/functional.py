@@ -452,21 +452,32 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found "
                            f"{_type_name(weight.dtype)}")
     target = target.long()
-    ignored = target == ignore_index
-    safe = where(ignored, 0, target)
-    if safe.numel():
-        lo, hi = safe.min().item(), safe.max().item()
-        if lo < 0 or hi >= n_classes:
-            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
-    picked = input.gather(class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim)
-    keep = (~ignored).to(input.dtype)
-    w = keep if weight is None else weight.to(input.dtype)[safe] * keep
-    loss = -picked * w
+    lo, hi = _target_range(target)
+    if lo <= ignore_index <= hi:  # some targets may be ignored: mask them out
+        ignored = target == ignore_index
+        target = where(ignored, 0, target)
+        lo, hi = _target_range(target)
+        keep = (~ignored).to(input.dtype)
+    else:
+        keep = None
+    if lo < 0 or hi >= n_classes:
+        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+    picked = input.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
+    w = keep if weight is None else weight[target] if keep is None else weight[target] * keep
+    loss = -picked if w is None else -picked * w
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / w.sum()
+    return loss.mean() if w is None else loss.sum() / w.sum()
+
+
+def _target_range(target):
+    """(min, max) of the class indices (one reduction, one read back)."""
+    if target.numel() == 0:
+        return 0, 0
+    lo, hi = target.aminmax()
+    return int(lo.item()), int(hi.item())
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
