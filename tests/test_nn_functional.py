@@ -32,6 +32,9 @@ def test_linear_gradcheck_and_errors():
                     lambda: TF.linear(torch.randn(shape), torch.randn(5, 3)))
     raises_like(lambda: nt.nn.Linear(3, 2)(nt.randn(2, 4)),
                 lambda: torch.nn.Linear(3, 2)(torch.randn(2, 4)))
+    for dtype in ("float64", "int64"):
+        raises_like(lambda: nt.nn.Linear(2, 3)(nt.ones(4, 2, dtype=getattr(nt, dtype))),
+                    lambda: torch.nn.Linear(2, 3)(torch.ones(4, 2, dtype=getattr(torch, dtype))))
 
 
 # ---- activations ------------------------------------------------------------------------

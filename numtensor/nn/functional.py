@@ -65,6 +65,9 @@ def linear(input, weight, bias=None):
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
+    if input.dtype is not weight.dtype:  # e.g. float64 data into a float32 layer
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}")
     if input.ndim == 2 and weight.ndim == 2:
         out = input.mm(weight.t())
     elif weight.ndim == 2:
