@@ -73,8 +73,8 @@ def linear(input, weight, bias=None):
     elif weight.ndim == 2:
         rows = input.reshape(-1, input.shape[-1])  # (1x4 and 3x5) in the error, as torch
         out = rows.mm(weight.t()).reshape(*input.shape[:-1], weight.shape[0])
-    else:
-        out = input.matmul(weight.t() if weight.ndim == 2 else weight)
+    else:  # a 1-D weight: one output feature, no output dim
+        out = input.matmul(weight)
     return out if bias is None else out + bias
 
 
