@@ -97,6 +97,37 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
+# nn, optim, utils and distributions are plain Python built on the ops above; they load on
+# first use, so `import numtensor` stays fast.
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "distributions")
+_SERIALIZATION = ("save", "load")
+
+
+def __getattr__(name):
+    import importlib
+    if name in _LAZY_SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    if name in _SERIALIZATION:
+        value = getattr(importlib.import_module(".serialization", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'numtensor' has no attribute '{name}'")
+
+
+def softmax(input, dim, dtype=None):
+    """Softmax along dim: exp(x) / sum(exp(x)), computed stably."""
+    from .nn.functional import softmax as softmax_
+    return softmax_(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    """log(softmax(x)) along dim, computed stably (x - logsumexp(x))."""
+    from .nn.functional import log_softmax as log_softmax_
+    return log_softmax_(input, dim, dtype=dtype)
+
+
 def is_tensor(obj, /):
     """True if obj is a numtensor Tensor."""
     return isinstance(obj, Tensor)

@@ -44,6 +44,16 @@ def _inplace_op(fn):
     return method
 
 
+def _softmax(self, dim, dtype=None):
+    from .nn.functional import softmax
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax(self, dim, dtype=None):
+    from .nn.functional import log_softmax
+    return log_softmax(self, dim, dtype=dtype)
+
+
 METHODS = {
     # element-wise
     "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "true_divide": ew.div,
@@ -135,6 +145,8 @@ METHODS = {
     "diagonal": talg.diagonal, "diag": talg.diag_method, "diag_embed": talg.diag_embed,
     "tril": talg.tril_method, "triu": talg.triu_method, "tril_": talg.tril_, "triu_": talg.triu_,
     "trace": talg.trace, "cross": talg.cross_method,
+    # nn.functional forms that PyTorch also has as methods
+    "softmax": _softmax, "log_softmax": _log_softmax,
 }
 
 OPERATORS = {

@@ -71,6 +71,11 @@ TORCH_CORRECTIONS = {
     "Tensor.sort": Fix(lambda: _t().sort(stable=True) is not None, add={"stable"}),
     "Tensor.argsort": Fix(lambda: _t().argsort(stable=True) is not None, add={"stable"}),
     "torch.concatenate": Fix(lambda: torch.concatenate([_t()], dim=0) is not None, add={"dim"}),
+    # Tensor.softmax's and log_softmax's docstrings show only dim
+    "Tensor.softmax": Fix(lambda: _t().softmax(0, dtype=torch.float64).dtype is torch.float64,
+                          add={"dtype"}),
+    "Tensor.log_softmax": Fix(lambda: _t().log_softmax(dim=0, dtype=torch.float64).dtype
+                              is torch.float64, add={"dim", "dtype"}),
 }
 
 

@@ -1,0 +1,621 @@
+"""numtensor.nn.functional: layers and losses as functions of tensors.
+
+Each function is composed of numtensor's public tensor ops, so autograd supplies its
+gradient.  Compositions are chosen to be numerically stable (softmax subtracts the row
+max, log_softmax subtracts logsumexp, the logit losses use a log-sigmoid without
+overflow) and to have the right slope at kinks (x == 0), where PyTorch's kernels do.
+Convolution and pooling are not here yet: they need their own backend kernels.
+"""
+import math
+import numbers
+import warnings
+
+from .. import _dtype
+from ..autograd.grad_mode import no_grad
+from ._erf import erfc
+
+__all__ = ["linear", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
+           "log_softmax", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
+           "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
+
+
+# ---- helpers ------------------------------------------------------------------------
+def _shape_list(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _wrap_dim(dim, ndim):
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    if not lo <= dim <= hi:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                         f"but got {dim})")
+    return dim % max(ndim, 1)
+
+
+def _reduction(size_average, reduce, reduction):
+    """The reduction string, also from the deprecated size_average/reduce flags."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = ("mean" if size_average else "sum") if reduce else "none"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                      f"reduction='{reduction}' instead.", stacklevel=3)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _require_float(x, kernel):
+    if not x.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(x.dtype)}\'')
+
+
+# ---- linear ---------------------------------------------------------------------------
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias, for input of shape (*, in_features)."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
+                           f"{input.ndim}D and {weight.ndim}D")
+    if input.dtype is not weight.dtype:  # e.g. float64 data into a float32 layer
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
+                           f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}")
+    if input.ndim == 2 and weight.ndim == 2:
+        out = input.mm(weight.t())
+    elif weight.ndim == 2:
+        rows = input.reshape(-1, input.shape[-1])  # (1x4 and 3x5) in the error, as torch
+        out = rows.mm(weight.t()).reshape(*input.shape[:-1], weight.shape[0])
+    else:  # a 1-D weight: one output feature, no output dim
+        out = input.matmul(weight)
+    return out if bias is None else out + bias
+
+
+# ---- activations ----------------------------------------------------------------------
+def relu(input, inplace=False):
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    from .. import where
+    result = where(input > 0, input, input * negative_slope)  # slope negative_slope at 0
+    return input.copy_(result) if inplace else result
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x), exact (erf) or with PyTorch's tanh approximation."""
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
+        return input * 0.5 * (inner.tanh() + 1.0)
+    if approximate != "none":
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _require_float(input, "GeluKernelImpl")
+    # 1 + erf(x / sqrt 2) = erfc(-x / sqrt 2): accurate also in the far negative tail
+    return input * 0.5 * erfc(input * -math.sqrt(0.5))
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)) without overflow: -log1p(exp(-x)) for x >= 0, x - log1p(exp(x))
+    below.  The clamps keep exp's argument <= 0 in both branches, so the branch where()
+    discards is finite and its zero gradient stays zero."""
+    from .. import where
+    positive = input >= 0
+    upper = input.clamp(min=0)
+    lower = input.clamp(max=0)
+    return where(positive, -(-upper).exp().log1p(), lower - lower.exp().log1p())
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    from .. import where
+    scaled = input * beta
+    smooth = -logsigmoid(-scaled) / beta
+    return where(scaled > threshold, input, smooth)
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(input, dim, dtype, kernel):
+    if dtype is not None:
+        input = input.to(_dtype.as_dtype(dtype))
+    dim = _wrap_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point:
+        last = dim == input.ndim - 1 or input.ndim == 0
+        raise NotImplementedError(f'"{kernel}_{"lastdim_" if last else ""}kernel_impl" not '
+                                  f"implemented for '{_type_name(input.dtype)}'")
+    return input, dim
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x - max) / sum(exp(x - max)) along dim (the max is a constant shift: no
+    gradient flows through it, and none is needed)."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim, _stacklevel)
+    input, dim = _softmax_input(input, dim, dtype, "softmax")
+    if input.ndim == 0:
+        return input - input + 1.0
+    shifted = input - input.detach().amax(dim, keepdim=True)
+    e = shifted.exp()
+    return e / e.sum(dim, keepdim=True)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x - logsumexp(x) along dim."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
+    input, dim = _softmax_input(input, dim, dtype, "log_softmax")
+    if input.ndim == 0:
+        return input - input
+    return input - input.logsumexp(dim, keepdim=True)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
+
+
+# ---- dropout ---------------------------------------------------------------------------
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the rest by 1/(1-p) (training only).
+    The mask comes from numtensor's generator: manual_seed makes it reproducible."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    with no_grad():
+        if p == 1.0:
+            noise = input.new_zeros(input.shape)
+        else:
+            noise = input.new_empty(input.shape).bernoulli_(1.0 - p)
+            noise.div_(1.0 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+# ---- normalisation ---------------------------------------------------------------------
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-05):
+    """Normalise over every dim but dim 1 (the channels).  Training uses the batch
+    statistics (biased variance) and updates the running ones in place (unbiased variance);
+    evaluation uses the running statistics."""
+    channels = input.shape[1] if input.ndim > 1 else input.shape[0]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var),
+                       ("weight", weight), ("bias", bias)):
+        if stat is not None and stat.numel() != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {stat.numel()}")
+    dims = tuple(d for d in range(input.ndim) if d != 1)
+    stat_shape = [1] * input.ndim
+    stat_shape[1] = channels
+    if training:
+        count = input.numel() // max(channels, 1)
+        if count <= 1:
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, unbiased=False, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            with no_grad():
+                if running_mean is not None:
+                    running_mean.mul_(1.0 - momentum).add_(mean.reshape(channels) * momentum)
+                if running_var is not None:
+                    unbiased = var.reshape(channels) * (count / (count - 1))
+                    running_var.mul_(1.0 - momentum).add_(unbiased * momentum)
+    else:
+        mean = running_mean.reshape(stat_shape)
+        var = running_var.reshape(stat_shape)
+    out = (input - mean) * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(stat_shape)
+    if bias is not None:
+        out = out + bias.reshape(stat_shape)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    """Normalise over the last len(normalized_shape) dims (biased variance)."""
+    if isinstance(normalized_shape, numbers.Integral):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if tuple(input.shape[input.ndim - k:]) != normalized_shape or input.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={_shape_list(normalized_shape)}, expected "
+                           f"input with shape [*, {', '.join(str(s) for s in normalized_shape)}]"
+                           f", but got input of size{_shape_list(input.shape)}")
+    dims = tuple(range(input.ndim - k, input.ndim))
+    mean = input.mean(dims, keepdim=True)
+    var = input.var(dims, unbiased=False, keepdim=True)
+    out = (input - mean) * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+# ---- embeddings and encodings -------------------------------------------------------
+def _check_indices(indices, name):
+    if indices.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {indices.type()} instead "
+                           f"(while checking arguments for {name})")
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of weight picked by the integer tensor input (any shape)."""
+    if sparse:
+        raise NotImplementedError("numtensor has no sparse tensors: use sparse=False")
+    _check_indices(input, "embedding")
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            assert padding_idx < num, "Padding_idx must be within num_embeddings"
+        elif padding_idx < 0:
+            assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
+            padding_idx = num + padding_idx
+    flat = input.reshape(-1).long()
+    if flat.numel() and (flat.min().item() < 0 or flat.max().item() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _renorm_rows(weight, flat, max_norm, norm_type)
+    rows = weight.index_select(0, flat)
+    if scale_grad_by_freq and flat.numel():
+        # the value stays, the gradient of each row is divided by its count in the batch
+        counts = one_hot(flat, num).sum(0).index_select(0, flat).unsqueeze(1).to(rows.dtype)
+        rows = rows.detach() + (rows - rows.detach()) / counts
+    if padding_idx is not None:
+        from .. import where
+        # the padding row gets no gradient (its value is still looked up)
+        rows = where((flat == padding_idx).unsqueeze(1), rows.detach(), rows)
+    return rows.reshape(*input.shape, weight.shape[1])
+
+
+def _renorm_rows(weight, flat, max_norm, norm_type):
+    """Rescale in place the looked-up rows whose norm exceeds max_norm (as torch does)."""
+    from .. import where
+    with no_grad():
+        selected = weight.index_select(0, flat)
+        norms = selected.norm(p=norm_type, dim=1, keepdim=True)
+        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        weight[flat] = selected * scale
+
+
+def one_hot(tensor, num_classes=-1):
+    """(..., num_classes) int64 tensor with a 1 at each class index."""
+    from .. import arange
+    if tensor.dtype is not _dtype.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if tensor.numel() == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(tensor.max().item()) + 1
+    if tensor.numel():
+        if tensor.min().item() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if tensor.max().item() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    classes = arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).long()
+
+
+# ---- padding ----------------------------------------------------------------------------
+_PAD_SUPPORT = ("Supported combinations for non-constant padding:\n"
+                "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+                "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+                "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad (or crop, with negative amounts) the last len(pad)//2 dims: pad lists
+    (left, right) for the last dim, then the one before, ...  Modes: constant, reflect,
+    replicate, circular."""
+    pad = [int(p) for p in pad]
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{input.ndim}")
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode == "constant":
+        return _pad_constant(input, pad, 0.0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    k = len(pad) // 2
+    if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
+        raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D "
+                                  f"input tensor.\n{_PAD_SUPPORT}")
+    for i in range(k):
+        dim = input.ndim - 1 - i
+        input = _pad_by_index(input, dim, pad[2 * i], pad[2 * i + 1], mode, pad)
+    return input
+
+
+def _pad_constant(input, pad, value):
+    from .. import cat, full
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        before, after = pad[2 * i], pad[2 * i + 1]
+        if before < 0:
+            input = input.narrow(dim, -before, input.shape[dim] + before)
+            before = 0
+        if after < 0:
+            input = input.narrow(dim, 0, input.shape[dim] + after)
+            after = 0
+        pieces = []
+        for width in (before, None, after):
+            if width is None:
+                pieces.append(input)
+            elif width:
+                shape = list(input.shape)
+                shape[dim] = width
+                pieces.append(full(shape, value, dtype=input.dtype, device=input.device))
+        input = cat(pieces, dim) if len(pieces) > 1 else input
+    return input
+
+
+def _pad_by_index(input, dim, before, after, mode, pad):
+    """reflect / replicate / circular as a gather of source positions along dim."""
+    from .. import arange
+    n = input.shape[dim]
+    if mode == "reflect" and (before >= n or after >= n):
+        raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                           f"input dimension, but got: padding ({before}, {after}) at dimension "
+                           f"{dim} of input {_shape_list(input.shape)}")
+    if mode == "circular" and (before > n or after > n):
+        raise RuntimeError("Padding value causes wrapping around more than once.")
+    positions = arange(-before, n + after, device=input.device)
+    if mode == "replicate":
+        source = positions.clamp(0, n - 1)
+    elif mode == "circular":
+        source = positions.remainder(n)
+    else:  # reflect about the edge elements (which are not repeated)
+        period = 2 * (n - 1) if n > 1 else 1
+        folded = positions.abs().remainder(period)
+        source = (folded - (folded - (n - 1)).clamp(min=0) * 2)
+    return input.index_select(dim, source)
+
+
+# ---- losses -----------------------------------------------------------------------------
+def _type_name(dt):
+    """PyTorch's scalar type name in messages: Float, Double, Long, Int ..."""
+    return dt._tensor_type[:-len("Tensor")]
+
+
+def _check_target_dtype(target):
+    if target.dtype not in (_dtype.int64, _dtype.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{_type_name(target.dtype)}")
+
+
+def _check_nll_shapes(input, target):
+    if input.ndim == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if input.ndim == 1:
+        if target.ndim > 1 or (target.ndim == 1 and target.shape[0] != 1):
+            raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
+                             f"{target.shape[0] if target.ndim == 1 else target.numel()}")
+        return
+    if target.ndim == 0 or target.shape[0] != input.shape[0]:
+        got = target.shape[0] if target.ndim else 0
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({got}).")
+    if input.ndim == 2:
+        if target.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        return
+    expected = (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        if target.ndim == input.ndim - 1:
+            raise RuntimeError(f"size mismatch (got input: {_shape_list(input.shape)} , target: "
+                               f"{_shape_list(target.shape)}")
+        raise RuntimeError(f"Expected target size {_shape_list(expected)}, got "
+                           f"{_shape_list(target.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """-input[n, target[n]] (times weight[target[n]]); input holds log-probabilities with
+    the classes in dim 1 (dim 0 for a single sample).  'mean' divides by the total weight
+    of the targets that are not ignore_index."""
+    from .. import where
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_target_dtype(target)
+    _check_nll_shapes(input, target)
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: "
+                           f"{_shape_list(weight.shape)}")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found "
+                           f"{_type_name(weight.dtype)}")
+    target = target.long()
+    lo, hi = _target_range(target)
+    if lo <= ignore_index <= hi:  # some targets may be ignored: mask them out
+        ignored = target == ignore_index
+        target = where(ignored, 0, target)
+        lo, hi = _target_range(target)
+        keep = (~ignored).to(input.dtype)
+    else:
+        keep = None
+    if lo < 0 or hi >= n_classes:
+        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+    picked = input.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
+    w = keep if weight is None else weight[target] if keep is None else weight[target] * keep
+    loss = -picked if w is None else -picked * w
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.mean() if w is None else loss.sum() / w.sum()
+
+
+def _target_range(target):
+    """(min, max) of the class indices (one reduction, one read back)."""
+    if target.numel() == 0:
+        return 0, 0
+    lo, hi = target.aminmax()
+    return int(lo.item()), int(hi.item())
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """nll_loss(log_softmax(input, class dim)); target holds class indices (int64) or class
+    probabilities (float, input's shape).  label_smoothing mixes the target with the
+    uniform distribution."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    soft = tuple(target.shape) == tuple(input.shape)
+    if soft:
+        if not target.dtype.is_floating_point:
+            raise RuntimeError("Expected floating point type for target with class "
+                               f"probabilities, got {_type_name(target.dtype)}")
+        if ignore_index != -100:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+    else:
+        _check_target_dtype(target)
+        _check_nll_shapes(input, target)
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = log_softmax(input, class_dim)
+    if soft:
+        return _cross_entropy_soft(logp, target, weight, reduction, label_smoothing, class_dim)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0.0:
+        return nll
+    # the uniform part: -sum_c w_c log p_c, zero for ignored targets
+    from .. import where
+    ignored = target.long() == ignore_index
+    scaled = logp if weight is None else logp * _class_view(weight, logp, class_dim)
+    smooth = -scaled.sum(class_dim)
+    smooth = where(ignored, 0.0, smooth)
+    if reduction == "mean":
+        if weight is None:
+            smooth = smooth.sum() / (~ignored).sum()
+        else:
+            safe = where(ignored, 0, target.long())
+            smooth = smooth.sum() / (weight[safe] * (~ignored).to(weight.dtype)).sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def _class_view(weight, like, class_dim):
+    shape = [1] * like.ndim
+    shape[class_dim] = weight.numel()
+    return weight.to(like.dtype).reshape(shape)
+
+
+def _cross_entropy_soft(logp, target, weight, reduction, label_smoothing, class_dim):
+    n_classes = logp.shape[class_dim]
+    if label_smoothing > 0.0:
+        target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
+    terms = logp * target
+    if weight is not None:
+        terms = terms * _class_view(weight, logp, class_dim)
+    loss = -terms.sum(class_dim)
+    if reduction == "mean":
+        return loss.sum() / (logp.numel() // max(n_classes, 1)) if logp.numel() else \
+            loss.sum() * math.nan
+    return _reduce(loss, reduction)
+
+
+def _warn_size(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def _pointwise_loss(values, input, weight, reduction):
+    if weight is None:
+        return _reduce(values, reduction)
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    weighted = values * weight
+    if reduction == "mean":
+        return weighted.sum() / weight.sum()
+    return _reduce(weighted, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """(input - target)**2, averaged or summed (target broadcasts, with a warning)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
+    diff = input - target
+    return _pointwise_loss(diff * diff, input, weight, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """|input - target|, averaged or summed."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _warn_size(input, target)
+    return _pointwise_loss((input - target).abs(), input, weight, reduction)
+
+
+def _safe_log(x):
+    """log(x) clamped at -100 as torch's BCE does; x == 0 gives -100 and a zero gradient
+    (instead of 0 * inf = nan)."""
+    from .. import where
+    positive = x > 0
+    return where(positive, where(positive, x, 1.0).log().clamp(min=-100.0), -100.0)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    if input.numel() and (input.detach().min().item() < 0 or input.detach().max().item() > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(target * _safe_log(input) + (1.0 - target) * _safe_log(1.0 - input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """binary_cross_entropy(sigmoid(input), target), computed stably from the logits:
+    (1 - t) x - (1 + (pos_weight - 1) t) log sigmoid(x)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    log_sig = logsigmoid(input)
+    if pos_weight is None:
+        loss = (1.0 - target) * input - log_sig
+    else:
+        loss = (1.0 - target) * input - ((pos_weight - 1.0) * target + 1.0) * log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)

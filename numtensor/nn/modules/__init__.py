@@ -1,0 +1,19 @@
+"""The nn layers, one small module per family."""
+from .module import Module  # noqa: F401
+from .container import Sequential, ModuleList, ModuleDict  # noqa: F401
+from .linear import Identity, Linear, LazyLinear  # noqa: F401
+from .activation import ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax  # noqa: F401
+from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: F401
+                            LazyBatchNorm2d, LayerNorm)
+from .dropout import Dropout  # noqa: F401
+from .sparse import Embedding  # noqa: F401
+from .flatten import Flatten, Unflatten  # noqa: F401
+from .lazy import LazyModuleMixin  # noqa: F401
+from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss,  # noqa: F401
+                   BCEWithLogitsLoss)
+
+__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "LazyLinear",
+           "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+           "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+           "Dropout", "Embedding", "Flatten", "Unflatten", "LazyModuleMixin",
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss"]
