@@ -76,3 +76,17 @@ def _copy(src, dst):
     p = plan.contiguous_elementwise(dst.numel(), 1)
     backend_for(dst.device).copy(p, operand(src),
                                  operand(dst))
+
+
+def arange(n, dtype, device=CPU):
+    """0, 1, ..., n - 1 as a fresh tensor of dtype."""
+    return arange_(empty((n,), dtype, device), 0, 1)
+
+
+def eye(n, m, dtype, device=CPU):
+    """An n x m tensor with ones on its main diagonal (a fill of a strided view)."""
+    out = zeros((n, m), dtype, device)
+    k = min(n, m)
+    if k:
+        fill_(make_tensor(out._storage, 0, (k,), (m + 1,)), 1)
+    return out

@@ -9,12 +9,14 @@ import numbers
 import numpy as np
 
 from . import _dtype
-from ._device import CPU, as_device
+from ._device import as_device
 from ._size import parse_size
 from . import _alloc
 from ._tensor import Tensor
 from ._backends import backend_for
+from ._from_data import from_data, from_numpy as _from_numpy
 from .ops._common import empty as _empty, from_buffer
+from .ops.copy import write_out  # noqa: F401  (out= handling, shared with the ops)
 
 
 def _finish(t, requires_grad):
@@ -31,69 +33,6 @@ def _resolve(dtype, device):
     return (None if dtype is None else _dtype.as_dtype(dtype)), as_device(device)
 
 
-# ---- tensor(data) ----------------------------------------------------------------
-def _infer(data, shape, flat, depth=0):
-    """Walk nested sequences: record the shape, collect leaves, check raggedness.
-
-    The shape is complete once the first leaf is reached; after that a sequence
-    where a number belongs, or a number where a sequence belongs, is a TypeError
-    (torch's wording), and a sequence of the wrong length a ValueError.
-    """
-    complete = bool(flat)
-    if isinstance(data, Tensor):
-        if depth == len(shape) and not complete:
-            shape.extend(data._shape)
-        elif tuple(shape[depth:]) != tuple(data._shape):
-            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
-                             f"(got {data._shape[0] if data._shape else 0})")
-        flat.append(data)
-        return
-    if isinstance(data, np.ndarray):
-        _infer(data.tolist() if data.ndim else data.item(), shape, flat, depth)
-        return
-    if isinstance(data, (list, tuple)):
-        n = len(data)
-        if depth == len(shape):
-            if complete:
-                raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
-            shape.append(n)
-        elif shape[depth] != n:
-            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
-        for item in data:
-            _infer(item, shape, flat, depth + 1)
-        return
-    if isinstance(data, (numbers.Number, np.generic)):
-        if depth != len(shape):
-            raise TypeError("not a sequence")
-        flat.append(data)
-        return
-    if isinstance(data, str):
-        if depth and not complete:
-            raise ValueError(f"too many dimensions '{type(data).__name__}'")
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    if hasattr(data, "__len__") and hasattr(data, "__getitem__") and not isinstance(data, dict):
-        _infer(list(data), shape, flat, depth)
-        return
-    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
-
-
-def _leaf_dtype(flat):
-    """The widest dtype among the leaves: the highest category, then the largest size."""
-    if not flat:  # no values at all (tensor([])): the default float, like torch
-        return _dtype.get_default_dtype()
-    best = _dtype.bool_
-    for v in flat:
-        if isinstance(v, Tensor):
-            d = v.dtype
-        elif isinstance(v, np.generic):
-            d = _dtype.from_numpy_dtype(v.dtype)
-        else:
-            d = _dtype.scalar_dtype(v)
-        if d.category > best.category or (d.category == best.category and d.itemsize > best.itemsize):
-            best = d
-    return best
-
-
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Constructs a tensor with no autograd history by copying data."""
     from ._layout import check_pin_memory
@@ -107,36 +46,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       stacklevel=2)
         out = data.detach().to(dtype=dt or data.dtype, device=dev, copy=True)
         return _finish(out, requires_grad)
-    if isinstance(data, np.ndarray):
-        arr = data
-        inferred = _dtype.from_numpy_dtype(arr.dtype)
-    else:
-        shape, flat = [], []
-        _infer(data, shape, flat)
-        inferred = _leaf_dtype(flat)
-        values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
-                  (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
-        try:
-            arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
-        except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
-            arr = _wrap_negative_ints(values, dt or inferred)
-        arr = arr.reshape(shape)
-    target = dt or inferred
-    arr = np.ascontiguousarray(arr, dtype=target.np).reshape(-1)
-    buf = backend_for(dev).from_host(arr.copy() if arr.base is not None or arr is data else arr)
-    out = from_buffer(buf, target, dev, np.shape(data) if isinstance(data, np.ndarray) else tuple(shape))
+    out = from_data(data, dt, dev)
     return _finish(out, requires_grad)
-
-
-def _wrap_negative_ints(values, target):
-    """torch lets small negative ints wrap into an unsigned dtype (-1 -> 255); any
-    other value out of the dtype's range is an error."""
-    if target is _dtype.uint8 and all(isinstance(v, (int, np.integer)) and -255 <= v <= 255
-                                      for v in values):
-        return np.array(values, dtype=np.int64).astype(np.uint8)
-    if any(isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63 for v in values):
-        raise ValueError("Overflow when unpacking long long")  # torch's text for a huge int
-    raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
 
 
 def as_tensor(data, *, dtype=None, device=None):
@@ -164,26 +75,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 def from_numpy(arr, /):
     """Creates a tensor that shares memory with the NumPy array arr."""
-    if not isinstance(arr, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
-    dt = _dtype.from_numpy_dtype(arr.dtype)
-    item = arr.itemsize
-    if any(s < 0 for s in arr.strides):
-        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
-                         "with negative strides are not currently supported. (You can probably "
-                         "work around this by making a copy of your array  with array.copy().) ")
-    if any(s % item for s in arr.strides):
-        raise ValueError("given numpy array strides not a multiple of the element byte size. "
-                         "Copy the numpy array to reallocate the memory.")
-    if arr.dtype.byteorder not in "=|":
-        raise TypeError("can't convert a non-native byte order numpy array")
-    strides = tuple(s // item for s in arr.strides)
-    if arr.size == 0:
-        flat = np.empty(0, dtype=arr.dtype)
-    else:
-        span = 1 + sum((n - 1) * s for n, s in zip(arr.shape, strides))
-        flat = np.lib.stride_tricks.as_strided(arr, shape=(span,), strides=(item,))
-    return from_buffer(flat, dt, CPU, arr.shape, strides)
+    return _from_numpy(arr)
 
 
 # ---- factories --------------------------------------------------------------------
@@ -225,31 +117,6 @@ def _check_common(out, dtype, layout, pin_memory, fname):
         raise RuntimeError(f"dtype {_dtype_name(_dtype.as_dtype(dtype))} "
                            f"does not match dtype of out parameter ({_dtype_name(out.dtype)})")
     return out.dtype
-
-
-def write_out(result, out):
-    """torch's out= contract: out takes result's shape (resized, with torch's warning
-    when it held elements of another shape) and values, and is returned."""
-    if out is None:
-        return result
-    if tuple(out._shape) != tuple(result._shape):
-        if out.numel():
-            import warnings
-            warnings.warn(
-                f"An output with one or more elements was resized since it had shape "
-                f"{list(out._shape)}, which does not match the required output shape "
-                f"{list(result._shape)}. This behavior is deprecated, and in a future PyTorch "
-                f"release outputs will not be resized unless they have zero elements. You can "
-                f"explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
-                f"with t.resize_(0).", UserWarning, stacklevel=3)
-        out._storage, out._offset = result._storage, result._offset
-        out._shape, out._strides = tuple(result._shape), tuple(result._strides)
-        out._storage._version += 1
-        return out
-    from .autograd.grad_mode import no_grad
-    with no_grad():
-        out.copy_(result)
-    return out
 
 
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,

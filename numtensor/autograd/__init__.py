@@ -2,6 +2,7 @@
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .graph import AccumulateGrad, Node, _edge_for
 from . import engine as _engine
+from .. import _alloc
 
 
 def _as_list(x):
@@ -13,7 +14,6 @@ def _as_list(x):
 def _root_grads(outputs, grad_outputs, shared_ones=False):
     """The gradient each output starts with; shared_ones: the implicit 1 of a scalar output
     may be a cached tensor (backward only: autograd.grad can hand it back to the caller)."""
-    ops = _engine._ops()
     grads = []
     for i, out in enumerate(outputs):
         g = grad_outputs[i] if i < len(grad_outputs) else None
@@ -23,9 +23,10 @@ def _root_grads(outputs, grad_outputs, shared_ones=False):
             if not out.dtype.is_floating_point and not out.dtype.is_complex:
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            g = _engine.ones_for_root(out) if shared_ones else ops.ones_like(out)
+            g = _engine.ones_for_root(out) if shared_ones else _alloc.ones(out._shape, out.dtype,
+                                                                          out.device)
         elif not hasattr(g, "_shape"):
-            g = ops.full_like(out, g)
+            g = _alloc.full(out._shape, g, out.dtype, out.device)
         elif tuple(g._shape) != tuple(out._shape):
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
@@ -78,8 +79,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = capture[edge]
         if g is None:
             if materialize_grads:
-                from .. import ops
-                g = ops.zeros_like(t)
+                g = _alloc.zeros(t._shape, t.dtype, t.device)
             elif not allow_unused:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {index} appears to not have been used "

@@ -161,7 +161,8 @@ def ones_for_root(out):
     key = (out._shape, out.dtype, out.device)
     ones = _ROOT_ONES.get(key)
     if ones is None:
-        ones = _ROOT_ONES[key] = _ops().ones_like(out)
+        from .._alloc import ones
+        ones = _ROOT_ONES[key] = ones(out._shape, out.dtype, out.device)
     return ones
 
 
@@ -171,7 +172,8 @@ def _zeros_for(node, i):
     if meta is None or meta[i] is None:  # None: an output recorded without history
         return None
     shape, dtype, device = meta[i]
-    return _ops().zeros(shape, dtype=dtype, device=device)
+    from .._alloc import zeros
+    return zeros(shape, dtype, device)
 
 
 def _pre_hooks(node, grads):

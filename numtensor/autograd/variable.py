@@ -17,13 +17,14 @@ class Variable(metaclass=_VariableMeta):
     """Variable(data, requires_grad=False, volatile=False) -> data as a Tensor."""
 
     def __new__(cls, data=None, requires_grad=False, volatile=False):
-        from .._creation import empty
+        from .. import _dtype
+        from .._alloc import empty
         from .._tensor import Tensor
         if volatile:
             warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
                           "instead.", UserWarning, stacklevel=2)
         if data is None:
-            return empty(0)
+            return empty((0,), _dtype.get_default_dtype())
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         out = data.detach()

@@ -137,8 +137,9 @@ def matrix_power(A, n):
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
                            f"they are {A.shape[-2]} by {A.shape[-1]} matrices")
     if n == 0:
-        from .._creation import eye
-        return eye(A.shape[-1], dtype=A.dtype, device=A.device).expand(A.shape).clone()
+        from .._alloc import eye
+        n_ = A.shape[-1]
+        return eye(n_, n_, A.dtype, A.device).expand(A.shape).clone()
     if n < 0:
         A, n = inv(A), -n
     result, square = None, A

@@ -13,4 +13,3 @@ from .views import (view, view_as, reshape, reshape_as, flatten, unflatten, perm
 from .copy import clone, contiguous, copy_, fill_, zero_  # noqa: F401
 from .conversion import to, item, numpy  # noqa: F401
 from .indexing import getitem, setitem  # noqa: F401
-from .._creation import zeros, ones, full, zeros_like, ones_like, full_like, empty_like  # noqa: F401

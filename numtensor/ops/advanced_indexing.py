@@ -54,13 +54,11 @@ def _is_int(k):
 # ---- step 1: classify the key ------------------------------------------------------
 def _as_index_tensor(k, device):
     """A list / array / tensor index -> Tensor (int64 or bool), with PyTorch's checks."""
-    from .._creation import tensor
+    from .._from_data import from_data
     if isinstance(k, Tensor):
         t = k
-    elif isinstance(k, np.ndarray):
-        t = tensor(k)
     else:
-        t = tensor(k) if len(k) else tensor([], dtype=_dtype.int64)
+        t = from_data(k, None if isinstance(k, np.ndarray) or len(k) else _dtype.int64, device)
     if t.dtype is _dtype.uint8:
             t = to(t, _dtype.bool_)
     if t.dtype.category != 1 and t.dtype is not _dtype.bool_:
@@ -84,8 +82,8 @@ def _classify(x, k):
         return "basic", k
     if isinstance(k, (bool, np.bool_)) or (isinstance(k, Tensor) and k.ndim == 0
                                            and k.dtype is _dtype.bool_):
-        from .._creation import tensor
-        return "bool", tensor([bool(k)])
+        from .._from_data import from_data
+        return "bool", from_data([bool(k)], _dtype.bool_, x.device)
     t = _as_index_tensor(k, x.device)
     return ("mask" if t.dtype is _dtype.bool_ else "index"), t
 
@@ -270,8 +268,8 @@ def _value_operand(x, value, shape):
     if not isinstance(value, Tensor):
         if isinstance(value, (numbers.Number, np.generic)):
             return value.item() if isinstance(value, np.generic) else value
-        from .._creation import tensor
-        value = tensor(value, device=x.device)
+        from .._from_data import from_data
+        value = from_data(value, None, x.device)
     if value.device != x.device:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
                            f"devices, {x.device} and {value.device}!")

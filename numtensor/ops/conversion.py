@@ -141,7 +141,7 @@ bool_ = _conversion(_dtype.bool_)
 
 
 def rebuild_tensor(arr, requires_grad, device):
-    from .._creation import from_numpy
+    from .._from_data import from_numpy
     t = from_numpy(arr)
     if device != "cpu":
         t = to(t, device)

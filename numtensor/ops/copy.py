@@ -85,8 +85,8 @@ def _fill(self, value, grad_name):
     base = self._base
     if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)):
         # history must be rewritten: go through the general in-place path
-        from .._creation import full
-        write(self, full(self._shape, value, dtype=self.dtype, device=self.device), grad_name)
+        write(self, _alloc.full(self._shape, scalar_for_dtype(value, self.dtype), self.dtype,
+                                self.device), grad_name)
         return self
     value = scalar_for_dtype(value, self.dtype)
     _alloc.fill_(self, value)
@@ -112,4 +112,29 @@ def resize_and_copy_out(out, res):
             raise RuntimeError("out tensor has the wrong shape")
     copy_into(out, res)
     out._storage._version += 1
+    return out
+
+
+def write_out(result, out):
+    """torch's out= contract: out takes result's shape (resized, with torch's warning
+    when it held elements of another shape) and values, and is returned."""
+    if out is None:
+        return result
+    if tuple(out._shape) != tuple(result._shape):
+        if out.numel():
+            import warnings
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out._shape)}, which does not match the required output shape "
+                f"{list(result._shape)}. This behavior is deprecated, and in a future PyTorch "
+                f"release outputs will not be resized unless they have zero elements. You can "
+                f"explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+                f"with t.resize_(0).", UserWarning, stacklevel=3)
+        out._storage, out._offset = result._storage, result._offset
+        out._shape, out._strides = tuple(result._shape), tuple(result._strides)
+        out._storage._version += 1
+        return out
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        out.copy_(result)
     return out

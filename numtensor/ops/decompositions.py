@@ -84,9 +84,9 @@ def _mT(x):
 
 def _triangle_masks(n, device):
     """(lower-or-diagonal, diagonal) boolean masks of an n x n matrix."""
-    from .._creation import arange
+    from .._alloc import arange
     from .elementwise import eq, ge
-    i = arange(n, device=device)
+    i = arange(n, _dtype.int64, device)
     rows, cols = views.unsqueeze(i, -1), views.unsqueeze(i, 0)
     return ge(rows, cols), eq(rows, cols)
 
@@ -459,8 +459,8 @@ def qr(A, mode="reduced", *, out=None):
     if nb and m and n:
         _lapack(A).linalg_qr(_dense(A), nb, m, n, _op(Q), _op(R), complete)
     elif nb and complete:  # n == 0: Q = I, R is empty
-        from .._creation import eye
-        Q = contiguous_copy(views.expand(eye(m, dtype=A.dtype, device=A.device), Q._shape))
+        from .._alloc import eye
+        Q = contiguous_copy(views.expand(eye(m, m, A.dtype, A.device), Q._shape))
     if mode == "r":
         Q = empty((0,), A.dtype, A.device)
     _no_derivative("linalg_qr", (Q, R), (A,))

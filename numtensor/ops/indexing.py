@@ -131,8 +131,8 @@ def setitem(x, key, value):
         elif isinstance(value, (numbers.Number, np.generic)):
             fill_(target, value)
         else:
-            from .._creation import tensor
-            copy_(target, tensor(value, dtype=x.dtype, device=x.device))
+            from .._from_data import from_data
+            copy_(target, from_data(value, x.dtype, x.device))
         return
     from . import advanced_indexing
     advanced_indexing.setitem(x, key, value)

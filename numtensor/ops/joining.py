@@ -647,12 +647,12 @@ def masked_select(x, mask):
 def nonzero(x, *, as_tuple=False, out=None):
     from .advanced_indexing import mask_coordinates
     from .elementwise import ne
-    from .._creation import tensor
+    from .._from_data import from_data
     mask = x if x.dtype is _dtype.bool_ else ne(x.detach(), 0)
     if x.ndim == 0:
         hit = bool(mask.item())
         if as_tuple:
-            return (tensor([0] if hit else [], dtype=_dtype.int64, device=x.device),)
+            return (from_data([0] if hit else [], _dtype.int64, x.device),)
         return _finish_out(empty((1 if hit else 0, 0), _dtype.int64, x.device), out)
     res = mask_coordinates(mask)
     if as_tuple:

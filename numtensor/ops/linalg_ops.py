@@ -256,8 +256,8 @@ def matmul_operator(self, other):
     """self @ other: a NumPy array on the right is converted, as PyTorch does; any other
     non-tensor gives Python's "unsupported operand type(s) for @" TypeError."""
     if isinstance(other, np.ndarray):
-        from .._creation import as_tensor
-        other = as_tensor(other)
+        from .._from_data import from_numpy
+        other = from_numpy(other)
     elif not isinstance(other, Tensor):
         return NotImplemented
     return matmul(self, other)

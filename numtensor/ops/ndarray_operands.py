@@ -84,7 +84,7 @@ def _native_compare(fn):
 
 
 def _as_tensor(value, np_dtype):
-    from .._creation import from_numpy
+    from .._from_data import from_numpy
     want = _dtype.from_numpy_dtype(np.dtype(np_dtype))
     if isinstance(value, Tensor):
         return cast(value, want)

@@ -236,8 +236,8 @@ def _arg_reduce(x, op, dim, keepdim):
     d = wrap_dim(dim, nd)
     if nd == 0:
         from .copy import clone
-        from .._creation import zeros
-        return clone(x.detach()), zeros((), dtype=_dtype.int64, device=x.device)
+        from .._alloc import zeros
+        return clone(x.detach()), zeros((), _dtype.int64, x.device)
     if x._shape[d] == 0:
         raise IndexError(f"{'argmax' if op == 'max' else 'argmin'}(): Expected reduction dim {d} to have non-zero size.")
     be = backend_for(x.device)

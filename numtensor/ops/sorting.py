@@ -68,7 +68,7 @@ _SELECTED = {name: derivative(name, saves=("indices",))(_selected_backward)
 def _write_pair(result, out):
     if out is None:
         return result
-    from .._creation import write_out
+    from .copy import write_out
     values, indices = out
     write_out(result[0], values)
     write_out(result[1], indices)
@@ -100,7 +100,7 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
 
 def msort(input, *, out=None):
     """input sorted along its first dim."""
-    from .._creation import write_out
+    from .copy import write_out
     return write_out(sort(input, 0).values, out)
 
 
@@ -137,10 +137,10 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 def _runs(sorted_rows, return_inverse, return_counts, order, n):
     """Unique runs of the (n, ...) tensor sorted_rows whose row i came from row order[i]
     (order None: unsorted input, consecutive runs); returns (first rows, inverse, counts)."""
-    from .._creation import ones, zeros
+    from .._alloc import ones, zeros
     from .elementwise import ne
     from .joining import cat
-    starts = ones(n, dtype=_dtype.bool_)
+    starts = ones((n,), _dtype.bool_, sorted_rows.device)
     if n > 1:
         differs = ne(sorted_rows[1:], sorted_rows[:-1])
         if differs.ndim > 1:
@@ -150,7 +150,7 @@ def _runs(sorted_rows, return_inverse, return_counts, order, n):
     inverse = counts = None
     if return_inverse:
         group = starts.cumsum(0) - 1
-        inverse = group if order is None else zeros(n, dtype=_dtype.int64).scatter_(0, order, group)
+        inverse = group if order is None else zeros((n,), _dtype.int64, sorted_rows.device).scatter_(0, order, group)
     if return_counts:
         first = starts.nonzero().reshape(-1)
         ends = cat([first[1:], first.new_tensor([n])])
@@ -161,8 +161,8 @@ def _runs(sorted_rows, return_inverse, return_counts, order, n):
 def _lexsort_rows(rows):
     """Indices that sort the rows of a 2-D tensor lexicographically (stable): a stable
     sort by each column, from the last column to the first."""
-    from .._creation import arange
-    order = arange(rows._shape[0])
+    from .._alloc import arange
+    order = arange(rows._shape[0], _dtype.int64, rows.device)
     for c in range(rows._shape[1] - 1, -1, -1):
         key = rows[:, c][order]
         order = order[_argsort_last(key, False)]
@@ -215,8 +215,9 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                  sorter=None):
     """Indices where values would be inserted into the last dim of sorted_sequence to keep
     it sorted (the first such place, or the last with right=True / side='right')."""
-    from .._creation import tensor, write_out
+    from .._from_data import from_data
     from .._tensor import Tensor
+    from .copy import write_out
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
@@ -227,7 +228,7 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
         right = side == "right"
     scalar = not isinstance(values, Tensor)
     if scalar:
-        values = tensor(values, device=sorted_sequence.device)
+        values = from_data(values, None, sorted_sequence.device)
     seq = sorted_sequence
     if sorter is not None:
         seq = seq.gather(-1, sorter)
@@ -272,7 +273,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 # ---- counting --------------------------------------------------------------------------
 def bincount(input, weights=None, minlength=0):
     """Counts each non-negative integer in the 1-D input (or sums its weights)."""
-    from .._creation import zeros, ones
+    from .._alloc import ones, zeros
     if input.dtype.category >= 2 or input.dtype is _dtype.bool_:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for "
                                   f"'{input.dtype._tensor_type.replace('Tensor', '')}'")
@@ -284,18 +285,18 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     size = max(int(input.max().item()) + 1 if input.numel() else 0, minlength)
     if weights is None:
-        dt, source = _dtype.int64, ones(input._shape[0], dtype=_dtype.int64, device=input.device)
+        dt, source = _dtype.int64, ones((input._shape[0],), _dtype.int64, input.device)
     else:
         dt = weights.dtype if weights.dtype in (_dtype.float32, _dtype.float64) else _dtype.float64
         source = weights.detach().to(dt)
     with no_grad():
-        return zeros(size, dtype=dt, device=input.device).index_add_(0, input.long(), source)
+        return zeros((size,), dt, input.device).index_add_(0, input.long(), source)
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """A histogram of input's values in bins equal-width bins between min and max (the
     data's range when both are 0); values outside are ignored."""
-    from .._creation import write_out
+    from .copy import write_out
     if input.dtype.category != 2:
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for "
                                   f"'{input.dtype._tensor_type.replace('Tensor', '')}'")

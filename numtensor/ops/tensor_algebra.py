@@ -52,7 +52,7 @@ _diagonal_copy_backward = derivative("DiagonalBackward0_copy")(_diagonal_grad)
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """Tensors whose (dim1, dim2) diagonals at offset hold input's last dim; zeros elsewhere."""
-    from .._creation import zeros
+    from .._alloc import zeros
     ndim = input.ndim + 1
     d1, d2 = wrap_dim(dim1, ndim), wrap_dim(dim2, ndim)
     if d1 == d2:
@@ -63,7 +63,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     for i in range(ndim):
         shape.append(n if i in (d1, d2) else rest.pop(0))
     with no_grad():
-        out = zeros(shape, dtype=input.dtype, device=input.device)
+        out = zeros(shape, input.dtype, input.device)
         _diagonal_view(out, offset, d1, d2).copy_(input)
     return attach(_diag_embed_backward, out, (input,), where=(offset, d1, d2))
 
@@ -75,7 +75,7 @@ def _diag_embed_backward(ctx, g):
 
 def diag(input, diagonal=0, *, out=None):
     """A 1-D input as the diagonal of a square matrix, or a 2-D input's diagonal as 1-D."""
-    from .._creation import write_out
+    from .copy import write_out
     if input.ndim == 1:
         result = diag_embed(input, diagonal, 0, 1)
     elif input.ndim == 2:
@@ -110,21 +110,22 @@ def _trace_backward(ctx, g):
 # ---- triangles ----------------------------------------------------------------------
 def _triangle_mask(x, k, lower):
     """bool (rows, cols) mask of the kept part: col - row <= k (lower) or >= k (upper)."""
-    from .._creation import arange
-    rows = arange(x._shape[-2], device=x.device).unsqueeze(-1)
-    cols = arange(x._shape[-1], device=x.device)
+    from .._alloc import arange
+    rows = arange(x._shape[-2], _dtype.int64, x.device).unsqueeze(-1)
+    cols = arange(x._shape[-1], _dtype.int64, x.device)
     return (cols - rows <= k) if lower else (cols - rows >= k)
 
 
 def _triangle(input, k, lower, out):
-    from .._creation import write_out, zeros
+    from .._alloc import zeros
+    from .copy import write_out
     from .elementwise import where
     name = "tril" if lower else "triu"
     if input.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     with no_grad():
         result = where(_triangle_mask(input, k, lower), input,
-                       zeros((), dtype=input.dtype, device=input.device))
+                       zeros((), input.dtype, input.device))
     result = attach(_tril_backward if lower else _triu_backward, result, (input,), k=k,
                     lower=lower)
     return write_out(result, out)
@@ -173,7 +174,7 @@ def _cross_values(a, b, d):
 def cross(input, other, dim=None, *, out=None):
     """The cross product of 3-vectors along dim (broadcasting input and other)."""
     from .. import broadcast_shapes
-    from .._creation import write_out
+    from .copy import write_out
     if input.ndim != other.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = tuple(broadcast_shapes(input._shape, other._shape))

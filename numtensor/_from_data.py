@@ -1,0 +1,136 @@
+"""Tensors from host data, below the ops layer: nested lists and numbers, NumPy arrays.
+
+Nested Python data is parsed on the host (shape, dtype inference, ragged checks); the
+values then move to the target device in one transfer.  torch.tensor, Tensor(...),
+index keys given as lists and every op that accepts array-like data come here.
+"""
+import numbers
+
+import numpy as np
+
+from . import _dtype
+from ._alloc import from_buffer
+from ._backends import backend_for
+from ._device import CPU
+from ._tensor import Tensor
+
+
+def _infer(data, shape, flat, depth=0):
+    """Walk nested sequences: record the shape, collect leaves, check raggedness.
+
+    The shape is complete once the first leaf is reached; after that a sequence
+    where a number belongs, or a number where a sequence belongs, is a TypeError
+    (torch's wording), and a sequence of the wrong length a ValueError.
+    """
+    complete = bool(flat)
+    if isinstance(data, Tensor):
+        if depth == len(shape) and not complete:
+            shape.extend(data._shape)
+        elif tuple(shape[depth:]) != tuple(data._shape):
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
+                             f"(got {data._shape[0] if data._shape else 0})")
+        flat.append(data)
+        return
+    if isinstance(data, np.ndarray):
+        _infer(data.tolist() if data.ndim else data.item(), shape, flat, depth)
+        return
+    if isinstance(data, (list, tuple)):
+        n = len(data)
+        if depth == len(shape):
+            if complete:
+                raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
+            shape.append(n)
+        elif shape[depth] != n:
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
+        for item in data:
+            _infer(item, shape, flat, depth + 1)
+        return
+    if isinstance(data, (numbers.Number, np.generic)):
+        if depth != len(shape):
+            raise TypeError("not a sequence")
+        flat.append(data)
+        return
+    if isinstance(data, str):
+        if depth and not complete:
+            raise ValueError(f"too many dimensions '{type(data).__name__}'")
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if hasattr(data, "__len__") and hasattr(data, "__getitem__") and not isinstance(data, dict):
+        _infer(list(data), shape, flat, depth)
+        return
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _leaf_dtype(flat):
+    """The widest dtype among the leaves: the highest category, then the largest size."""
+    if not flat:  # no values at all (tensor([])): the default float, like torch
+        return _dtype.get_default_dtype()
+    best = _dtype.bool_
+    for v in flat:
+        if isinstance(v, Tensor):
+            d = v.dtype
+        elif isinstance(v, np.generic):
+            d = _dtype.from_numpy_dtype(v.dtype)
+        else:
+            d = _dtype.scalar_dtype(v)
+        if d.category > best.category or (d.category == best.category and d.itemsize > best.itemsize):
+            best = d
+    return best
+
+
+def from_data(data, dt, dev):
+    """A new tensor holding data (nested sequences, numbers or a NumPy array; not a
+    Tensor) in dtype dt (None: inferred as torch infers it) on device dev."""
+    if isinstance(data, np.ndarray):
+        arr = data
+        inferred = _dtype.from_numpy_dtype(arr.dtype)
+    else:
+        shape, flat = [], []
+        _infer(data, shape, flat)
+        inferred = _leaf_dtype(flat)
+        values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
+                  (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
+        try:
+            arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+        except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
+            arr = _wrap_negative_ints(values, dt or inferred)
+        arr = arr.reshape(shape)
+    target = dt or inferred
+    arr = np.ascontiguousarray(arr, dtype=target.np).reshape(-1)
+    buf = backend_for(dev).from_host(arr.copy() if arr.base is not None or arr is data else arr)
+    out = from_buffer(buf, target, dev, np.shape(data) if isinstance(data, np.ndarray) else tuple(shape))
+    return out
+
+
+def _wrap_negative_ints(values, target):
+    """torch lets small negative ints wrap into an unsigned dtype (-1 -> 255); any
+    other value out of the dtype's range is an error."""
+    if target is _dtype.uint8 and all(isinstance(v, (int, np.integer)) and -255 <= v <= 255
+                                      for v in values):
+        return np.array(values, dtype=np.int64).astype(np.uint8)
+    if any(isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63 for v in values):
+        raise ValueError("Overflow when unpacking long long")  # torch's text for a huge int
+    raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
+
+
+def from_numpy(arr):
+    """Creates a tensor that shares memory with the NumPy array arr."""
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    dt = _dtype.from_numpy_dtype(arr.dtype)
+    item = arr.itemsize
+    if any(s < 0 for s in arr.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    if any(s % item for s in arr.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                         "Copy the numpy array to reallocate the memory.")
+    if arr.dtype.byteorder not in "=|":
+        raise TypeError("can't convert a non-native byte order numpy array")
+    strides = tuple(s // item for s in arr.strides)
+    if arr.size == 0:
+        flat = np.empty(0, dtype=arr.dtype)
+    else:
+        span = 1 + sum((n - 1) * s for n, s in zip(arr.shape, strides))
+        flat = np.lib.stride_tricks.as_strided(arr, shape=(span,), strides=(item,))
+    return from_buffer(flat, dt, CPU, arr.shape, strides)
