@@ -5,7 +5,9 @@ a small machine one library's spinning worker threads slow the next one down if 
 are interleaved: two OpenMP pools spinning together distort both.  The blocks run in
 passes (A B C, A B C) and a library's figure is its block with the lowest median, so
 one slow phase of a shared machine does not decide it.  When a figure's min-max spread
-is still above SPREAD_LIMIT, the case gets another pass, up to Timing.max_repeats.
+is still above SPREAD_LIMIT, the case gets another pass, up to Timing.max_repeats while
+the case has taken less than Timing.repeat_budget (a call of seconds is not repeated
+for minutes).
 First-call compilation is not in the figures: the startup cases measure it separately.
 """
 import statistics
@@ -25,12 +27,13 @@ class Timing:
     block_budget: float = 1.0  # seconds one block should take, about
     passes: int = 2
     max_repeats: int = 2      # extra passes for a case whose spread stays above SPREAD_LIMIT
+    repeat_budget: float = 20.0  # ... while the case has taken fewer seconds than this
     probe_runs: int = 5       # fresh subprocesses per startup figure
 
 
 FULL = Timing()
 QUICK = Timing(samples=5, sample_time=0.004, max_calls=500, block_budget=0.12,
-               passes=2, max_repeats=1, probe_runs=2)
+               passes=2, max_repeats=1, repeat_budget=3.0, probe_runs=2)
 
 
 @dataclass
@@ -71,8 +74,8 @@ def time_block(fn, timing=FULL):
     one = max(time.perf_counter() - t0, 1e-7)
     number = max(1, min(timing.max_calls, int(timing.sample_time / one)))
     count = max(MIN_SAMPLES, min(timing.samples, int(timing.block_budget / (one * number))))
-    samples = []
-    for _ in range(count):
+    samples = [one] if number == 1 else []  # a slow call's calibration is a sample already
+    while len(samples) < count:
         t0 = time.perf_counter()
         for _ in range(number):
             fn()
@@ -91,6 +94,7 @@ def time_libraries(fns, timing=FULL, on_block=None):
     the others are still timed.  on_block(library) is called before each block."""
     blocks = {lib: [] for lib in fns}
     failed = {}
+    started = time.perf_counter()
 
     def one_pass():
         for lib, fn in fns.items():
@@ -111,7 +115,8 @@ def time_libraries(fns, timing=FULL, on_block=None):
     for _ in range(timing.passes):
         one_pass()
     repeats = 0
-    while repeats < timing.max_repeats and noisy():
+    while (repeats < timing.max_repeats and noisy()
+           and time.perf_counter() - started < timing.repeat_budget):
         one_pass()
         repeats += 1
     measured = {lib: Measurement(_best_block(b), repeats)

@@ -45,7 +45,8 @@ for _dtype in (np.float32, np.float64, np.int64):
             _make = _without_slow_numpy(_make, _n)
         CASES.append(Case("matmul", f"matmul {_n}x{_n} {_name}", series=f"matmul {_name}",
                           size=_n, flops=flops((_n, _n), (_n, _n)), dtype=_name,
-                          quick=_n in _quick, weight=1 + (_n / 1024) ** 3, make=_make))
+                          quick=_n in _quick, make=_make,
+                          weight=1 + (4 if _name == "int64" else 1) * (_n / 1024) ** 3))
 for _n in BMM_SIZES:
     _shape = (BMM_BATCH, _n, _n)
     CASES.append(Case("matmul", f"bmm ({BMM_BATCH},{_n},{_n}) float32",
