@@ -59,6 +59,7 @@ def size_plot(plt, group, cases, out_dir):
                             alpha=0.2, linewidth=0)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.minorticks_off()  # log axes' minor ticks cost most of the drawing time
         ax.set_title(name, fontsize=10)
         ax.set_xlabel(group["xlabel"])
         ax.set_ylabel("seconds per call")
@@ -119,6 +120,7 @@ def _grouped_bars(plt, labels, libs, value, title, xlabel, log=True, lines=()):
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
+        ax.minorticks_off()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.grid(True, axis="x", alpha=0.3)

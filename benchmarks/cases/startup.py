@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 from ..case import Case, Skip, module
 from ..harness import SPREAD_LIMIT
@@ -109,9 +110,12 @@ class _Probes:
 
 
 def _with_repeat(runs_fn, runs, timing):
-    """Seconds from runs_fn(count); one more batch when the spread is above the limit."""
+    """Seconds from runs_fn(count); one more batch when the spread is above the limit,
+    unless the first batch already took longer than timing.repeat_budget."""
+    started = time.perf_counter()
     samples = runs_fn(runs)
-    if timing.max_repeats and len(samples) > 1:
+    if (timing.max_repeats and len(samples) > 1
+            and time.perf_counter() - started < timing.repeat_budget):
         median = statistics.median(samples)
         if (max(samples) - min(samples)) / median > SPREAD_LIMIT:
             samples = samples + runs_fn(runs)
