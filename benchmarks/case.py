@@ -8,6 +8,7 @@ a fresh subprocess) give `measure(timing)` instead, returning {library: [seconds
 """
 import importlib
 import importlib.util
+import os
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -126,11 +127,19 @@ def needs_numtensor(*names):
 
     names are dotted attributes of numtensor ('nn.Conv2d', 'optim.SGD')."""
     def check():
+        import numtensor
+        home = os.path.dirname(os.path.abspath(numtensor.__file__))
         missing = []
         for dotted in names:
             top = dotted.split(".")[0]
-            if importlib.util.find_spec("numtensor." + top) is None:
+            spec = importlib.util.find_spec("numtensor." + top)
+            if spec is None:
                 return f"needs numtensor.{top} (this numtensor has no {top} module yet)"
+            # an editable install of another checkout can supply a submodule this one lacks
+            origin = os.path.abspath(spec.origin or "")
+            if not origin.startswith(home + os.sep):
+                return (f"needs numtensor.{top} (this numtensor has none; the one found at "
+                        f"{origin} belongs to another checkout)")
             obj = importlib.import_module("numtensor." + top)
             for part in dotted.split(".")[1:]:
                 obj = getattr(obj, part, None)

@@ -39,9 +39,9 @@ def _layer(make_layer, in_shape, backward=False):
     return make
 
 
-_NEEDS = needs_numtensor("nn.Conv2d", "nn.MaxPool2d")
+NEEDS = needs_numtensor("nn.Conv2d", "nn.MaxPool2d")
 
-CASES = [Case("conv", name, make=make, needs=_NEEDS, quick=quick, weight=3)
+CASES = [Case("conv", name, make=make, needs=NEEDS, quick=quick, weight=3)
          for name, quick, make in [
     ("Conv2d(1, 32, 5) forward, (100, 1, 28, 28)", True,
      _layer(lambda nn: nn.Conv2d(1, 32, 5), (BATCH, 1, 28, 28))),
