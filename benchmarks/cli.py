@@ -66,6 +66,10 @@ def main(argv=None):
 
     if args.threads is not None:
         _apply_threads(args.threads)
+    from . import registry
+    if only and not registry.select(registry.load_groups(), args.quick, only):
+        parser().error("no case matches --only " + " --only ".join(only)
+                       + (" in the --quick subset" if args.quick else ""))
     from .plots import write_plots
     from .report import text_summary, write_report
     from .runner import run

@@ -256,3 +256,10 @@ def test_harness_repeats_a_noisy_case_and_reports_a_failing_library():
     assert measured["numtensor"].repeats == 2
     assert measured["numtensor"].spread > 0.2
     assert failed == {"torch": "raised ValueError: no such op"}
+
+
+def test_a_pattern_that_matches_nothing_is_an_error(tmp_path):
+    done = _bench("--quick", "--only", "no-such-case", "--out", str(tmp_path), timeout=120)
+    assert done.returncode == 2
+    assert "no case matches --only no-such-case" in done.stderr
+    assert not (tmp_path / "report.md").exists()
