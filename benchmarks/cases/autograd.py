@@ -1,52 +1,69 @@
 """Autograd overhead (issue: autograd): a tiny forward + backward is all Python cost."""
 import numpy as np
 
-import numtensor as nt
+from ..case import Case, per_library
 
-try:
-    import torch
-except ImportError:  # the oracle is optional
-    torch = None
+TITLE = "Autograd overhead"
+PLOT = "bars"
 
 
-def _forward_backward(lib, n):
-    rng = np.random.default_rng(0)
-    x = lib.tensor(rng.random(n, dtype=np.float64).astype(np.float32), requires_grad=True)
-    w = lib.tensor(rng.random(n, dtype=np.float64).astype(np.float32), requires_grad=True)
+def _mul_sum_backward(n):
+    def build(name, lib, device):
+        if name == "numpy":
+            return None  # NumPy has no autograd
+        rng = np.random.default_rng(0)
+        x = lib.tensor(rng.random(n, dtype=np.float64).astype(np.float32), requires_grad=True,
+                       device=device)
+        w = lib.tensor(rng.random(n, dtype=np.float64).astype(np.float32), requires_grad=True,
+                       device=device)
 
-    def step():
-        x.grad = None
-        w.grad = None
-        (x * w).sum().backward()
-    return step
+        def step():
+            x.grad = None
+            w.grad = None
+            (x * w).sum().backward()
+        return step
+    return _without_numpy(build)
 
 
-def mul_sum_backward_10():
-    r = {"numtensor": _forward_backward(nt, 10)}
-    if torch:
-        r["torch"] = _forward_backward(torch, 10)
-    return r
-
-
-def chain_backward_100():
-    """100 chained element-wise ops on 10 elements: the engine's per-node cost."""
-    def make(lib):
-        x = lib.ones(10, requires_grad=True)
+def _chain_backward(length, n):
+    def build(name, lib, device):
+        if name == "numpy":
+            return None
+        x = lib.ones(n, requires_grad=True, device=device)
 
         def step():
             x.grad = None
             y = x
-            for _ in range(100):
+            for _ in range(length):
                 y = y * 1.01
             y.sum().backward()
         return step
-    r = {"numtensor": make(nt)}
-    if torch:
-        r["torch"] = make(torch)
-    return r
+    return _without_numpy(build)
+
+
+def _record_only(n):
+    """a + b on tensors that require grad, no backward: the cost of recording the graph."""
+    def build(name, lib, device):
+        if name == "numpy":
+            return None
+        a = lib.ones(n, requires_grad=True, device=device)
+        b = lib.ones(n, requires_grad=True, device=device)
+        return lambda: a + b
+    return _without_numpy(build)
+
+
+def _without_numpy(build):
+    def make(device="cpu"):
+        fns = per_library(build, device)
+        return {lib: fn for lib, fn in fns.items() if fn is not None}
+    return make
 
 
 CASES = [
-    ("(x * w).sum().backward(), 10 elements", "<= 60 us", mul_sum_backward_10),
-    ("100 chained muls + backward, 10 elements", "-", chain_backward_100),
+    Case("autograd", "(x * w).sum().backward(), 10 elements", limit="<= 60 us", quick=True,
+         make=_mul_sum_backward(10)),
+    Case("autograd", "100 chained muls + backward, 10 elements", quick=True,
+         make=_chain_backward(100, 10)),
+    Case("autograd", "a + b recording the graph, 10 elements", quick=True,
+         make=_record_only(10)),
 ]

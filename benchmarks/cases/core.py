@@ -1,25 +1,14 @@
-"""Element-wise ops and reductions (issue: core tensor)."""
+"""Element-wise ops and reductions at fixed sizes (issue: core tensor).
+
+The targets in `limit` are numtensor's time over PyTorch's, from that issue.
+The size sweeps are in elementwise.py and reductions.py.
+"""
 import numpy as np
 
-import numtensor as nt
+from ..case import Case, side_by_side  # noqa: F401  (side_by_side: other modules import it here)
 
-try:
-    import torch
-except ImportError:  # the oracle is optional
-    torch = None
-
-
-def side_by_side(make_arrays, fn, np_fn=None):
-    """A case maker: the same fn on numtensor and torch tensors (np_fn on the arrays)."""
-    def make():
-        arrays = make_arrays()
-        nts = [nt.from_numpy(a) for a in arrays]
-        r = {"numtensor": lambda: fn(*nts), "numpy": lambda: (np_fn or fn)(*arrays)}
-        if torch is not None:
-            ts = [torch.from_numpy(a) for a in arrays]
-            r["torch"] = lambda: fn(*ts)
-        return r
-    return make
+TITLE = "Core element-wise and reductions (fixed sizes)"
+PLOT = None
 
 
 def _vectors(n, k=2):
@@ -36,15 +25,22 @@ def _matrix():
     return [np.random.default_rng(0).random((3000, 3000), dtype=np.float32)]
 
 
+_N = 10**7
+_MATRIX_BYTES = 3000 * 3000 * 4
+
 CASES = [
-    ("add, two 1e7 float32 (new result)", "<= 1.1x",
-     side_by_side(_vectors(10**7), lambda a, b: a + b)),
-    ("exp, 1e7 float32", "<= 1.2x",
-     side_by_side(_vectors(10**7, 1), lambda a: a.exp(), np.exp)),
-    ("3000x3000 transposed view + row", "<= 1.2x",
-     side_by_side(_matrix_and_row, lambda m, r: m.t() + r, lambda m, r: m.T + r)),
-    ("sum, 1e7 float32", "<= 1.5x", side_by_side(_vectors(10**7, 1), lambda a: a.sum())),
-    ("sum(dim=1), 3000x3000", "<= 1.2x", side_by_side(_matrix, lambda m: m.sum(1))),
-    ("sum(dim=0), 3000x3000", "<= 1.2x", side_by_side(_matrix, lambda m: m.sum(0))),
-    ("a + b, 10 elements", "<= 5 us", side_by_side(_vectors(10), lambda a, b: a + b)),
+    Case("core", "add, two 1e7 float32 (new result)", limit="<= 1.1x", bytes=3 * 4 * _N,
+         make=side_by_side(_vectors(_N), lambda a, b: a + b)),
+    Case("core", "exp, 1e7 float32", limit="<= 1.2x", bytes=2 * 4 * _N,
+         make=side_by_side(_vectors(_N, 1), lambda a: a.exp(), np.exp)),
+    Case("core", "3000x3000 transposed view + row", limit="<= 1.2x", bytes=2 * _MATRIX_BYTES,
+         make=side_by_side(_matrix_and_row, lambda m, r: m.t() + r, lambda m, r: m.T + r)),
+    Case("core", "sum, 1e7 float32", limit="<= 1.5x", bytes=4 * _N,
+         make=side_by_side(_vectors(_N, 1), lambda a: a.sum())),
+    Case("core", "sum(dim=1), 3000x3000", limit="<= 1.2x", bytes=_MATRIX_BYTES,
+         make=side_by_side(_matrix, lambda m: m.sum(1))),
+    Case("core", "sum(dim=0), 3000x3000", limit="<= 1.2x", bytes=_MATRIX_BYTES,
+         make=side_by_side(_matrix, lambda m: m.sum(0))),
+    Case("core", "a + b, 10 elements", limit="<= 5 us", quick=True,
+         make=side_by_side(_vectors(10), lambda a, b: a + b)),
 ]

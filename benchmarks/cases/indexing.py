@@ -1,50 +1,65 @@
-"""Advanced indexing and joining (issue: indexing and joining ops)."""
+"""Advanced indexing and joining (issue: indexing and joining ops), fixed sizes and sweeps."""
 import numpy as np
 
-import numtensor as nt
+from ..case import Case, per_library, size_label, tensors
 
-try:
-    import torch
-except ImportError:  # the oracle is optional
-    torch = None
+TITLE = "Indexing and joining"
+PLOT = "size"
 
 
-def rows_gather():
+def _fixed(arrays_fn, fn, np_fn=None):
+    """A maker: fn(lib, *tensors) on each library's tensors of the same arrays."""
+    def make(device="cpu"):
+        arrays = arrays_fn()
+
+        def build(name, mod, dev):
+            args = tensors(name, mod, arrays, dev)
+            f = np_fn if (name == "numpy" and np_fn) else fn
+            return lambda: f(mod, *args)
+        return per_library(build, device)
+    return make
+
+
+def _rows_and_index():
     rng = np.random.default_rng(0)
-    x = rng.random((10**5, 64), dtype=np.float32)
-    idx = rng.integers(0, 10**5, 10**5)
-    tx, ti = nt.from_numpy(x), nt.from_numpy(idx)
-    r = {"numtensor": lambda: tx[ti], "numpy": lambda: x[idx]}
-    if torch:
-        px, pi = torch.from_numpy(x), torch.from_numpy(idx)
-        r["torch"] = lambda: px[pi]
-    return r
+    return [rng.random((10**5, 64), dtype=np.float32), rng.integers(0, 10**5, 10**5)]
 
 
-def mask_select():
-    x = np.random.default_rng(0).standard_normal(10**7, dtype=np.float32)
-    tx = nt.from_numpy(x)
-    r = {"numtensor": lambda: tx[tx > 0], "numpy": lambda: x[x > 0]}
-    if torch:
-        px = torch.from_numpy(x)
-        r["torch"] = lambda: px[px > 0]
-    return r
+def _normal(n):
+    return lambda: [np.random.default_rng(0).standard_normal(n, dtype=np.float32)]
 
 
-def cat_two():
+def _two_halves():
     rng = np.random.default_rng(0)
-    a = rng.random(5 * 10**6, dtype=np.float32)
-    b = rng.random(5 * 10**6, dtype=np.float32)
-    ta, tb = nt.from_numpy(a), nt.from_numpy(b)
-    r = {"numtensor": lambda: nt.cat((ta, tb)), "numpy": lambda: np.concatenate((a, b))}
-    if torch:
-        pa, pb = torch.from_numpy(a), torch.from_numpy(b)
-        r["torch"] = lambda: torch.cat((pa, pb))
-    return r
+    return [rng.random(5 * 10**6, dtype=np.float32), rng.random(5 * 10**6, dtype=np.float32)]
+
+
+def _vector_and_index(n):
+    def arrays():
+        rng = np.random.default_rng(0)
+        return [rng.random(n, dtype=np.float32), rng.integers(0, n, n)]
+    return arrays
 
 
 CASES = [
-    ("x[idx], 1e5 random rows of 1e5x64 float32", "<= 1.5x", rows_gather),
-    ("x[x > 0], 1e7 float32", "<= 1.5x", mask_select),
-    ("cat of two 5e6 float32", "<= 1.2x", cat_two),
+    Case("indexing", "x[idx], 1e5 random rows of 1e5x64 float32", limit="<= 1.5x",
+         make=_fixed(_rows_and_index, lambda lib, x, i: x[i])),
+    Case("indexing", "x[x > 0], 1e7 float32", limit="<= 1.5x",
+         make=_fixed(_normal(10**7), lambda lib, x: x[x > 0])),
+    Case("indexing", "cat of two 5e6 float32", limit="<= 1.2x",
+         make=_fixed(_two_halves, lambda lib, a, b: lib.cat((a, b)),
+                     lambda lib, a, b: np.concatenate((a, b)))),
 ]
+
+SIZES = [10**k for k in range(2, 8)]  # a random gather of 1e8 takes seconds a call
+QUICK_SIZES = {10**2, 10**4, 10**6}
+
+for _n in SIZES:
+    CASES.append(Case("indexing", f"x[idx] gather, {size_label(_n)} float32",
+                      series="x[idx] gather (random int64 index)", size=_n,
+                      quick=_n in QUICK_SIZES, weight=1 + _n / 1e6,
+                      make=_fixed(_vector_and_index(_n), lambda lib, x, i: x[i])))
+    CASES.append(Case("indexing", f"x[x > 0] mask, {size_label(_n)} float32",
+                      series="x[x > 0] boolean mask", size=_n, quick=_n in QUICK_SIZES,
+                      weight=1 + _n / 1e6,
+                      make=_fixed(_normal(_n), lambda lib, x: x[x > 0])))

@@ -1,19 +1,28 @@
-"""Matrix products (issue: linear algebra): BLAS-backed float matmul, integer matmul.
+"""Matrix products at fixed sizes (issue: linear algebra): BLAS float matmul, integer matmul.
 
-report() adds GFLOP/s (2*m*k*n per product) for each library after the timing table.
+GFLOP/s (2*m*k*n per product) of each library appear in the report next to the times.
+The size sweeps are in matmul.py.
 """
 import numpy as np
 
-from .core import side_by_side
+from ..case import Case, side_by_side
+
+TITLE = "Linear algebra targets (fixed sizes)"
+PLOT = None
 
 
-def _operands(a_shape, b_shape, dtype):
+def operands(a_shape, b_shape, dtype):
     def make_arrays():
         rng = np.random.default_rng(0)
         if np.dtype(dtype).kind == "i":
             return [rng.integers(-100, 100, s).astype(dtype) for s in (a_shape, b_shape)]
         return [rng.random(s, dtype=np.float64).astype(dtype) for s in (a_shape, b_shape)]
     return make_arrays
+
+
+def flops(a_shape, b_shape):
+    batch = int(np.prod(a_shape[:-2])) if len(a_shape) > 2 else 1
+    return 2.0 * batch * a_shape[-2] * a_shape[-1] * b_shape[-1]
 
 
 def _matmul(a, b):
@@ -35,20 +44,6 @@ SPECS = [
      (1024, 1024), (1024, 1024), np.float32, _transposed_matmul),
 ]
 
-CASES = [(name, limit, side_by_side(_operands(sa, sb, dt), fn))
+CASES = [Case("linalg", name, limit=limit, flops=flops(sa, sb), dtype=np.dtype(dt).name,
+              make=side_by_side(operands(sa, sb, dt), fn))
          for name, limit, sa, sb, dt, fn in SPECS]
-
-
-def _flops(a_shape, b_shape):
-    batch = int(np.prod(a_shape[:-2])) if len(a_shape) > 2 else 1
-    return 2.0 * batch * a_shape[-2] * a_shape[-1] * b_shape[-1]
-
-
-def report(rows, out=print):
-    """GFLOP/s of every library for each timed case (rows as run_cases returns them)."""
-    flops = {name: _flops(sa, sb) for name, _, sa, sb, _, _ in SPECS}
-    out(f"\n{'GFLOP/s':46s} {'numtensor':>11s} {'numpy':>11s} {'torch':>11s}")
-    for name, times, _, _ in rows:
-        cells = [f"{flops[name] / times[lib] / 1e9:11.1f}" if times.get(lib) else f"{'-':>11s}"
-                 for lib in ("numtensor", "numpy", "torch")]
-        out(f"{name:46s} {' '.join(cells)}")
