@@ -36,7 +36,7 @@ from .ops.elementwise import (add, sub, mul, div, true_divide, divide, multiply,
                               absolute, exp, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos,
                               tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, relu, clamp, clip,
                               floor, ceil, trunc, fix, round, sign, reciprocal, square, isnan,
-                              isinf, isfinite, rsub)
+                              isinf, isfinite, rsub, conj, conj_physical, resolve_conj, is_conj)
 from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std,  # noqa: E402,F401
                              norm, dist, logsumexp, cumsum, cumprod, all, any, equal,
                              count_nonzero, aminmax)

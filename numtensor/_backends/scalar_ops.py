@@ -28,11 +28,15 @@ UNARY = {
     "tanh": "math.tanh(a)",
     "sigmoid": "1 / (1 + math.exp(-a))",
     "relu": "a if (a > p0 or a != a) else p0",
-    # min(max(a, lo), hi) as torch: with lo > hi every element becomes hi
-    "clamp": "a if a != a else (p1 if a > p1 or p0 > p1 else (p0 if a < p0 else a))",
-    "floor": "math.floor(a)",
-    "ceil": "math.ceil(a)",
-    "trunc": "math.trunc(a)",
+    # min(max(a, lo), hi) as torch: with lo > hi every element becomes hi, and a NaN
+    # (the input or a bound) propagates
+    "clamp": "a if a != a else (p0 if p0 != p0 else (p1 if p1 != p1 else "
+             "(p1 if a > p1 or p0 > p1 else (p0 if a < p0 else a))))",
+    # np.floor keeps the float type (math.floor goes through int64: inf, NaN and 1e20
+    # would come back as -2**63)
+    "floor": "np.floor(a)",
+    "ceil": "np.ceil(a)",
+    "trunc": "np.trunc(a)",
     "round": "np.rint(a)",
     "sign": "(a > p0) - (a < p0)",
     "reciprocal": "1 / a",
@@ -48,6 +52,7 @@ UNARY = {
     "nonzero": "a != 0",
     # backward helpers that would otherwise need several passes
     "sigmoid_grad": "a * (1 - a)",
+    "conj": "a.conjugate()",
     "tanh_grad": "1 - a * a",
 }
 
@@ -58,7 +63,7 @@ BINARY = {
     "div": "a / b",
     "floor_divide": "a // b",
     "remainder": "a % b",
-    "fmod": "math.fmod(a, b)",
+    "fmod": "np.fmod(a, b)",
     "pow": "a ** b",
     "atan2": "math.atan2(a, b)",
     "maximum": "a if (a > b or a != a) else b",

@@ -43,10 +43,13 @@ def node_class(name):
 
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
-    __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "__weakref__")
+    __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
+                 "__weakref__")
 
-    def __init__(self, name, vjp, inputs, saves):
+    def __init__(self, name, vjp, inputs, saves, materialize=False):
         self.name = name
+        # materialize(node) -> True: outputs without a gradient get zeros, not None
+        self.materialize = materialize
         self.vjp = vjp
         self.inputs = tuple(inputs)
         if isinstance(saves, dict):  # per input: what its gradient reads

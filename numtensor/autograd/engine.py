@@ -130,7 +130,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 raise RuntimeError(FREED_ERROR)
             if node._saved:
                 _check_saved(node)
-            if node._n_outputs > 1:
+            if node._n_outputs > 1 and node._derivative.materialize and \
+                    node._derivative.materialize(node):
+                # custom Functions see zeros for outputs that got no gradient (PyTorch's
+                # default); built-in backwards get None and skip that work
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
             in_grads = node(*grads)
             if node._metadata is not None and "post_hooks" in node._metadata:

@@ -222,8 +222,18 @@ _abs_real = _same_unary("abs", _abs_backward, allow_bool=False)
 def abs(x):
     if isinstance(x, Tensor) and x.dtype.is_complex:
         # |z| of a complex tensor is real (float32 for complex64), as in PyTorch
-        return run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
+        out = run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
+        if x._requires_grad:
+            attach(_complex_abs_backward, out, (x,))
+        return out
     return _abs_real(x)
+
+
+@derivative("AbsBackward0", saves=("self", "result"))
+def _complex_abs_backward(ctx, g):
+    # g * z / |z| (0 at z == 0), PyTorch's convention for a real loss of complex inputs
+    z, r = ctx.self, ctx.result
+    return (where(eq(r, 0), 0.0, g * z / where(eq(r, 0), 1.0, r)),)
 
 
 _square = _same_unary("square", _square_backward)
@@ -317,6 +327,43 @@ def relu(x):
     if x.requires_grad:
         attach(_relu_backward, out, (x,))
     return out
+
+
+@derivative("ConjBackward0")
+def _conj_backward(ctx, g):
+    return (conj(g),)
+
+
+def conj(input):
+    """The complex conjugate; a real tensor is returned as is (as PyTorch does)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"conj(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not input.dtype.is_complex:
+        return input
+    out = run_elementwise("conj", (input,), input.dtype, input.dtype)
+    if input._requires_grad:
+        attach(_conj_backward, out, (input,))
+    return out
+
+
+def conj_physical(input, *, out=None):
+    """The complex conjugate, always computed (conj itself is never lazy here either)."""
+    res = conj(input)
+    if out is None:
+        return res
+    from .copy import write_out
+    return write_out(res, out)
+
+
+def resolve_conj(input):
+    """Conjugation here is never lazy: the tensor itself."""
+    return input
+
+
+def is_conj(input):
+    """Whether input is a lazily conjugated view: never, in numtensor."""
+    return False
 
 
 def logical_not(x):

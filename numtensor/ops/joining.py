@@ -290,7 +290,9 @@ def _src_grad(g, d, index, src_shape):
 
 
 def _scatter_into(self, dim, index, src, accumulate, fname):
+    from ._common import check_no_internal_overlap
     from .inplace import check_leaf
+    check_no_internal_overlap(self)
     _check_index_dtype(index, fname)
     if isinstance(src, Tensor) and src.dtype is not self.dtype:
         raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
@@ -489,6 +491,8 @@ def _index_add_backward(ctx, g):
 
 
 def index_add_(self, dim, index, source, *, alpha=1):
+    from ._common import check_no_internal_overlap
+    check_no_internal_overlap(self)
     d = _check_index_add(self, dim, index, source)
     from .inplace import check_leaf
     check_leaf(self)
@@ -546,6 +550,8 @@ def tile(x, *dims):
 def flip(x, *dims):
     dims = parse_size(dims, "dims") if dims else ()
     ds = [wrap_dim(d, x.ndim) for d in dims]
+    if x.ndim == 0:
+        ds = []  # flip(0) of a 0-d tensor: a copy
     if len(set(ds)) != len(ds):
         raise RuntimeError(f"dims has duplicates, original flip dims size={len(ds)}, but unique "
                            f"flip dims size={len(set(ds))}")
