@@ -16,8 +16,10 @@ strides     Always in elements (not bytes), one per dim of the plan; 0 on a broa
 scalar      A Python number (bool, int, float or complex) standing for an operand that is
             the same at every position.  The backend converts it to the kernel's compute
             type and passes it as a kernel argument: no one-element buffer is made.
+            A float16 kernel computes in float32, so its scalars are float32 (a value
+            between two float16 numbers may round twice, exactly as in PyTorch).
 plan        An object of numtensor._backends.plan (ElementwisePlan, ReducePlan, ScanPlan,
-            ArgReducePlan, IndexPlan, MatmulPlan).  Plans are canonical: size-1 dims are
+            ArgReducePlan, IndexPlan, MaskPlan, DimIndexPlan, MatmulPlan).  Plans are canonical: size-1 dims are
             dropped, dims that are contiguous for every operand are merged, and dims are
             ordered so that the output is walked in memory order.  A backend may rely on
             that and never re-plans.
@@ -44,9 +46,10 @@ class Backend(abc.ABC):
     # ---- policy -------------------------------------------------------------------
     def compute_dtype(self, primitive, dtype):
         """The numtensor dtype in which this backend runs `primitive` ('matmul', 'reduce',
-        'scan', 'arg_reduce', 'linalg', 'random', 'sequence') for tensors of `dtype`.
-        The ops layer converts operands to it first and converts results back.  The
-        element-wise primitives (copy, map, zip, where, fill) take every dtype as is."""
+        'scan', 'arg_reduce', 'random') for tensors of `dtype` (every dtype the backend
+        handles natively maps to itself).  The ops layer converts operands to it first and
+        converts results back.  The element-wise primitives (copy, map, zip, where, fill)
+        take every dtype as is."""
         return dtype
 
     # ---- storage ------------------------------------------------------------------
@@ -118,7 +121,8 @@ class Backend(abc.ABC):
         op: 'sum', 'prod', 'amax', 'amin', 'all' or 'any' (NaN propagates through amax
         and amin; all/any give bool or uint8 per out's dtype).  plan: a ReducePlan whose
         kept dims (kshape, kx, ky) and reduced dims (rshape, rx) are canonical, the
-        largest stride first.  x and out have the same dtype (the accumulator dtype)."""
+        largest stride first.  x and out have the same dtype (the accumulator dtype),
+        except for all/any, which read x of any dtype into a bool (or uint8) out."""
 
     @abc.abstractmethod
     def arg_reduce(self, op, plan, x, values, indices):
@@ -147,8 +151,8 @@ class Backend(abc.ABC):
         (negative indices count from the end).  `accumulate` adds to out (several index
         tensors broadcast together); otherwise out is overwritten.
 
-        Returns None, or the first index value out of [-size, size) (the ops layer
-        raises PyTorch's IndexError with it)."""
+        Returns None, or the first index value out of [-size, size) in the index's
+        row-major order (the ops layer raises PyTorch's IndexError with it)."""
 
     @abc.abstractmethod
     def gather(self, plan, src, offsets, out):
@@ -167,17 +171,19 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def gather_dim(self, plan, src, index, out):
         """torch.gather: out[c] = src[c with c[dim] replaced by wrap(index[c])] over a
-        DimIndexPlan (index's shape).  Returns None or the first bad index value."""
+        DimIndexPlan (index's shape).  Returns None or the first bad index value in the
+        index's row-major order (then nothing is written)."""
 
     @abc.abstractmethod
     def scatter_dim(self, plan, dst, index, src, accumulate):
         """torch.scatter / scatter_add: dst[c with c[dim] = wrap(index[c])] (+)= src[c]
         over a DimIndexPlan; src is an operand or a scalar.  Each line along `dim` is
-        written by one thread, in order.  Returns None or the first bad index value."""
+        written by one thread, in order.  Returns None or the first bad index value in the
+        index's row-major order; every index is checked before anything is written."""
 
     @abc.abstractmethod
     def mask_count(self, mask, n):
-        """Count the true elements of a contiguous bool/uint8 mask operand of n elements.
+        """Count the true (nonzero) elements of a contiguous bool/uint8 mask of n elements.
         Returns a backend-specific MaskCount whose `.total` is the count (a host sync
         on a GPU, as in PyTorch) and which the mask_* passes below reuse."""
 
@@ -194,7 +200,8 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def mask_coordinates(self, count, mask, shape, out):
         """out[k, d] = coordinate d of the k-th true element of the mask of `shape`
-        (row-major): what nonzero() returns.  out: an int64 operand."""
+        (row-major): what nonzero() returns.  out: an int64 operand.  A 0-d mask's
+        coordinates have no columns: nothing is written."""
 
     # ---- sorting and searching --------------------------------------------------------------
     @abc.abstractmethod
@@ -221,7 +228,8 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def linspace(self, out, n, start, end, step):
         """out[i] = start + i * step, the second half computed from the end so that
-        out[n - 1] == end exactly (float64, contiguous)."""
+        out[n - 1] == end exactly (float64, contiguous, n >= 2; the ops layer fills n == 1
+        with start)."""
 
     @abc.abstractmethod
     def random_uniform(self, out, n, seed, counter, low, high):
@@ -283,7 +291,7 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def linalg_eigvals(self, a, nb, n, w):
-        """Eigenvalues only (complex)."""
+        """Eigenvalues only: complex w of the matching precision, for real or complex a."""
 
     @abc.abstractmethod
     def linalg_eigh(self, a, nb, n, w, v):
@@ -296,7 +304,8 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def linalg_qr(self, a, nb, m, n, q, r, complete):
-        """Reduced (q: m x min(m,n), r: min(m,n) x n) or complete (q: m x m, r: m x n) QR."""
+        """Reduced (q: m x min(m,n), r: min(m,n) x n) or complete (q: m x m, r: m x n) QR;
+        the two differ only for a tall matrix (m > n)."""
 
     @abc.abstractmethod
     def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):

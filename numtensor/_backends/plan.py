@@ -21,13 +21,20 @@ import numpy as np
 
 
 # ---- shapes and strides ----------------------------------------------------------------
-def contiguous_strides(shape):
+@functools.lru_cache(maxsize=4096)
+def dense_strides(shape):
+    """Row-major strides of a tuple shape (cached: called on every allocation)."""
     strides = [1] * len(shape)
     acc = 1
     for d in range(len(shape) - 1, -1, -1):
         strides[d] = acc
         acc *= max(shape[d], 1)
     return tuple(strides)
+
+
+def contiguous_strides(shape):
+    """Row-major strides of any sequence shape."""
+    return dense_strides(tuple(shape))
 
 
 @functools.lru_cache(maxsize=4096)

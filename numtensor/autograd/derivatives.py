@@ -82,6 +82,11 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     grad.  extra: tensors or values named in d.saves, and plain parameters for ctx.
     node_name: a different name for the node (one formula that PyTorch names by the op
     that used it, such as FillBackward2 and ZeroBackward0).  Returns outputs."""
+    for t in inputs:  # the common case first: nothing requires grad, record nothing
+        if getattr(t, "_requires_grad", False):
+            break
+    else:
+        return outputs
     if not is_grad_enabled():
         return outputs
     edges = []

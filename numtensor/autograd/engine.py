@@ -249,8 +249,16 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
     elif create_graph:
         leaf.grad = _ops().add(leaf.grad, grad)
     else:
+        old = leaf.grad
+        if (old._shape == grad._shape and old.dtype is grad.dtype and old._base is None
+                and old._storage is not grad._storage and old.is_contiguous()):
+            # the common case, straight to the kernel: old += grad
+            from ..ops.dispatch import run_elementwise
+            run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
+            old._storage._version += 1
+            return
         with no_grad():
-            leaf.grad.add_(grad)
+            old.add_(grad)
 
 
 __all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]

@@ -464,6 +464,15 @@ clip = clamp
 
 # ---- binary ---------------------------------------------------------------------
 def _binary_dtype(a, b, opname):
+    # the common cases, answered without the general promotion rules: two tensors of one
+    # dtype, and a tensor with a Python number of its own category or a lower one
+    if type(a) is Tensor:
+        dt = a._storage.dtype
+        if type(b) is Tensor:
+            if b._storage.dtype is dt:
+                return dt
+        elif (type(b) is float and dt.category >= 2) or (type(b) is int and dt.category >= 1):
+            return dt
     check_operand(a, opname)
     check_operand(b, opname)
     return _dtype.result_type(a, b)
@@ -481,13 +490,13 @@ def add(input, other, *, alpha=1, out=None):
     dt = _binary_dtype(a, b, "+")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = _emit("add_scaled", (a, b), dt, out, p0=alpha)
+        res = _emit("add_scaled", (a, b), dt, out, params=(alpha,))
     else:
         res = _emit("add", (a, b), dt, out)
     if res is out:
         return out
     attach(_add_backward, res, (a, b), alpha=alpha)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("AddBackward0", inputs=("self", "other"))
@@ -514,7 +523,7 @@ def sub(input, other, *, alpha=1, out=None):
             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = _emit("add_scaled", (a, b), dt, out, p0=-alpha)
+        res = _emit("add_scaled", (a, b), dt, out, params=(-alpha,))
     else:
         res = _emit("sub", (a, b), dt, out)
     if res is out:
@@ -522,7 +531,7 @@ def sub(input, other, *, alpha=1, out=None):
     # `2 - x` is torch's rsub with a scalar: RsubBackward1
     attach(_sub_backward, res, (a, b), node_name=None if isinstance(a, Tensor) else "RsubBackward1",
            alpha=alpha)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("SubBackward0", inputs=("self", "other"))
@@ -547,7 +556,7 @@ def mul(input, other, *, out=None):
     if res is out:
         return out
     attach(_mul_backward, res, (a, b))
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("MulBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
@@ -568,7 +577,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if res is out:
         return out
     attach(_div_backward, res, (a, b))
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("DivBackward0", inputs=("self", "other"),
@@ -749,23 +758,23 @@ def _tie_split(g, mine, other, wins):
     return g * w
 
 
-def _emit(op, args, dt, out, p0=0):
+def _emit(op, args, dt, out, params=()):
     """The op's kernel into a fresh tensor, or straight into `out` when its shape fits.
 
     Writing into out is for callers that need no gradient (in-place ops without
     autograd, out= arguments); dtype rules are checked as for in-place ops.
     """
     if out is None or needs_grad(*args, out):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
     from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
     if shape != tuple(out._shape):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
     check_leaf(out)
     check_fits(out, dt, shape)
     if any(isinstance(x, Tensor) and x is not out and aliases_differently(x, out) for x in args):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
-    run_elementwise(op, args, dt, out.dtype, out=out, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
+    run_elementwise(op, args, dt, out.dtype, out=out, params=params)
     out._storage._version += 1
     return out
 

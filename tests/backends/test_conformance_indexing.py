@@ -343,11 +343,6 @@ def test_gather_dim_reports_a_bad_index(backend, bad):
     assert backend.gather_dim(_dim_plan((4, 3), 1, 6, x, index, out), x.op, index.op, out.op) == bad
 
 
-@pytest.mark.xfail(strict=True, reason="gather_dim/scatter_dim report the first bad index of the "
-                   "first line along dim, not the first in the index's row-major order, which "
-                   "PyTorch names.  Reproducer: numtensor.gather(numtensor.zeros(3, 2), 0, "
-                   "numtensor.tensor([[0, 9], [7, 0], [0, 0]])) says 'index 7', torch says "
-                   "'index 9'")
 @pytest.mark.parametrize("primitive", ["gather_dim", "scatter_dim"])
 def test_dim_index_reports_the_first_bad_value_in_row_major_order(backend, primitive):
     idx = np.array([[0, 9], [7, 0], [0, 0]])
@@ -517,10 +512,6 @@ def test_mask_count_gather_and_coordinates(backend, dtype):
                 check_out(coords, np.argwhere(mask), err_msg=f"nonzero {name}")
 
 
-@pytest.mark.xfail(strict=True, reason="mask_count adds up the mask's bytes, so a uint8 mask "
-                   "element of 2 or 255 counts 2 or 255 times (the ops layer only ever passes "
-                   "0/1 masks).  Reproducer: m = be.from_host(np.array([0, 2, 255], np.uint8)); "
-                   "be.mask_count((m, 0), 3).total is 257, not 2")
 def test_mask_count_treats_every_nonzero_uint8_as_true(backend):
     mask = np.array([0, 1, 2, 255, 0, 7], np.uint8)
     m = place(backend, mask, "offset")
@@ -532,11 +523,6 @@ def test_mask_count_treats_every_nonzero_uint8_as_true(backend):
     check_out(out, np.array([[1.0], [2.0], [3.0], [5.0]]))
 
 
-@pytest.mark.xfail(strict=True, reason="mask_coordinates of a 0-d mask writes one coordinate per "
-                   "true element although a 0-d mask has none (out is (count, 0)): one int64 "
-                   "past the operand.  Reproducer: m = be.from_host(np.array([True])); "
-                   "be.mask_coordinates(be.mask_count((m, 0), 1), (m, 0), (), (out, 0)) "
-                   "writes out[0]")
 def test_mask_coordinates_of_a_0d_mask_writes_nothing(backend):
     m = _mask_operand(backend, np.array(True), BOOL, None)
     count = backend.mask_count(m.op, 1)

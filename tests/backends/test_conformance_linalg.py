@@ -244,11 +244,6 @@ def test_linalg_eig_and_eigvals(backend, dtype):
         np.testing.assert_allclose(_host(w, (nb, n)), W, **_tol(dtype))
 
 
-@pytest.mark.xfail(strict=True, reason="linalg_eigvals of a real matrix with complex eigenvalues "
-                   "raises ValueError ('eigvals() argument must not cause a domain change'); "
-                   "the ops layer only calls it for complex input.  Reproducer: "
-                   "be.linalg_eigvals((be.from_host(np.array([0., -1., 1., 0.])), 0), 1, 2, "
-                   "(be.allocate(2, np.dtype(np.complex128)), 0))")
 @pytest.mark.parametrize("dtype", [F32, F64], ids=dtype_id)
 def test_linalg_eigvals_of_a_real_matrix_with_complex_eigenvalues(backend, dtype):
     a = np.array([[0.0, -1.0], [1.0, 0.0]], dtype)
@@ -314,11 +309,6 @@ def test_linalg_qr(backend, dtype):
             np.testing.assert_allclose(np.abs(R[i]), np.abs(ref), **_tol(dtype))
 
 
-@pytest.mark.xfail(strict=True, reason="linalg_qr(complete=True) of a wide matrix (m < n) fails: "
-                   "qr_complete copies A^T into an m x m array (ValueError: cannot assign slice). "
-                   "The docstring promises q: m x m, r: m x n for any shape; the ops layer only "
-                   "asks for complete when m > n.  Reproducer: be.linalg_qr((a, 0), 1, 2, 3, "
-                   "(q, 0), (r, 0), True) with a 2 x 3 matrix")
 def test_linalg_qr_complete_of_a_wide_matrix(backend):
     rng = rng_for("qr_wide")
     m, n = 2, 3

@@ -59,11 +59,6 @@ def test_random_uniform(backend, dtype):
     assert len(np.unique(x)) > n * 0.99  # float32 and float64 draws do not collide
 
 
-@pytest.mark.xfail(strict=True, reason="random_uniform into float32 can return `high`: the top "
-                   "24 bits all ones give u = 1 - 2**-24, and low + (high - low) * u, computed "
-                   "in float64 and rounded to float32, is high.  Reproducer: "
-                   "be.random_uniform((out, 0), 1, 0, 1869153, 1.0, 2.0) with out float32 "
-                   "gives 2.0")
 def test_random_uniform_float32_stays_below_high(backend):
     x = _draw(backend, "random_uniform", 3, F32, 1.0, 2.0, counter=1869152, seed=0)
     assert x.max() < 2.0, x
