@@ -16,8 +16,9 @@ strides     Always in elements (not bytes), one per dim of the plan; 0 on a broa
 scalar      A Python number (bool, int, float or complex) standing for an operand that is
             the same at every position.  The backend converts it to the kernel's compute
             type and passes it as a kernel argument: no one-element buffer is made.
-            A float16 kernel computes in float32, so its scalars are float32 (a value
-            between two float16 numbers may round twice, exactly as in PyTorch).
+            A float16 kernel computes in float32: a scalar operand (x + 0.1) is first
+            rounded to float16 (PyTorch's wrapped number), a scalar parameter (clamp's
+            bounds, alpha, a fill value) goes to float32 directly, as in PyTorch.
 plan        An object of numtensor._backends.plan (ElementwisePlan, ReducePlan, ScanPlan,
             ArgReducePlan, IndexPlan, MaskPlan, DimIndexPlan, MatmulPlan).  Plans are canonical: size-1 dims are
             dropped, dims that are contiguous for every operand are merged, and dims are

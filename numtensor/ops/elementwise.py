@@ -597,6 +597,11 @@ def _no_bool_kernel(dt, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+def _no_complex_kernel(dt, kernel):
+    if dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+
+
 def _check_integer_zero_division(b, dt):
     """Integer // and % by zero raise in torch (floats give inf/nan)."""
     if dt.category >= 2:
@@ -614,6 +619,7 @@ def floor_divide(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "//")
     _no_bool_kernel(dt, "div_floor_cpu")
+    _no_complex_kernel(dt, "div_floor_cpu")
     _check_integer_zero_division(b, dt)
     return run_elementwise("floor_divide", (a, b), dt, dt)
 
@@ -622,6 +628,7 @@ def remainder(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "%")
     _no_bool_kernel(dt, "remainder_cpu")
+    _no_complex_kernel(dt, "remainder_cpu")
     _check_integer_zero_division(b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
     attach(_remainder_backward, res, (a, b))
@@ -637,6 +644,7 @@ def _remainder_backward(ctx, g):
 def fmod(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "fmod")
+    _no_complex_kernel(dt, "fmod_cpu")
     if dt.category < 2:
         # integers: the remainder with the sign of a (math.fmod is float-only in Numba)
         _check_integer_zero_division(b, dt)
@@ -699,6 +707,7 @@ def _pow_exponent_grad(g, base, exponent, res):
 
 def atan2(a, b):
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
+    _no_complex_kernel(dt, "atan2_cpu")
     res = run_elementwise("atan2", (a, b), dt, dt)
     attach(_atan2_backward, res, (a, b))
     return res
@@ -877,8 +886,13 @@ bitwise_xor_ = _inplace_binary(bitwise_xor, "^=")
 
 def _inplace_unary(fn):
     def method(self, *args, **kw):
-        check_no_internal_overlap(self)
-        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), ())
+        # PyTorch refuses complex inputs of floor_, clamp_ ... before it looks at the
+        # memory; for other dtypes the overlap error comes first
+        complex_input = isinstance(self, Tensor) and self.dtype.is_complex
+        if not complex_input:
+            check_no_internal_overlap(self)
+        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), (),
+                             check_overlap=complex_input)
     method.__name__ = fn.__name__ + "_"
     return method
 
@@ -888,3 +902,11 @@ neg_, abs_, exp_, log_, sqrt_, sin_, cos_, tanh_, sigmoid_, relu_, clamp_, floor
         _inplace_unary(f) for f in (neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, clamp,
                                     floor, ceil, round, trunc, reciprocal, sign, square)]
 clip_ = clamp_
+_abs_inplace = abs_
+
+
+def abs_(self):
+    """In-place |x|: a complex tensor cannot hold its real result, so PyTorch refuses it."""
+    if isinstance(self, Tensor) and self.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(self)

@@ -416,6 +416,8 @@ def index_select(x, dim, index, *, out=None):
     from .advanced_indexing import _plan, gather_plan
     _check_vector_index(index, "index_select")
     d = wrap_dim(dim, x.ndim)
+    if x.ndim > 1 and x._shape[d] == 0 and index.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     idx = index.reshape(-1) if index.ndim == 0 else index
     if x.ndim == 0:
         key = (idx,)
@@ -440,6 +442,8 @@ def _index_select_backward(ctx, g):
 
 def _index_add_direct(self, d, index, source, alpha):
     from .advanced_indexing import _plan, scatter_plan
+    if self.numel() == 0 and self.ndim > 1:  # nothing to add to (PyTorch checks no index then)
+        return
     idx = index.reshape(-1)
     key = (slice(None),) * d + (idx,) if self.ndim else (idx,)
     target = self if self.ndim else self.reshape(1)

@@ -506,11 +506,16 @@ def cumsum(x, dim=None, *, dtype=None, axis=None):
     return out
 
 
+def _reversed_cumsum(t, d):
+    """out_i = sum over j >= i of t_j along d: flip, cumsum, flip back (not total - cumsum,
+    which cancels catastrophically and turns an infinite term into NaN)."""
+    from .joining import flip
+    return flip(cumsum(flip(t, d), d), d)
+
+
 @derivative("CumsumBackward0")
 def _cumsum_backward(ctx, g):
-    # the reversed cumulative sum of g: total - cumsum(g) + g
-    d = ctx.dim
-    return (ew.add(ew.sub(sum(g, d, keepdim=True), cumsum(g, d)), g),)
+    return (_reversed_cumsum(g, ctx.dim),)
 
 
 def cumprod(x, dim, *, dtype=None):
@@ -529,7 +534,7 @@ def _cumprod_backward(ctx, g):
     x, out, d = ctx.self, ctx.result, ctx.dim
 
     def reversed_cumsum(t):
-        return ew.add(ew.sub(sum(t, d, keepdim=True), cumsum(t, d)), t)
+        return _reversed_cumsum(t, d)
     zero = ew.eq(x, 0)
     zeros_so_far = cumsum(zero, d)
     first_zero = ew.logical_and(zero, ew.eq(zeros_so_far, 1))

@@ -24,8 +24,16 @@ def kernel_dtype(dtype):
 
 
 def as_kernel_scalar(value, dtype):
-    """A Python number as the kernel sees it: converted to the compute dtype."""
+    """A Python number parameter as the kernel sees it: converted to the compute dtype."""
     return cast(np.array(value), kernel_dtype(dtype))[()]
+
+
+def as_operand_scalar(value, dtype):
+    """A Python number operand as the kernel sees it: a float16 kernel's operand is first a
+    float16 value (PyTorch's wrapped number), then computed in float32."""
+    if dtype == np.float16:
+        return np.float32(np.float16(value))
+    return as_kernel_scalar(value, dtype)
 
 
 def reference(fn, out_dtype, *arrays):
@@ -263,7 +271,7 @@ def test_zip(backend, op, dtype):
         make_out(backend, SHAPE, out_dtype, rng=rng), np.broadcast_to(row, SHAPE), b)
     # tensor - scalar and scalar - tensor: the scalar is converted to the compute dtype
     s = _scalar_of(dtype)  # never 0: a divisor too
-    sv = as_kernel_scalar(s, dtype)
+    sv = as_operand_scalar(s, dtype)
     run("tensor-scalar", place(backend, a, "offset", rng), s,
         make_out(backend, SHAPE, out_dtype, rng=rng), a, sv, flat=(1,))
     if op in EVERY_VARIANT:
@@ -305,7 +313,7 @@ def test_zip_above_the_grain(backend, op, dtype):
     s = _scalar_of(dtype)
     ain, out = place(backend, a, rng=rng), make_out(backend, shape, out_dtype, rng=rng)
     backend.zip(op, ew_plan(shape, ain, out), ain.op, s, out.op, params)
-    check_out(out, reference(lambda x: fn(x, as_kernel_scalar(s, dtype), *kparams), out_dtype, a),
+    check_out(out, reference(lambda x: fn(x, as_operand_scalar(s, dtype), *kparams), out_dtype, a),
               err_msg="scalar", **tolerance(out_dtype, exact))
 
 

@@ -162,7 +162,7 @@ class CpuBackend(Backend):
         for i, x in enumerate(inputs):
             if type(x) is tuple:
                 buf = x[0]
-                if buf.dtype is _F16:  # builtin NumPy dtypes are singletons
+                if buf.dtype.char == "e":  # float16 (a cheap test: this runs per operand)
                     half_in += (i,)
                     buf = buf.view(np.uint16)
                 args.append(buf)
@@ -170,28 +170,36 @@ class CpuBackend(Backend):
             else:
                 scalars += (i,)
         obuf = out[0]
-        half_out = obuf.dtype is _F16
+        half_out = obuf.dtype.char == "e"
         if half_out:
             obuf = obuf.view(np.uint16)
         key = (op, len(inputs), scalars, half_in, half_out)
         mod = _ew_modules.get(key) or _elementwise_module(*key)
         if scalars or params:
             kt = _kernel_type(dtype_of_scalars)
-            tail = [_scalar(inputs[i], kt) for i in scalars]
+            if dtype_of_scalars.char == "e":
+                # a Python number operand becomes a float16 value first, as PyTorch's wrapped
+                # numbers do; the op then runs in float32 on float16 values
+                tail = [_F32(np.float16(inputs[i])) for i in scalars]
+            else:
+                tail = [_scalar(inputs[i], kt) for i in scalars]
             tail += [_scalar(v, kt) for v in params] + [kt(0)] * (2 - len(params))
         else:
             tail = _zero_params(dtype_of_scalars)
         par = n >= GRAIN
         flat = plan.flat
-        if flat is not None and flat in _FLAT_KERNELS:
-            getattr(mod, _FLAT_KERNELS[flat][par])(*args, obuf, out[1], n, *tail)
-            return
-        strided_args = []
-        arrays = plan.stride_arrays
-        for k in range(0, len(args), 2):
-            strided_args += [args[k], args[k + 1], arrays[k // 2]]
-        fn = mod.strided_par if par else mod.strided
-        fn(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
+        try:
+            if flat is not None and flat in _FLAT_KERNELS:
+                getattr(mod, _FLAT_KERNELS[flat][par])(*args, obuf, out[1], n, *tail)
+                return
+            strided_args = []
+            arrays = plan.stride_arrays
+            for k in range(0, len(args), 2):
+                strided_args += [args[k], args[k + 1], arrays[k // 2]]
+            fn = mod.strided_par if par else mod.strided
+            fn(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
+        except Exception as e:
+            _reraise_typing_error(e, op, dtype_of_scalars)
 
     def copy(self, plan, src, out):
         sdt, odt = src[0].dtype, out[0].dtype
@@ -229,6 +237,15 @@ class CpuBackend(Backend):
         init = _identity(op, yb.dtype)
         kshape, kx, ky, rshape, rx = plan.arrays
         nout, nred = plan.nout, plan.nred
+        try:
+            self._reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky,
+                                  rshape, rx)
+        except Exception as e:
+            _reraise_typing_error(e, op, xb.dtype)
+
+    @staticmethod
+    def _reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky, rshape, rx):
+        """Pick the rows / cols / all schedule (see reduction_kernels.py) and run it."""
         if not plan.kshape and len(plan.rshape) == 1 and nred >= GRAIN:
             mod.all_par(nred, plan.rx[0], xb, xo, yb, yo, init)
             return
@@ -570,6 +587,20 @@ class CpuBackend(Backend):
 
 
 # ---- helpers ------------------------------------------------------------------------------
+# PyTorch's ScalarType names, for the error a dtype without a kernel raises
+_SCALAR_TYPE = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _reraise_typing_error(e, op, np_dtype):
+    """A kernel Numba cannot compile for these types (a dtype an op has no kernel for)
+    becomes PyTorch's NotImplementedError; no Numba exception reaches a user."""
+    if type(e).__module__.startswith("numba"):
+        name = _SCALAR_TYPE.get(np.dtype(np_dtype).name, str(np_dtype))
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{name}'") from None
+    raise e
+
 def _threads():
     import numba
     return numba.get_num_threads()
@@ -620,4 +651,29 @@ def _value_args(dst_buf, value, dst_dtype):
         value = bool(value)
     return _dummy(dst_buf.dtype), 0, _storage_scalar(value, dst_buf.dtype), True
 
+def _guard_numba_errors(cls, names):
+    """Wrap the methods `names` so that a Numba error becomes PyTorch's NotImplementedError
+    (the element-wise primitives and reduce handle it inline, on their hot path)."""
+    import functools
+
+    def guarded(fn, name):
+        @functools.wraps(fn)
+        def method(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as e:
+                dtype = next((a[0].dtype for a in args if type(a) is tuple and len(a) == 2
+                              and hasattr(a[0], "dtype")), np.dtype(np.float64))
+                _reraise_typing_error(e, name, dtype)
+        return method
+    for name in names:
+        fn = cls.__dict__[name]
+        setattr(cls, name, staticmethod(guarded(fn.__func__, name)) if isinstance(fn, staticmethod)
+                else guarded(fn, name))
+
+
+_guard_numba_errors(CpuBackend, (
+    "arg_reduce", "scan", "index_offsets", "gather", "scatter", "gather_dim", "scatter_dim",
+    "mask_count", "mask_gather", "mask_scatter", "mask_coordinates", "argsort_rows",
+    "searchsorted_rows"))
 cpu_backend = CpuBackend()
