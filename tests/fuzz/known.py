@@ -67,6 +67,13 @@ TORCH_QUIRKS = [
           "the mathematically defined one",
           "x = torch.ones(2, dtype=torch.float64, requires_grad=True); (3 % x).sum().backward()",
           lambda p, d: d.kind == "grad" and "derivative for aten::remainder" in d.detail),
+    Known("float16 products accumulated in half",
+          "torch's CPU prod of a float16 tensor multiplies in half precision in its own "
+          "vectorised order, so a partial product can overflow to inf (or round) even when the "
+          "full product fits; numtensor accumulates in float32 and rounds once, as it does for sums",
+          "torch.prod(torch.tensor([[300., 300.], [0.001, 0.001]], dtype=torch.float16).t())",
+          lambda p, d: d.kind == "result" and p.dtype in ("float16", "bfloat16")
+          and _op(p, "prod")),
 ]
 
 # Each: issue 15's item (or "new" for what the fuzz test found), and a reproducer.
