@@ -347,10 +347,13 @@ def _conv_args(name, dims, input, weight, bias, stride, padding, dilation, group
         raise RuntimeError("negative padding is not supported")
     if any(d <= 0 for d in dilation):
         raise RuntimeError("non-positive dilation is not supported")
-    if weight._shape[0] == 0 or weight._shape[0] % groups:
-        which = "at least 1" if weight._shape[0] == 0 else f"divisible by {groups}"
-        raise RuntimeError(f"Given groups={groups}, expected weight to be {which} at dimension 0, "
-                           f"but got weight of size [{shape_str(weight._shape)}] instead")
+    if weight._shape[0] == 0:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least 1 at dimension "
+                           f"0, but got weight of size {shape_str(weight._shape)} instead")
+    if weight._shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                           f"dimension 0, but got weight of size [{shape_str(weight._shape)}] "
+                           f"instead")
     if x_shape[1] != weight._shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {shape_str(weight._shape)}, "
                            f"expected input{shape_str(x_shape)} to have "

@@ -78,7 +78,7 @@ class _ConvNd(Module):
                 pads += [total // 2, total - total // 2]
             else:
                 pads += [self.padding[d], self.padding[d]]
-        return tuple(pads)
+        return pads if isinstance(self.padding, str) else tuple(pads)  # as PyTorch keeps it
 
     def reset_parameters(self):
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
