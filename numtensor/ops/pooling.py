@@ -216,6 +216,10 @@ def _window_geometry(name, input, kernel_size, stride, padding, dilation, ceil_m
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
+    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got "
+                           f"padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, "
+                           f"kH = {kernel[0]}")
     _check_pool_input(input, name)
     return kernel, stride, padding, dilation
 
@@ -259,6 +263,9 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
         "avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
+    if not input.dtype.is_floating_point and input.dtype is not _dtype.int64:
+        raise NotImplementedError(f"\"avg_pool2d\" not implemented for "
+                                  f"'{scalar_type_name(input.dtype)}'")
     geo = PoolGeometry("avg", kernel, stride, padding, dilation, bool(ceil_mode),
                        bool(count_include_pad), int(divisor_override or 0))
     _check_output_size(input, geo)

@@ -3,7 +3,7 @@
 The tensor is contiguous and seen as (outer, n, inner); each line of n elements is
 normalised in three passes: its maximum, the sum of exp(x - max) (softmax stores the
 exponentials in the output on the way), then the output.  Subtracting the maximum
-keeps exp from overflowing; log-softmax is x - max - log(sum), never log(exp(.)), so
+keeps exp from overflowing; log-softmax is (x - max) - log(sum), never log(exp(.)), so
 it stays finite where softmax underflows to 0.  A NaN anywhere in a line makes the
 whole line NaN, as in PyTorch.
 
@@ -33,12 +33,12 @@ def _row_forward(x, out, base, n, log):
         if v > m or v != v:
             m = v
     s = out.dtype.type(0)
-    if log:
+    if log:  # (x - m) - log(s): m + log(s) would round away log(s)'s digits when |m| is big
         for r in range(n):
             s += math.exp(x[base + r] - m)
-        shift = m + math.log(s)
+        logs = math.log(s)
         for r in range(n):
-            out[base + r] = x[base + r] - shift
+            out[base + r] = (x[base + r] - m) - logs
     else:
         for r in range(n):
             e = math.exp(x[base + r] - m)
@@ -70,11 +70,11 @@ def _block_forward(x, out, base, n, inner, width, log):
             s[t] += e
     if log:
         for t in range(width):
-            m[t] += math.log(s[t])
+            s[t] = math.log(s[t])
         for r in range(n):
             at = base + r * inner
             for t in range(width):
-                out[at + t] = x[at + t] - m[t]
+                out[at + t] = (x[at + t] - m[t]) - s[t]
     else:
         for t in range(width):
             s[t] = 1 / s[t]
