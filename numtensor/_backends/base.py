@@ -361,7 +361,8 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def avg_pool(self, plan, x, out):
         """Average pooling: out[n, c, oh, ow] = the sum of x over the window divided by
-        plan.divisor if nonzero, else by div_h[oh] * div_w[ow] (plan.tables).  Integer
+        plan.divisor if nonzero, else by div_h[oh] * div_w[ow] (plan.tables).  Windows
+        are contiguous (the plan's dilation is 1; PyTorch's average pools have none).  Integer
         dtypes divide truncating toward zero (C++'s rule, as PyTorch's kernel does).
         x strides plan.x_strides, out strides plan.y_strides."""
 
