@@ -18,6 +18,10 @@ copy, zeros to the right).  Offsets are unsigned inside the loops: with signed o
 Numba checks every index for wrap-around and the loops do not vectorise (measured
 5-13x slower).  Every offset formed there is >= 0; uint64 never meets int64 in one
 expression (Numba would compute that in float64).
+
+The work item is a function of its own (not inlined): the serial kernel and its
+parallel twin share one compilation of it, and the parallel kernel's body stays small
+(inlining it there tripled the compile time of a cold cache).
 """
 import numpy as np
 from numba import njit, prange
@@ -43,78 +47,61 @@ def _valid_range(j, out, stride, pad, dil, size):
     return lo, hi
 
 
-@njit(inline="always", **OPTS)
-def _fill_row(cols, start, count, step, value):
-    for t in range(U(count)):
-        cols[start + t * step] = value
-
-
-@njit(inline="always", **OPTS)
-def _im2col_tap(x, xbase, xh, xw, cols, rbase, cp, i, j, lo, hi, oh_lo, oh_hi, g):
-    """Row k = tap (i, j) of one image plane (xbase: its first element) into the column
-    row starting at rbase, elements cp apart.  Output rows oh_lo..oh_hi and columns
-    lo..hi read the image, the rest is padding: the edge work is split off first, so the
-    copy loops run branch-free."""
-    OH, OW = g[6], g[7]
-    SH, SW, PH, PW, DH, DW = g[8], g[9], g[10], g[11], g[12], g[13]
-    zero = cols.dtype.type(0)
-    ucp = U(cp)
-    rstep = OW * cp                             # from one output row to the next
-    for oh in range(oh_lo):                     # rows in the top padding
-        _fill_row(cols, U(rbase + oh * rstep), OW, ucp, zero)
-    for oh in range(oh_hi, OH):                 # and in the bottom padding
-        _fill_row(cols, U(rbase + oh * rstep), OW, ucp, zero)
-    if lo > 0 or hi < OW:                       # columns in the side padding
-        for oh in range(oh_lo, oh_hi):
-            row = U(rbase + oh * rstep)
-            _fill_row(cols, row, lo, ucp, zero)
-            _fill_row(cols, row + U(hi * cp), OW - hi, ucp, zero)
-    if hi <= lo:
-        return
-    n = U(hi - lo)
-    first = xbase + (i * DH - PH) * xh + (lo * SW + j * DW - PW) * xw
-    dst0 = rbase + lo * cp
-    if cp == 1 and SW == 1 and xw == 1:
-        for oh in range(oh_lo, oh_hi):
-            src = U(first + oh * SH * xh)
-            dst = U(dst0 + oh * rstep)
-            for t in range(n):
-                cols[dst + t] = x[src + t]
-    else:
-        step = U(SW * xw)
-        for oh in range(oh_lo, oh_hi):
-            src = U(first + oh * SH * xh)
-            dst = U(dst0 + oh * rstep)
-            for t in range(n):
-                cols[dst + t * ucp] = x[src + t * step]
-
-
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _im2col_channel(x, xbase, xs, g, cols, cbase, cs, c, ns):
     """The KH*KW column rows of channel c for ns samples (xbase, cbase: the first
-    sample's plane and columns); the samples are the inner loop, so batch-wide columns
-    are written in memory order."""
+    sample's image plane and columns).  For each tap (i, j), output rows oh_lo..oh_hi
+    and columns lo..hi read the image and the rest is padding (zeros), so the copy
+    loops run without bounds tests; the samples are the inner loop, so batch-wide
+    columns are written in memory order."""
     H, W, KH, KW, OH, OW = g[2], g[3], g[4], g[5], g[6], g[7]
     SH, SW, PH, PW, DH, DW = g[8], g[9], g[10], g[11], g[12], g[13]
+    xh, xw = xs[2], xs[3]
+    cp = cs[2]
+    ucp = U(cp)
+    zero = cols.dtype.type(0)
+    rstep = OW * cp                             # from one output row to the next
+    step = U(SW * xw)
+    unit = cp == 1 and SW == 1 and xw == 1
     for i in range(KH):
         oh_lo, oh_hi = _valid_range(i, OH, SH, PH, DH, H)
         for j in range(KW):
             k = (c * KH + i) * KW + j
             lo, hi = _valid_range(j, OW, SW, PW, DW, W)
             for s in range(ns):
-                _im2col_tap(x, xbase + s * xs[0], xs[2], xs[3], cols,
-                            cbase + s * cs[0] + k * cs[1], cs[2], i, j, lo, hi, oh_lo, oh_hi, g)
+                rbase = cbase + s * cs[0] + k * cs[1]
+                first = xbase + s * xs[0] + (i * DH - PH) * xh + (lo * SW + j * DW - PW) * xw
+                for oh in range(OH):
+                    row = U(rbase + oh * rstep)
+                    a, b = lo, hi
+                    if oh < oh_lo or oh >= oh_hi:   # a row in the top or bottom padding
+                        a = b = 0
+                    for t in range(U(a)):
+                        cols[row + t * ucp] = zero
+                    if b > a:
+                        src = U(first + oh * SH * xh)
+                        dst = row + U(a * cp)
+                        if unit:
+                            for t in range(U(b - a)):
+                                cols[dst + t] = x[src + t]
+                        else:
+                            for t in range(U(b - a)):
+                                cols[dst + t * ucp] = x[src + t * step]
+                    for t in range(U(b), U(OW)):
+                        cols[row + t * ucp] = zero
 
 
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _im2col_item(x, x_off, xs, g, cols, c_off, cs, w):
+    """Work item w: the (n, c) plane of per-sample columns, or channel c of every sample
+    for batch-wide columns."""
     N, C = g[0], g[1]
-    if cs[0] >= cs[1]:                          # per sample: item = (n, c) plane
-        n, c = w // C, w % C
-        _im2col_channel(x, x_off + n * xs[0] + c * xs[1], xs, g, cols, c_off + n * cs[0], cs,
-                        c, 1)
-    else:                                       # batch-wide: item = channel w, all samples
-        _im2col_channel(x, x_off + w * xs[1], xs, g, cols, c_off, cs, w, N)
+    if cs[0] >= cs[1]:
+        n0, c, ns = w // C, w % C, 1
+    else:
+        n0, c, ns = 0, w, N
+    _im2col_channel(x, x_off + n0 * xs[0] + c * xs[1], xs, g, cols, c_off + n0 * cs[0], cs, c,
+                    ns)
 
 
 @njit(**OPTS)
@@ -128,43 +115,27 @@ def im2col(x, x_off, xs, g, cols, c_off, cs):
 def im2col_par(x, x_off, xs, g, cols, c_off, cs):
     items = g[0] * g[1] if cs[0] >= cs[1] else g[1]
     for w in prange(items):
-        _im2col_item(x, x_off, xs, g, cols, c_off, cs, w)
+        _im2col_item(x, x_off, xs, g, cols, c_off, cs, np.int64(w))
 
 
-@njit(inline="always", **OPTS)
-def _col2im_tap(cols, src0, cp, out, first, oh_s, ow_s, n, oh_lo, oh_hi, g):
-    """Add one tap's column row (src0: its element for output column lo, elements cp
-    apart) into an image plane; first is the image offset that output position (0, lo)
-    maps to (outside the plane when oh_lo > 0: rows before oh_lo are skipped)."""
-    OW, SH, SW = g[7], g[8], g[9]
-    rstep = OW * cp
-    if cp == 1 and SW == 1 and ow_s == 1:
-        for oh in range(oh_lo, oh_hi):
-            src = U(src0 + oh * rstep)
-            dst = U(first + oh * SH * oh_s)
-            for t in range(n):
-                out[dst + t] += cols[src + t]
-    else:
-        ucp = U(cp)
-        step = U(SW * ow_s)
-        for oh in range(oh_lo, oh_hi):
-            src = U(src0 + oh * rstep)
-            dst = U(first + oh * SH * oh_s)
-            for t in range(n):
-                out[dst + t * step] += cols[src + t * ucp]
-
-
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _col2im_channel(cols, cbase, cs, g, out, obase, os_, c, ns):
     """Sum the columns of channel c of ns samples into their image planes (obase: the
     first sample's), which are zeroed first."""
     H, W, KH, KW, OH, OW = g[2], g[3], g[4], g[5], g[6], g[7]
     SH, SW, PH, PW, DH, DW = g[8], g[9], g[10], g[11], g[12], g[13]
     oh_s, ow_s = os_[2], os_[3]
+    cp = cs[2]
+    ucp = U(cp)
     zero = out.dtype.type(0)
+    rstep = OW * cp
+    step = U(SW * ow_s)
+    unit = cp == 1 and SW == 1 and ow_s == 1
     for s in range(ns):
         for ih in range(H):
-            _fill_row(out, U(obase + s * os_[0] + ih * oh_s), W, U(ow_s), zero)
+            row = U(obase + s * os_[0] + ih * oh_s)
+            for t in range(U(W)):
+                out[row + t * U(ow_s)] = zero
     for i in range(KH):
         oh_lo, oh_hi = _valid_range(i, OH, SH, PH, DH, H)
         for j in range(KW):
@@ -172,22 +143,30 @@ def _col2im_channel(cols, cbase, cs, g, out, obase, os_, c, ns):
             lo, hi = _valid_range(j, OW, SW, PW, DW, W)
             if hi <= lo:
                 continue
+            n = U(hi - lo)
             for s in range(ns):
-                _col2im_tap(cols, cbase + s * cs[0] + k * cs[1] + lo * cs[2], cs[2], out,
-                            obase + s * os_[0] + (i * DH - PH) * oh_s +
-                            (lo * SW + j * DW - PW) * ow_s,
-                            oh_s, ow_s, U(hi - lo), oh_lo, oh_hi, g)
+                src0 = cbase + s * cs[0] + k * cs[1] + lo * cp
+                first = obase + s * os_[0] + (i * DH - PH) * oh_s + (lo * SW + j * DW - PW) * ow_s
+                for oh in range(oh_lo, oh_hi):
+                    src = U(src0 + oh * rstep)
+                    dst = U(first + oh * SH * oh_s)
+                    if unit:
+                        for t in range(n):
+                            out[dst + t] += cols[src + t]
+                    else:
+                        for t in range(n):
+                            out[dst + t * step] += cols[src + t * ucp]
 
 
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _col2im_item(cols, c_off, cs, g, out, o_off, os_, w):
     N, C = g[0], g[1]
     if cs[0] >= cs[1]:
-        n, c = w // C, w % C
-        _col2im_channel(cols, c_off + n * cs[0], cs, g, out, o_off + n * os_[0] + c * os_[1],
-                        os_, c, 1)
+        n0, c, ns = w // C, w % C, 1
     else:
-        _col2im_channel(cols, c_off, cs, g, out, o_off + w * os_[1], os_, w, N)
+        n0, c, ns = 0, w, N
+    _col2im_channel(cols, c_off + n0 * cs[0], cs, g, out, o_off + n0 * os_[0] + c * os_[1], os_,
+                    c, ns)
 
 
 @njit(**OPTS)
@@ -201,4 +180,4 @@ def col2im(cols, c_off, cs, g, out, o_off, os_):
 def col2im_par(cols, c_off, cs, g, out, o_off, os_):
     items = g[0] * g[1] if cs[0] >= cs[1] else g[1]
     for w in prange(items):
-        _col2im_item(cols, c_off, cs, g, out, o_off, os_, w)
+        _col2im_item(cols, c_off, cs, g, out, o_off, os_, np.int64(w))

@@ -84,7 +84,7 @@ def _block_forward(x, out, base, n, inner, width, log):
                 out[at + t] *= s[t]
 
 
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _forward_item(x, x_off, out, o_off, outer, n, inner, log, w):
     if inner == 1:
         _row_forward(x[x_off:], out[o_off:], w * n, n, log)
@@ -141,7 +141,7 @@ def _row_backward(g, y, out, base, n, log):
             out[base + r] = y[base + r] * (g[base + r] - s)
 
 
-@njit(inline="always", **OPTS)
+@njit(**OPTS)
 def _backward_item(g, g_off, y, y_off, out, o_off, outer, n, inner, log, w):
     if inner == 1:
         _row_backward(g[g_off:], y[y_off:], out[o_off:], w * n, n, log)
