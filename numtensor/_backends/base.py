@@ -328,14 +328,16 @@ class Backend(abc.ABC):
         column operand; element (n, k, p) is written at plan.cols_strides (n, k, p),
         every one of the plan.ncols elements, with zeros where a receptive field reaches
         into the padding.  Row k = (c*KH + i)*KW + j is kernel tap (i, j) of channel c;
-        column p = oh*OW + ow is an output position (see plan.ConvPlan).  The column
-        layout is the caller's choice (per sample (N, K, P) or batch-wide (K, N, P)),
-        so a GEMM can read it in place."""
+        column p = oh*OW + ow is an output position; with plan.ones, each group of
+        channels' rows is followed by a row of ones (for a bias folded into the GEMM;
+        see plan.ConvPlan).  The column layout is the caller's choice (per sample
+        (N, K, P) or batch-wide (K, N, P)), so a GEMM can read it in place."""
 
     @abc.abstractmethod
     def col2im(self, plan, cols, out):
         """The adjoint of im2col: out[n, c, h, w] = the sum of every column element
-        (n, k, p) that im2col would have copied from (n, c, h, w).
+        (n, k, p) that im2col would have copied from (n, c, h, w) (rows of ones are
+        skipped).
 
         cols: the column operand (strides plan.cols_strides).  out: the (N, C, H, W)
         operand with strides plan.x_strides; every element is written (elements no

@@ -426,30 +426,37 @@ def conv_output_size(size, kernel, stride, padding, dilation):
 class ConvPlan:
     """The column matrix of a 2-D convolution (a 1-D one is H = 1, KH = 1).
 
-    The input x is (N, C, H, W) with element strides x_strides.  Column (n, k, p) holds
+    The input x is (N, C, H, W) with element strides x_strides; its C channels form
+    `groups` groups of CG = C / groups.  Column (n, k, p) holds
     x[n, c, oh*SH - PH + i*DH, ow*SW - PW + j*DW] (0 outside the image) for the row
-    k = (c*KH + i)*KW + j and the output position p = oh*OW + ow; it lives at
-    n*cols_strides[0] + k*cols_strides[1] + p*cols_strides[2] of the column buffer, so
-    the op layer chooses the layout that its GEMMs want ((N, K, P): one product per
-    sample; (K, N, P): one product for the whole batch).  PH/PW are the padding before
-    the image; the padding after it is implied by the output size (OH, OW), so
-    asymmetric padding (padding='same' with an even kernel) needs no padded copy.
+    k = (c*KH + i)*KW + j + ONES * (c // CG) and the output position p = oh*OW + ow.
+    With ONES = 1 each group's rows end with a row of ones (row (g+1)*(CG*KH*KW + 1) - 1),
+    so that a bias, appended to the weights as one more column, is added by the GEMM
+    itself.  Element (n, k, p) lives at n*cols_strides[0] + k*cols_strides[1] +
+    p*cols_strides[2] of the column buffer, so the op layer chooses the layout that its
+    GEMMs want ((N, K, P): one product per sample; (K, N, P): one product for the whole
+    batch).  PH/PW are the padding before the image; the padding after it is implied by
+    the output size (OH, OW), so asymmetric padding (padding='same' with an even kernel)
+    needs no padded copy.
 
-    geometry: int64 [N, C, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW];
-    x_strides, cols_strides: int64 arrays.  Every field of the tuple form is also an
-    attribute (n, c, h, w, kh, kw, oh, ow).  ncols = N * K * P, the column count.
+    geometry: int64 [N, C, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW, CG, ONES];
+    x_strides, cols_strides: int64 arrays.  Attributes: n, c, h, w, kh, kw, oh, ow;
+    k = the rows (C*KH*KW + ONES*groups), p = OH*OW, ncols = N * k * p.
     """
-    __slots__ = ("n", "c", "h", "w", "kh", "kw", "oh", "ow", "k", "p", "ncols",
-                 "geometry", "x_strides", "cols_strides")
+    __slots__ = ("n", "c", "h", "w", "kh", "kw", "oh", "ow", "k", "p", "ncols", "groups",
+                 "ones", "geometry", "x_strides", "cols_strides")
 
-    def __init__(self, shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides):
+    def __init__(self, shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides,
+                 groups, ones):
         self.n, self.c, self.h, self.w = shape
         self.kh, self.kw = kernel
         self.oh, self.ow = out_hw
-        self.k = self.c * self.kh * self.kw
+        self.groups, self.ones = groups, int(ones)
+        self.k = self.c * self.kh * self.kw + self.ones * groups
         self.p = self.oh * self.ow
         self.ncols = self.n * self.k * self.p
-        self.geometry = _i64((*shape, *kernel, self.oh, self.ow, *stride, *padding, *dilation))
+        self.geometry = _i64((*shape, *kernel, self.oh, self.ow, *stride, *padding, *dilation,
+                              max(self.c // groups, 1), self.ones))
         self.x_strides = _i64(x_strides)
         self.cols_strides = _i64(cols_strides)
 
@@ -459,10 +466,12 @@ class ConvPlan:
 
 
 @functools.lru_cache(maxsize=1024)
-def conv(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides):
+def conv(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides, groups=1,
+         ones=False):
     """The im2col/col2im plan of an (N, C, H, W) input; every argument a tuple (see
     ConvPlan).  The output size must be positive (the ops layer checks it first)."""
-    return ConvPlan(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides)
+    return ConvPlan(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides,
+                    groups, ones)
 
 
 # ---- pooling: per-output-row and per-output-column window tables ----------------------------

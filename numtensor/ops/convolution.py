@@ -14,9 +14,12 @@ primitive (BLAS), in one of two layouts chosen by shape:
                K > P (late layers: many channels, small images), where per-sample
                products would be thin.
 
+A bias rides in the GEMM: the weights get the bias as one more column and the columns
+a row of ones, so no pass over the output adds it.
+
 Backward (ConvolutionBackward0): grad_input = col2im(W^T @ grad), grad_weight =
-grad @ columns^T (the forward's columns are saved, so im2col runs once), grad_bias =
-the sum of grad.  A conv1d is a conv2d with H = 1.  The gradient functions are ops
+grad @ columns^T (the forward's columns are saved, so im2col runs once), and the row of
+ones turns the bias's gradient into one more column of that product.  A conv1d is a conv2d with H = 1.  The gradient functions are ops
 with derivatives of their own (ConvolutionBackwardBackward0), so double backward
 works: each of the three is linear in each argument and their adjoints are each other.
 """
@@ -28,7 +31,7 @@ from .._tensor import Tensor, make_tensor, operand
 from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
 from ._common import empty, shape_str
-from .dispatch import cast, copy_into, run_elementwise
+from .dispatch import cast, copy_into
 from .linalg_ops import _product
 
 
@@ -62,13 +65,15 @@ def _per_sample(weight_shape, geo):
     return k <= geo.out[0] * geo.out[1]
 
 
-def _columns(x, kernel, geo, per_sample):
-    """The im2col buffer of x, in the layout the products read."""
+def _columns(x, kernel, geo, per_sample, ones):
+    """The im2col buffer of x, in the layout the products read; with `ones`, each group's
+    rows end with a row of ones (the bias's)."""
     n, c = x._shape[:2]
-    k, p = c * kernel[0] * kernel[1], geo.out[0] * geo.out[1]
+    p = geo.out[0] * geo.out[1]
+    k = c * kernel[0] * kernel[1] + (geo.groups if ones else 0)
     cols_strides = (k * p, p, 1) if per_sample else (p, n * p, 1)
     pl = plan.conv(x._shape, x._strides, kernel, geo.stride, geo.padding, geo.dilation, geo.out,
-                   cols_strides)
+                   cols_strides, geo.groups, ones)
     cols = empty((n * k * p,), x.dtype, x.device)
     backend_for(x.device).im2col(pl, operand(x), operand(cols))
     return cols
@@ -84,52 +89,56 @@ def _group_weights(w, g, transposed=False):
     return _view(w, (g, cout // g, k), ((cout // g) * k, k, 1))
 
 
-def _conv(x, w, geo, bias=None, cols=None):
+def _weights_with_bias(w, bias, g):
+    """G matrices (Cout/G, K + 1): each group's weights with its bias as the last column,
+    which multiplies the columns' row of ones."""
+    cout = w._shape[0]
+    k = w._shape[1] * w._shape[2] * w._shape[3]
+    wb = empty((g, cout // g, k + 1), w.dtype, w.device)
+    copy_into(_view(wb, (g, cout // g, k), wb._strides), _group_weights(w, g))
+    copy_into(_view(wb, (g, cout // g), wb._strides[:2], wb._offset + k),
+              _view(bias, (g, cout // g), ((cout // g) * bias._strides[0], bias._strides[0])))
+    return wb
+
+
+def _conv(x, w, geo, bias=None):
     """y = conv(x, w) (+ bias): x (N, C, H, W), w (Cout, C/G, KH, KW) -> (N, Cout, OH, OW).
-    Returns (y, columns)."""
+    A bias rides in the GEMM (weights with a bias column times columns with a row of
+    ones).  Returns (y, columns)."""
     n = x._shape[0]
     cout = w._shape[0]
     g = geo.groups
     oh, ow = geo.out
     p = oh * ow
-    kg = w._shape[1] * w._shape[2] * w._shape[3]
+    ones = bias is not None
+    kg = w._shape[1] * w._shape[2] * w._shape[3] + ones   # rows per group
     per_sample = _per_sample(w._shape, geo)
-    if cols is None:
-        cols = _columns(x, w._shape[2:], geo, per_sample)
+    cols = _columns(x, w._shape[2:], geo, per_sample, ones)
     if n == 0:
         return empty((0, cout, oh, ow), x.dtype, x.device), cols
-    wg = _group_weights(w, g)
+    wg = _weights_with_bias(w, bias, g) if ones else _group_weights(w, g)
     if per_sample:
         a = _view(wg, (1, g, cout // g, kg), (0,) + wg._strides)
         b = _view(cols, (n, g, kg, p), (g * kg * p, kg * p, p, 1))
         y = _view(_product(a, b, (n, g)), (n, cout, oh, ow), (cout * p, p, ow, 1))
-        if bias is not None:
-            run_elementwise("add", (y, _view(bias, (1, cout, 1, 1), (0, bias._strides[0], 0, 0))),
-                            y.dtype, y.dtype, out=y)
         return y, cols
     b = _view(cols, (g, kg, n * p), (kg * n * p, n * p, 1))
     by_channel = _product(wg, b, (g,))                  # (Cout, N, P)
     y = empty((n, cout, oh, ow), x.dtype, x.device)
-    moved = _view(by_channel, (n, cout, oh, ow), (p, n * p, ow, 1))
-    if bias is None:
-        copy_into(y, moved)
-    else:
-        run_elementwise("add", (moved, _view(bias, (1, cout, 1, 1), (0, bias._strides[0], 0, 0))),
-                        y.dtype, y.dtype, out=y)
+    copy_into(y, _view(by_channel, (n, cout, oh, ow), (p, n * p, ow, 1)))
     return y, cols
 
 
-def _grad_by_channel(grad, geo):
+def _grad_by_channel(grad):
     """grad (N, Cout, OH, OW) copied into (Cout, N*P) order, for the batch-wide products."""
     n, cout, oh, ow = grad._shape
-    p = oh * ow
     out = empty((cout, n, oh, ow), grad.dtype, grad.device)
     copy_into(out, _view(grad, (cout, n, oh, ow), (grad._strides[1], grad._strides[0]) +
                          grad._strides[2:]))
     return out
 
 
-def _conv_input_grad(grad, w, x_shape, geo, by_channel=None):
+def _conv_input_grad(grad, w, x_shape, geo):
     """The gradient of conv(x, w) with respect to x, for the output gradient grad."""
     n, c = x_shape[:2]
     cout = w._shape[0]
@@ -140,51 +149,62 @@ def _conv_input_grad(grad, w, x_shape, geo, by_channel=None):
     if n == 0:
         return gx
     wt = _group_weights(w, g, transposed=True)        # (G, K, Cout/G)
-    per_sample = _per_sample(w._shape, geo)
-    if per_sample:
+    if _per_sample(w._shape, geo):
         gc = _contiguous(grad)
         a = _view(wt, (1, g, kg, cout // g), (0,) + wt._strides)
         b = _view(gc, (n, g, cout // g, p), (cout * p, (cout // g) * p, p, 1))
         cols = _product(a, b, (n, g))                  # (N, G, K, P)
         cols_strides = (g * kg * p, p, 1)
     else:
-        if by_channel is None:
-            by_channel = _grad_by_channel(grad, geo)
+        by_channel = _grad_by_channel(grad)
         b = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
         cols = _product(wt, b, (g,))                   # (G, K, N*P)
         cols_strides = (p, n * p, 1)
     pl = plan.conv(tuple(x_shape), gx._strides, tuple(w._shape[2:]), geo.stride, geo.padding,
-                   geo.dilation, geo.out, cols_strides)
+                   geo.dilation, geo.out, cols_strides, g, False)
     backend_for(gx.device).col2im(pl, operand(cols), operand(gx))
     return gx
 
 
-def _conv_weight_grad(x, grad, w_shape, geo, cols=None, by_channel=None):
-    """The gradient of conv(x, w) with respect to w; cols: x's columns if at hand."""
+def _conv_weight_grad(x, grad, w_shape, geo, cols=None, ones=False):
+    """The gradients of conv(x, w) (+ bias) with respect to w and, when the columns carry
+    rows of ones (`ones`), the bias: (grad_weight, grad_bias or None).  cols: x's columns
+    from the forward, if at hand (built here otherwise, without ones)."""
     n = x._shape[0]
     cout = w_shape[0]
     g = geo.groups
     p = geo.out[0] * geo.out[1]
-    kg = w_shape[1] * w_shape[2] * w_shape[3]
+    if cols is None:
+        ones = False
+    k = w_shape[1] * w_shape[2] * w_shape[3]
+    kg = k + ones
     if n == 0:
         from .._alloc import zeros
-        return zeros(w_shape, grad.dtype, grad.device)
+        return zeros(w_shape, grad.dtype, grad.device), \
+            zeros((cout,), grad.dtype, grad.device) if ones else None
     per_sample = _per_sample(w_shape, geo)
     if cols is None:
-        cols = _columns(x, w_shape[2:], geo, per_sample)
+        cols = _columns(x, w_shape[2:], geo, per_sample, False)
     if per_sample:
         gc = _contiguous(grad)
         a = _view(gc, (n, g, cout // g, p), (cout * p, (cout // g) * p, p, 1))
         b = _view(cols, (n, g, p, kg), (g * kg * p, kg * p, 1, p))
-        per_n = _product(a, b, (n, g))                 # (N, G, Cout/G, K)
+        per_n = _product(a, b, (n, g))                 # (N, G, Cout/G, K (+1))
         gw = per_n.sum(0) if n > 1 else _view(per_n, per_n._shape[1:], per_n._strides[1:])
     else:
-        if by_channel is None:
-            by_channel = _grad_by_channel(grad, geo)
+        by_channel = _grad_by_channel(grad)
         a = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
         b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
-        gw = _product(a, b, (g,))                      # (G, Cout/G, K)
-    return _view(_contiguous(gw), w_shape, plan.contiguous_strides(w_shape))
+        gw = _product(a, b, (g,))                      # (G, Cout/G, K (+1))
+    if not ones:
+        return _view(gw, w_shape, plan.contiguous_strides(w_shape)), None
+    weight = empty(w_shape, grad.dtype, grad.device)
+    copy_into(_view(weight, (g, cout // g, k), ((cout // g) * k, k, 1)),
+              _view(gw, (g, cout // g, k), gw._strides))
+    bias = empty((cout,), grad.dtype, grad.device)
+    copy_into(_view(bias, (g, cout // g), (cout // g, 1)),
+              _view(gw, (g, cout // g), gw._strides[:2], gw._offset + k))
+    return weight, bias
 
 
 # ---- the differentiable ops ----------------------------------------------------------------
@@ -218,16 +238,30 @@ def convolution(x, w, bias, geo):
     y4, cols = _conv(x4, w4, geo, b)
     y = cast(_from4d(y4, geo.dims), x.dtype)
     return attach(_convolution_backward, y, (x, w, bias), columns=cols, geo=geo,
-                  x_shape=x._shape, w_shape=w._shape)
+                  x_shape=x._shape, w_shape=w._shape, ones=b is not None)
 
 
 @derivative("ConvolutionBackward0", inputs=("input", "weight", "bias"),
             saves={"input": ("weight",), "weight": ("input", "columns")})
 def _convolution_backward(ctx, grad):
     need = ctx.needs_input_grad
-    gx = conv_input_grad(grad, ctx.weight, ctx.x_shape, ctx.geo) if need[0] else None
-    gw = conv_weight_grad(ctx.input, grad, ctx.w_shape, ctx.geo, ctx.columns) if need[1] else None
-    gb = grad.sum((0,) + tuple(range(2, grad.ndim))) if need[2] else None
+    geo = ctx.geo
+    gx = conv_input_grad(grad, ctx.weight, ctx.x_shape, geo) if need[0] else None
+    gw = gb = None
+    if need[1] and not is_grad_enabled():
+        # the saved columns give the weight's gradient, and with their rows of ones the
+        # bias's too, in one GEMM
+        kdtype = _compute_dtype(grad)
+        g4 = _as4d(cast(grad, kdtype), geo.dims)
+        gw4, gb = _conv_weight_grad(_as4d(cast(ctx.input, kdtype), geo.dims), g4,
+                                    _as4d_shape(ctx.w_shape, geo.dims), geo, ctx.columns,
+                                    ctx.ones)
+        gw = cast(_from4d(gw4, geo.dims), grad.dtype)
+        gb = cast(gb, grad.dtype) if gb is not None and need[2] else None
+    elif need[1]:  # create_graph: the differentiable form
+        gw = conv_weight_grad(ctx.input, grad, ctx.w_shape, geo)
+    if need[2] and gb is None:
+        gb = grad.sum((0,) + tuple(range(2, grad.ndim)))
     return gx, gw, gb
 
 
@@ -250,14 +284,11 @@ def _conv_input_grad_backward(ctx, ggx):
     return d_grad, d_w
 
 
-def conv_weight_grad(x, grad, w_shape, geo, cols=None):
-    """d conv(x, w) / dw applied to grad; cols: x's im2col columns in the compute dtype,
-    when the forward kept them.  Differentiable."""
+def conv_weight_grad(x, grad, w_shape, geo):
+    """d conv(x, w) / dw applied to grad.  Differentiable."""
     kdtype = _compute_dtype(grad)
     x4, g4 = _as4d(cast(x, kdtype), geo.dims), _as4d(cast(grad, kdtype), geo.dims)
-    if cols is not None and cols.dtype is not kdtype:
-        cols = None
-    gw4 = _conv_weight_grad(x4, g4, _as4d_shape(w_shape, geo.dims), geo, cols)
+    gw4, _ = _conv_weight_grad(x4, g4, _as4d_shape(w_shape, geo.dims), geo)
     gw = cast(_from4d(gw4, geo.dims), grad.dtype)
     return attach(_conv_weight_grad_backward, gw, (x, grad), geo=geo, x_shape=x._shape,
                   w_shape=tuple(w_shape))

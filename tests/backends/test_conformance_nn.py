@@ -140,6 +140,42 @@ def test_im2col_and_col2im(be, case, dtype, x_layout, layout):
                                    atol=1e-4 if dtype == np.float32 else 1e-10)
 
 
+def with_ones_rows(cols, groups):
+    """Reference columns (N, K, P) with a row of ones after each group's rows."""
+    n, k, p = cols.shape
+    kg = k // groups
+    parts = []
+    for g in range(groups):
+        parts += [cols[:, g * kg:(g + 1) * kg], np.ones((n, 1, p), cols.dtype)]
+    return np.concatenate(parts, axis=1)
+
+
+@pytest.mark.parametrize("layout", ["per_sample", "batch_wide"])
+@pytest.mark.parametrize("groups", [1, 2, 4])
+def test_im2col_rows_of_ones_for_the_bias(be, groups, layout):
+    shape, kernel = (3, 4, 5, 6), (2, 3)
+    x = _rng(7).standard_normal(shape).astype(np.float64)
+    xop, xs = put(be, x, offset=1)
+    out_hw = (5, 4)                                   # padding (1, 0) before, nothing after
+    n, c = shape[:2]
+    k, p = c * 6 + groups, 20
+    cols_strides = (k * p, p, 1) if layout == "per_sample" else (p, n * p, 1)
+    pl = plan.conv(shape, xs, kernel, (1, 1), (1, 0), (1, 1), out_hw, cols_strides, groups, True)
+    assert pl.k == k and pl.ncols == n * k * p
+    cols = fresh(be, n * k * p, np.float64)
+    be.im2col(pl, xop, cols)
+    want = with_ones_rows(im2col_reference(x, kernel, (1, 1), (1, 0), (1, 1), out_hw), groups)
+    got = get(be, cols, (n, k, p), cols_strides)
+    np.testing.assert_array_equal(got, want)
+    # col2im reads such columns skipping the ones
+    img = fresh(be, x.size, np.float64)
+    be.col2im(pl, cols, img)
+    np.testing.assert_allclose(
+        get(be, img, shape),
+        col2im_reference(im2col_reference(x, kernel, (1, 1), (1, 0), (1, 1), out_hw), shape,
+                         kernel, (1, 1), (1, 0), (1, 1), out_hw), rtol=1e-12)
+
+
 def test_im2col_large_enough_for_the_parallel_kernel(be):
     shape, kernel = (8, 4, 20, 20), (3, 3)
     x = _rng(3).standard_normal(shape).astype(np.float32)

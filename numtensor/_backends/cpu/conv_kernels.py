@@ -56,17 +56,19 @@ def _im2col_channel(x, xbase, xs, g, cols, cbase, cs, c, ns):
     columns are written in memory order."""
     H, W, KH, KW, OH, OW = g[2], g[3], g[4], g[5], g[6], g[7]
     SH, SW, PH, PW, DH, DW = g[8], g[9], g[10], g[11], g[12], g[13]
+    CG, ONES = g[14], g[15]
     xh, xw = xs[2], xs[3]
     cp = cs[2]
     ucp = U(cp)
     zero = cols.dtype.type(0)
+    shift = ONES * (c // CG)                    # the ones rows of the groups before c's
     rstep = OW * cp                             # from one output row to the next
     step = U(SW * xw)
     unit = cp == 1 and SW == 1 and xw == 1
     for i in range(KH):
         oh_lo, oh_hi = _valid_range(i, OH, SH, PH, DH, H)
         for j in range(KW):
-            k = (c * KH + i) * KW + j
+            k = (c * KH + i) * KW + j + shift
             lo, hi = _valid_range(j, OW, SW, PW, DW, W)
             for s in range(ns):
                 rbase = cbase + s * cs[0] + k * cs[1]
@@ -89,6 +91,13 @@ def _im2col_channel(x, xbase, xs, g, cols, cbase, cs, c, ns):
                                 cols[dst + t * ucp] = x[src + t * step]
                     for t in range(U(b), U(OW)):
                         cols[row + t * ucp] = zero
+    if ONES and c % CG == CG - 1:               # the last channel of a group writes its ones
+        k = (c + 1) * KH * KW + shift
+        one = cols.dtype.type(1)
+        for s in range(ns):
+            row = U(cbase + s * cs[0] + k * cs[1])
+            for t in range(U(OH * OW)):
+                cols[row + t * ucp] = one
 
 
 @njit(**OPTS)
@@ -125,6 +134,7 @@ def _col2im_channel(cols, cbase, cs, g, out, obase, os_, c, ns):
     H, W, KH, KW, OH, OW = g[2], g[3], g[4], g[5], g[6], g[7]
     SH, SW, PH, PW, DH, DW = g[8], g[9], g[10], g[11], g[12], g[13]
     oh_s, ow_s = os_[2], os_[3]
+    CG, ONES = g[14], g[15]
     cp = cs[2]
     ucp = U(cp)
     zero = out.dtype.type(0)
@@ -139,7 +149,7 @@ def _col2im_channel(cols, cbase, cs, g, out, obase, os_, c, ns):
     for i in range(KH):
         oh_lo, oh_hi = _valid_range(i, OH, SH, PH, DH, H)
         for j in range(KW):
-            k = (c * KH + i) * KW + j
+            k = (c * KH + i) * KW + j + ONES * (c // CG)
             lo, hi = _valid_range(j, OW, SW, PW, DW, W)
             if hi <= lo:
                 continue
