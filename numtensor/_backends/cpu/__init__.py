@@ -578,17 +578,27 @@ class CpuBackend(Backend):
         from . import softmax_kernels as sk
         if plan.numel == 0:
             return
-        fn = sk.softmax_par if plan.numel >= GRAIN and plan.outer * plan.inner > 1 else sk.softmax
-        fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, plan.inner, bool(log))
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_par if par else sk.rows
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, bool(log))
+        else:
+            fn = sk.blocks_par if par else sk.blocks
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, plan.inner, bool(log))
 
     def softmax_backward(self, plan, grad, result, out, log):
         from . import softmax_kernels as sk
         if plan.numel == 0:
             return
-        fn = sk.softmax_backward_par if plan.numel >= GRAIN and plan.outer * plan.inner > 1 \
-            else sk.softmax_backward
-        fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
-           plan.inner, bool(log))
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_backward_par if par else sk.rows_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               bool(log))
+        else:
+            fn = sk.blocks_backward_par if par else sk.blocks_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               plan.inner, bool(log))
 
 
 # ---- helpers ------------------------------------------------------------------------------

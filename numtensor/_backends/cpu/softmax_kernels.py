@@ -7,10 +7,12 @@ keeps exp from overflowing; log-softmax is (x - max) - log(sum), never log(exp(.
 it stays finite where softmax underflows to 0.  A NaN anywhere in a line makes the
 whole line NaN, as in PyTorch.
 
-With inner == 1 a line is a contiguous row, one work item per row.  With inner > 1
-(softmax over the channels of an (N, C, H, W) tensor, say) the lines are strided, so
-a work item takes a block of BLOCK neighbouring lines and walks them together, the
-innermost loop over contiguous memory.
+With inner == 1 (the last dim) a line is a contiguous row, one work item per row
+(the `rows` kernels).  With inner > 1 (softmax over the channels of an (N, C, H, W)
+tensor, say) the lines are strided, so a work item takes a block of BLOCK neighbouring
+lines and walks them together, the innermost loop over contiguous memory (the `blocks`
+kernels).  The two are separate kernels so that a cold cache compiles only the one
+in use.
 
 Backward, with y the forward's output and g the incoming gradient:
   softmax:      dx = y * (g - sum(g * y))
@@ -26,27 +28,29 @@ BLOCK = 64  # lines per work item when inner > 1
 
 
 @njit(inline="always", **OPTS)
-def _row_forward(x, out, base, n, log):
-    m = x[base]
+def _row_forward(x, out, log):
+    """One contiguous line (x and out: slices of n elements)."""
+    n = x.shape[0]
+    m = x[0]
     for r in range(1, n):
-        v = x[base + r]
+        v = x[r]
         if v > m or v != v:
             m = v
     s = out.dtype.type(0)
     if log:  # (x - m) - log(s): m + log(s) would round away log(s)'s digits when |m| is big
         for r in range(n):
-            s += math.exp(x[base + r] - m)
+            s += math.exp(x[r] - m)
         logs = math.log(s)
         for r in range(n):
-            out[base + r] = (x[base + r] - m) - logs
+            out[r] = (x[r] - m) - logs
     else:
         for r in range(n):
-            e = math.exp(x[base + r] - m)
-            out[base + r] = e
+            e = math.exp(x[r] - m)
+            out[r] = e
             s += e
         scale = 1 / s
         for r in range(n):
-            out[base + r] *= scale
+            out[r] *= scale
 
 
 @njit(inline="always", **OPTS)
@@ -85,29 +89,44 @@ def _block_forward(x, out, base, n, inner, width, log):
 
 
 @njit(**OPTS)
-def _forward_item(x, x_off, out, o_off, outer, n, inner, log, w):
-    if inner == 1:
-        _row_forward(x[x_off:], out[o_off:], w * n, n, log)
-        return
-    blocks = (inner + BLOCK - 1) // BLOCK
-    o = w // blocks
-    t0 = (w - o * blocks) * BLOCK
+def _row_forward_item(x, x_off, out, o_off, n, log, w):
+    a, b = x_off + w * n, o_off + w * n
+    _row_forward(x[a:a + n], out[b:b + n], log)
+
+
+@njit(**OPTS)
+def rows(x, x_off, out, o_off, nrows, n, log):
+    """softmax of nrows contiguous rows of n elements (the dim is the last one)."""
+    for w in range(nrows):
+        _row_forward_item(x, x_off, out, o_off, n, log, w)
+
+
+@njit(parallel=True, **OPTS)
+def rows_par(x, x_off, out, o_off, nrows, n, log):
+    for w in prange(nrows):
+        _row_forward_item(x, x_off, out, o_off, n, log, np.int64(w))
+
+
+@njit(**OPTS)
+def _block_forward_item(x, x_off, out, o_off, n, inner, log, w):
+    nblocks = (inner + BLOCK - 1) // BLOCK
+    o = w // nblocks
+    t0 = (w - o * nblocks) * BLOCK
     width = min(BLOCK, inner - t0)
     _block_forward(x[x_off:], out[o_off:], o * n * inner + t0, n, inner, width, log)
 
 
 @njit(**OPTS)
-def softmax(x, x_off, out, o_off, outer, n, inner, log):
-    items = outer if inner == 1 else outer * ((inner + BLOCK - 1) // BLOCK)
-    for w in range(items):
-        _forward_item(x, x_off, out, o_off, outer, n, inner, log, w)
+def blocks(x, x_off, out, o_off, outer, n, inner, log):
+    """softmax along the middle axis of (outer, n, inner), BLOCK lines per work item."""
+    for w in range(outer * ((inner + BLOCK - 1) // BLOCK)):
+        _block_forward_item(x, x_off, out, o_off, n, inner, log, w)
 
 
 @njit(parallel=True, **OPTS)
-def softmax_par(x, x_off, out, o_off, outer, n, inner, log):
-    items = outer if inner == 1 else outer * ((inner + BLOCK - 1) // BLOCK)
-    for w in prange(items):
-        _forward_item(x, x_off, out, o_off, outer, n, inner, log, w)
+def blocks_par(x, x_off, out, o_off, outer, n, inner, log):
+    for w in prange(outer * ((inner + BLOCK - 1) // BLOCK)):
+        _block_forward_item(x, x_off, out, o_off, n, inner, log, np.int64(w))
 
 
 @njit(inline="always", **OPTS)
@@ -127,42 +146,56 @@ def _block_backward(g, y, out, base, n, inner, width, log):
 
 
 @njit(inline="always", **OPTS)
-def _row_backward(g, y, out, base, n, log):
+def _row_backward(g, y, out, log):
+    n = g.shape[0]
     s = g.dtype.type(0)
     if log:
         for r in range(n):
-            s += g[base + r]
+            s += g[r]
         for r in range(n):
-            out[base + r] = g[base + r] - math.exp(y[base + r]) * s
+            out[r] = g[r] - math.exp(y[r]) * s
     else:
         for r in range(n):
-            s += g[base + r] * y[base + r]
+            s += g[r] * y[r]
         for r in range(n):
-            out[base + r] = y[base + r] * (g[base + r] - s)
+            out[r] = y[r] * (g[r] - s)
 
 
 @njit(**OPTS)
-def _backward_item(g, g_off, y, y_off, out, o_off, outer, n, inner, log, w):
-    if inner == 1:
-        _row_backward(g[g_off:], y[y_off:], out[o_off:], w * n, n, log)
-        return
-    blocks = (inner + BLOCK - 1) // BLOCK
-    o = w // blocks
-    t0 = (w - o * blocks) * BLOCK
+def _row_backward_item(g, g_off, y, y_off, out, o_off, n, log, w):
+    a, b, c = g_off + w * n, y_off + w * n, o_off + w * n
+    _row_backward(g[a:a + n], y[b:b + n], out[c:c + n], log)
+
+
+@njit(**OPTS)
+def rows_backward(g, g_off, y, y_off, out, o_off, nrows, n, log):
+    for w in range(nrows):
+        _row_backward_item(g, g_off, y, y_off, out, o_off, n, log, w)
+
+
+@njit(parallel=True, **OPTS)
+def rows_backward_par(g, g_off, y, y_off, out, o_off, nrows, n, log):
+    for w in prange(nrows):
+        _row_backward_item(g, g_off, y, y_off, out, o_off, n, log, np.int64(w))
+
+
+@njit(**OPTS)
+def _block_backward_item(g, g_off, y, y_off, out, o_off, n, inner, log, w):
+    nblocks = (inner + BLOCK - 1) // BLOCK
+    o = w // nblocks
+    t0 = (w - o * nblocks) * BLOCK
     width = min(BLOCK, inner - t0)
     _block_backward(g[g_off:], y[y_off:], out[o_off:], o * n * inner + t0, n, inner, width,
                     log)
 
 
 @njit(**OPTS)
-def softmax_backward(g, g_off, y, y_off, out, o_off, outer, n, inner, log):
-    items = outer if inner == 1 else outer * ((inner + BLOCK - 1) // BLOCK)
-    for w in range(items):
-        _backward_item(g, g_off, y, y_off, out, o_off, outer, n, inner, log, w)
+def blocks_backward(g, g_off, y, y_off, out, o_off, outer, n, inner, log):
+    for w in range(outer * ((inner + BLOCK - 1) // BLOCK)):
+        _block_backward_item(g, g_off, y, y_off, out, o_off, n, inner, log, w)
 
 
 @njit(parallel=True, **OPTS)
-def softmax_backward_par(g, g_off, y, y_off, out, o_off, outer, n, inner, log):
-    items = outer if inner == 1 else outer * ((inner + BLOCK - 1) // BLOCK)
-    for w in prange(items):
-        _backward_item(g, g_off, y, y_off, out, o_off, outer, n, inner, log, w)
+def blocks_backward_par(g, g_off, y, y_off, out, o_off, outer, n, inner, log):
+    for w in prange(outer * ((inner + BLOCK - 1) // BLOCK)):
+        _block_backward_item(g, g_off, y, y_off, out, o_off, n, inner, log, np.int64(w))
