@@ -15,7 +15,6 @@ import numbers
 
 from .. import _dtype
 from .._backends import backend_for, plan
-from .._backends.plan import contiguous_strides
 from .._tensor import Tensor, make_tensor, operand
 from ..autograd.derivatives import attach, derivative
 from ._common import empty, scalar_type_name, shape_str
