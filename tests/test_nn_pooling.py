@@ -106,7 +106,10 @@ def test_pool1d(case):
 
 
 def test_lecture_pool_shape_and_unbatched_inputs():
+    # large enough for the parallel kernels, forward and backward
     run_pool("max_pool2d", randn(10, 32, 24, 24, seed=3), 3, tol=1e-6)
+    run_pool("avg_pool2d", randn(10, 32, 24, 24, seed=3), 3, 2, 1, tol=1e-5)
+    run_pool("adaptive_avg_pool2d", randn(10, 32, 24, 24, seed=3), (5, 7), tol=1e-5)
     run_pool("max_pool2d", randn(3, 8, 8, seed=4), 2, return_indices=True)
     run_pool("avg_pool2d", randn(3, 8, 8, seed=4), 3, 2, 1)
 
