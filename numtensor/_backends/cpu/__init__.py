@@ -586,6 +586,93 @@ class CpuBackend(Backend):
            bool(right), out[0], out[1])
 
 
+    # ---- neural-network primitives ----------------------------------------------------------
+    # One work item is an (n, c) plane (a line for softmax); the serial twin runs below
+    # GRAIN elements of work or when there is a single item.
+    def im2col(self, plan, x, out):
+        from . import conv_kernels as ck
+        if plan.ncols == 0:
+            return
+        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
+        fn = ck.im2col_par if par else ck.im2col
+        fn(_movable(x[0]), x[1], plan.x_strides, plan.geometry, _movable(out[0]), out[1],
+           plan.cols_strides)
+
+    def col2im(self, plan, cols, out):
+        from . import conv_kernels as ck
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        if plan.ncols == 0:  # no window: the gradient is zero
+            self.fill(_image_plan(plan), out, 0)
+            return
+        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
+        fn = ck.col2im_par if par else ck.col2im
+        fn(cols[0], cols[1], plan.cols_strides, plan.geometry, out[0], out[1], plan.x_strides)
+
+    @staticmethod
+    def _pool_parallel(plan):
+        return plan.n * plan.c > 1 and plan.n * plan.c * max(plan.h * plan.w, plan.oh * plan.ow) >= GRAIN
+
+    def max_pool(self, plan, x, out, indices):
+        from . import pool_kernels as pk
+        if plan.nout == 0:
+            return
+        fh, ch, _, fw, cw, _ = plan.tables
+        fn = pk.max_pool_par if self._pool_parallel(plan) else pk.max_pool
+        fn(x[0], x[1], plan.x_strides, plan.geometry, fh, ch, fw, cw, out[0], out[1],
+           plan.y_strides, indices[0], indices[1], pk.lowest_value(x[0].dtype))
+
+    def max_pool_backward(self, plan, grad, indices, out):
+        from . import pool_kernels as pk
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        fn = pk.max_pool_backward_par if self._pool_parallel(plan) else pk.max_pool_backward
+        fn(grad[0], grad[1], plan.y_strides, indices[0], indices[1], plan.geometry, out[0],
+           out[1], plan.x_strides)
+
+    def avg_pool(self, plan, x, out):
+        from . import pool_kernels as pk
+        if plan.nout == 0:
+            return
+        fn = pk.avg_pool_par if self._pool_parallel(plan) else pk.avg_pool
+        fn(x[0], x[1], plan.x_strides, plan.geometry, *plan.tables, int(plan.divisor), out[0],
+           out[1], plan.y_strides, out[0].dtype.kind != "f")
+
+    def avg_pool_backward(self, plan, grad, out):
+        from . import pool_kernels as pk
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        fn = pk.avg_pool_backward_par if self._pool_parallel(plan) else pk.avg_pool_backward
+        fn(grad[0], grad[1], plan.y_strides, plan.geometry, *plan.tables, int(plan.divisor),
+           out[0], out[1], plan.x_strides)
+
+    def softmax(self, plan, x, out, log):
+        from . import softmax_kernels as sk
+        if plan.numel == 0:
+            return
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_par if par else sk.rows
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, bool(log))
+        else:
+            fn = sk.blocks_par if par else sk.blocks
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, plan.inner, bool(log))
+
+    def softmax_backward(self, plan, grad, result, out, log):
+        from . import softmax_kernels as sk
+        if plan.numel == 0:
+            return
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_backward_par if par else sk.rows_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               bool(log))
+        else:
+            fn = sk.blocks_backward_par if par else sk.blocks_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               plan.inner, bool(log))
+
+
 # ---- helpers ------------------------------------------------------------------------------
 # PyTorch's ScalarType names, for the error a dtype without a kernel raises
 _SCALAR_TYPE = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
@@ -604,6 +691,13 @@ def _reraise_typing_error(e, op, np_dtype):
 def _threads():
     import numba
     return numba.get_num_threads()
+
+
+def _image_plan(conv_plan):
+    """An element-wise plan over a ConvPlan's image operand (for filling it)."""
+    from .. import plan
+    p = conv_plan
+    return plan.elementwise((p.n, p.c, p.h, p.w), (tuple(int(v) for v in p.x_strides),))
 
 
 def _span(operand):
