@@ -20,6 +20,10 @@ public entry points (exp, expm1, log, tanh, sigmoid) are overloaded by type and 
 every other type (float64, ...) to libm, so one generated kernel serves every dtype.
 
 All constants are np.float32: a Python float would promote the arithmetic to float64.
+The functions are small @njit functions that LLVM inlines into the kernel loop before
+vectorising it (tests/test_fastmath_accuracy.py checks the machine code for packed
+instructions).  Numba's own IR inlining (inline="always") is not used: inside the
+branches of the strided kernels it trips Numba's SSA checks (NumbaIRAssumptionWarning).
 Nothing here is compiled before a kernel that uses it is.
 """
 import math
@@ -128,7 +132,7 @@ _T4 = _F(-0.005692296661436558)
 # ---- float32 kernels ---------------------------------------------------------------------
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _exp_parts(x):
     """exp(x) = 2^n * (1 + r_hi + tail) for a clamped x: n (as a float), r_hi, tail.
 
@@ -146,13 +150,13 @@ def _exp_parts(x):
     return n, r_hi, mul_add(r * r, q, r_lo)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _pow2(n):
     """2^n as a float32 for an integer n in [-126, 127]."""
     return float32_from_bits((n + 127) << 23)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _scale(p, n):
     """p * 2^n for n in [-151, 128], in two halves: n = 128 (overflow to inf) and
     n < -126 (a subnormal result, rounded once, by the last multiply) both work."""
@@ -160,7 +164,7 @@ def _scale(p, n):
     return p * _pow2(n1) * _pow2(n - n1)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _exp_hi_lo(x):
     """exp(x) = 2^n * (hi + lo) for a clamped x: n (int32), hi = exp(r) rounded once, and
     lo, below half an ulp of hi, what that rounding lost."""
@@ -172,7 +176,7 @@ def _exp_hi_lo(x):
     return np.int32(nf), hi, lo
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def exp_f32(x):
     xc = _EXP_HI if x > _EXP_HI else x          # comparisons are false for nan: it passes
     xc = _EXP_LO if xc < _EXP_LO else xc
@@ -181,7 +185,7 @@ def exp_f32(x):
     return x if x != x else y
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def expm1_f32(x):
     xc = _EXP_HI if x > _EXP_HI else x
     xc = _EXPM1_LO if xc < _EXPM1_LO else xc
@@ -204,7 +208,7 @@ def expm1_f32(x):
     return x if x != x else y
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def log_f32(x):
     # subnormals: scale into the normal range first, so the exponent bits mean what they say
     sub = x < _SMALLEST_NORMAL
@@ -232,7 +236,7 @@ def log_f32(x):
     return x if x != x else y
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _logistic_of_negative(a):
     """1 / (1 + exp(a)) = e / (1 + e) with e = exp(-a), for a >= 0 (or inf, nan): in
     [0, 1/2], never overflowing, underflowing exactly to e for large a.
@@ -252,7 +256,7 @@ def _logistic_of_negative(a):
     return a if a != a else y
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def sigmoid_f32(x):
     # one formula for both signs: sigmoid(x) = s for x < 0 and 1 - s for x >= 0, with
     # s = sigmoid(-|x|) in [0, 1/2]: 1 - s loses nothing, and nothing overflows
@@ -260,7 +264,7 @@ def sigmoid_f32(x):
     return s if x < _ZERO else _ONE - s          # nan: s is nan
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def tanh_f32(x):
     ax = abs(x)
     # small |x|: an odd polynomial (the formula below would cancel)
@@ -282,7 +286,7 @@ def tanh_f32(x):
 # other type libm's.  Called from Python they are plain Python (the libm versions).
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _sigmoid_libm(x):
     # the same single division as sigmoid_f32: exp(-|x|) never overflows
     e = math.exp(-abs(x))
@@ -298,7 +302,7 @@ def _entry_point(name, fast, slow):
     entry.__doc__ = (f"{name}(x): in a Numba kernel, a vectorisable float32 version for "
                      f"float32 x and libm for other types.")
 
-    @overload(entry, inline="always")
+    @overload(entry)
     def _typed(x):
         if x == types.float32:
             return lambda x: fast(x)
