@@ -188,3 +188,38 @@ def test_sweep():
             print(f"{name}: max {worst_err:.3f} ulp at x = {worst_x!r} (result {worst_got!r})")
     for name, (err, x, got) in report.items():
         assert err <= MAX_ULP, f"{name}({x!r}) = {got!r}: {err:.3f} ulp"
+
+
+def test_the_float32_loops_vectorise_and_call_no_libm():
+    """The point of fastmath: a loop over it compiles to packed SIMD code, not to a call
+    of libm's expf/logf/tanhf per element (what math.exp gives, without SVML)."""
+    import platform
+    import re
+
+    from numba import njit
+
+    from numtensor._backends.cpu import fastmath
+
+    @njit(error_model="numpy")
+    def loops(x, y):
+        for i in range(x.size):
+            y[0, i] = fastmath.exp(x[i])
+        for i in range(x.size):
+            y[1, i] = fastmath.expm1(x[i])
+        for i in range(x.size):
+            y[2, i] = fastmath.log(x[i])
+        for i in range(x.size):
+            y[3, i] = fastmath.tanh(x[i])
+        for i in range(x.size):
+            y[4, i] = fastmath.sigmoid(x[i])
+
+    x = np.linspace(-3, 3, 100, dtype=np.float32)
+    y = np.empty((5, x.size), np.float32)
+    loops(x, y)
+    np.testing.assert_allclose(y, np.stack([exact(n, x) for n in FUNCTIONS]), rtol=3e-7)
+    asm = loops.inspect_asm(loops.signatures[0])
+    assert not re.search(r"\b(expf|expm1f|logf|tanhf)\b", asm)
+    if platform.machine() in ("x86_64", "AMD64"):
+        # each of the five loops has a packed float32 body: vfmadd...ps / mulps on a vector
+        assert len(re.findall(r"\bv?mulps\b", asm)) >= 5
+        assert len(re.findall(r"\bv?(cvttps2dq|cvtps2dq)\b", asm)) >= 2  # n = rint(x/ln2)
