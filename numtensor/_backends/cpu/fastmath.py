@@ -120,6 +120,9 @@ _L6 = _F(-0.1324806809425354)
 _L7 = _F(0.12912940979003906)
 _L8 = _F(-0.0761905238032341)
 
+# sigmoid: 0 at and below this, where exp(-x) overflows in float32 (as in PyTorch)
+_SIGMOID_FLUSH = _F(-88.72284)
+
 # tanh(x) = x + x^3 * T(x^2) on |x| < _TANH_SMALL
 _TANH_SMALL = _F(0.625)
 _T0 = _F(-0.3333328068256378)
@@ -261,7 +264,10 @@ def sigmoid_f32(x):
     # one formula for both signs: sigmoid(x) = s for x < 0 and 1 - s for x >= 0, with
     # s = sigmoid(-|x|) in [0, 1/2]: 1 - s loses nothing, and nothing overflows
     s = _logistic_of_negative(abs(x))
-    return s if x < _ZERO else _ONE - s          # nan: s is nan
+    y = s if x < _ZERO else _ONE - s             # nan: s is nan
+    # PyTorch's 1 / (1 + exp(-x)) is 0 where exp(-x) overflows; the exact value there is
+    # a subnormal below 3e-39, and results (and their printing) follow PyTorch
+    return _ZERO if x <= _SIGMOID_FLUSH else y
 
 
 @njit(cache=True)
@@ -288,9 +294,8 @@ def tanh_f32(x):
 
 @njit(cache=True)
 def _sigmoid_libm(x):
-    # the same single division as sigmoid_f32: exp(-|x|) never overflows
-    e = math.exp(-abs(x))
-    return (1.0 if x >= 0 else e) / (1.0 + e)
+    # PyTorch's formula: 0 where exp(-x) overflows
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _entry_point(name, fast, slow):
