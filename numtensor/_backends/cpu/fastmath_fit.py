@@ -2,91 +2,93 @@
 
     python -m numtensor._backends.cpu.fastmath_fit
 
-Each polynomial is a minimax fit of the *relative* error of the function it serves,
-found as a linear program on a dense Chebyshev grid of the reduced interval
-(minimise t subject to |w(x) * (g(x) - sum c_k x^k)| <= t).  The coefficients are then
-rounded to float32 one at a time, lowest order first, each time refitting the ones not
-yet rounded, so that the rounding of one is absorbed by the others.  The printed error
-is that of the float32 coefficients in exact arithmetic, in units of 2^-24 relative
-(half a float32 ulp at worst); the evaluation in float32 adds its own rounding, which
-tests/test_fastmath_accuracy.py measures over every input.
+fastmath evaluates its polynomials in float64, and they must be accurate far beyond
+float32 (to about 2^-50 relative) for the float32 results to come out correctly
+rounded.  Each polynomial is a minimax fit of the *relative* error of the function it
+serves, found by Lawson's iteration: weighted least squares on a dense Chebyshev grid
+of the reduced interval, re-weighting each point by its error until the error
+equioscillates.  The targets are computed with mpmath at 60 digits, and the least
+squares work on the interval scaled to [-1, 1], so nothing is lost to cancellation or
+conditioning.  The printed error is max |relative error| over a finer grid.
 """
 import math
 
+import mpmath
 import numpy as np
-from scipy.optimize import linprog
 
-_GRID = 4000
-_ULP = 2.0 ** -24
-
-
-def _grid(lo, hi):
-    k = np.arange(_GRID)
-    x = (lo + hi) / 2 + (hi - lo) / 2 * np.cos(np.pi * (k + 0.5) / _GRID)
-    return x[x != 0]
+mpmath.mp.dps = 60
+_GRID = 3000
+_ITERATIONS = 60
 
 
-def _solve(phi, g, w, fixed):
-    """Minimax coefficients with those in `fixed` (index -> value) held; returns (c, t)."""
-    free = [k for k in range(phi.shape[1]) if k not in fixed]
-    target = g - sum(phi[:, k] * v for k, v in fixed.items())
-    a = w[:, None] * phi[:, free]
-    ones = np.ones((len(g), 1))
-    a_ub = np.vstack([np.hstack([-a, -ones]), np.hstack([a, -ones])])
-    b_ub = np.concatenate([-w * target, w * target])
-    cost = np.zeros(len(free) + 1)
-    cost[-1] = 1.0
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=[(None, None)] * (len(free) + 1),
-                  method="highs")
-    if not res.success:
-        raise RuntimeError(res.message)
-    c = np.zeros(phi.shape[1])
-    for k, v in fixed.items():
-        c[k] = v
-    c[free] = res.x[:-1]
-    return c, res.x[-1]
+def _chebyshev_grid(lo, hi, n):
+    k = np.arange(n)
+    return (lo + hi) / 2 + (hi - lo) / 2 * np.cos(np.pi * (k + 0.5) / n)
 
 
-def fit(g, weight, powers, lo, hi):
-    """float32 coefficients c_k of sum c_k x^powers[k] ~ g on [lo, hi] (weighted minimax)
-    and the error bound in units of 2^-24."""
-    x = _grid(lo, hi)
-    phi = np.stack([x ** p for p in powers], axis=1)
-    w = weight(x) / _ULP              # scaled so that the solver works in ulps
-    fixed = {}
-    for k in range(len(powers)):
-        c, _ = _solve(phi, g(x), w, fixed)
-        fixed[k] = float(np.float32(c[k]))
-    c = np.array([fixed[k] for k in range(len(powers))])
-    err = np.max(np.abs(w * (g(x) - phi @ c)))
-    return c, err
+def fit(g, scale, degree, lo, hi):
+    """Coefficients c_0..c_degree (of x^k) with sum c_k x^k ~ g(x) on [lo, hi], minimising
+    max |scale(x) * (g(x) - sum c_k x^k)|: scale turns an error in g into a relative
+    error of the function served.  g and scale take and return mpmath numbers."""
+    x = _chebyshev_grid(lo, hi, _GRID)
+    gx = np.array([float(g(mpmath.mpf(v))) for v in x])
+    sx = np.array([abs(float(scale(mpmath.mpf(v)))) for v in x])
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    t = (x - mid) / half
+    basis = np.polynomial.chebyshev.chebvander(t, degree)
+    w = np.ones_like(x)
+    for _ in range(_ITERATIONS):
+        a = basis * (sx * np.sqrt(w))[:, None]
+        b = gx * sx * np.sqrt(w)
+        cheb, *_ = np.linalg.lstsq(a, b, rcond=None)
+        err = np.abs(sx * (gx - basis @ cheb))
+        w = w * err
+        w /= w.sum()
+    # Chebyshev series in t = (x - mid) / half  ->  power series in x
+    poly_t = np.polynomial.chebyshev.cheb2poly(cheb)
+    poly_x = np.polynomial.polynomial.Polynomial(poly_t, domain=[lo, hi],
+                                                 window=[-1, 1]).convert().coef
+    poly_x = np.pad(poly_x, (0, degree + 1 - len(poly_x)))
+    return poly_x, _max_error(g, scale, poly_x, lo, hi)
+
+
+def _max_error(g, scale, coeffs, lo, hi):
+    worst = 0.0
+    for v in np.linspace(lo, hi, 2001):
+        if v == 0:
+            continue
+        v = mpmath.mpf(float(v))
+        p = mpmath.mpf(0)
+        for c in reversed(coeffs):
+            p = p * v + mpmath.mpf(float(c))
+        worst = max(worst, abs(float(scale(v) * (g(v) - p))))
+    return worst
 
 
 def exp_coefficients():
-    """exp(r) = 1 + r + r^2 * Q(r), |r| <= ln2/2 (a little wider: n comes from a rounded product)."""
-    h = math.log(2) / 2 * 1.001
-    return fit(lambda r: (np.expm1(r) - r) / r ** 2, lambda r: r ** 2 / np.exp(r),
-               range(5), -h, h)
+    """exp(r) = 1 + r + r^2 * Q(r), |r| <= ln2/2 (a little wider: n comes from a rounded product).
+    The relative error of exp(r) is r^2 / exp(r) times Q's error."""
+    h = math.log(2) / 2 * 1.0001
+    return fit(lambda r: (mpmath.expm1(r) - r) / r ** 2, lambda r: r ** 2 / mpmath.exp(r),
+               8, -h, h)
 
 
 def log_coefficients():
-    """log(1 + f) = f + f^2 * L(f), f in [sqrt(1/2) - 1, sqrt(2) - 1]."""
-    return fit(lambda f: (np.log1p(f) - f) / f ** 2, lambda f: f ** 2 / np.abs(np.log1p(f)),
-               range(9), math.sqrt(0.5) - 1, math.sqrt(2) - 1)
+    """log(1 + f) = 2s + s * z * P(z) with s = f / (2 + f), z = s^2, for f in
+    [sqrt(1/2) - 1, sqrt(2) - 1] (so |s| <= 3 - 2 sqrt(2)).  Relative to log(1 + f),
+    about 2s, P's error counts z / 2 times."""
+    zmax = (3 - 2 * math.sqrt(2)) ** 2 * 1.0001
 
-
-def tanh_coefficients(small=0.625):
-    """tanh(x) = x + x^3 * T(x^2), 0 < x <= small."""
-    return fit(lambda x: (np.tanh(x) - x) / x ** 3, lambda x: x ** 3 / np.tanh(x),
-               [2 * k for k in range(5)], 0.0, small)
+    def p(z):
+        s = mpmath.sqrt(z)
+        return (2 * mpmath.atanh(s) - 2 * s) / (s * z)
+    return fit(p, lambda z: z / 2, 5, 0.0, zmax)
 
 
 def main():
-    for name, (c, err) in [("_EXP_Q", exp_coefficients()), ("_L", log_coefficients()),
-                           ("_T", tanh_coefficients())]:
-        print(f"# {name}*: max error {err:.3g} x 2^-24 relative")
-        for k, v in enumerate(c):
-            print(f"{name}{k} = _F({float(np.float32(v))!r})")
+    for name, (c, err) in [("_EXP_Q", exp_coefficients()), ("_LOG_P", log_coefficients())]:
+        print(f"# {name}: max relative error {err:.3g} = 2^{math.log2(err):.1f}")
+        print(f"{name} = ({', '.join(repr(float(v)) for v in c)})")
 
 
 if __name__ == "__main__":
