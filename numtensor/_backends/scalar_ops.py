@@ -7,7 +7,8 @@ in the compute dtype: the kernels are compiled once per dtype.
 Besides math, cmath and np, an expression may call fastmath.exp, expm1, log, tanh and
 sigmoid: each code generator provides them for its device.  The CPU's
 (numtensor/_backends/cpu/fastmath.py) are vectorisable polynomials for float32 (and so
-float16, computed in float32), within 2 ulp, and libm for float64.
+float16, computed in float32), correctly rounded but for a few inputs, and libm for
+float64.
 """
 
 UNARY = {
