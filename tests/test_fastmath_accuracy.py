@@ -27,8 +27,8 @@ in ulps of the exact value, and where they occur:
     tanh     0.500  at x = 0.06156953
     sigmoid  0.500  at x = -6.4969063e-06
 
-(The float32-arithmetic versions this replaced reached exp 0.78, expm1 1.01, log 0.92,
-tanh 1.07 and sigmoid 1.28 ulp, and rounded differently from PyTorch far more often.)
+(Versions in float32 arithmetic reached exp 0.78, expm1 1.01, log 0.92, tanh 1.07 and
+sigmoid 1.28 ulp; see fastmath.py for why they were replaced.)
 """
 import os
 
