@@ -44,6 +44,53 @@ def _inplace_op(fn):
     return method
 
 
+# torch's Tensor methods take no out= (x.exp(out=y) is a TypeError) while the torch.*
+# functions do: each method here is its function without out.
+def _unary_method(fn):
+    """x.fn(): the op's own method twin where it has one (no extra call), else a forward."""
+    method = getattr(fn, "method", None)
+    if method is None:
+        def method(self):
+            return fn(self)
+        method.__name__ = fn.__name__
+    return method
+
+
+def _binary_method(fn):
+    def method(self, other):
+        return fn(self, other)
+    method.__name__ = fn.__name__
+    return method
+
+
+def _add(self, other, *, alpha=1):
+    return ew.add(self, other, alpha=alpha)
+
+
+def _sub(self, other, *, alpha=1):
+    return ew.sub(self, other, alpha=alpha)
+
+
+def _div(self, other, *, rounding_mode=None):
+    return ew.div(self, other, rounding_mode=rounding_mode)
+
+
+def _pow(self, exponent):
+    return ew._pow(self, exponent)
+
+
+def _clamp(self, min=None, max=None):
+    return ew.clamp(self, min, max)
+
+
+def _round(self, *, decimals=0):
+    return ew.round(self, decimals=decimals)
+
+
+def _where(self, condition, other):
+    return ew.where(condition, self, other)
+
+
 def _softmax(self, dim, dtype=None):
     from .nn.functional import softmax
     return softmax(self, dim, dtype=dtype)
@@ -56,24 +103,28 @@ def _log_softmax(self, dim, dtype=None):
 
 METHODS = {
     # element-wise
-    "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "true_divide": ew.div,
-    "divide": ew.div, "multiply": ew.mul, "subtract": ew.sub, "floor_divide": ew.floor_divide,
-    "remainder": ew.remainder, "fmod": ew.fmod, "pow": ew.pow, "atan2": ew.atan2,
-    "maximum": ew.maximum, "minimum": ew.minimum, "eq": ew.eq, "ne": ew.ne, "lt": ew.lt,
-    "le": ew.le, "gt": ew.gt, "ge": ew.ge, "logical_and": ew.logical_and,
-    "logical_or": ew.logical_or, "logical_xor": ew.logical_xor, "logical_not": ew.logical_not,
-    "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
-    "bitwise_not": ew.bitwise_not, "bitwise_and_": ew.bitwise_and_,
-    "bitwise_or_": ew.bitwise_or_, "bitwise_xor_": ew.bitwise_xor_, "where": lambda self, cond, other: ew.where(cond, self, other),
-    "neg": ew.neg, "conj": ew.conj, "conj_physical": ew.conj,
-    "resolve_conj": ew.resolve_conj, "is_conj": ew.is_conj, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
-    "expm1": ew.expm1, "log": ew.log, "log2": ew.log2, "log10": ew.log10, "log1p": ew.log1p,
-    "sqrt": ew.sqrt, "rsqrt": ew.rsqrt, "sin": ew.sin, "cos": ew.cos, "tan": ew.tan,
-    "asin": ew.asin, "acos": ew.acos, "atan": ew.atan, "sinh": ew.sinh, "cosh": ew.cosh,
-    "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
-    "floor": ew.floor, "ceil": ew.ceil, "trunc": ew.trunc, "round": ew.round, "sign": ew.sign,
-    "reciprocal": ew.reciprocal, "square": ew.square, "isnan": ew.isnan, "isinf": ew.isinf,
-    "isfinite": ew.isfinite,
+    "add": _add, "sub": _sub, "mul": _binary_method(ew.mul), "div": _div,
+    "true_divide": _binary_method(ew.true_divide), "divide": _div,
+    "multiply": _binary_method(ew.mul), "subtract": _sub,
+    **{name: _binary_method(getattr(ew, name)) for name in (
+        "floor_divide", "remainder", "fmod", "atan2", "maximum", "minimum", "eq", "ne", "lt",
+        "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+        "bitwise_or", "bitwise_xor")},
+    "greater": _binary_method(ew.gt), "greater_equal": _binary_method(ew.ge),
+    "less": _binary_method(ew.lt), "less_equal": _binary_method(ew.le),
+    "not_equal": _binary_method(ew.ne), "pow": _pow, "where": _where,
+    **{name: _unary_method(getattr(ew, name)) for name in (
+        "logical_not", "bitwise_not", "neg", "abs", "exp", "expm1", "log", "log2", "log10",
+        "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
+        "tanh", "sigmoid", "floor", "ceil", "trunc", "sign", "reciprocal", "square")},
+    "negative": _unary_method(ew.neg), "absolute": _unary_method(ew.abs),
+    "arcsin": _unary_method(ew.asin), "arccos": _unary_method(ew.acos),
+    "arctan": _unary_method(ew.atan), "fix": _unary_method(ew.trunc),
+    "clamp": _clamp, "clip": _clamp, "round": _round,
+    "conj": ew.conj, "conj_physical": ew.conj, "resolve_conj": ew.resolve_conj,
+    "is_conj": ew.is_conj, "relu": ew.relu, "isnan": ew.isnan, "isinf": ew.isinf,
+    "isfinite": ew.isfinite, "bitwise_and_": ew.bitwise_and_, "bitwise_or_": ew.bitwise_or_,
+    "bitwise_xor_": ew.bitwise_xor_,
     "add_": ew.add_, "sub_": ew.sub_, "mul_": ew.mul_, "div_": ew.div_, "pow_": ew.pow_,
     "remainder_": ew.remainder_, "floor_divide_": ew.floor_divide_, "neg_": ew.neg_,
     "abs_": ew.abs_, "exp_": ew.exp_, "log_": ew.log_, "sqrt_": ew.sqrt_, "sin_": ew.sin_,
@@ -123,9 +174,7 @@ METHODS = {
     "addcmul": cmp.addcmul, "addcdiv": cmp.addcdiv, "addcmul_": cmp.addcmul_,
     "addcdiv_": cmp.addcdiv_, "lerp": cmp.lerp, "lerp_": cmp.lerp_, "exp2": cmp.exp2,
     "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
-    "arcsin": ew.asin, "arccos": ew.acos, "arctan": ew.atan, "fix": ew.trunc,
-    "greater": ew.gt, "greater_equal": ew.ge, "less": ew.lt, "less_equal": ew.le,
-    "not_equal": ew.ne, "multinomial": _random.multinomial_method,
+    "multinomial": _random.multinomial_method,
     # fresh tensors like self
     "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,
     "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
@@ -159,7 +208,7 @@ OPERATORS = {
     "__floordiv__": ew.floor_divide, "__rfloordiv__": _reflect(ew.floor_divide),
     "__ifloordiv__": ew.floor_divide_,
     "__mod__": ew.remainder, "__rmod__": _reflect(ew.remainder), "__imod__": ew.remainder_,
-    "__pow__": ew.pow, "__rpow__": _reflect(ew.pow), "__ipow__": ew.pow_,
+    "__pow__": ew._pow, "__rpow__": _reflect(ew._pow), "__ipow__": ew.pow_,
     "__neg__": ew.neg, "__pos__": lambda self: self, "__abs__": ew.abs,
     "__invert__": _invert,
     "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and), "__iand__": ew.bitwise_and_,
