@@ -133,10 +133,12 @@ METHODS = {
     "round_": ew.round_, "trunc_": ew.trunc_, "reciprocal_": ew.reciprocal_, "sign_": ew.sign_,
     "square_": ew.square_,
     # reductions
-    "sum": red.sum, "mean": red.mean, "prod": red.prod, "amax": red.amax, "amin": red.amin,
-    "argmax": red.argmax, "argmin": red.argmin, "max": red.max, "min": red.min, "var": red.var,
-    "std": red.std, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
-    "cumsum": red.cumsum, "cumprod": red.cumprod, "all": red.all, "any": red.any,
+    "sum": red.sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
+    "amin": red.amin_method, "argmax": red.argmax, "argmin": red.argmin,
+    "max": red.max_method, "min": red.min_method, "var": red.var_method,
+    "std": red.std_method, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
+    "cumsum": red.cumsum_method, "cumprod": red.cumprod_method, "all": red.all_method,
+    "any": red.any_method,
     "equal": red.equal, "count_nonzero": red.count_nonzero, "aminmax": red.aminmax,
     # views
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape,

@@ -209,3 +209,109 @@ def test_keyword_calls_match_torch(name):
     else:
         np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-6, atol=1e-6)
         assert str(got[1].dtype) == str(want[1].dtype)
+
+
+REDUCTIONS = {
+    "mean": lambda lib, x, out: lib.mean(x, 0, out=out),
+    "mean all": lambda lib, x, out: lib.mean(x, out=out),
+    "std": lambda lib, x, out: lib.std(x, 0, out=out),
+    "var keepdim": lambda lib, x, out: lib.var(x, 1, keepdim=True, out=out),
+    "amax": lambda lib, x, out: lib.amax(x, 0, out=out),
+    "amin": lambda lib, x, out: lib.amin(x, (0, 1), out=out),
+    "all": lambda lib, x, out: lib.all(x > 0, 0, out=out),
+    "any": lambda lib, x, out: lib.any(x, 1, out=out),
+    "cumsum": lambda lib, x, out: lib.cumsum(x, 1, out=out),
+    "cumprod": lambda lib, x, out: lib.cumprod(x, 0, out=out),
+    "max other": lambda lib, x, out: lib.max(x, x.flip(0), out=out),
+    "min other=": lambda lib, x, out: lib.min(x, other=x.flip(0), out=out),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+@pytest.mark.parametrize("out_dtype", ["float32", "float64", "int64", "bool"])
+def test_reduction_out_values_and_dtype_rules(name, out_dtype):
+    def case(lib):
+        out = lib.empty(0, dtype=getattr(lib, out_dtype))
+        return REDUCTIONS[name](lib, _inputs(lib)[0], out), out
+    check_same(case)
+
+
+@pytest.mark.parametrize("fn", ["max", "min"])
+@pytest.mark.parametrize("dtypes", [("float32", "int64"), ("float64", "int64"),
+                                    ("float32", "int32")])
+def test_max_min_dim_out_pair(fn, dtypes):
+    def run(lib):
+        x = _inputs(lib)[0]
+        values = lib.empty(0, dtype=getattr(lib, dtypes[0]))
+        indices = lib.empty(0, dtype=getattr(lib, dtypes[1]))
+        try:
+            r = getattr(lib, fn)(x, 1, keepdim=True, out=(values, indices))
+        except Exception as e:
+            return type(e)
+        assert r[0] is values and r[1] is indices and r.values is values
+        return values.numpy().copy(), indices.numpy().copy()
+    got, want = run(nt), run(torch)
+    if isinstance(want, type):
+        assert got is want
+    else:
+        np.testing.assert_allclose(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+
+
+REDUCTION_KEYWORDS = {
+    "sum(input=)": lambda lib, x: lib.sum(input=x),
+    "sum(input=, dim=, keepdim=, dtype=)": lambda lib, x: lib.sum(input=x, dim=1, keepdim=True,
+                                                                  dtype=lib.float64),
+    "mean(input=, dim=)": lambda lib, x: lib.mean(input=x, dim=(0, 1)),
+    "prod(input=, dim=)": lambda lib, x: lib.prod(input=x, dim=0),
+    "max(input=)": lambda lib, x: lib.max(input=x),
+    "max(input=, dim=).values": lambda lib, x: lib.max(input=x, dim=0).values,
+    "max(input=, other=)": lambda lib, x: lib.max(input=x, other=x.flip(1)),
+    "min(input=, dim=, keepdim=).indices": lambda lib, x: lib.min(input=x, dim=1,
+                                                                  keepdim=True).indices,
+    "argmax(input=, dim=)": lambda lib, x: lib.argmax(input=x, dim=1),
+    "argmin(input=)": lambda lib, x: lib.argmin(input=x),
+    "std(input=, dim=, unbiased=)": lambda lib, x: lib.std(input=x, dim=0, unbiased=False),
+    "var(input=, correction=)": lambda lib, x: lib.var(input=x, correction=0),
+    "x.std(unbiased=)": lambda lib, x: x.std(unbiased=False),
+    "x.var(dim=, keepdim=)": lambda lib, x: x.var(dim=1, keepdim=True),
+    "cumsum(input=, dim=)": lambda lib, x: lib.cumsum(input=x, dim=1),
+    "amax(input=, dim=)": lambda lib, x: lib.amax(input=x, dim=1),
+    "all(input=)": lambda lib, x: lib.all(input=x > 0),
+    "count_nonzero(input=, dim=)": lambda lib, x: lib.count_nonzero(input=x > 0, dim=0),
+    "transpose(input=, dim0=, dim1=)": lambda lib, x: lib.transpose(input=x, dim0=0, dim1=1),
+    "flatten(input=)": lambda lib, x: lib.flatten(input=x),
+    "squeeze(input=)": lambda lib, x: lib.squeeze(input=x[None]),
+    "unsqueeze(input=, dim=)": lambda lib, x: lib.unsqueeze(input=x, dim=0),
+    "narrow(input=, dim=)": lambda lib, x: lib.narrow(input=x, dim=1, start=1, length=2),
+    "clone(input=)": lambda lib, x: lib.clone(input=x),
+    "split(tensor=)[0]": lambda lib, x: lib.split(tensor=x, split_size_or_sections=2)[0],
+    "chunk(input=)[1]": lambda lib, x: lib.chunk(input=x, chunks=2)[1],
+    "gather(input=)": lambda lib, x: lib.gather(input=x, dim=0,
+                                                index=lib.zeros(1, 4, dtype=lib.int64)),
+    "index_select(input=)": lambda lib, x: lib.index_select(input=x, dim=1,
+                                                            index=lib.tensor([0, 2])),
+    "dist(input=, other=)": lambda lib, x: lib.dist(input=x, other=x.flip(0)),
+    "sum(x, dimm=)": lambda lib, x: lib.sum(x, dimm=0),
+    "mean(x, out=) of an int": lambda lib, x: lib.mean(x.long(), out=lib.empty(0)),
+    "x.mean(0, out=)": lambda lib, x: x.mean(0, out=lib.empty(0)),
+    "x.sum(dim=0, keepdimm=)": lambda lib, x: x.sum(dim=0, keepdimm=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDUCTION_KEYWORDS))
+def test_reduction_and_view_keyword_calls_match_torch(name):
+    call = REDUCTION_KEYWORDS[name]
+
+    def run(lib):
+        try:
+            return "ok", call(lib, _inputs(lib)[0])
+        except Exception as e:
+            return "raises", type(e)
+    got, want = run(nt), run(torch)
+    assert got[0] == want[0], (got, want)
+    if want[0] == "raises":
+        assert got[1] is want[1]
+    else:
+        np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-5, atol=1e-6)
+        assert str(got[1].dtype) == str(want[1].dtype)

@@ -21,9 +21,10 @@ def _clone_backward(ctx, g):
     return (g,)
 
 
-def clone(x, memory_format=None):
+def clone(input, memory_format=None):
     # torch preserves the memory layout: dense tensors keep their strides, others
     # get dense strides in the same dim order
+    x = input  # torch's parameter name, short local
     if is_non_overlapping_and_dense(x):
         strides = x._strides
     else:
