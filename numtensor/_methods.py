@@ -91,6 +91,54 @@ def _where(self, condition, other):
     return ew.where(condition, self, other)
 
 
+def _mm(self, mat2):
+    return la.mm(self, mat2)
+
+
+def _mv(self, vec):
+    return la.mv(self, vec)
+
+
+def _bmm(self, mat2):
+    return la.bmm(self, mat2)
+
+
+def _dot(self, tensor):
+    return la.dot(self, tensor)
+
+
+def _matmul(self, other):
+    return la.matmul(self, other)
+
+
+def _outer(self, vec2):
+    return la.outer(self, vec2)
+
+
+def _inner(self, other):
+    return la.inner(self, other)
+
+
+def _inverse(self):
+    return dec.inverse(self)
+
+
+def _det(self):
+    return dec.det(self)
+
+
+def _gather(self, dim, index, *, sparse_grad=False):
+    return jn.gather(self, dim, index, sparse_grad=sparse_grad)
+
+
+def _index_select(self, dim, index):
+    return jn.index_select(self, dim, index)
+
+
+def _nonzero(self, *, as_tuple=False):
+    return jn.nonzero(self, as_tuple=as_tuple)
+
+
 def _softmax(self, dim, dtype=None):
     from .nn.functional import softmax
     return softmax(self, dim, dtype=dtype)
@@ -160,15 +208,15 @@ METHODS = {
     "type_as": conversion.type_as, "numpy": conversion.numpy, "tolist": conversion.to_python_list,
     "item": conversion.item,
     # matrix products
-    "matmul": la.matmul, "mm": la.mm, "mv": la.mv, "bmm": la.bmm, "dot": la.dot,
-    "outer": la.outer, "ger": la.ger, "inner": la.inner, "inverse": dec.inverse, "det": dec.det,
+    "matmul": _matmul, "mm": _mm, "mv": _mv, "bmm": _bmm, "dot": _dot,
+    "outer": _outer, "ger": _outer, "inner": _inner, "inverse": _inverse, "det": _det,
     # joining, splitting and index-driven ops
-    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": jn.index_select,
+    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,
     "repeat": jn.repeat, "tile": jn.tile, "flip": jn.flip, "fliplr": jn.fliplr,
     "flipud": jn.flipud, "masked_fill": jn.masked_fill, "masked_fill_": jn.masked_fill_,
-    "masked_select": jn.masked_select, "gather": jn.gather, "scatter": jn.scatter,
+    "masked_select": jn.masked_select, "gather": _gather, "scatter": jn.scatter,
     "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,
-    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": jn.nonzero,
+    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": _nonzero,
     "argwhere": jn.argwhere, "index_put_": adv.index_put_, "index_put": adv.index_put,
     # compositions and aliases
     "isclose": cmp.isclose, "allclose": cmp.allclose, "clamp_min": cmp.clamp_min,

@@ -104,6 +104,20 @@ TORCH_CORRECTIONS = {
                          .sum().item() == 8, add={"value", "reduce"}),
     "Tensor.scatter": Fix(lambda: _t().scatter(0, _ti()[:1], value=2.0, reduce="multiply")
                           .sum().item() == 6, add={"value", "reduce"}),
+    # matmul's and bmm's method docstrings name the operand tensor2 and batch2; torch's
+    # parser calls them other and mat2
+    "Tensor.matmul": Fix(lambda: _t().matmul(other=_t()) is not None
+                         and _rejects(lambda: _t().matmul(tensor2=_t())),
+                         add={"other"}, remove={"tensor2"}),
+    "Tensor.bmm": Fix(lambda: _t()[None].bmm(mat2=_t()[None]) is not None
+                      and _rejects(lambda: _t()[None].bmm(batch2=_t()[None])),
+                      add={"mat2"}, remove={"batch2"}),
+    "Tensor.dot": Fix(lambda: _t()[0].dot(tensor=_t()[0]).item() == 2
+                      and _rejects(lambda: _t()[0].dot(other=_t()[0])),
+                      add={"tensor"}, remove={"other"}),
+    "Tensor.gather": Fix(lambda: _t().gather(0, _ti()[:1] - 1, sparse_grad=False) is not None,
+                         add={"sparse_grad"}),
+    "Tensor.nonzero": Fix(lambda: len(_t().nonzero(as_tuple=True)) == 2, add={"as_tuple"}),
     "Tensor.where": Fix(lambda: _t().where(condition=_t() > 0, other=_t()) is not None
                         and _rejects(lambda: _t().where(_t() > 0, y=_t())),
                         add={"other"}, remove={"y"}),
@@ -125,24 +139,11 @@ TORCH_CORRECTIONS = {
 # exactly what the comparison reports; delete an entry when it is fixed (the test
 # fails until you do).
 KNOWN_MISMATCHES = {
-    'Tensor.bmm': 'missing batch2; extra mat2,out',
     'Tensor.cpu': 'missing memory_format',
     'Tensor.cuda': 'missing memory_format,non_blocking',
-    'Tensor.det': 'extra out',
-    'Tensor.dot': 'extra out',
     'Tensor.expand': 'missing size',
     'Tensor.flip': 'missing dims',
-    'Tensor.gather': 'extra out,sparse_grad',
-    'Tensor.ger': 'extra out',
-    'Tensor.index_select': 'extra out',
-    'Tensor.inner': 'extra out',
-    'Tensor.inverse': 'extra out',
-    'Tensor.matmul': 'missing tensor2; extra other,out',
-    'Tensor.mm': 'extra out',
-    'Tensor.mv': 'extra out',
     'Tensor.narrow': 'missing dimension; extra dim',
-    'Tensor.nonzero': 'extra as_tuple,out',
-    'Tensor.outer': 'extra out',
     'Tensor.split': 'missing split_size; extra split_size_or_sections',
     'Tensor.swapaxes': 'missing axis0,axis1; extra dim0,dim1',
     'Tensor.tile': 'missing dims',
@@ -155,7 +156,6 @@ KNOWN_MISMATCHES = {
     'torch.bmm': 'missing out_dtype',
     'torch.deg2rad': 'missing out',
     'torch.det': 'missing input; extra A,out',
-    'torch.dot': 'missing tensor; extra other',
     'torch.exp2': 'missing out',
     'torch.flip': 'missing dims',
     'torch.index_add': 'missing out',
