@@ -342,6 +342,19 @@ def test_expected_texts_are_the_lectures():
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebook_is_its_generators(name):
+    """notebooks/ is written by tools/make_notebooks.py: the cells have not drifted apart."""
+    sys.path.insert(0, os.path.join(REPO, "tools"))
+    try:
+        import make_notebooks
+    finally:
+        sys.path.remove(os.path.join(REPO, "tools"))
+    want = make_notebooks.build(make_notebooks.CELLS[name]).cells
+    got = read(name).cells
+    assert [(c.cell_type, c.source) for c in got] == [(c.cell_type, c.source) for c in want]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_committed_notebook(name):
     """Lecture code on numtensor, executed, its outputs kept, the lectures' texts in them."""
     nb = read(name)
