@@ -10,20 +10,19 @@ the result out of place and copy it into the input, as leaky_relu does.
 """
 from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
-from .functional import _require_float, _wrap_dim
+from .functional import _require_float, _where, _wrap_dim
 
 # SELU's constants (Klambauer et al., "Self-Normalizing Neural Networks")
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _where(cond, a, b):
-    from .. import where
-    return where(cond, a, b)
-
-
-def _in_place(input, result, inplace):
-    return input.copy_(result) if inplace else result
+def _apply(function, input, inplace, *args):
+    """function(input, *args), written into input when inplace.  The in-place form
+    computes from a clone, so that the graph saves nothing that the write modifies."""
+    if inplace:
+        return input.copy_(function(input.clone(), *args))
+    return function(input, *args)
 
 
 # ---- ELU family ---------------------------------------------------------------------------
@@ -45,7 +44,7 @@ def _celu(input, alpha):
 
 def elu(input, alpha=1.0, inplace=False):
     _require_float(input, "elu_cpu")
-    return _in_place(input, _elu(input, alpha, 1.0), inplace)
+    return _apply(_elu, input, inplace, alpha, 1.0)
 
 
 def elu_(input, alpha=1.0):
@@ -54,7 +53,7 @@ def elu_(input, alpha=1.0):
 
 def selu(input, inplace=False):
     _require_float(input, "elu_cpu")
-    return _in_place(input, _elu(input, _SELU_ALPHA, _SELU_SCALE), inplace)
+    return _apply(_elu, input, inplace, _SELU_ALPHA, _SELU_SCALE)
 
 
 def selu_(input):
@@ -65,7 +64,7 @@ def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     _require_float(input, "elu_cpu")
-    return _in_place(input, _celu(input, alpha), inplace)
+    return _apply(_celu, input, inplace, alpha)
 
 
 def celu_(input, alpha=1.0):
@@ -80,7 +79,7 @@ def _silu(input):
 
 def silu(input, inplace=False):
     _require_float(input, "silu_cpu")
-    return _in_place(input, _silu(input), inplace)
+    return _apply(_silu, input, inplace)
 
 
 @composite("MishBackward0")
@@ -91,7 +90,7 @@ def _mish(input):
 
 def mish(input, inplace=False):
     _require_float(input, "mish_cpu")
-    return _in_place(input, _mish(input), inplace)
+    return _apply(_mish, input, inplace)
 
 
 # ---- piecewise-linear ------------------------------------------------------------------------
@@ -105,11 +104,10 @@ def _hardtanh(input, min_val, max_val):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    if not input.dtype.is_floating_point:  # integers clamp; nothing to differentiate
-        result = input.clamp(min_val, max_val)
-    else:
-        result = _hardtanh(input, min_val, max_val)
-    return _in_place(input, result, inplace)
+    if not input.dtype.is_floating_point:  # integers clamp and stay integers
+        result = input.clamp(min_val, max_val).to(input.dtype)
+        return input.copy_(result) if inplace else result
+    return _apply(_hardtanh, input, inplace, min_val, max_val)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
@@ -128,19 +126,19 @@ def _hardsigmoid(input):
 
 def hardsigmoid(input, inplace=False):
     _require_float(input, "hardsigmoid_cpu")
-    return _in_place(input, _hardsigmoid(input), inplace)
+    return _apply(_hardsigmoid, input, inplace)
 
 
 @composite("HardswishBackward0")
 def _hardswish(input):
-    # PyTorch's slopes: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above
-    ramp = _where(input <= 3.0, input * (input + 3.0) / 6.0, input)
-    return _where(input < -3.0, 0.0, ramp)
+    # PyTorch's slopes: 0 up to -3, x/3 + 1/2 strictly between -3 and 3, 1 from 3 on
+    ramp = _where(input < 3.0, input * (input + 3.0) / 6.0, input)
+    return _where(input <= -3.0, 0.0, ramp)
 
 
 def hardswish(input, inplace=False):
     _require_float(input, "hardswish_cpu")
-    return _in_place(input, _hardswish(input), inplace)
+    return _apply(_hardswish, input, inplace)
 
 
 @composite("HardshrinkBackward0")
@@ -185,10 +183,9 @@ def _threshold(input, threshold, value):
 
 def threshold(input, threshold, value, inplace=False):
     if input.dtype.is_floating_point:
-        result = _threshold(input, threshold, value)
-    else:
-        result = _where(input > threshold, input, value).to(input.dtype)
-    return _in_place(input, result, inplace)
+        return _apply(_threshold, input, inplace, threshold, value)
+    result = _where(input > threshold, input, value).to(input.dtype)
+    return input.copy_(result) if inplace else result
 
 
 _threshold_function = threshold  # the parameter named threshold hides it below
@@ -256,7 +253,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
             slope = input.new_empty(input.shape).uniform_(lower, upper)
     else:
         slope = (lower + upper) / 2
-    return _in_place(input, _rrelu(input, slope), inplace)
+    return _apply(_rrelu, input, inplace, slope)
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):

@@ -23,28 +23,30 @@ def _nearest_indices(in_size, out_size, scale, device):
     when one was given, else in_size / out_size (in float32, as PyTorch)."""
     from .. import arange, float32
     step = (1.0 / scale) if scale is not None else in_size / out_size
-    positions = arange(out_size, dtype=float32, device=device) * _float32(step)
+    positions = arange(out_size, dtype=float32, device=device) * _rounded(step, float32)
     return positions.floor().long().clamp(max=in_size - 1)
 
 
-def _float32(value):
-    import numpy as np  # a Python number rounded to float32 (no tensor storage touched)
-    return float(np.float32(value))
+def _rounded(value, dtype):
+    """A Python number rounded to float32 when the positions are float32."""
+    import numpy as np  # a scalar only: no tensor storage is touched
+    return float(np.float32(value)) if dtype.itemsize == 4 else float(value)
 
 
-def _linear_taps(in_size, out_size, scale, align_corners, device):
-    """(lower index, upper index, weight of the upper one) for each output position."""
-    from .. import arange, float32
-    positions = arange(out_size, dtype=float32, device=device)
+def _linear_taps(in_size, out_size, scale, align_corners, dtype, device):
+    """(lower index, upper index, weight of the upper one) for each output position,
+    computed in float32, or float64 for float64 input (PyTorch's accumulate type)."""
+    from .. import arange
+    positions = arange(out_size, dtype=dtype, device=device)
     if align_corners:
         step = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
-        source = positions * _float32(step)
+        source = positions * _rounded(step, dtype)
     else:
         step = (1.0 / scale) if scale is not None else in_size / out_size
-        source = ((positions + 0.5) * _float32(step) - 0.5).clamp(min=0.0)
+        source = ((positions + 0.5) * _rounded(step, dtype) - 0.5).clamp(min=0.0)
     lower = source.floor().long().clamp(max=in_size - 1)
     upper = (lower + 1).clamp(max=in_size - 1)
-    weight = source - lower.to(float32)
+    weight = source - lower.to(dtype)
     return lower, upper, weight
 
 
@@ -57,10 +59,12 @@ def _resample_nearest(input, sizes, scales):
 
 
 def _resample_linear(input, sizes, scales, align_corners):
+    from .. import float32
     for k, (out_size, scale) in enumerate(zip(sizes, scales)):
         dim = 2 + k
+        dtype = input.dtype if input.dtype.itemsize == 8 else float32
         lower, upper, weight = _linear_taps(input.shape[dim], out_size, scale, align_corners,
-                                            input.device)
+                                            dtype, input.device)
         shape = [1] * input.ndim
         shape[dim] = out_size
         weight = weight.to(input.dtype).reshape(shape)
@@ -78,7 +82,7 @@ def _per_dim(value, spatial, what, input_sizes):
     if isinstance(value, (list, tuple)):
         if len(value) != spatial:
             raise ValueError(
-                f"Input and {what} must have the same number of spatial dimensions, but got "
+                f"Input and {what.replace(' size', '')} must have the same number of spatial dimensions, but got "
                 f"input with spatial dimensions of {list(input_sizes)} and {what} of "
                 f"{'shape ' if what == 'scale_factor' else ''}{tuple(value)}. Please provide "
                 f"input tensor in (N, C, d1, d2, ...,dK) format and {what} in "

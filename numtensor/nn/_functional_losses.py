@@ -11,12 +11,7 @@ import warnings
 
 from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
-from .functional import _reduce, _reduction, _shape_list, _warn_size, logsigmoid
-
-
-def _where(cond, a, b):
-    from .. import where
-    return where(cond, a, b)
+from .functional import _reduce, _reduction, _shape_list, _warn_size, _where, logsigmoid
 
 
 def _check_reduction(reduction):
@@ -228,7 +223,10 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
                                 reduction="mean"):
     """Per sample, the mean over classes (the last dim) of the binary cross entropy of
     sigmoid(input) against the 0/1 target."""
-    reduction = _reduction(size_average, reduce, reduction)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    elif reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight

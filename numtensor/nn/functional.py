@@ -67,6 +67,17 @@ def _reduce(loss, reduction):
     return loss
 
 
+def _where(condition, input, other):
+    """where(condition, input, other); a number `other` next to a float tensor `input`
+    becomes a 0-d tensor first (where() with a strided tensor and a number as `other`
+    returns zeros there instead of the number)."""
+    from .. import where
+    if not hasattr(other, "dtype") and getattr(input, "dtype", None) is not None \
+            and input.dtype.is_floating_point:
+        other = input.new_full((), other)
+    return where(condition, input, other)
+
+
 def _require_float(x, kernel):
     if not x.dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(x.dtype)}\'')

@@ -103,8 +103,11 @@ class Mish(_InplaceActivation):
 class Hardsigmoid(_InplaceActivation):
     _function = staticmethod(F.hardsigmoid)
 
+    def extra_repr(self):  # PyTorch prints no options for the hard gates
+        return ""
 
-class Hardswish(_InplaceActivation):
+
+class Hardswish(Hardsigmoid):
     _function = staticmethod(F.hardswish)
 
 
