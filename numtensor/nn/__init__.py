@@ -7,6 +7,13 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Line
                       BatchNorm1d, BatchNorm2d, LazyBatchNorm1d, LazyBatchNorm2d, LayerNorm,
                       Dropout, Embedding, Flatten, Unflatten, LazyModuleMixin,
                       CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss)
+from .modules import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmoid,  # noqa: F401
+                      Hardswish, Hardshrink, Softshrink, Tanhshrink, Softsign, Softplus,
+                      Threshold, PReLU, GLU, LogSigmoid, Softmin, Softmax2d, RReLU,
+                      CosineSimilarity, PairwiseDistance, Upsample, SmoothL1Loss, HuberLoss,
+                      KLDivLoss, SoftMarginLoss, MarginRankingLoss, HingeEmbeddingLoss,
+                      CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+                      MultiLabelSoftMarginLoss)
 from .modules import __all__ as _modules_all
 from . import functional, init, utils  # noqa: F401
 

@@ -13,6 +13,7 @@ import warnings
 
 from .. import _dtype
 from ..autograd.derivatives import composite
+from ..ops.elementwise import where as _where  # for the activations and losses
 from ..autograd.grad_mode import no_grad
 from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
@@ -30,6 +31,7 @@ __all__ = ["linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d
            "log_softmax", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
+# (extended at the end of the module by the families that live in their own modules)
 
 
 # ---- helpers ------------------------------------------------------------------------
@@ -64,6 +66,8 @@ def _reduce(loss, reduction):
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
 
 
 def _require_float(x, kernel):
@@ -640,3 +644,23 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+# ---- the families in their own modules (they use the helpers above) -------------------------
+from . import (_functional_activations, _functional_distances,  # noqa: E402
+               _functional_interpolate, _functional_losses)
+from ._functional_activations import (celu, celu_, elu, elu_, glu, hardshrink,  # noqa: E402,F401
+                                      hardsigmoid, hardswish, hardtanh, hardtanh_, mish, prelu,
+                                      relu6, rrelu, rrelu_, selu, selu_, silu, softshrink,
+                                      softsign, tanhshrink, threshold, threshold_)
+from ._functional_distances import (cosine_similarity, normalize,  # noqa: E402,F401
+                                    pairwise_distance)
+from ._functional_interpolate import (interpolate, upsample, upsample_bilinear,  # noqa: E402,F401
+                                      upsample_nearest)
+from ._functional_losses import (cosine_embedding_loss, gaussian_nll_loss,  # noqa: E402,F401
+                                 hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
+                                 multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss,
+                                 soft_margin_loss, triplet_margin_loss)
+
+__all__ += (_functional_activations.__all__ + _functional_distances.__all__
+            + _functional_interpolate.__all__ + _functional_losses.__all__)

@@ -6,6 +6,11 @@ from .conv import Conv1d, Conv2d, LazyConv1d, LazyConv2d  # noqa: F401
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,  # noqa: F401
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d)
 from .activation import ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax  # noqa: F401
+from .activation import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmoid,  # noqa: F401
+                         Hardswish, Hardshrink, Softshrink, Tanhshrink, Softsign, Softplus,
+                         Threshold, PReLU, GLU, LogSigmoid, Softmin, Softmax2d, RReLU)
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
+from .upsampling import Upsample  # noqa: F401
 from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: F401
                             LazyBatchNorm2d, LayerNorm)
 from .dropout import Dropout  # noqa: F401
@@ -14,6 +19,9 @@ from .flatten import Flatten, Unflatten  # noqa: F401
 from .lazy import LazyModuleMixin  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss)
+from .loss import (SmoothL1Loss, HuberLoss, KLDivLoss, SoftMarginLoss,  # noqa: F401
+                   MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
+                   PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "LazyLinear",
            "Conv1d", "Conv2d", "LazyConv1d", "LazyConv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
@@ -22,4 +30,11 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Line
            "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
            "Dropout", "Embedding", "Flatten", "Unflatten", "LazyModuleMixin",
-           "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss"]
+           "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss",
+           "ELU", "SELU", "CELU", "SiLU", "Mish", "ReLU6", "Hardtanh", "Hardsigmoid",
+           "Hardswish", "Hardshrink", "Softshrink", "Tanhshrink", "Softsign", "Softplus",
+           "Threshold", "PReLU", "GLU", "LogSigmoid", "Softmin", "Softmax2d", "RReLU",
+           "CosineSimilarity", "PairwiseDistance", "Upsample",
+           "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "MarginRankingLoss",
+           "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "PoissonNLLLoss",
+           "GaussianNLLLoss", "MultiLabelSoftMarginLoss"]
