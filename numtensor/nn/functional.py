@@ -68,8 +68,6 @@ def _reduce(loss, reduction):
     return loss
 
 
-
-
 def _require_float(x, kernel):
     if not x.dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(x.dtype)}\'')
