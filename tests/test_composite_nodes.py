@@ -173,3 +173,17 @@ def test_batch_norm_running_stats_update_once():
     np.testing.assert_allclose(rm.numpy(), trm.numpy(), rtol=1e-12)
     np.testing.assert_allclose(rv.numpy(), trv.numpy(), rtol=1e-12)
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), atol=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: x.clamp_min(0.5), lambda L, x: x.clamp_max(0.5), lambda L, x: L.clamp_min(x, 0.5),
+    lambda L, x: L.clamp_max(x, 0.5), lambda L, x: x.clamp(min=0.5), lambda L, x: x.clamp(0.1, 0.5),
+])
+def test_clamp_node_names_and_gradients(call):
+    a = np.array([0.2, 0.7, -1.0, 0.5])
+    ours, theirs = nt.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    y, ty = call(nt, ours), call(torch, theirs)
+    assert type(y.grad_fn).__name__ == type(ty.grad_fn).__name__
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

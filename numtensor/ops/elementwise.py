@@ -462,11 +462,17 @@ def clamp(input, min=None, max=None, *, out=None):
             raise TypeError("clamp() received an invalid combination of arguments: min and max "
                             "must both be Tensors (or None) when one of them is a Tensor")
         return _clamp_tensor(x, min, max)
+    return clamp_numbers(x, min, max)
+
+
+def clamp_numbers(x, min, max, node_name=None):
+    """clamp with number bounds (None for no bound); node_name: clamp_min and clamp_max
+    name their nodes ClampMinBackward0 / ClampMaxBackward0, as PyTorch does."""
     dt = _dtype.result_type(x, *[v for v in (min, max) if v is not None])
     lo, hi = _clamp_bounds(dt, min, max)
     out = run_elementwise("clamp", (x,), dt, dt, params=(lo, hi))
     if x.requires_grad:
-        attach(_clamp_backward, out, (x,), min=min, max=max)
+        attach(_clamp_backward, out, (x,), node_name, min=min, max=max)
     return out
 
 
