@@ -9,6 +9,7 @@ the input's dtype.  The rest is composed from public ops.
 from .. import _dtype
 from .. import return_types
 from .._backends import backend_for
+from .._tensor import buffer, operand
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
 from ._common import empty, wrap_dim
@@ -30,8 +31,8 @@ def _argsort_last(x, descending):
     n = x._shape[-1]
     out = empty(x._shape, _dtype.int64, x.device)
     nrows = x.numel() // n if n else 0
-    backend_for(x.device).argsort_rows((work._storage._buf, work._offset), n, 1, nrows, n,
-                                       descending, (out._storage._buf, 0))
+    backend_for(x.device).argsort_rows(operand(work), n, 1, nrows, n,
+                                       descending, (buffer(out), 0))
     return out
 
 
@@ -267,8 +268,8 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
         nrows = values.numel() // nv if nv else 0
         srow, vrow = m, nv
     backend_for(values.device).searchsorted_rows(
-        (seq_w._storage._buf, seq_w._offset), srow, m, (val_w._storage._buf, val_w._offset), vrow,
-        nv, nrows, right, (result._storage._buf, 0))
+        operand(seq_w), srow, m, operand(val_w), vrow,
+        nv, nrows, right, (buffer(result), 0))
     if out_int32:
         result = result.to(_dtype.int32)
     return write_out(result, out)
