@@ -121,6 +121,9 @@ def test_broadcast_rows_and_size_one_and_empty_dims():
     check(lambda lib, t: t.sum(0), a, atol=1e-3)
     check(lambda lib, t: t.sum((0, 1), keepdim=True), a, atol=1e-3)
     check(lambda lib, t: t.sum(1), a)
+    # an expanded (stride-0) kept dim
+    check(lambda lib, t: t.expand(2048, 5, 24).sum(0), a, atol=1e-3)
+    check(lambda lib, t: t.expand(2048, 5, 24).amax((0, 2), keepdim=True), a)
     # empty reduced dims give the identity, empty kept dims an empty result
     check(lambda lib, t: t.sum(0), np.zeros((0, 40000), np.float32))
     check(lambda lib, t: t.prod(0), np.zeros((0, 40000), np.float32))
