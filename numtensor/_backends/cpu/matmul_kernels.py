@@ -8,6 +8,8 @@ Floating and complex dtypes: np.dot inside @njit calls BLAS gemm on 2-D arrays. 
 matrix arrives either row-major ("n": rows of length k are contiguous) or as the
 transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x); the four gemm_xy
 variants cover both layouts of both operands, so transposed views are never copied.
+A batch of several products runs its gemm_xy_par twin: one whole product per thread,
+with the BLAS itself on one thread (see blas_threads.py).
 (Numba types a transposed array differently from a row-major one, hence one function
 per combination instead of a flag.)
 
@@ -52,6 +54,40 @@ def gemm_nt(a, a_offs, b, b_offs, c, c_offs, m, k, n):
 @njit(**OPTS)
 def gemm_tt(a, a_offs, b, b_offs, c, c_offs, m, k, n):
     for i in range(c_offs.size):
+        A = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T
+        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
+        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+
+
+# The same four products with the batch shared out over Numba's threads, one whole
+# product per work item; the caller puts the BLAS on one thread first (blas_threads).
+@njit(parallel=True, **OPTS)
+def gemm_nn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n):
+    for i in prange(c_offs.size):
+        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
+        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
+        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+
+
+@njit(parallel=True, **OPTS)
+def gemm_tn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n):
+    for i in prange(c_offs.size):
+        A = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T
+        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
+        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+
+
+@njit(parallel=True, **OPTS)
+def gemm_nt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n):
+    for i in prange(c_offs.size):
+        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
+        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
+        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+
+
+@njit(parallel=True, **OPTS)
+def gemm_tt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n):
+    for i in prange(c_offs.size):
         A = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T
         B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
         np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))

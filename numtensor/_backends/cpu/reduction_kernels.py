@@ -5,7 +5,7 @@ and reduced dims (rshape, their strides in x), each group already coalesced.  Th
 schedules cover the cases that matter:
   * rows:  one output per work item, the reduced dims walked inside (dim=-1 sums);
   * cols:  the innermost kept dim is contiguous, so each work item accumulates a
-           block of outputs across the reduced dims (dim=0 sums vectorise);
+           block of contiguous outputs across the reduced rows (dim=0 sums vectorise);
   * all:   one output, the single reduced dim split into chunks whose partial
            results are combined (the full sum of a large tensor).
 `combine` is an expression in acc and a; p0 is the identity, already in y's dtype.
@@ -88,13 +88,17 @@ def rows{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0):
 
 
 def _cols(combine, par):
-    # kept dims: kshape with the last one contiguous in x (kx[-1] == 1).  Work items
-    # take a chunk of the reduced rows and stream them whole into a private partial
-    # row (contiguous reads); a second pass combines the partials.
+    # kept dims: kshape with the last one contiguous in x (kx[-1] == 1).  A work item
+    # is (outer index, block of `block` contiguous columns, chunk of reduced rows): it
+    # walks its rows in order, adding each row's contiguous segment into a private
+    # partial row that stays in L1, so every input row is read once, sequentially,
+    # and the inner loop vectorises.  A second pass combines the chunks' partials in
+    # chunk order.  Column blocks never change an output's order of additions, and
+    # the host picks nchunk from the shape alone: results do not depend on threads.
     rng = "prange" if par else "range"
     return f'''
 @njit(parallel={par}, **OPTS)
-def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, nchunk):
+def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, block, nchunk):
     nk = kshape.size
     nr = rshape.size
     inner = kshape[nk - 1]
@@ -104,14 +108,18 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, nc
     nred = 1
     for d in range(nr):
         nred *= rshape[d]
+    nblock = (inner + block - 1) // block
     per = (nred + nchunk - 1) // nchunk
-    part = np.full((nouter * nchunk, inner), p0)
-    for w in {rng}(nouter * nchunk):
-        o = w // nchunk
+    part = np.empty((nouter * nblock * nchunk, block), y.dtype)
+    for w in {rng}(nouter * nblock * nchunk):
+        o = w // (nblock * nchunk)
+        b = (w // nchunk) % nblock
+        c0 = b * block
+        width = min(block, inner - c0)
         r0 = (w % nchunk) * per
         r1 = min(nred, r0 + per)
         rem = np.int64(o) + 0
-        q = ox
+        q = ox + c0
         for d in range(nk - 2, -1, -1):
             i_d = rem % kshape[d]
             rem //= kshape[d]
@@ -122,10 +130,11 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, nc
             idx[d] = rem % rshape[d]
             rem //= rshape[d]
             q += idx[d] * rx[d]
-        accs = part[w]
+        accs = part[w, :width]
+        accs[:] = p0
         for r in range(r0, r1):
-            v = x[q:q + inner]
-            for j in range(inner):
+            v = x[q:q + width]
+            for j in range(width):
                 a = v[j]
                 acc = accs[j]
                 accs[j] = {combine}
@@ -137,17 +146,21 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, nc
                 idx[d] = 0
                 q -= rshape[d] * rx[d]
     ty = ky[nk - 1]
-    for o in {rng}(nouter):
+    for u in {rng}(nouter * nblock):
+        o = u // nblock
+        c0 = (u % nblock) * block
+        width = min(block, inner - c0)
         rem = np.int64(o) + 0
-        by = oy
+        by = oy + c0 * ty
         for d in range(nk - 2, -1, -1):
             i_d = rem % kshape[d]
             rem //= kshape[d]
             by += i_d * ky[d]
-        for j in range(inner):
-            acc = part[o * nchunk, j]
+        first = u * nchunk
+        for j in range(width):
+            acc = part[first, j]
             for c in range(1, nchunk):
-                a = part[o * nchunk + c, j]
+                a = part[first + c, j]
                 acc = {combine}
             y[by + j * ty] = acc
 '''

@@ -1,0 +1,119 @@
+"""Batched products large enough for the CPU backend to share the batch out over its
+threads (one whole BLAS product per thread, the BLAS itself on one thread), against
+real torch: every layout of both operands, broadcast batch dims, offset views, float and
+complex dtypes, batches that are and are not shared out, and their gradients.  Also:
+the BLAS thread count is restored after a batch."""
+import numpy as np
+import pytest
+
+import numtensor as nt
+from numtensor._backends.cpu import blas_threads
+
+import torch  # noqa: E402  (required: CI fails without the oracle)
+
+TOL = {"float16": 2e-2, "float32": 1e-4, "float64": 1e-10, "complex64": 1e-4,
+       "complex128": 1e-10, "int64": 0}
+
+
+def _array(rng, shape, dtype):
+    if dtype == "int64":
+        return rng.integers(-50, 50, shape).astype(dtype)
+    x = rng.standard_normal(shape)
+    if dtype.startswith("complex"):
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dtype)
+
+
+def _both(arr, layout):
+    """arr as a numtensor and a torch tensor: contiguous ('n'), a transposed view of a
+    contiguous tensor ('t'), or a view at an offset inside a larger tensor ('o')."""
+    if layout == "t":
+        base = np.ascontiguousarray(np.swapaxes(arr, -1, -2))
+        return nt.from_numpy(base.copy()).mT, torch.from_numpy(base.copy()).mT
+    if layout == "o":
+        big = np.zeros(arr.shape[:-2] + (arr.shape[-2] + 1, arr.shape[-1] + 3), arr.dtype)
+        big[..., 1:, 3:] = arr
+        return nt.from_numpy(big.copy())[..., 1:, 3:], torch.from_numpy(big.copy())[..., 1:, 3:]
+    return nt.from_numpy(arr.copy()), torch.from_numpy(arr.copy())
+
+
+def _same(ours, theirs, dtype):
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert str(ours.dtype) == str(theirs.dtype)
+    tol = TOL[dtype]
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(),
+                               rtol=tol, atol=tol * 10)
+
+
+# (a shape, b shape): shared out (batch divisible by the threads, or many), left to the
+# BLAS (a few products, odd), and broadcast batches (repeated operand offsets)
+SHAPES = {
+    "batch of 8": ((8, 24, 20), (8, 20, 16)),
+    "batch of 9": ((9, 24, 20), (9, 20, 16)),
+    "batch of 3": ((3, 40, 30), (3, 30, 40)),
+    "batch of 32 square": ((32, 32, 32), (32, 32, 32)),
+    "broadcast batch": ((4, 1, 24, 20), (1, 5, 20, 16)),
+    "one matrix for the batch": ((6, 30, 20), (20, 40)),
+}
+
+
+@pytest.mark.parametrize("layout_b", ["n", "t", "o"])
+@pytest.mark.parametrize("layout_a", ["n", "t", "o"])
+@pytest.mark.parametrize("case", list(SHAPES))
+def test_every_layout_float32(case, layout_a, layout_b):
+    rng = np.random.default_rng(1)
+    sa, sb = SHAPES[case]
+    a, ta = _both(_array(rng, sa, "float32"), layout_a)
+    b, tb = _both(_array(rng, sb, "float32"), layout_b)
+    _same(a @ b, ta @ tb, "float32")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128",
+                                   "int64"])
+@pytest.mark.parametrize("case", ["batch of 8", "batch of 3", "broadcast batch"])
+def test_every_dtype(case, dtype):
+    rng = np.random.default_rng(2)
+    sa, sb = SHAPES[case]
+    a, ta = _both(_array(rng, sa, dtype), "t")
+    b, tb = _both(_array(rng, sb, dtype), "n")
+    _same(a @ b, ta @ tb, dtype)
+    if len(sa) == 3 and len(sb) == 3:
+        _same(nt.bmm(a, b), torch.bmm(ta, tb), dtype)
+
+
+def test_expanded_operand_and_empty_batches():
+    rng = np.random.default_rng(3)
+    a, ta = _both(_array(rng, (16, 24, 20), "float64"), "n")
+    w = _array(rng, (20, 16), "float64")
+    b, tb = nt.from_numpy(w).expand(16, 20, 16), torch.from_numpy(w).expand(16, 20, 16)
+    _same(nt.bmm(a, b), torch.bmm(ta, tb), "float64")
+    for sa, sb in [((0, 24, 20), (0, 20, 16)), ((16, 24, 0), (16, 0, 16)),
+                   ((16, 0, 20), (16, 20, 16))]:
+        _same(nt.bmm(nt.ones(sa), nt.ones(sb)), torch.bmm(torch.ones(sa), torch.ones(sb)),
+              "float32")
+
+
+def test_gradients_of_a_shared_out_batch():
+    rng = np.random.default_rng(4)
+    a0, b0 = _array(rng, (8, 24, 20), "float64"), _array(rng, (8, 20, 16), "float64")
+    a, b = nt.tensor(a0, requires_grad=True), nt.tensor(b0, requires_grad=True)
+    ta, tb = torch.tensor(a0, requires_grad=True), torch.tensor(b0, requires_grad=True)
+    g = _array(rng, (8, 24, 16), "float64")
+    nt.bmm(a, b).backward(nt.tensor(g))
+    torch.bmm(ta, tb).backward(torch.tensor(g))
+    _same(a.grad, ta.grad, "float64")
+    _same(b.grad, tb.grad, "float64")
+
+
+@pytest.mark.skipif(not blas_threads.available(), reason="the BLAS thread count is not ours to set")
+def test_the_blas_thread_count_is_restored():
+    _, get = blas_threads._lookup()
+    before = get()
+    a = nt.ones((32, 64, 64))
+    nt.bmm(a, a)
+    assert get() == before
+    with pytest.raises(ZeroDivisionError):
+        with blas_threads.single_threaded():
+            assert get() == 1
+            1 / 0
+    assert get() == before
