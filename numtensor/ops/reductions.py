@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype, return_types
-from .out_args import castable, check_grad, finish, logical, same_as_input
+from .out_args import castable, check_grad, exact, finish, logical, same_as_input
 from .._tensor import Tensor, make_tensor, operand
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
@@ -391,7 +391,16 @@ def std_method(input, dim=None, unbiased=None, keepdim=False, *, correction=None
     return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, True)
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm; out must have the result's dtype exactly, as in PyTorch."""
+    if out is not None:
+        check_grad("linalg_vector_norm", out, input)
+        return finish("linalg_vector_norm", norm_method(input, p, dim, keepdim, dtype), out,
+                      (input,), exact)
+    return norm_method(input, p, dim, keepdim, dtype)
+
+
+def norm_method(input, p="fro", dim=None, keepdim=False, dtype=None):
     x = input  # torch's parameter name, short local
     if x.dtype.category < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -592,8 +601,12 @@ def count_nonzero(input, dim=None):
     return sum(ew.ne(x, 0), dim)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        from .out_args import finish_pair
+        check_grad("aminmax", out[0] if isinstance(out, (tuple, list)) and out else None, x)
+        return finish_pair("aminmax", aminmax(x, dim=dim, keepdim=keepdim), out)
     return return_types.aminmax(amin(x, () if dim is None else dim, keepdim),
                                 amax(x, () if dim is None else dim, keepdim))
 

@@ -141,11 +141,6 @@ NUMTENSOR_BUGS = [
           "other; torch raises TypeError (other must be Tensor)",
           "torch.atan2(torch.ones(2), 3)",
           lambda p, d: d.kind == "exception" and "must be Tensor, not" in d.detail),
-    Known("flip(dims=)",
-          "issue 15, strict arguments: torch.flip's keyword is dims (ops/ signatures, listed in "
-          "tests/test_signatures.py)",
-          "torch.flip(torch.ones(2), dims=(0,))",
-          lambda p, d: "flip(" in p.ops and "unexpected keyword argument 'dims'" in d.detail),
     Known("complex division by zero",
           "new (fuzz): dividing a complex tensor by the number 0 (or False) raises Python's "
           "ZeroDivisionError; torch gives nan+nanj / inf",
