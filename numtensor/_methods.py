@@ -143,6 +143,14 @@ def _aminmax(self, *, dim=None, keepdim=False):
     return red.aminmax(self, dim=dim, keepdim=keepdim)
 
 
+def _sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    return red.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def _lerp(self, end, weight):
+    return cmp.lerp(self, end, weight)
+
+
 def _split(self, split_size, dim=0):
     return jn.split(self, split_size, dim)
 
@@ -205,7 +213,7 @@ METHODS = {
     "round_": ew.round_, "trunc_": ew.trunc_, "reciprocal_": ew.reciprocal_, "sign_": ew.sign_,
     "square_": ew.square_,
     # reductions
-    "sum": red.sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
+    "sum": _sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
     "amin": red.amin_method, "argmax": red.argmax, "argmin": red.argmin,
     "max": red.max_method, "min": red.min_method, "var": red.var_method,
     "std": red.std_method, "norm": red.norm_method, "dist": red.dist, "logsumexp": red.logsumexp,
@@ -248,7 +256,7 @@ METHODS = {
     "isclose": cmp.isclose, "allclose": cmp.allclose, "clamp_min": cmp.clamp_min,
     "clamp_max": cmp.clamp_max, "clamp_min_": cmp.clamp_min_, "clamp_max_": cmp.clamp_max_,
     "addcmul": _addcmul, "addcdiv": _addcdiv, "addcmul_": cmp.addcmul_,
-    "addcdiv_": cmp.addcdiv_, "lerp": cmp.lerp, "lerp_": cmp.lerp_,
+    "addcdiv_": cmp.addcdiv_, "lerp": _lerp, "lerp_": cmp.lerp_,
     "exp2": _unary_method(cmp.exp2), "positive": cmp.positive,
     "deg2rad": _unary_method(cmp.deg2rad), "rad2deg": _unary_method(cmp.rad2deg),
     "multinomial": _random.multinomial_method,

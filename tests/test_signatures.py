@@ -139,6 +139,9 @@ TORCH_CORRECTIONS = {
     "Tensor.to": Fix(lambda: _t().to(tensor=_ti()).dtype is torch.int64
                      and _rejects(lambda: _t().to(other=_ti())),
                      add={"tensor"}, remove={"other"}),
+    # sum's docstring shows no out=; its dim overload takes one, in any dtype
+    "torch.sum": Fix(lambda: (lambda o: torch.sum(_t(), 0, out=o) is o and o.tolist() == [2, 2])(
+        torch.empty(0, dtype=torch.long)), add={"out"}),
     # documented as permute(*dims) and reshape(*shape); the keyword forms work too
     "Tensor.permute": Fix(lambda: tuple(_t()[:1].permute(dims=(1, 0)).shape) == (2, 1),
                           add={"dims"}),

@@ -82,6 +82,8 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     if out is not None:
         return _with_out(addcmul, out, input, tensor1, tensor2, value=value)
     x = input  # torch's parameter name, short local
+    if all(isinstance(t, Tensor) and t.dtype.name == "bool" for t in (x, tensor1, tensor2)):
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
         value = int(value)
     return ew.add(x, ew.mul(ew.mul(tensor1, tensor2), value))
@@ -113,8 +115,16 @@ def addcdiv_(x, tensor1, tensor2, *, value=1):
                          (tensor1, tensor2))
 
 
-def lerp(x, end, weight):
+def lerp(input, end, weight, *, out=None):
     """x + weight * (end - x); floating point and complex inputs only, as in PyTorch."""
+    if out is not None:
+        return _with_out(lerp, out, input, end, weight)
+    x = input  # torch's parameter name, short local
+    from .out_args import CPP_TYPE_NAME
+    for name, operand in (("end", end), ("weight", weight)):
+        if isinstance(operand, Tensor) and operand.dtype is not x.dtype:
+            raise RuntimeError(f"expected dtype {CPP_TYPE_NAME[x.dtype.name]} for `{name}` but "
+                               f"got dtype {CPP_TYPE_NAME[operand.dtype.name]}")
     if x.dtype.category < 2:
         from ._common import scalar_type_name
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"

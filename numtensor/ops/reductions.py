@@ -101,8 +101,19 @@ def _int_to_long(dt):
     return _dtype.int64 if dt.category < 2 else dt
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=False):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        if dim is None and axis is None:  # torch's sum(input) overload has no out=
+            raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
+                            "out=Tensor), but expected one of:\n"
+                            " * (Tensor input, *, torch.dtype dtype = None)\n"
+                            " * (Tensor input, tuple of ints dim, bool keepdim = False, *, "
+                            "torch.dtype dtype = None, Tensor out = None)\n")
+        from .out_args import any_dtype  # out may have any dtype: the sum is taken in it
+        dtype = out.dtype if dtype is None else dtype
+        return _into("sum", out, any_dtype, sum, x, dim, keepdim, dtype=dtype, axis=axis,
+                     keepdims=keepdims)
     dims = _dims_arg(dim, axis, x.ndim)
     keepdim = _keepdim(keepdim, keepdims)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
