@@ -357,3 +357,8 @@ FUZZ_FOUND = {
 @pytest.mark.parametrize("name", sorted(FUZZ_FOUND))
 def test_found_by_fuzz(name):
     check_same(FUZZ_FOUND[name])
+
+
+def test_layer_norm_of_an_empty_normalized_shape_raises_as_torch():
+    check_same(lambda lib, x, y, xt: lib.nn.functional.layer_norm(xt, ()))
+    check_same(lambda lib, x, y, xt: lib.nn.functional.layer_norm(xt, (3,)))
