@@ -40,7 +40,7 @@ from .ops.elementwise import (add, sub, mul, div, true_divide, divide, multiply,
 from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std,  # noqa: E402,F401
                              norm, dist, logsumexp, cumsum, cumprod, all, any, equal,
                              count_nonzero, aminmax)
-from .ops.views import (reshape, flatten, unflatten, permute, transpose, swapaxes, swapdims, t,  # noqa: E402,F401
+from .ops.views import (flatten, unflatten, transpose, swapaxes, swapdims, t,  # noqa: E402,F401
                         narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
                         broadcast_to)
 from .ops.copy import clone  # noqa: E402,F401
@@ -48,7 +48,7 @@ from .ops.composite import (isclose, allclose, clamp_min, clamp_max, addcmul, ad
                             exp2, positive, deg2rad, rad2deg)
 from .ops.elementwise import asin as arcsin, acos as arccos, atan as arctan  # noqa: E402,F401
 from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split, chunk,  # noqa: E402,F401
-                          unbind, index_select, tile, flip, fliplr, flipud,
+                          unbind, index_select, fliplr, flipud,
                           masked_fill, masked_select, gather, scatter, scatter_add, index_add,
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401
@@ -57,7 +57,8 @@ from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_c
 from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401
                                  einsum, meshgrid, cartesian_prod)
 from .ops.linalg_ops import matmul, mm, mv, bmm, dot, outer, ger, inner  # noqa: E402,F401
-from .ops.decompositions import inverse, det  # noqa: E402,F401
+from .ops.decompositions import inverse, torch_det as det  # noqa: E402,F401
+from .ops.shape_args import reshape, permute, flip, tile  # noqa: E402,F401
 from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa: E402,F401
 from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401

@@ -12,7 +12,7 @@ from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, r
 from . import _creation  # after ops: ops/__init__ imports _creation's factories
 from .ops import composite as cmp
 from .ops import ndarray_operands  # t + np.ndarray follows NumPy's rules, as in torch
-from .ops import sorting, tensor_algebra as talg
+from .ops import shape_args, sorting, tensor_algebra as talg
 
 
 def _reflect(fn):
@@ -123,6 +123,38 @@ def _inverse(self):
     return dec.inverse(self)
 
 
+def _addcmul(self, tensor1, tensor2, *, value=1):
+    return cmp.addcmul(self, tensor1, tensor2, value=value)
+
+
+def _addcdiv(self, tensor1, tensor2, *, value=1):
+    return cmp.addcdiv(self, tensor1, tensor2, value=value)
+
+
+def _index_add(self, dim, index, source, *, alpha=1):
+    return jn.index_add(self, dim, index, source, alpha=alpha)
+
+
+def _masked_select(self, mask):
+    return jn.masked_select(self, mask)
+
+
+def _aminmax(self, *, dim=None, keepdim=False):
+    return red.aminmax(self, dim=dim, keepdim=keepdim)
+
+
+def _sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    return red.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def _lerp(self, end, weight):
+    return cmp.lerp(self, end, weight)
+
+
+def _split(self, split_size, dim=0):
+    return jn.split(self, split_size, dim)
+
+
 def _det(self):
     return dec.det(self)
 
@@ -181,18 +213,19 @@ METHODS = {
     "round_": ew.round_, "trunc_": ew.trunc_, "reciprocal_": ew.reciprocal_, "sign_": ew.sign_,
     "square_": ew.square_,
     # reductions
-    "sum": red.sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
+    "sum": _sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
     "amin": red.amin_method, "argmax": red.argmax, "argmin": red.argmin,
     "max": red.max_method, "min": red.min_method, "var": red.var_method,
-    "std": red.std_method, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
+    "std": red.std_method, "norm": red.norm_method, "dist": red.dist, "logsumexp": red.logsumexp,
     "cumsum": red.cumsum_method, "cumprod": red.cumprod_method, "all": red.all_method,
     "any": red.any_method,
-    "equal": red.equal, "count_nonzero": red.count_nonzero, "aminmax": red.aminmax,
+    "equal": red.equal, "count_nonzero": red.count_nonzero, "aminmax": _aminmax,
     # views
-    "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
+    "view": views.view, "view_as": views.view_as, "reshape": shape_args.reshape_method,
     "reshape_as": views.reshape_as, "flatten": views.flatten, "unflatten": views.unflatten,
-    "permute": views.permute, "transpose": views.transpose, "swapaxes": views.transpose,
-    "swapdims": views.transpose, "t": views.t, "expand": views.expand,
+    "permute": shape_args.permute_method, "transpose": views.transpose,
+    "swapaxes": views.swapaxes,
+    "swapdims": views.transpose, "t": views.t, "expand": shape_args.expand_method,
     "expand_as": views.expand_as, "broadcast_to": views.broadcast_to, "narrow": views.narrow,
     "select": views.select, "squeeze": views.squeeze, "unsqueeze": views.unsqueeze,
     "as_strided": views.as_strided, "detach": views.detach, "detach_": views.detach_,
@@ -211,19 +244,21 @@ METHODS = {
     "matmul": _matmul, "mm": _mm, "mv": _mv, "bmm": _bmm, "dot": _dot,
     "outer": _outer, "ger": _outer, "inner": _inner, "inverse": _inverse, "det": _det,
     # joining, splitting and index-driven ops
-    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,
-    "repeat": jn.repeat, "tile": jn.tile, "flip": jn.flip, "fliplr": jn.fliplr,
+    "split": _split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,
+    "repeat": jn.repeat, "tile": shape_args.tile_method, "flip": shape_args.flip_method,
+    "fliplr": jn.fliplr,
     "flipud": jn.flipud, "masked_fill": jn.masked_fill, "masked_fill_": jn.masked_fill_,
-    "masked_select": jn.masked_select, "gather": _gather, "scatter": jn.scatter,
+    "masked_select": _masked_select, "gather": _gather, "scatter": jn.scatter,
     "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,
-    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": _nonzero,
+    "index_add": _index_add, "index_add_": jn.index_add_, "nonzero": _nonzero,
     "argwhere": jn.argwhere, "index_put_": adv.index_put_, "index_put": adv.index_put,
     # compositions and aliases
     "isclose": cmp.isclose, "allclose": cmp.allclose, "clamp_min": cmp.clamp_min,
     "clamp_max": cmp.clamp_max, "clamp_min_": cmp.clamp_min_, "clamp_max_": cmp.clamp_max_,
-    "addcmul": cmp.addcmul, "addcdiv": cmp.addcdiv, "addcmul_": cmp.addcmul_,
-    "addcdiv_": cmp.addcdiv_, "lerp": cmp.lerp, "lerp_": cmp.lerp_, "exp2": cmp.exp2,
-    "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
+    "addcmul": _addcmul, "addcdiv": _addcdiv, "addcmul_": cmp.addcmul_,
+    "addcdiv_": cmp.addcdiv_, "lerp": _lerp, "lerp_": cmp.lerp_,
+    "exp2": _unary_method(cmp.exp2), "positive": cmp.positive,
+    "deg2rad": _unary_method(cmp.deg2rad), "rad2deg": _unary_method(cmp.rad2deg),
     "multinomial": _random.multinomial_method,
     # fresh tensors like self
     "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,

@@ -171,18 +171,18 @@ class Tensor:
     def is_complex(self):
         return self.dtype.is_complex
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             prefix = "torch.cuda." if self.is_cuda else "torch."
             return prefix + self.dtype._tensor_type
         from .ops.conversion import to
         if isinstance(dtype, str):  # 'torch.DoubleTensor', 'torch.cuda.LongTensor', ...
             device = "cuda" if ".cuda." in dtype else "cpu"
-            return to(self, _dtype.from_tensor_type(dtype), device=device)
+            return to(self, device, _dtype.from_tensor_type(dtype), non_blocking)
         from ._legacy_types import tensortype
         if isinstance(dtype, tensortype):  # x.type(torch.LongTensor)
-            return to(self, dtype.dtype, device="cpu")
-        return to(self, dtype)
+            return to(self, "cpu", dtype.dtype, non_blocking)
+        return to(self, dtype, non_blocking)
 
     def __len__(self):
         if not self._shape:

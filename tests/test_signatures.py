@@ -127,6 +127,26 @@ TORCH_CORRECTIONS = {
                              add={"input", "other"}, remove={"dividend", "divisor"}),
     "Tensor.log_softmax": Fix(lambda: _t().log_softmax(dim=0, dtype=torch.float64).dtype
                               is torch.float64, add={"dim", "dtype"}),
+    # documented as narrow(dimension, start, length); the parser's name is dim
+    "Tensor.narrow": Fix(lambda: tuple(_t().narrow(dim=1, start=0, length=1).shape) == (2, 1)
+                         and _rejects(lambda: _t().narrow(dimension=1, start=0, length=1)),
+                         add={"dim"}, remove={"dimension"}),
+    # documented as type_as(tensor); the parser's name is other
+    "Tensor.type_as": Fix(lambda: _t().type_as(other=_ti()).dtype is torch.int64
+                          and _rejects(lambda: _t().type_as(tensor=_ti())),
+                          add={"other"}, remove={"tensor"}),
+    # to(other, ...) is documented, but the parser's overload names it tensor
+    "Tensor.to": Fix(lambda: _t().to(tensor=_ti()).dtype is torch.int64
+                     and _rejects(lambda: _t().to(other=_ti())),
+                     add={"tensor"}, remove={"other"}),
+    # sum's docstring shows no out=; its dim overload takes one, in any dtype
+    "torch.sum": Fix(lambda: (lambda o: torch.sum(_t(), 0, out=o) is o and o.tolist() == [2, 2])(
+        torch.empty(0, dtype=torch.long)), add={"out"}),
+    # documented as permute(*dims) and reshape(*shape); the keyword forms work too
+    "Tensor.permute": Fix(lambda: tuple(_t()[:1].permute(dims=(1, 0)).shape) == (2, 1),
+                          add={"dims"}),
+    "Tensor.reshape": Fix(lambda: tuple(_t().reshape(shape=(4,)).shape) == (4,),
+                          add={"shape"}),
 }
 
 
@@ -138,36 +158,7 @@ TORCH_CORRECTIONS = {
 # either fix numtensor or add a proven TORCH_CORRECTIONS entry.  Each value is
 # exactly what the comparison reports; delete an entry when it is fixed (the test
 # fails until you do).
-KNOWN_MISMATCHES = {
-    'Tensor.cpu': 'missing memory_format',
-    'Tensor.cuda': 'missing memory_format,non_blocking',
-    'Tensor.expand': 'missing size',
-    'Tensor.flip': 'missing dims',
-    'Tensor.narrow': 'missing dimension; extra dim',
-    'Tensor.split': 'missing split_size; extra split_size_or_sections',
-    'Tensor.swapaxes': 'missing axis0,axis1; extra dim0,dim1',
-    'Tensor.tile': 'missing dims',
-    'Tensor.to': 'missing copy,device,dtype,memory_format,non_blocking,other; extra **',
-    'Tensor.type': 'missing non_blocking',
-    'Tensor.type_as': 'missing tensor; extra other',
-    'torch.addcdiv': 'missing out',
-    'torch.addcmul': 'missing out',
-    'torch.aminmax': 'missing out',
-    'torch.bmm': 'missing out_dtype',
-    'torch.deg2rad': 'missing out',
-    'torch.det': 'missing input; extra A,out',
-    'torch.exp2': 'missing out',
-    'torch.flip': 'missing dims',
-    'torch.index_add': 'missing out',
-    'torch.masked_select': 'missing out',
-    'torch.mm': 'missing out_dtype',
-    'torch.norm': 'missing out',
-    'torch.permute': 'missing dims',
-    'torch.rad2deg': 'missing out',
-    'torch.reshape': 'missing shape',
-    'torch.swapaxes': 'missing axis0,axis1; extra dim0,dim1',
-    'torch.tile': 'missing dims',
-}
+KNOWN_MISMATCHES = {}
 
 
 def _public_functions():

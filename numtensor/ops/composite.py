@@ -10,6 +10,7 @@ from .._tensor import Tensor
 from ._common import scalar_type_name
 from . import elementwise as ew
 from .inplace import apply_inplace
+from .out_args import castable, check_grad, finish
 from .reductions import all as all_
 
 
@@ -68,17 +69,30 @@ def _integral_result(*tensors):
     return all(not isinstance(t, Tensor) or t.dtype.category < 2 for t in tensors)
 
 
-def addcmul(input, tensor1, tensor2, *, value=1):
+def _with_out(fn, out, *args, **kwargs):
+    """fn(*args, **kwargs) stored into out by PyTorch's out= contract (out_args.py): every
+    op here computes a new result that out takes if its dtype can hold it."""
+    check_grad(fn.__name__, out, *[a for a in args if isinstance(a, Tensor)])
+    return finish(fn.__name__, fn(*args, **kwargs), out, args, castable)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """x + value * tensor1 * tensor2 (value is cast to the integer type of integer inputs,
     as in PyTorch: addcmul of int64 tensors with value=2.5 stays int64)."""
+    if out is not None:
+        return _with_out(addcmul, out, input, tensor1, tensor2, value=value)
     x = input  # torch's parameter name, short local
+    if all(isinstance(t, Tensor) and t.dtype.name == "bool" for t in (x, tensor1, tensor2)):
+        raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
         value = int(value)
     return ew.add(x, ew.mul(ew.mul(tensor1, tensor2), value))
 
 
-def addcdiv(input, tensor1, tensor2, *, value=1):
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """x + value * tensor1 / tensor2."""
+    if out is not None:
+        return _with_out(addcdiv, out, input, tensor1, tensor2, value=value)
     x = input  # torch's parameter name, short local
     if _integral_result(tensor1, tensor2):
         raise RuntimeError(
@@ -101,8 +115,16 @@ def addcdiv_(x, tensor1, tensor2, *, value=1):
                          (tensor1, tensor2))
 
 
-def lerp(x, end, weight):
+def lerp(input, end, weight, *, out=None):
     """x + weight * (end - x); floating point and complex inputs only, as in PyTorch."""
+    if out is not None:
+        return _with_out(lerp, out, input, end, weight)
+    x = input  # torch's parameter name, short local
+    from .out_args import CPP_TYPE_NAME
+    for name, operand in (("end", end), ("weight", weight)):
+        if isinstance(operand, Tensor) and operand.dtype is not x.dtype:
+            raise RuntimeError(f"expected dtype {CPP_TYPE_NAME[x.dtype.name]} for `{name}` but "
+                               f"got dtype {CPP_TYPE_NAME[operand.dtype.name]}")
     if x.dtype.category < 2:
         from ._common import scalar_type_name
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
@@ -114,7 +136,9 @@ def lerp_(x, end, weight):
     return apply_inplace(x, lambda cur: lerp(cur, end, weight), (end, weight))
 
 
-def exp2(input):
+def exp2(input, *, out=None):
+    if out is not None:
+        return _with_out(exp2, out, input)
     x = input  # torch's parameter name, short local
     return ew.pow(2.0, x)  # exact for integral exponents, unlike exp(x * log 2)
 
@@ -124,11 +148,15 @@ def positive(input):
     return x
 
 
-def deg2rad(input):
+def deg2rad(input, *, out=None):
+    if out is not None:
+        return _with_out(deg2rad, out, input)
     x = input  # torch's parameter name, short local
     return ew.mul(x, math.pi / 180.0)
 
 
-def rad2deg(input):
+def rad2deg(input, *, out=None):
+    if out is not None:
+        return _with_out(rad2deg, out, input)
     x = input  # torch's parameter name, short local
     return ew.mul(x, 180.0 / math.pi)

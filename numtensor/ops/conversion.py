@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import _dtype
 from .._device import as_device, device as device_cls
+from .._layout import channels_last, channels_last_3d, memory_format, preserve_format
 from .._tensor import Tensor, buffer
 from ..autograd.derivatives import attach, derivative
 from ._common import from_buffer, is_contiguous
@@ -60,40 +61,101 @@ def to_python_bool(t):
     return bool(item(t))
 
 
-def _parse_to_args(args, kwargs):
-    dtype = kwargs.pop("dtype", None)
-    dev = kwargs.pop("device", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    for a in args:
-        if isinstance(a, _dtype.dtype):
-            dtype = a
-        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool):
-            dev = a
-        elif isinstance(a, Tensor):
-            dtype, dev = a.dtype, a.device
-        elif isinstance(a, bool):
-            continue
-        elif a is not None:
-            dtype = _dtype.as_dtype(a)
-    return dtype, dev, copy
+_ABSENT = object()  # tells "not given" from an explicit None in to()'s keywords
+
+_TO_OVERLOADS = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, "
+    "bool copy = False, *, torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n")
 
 
-def to(t, *args, **kwargs):
-    dtype, dev, copy = _parse_to_args(args, dict(kwargs))
-    dtype = t.dtype if dtype is None else _dtype.as_dtype(dtype)
+def _type_word(v):
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, (_dtype.dtype, device_cls, memory_format)):
+        return f"torch.{type(v).__name__}"
+    return type(v).__name__
+
+
+def _bad_to_call(args, kwargs):
+    got = ", ".join([_type_word(a) for a in args] +
+                    [f"{k}={_type_word(v)}" for k, v in kwargs.items()])
+    if kwargs and not args:
+        got += ", "
+    return TypeError(f"to() received an invalid combination of arguments - got ({got}), but "
+                     f"expected one of:\n{_TO_OVERLOADS}")
+
+
+def _is_dtype_like(v):
+    # torch also takes Python's float, int, bool and complex as dtypes
+    return isinstance(v, _dtype.dtype) or v in (float, int, bool, complex)
+
+
+def _resolve_to(args, kwargs):
+    """(device, dtype, copy, memory_format) from to()'s arguments, by PyTorch's three
+    overloads: to(device=None, dtype=None, non_blocking, copy), to(dtype, non_blocking,
+    copy), to(tensor, non_blocking, copy), each with a keyword-only memory_format."""
+    given = {k: v for k, v in kwargs.items() if v is not _ABSENT}
+    first = args[0] if args else given.get("tensor", _ABSENT)
+    if _is_dtype_like(first) or isinstance(first, Tensor):
+        names = ("dtype" if args and not isinstance(first, Tensor) else "tensor",
+                 "non_blocking", "copy")
+        if "device" in given or ("dtype" in given) or ("tensor" in given and args):
+            raise _bad_to_call(args, given)
+    else:
+        names = ("device", "dtype", "non_blocking", "copy")
+        if "tensor" in given:
+            raise _bad_to_call(args, given)
+    if len(args) > len(names):
+        raise _bad_to_call(args, given)
+    values = dict(zip(names, args))
+    for k, v in given.items():
+        if k in values:
+            raise _bad_to_call(args, given)
+        values[k] = v
+    dtype, dev = values.get("dtype"), values.get("device")
+    if "tensor" in values:
+        dtype, dev = values["tensor"].dtype, values["tensor"].device
+    flags_ok = all(isinstance(values.get(k, False), bool) for k in ("non_blocking", "copy"))
+    fmt = values.get("memory_format")
+    if not flags_ok or (dtype is not None and not _is_dtype_like(dtype)) or (
+            dev is not None and not isinstance(dev, (str, device_cls, int))) or isinstance(
+            dev, bool) or (fmt is not None and not isinstance(fmt, memory_format)):
+        raise _bad_to_call(args, given)
+    if dtype is not None:
+        dtype = _dtype.as_dtype(dtype)
+    return dev, dtype, values.get("copy", False), fmt
+
+
+def to(self, *args, device=_ABSENT, dtype=_ABSENT, non_blocking=_ABSENT, copy=_ABSENT,
+       memory_format=_ABSENT, tensor=_ABSENT):
+    dev, dtype, copy, fmt = _resolve_to(args, dict(
+        device=device, dtype=dtype, non_blocking=non_blocking, copy=copy,
+        memory_format=memory_format, tensor=tensor))
+    t = self
+    dtype = t.dtype if dtype is None else dtype
     dev = t.device if dev is None else as_device(dev)
-    if dtype is t.dtype and dev == t.device and not copy:
+    if fmt is channels_last and t.ndim != 4 or fmt is channels_last_3d and t.ndim != 5:
+        raise RuntimeError(f"required rank {4 if fmt is channels_last else 5} tensor to use "
+                           f"{fmt._name} format")
+    # as in PyTorch, the memory format only shapes a copy made anyway, except channels_last
+    restride = fmt is channels_last or fmt is channels_last_3d
+    if dtype is t.dtype and dev == t.device and not copy and not restride:
         return t
     out = t
     if dev != t.device:
         out = _move(out, dev)
     if dtype is not out.dtype:
         out = cast(out, dtype)
-    elif copy and out is t:
-        from .copy import contiguous_copy
-        out = contiguous_copy(t)
+    elif out is t:  # a copy on the same device, laid out as memory_format asks
+        from .._creation import like_layout
+        from ._common import empty
+        from .dispatch import copy_into
+        out = like_layout(empty(t._shape, t.dtype, t.device), t, fmt)
+        copy_into(out, t)
     if t.requires_grad and (dtype.is_floating_point or dtype.is_complex):
         attach(_to_copy_backward, out, (t,), dtype=t.dtype, device=t.device)
     return out
@@ -114,12 +176,14 @@ def _move(t, dev):
     return from_buffer(buf, t.dtype, dev, t._shape)
 
 
-def cpu(t):
-    return to(t, "cpu")
+def cpu(self, *, memory_format=preserve_format):
+    return to(self, "cpu", memory_format=memory_format)
 
 
-def cuda(t, device=None):
-    return to(t, device_cls("cuda", 0) if device is None else as_device(device if not isinstance(device, int) else device_cls("cuda", device)))
+def cuda(self, device=None, non_blocking=False, *, memory_format=preserve_format):
+    t = self
+    return to(t, device_cls("cuda", 0) if device is None else as_device(device if not isinstance(device, int) else device_cls("cuda", device)),
+              non_blocking=non_blocking, memory_format=memory_format)
 
 
 def _conversion(dt):

@@ -200,6 +200,14 @@ def det(A, *, out=None):
     return _out(res, out)
 
 
+def torch_det(input):
+    """torch.det: linalg.det under torch's parameter name input, and without out=."""
+    return det(input)
+
+
+torch_det.__name__ = torch_det.__qualname__ = "det"
+
+
 @derivative("LinalgDetBackward0", inputs=("A",), saves=("A", "result"))
 def _det_backward(ctx, g):
     # d det(A) = det(A) tr(A^-1 dA): the gradient is g det(A) A^-T where A is invertible.

@@ -485,8 +485,12 @@ def _check_index_add(self, dim, index, source):
     return d
 
 
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input, dim, index, source, *, alpha=1, out=None):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        from .out_args import check_grad, exact, finish
+        check_grad("index_add", out, x, source)
+        return finish("index_add", index_add(x, dim, index, source, alpha=alpha), out, (x,), exact)
     from .copy import clone
     d = _check_index_add(x, dim, index, source)
     res = clone(x.detach())
@@ -654,8 +658,12 @@ def masked_fill_(self, mask, value):
     return _inplace_via(self, _Compute(lambda s: masked_fill(s, mask, value), value), direct)
 
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        from .out_args import check_grad, finish, same_scalar_type
+        check_grad("masked_select", out, x)
+        return finish("masked_select", masked_select(x, mask), out, (x,), same_scalar_type)
     from .advanced_indexing import getitem
     from .._backends.plan import broadcast_shapes
     from .views import expand

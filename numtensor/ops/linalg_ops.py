@@ -128,7 +128,27 @@ def _mv_checks(mat, vec):
 
 
 # ---- the ops ------------------------------------------------------------------------
-def mm(input, mat2, *, out=None):
+_NO_OUT_DTYPE = object()  # out_dtype not given (None is not a dtype: torch refuses it)
+
+
+def _refuse_out_dtype(name, input, mat2, out_dtype, out):
+    """mm/bmm(..., out_dtype): PyTorch 2.13 declares the overload, but its CPU build has no
+    kernel for it (NotImplementedError); numtensor has none on any device either."""
+    from .. import _dtype
+    if not isinstance(out_dtype, _dtype.dtype):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, "
+                        f"Tensor, out_dtype={type(out_dtype).__name__}), but expected one of:\n"
+                        f" * (Tensor input, Tensor mat2, *, Tensor out = None)\n"
+                        f" * (Tensor input, Tensor mat2, torch.dtype out_dtype, *, Tensor out = None)\n")
+    overload = "dtype_out" if out is not None else "dtype"
+    device = getattr(getattr(input, "device", None), "type", "cpu").upper()
+    raise NotImplementedError(f"Could not run 'aten::{name}.{overload}' with arguments from the "
+                              f"'{device}' backend.")
+
+
+def mm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
+    if out_dtype is not _NO_OUT_DTYPE:
+        _refuse_out_dtype("mm", input, mat2, out_dtype, out)
     _check_tensors("mm", input=input, mat2=mat2)
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -193,7 +213,9 @@ def _dot_backward(ctx, g):
     return (mul(g, ctx.other) if need[0] else None), (mul(g, ctx.self) if need[1] else None)
 
 
-def bmm(input, mat2, *, out=None):
+def bmm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
+    if out_dtype is not _NO_OUT_DTYPE:
+        _refuse_out_dtype("bmm", input, mat2, out_dtype, out)
     _check_tensors("bmm", input=input, mat2=mat2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")

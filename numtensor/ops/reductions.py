@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype, return_types
-from .out_args import castable, check_grad, finish, logical, same_as_input
+from .out_args import castable, check_grad, exact, finish, logical, same_as_input
 from .._tensor import Tensor, make_tensor, operand
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
@@ -101,8 +101,19 @@ def _int_to_long(dt):
     return _dtype.int64 if dt.category < 2 else dt
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=False):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        if dim is None and axis is None:  # torch's sum(input) overload has no out=
+            raise TypeError("sum() received an invalid combination of arguments - got (Tensor, "
+                            "out=Tensor), but expected one of:\n"
+                            " * (Tensor input, *, torch.dtype dtype = None)\n"
+                            " * (Tensor input, tuple of ints dim, bool keepdim = False, *, "
+                            "torch.dtype dtype = None, Tensor out = None)\n")
+        from .out_args import any_dtype  # out may have any dtype: the sum is taken in it
+        dtype = out.dtype if dtype is None else dtype
+        return _into("sum", out, any_dtype, sum, x, dim, keepdim, dtype=dtype, axis=axis,
+                     keepdims=keepdims)
     dims = _dims_arg(dim, axis, x.ndim)
     keepdim = _keepdim(keepdim, keepdims)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
@@ -391,7 +402,16 @@ def std_method(input, dim=None, unbiased=None, keepdim=False, *, correction=None
     return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, True)
 
 
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm; out must have the result's dtype exactly, as in PyTorch."""
+    if out is not None:
+        check_grad("linalg_vector_norm", out, input)
+        return finish("linalg_vector_norm", norm_method(input, p, dim, keepdim, dtype), out,
+                      (input,), exact)
+    return norm_method(input, p, dim, keepdim, dtype)
+
+
+def norm_method(input, p="fro", dim=None, keepdim=False, dtype=None):
     x = input  # torch's parameter name, short local
     if x.dtype.category < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -592,8 +612,12 @@ def count_nonzero(input, dim=None):
     return sum(ew.ne(x, 0), dim)
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     x = input  # torch's parameter name, short local
+    if out is not None:
+        from .out_args import finish_pair
+        check_grad("aminmax", out[0] if isinstance(out, (tuple, list)) and out else None, x)
+        return finish_pair("aminmax", aminmax(x, dim=dim, keepdim=keepdim), out)
     return return_types.aminmax(amin(x, () if dim is None else dim, keepdim),
                                 amax(x, () if dim is None else dim, keepdim))
 

@@ -213,7 +213,12 @@ def _transpose_backward(ctx, g):
     return (transpose(g, *ctx.dims),)
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+def swapaxes(input, axis0, axis1):
+    """transpose under NumPy's parameter names, as torch.swapaxes takes them."""
+    return transpose(input, axis0, axis1)
 
 
 def t(input):

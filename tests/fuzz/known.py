@@ -141,11 +141,14 @@ NUMTENSOR_BUGS = [
           "other; torch raises TypeError (other must be Tensor)",
           "torch.atan2(torch.ones(2), 3)",
           lambda p, d: d.kind == "exception" and "must be Tensor, not" in d.detail),
-    Known("flip(dims=)",
-          "issue 15, strict arguments: torch.flip's keyword is dims (ops/ signatures, listed in "
-          "tests/test_signatures.py)",
-          "torch.flip(torch.ones(2), dims=(0,))",
-          lambda p, d: "flip(" in p.ops and "unexpected keyword argument 'dims'" in d.detail),
+    Known("lerp of 0-d integer tensors",
+          "new (fuzz): torch.lerp of 0-d integer tensors with a 0-d float weight promotes them "
+          "all and returns a float; numtensor checks the weight's dtype (as torch does for "
+          "tensors with dims) and raises",
+          "torch.lerp(torch.tensor(8, dtype=torch.int8), torch.tensor(12, dtype=torch.int8), "
+          "torch.tensor(0.5))",
+          lambda p, d: "lerp(" in p.ops and "for `weight` but got dtype" in d.detail
+          and "numtensor raises" in d.detail),
     Known("complex division by zero",
           "new (fuzz): dividing a complex tensor by the number 0 (or False) raises Python's "
           "ZeroDivisionError; torch gives nan+nanj / inf",

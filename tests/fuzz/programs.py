@@ -4,11 +4,16 @@ A program is a few statements that run unchanged with `torch` bound to numtensor
 PyTorch: it builds an input x (any dtype; shapes with 0-d, size-0 and size-1 dims;
 laid out contiguous, permuted, stepped, expanded or as an offset view), sometimes a
 second operand y, then applies one or two ops drawn from the public API
-(element-wise, reductions, views, indexing and setitem, joining, matmul, in-place).
+(element-wise, reductions, views, indexing and setitem, joining, matmul, in-place;
+where with Python numbers, lerp / addcmul / addcdiv / clamp with tensor operands, out=
+and keyword calls), or one torch.nn.functional call (activations, softmax, losses,
+layer_norm, conv2d, pooling) on a small float input in any layout.
 Being text, a failing program is its own reproducer.
 
 Everything is drawn from one numpy Generator, so (seed, case number) fixes a program.
 """
+import re
+
 import numpy as np
 
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
@@ -166,8 +171,10 @@ def draw_op(g, dtype, shape, var):
     """(expression source, needs y: None or (dtype, shape), differentiable, in-place)."""
     rank = len(shape)
     family = str(g.choice(["unary", "binary", "reduction", "view", "index", "join", "matmul",
-                           "inplace", "sort"], p=[0.16, 0.18, 0.16, 0.12, 0.1, 0.08, 0.06, 0.1,
-                                                  0.04]))
+                           "inplace", "sort", "mixed"], p=[0.14, 0.15, 0.14, 0.11, 0.09, 0.07,
+                                                           0.05, 0.09, 0.04, 0.12]))
+    if family == "mixed":
+        return draw_mixed_op(g, dtype, shape, var)
     if family == "unary":
         op = str(g.choice(UNARY))
         if g.random() < 0.3:
@@ -381,7 +388,10 @@ def draw_followup(g, var):
 
 
 def draw_program(g):
-    """A random program: x in some dtype, shape and layout, maybe y, then one or two ops."""
+    """A random program: x in some dtype, shape and layout, maybe y, then one or two ops;
+    now and then instead one nn.functional call on a small float input."""
+    if g.random() < 0.08:
+        return draw_nn_program(g)
     dtype = str(g.choice(DTYPES, p=DTYPE_WEIGHTS / DTYPE_WEIGHTS.sum()))
     shape = _shape(g)
     layout, x_base, x_view = make_input(g, dtype, shape)
@@ -397,3 +407,143 @@ def draw_program(g):
         differentiable = differentiable and diff
     return Program(dtype, shape, layout, x_base, x_view, statements,
                    differentiable and dtype == "float64")
+
+
+# ---- wider families: Python numbers in where, ternary ops, out=, keyword calls ---------------
+OUT_DTYPES = ["float32", "float64", "int64", "bool", "float16"]
+
+
+def _out_arg(g):
+    return f"torch.empty(0, dtype=torch.{str(g.choice(OUT_DTYPES))})"
+
+
+def draw_mixed_op(g, dtype, shape, var):
+    """where with numbers, lerp / addcmul / addcdiv / clamp with tensor operands, out= and
+    keyword calls.  y (when asked for) is drawn in any layout: strided, expanded, permuted."""
+    rank = len(shape)
+    yshape = tuple(s if g.random() < 0.7 else 1 for s in shape[int(g.integers(0, rank + 1)):])
+    same = (dtype, yshape)
+    cond = f"{var} > 0" if dtype not in COMPLEX else f"{var}.real > 0"
+    op = str(g.choice(["where", "lerp", "addcmul", "addcdiv", "clamp", "out", "keyword"]))
+    if op == "where":
+        a, b = _scalar(g, dtype), _scalar(g, dtype)
+        form = int(g.integers(0, 4))
+        if form == 0:
+            return f"torch.where({cond}, {var}, {a})", None, True, False
+        if form == 1:
+            return f"torch.where({cond}, {a}, {var})", None, True, False
+        if form == 2:
+            return f"torch.where({cond}, {a}, {b})", None, False, False
+        return (f"torch.where(y != 0, {a}, {var})" if g.random() < 0.5 else
+                f"torch.where({cond}, y, {a})"), same, True, False
+    if op == "lerp":
+        if g.random() < 0.5:
+            return f"torch.lerp({var}, y, {float(np.round(g.random(), 2))})", same, True, False
+        return f"torch.lerp({var}, y, torch.sigmoid(y))", same, True, False
+    if op in ("addcmul", "addcdiv"):
+        value = _scalar(g, dtype) if g.random() < 0.7 else "1"
+        second = str(g.choice([f"{var}", "y", f"{var}.flip(-1)" if rank else var]))
+        return f"torch.{op}({var}, y, {second}, value={value})", same, True, False
+    if op == "clamp":
+        if g.random() < 0.5:
+            return f"torch.clamp({var}, min=y)", same, True, False
+        return f"torch.clamp({var}, min=y, max=y + 1)", same, True, False
+    if op == "out":
+        o = _out_arg(g)
+        form = str(g.choice(["add", "mul", "exp", "clamp", "sum", "where", "addcmul", "lerp",
+                             "masked_select", "norm", "cumsum"]))
+        text = {
+            "add": f"torch.add({var}, y, alpha=2, out={o})",
+            "mul": f"torch.mul({var}, {_scalar(g, dtype)}, out={o})",
+            "exp": f"torch.exp({var}, out={o})",
+            "clamp": f"torch.clamp({var}, min=y, out={o})",
+            "sum": f"torch.sum({var}, dim={_dim(g, rank)}, out={o})",
+            "where": f"torch.where({cond}, {var}, {_scalar(g, dtype)}, out={o})",
+            "addcmul": f"torch.addcmul({var}, y, y, value=2, out={o})",
+            "lerp": f"torch.lerp({var}, y, 0.25, out={o})",
+            "masked_select": f"torch.masked_select({var}, {cond}, out={o})",
+            "norm": f"torch.norm({var}, out={o})",
+            "cumsum": f"torch.cumsum({var}, {_dim(g, rank)}, out={o})",
+        }[form]
+        needs = same if re.search(r"\by\b", text) else None
+        return text, needs, False, False
+    form = str(g.choice(["add", "sub", "mul", "sum", "mean", "where", "clamp", "softmax",
+                         "max", "transpose", "amax"]))
+    d = _dim(g, rank)
+    text, needs = {
+        "add": (f"torch.add(input={var}, other=y, alpha=2)", same),
+        "sub": (f"torch.sub(input={var}, other={_scalar(g, dtype)})", None),
+        "mul": (f"torch.mul(input={var}, other=y)", same),
+        "sum": (f"torch.sum(input={var}, dim={d}, keepdim=True)", None),
+        "mean": (f"torch.mean(input={var}, dim={d})", None),
+        "where": (f"torch.where(condition={cond}, input={var}, other=y)", same),
+        "clamp": (f"torch.clamp(input={var}, min={_scalar(g, dtype)})", None),
+        "softmax": (f"torch.softmax(input={var}, dim={d})", None),
+        "max": (f"torch.max(input={var}, dim={d}).values", None),
+        "transpose": (f"torch.transpose(input={var}, dim0={d}, dim1=0)", None),
+        "amax": (f"torch.amax(input={var}, dim={d})", None),
+    }[form]
+    return text, needs, True, False
+
+
+# ---- nn.functional on small float inputs in any layout -------------------------------------
+NN_FUNCTIONS = ["relu", "gelu", "softmax", "log_softmax", "cross_entropy", "mse_loss",
+                "layer_norm", "conv2d", "max_pool2d", "avg_pool2d"]
+
+
+def _weights(shape, dtype):
+    """Source of a deterministic weight tensor (no random draw needed in the program)."""
+    n = int(np.prod(shape))
+    return f"torch.linspace(-1.0, 1.0, {max(n, 1)}, dtype=torch.{dtype})[:{n}].reshape{tuple(shape)}"
+
+
+def draw_nn_program(g):
+    """A program calling one numtensor.nn.functional function on x (float, any layout)."""
+    dtype = str(g.choice(["float32", "float64"], p=[0.5, 0.5]))
+    fn = str(g.choice(NN_FUNCTIONS))
+    F = "torch.nn.functional"
+    y_shape = None
+    if fn in ("conv2d", "max_pool2d", "avg_pool2d"):
+        shape = (int(g.integers(1, 3)), int(g.integers(1, 3)), int(g.integers(2, 6)),
+                 int(g.integers(2, 6)))
+    elif fn == "cross_entropy":
+        shape = (int(g.integers(1, 5)), int(g.integers(2, 5)))
+    else:
+        shape = _shape(g)
+    layout, x_base, x_view = make_input(g, dtype, shape)
+    rank = len(shape)
+    if fn in ("relu", "gelu"):
+        expr = f"{F}.{fn}(x)" if fn == "relu" or g.random() < 0.5 else f"{F}.gelu(x, approximate='tanh')"
+    elif fn in ("softmax", "log_softmax"):
+        expr = f"{F}.{fn}(x, dim={_dim(g, rank)})"
+    elif fn == "cross_entropy":
+        target = [int(t) for t in g.integers(0, shape[1], shape[0])]
+        red = str(g.choice(["mean", "sum", "none"]))
+        expr = f"{F}.cross_entropy(x, torch.tensor({target}), reduction='{red}')"
+    elif fn == "mse_loss":
+        y_shape = shape
+        expr = f"{F}.mse_loss(x, y, reduction='{str(g.choice(['mean', 'sum', 'none']))}')"
+    elif fn == "layer_norm":
+        k = int(g.integers(0, min(rank, 2) + 1))
+        norm = tuple(shape[rank - k:])
+        affine = g.random() < 0.5 and k > 0
+        extra = f", {_weights(norm, dtype)}, {_weights(norm, dtype)} * 0.5" if affine else ""
+        expr = f"{F}.layer_norm(x, {norm}{extra})"
+    elif fn == "conv2d":
+        c = shape[1]
+        oc, kh, kw = int(g.integers(1, 3)), int(g.integers(1, min(3, shape[2]) + 1)), \
+            int(g.integers(1, min(3, shape[3]) + 1))
+        stride, padding = int(g.integers(1, 3)), int(g.integers(0, 2))
+        bias = f", {_weights((oc,), dtype)}" if g.random() < 0.5 else ""
+        expr = (f"{F}.conv2d(x, {_weights((oc, c, kh, kw), dtype)}{bias}, stride={stride}, "
+                f"padding={padding})")
+    else:
+        k = int(g.integers(1, min(shape[2], shape[3], 3) + 1))
+        stride = int(g.integers(1, 3))
+        expr = f"{F}.{fn}(x, {k}, stride={stride})"
+    statements = []
+    if y_shape is not None:
+        _, y_base, y_view = make_input(g, dtype, y_shape)
+        statements.append(f"y = {y_base}{y_view}")
+    statements.append(f"out = {expr}")
+    return Program(dtype, shape, layout, x_base, x_view, statements, dtype == "float64")
