@@ -60,7 +60,7 @@ def _float_unary(op, d):
         if not isinstance(input, Tensor):
             _not_tensor(op, input)
         dt = _float_dtype(input._storage.dtype)
-        res = run_elementwise(op, (input,), dt, dt, params=(0, 0))
+        res = run_elementwise(op, (input,), dt, dt)
         if input._requires_grad:
             attach(d, res, (input,))
         return res
@@ -68,7 +68,7 @@ def _float_unary(op, d):
     def method(self):
         # fn's common path written out again, so that x.exp() costs no extra call
         dt = _float_dtype(self._storage.dtype)
-        res = run_elementwise(op, (self,), dt, dt, params=(0, 0))
+        res = run_elementwise(op, (self,), dt, dt)
         if self._requires_grad:
             attach(d, res, (self,))
         return res
@@ -211,7 +211,7 @@ def _same_unary(op, d, allow_bool=True, check=None):
             _bool_error(op)
         if check is not None:
             check(input)
-        res = run_elementwise(op, (input,), input.dtype, input.dtype, params=(0, 0))
+        res = run_elementwise(op, (input,), input.dtype, input.dtype)
         if d is not None and input._requires_grad:
             attach(d, res, (input,))
         return res
@@ -222,7 +222,7 @@ def _same_unary(op, d, allow_bool=True, check=None):
             _bool_error(op)
         if check is not None:
             check(self)
-        res = run_elementwise(op, (self,), self.dtype, self.dtype, params=(0, 0))
+        res = run_elementwise(op, (self,), self.dtype, self.dtype)
         if d is not None and self._requires_grad:
             attach(d, res, (self,))
         return res
