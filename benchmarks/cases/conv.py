@@ -41,16 +41,18 @@ def _layer(make_layer, in_shape, backward=False):
 
 NEEDS = needs_numtensor("nn.Conv2d", "nn.MaxPool2d")
 
-CASES = [Case("conv", name, make=make, needs=NEEDS, quick=quick, weight=3)
-         for name, quick, make in [
-    ("Conv2d(1, 32, 5) forward, (100, 1, 28, 28)", True,
+CASES = [Case("conv", name, make=make, needs=NEEDS, quick=quick, limit=limit, weight=3)
+         for name, quick, limit, make in [
+    ("Conv2d(1, 32, 5) forward, (100, 1, 28, 28)", True, "<= 1.5x",
      _layer(lambda nn: nn.Conv2d(1, 32, 5), (BATCH, 1, 28, 28))),
-    ("Conv2d(1, 32, 5) forward + backward, (100, 1, 28, 28)", True,
+    ("Conv2d(1, 32, 5) forward + backward, (100, 1, 28, 28)", True, "-",
      _layer(lambda nn: nn.Conv2d(1, 32, 5), (BATCH, 1, 28, 28), backward=True)),
-    ("Conv2d(32, 64, 5) forward, (100, 32, 8, 8)", False,
+    ("Conv2d(32, 64, 5) forward, (100, 32, 8, 8)", False, "<= 1.5x",
      _layer(lambda nn: nn.Conv2d(32, 64, 5), (BATCH, 32, 8, 8))),
-    ("MaxPool2d(3) forward, (100, 32, 24, 24)", True,
+    ("MaxPool2d(3) forward, (100, 32, 24, 24)", True, "-",
      _layer(lambda nn: nn.MaxPool2d(3), (BATCH, 32, 24, 24))),
-    ("MaxPool2d(2) forward, (100, 64, 4, 4)", False,
+    ("MaxPool2d(3) forward + backward, (100, 32, 24, 24)", True, "<= 1.0x",
+     _layer(lambda nn: nn.MaxPool2d(3), (BATCH, 32, 24, 24), backward=True)),
+    ("MaxPool2d(2) forward, (100, 64, 4, 4)", False, "-",
      _layer(lambda nn: nn.MaxPool2d(2), (BATCH, 64, 4, 4))),
 ]]

@@ -169,10 +169,10 @@ CASES = [
     Case("startup", f"{_OP}, warm kernel cache", measure=_first("warm", _first_op, _BOTH),
          cpu_only=True, quick=True, weight=5),
     Case("startup", "import", measure=_import_time, cpu_only=True, quick=True),
-    Case("startup", f"{_STEP}, cold kernel cache",
+    Case("startup", f"{_STEP}, cold kernel cache", limit="<= 8 s",
          measure=_first("cold", _first_step, ("torch",)),
          needs=NEEDS_CONVNET, cpu_only=True, quick=True, weight=20),
-    Case("startup", f"{_STEP}, warm kernel cache",
+    Case("startup", f"{_STEP}, warm kernel cache", limit="<= 1 s",
          measure=_first("warm", _first_step, ("torch",)),
          needs=NEEDS_CONVNET, cpu_only=True, quick=True, weight=5),
 ]

@@ -60,8 +60,9 @@ NEEDS_MLP = needs_numtensor("nn.Sequential", "nn.ReLU", "nn.Linear", "nn.CrossEn
                             "optim.SGD")
 
 CASES = [
-    Case("training", "lecture convnet step, batch 100 x 1x28x28", quick=True, weight=5,
+    Case("training", "lecture convnet step, batch 100 x 1x28x28", limit="<= 1.3x", quick=True,
+         weight=5,
          needs=NEEDS_CONVNET, make=_step_case(convnet, (100, 1, 28, 28), 100)),
-    Case("training", "MLP 784-256-10 step, batch 128", quick=True, weight=2,
+    Case("training", "MLP 784-256-10 step, batch 128", limit="<= 1.5x", quick=True, weight=2,
          needs=NEEDS_MLP, make=_step_case(mlp, (128, 784), 128)),
 ]
