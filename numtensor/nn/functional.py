@@ -163,7 +163,7 @@ def _softmax_input(input, dim, dtype, kernel):
     if dtype is not None:
         input = input.to(_dtype.as_dtype(dtype))
     dim = _wrap_dim(dim, input.ndim)
-    if not input.dtype.is_floating_point:
+    if not input.dtype.is_floating_point and input.numel():  # no kernel runs on nothing
         last = dim == input.ndim - 1 or input.ndim == 0
         raise NotImplementedError(f'"{kernel}_{"lastdim_" if last else ""}kernel_impl" not '
                                   f"implemented for '{_type_name(input.dtype)}'")
@@ -175,6 +175,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim, _stacklevel)
     input, dim = _softmax_input(input, dim, dtype, "softmax")
+    if not input.dtype.is_floating_point:  # empty (checked above): nothing to compute
+        return input.detach().clone()
     return _softmax_ops.softmax(input, dim)
 
 
@@ -183,6 +185,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
     input, dim = _softmax_input(input, dim, dtype, "log_softmax")
+    if not input.dtype.is_floating_point:  # empty (checked above): nothing to compute
+        return input.detach().clone()
     return _softmax_ops.log_softmax(input, dim)
 
 

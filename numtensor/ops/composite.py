@@ -86,7 +86,8 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
         value = int(value)
-    return ew.add(x, ew.mul(ew.mul(tensor1, tensor2), value))
+    # PyTorch's order, (value * tensor1) * tensor2, so float results round the same
+    return ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -102,7 +103,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
-    return ew.add(x, ew.mul(ew.div(tensor1, tensor2), value))
+    # PyTorch's order, (value * tensor1) / tensor2, so float results round the same
+    return ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
 
 
 def addcmul_(x, tensor1, tensor2, *, value=1):

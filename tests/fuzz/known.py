@@ -78,6 +78,13 @@ TORCH_QUIRKS = [
 
 # Each: issue 15's item (or "new" for what the fuzz test found), and a reproducer.
 NUMTENSOR_BUGS = [
+    Known("addcmul rounds twice",
+          "new (fuzz): torch's CPU addcmul fuses value * tensor1 * tensor2 + input into one "
+          "fused multiply-add (one rounding); numtensor composes it from mul and add (two "
+          "roundings), so float results can differ in the last bit",
+          "torch.addcmul(torch.tensor([-2.678346872329712]), torch.tensor([-6.830789566040039]), "
+          "torch.tensor([-8.401668548583984]), value=0.3)",
+          lambda p, d: d.kind == "result" and _op(p, "addcmul")),
     Known("complex arithmetic at infinities",
           "new (fuzz): complex matmul, products, pow and tanh with inf, NaN or huge operands give "
           "nan+nanj where torch gives inf+infj or a finite value (C99 Annex G special cases "
