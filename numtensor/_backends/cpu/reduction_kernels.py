@@ -137,7 +137,9 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, nc
                 idx[d] = 0
                 q -= rshape[d] * rx[d]
     ty = ky[nk - 1]
-    for o in {rng}(nouter):
+    # combining the partials is light work: a serial loop keeps this kernel to one
+    # parallel region (each prange costs its own compiled region on a cold cache)
+    for o in range(nouter):
         rem = np.int64(o) + 0
         by = oy
         for d in range(nk - 2, -1, -1):
