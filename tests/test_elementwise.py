@@ -354,3 +354,18 @@ def test_copy_casts_and_broadcasts():
 def test_overlapping_copy_uses_the_old_values():
     check(lambda lib, t: (t[1:].copy_(t[:-1]), t)[1], np.arange(6.))
     check(lambda lib, t: (t.copy_(t.t()), t)[1], np.arange(9.).reshape(3, 3))
+
+
+@pytest.mark.parametrize("n", [7, 40000])  # below and above the parallel grain
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64"])
+def test_unary_ops_of_one_broadcast_element(n, dtype):
+    # an expanded single element (mean's backward divides one) runs a flat kernel that
+    # reads the element once: results must equal PyTorch's on every position
+    value = {"float32": 2.5, "float16": -1.25, "int64": 7}[dtype]
+    ours = nt.tensor([value], dtype=getattr(nt, dtype)).expand(n)
+    theirs = torch.tensor([value], dtype=getattr(torch, dtype)).expand(n)
+    for fn in (lambda x: x / 3, lambda x: -x, lambda x: x.abs(), lambda x: x.double(),
+               lambda x: x * 2):
+        r, q = fn(ours), fn(theirs)
+        assert str(r.dtype) == str(q.dtype) and tuple(r.shape) == tuple(q.shape)
+        np.testing.assert_array_equal(r.numpy(), q.numpy())

@@ -318,3 +318,30 @@ def test_out_argument():
     out = nt.empty(0, dtype=nt.float64)
     nt.matmul(a, b, out=out)
     same(out, pa @ pb)
+
+
+@pytest.mark.parametrize("ta,tb", [(False, False), (False, True), (True, False), (True, True)])
+@pytest.mark.parametrize("sa,sb", [((4, 3), (3, 5)), ((1, 3), (3, 5)), ((4, 3), (3, 1))])
+def test_mm_gradients_are_laid_out_like_torchs(sa, sb, ta, tb):
+    # the gradient of a transposed operand (W.t() in linear) comes out transposed, so the
+    # parameter's own .grad is contiguous: same strides as PyTorch's, same values
+    a, pa = pair(sa, transposed=ta)
+    b, pb = pair(sb, transposed=tb)
+    for x in (a, b, pa, pb):
+        x.requires_grad_()
+    gout = RNG.standard_normal((sa[0], sb[1]))
+    a.mm(b).backward(nt.from_numpy(gout.copy()))
+    pa.mm(pb).backward(torch.from_numpy(gout.copy()))
+    for ours, theirs in ((a.grad, pa.grad), (b.grad, pb.grad)):
+        same(ours, theirs)
+        assert ours.stride() == theirs.stride()
+
+
+def test_linear_weight_grad_is_contiguous_as_torchs():
+    w = RNG.standard_normal((4, 3)).astype("float32")
+    x = RNG.standard_normal((5, 3)).astype("float32")
+    ours, theirs = nt.tensor(w, requires_grad=True), torch.tensor(w, requires_grad=True)
+    nt.nn.functional.linear(nt.tensor(x), ours).sum().backward()
+    torch.nn.functional.linear(torch.tensor(x), theirs).sum().backward()
+    assert ours.grad.stride() == theirs.grad.stride() == (3, 1)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-6)

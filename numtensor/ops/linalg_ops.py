@@ -158,15 +158,29 @@ def mm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
     _mm_dtype_check(input, mat2)
     _no_bool("addmm_impl_cpu_", input)
     res = _product(input, mat2, ())
-    attach(_mm_backward, res, (input, mat2))
+    attach(_mm_backward, res, (input, mat2), a_column_major=_column_major(input),
+           b_column_major=_column_major(mat2))
     return _finish(res, out)
 
 
 @derivative("MmBackward0", inputs=("self", "mat2"), saves={"self": ("mat2",), "mat2": ("self",)})
 def _mm_backward(ctx, g):
+    # Each gradient is laid out like its input, as PyTorch does: the gradient of a
+    # transposed matrix (W.t() in linear) is computed transposed, so that W.grad comes
+    # out contiguous and the optimizer's update runs on one contiguous run.
     need = ctx.needs_input_grad
-    return (mm(g, views.t(ctx.mat2)) if need[0] else None,
-            mm(views.t(ctx.self), g) if need[1] else None)
+    a, b = ctx.self, ctx.mat2
+    grad_a = grad_b = None
+    if need[0]:
+        grad_a = views.t(mm(b, views.t(g))) if ctx.a_column_major else mm(g, views.t(b))
+    if need[1]:
+        grad_b = views.t(mm(views.t(g), a)) if ctx.b_column_major else mm(views.t(a), g)
+    return grad_a, grad_b
+
+
+def _column_major(x):
+    """True for a column-major matrix (x.t() of a row-major one), by PyTorch's test."""
+    return x._strides[0] == 1 and x._strides[1] == x._shape[0]
 
 
 def mv(input, vec, *, out=None):

@@ -35,7 +35,7 @@ _COMBINE = {
 # the unit (1) / broadcast (0) patterns of tensor inputs with a flat kernel (see
 # elementwise_kernels.flat_patterns), mapped to the kernel's serial and parallel names
 _FLAT_KERNELS = {codes: ("flat_" + "".join(map(str, codes)), "flat_" + "".join(map(str, codes)) + "_par")
-                 for codes in [(), (1,), (1, 1), (0, 1), (1, 0), (1, 1, 1)]}
+                 for codes in [(), (1,), (0,), (1, 1), (0, 1), (1, 0), (1, 1, 1)]}
 _ew_modules = {}
 _red_modules = {}
 

@@ -190,9 +190,12 @@ def _render_strided(sig, expr, par):
 
 
 def flat_patterns(ntensors):
-    """The unit/broadcast patterns that get a flat kernel: all unit, and (two tensor
-    inputs) one of them broadcast -- the expanded gradient of a reduction times a tensor."""
+    """The unit/broadcast patterns that get a flat kernel: all unit, and one input
+    broadcast -- the expanded gradient of a reduction (mean's backward divides one), or
+    that gradient times a tensor."""
     pats = [tuple(1 for _ in range(ntensors))]
+    if ntensors == 1:
+        pats += [(0,)]
     if ntensors == 2:
         pats += [(0, 1), (1, 0)]
     return pats

@@ -146,7 +146,9 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, bl
                 idx[d] = 0
                 q -= rshape[d] * rx[d]
     ty = ky[nk - 1]
-    for u in {rng}(nouter * nblock):
+    # combining the partials is light work: a serial loop keeps this kernel to one
+    # parallel region (each prange costs its own compiled region on a cold cache)
+    for u in range(nouter * nblock):
         o = u // nblock
         c0 = (u % nblock) * block
         width = min(block, inner - c0)
