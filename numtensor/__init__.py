@@ -56,7 +56,7 @@ from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_c
                           searchsorted, bucketize, bincount, histc)
 from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401
                                  einsum, meshgrid, cartesian_prod)
-from .ops.linalg_ops import matmul, mm, mv, bmm, dot, outer, ger, inner  # noqa: E402,F401
+from .ops.linalg_ops import matmul, mm, addmm, mv, bmm, dot, outer, ger, inner  # noqa: E402,F401
 from .ops.decompositions import inverse, torch_det as det  # noqa: E402,F401
 from .ops.shape_args import reshape, permute, flip, tile  # noqa: E402,F401
 from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa: E402,F401

@@ -95,6 +95,10 @@ def _mm(self, mat2):
     return la.mm(self, mat2)
 
 
+def _addmm(self, mat1, mat2, *, beta=1, alpha=1):
+    return la.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+
 def _mv(self, vec):
     return la.mv(self, vec)
 
@@ -241,7 +245,7 @@ METHODS = {
     "type_as": conversion.type_as, "numpy": conversion.numpy, "tolist": conversion.to_python_list,
     "item": conversion.item,
     # matrix products
-    "matmul": _matmul, "mm": _mm, "mv": _mv, "bmm": _bmm, "dot": _dot,
+    "matmul": _matmul, "mm": _mm, "addmm": _addmm, "mv": _mv, "bmm": _bmm, "dot": _dot,
     "outer": _outer, "ger": _outer, "inner": _inner, "inverse": _inverse, "det": _det,
     # joining, splitting and index-driven ops
     "split": _split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,

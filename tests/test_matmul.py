@@ -345,3 +345,55 @@ def test_linear_weight_grad_is_contiguous_as_torchs():
     torch.nn.functional.linear(torch.tensor(x), theirs).sum().backward()
     assert ours.grad.stride() == theirs.grad.stride() == (3, 1)
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-6)
+
+
+# ---- addmm: a Linear layer's product and bias in one node --------------------------------
+@pytest.mark.parametrize("bias_shape", [(2,), (1, 2), (4, 2), ()])
+@pytest.mark.parametrize("beta,alpha", [(1, 1), (0.5, 2.0), (0, 1)])
+def test_addmm_matches_torch(bias_shape, beta, alpha):
+    import torch
+    rng = np.random.default_rng(3)
+    b, a1, a2 = rng.standard_normal(bias_shape), rng.standard_normal((4, 3)), rng.standard_normal((2, 3))
+    g = rng.standard_normal((4, 2))
+    res = []
+    for L in (nt, torch):
+        tb, t1, t2 = (L.tensor(v, requires_grad=True) for v in (b, a1, a2))
+        y = L.addmm(tb, t1, t2.t(), beta=beta, alpha=alpha)
+        y.backward(L.tensor(g))
+        res.append((y, tb.grad, t1.grad, t2.grad))
+    (y, *grads), (ty, *tgrads) = res
+    assert y.grad_fn.name() == ty.grad_fn.name() == "AddmmBackward0"
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-12)
+    for u, v in zip(grads, tgrads):
+        np.testing.assert_allclose(u.numpy(), v.numpy(), rtol=1e-12, atol=1e-12)
+        assert u.stride() == v.stride()
+
+
+def test_addmm_gradcheck_and_errors():
+    import torch
+    from numtensor.autograd import gradcheck, gradgradcheck
+    rng = np.random.default_rng(4)
+    ts = tuple(nt.tensor(rng.standard_normal(s), requires_grad=True) for s in ((2,), (4, 3), (3, 2)))
+    f = lambda i, m1, m2: nt.addmm(i, m1, m2, beta=0.5, alpha=2.0)  # noqa: E731
+    assert gradcheck(f, ts) and gradgradcheck(f, ts)
+    for call in (lambda L: L.addmm(L.ones(3), L.ones(4, 3), L.ones(3, 2)),
+                 lambda L: L.addmm(L.ones(2, dtype=L.float64), L.ones(4, 3), L.ones(3, 2)),
+                 lambda L: L.addmm(L.ones(2), L.ones(4, 3), L.ones(2, 2)),
+                 lambda L: L.ones(2).addmm(L.ones(4, 3), L.ones(3, 2), beta=2)):
+        outcome = []
+        for L in (nt, torch):
+            try:
+                r = call(L)
+                outcome.append(r.tolist())
+            except Exception as e:
+                outcome.append((type(e).__name__, str(e)))
+        assert outcome[0] == outcome[1]
+
+
+def test_linear_node_names_as_torch():
+    import torch
+    for shape in [(4, 3), (3,), (2, 4, 3)]:
+        names = [L.nn.functional.linear(L.ones(shape), L.ones(2, 3, requires_grad=True),
+                                        L.ones(2, requires_grad=True)).grad_fn.name()
+                 for L in (nt, torch)]
+        assert names[0] == names[1]

@@ -31,6 +31,8 @@ def _root_grads(outputs, grad_outputs, shared_ones=False):
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}.")
+        elif g.dtype is not out.dtype:  # PyTorch casts a root gradient to its output's dtype
+            g = g.to(out.dtype)
         grads.append(g)
     return grads
 

@@ -14,6 +14,7 @@ import warnings
 from .. import _dtype
 from ..autograd.derivatives import composite
 from ..ops.elementwise import where as _where  # for the activations and losses
+from ..ops import linalg_ops as _linalg
 from ..autograd.grad_mode import no_grad
 from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
@@ -82,13 +83,18 @@ def linear(input, weight, bias=None):
     if input.dtype is not weight.dtype:  # e.g. float64 data into a float32 layer
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
                            f"{_type_name(input.dtype)} and {_type_name(weight.dtype)}")
-    if input.ndim == 2 and weight.ndim == 2:
-        out = input.mm(weight.t())
-    elif weight.ndim == 2:
-        rows = input.reshape(-1, input.shape[-1])  # (1x4 and 3x5) in the error, as torch
-        out = rows.mm(weight.t()).reshape(*input.shape[:-1], weight.shape[0])
-    else:  # a 1-D weight: one output feature, no output dim
-        out = input.matmul(weight)
+    if weight.ndim == 2:
+        # 2-D input: one mm (addmm with a bias, AddmmBackward0 as in PyTorch); other
+        # ranks run on the rows and view the result back
+        rows = input if input.ndim == 2 else input.reshape(-1, input.shape[-1])
+        out = rows.mm(weight.t()) if bias is None or bias.ndim > 1 else \
+            _linalg.addmm(bias, rows, weight.t())
+        if bias is not None and bias.ndim > 1:
+            out = out + bias
+        if input.ndim != 2:
+            out = out.reshape(*input.shape[:-1], weight.shape[0])
+        return out
+    out = input.matmul(weight)  # a 1-D weight: one output feature, no output dim
     return out if bias is None else out + bias
 
 

@@ -178,6 +178,66 @@ def _mm_backward(ctx, g):
     return grad_a, grad_b
 
 
+def addmm(input, mat1, mat2, out_dtype=_NO_OUT_DTYPE, *, beta=1, alpha=1, out=None):
+    """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape (a
+    Linear layer's bias); one node, AddmmBackward0, as in PyTorch."""
+    if out_dtype is not _NO_OUT_DTYPE:
+        _refuse_out_dtype("addmm", input, mat1, out_dtype, out)
+    _check_tensors("addmm", input=input, mat1=mat1, mat2=mat2)
+    if mat1.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " f"{mat1.ndim}-D tensor")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix, got " f"{mat2.ndim}-D tensor")
+    _mm_shape_check(*mat1._shape, *mat2._shape)
+    _mm_dtype_check(mat1, mat2)
+    if input.dtype is not mat1.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{scalar_type_name(input.dtype)} and {scalar_type_name(mat2.dtype)}")
+    _no_bool("addmm_impl_cpu_", mat1)
+    shape = (mat1._shape[0], mat2._shape[1])
+    try:
+        broadcast_shapes(tuple(input._shape), shape)
+        fits = len(input._shape) <= 2 and broadcast_shapes(tuple(input._shape), shape) == shape
+    except RuntimeError:
+        fits = False
+    if not fits:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({shape[-1]}) must match the existing size "
+            f"({input._shape[-1] if input._shape else 1}) at non-singleton dimension "
+            f"{len(shape) - 1}.  Target sizes: [{shape[0]}, {shape[1]}].  Tensor sizes: "
+            f"[{', '.join(map(str, input._shape))}]")
+    from ..autograd.grad_mode import no_grad
+    res = _product(mat1, mat2, ())  # a fresh tensor with no history: scaled in place
+    with no_grad():
+        if alpha != 1:
+            res.mul_(alpha)
+        if beta != 0:
+            res.add_(input, alpha=beta)
+    attach(_addmm_backward, res, (input, mat1, mat2), a_column_major=_column_major(mat1),
+           b_column_major=_column_major(mat2), alpha=alpha, beta=beta)
+    return _finish(res, out)
+
+
+@derivative("AddmmBackward0", inputs=("self", "mat1", "mat2"),
+            saves={"mat1": ("mat2",), "mat2": ("mat1",)})
+def _addmm_backward(ctx, g):
+    need = ctx.needs_input_grad
+    grad_in = None
+    if need[0]:
+        grad_in = g if ctx.beta == 1 else g * ctx.beta  # the engine sums it to input's shape
+    if need[1] or need[2]:
+        gs = g if ctx.alpha == 1 else g * ctx.alpha
+        # laid out like their inputs, as in mm's backward (W.grad of a Linear is contiguous)
+        a, b = ctx.mat1, ctx.mat2
+        grad_a = grad_b = None
+        if need[1]:
+            grad_a = views.t(mm(b, views.t(gs))) if ctx.a_column_major else mm(gs, views.t(b))
+        if need[2]:
+            grad_b = views.t(mm(views.t(gs), a)) if ctx.b_column_major else mm(views.t(a), gs)
+        return grad_in, grad_a, grad_b
+    return grad_in, None, None
+
+
 def _column_major(x):
     """True for a column-major matrix (x.t() of a row-major one), by PyTorch's test."""
     return x._strides[0] == 1 and x._strides[1] == x._shape[0]
