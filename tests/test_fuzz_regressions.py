@@ -43,3 +43,15 @@ def test_addcmul_and_addcdiv_associate_as_torch():
     ours = nt.addcdiv(nt.tensor(a), nt.tensor(b), nt.tensor(c), value=0.3).numpy()
     theirs = torch.addcdiv(torch.tensor(a), torch.tensor(b), torch.tensor(c), value=0.3).numpy()
     np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_max_min_over_dim_of_a_0d_tensor_backward(op, keepdim):
+    grads = []
+    for L in (nt, torch):
+        x = L.tensor(-2.6, dtype=L.float64, requires_grad=True)
+        r = getattr(L, op)(input=x, dim=0, keepdim=keepdim)
+        (r.values * 3).backward()
+        grads.append((x.grad.item(), tuple(r.values.shape), r.indices.item()))
+    assert grads[0] == grads[1]

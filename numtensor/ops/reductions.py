@@ -320,6 +320,8 @@ def _max_min_dim_backward(ctx, g, _g_indices=None):
     # only the selected index receives the gradient
     from .. import _alloc
     shape, d, keepdim = ctx.shape, ctx.dim, ctx.keepdim
+    if not shape:  # a 0-d input is its own maximum
+        return (g,)
     idx = ctx.indices if keepdim else unsqueeze(ctx.indices, d)
     pos = _alloc.arange_(empty((shape[d],), _dtype.int64, g.device), 0, 1)
     pos = reshape(pos, tuple(shape[d] if k == d else 1 for k in range(len(shape))))
