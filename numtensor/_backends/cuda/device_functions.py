@@ -1,0 +1,105 @@
+"""Device functions the generated CUDA kernels call.
+
+Every one is `inline=True`: Numba then inlines it into the kernel before compiling,
+so a kernel compiles to PTX from its Python source alone (a non-inlined device
+function asks the driver for the device's compute capability, which fails on a
+machine without a GPU, and so does cmath.sin and a few other cmath functions in
+numba.cuda; the complex functions below stand in for those).
+"""
+import math
+
+from numba import cuda
+
+from .launch import SIMULATOR
+
+_LN10 = 2.302585092994046
+
+
+# ---- complex functions numba.cuda implements out of line ---------------------------------------
+@cuda.jit(device=True, inline=True)
+def cphase(z):
+    return math.atan2(z.imag, z.real)
+
+
+@cuda.jit(device=True, inline=True)
+def clog10(z):
+    return complex(math.log(abs(z)) / _LN10, math.atan2(z.imag, z.real) / _LN10)
+
+
+@cuda.jit(device=True, inline=True)
+def csin(z):
+    x = z.real
+    y = z.imag
+    return complex(math.sin(x) * math.cosh(y), math.cos(x) * math.sinh(y))
+
+
+@cuda.jit(device=True, inline=True)
+def ccos(z):
+    x = z.real
+    y = z.imag
+    return complex(math.cos(x) * math.cosh(y), -(math.sin(x) * math.sinh(y)))
+
+
+@cuda.jit(device=True, inline=True)
+def csinh(z):
+    x = z.real
+    y = z.imag
+    return complex(math.sinh(x) * math.cos(y), math.cosh(x) * math.sin(y))
+
+
+@cuda.jit(device=True, inline=True)
+def ccosh(z):
+    x = z.real
+    y = z.imag
+    return complex(math.cosh(x) * math.cos(y), math.sinh(x) * math.sin(y))
+
+
+@cuda.jit(device=True, inline=True)
+def ctanh(z):
+    # Kahan's formula, which neither overflows nor cancels for large |x|
+    x = float(z.real)
+    y = float(z.imag)
+    if abs(x) > 20.0:  # tanh(x) is +-1 in double precision; the imaginary part is tiny
+        return complex(math.copysign(1.0, x),
+                       4.0 * math.sin(y) * math.cos(y) * math.exp(-2.0 * abs(x)))
+    t = math.tan(y)
+    b = 1.0 + t * t
+    s = math.sinh(x)
+    r = math.sqrt(1.0 + s * s)
+    d = 1.0 + b * s * s
+    return complex(b * r * s / d, t / d)
+
+
+@cuda.jit(device=True, inline=True)
+def ctan(z):
+    # tan(z) = -i tanh(i z)
+    w = ctanh(complex(-z.imag, z.real))
+    return complex(w.imag, -w.real)
+
+
+# ---- a multiply-add rounded once ---------------------------------------------------------------
+if SIMULATOR:
+    @cuda.jit(device=True, inline=True)
+    def _split(a):
+        # Veltkamp: a = hi + lo, each half holding 26 bits
+        t = 134217729.0 * a
+        hi = t - (t - a)
+        return hi, a - hi
+
+    @cuda.jit(device=True, inline=True)
+    def fma(a, b, c):
+        """a * b + c rounded once; the simulator's cuda.fma rounds twice, so the
+        error-free product and sum stand in for the hardware instruction."""
+        p = a * b
+        ah, al = _split(a)
+        bh, bl = _split(b)
+        perr = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+        s = p + c
+        bb = s - p
+        serr = (p - (s - bb)) + (c - bb)
+        return s + (serr + perr)
+else:
+    @cuda.jit(device=True, inline=True)
+    def fma(a, b, c):
+        """a * b + c rounded once (the hardware's fused multiply-add)."""
+        return cuda.fma(a, b, c)

@@ -1,0 +1,166 @@
+"""Launch geometry and the small host-side helpers every CUDA kernel family shares.
+
+* Geometry: kernels are written as grid-stride loops (or loops over outputs by
+  block), so any launch size is correct; the size only sets how much of the GPU is
+  busy.  On a GPU a block has THREADS threads and a grid at most a few blocks per
+  multiprocessor.  Under Numba's simulator (NUMBA_ENABLE_CUDASIM=1, every thread a
+  Python thread) blocks are small and grids tiny: the same kernels then loop over
+  more elements per thread and more outputs per block, which is exactly the code the
+  tests must exercise with tiny inputs.
+* Plan arrays: a plan's int64 shape/stride arrays are copied to the device once per
+  plan (plans are cached by the planner, so a training loop copies nothing after its
+  first step) and handed to kernels as one flat array.  A host array passed straight
+  to a Numba kernel would be copied in and back out at every launch, a sync each time.
+* Scalars: Python numbers become NumPy scalars of the kernel's compute type, passed
+  by value as kernel arguments.
+"""
+import collections
+import threading
+
+import numpy as np
+from numba import config, cuda
+
+SIMULATOR = bool(config.ENABLE_CUDASIM)
+
+THREADS = 32 if SIMULATOR else 256       # threads per block of the 1-D kernels
+MAX_THREADS = 256                        # the size of every shared-memory scratch array
+_BLOCKS_PER_SM = 32
+_SIM_MAX_BLOCKS = 3
+
+
+def _max_blocks():
+    if SIMULATOR:
+        return _SIM_MAX_BLOCKS
+    return _BLOCKS_PER_SM * cuda.get_current_device().MULTIPROCESSOR_COUNT
+
+
+_limits = []
+
+
+def max_blocks():
+    """The largest grid a grid-stride kernel is launched with."""
+    if not _limits:
+        _limits.append(_max_blocks())
+    return _limits[0]
+
+
+def blocks_for(n, threads=THREADS):
+    """Blocks for n work items at `threads` per block, capped (the kernel loops)."""
+    return max(1, min(max_blocks(), -(-n // threads)))
+
+
+def block_size(n):
+    """A power-of-two block size for a per-output reduction of n elements: small rows
+    do not leave most of a 256-thread block idle."""
+    size = 32
+    while size < n and size < (THREADS if SIMULATOR else MAX_THREADS):
+        size *= 2
+    return size
+
+
+# ---- launching ----------------------------------------------------------------------------------
+# The PTX check (tests/cuda/ptx_check.py) installs a recorder here: every launch then
+# compiles its kernel for the argument types instead of running it.
+recorder = []
+
+
+def run(kernel, blocks, threads, *args):
+    """kernel[blocks, threads](*args) on the default stream (asynchronous)."""
+    if recorder:
+        recorder[0](kernel, args)
+        return
+    kernel[blocks, threads](*args)
+
+
+# ---- plan arrays on the device ---------------------------------------------------------------
+_CACHE_SIZE = 4096
+_device_ints = collections.OrderedDict()
+_lock = threading.Lock()
+
+
+def device_ints(owner, tag, build):
+    """A device copy of the int64 array build() (built once per owner object and tag).
+
+    owner is a plan (or another long-lived object); it is kept referenced by the
+    cache entry, so its id cannot be reused while the entry lives."""
+    key = (id(owner), tag)
+    with _lock:
+        hit = _device_ints.get(key)
+        if hit is not None:
+            _device_ints.move_to_end(key)
+            return hit[1]
+    host = np.ascontiguousarray(build(), dtype=np.int64)
+    if host.size == 0:
+        host = np.zeros(1, np.int64)  # kernels never read it, but a launch needs an array
+    dev = to_device_async(host)
+    with _lock:
+        _device_ints[key] = (owner, dev, host)
+        while len(_device_ints) > _CACHE_SIZE:
+            _device_ints.popitem(last=False)
+    return dev
+
+
+_dummy = []
+
+
+def dummy_ints():
+    """A one-element int64 device array for kernel parameters a launch does not read."""
+    if not _dummy:
+        _dummy.append(to_device_async(np.zeros(1, np.int64)))
+    return _dummy[0]
+
+
+_dummies = {}
+
+
+def dummy_of(np_dtype):
+    """A one-element device array of np_dtype for an array parameter a launch does not
+    read (kernels are typed by every argument, so it must have the right dtype)."""
+    dt = np.dtype(np_dtype)
+    d = _dummies.get(dt)
+    if d is None:
+        d = _dummies[dt] = to_device_async(np.zeros(1, dt))
+    return d
+
+
+def to_device_async(host):
+    """A fresh device array with host's contents, copied on the default stream (the
+    driver stages pageable memory, so the host array may go at once)."""
+    if SIMULATOR:
+        return cuda.to_device(host)
+    return cuda.to_device(host, stream=cuda.default_stream())
+
+
+def concat_ints(*parts):
+    return np.concatenate([np.asarray(p, dtype=np.int64).reshape(-1) for p in parts]) \
+        if parts else np.zeros(0, np.int64)
+
+
+# ---- scalars and dtypes ------------------------------------------------------------------------
+_F16 = np.dtype(np.float16)
+
+
+def compute_type(np_dtype):
+    """The NumPy scalar type a kernel computes in for buffers of np_dtype (float16 is
+    loaded into float32, as on the CPU and in PyTorch's CUDA kernels)."""
+    np_dtype = np.dtype(np_dtype)
+    return np.float32 if np_dtype == _F16 else np_dtype.type
+
+
+def scalar(value, np_type):
+    """A Python number as a kernel argument of np_type, wrapping like a cast (as PyTorch
+    does for an integer scalar that does not fit an integer tensor's dtype)."""
+    try:
+        return np_type(value)
+    except (OverflowError, ValueError, TypeError):
+        return np.array(value).astype(np_type)[()]
+
+
+_MOVABLE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64, 16: np.complex128}
+
+
+def movable(buf):
+    """buf seen as unsigned integers of its element size, for kernels that only move
+    elements: one compiled kernel per element size instead of one per dtype."""
+    target = np.dtype(_MOVABLE[buf.dtype.itemsize])
+    return buf if buf.dtype == target else buf.view(target)
