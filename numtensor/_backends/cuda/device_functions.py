@@ -77,6 +77,30 @@ def ctan(z):
     return complex(w.imag, -w.real)
 
 
+# ---- float64 arithmetic that is never fused ------------------------------------------------------
+# NVVM contracts a * b + c into one fused multiply-add, which rounds differently from
+# the CPU's separate multiply and add.  Where CPU and GPU must give the same bits
+# (arange, the uniform draws), the kernels spell the operations out.
+if SIMULATOR:  # plain Python arithmetic is never fused (and the simulator has no libdevice)
+    @cuda.jit(device=True, inline=True)
+    def mul_rn(a, b):
+        return a * b
+
+    @cuda.jit(device=True, inline=True)
+    def add_rn(a, b):
+        return a + b
+else:
+    from numba.cuda import libdevice
+
+    @cuda.jit(device=True, inline=True)
+    def mul_rn(a, b):
+        return libdevice.dmul_rn(a, b)
+
+    @cuda.jit(device=True, inline=True)
+    def add_rn(a, b):
+        return libdevice.dadd_rn(a, b)
+
+
 # ---- a multiply-add rounded once ---------------------------------------------------------------
 if SIMULATOR:
     @cuda.jit(device=True, inline=True)

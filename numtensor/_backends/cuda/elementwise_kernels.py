@@ -16,15 +16,17 @@ Loads convert to the compute type (float16 loads to float32, as on the CPU), the
 runs in it, and the store converts to the output's dtype.  Python scalars arrive as
 kernel arguments s<i> of the compute type; p0 and p1 are the op's parameters.
 
-A few expressions need CUDA spellings (see CUDA_SPELLINGS): NumPy's rint and the
+A few expressions need CUDA spellings (cuda_spelling): NumPy's rint and the
 math.floor family (which return integers in Numba) become libdevice calls on floats
-and the identity on integers, and the cmath functions numba.cuda compiles out of line
+(NumPy's functions under the simulator, which has no libdevice) and the identity on
+integers, and the cmath functions numba.cuda compiles out of line
 become the inline device functions of device_functions.py.
 """
 import numpy as np
 
 from .. import scalar_ops
 from ..cpu import codegen
+from .launch import SIMULATOR
 
 _NAMES = "abc"
 
@@ -53,7 +55,9 @@ def cuda_spelling(expr, np_dtype):
     for old, new in _COMPLEX_SPELLINGS.items():
         expr = expr.replace(old, new)
     for old, fn in _ROUNDING.items():
-        if kind == "f":
+        if kind == "f" and SIMULATOR:  # the simulator has no libdevice; NumPy's keep the type
+            expr = expr.replace(old, f"np.{fn}(")
+        elif kind == "f":
             suffix = "f" if np.dtype(np_dtype) == np.float32 else ""
             expr = expr.replace(old, f"libdevice.{fn}{suffix}(")
         elif kind in "biu":

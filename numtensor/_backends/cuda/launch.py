@@ -72,6 +72,13 @@ def run(kernel, blocks, threads, *args):
     kernel[blocks, threads](*args)
 
 
+def read(devarr):
+    """A device array's contents on the host (waits for the work queued before)."""
+    if recorder:
+        return np.zeros(devarr.shape, devarr.dtype)
+    return devarr.copy_to_host()
+
+
 # ---- plan arrays on the device ---------------------------------------------------------------
 _CACHE_SIZE = 4096
 _device_ints = collections.OrderedDict()
