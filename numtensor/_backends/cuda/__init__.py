@@ -26,6 +26,7 @@ import numpy as np
 
 from ..base import Backend
 from . import launch
+from .linalg_host import on_host
 
 def cuda_backend():
     """The CUDA backend, or PyTorch's RuntimeError when Numba reaches no CUDA device
@@ -229,67 +230,53 @@ class CudaBackend(Backend):
         from . import random_kernels as rk
         rk.multinomial(probs, nrows, ncat, out, nsamples, replacement, seed, counter)
 
-    # ---- LAPACK-class linear algebra: through the host ----------------------------------------
+    # ---- LAPACK-class linear algebra: through the host (linalg_host.py) ----------------------
     def linalg_inv(self, a, nb, n, out):
-        from .linalg_host import on_host
-        return on_host("linalg_inv", [(a, nb * n * n)], [(out, nb * n * n)], nb, n)
+        return on_host("linalg_inv", (a, nb, n, out), {0: nb * n * n}, {3: nb * n * n})
 
     def linalg_solve(self, a, b, nb, n, k, out):
-        from .linalg_host import on_host
-        return on_host("linalg_solve", [(a, nb * n * n), (b, nb * n * k)], [(out, nb * n * k)],
-                       nb, n, k)
+        return on_host("linalg_solve", (a, b, nb, n, k, out), {0: nb * n * n, 1: nb * n * k},
+                       {5: nb * n * k})
 
     def linalg_det(self, a, nb, n, out):
-        from .linalg_host import on_host
-        return on_host("linalg_det", [(a, nb * n * n)], [(out, nb)], nb, n)
+        return on_host("linalg_det", (a, nb, n, out), {0: nb * n * n}, {3: nb})
 
     def linalg_slogdet(self, a, nb, n, sign, logabs):
-        from .linalg_host import on_host
-        return on_host("linalg_slogdet", [(a, nb * n * n)], [(sign, nb), (logabs, nb)], nb, n)
+        return on_host("linalg_slogdet", (a, nb, n, sign, logabs), {0: nb * n * n},
+                       {3: nb, 4: nb})
 
     def linalg_lstsq(self, a, b, nb, m, n, k, out, rank, rcond):
-        from .linalg_host import on_host
-        return on_host("linalg_lstsq", [(a, nb * m * n), (b, nb * m * k)],
-                       [(out, nb * n * k), (rank, nb)], nb, m, n, k, rcond=rcond)
+        return on_host("linalg_lstsq", (a, b, nb, m, n, k, out, rank, rcond),
+                       {0: nb * m * n, 1: nb * m * k}, {6: nb * n * k, 7: nb})
 
     def linalg_eig(self, a, nb, n, w, v):
-        from .linalg_host import on_host
-        return on_host("linalg_eig", [(a, nb * n * n)], [(w, nb * n), (v, nb * n * n)], nb, n)
+        return on_host("linalg_eig", (a, nb, n, w, v), {0: nb * n * n}, {3: nb * n, 4: nb * n * n})
 
     def linalg_eigvals(self, a, nb, n, w):
-        from .linalg_host import on_host
-        return on_host("linalg_eigvals", [(a, nb * n * n)], [(w, nb * n)], nb, n)
+        return on_host("linalg_eigvals", (a, nb, n, w), {0: nb * n * n}, {3: nb * n})
 
     def linalg_eigh(self, a, nb, n, w, v):
-        from .linalg_host import on_host
-        return on_host("linalg_eigh", [(a, nb * n * n)], [(w, nb * n), (v, nb * n * n)], nb, n)
+        return on_host("linalg_eigh", (a, nb, n, w, v), {0: nb * n * n}, {3: nb * n, 4: nb * n * n})
 
     def linalg_cholesky(self, a, nb, n, out):
-        from .linalg_host import on_host
-        return on_host("linalg_cholesky", [(a, nb * n * n)], [(out, nb * n * n)], nb, n)
+        return on_host("linalg_cholesky", (a, nb, n, out), {0: nb * n * n}, {3: nb * n * n})
 
     def linalg_qr(self, a, nb, m, n, q, r, complete):
-        from .linalg_host import on_host
-        kq = m if complete else min(m, n)
-        kr = m if complete else min(m, n)
-        return on_host("linalg_qr", [(a, nb * m * n)], [(q, nb * m * kq), (r, nb * kr * n)],
-                       nb, m, n, complete=complete)
+        k = m if complete else min(m, n)
+        return on_host("linalg_qr", (a, nb, m, n, q, r, complete), {0: nb * m * n},
+                       {4: nb * m * k, 5: nb * (m if complete else k) * n})
 
     def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):
-        from .linalg_host import on_host
         k = min(m, n)
         ku, kv = (m, n) if full_matrices else (k, k)
-        return on_host("linalg_svd", [(a, nb * m * n)],
-                       [(u, nb * m * ku), (s, nb * k), (vh, nb * kv * n)], nb, m, n,
-                       full_matrices=full_matrices)
+        return on_host("linalg_svd", (a, nb, m, n, u, s, vh, full_matrices), {0: nb * m * n},
+                       {4: nb * m * ku, 5: nb * k, 6: nb * kv * n})
 
     def linalg_first_zero_pivot(self, a, n):
-        from .linalg_host import on_host
-        return on_host("linalg_first_zero_pivot", [(a, n * n)], [], n)
+        return on_host("linalg_first_zero_pivot", (a, n), {0: n * n}, {})
 
     def linalg_first_bad_minor(self, a, n):
-        from .linalg_host import on_host
-        return on_host("linalg_first_bad_minor", [(a, n * n)], [], n)
+        return on_host("linalg_first_bad_minor", (a, n), {0: n * n}, {})
 
 
 _CTYPE_NAMES = {np.bool_: "bool_"}

@@ -8,6 +8,7 @@ numba.cuda; the complex functions below stand in for those).
 """
 import math
 
+import numpy as np
 from numba import cuda
 
 from .launch import SIMULATOR
@@ -127,3 +128,31 @@ else:
     def fma(a, b, c):
         """a * b + c rounded once (the hardware's fused multiply-add)."""
         return cuda.fma(a, b, c)
+
+
+# ---- the counter-based random stream (cpu/random_kernels.py) -------------------------------------
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1 = 0xBF58476D1CE4E5B9
+_M2 = 0x94D049BB133111EB
+
+if SIMULATOR:  # Python integers: NumPy's uint64 scalars would warn on every wrap-around
+    _MASK = (1 << 64) - 1
+
+    @cuda.jit(device=True, inline=True)
+    def splitmix(seed, counter):
+        z = (int(seed) + (int(counter) + 1) * _GOLDEN) & _MASK
+        z = ((z ^ (z >> 30)) * _M1) & _MASK
+        z = ((z ^ (z >> 27)) * _M2) & _MASK
+        return np.uint64(z ^ (z >> 31))
+else:
+    _G = np.uint64(_GOLDEN)
+    _U1 = np.uint64(_M1)
+    _U2 = np.uint64(_M2)
+
+    @cuda.jit(device=True, inline=True)
+    def splitmix(seed, counter):
+        """splitmix64 of (seed, counter): the hash behind every random draw."""
+        z = np.uint64(seed) + (np.uint64(counter) + np.uint64(1)) * _G
+        z = (z ^ (z >> np.uint64(30))) * _U1
+        z = (z ^ (z >> np.uint64(27))) * _U2
+        return z ^ (z >> np.uint64(31))
