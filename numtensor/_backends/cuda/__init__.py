@@ -78,28 +78,30 @@ class CudaBackend(Backend):
             db[do:do + count].copy_to_device(sb[so:so + count])
 
     # ---- element-wise ---------------------------------------------------------------
-    def _run(self, op, plan, inputs, out, params, np_ctype):
-        """Launch element op `op` over plan; inputs are operands or Python scalars."""
+    def _run(self, op, plan, inputs, out, params, np_ctype, operand_dtype=None):
+        """Launch element op `op` over plan; inputs are operands or Python scalars.
+        operand_dtype: the dtype of a scalar input's placeholder array (the dtype
+        its tensor would have), by default that of the first tensor input."""
         from . import elementwise_kernels as ek
         n = plan.n
         if n == 0:
             return
-        scalars = tuple(i for i, x in enumerate(inputs) if type(x) is not tuple)
-        kernel = ek.kernel(op, len(inputs), scalars, _ctype_name(np_ctype))
-        flat = plan.flat
-        if flat is not None:
-            nd, meta, codes = 0, launch.dummy_ints(), flat
+        kernel = ek.kernel(op, len(inputs), _ctype_name(np_ctype))
+        pattern = tuple(type(x) is tuple for x in inputs)
+        if plan.flat is not None:
+            nd, meta, codes = 0, launch.dummy_ints(), iter(plan.flat)
         else:
-            nd = len(plan.shape)
-            meta = launch.device_ints(plan, "ew", lambda: launch.concat_ints(
-                plan.shape_array, *plan.stride_arrays))
-            codes = (0,) * (len(inputs) - len(scalars))
+            nd, codes = len(plan.shape), None
+            meta = launch.device_ints(plan, pattern, lambda: _strided_meta(plan, pattern))
+        if operand_dtype is None and not all(pattern):
+            operand_dtype = next(x[0].dtype for x in inputs if type(x) is tuple)
         args = [n, nd, meta]
-        tensors = [x for x in inputs if type(x) is tuple]
-        for (buf, off), code in zip(tensors, codes):
-            args += [buf, off, code]
+        for x in inputs:
+            if type(x) is tuple:
+                args += [x[0], x[1], next(codes) if codes else 0, np_ctype(0), False]
+            else:
+                args += [launch.dummy_of(operand_dtype), 0, 0, launch.scalar(x, np_ctype), True]
         args += [out[0], out[1]]
-        args += [launch.scalar(inputs[i], np_ctype) for i in scalars]
         p = [launch.scalar(v, np_ctype) for v in params] + [np_ctype(0), np_ctype(0)]
         args += p[:2]
         launch.run(kernel, launch.blocks_for(n), launch.THREADS, *args)
@@ -126,7 +128,8 @@ class CudaBackend(Backend):
         self._run(op, plan, (a, b), out, params, launch.compute_type(t[0].dtype))
 
     def where(self, plan, cond, a, b, out):
-        self._run("where", plan, (cond, a, b), out, (), launch.compute_type(out[0].dtype))
+        self._run("where", plan, (cond, a, b), out, (), launch.compute_type(out[0].dtype),
+                  out[0].dtype)
 
     def fill(self, plan, out, value):
         self._run("fill", plan, (), out, (value,), launch.compute_type(out[0].dtype))
@@ -147,6 +150,10 @@ class CudaBackend(Backend):
     # ---- matrix products ---------------------------------------------------------------
     def matmul(self, plan, a, b, out):
         from . import matmul_kernels as mk
+        if plan.k == 0 and plan.m * plan.n * plan.batch:  # an empty sum
+            from .. import plan as planner
+            self.fill(planner.contiguous_elementwise(plan.batch * plan.m * plan.n, 0), (out, 0), 0)
+            return
         mk.matmul(plan, a, b, out)
 
     # ---- indexing ----------------------------------------------------------------------------
@@ -277,6 +284,15 @@ class CudaBackend(Backend):
 
     def linalg_first_bad_minor(self, a, n):
         return on_host("linalg_first_bad_minor", (a, n), {0: n * n}, {})
+
+
+def _strided_meta(plan, pattern):
+    """shape, one strides row per input (zeros for a scalar input), the output's strides."""
+    rows = iter(plan.stride_arrays[:-1])
+    zeros = np.zeros(len(plan.shape), np.int64)
+    return launch.concat_ints(plan.shape_array, *[next(rows) if is_tensor else zeros
+                                                  for is_tensor in pattern],
+                              plan.stride_arrays[-1])
 
 
 _CTYPE_NAMES = {np.bool_: "bool_"}

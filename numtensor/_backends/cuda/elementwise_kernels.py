@@ -1,9 +1,9 @@
 """CUDA kernels for the element-wise primitives (copy, map, zip, where, fill), rendered
 from the same scalar_ops expressions as the CPU kernels.
 
-One kernel is rendered per (op, which inputs are Python scalars, compute dtype) into
-a real .py file (cpu/codegen.py; Numba caches it on disk), and Numba compiles it once
-per array dtype signature.  Every kernel is a grid-stride loop with two modes:
+One kernel is rendered per (op, compute dtype) into a real .py file (cpu/codegen.py;
+Numba caches it on disk), and Numba compiles it once per array dtype signature.  Every
+kernel is a grid-stride loop with two modes:
 
   * flat (nd == 0): the output is one contiguous run and each tensor input walks
     along it (code 1) or is one element read everywhere (code 0), as
@@ -20,8 +20,12 @@ A few expressions need CUDA spellings (cuda_spelling): NumPy's rint and the
 math.floor family (which return integers in Numba) become libdevice calls on floats
 (NumPy's functions under the simulator, which has no libdevice) and the identity on
 integers, and the cmath functions numba.cuda compiles out of line
-become the inline device functions of device_functions.py.
+become the inline device functions of device_functions.py.  Under the simulator the
+math functions become NumPy's, which return NaN and infinity as a GPU does where
+Python's raise.
 """
+import re
+
 import numpy as np
 
 from .. import scalar_ops
@@ -49,11 +53,29 @@ _ROUNDING = {"np.rint(": "rint", "math.floor(": "floor", "math.ceil(": "ceil",
              "math.trunc(": "trunc"}
 
 
+# Under the simulator Python's math functions raise (math domain error, math range
+# error) where a GPU returns NaN or infinity; NumPy's return them, in the argument's type.
+_SIMULATOR_SPELLINGS = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2",
+                        "phase": "angle"}
+
+
+# NumPy refuses arithmetic on its booleans, which Numba treats as integers
+_SIMULATOR_EXPRESSIONS = {"(a > p0) - (a < p0)": "int(a > p0) - int(a < p0)"}
+
+
+def _simulator_spelling(expr):
+    expr = _SIMULATOR_EXPRESSIONS.get(expr, expr)
+    return re.sub(r"\bc?math\.(\w+)\(",
+                  lambda m: f"np.{_SIMULATOR_SPELLINGS.get(m.group(1), m.group(1))}(", expr)
+
+
 def cuda_spelling(expr, np_dtype):
     """expr with the substitutions the CUDA target needs for compute dtype np_dtype."""
     kind = np.dtype(np_dtype).kind
     for old, new in _COMPLEX_SPELLINGS.items():
         expr = expr.replace(old, new)
+    if SIMULATOR:
+        expr = _simulator_spelling(expr)
     for old, fn in _ROUNDING.items():
         if kind == "f" and SIMULATOR:  # the simulator has no libdevice; NumPy's keep the type
             expr = expr.replace(old, f"np.{fn}(")
@@ -79,56 +101,52 @@ def _load(i, ctype, op):
     return f"np.{ctype}({{src}})"
 
 
-def render(op, arity, scalars, ctype):
-    """Source of the kernel module for one op, scalar pattern and compute dtype name."""
+def render(op, arity, ctype):
+    """Source of the kernel module for one op, arity and compute dtype name."""
     expr = cuda_spelling(expression(op, arity), ctype)
-    tensors = [i for i in range(arity) if i not in scalars]
-    nt = len(tensors)
     params = ["n", "nd", "meta"]
-    for i in tensors:
-        params += [f"x{i}", f"o{i}", f"c{i}"]
-    params += ["y", "oy"] + [f"s{i}" for i in scalars] + ["p0", "p1"]
+    for i in range(arity):
+        params += [f"x{i}", f"o{i}", f"c{i}", f"s{i}", f"u{i}"]
+    params += ["y", "oy", "p0", "p1"]
     L = ["@cuda.jit(cache=True)",
          f"def kernel({', '.join(params)}):",
          "    start = cuda.grid(1)",
-         "    step = cuda.gridsize(1)"]
-    for i in scalars:
-        L.append(f"    {_NAMES[i]} = s{i}")
-    L += ["    if nd == 0:",
-          "        for i in range(start, n, step):"]
-    for i in tensors:
-        src = f"x{i}[o{i} + i * c{i}]"
-        L.append(f"            {_NAMES[i]} = " + _load(i, ctype, op).format(src=src))
+         "    step = cuda.gridsize(1)",
+         "    if nd == 0:",
+         "        for i in range(start, n, step):"]
+    for i in range(arity):
+        load = _load(i, ctype, op).format(src=f"x{i}[o{i} + i * c{i}]")
+        L.append(f"            {_NAMES[i]} = s{i} if u{i} else {load}")
     L += [f"            y[oy + i] = {expr}",
           "        return",
           "    for i in range(start, n, step):",
           "        rem = i"]
-    L += [f"        q{i} = o{i}" for i in tensors]
+    L += [f"        q{i} = o{i}" for i in range(arity)]
     L += ["        qy = oy",
           "        for d in range(nd - 1, -1, -1):",
           "            size = meta[d]",
           "            k = rem % size",
           "            rem //= size"]
-    for t, i in enumerate(tensors):
-        L.append(f"            q{i} += k * meta[{t + 1} * nd + d]")
-    L.append(f"            qy += k * meta[{nt + 1} * nd + d]")
-    for i in tensors:
-        L.append(f"        {_NAMES[i]} = " + _load(i, ctype, op).format(src=f"x{i}[q{i}]"))
+    for i in range(arity):
+        L.append(f"            q{i} += k * meta[{i + 1} * nd + d]")
+    L.append(f"            qy += k * meta[{arity + 1} * nd + d]")
+    for i in range(arity):
+        load = _load(i, ctype, op).format(src=f"x{i}[q{i}]")
+        L.append(f"        {_NAMES[i]} = s{i} if u{i} else {load}")
     L.append(f"        y[qy] = {expr}")
-    what = f"{op} ({arity} inputs, scalars {list(scalars)}) in {ctype}: {expr}"
+    what = f"{op} ({arity} inputs) in {ctype}: {expr}"
     return _HEADER.format(what=what) + "\n\n" + "\n".join(L) + "\n"
 
 
 _kernels = {}
 
 
-def kernel(op, arity, scalars, ctype):
-    """The compiled-on-demand kernel of one element op, scalar pattern and compute
-    dtype name ('float32', 'int64', 'bool', ...)."""
-    key = (op, arity, scalars, ctype)
+def kernel(op, arity, ctype):
+    """The compiled-on-demand kernel of one element op and compute dtype name
+    ('float32', 'int64', 'bool_', ...)."""
+    key = (op, arity, ctype)
     k = _kernels.get(key)
     if k is None:
-        name = f"cuda_ew_{op}_{arity}" + ("_s" + "".join(map(str, scalars)) if scalars else "") \
-            + f"_{ctype}"
-        k = _kernels[key] = codegen.load(name, render(op, arity, scalars, ctype)).kernel
+        name = f"cuda_ew_{op}_{arity}_{ctype}"
+        k = _kernels[key] = codegen.load(name, render(op, arity, ctype)).kernel
     return k

@@ -22,13 +22,15 @@ from numba import config, cuda
 
 SIMULATOR = bool(config.ENABLE_CUDASIM)
 
-THREADS = 32 if SIMULATOR else 256       # threads per block of the 1-D kernels
+THREADS = 8 if SIMULATOR else 256        # threads per block of the 1-D kernels
 MAX_THREADS = 256                        # the size of every shared-memory scratch array
 _BLOCKS_PER_SM = 32
 _SIM_MAX_BLOCKS = 3
 
 
 def _max_blocks():
+    if recorder:
+        return 1024
     if SIMULATOR:
         return _SIM_MAX_BLOCKS
     return _BLOCKS_PER_SM * cuda.get_current_device().MULTIPROCESSOR_COUNT
@@ -52,15 +54,16 @@ def blocks_for(n, threads=THREADS):
 def block_size(n):
     """A power-of-two block size for a per-output reduction of n elements: small rows
     do not leave most of a 256-thread block idle."""
-    size = 32
-    while size < n and size < (THREADS if SIMULATOR else MAX_THREADS):
+    size = 4 if SIMULATOR else 32
+    while size < n and size < THREADS:
         size *= 2
     return size
 
 
 # ---- launching ----------------------------------------------------------------------------------
 # The PTX check (tests/cuda/ptx_check.py) installs a recorder here: every launch then
-# compiles its kernel for the argument types instead of running it.
+# compiles its kernel for the argument types instead of running it, and device arrays
+# are stand-ins that only carry a dtype and a length (no GPU is needed).
 recorder = []
 
 
@@ -74,8 +77,8 @@ def run(kernel, blocks, threads, *args):
 
 def read(devarr):
     """A device array's contents on the host (waits for the work queued before)."""
-    if recorder:
-        return np.zeros(devarr.shape, devarr.dtype)
+    if recorder:  # ones: every data-dependent path (a mask's rows, a bad index) is taken
+        return np.ones(devarr.shape, devarr.dtype)
     return devarr.copy_to_host()
 
 
@@ -133,6 +136,8 @@ def dummy_of(np_dtype):
 def to_device_async(host):
     """A fresh device array with host's contents, copied on the default stream (the
     driver stages pageable memory, so the host array may go at once)."""
+    if recorder:
+        return recorder[0].array(host.size, host.dtype)
     if SIMULATOR:
         return cuda.to_device(host)
     return cuda.to_device(host, stream=cuda.default_stream())

@@ -45,8 +45,8 @@ ZERO = np.{name}(0)
 
 @cuda.jit(cache=True)
 def gemm(a, a_offs, a_rs, a_cs, b, b_offs, b_rs, b_cs, c, c_offs, m, k, n, batch):
-    As = cuda.shared.array((BK, BM + 1), DTYPE)
-    Bs = cuda.shared.array((BK, BN + 1), DTYPE)
+    As = cuda.shared.array(({BK}, {BM1}), DTYPE)
+    Bs = cuda.shared.array(({BK}, {BN1}), DTYPE)
     acc = cuda.local.array((TM, TN), DTYPE)
     ar = cuda.local.array(TM, DTYPE)
     br = cuda.local.array(TN, DTYPE)
@@ -120,19 +120,14 @@ def gemm_kernel(np_dtype):
     mod = _modules.get(dt)
     if mod is None:
         src = _SOURCE.format(name=dt.name, nbtype=numba_type_name(dt), BM=BM, BN=BN, BK=BK,
-                             TM=TM, TN=TN, TX=TX, TY=TY, NT=NT)
+                             TM=TM, TN=TN, TX=TX, TY=TY, NT=NT, BM1=BM + 1, BN1=BN + 1)
         mod = _modules[dt] = codegen.load(f"cuda_gemm_{dt.name}", src)
     return mod.gemm
 
 
 def matmul(plan, a, b, out):
     m, k, n, batch = plan.m, plan.k, plan.n, plan.batch
-    if m == 0 or n == 0 or batch == 0:
-        return
-    if k == 0:  # an empty sum
-        from .. import plan as planner
-        from . import cuda_backend
-        cuda_backend().fill(planner.contiguous_elementwise(batch * m * n, 0), (out, 0), 0)
+    if m == 0 or n == 0 or batch == 0 or k == 0:  # (k == 0: the backend fills zeros)
         return
     offs = [launch.device_ints(plan, tag, lambda arr=arr: arr)
             for tag, arr in (("a", plan.a_offsets), ("b", plan.b_offsets),
