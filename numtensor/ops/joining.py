@@ -259,6 +259,7 @@ def _bad_index(bad, d, size):
 # ---- gather / scatter -----------------------------------------------------------------
 def gather(x, dim, index, *, sparse_grad=False, out=None):
     _check_index_dtype(index, "gather")
+    same_device(x, index)
     d = wrap_dim(dim, x.ndim)
     _check_dim_index(x, d, index, "gather")
     res = empty(index._shape, x.dtype, x.device)
@@ -292,6 +293,7 @@ def _src_grad(g, d, index, src_shape):
 def _scatter_into(self, dim, index, src, accumulate, fname):
     from .inplace import check_leaf
     _check_index_dtype(index, fname)
+    same_device(self, index, src)
     if isinstance(src, Tensor) and src.dtype is not self.dtype:
         raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
     d = wrap_dim(dim, self.ndim)

@@ -83,6 +83,25 @@ def test_mixing_devices_raises_pytorchs_error():
             op()
 
 
+def test_what_pytorch_lets_cpu_tensors_do_with_cuda_tensors():
+    c = nt.arange(5.0, device="cuda")
+    # indices and masks on the CPU are copied to the indexed tensor's device
+    assert c[nt.tensor([4, 1])].tolist() == [4.0, 1.0] and c[nt.tensor([4, 1])].device == CUDA
+    assert c[nt.tensor([True, False, True, False, False])].tolist() == [0.0, 2.0]
+    c[nt.tensor([0])] = 9.0
+    assert c[0].item() == 9.0
+    # a 0-d CPU tensor takes part in an element-wise op as a number
+    assert (c + nt.tensor(1.0)).tolist() == [10.0, 2.0, 3.0, 4.0, 5.0]
+    assert (nt.tensor(2) * c).device == CUDA
+    # but torch.gather/scatter want one device, and CUDA indices do not index CPU tensors
+    with pytest.raises(RuntimeError, match=MIXED):
+        nt.gather(c, 0, nt.tensor([0, 1]))
+    with pytest.raises(RuntimeError, match=MIXED):
+        nt.zeros(5, device="cuda").scatter_(0, nt.tensor([1]), 1.0)
+    with pytest.raises(RuntimeError, match="indices should be either on cpu or on the same device"):
+        nt.arange(3.0)[nt.tensor([1], device="cuda")]
+
+
 def test_numpy_of_a_cuda_tensor_raises_pytorchs_type_error():
     with pytest.raises(TypeError) as e:
         nt.ones(2, device="cuda").numpy()
