@@ -2,9 +2,17 @@
 # The test command README.md gives: the CPU suite (with the differential fuzz run:
 # 1,000 cases, seeded from the commit hash), then the tests that write through
 # indexing, scatter, in-place ops and float16 again with guard bytes around every
-# buffer (an out-of-bounds write by any kernel fails the op that made it).
+# buffer (an out-of-bounds write by any kernel fails the op that made it), then the
+# CUDA tests on Numba's CUDA simulator.
 # It fails when PyTorch (the test oracle) is missing, and, through tests/conftest.py,
 # when a test is skipped that tests/known_skips.txt does not list.
+#
+# CUDA: the first run includes tests/cuda/test_ptx.py, which compiles every CUDA
+# kernel to PTX with NVIDIA's NVVM (no GPU needed; numba-cuda[cu12], the cuda extra).
+# The last run executes every CUDA kernel in the simulator (NUMBA_ENABLE_CUDASIM=1,
+# tiny sizes) and compares with the CPU: tests/cuda, and the backend conformance
+# suite (tests/backends) when it is present.  On a machine with a GPU the first run
+# executes tests/cuda on the GPU as well.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! python -c "import torch" 2>/dev/null; then
@@ -15,3 +23,6 @@ python -m pytest -q tests "$@"
 NUMTENSOR_GUARD_BYTES=64 python -m pytest -q tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
     tests/test_autograd.py
+cuda_tests=(tests/cuda)
+if [ -d tests/backends ]; then cuda_tests+=(tests/backends); fi
+NUMBA_ENABLE_CUDASIM=1 python -m pytest -q "${cuda_tests[@]}"

@@ -356,9 +356,8 @@ def _work(families, archs, worker, nworkers, use_cache):
     skipped as already checked, failures)."""
     from numtensor._backends.cuda import CudaBackend, launch
     rec = Recorder(archs, Cache() if use_cache else None)
-    launch.recorder.append(rec)
     failures = []
-    try:
+    with launch.recording(rec):
         be = CudaBackend()
         index = 0
         for family in families:
@@ -372,8 +371,6 @@ def _work(families, archs, worker, nworkers, use_cache):
                     failures.append(f"{what}: {e}")
                 except Exception:
                     failures.append(f"{what}: {traceback.format_exc(limit=3)}")
-    finally:
-        launch.recorder.clear()
     return rec.compiles, rec.compiles // len(archs), rec.cached, failures
 
 

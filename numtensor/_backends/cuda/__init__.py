@@ -4,14 +4,17 @@ Buffers are 1-D Numba device arrays from a caching allocator (allocator.py).  Pl
 arrive canonical, exactly as on the CPU; each method here only picks a kernel family
 and hands it the operands:
 
-  storage            allocator.py and Numba's copies (host <-> device, device <-> device)
+  storage                   allocator.py, and Numba's copies (host <-> device <-> device)
   copy/map/zip/where/fill   elementwise_kernels.py (rendered from scalar_ops)
   reduce/arg_reduce/scan    reduction_kernels.py (shared-memory trees, per dtype)
-  matmul             matmul_kernels.py (tiled shared-memory GEMM, per dtype)
-  indexing, masks    index_kernels.py
-  sort/search        sort_kernels.py
+  matmul                    matmul_kernels.py (tiled shared-memory GEMM, per dtype)
+  indexing                  index_kernels.py, index_fixed_kernels.py
+  masks                     mask_kernels.py
+  sort/search               sort_kernels.py
   arange/linspace/random    fill_kernels.py, random_kernels.py
   LAPACK-class linalg       through the host (linalg_host.py)
+launch.py holds the launch geometry, the plans' arrays on the device and the scalar
+conversions; device_functions.py the inline device functions the kernels share.
 
 Every kernel is launched on the default stream and returns at once; the host waits
 only where PyTorch does: to_host (item, tolist, printing, cpu()), a mask's count, an
@@ -27,6 +30,7 @@ import numpy as np
 from ..base import Backend
 from . import launch
 from .linalg_host import on_host
+
 
 def cuda_backend():
     """The CUDA backend, or PyTorch's RuntimeError when Numba reaches no CUDA device

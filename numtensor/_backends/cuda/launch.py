@@ -15,7 +15,9 @@
   by value as kernel arguments.
 """
 import collections
+import contextlib
 import threading
+import warnings
 
 import numpy as np
 from numba import config, cuda
@@ -61,10 +63,26 @@ def block_size(n):
 
 
 # ---- launching ----------------------------------------------------------------------------------
-# The PTX check (tests/cuda/ptx_check.py) installs a recorder here: every launch then
-# compiles its kernel for the argument types instead of running it, and device arrays
-# are stand-ins that only carry a dtype and a length (no GPU is needed).
+# The PTX check (tests/cuda/ptx_check.py) installs a recorder here (recording()): every
+# launch then compiles its kernel for the argument types instead of running it, and
+# device arrays are stand-ins that only carry a dtype and a length (no GPU is needed).
 recorder = []
+
+
+@contextlib.contextmanager
+def recording(rec):
+    """Launches go to rec while the block runs; every cached device array made before
+    or during it is dropped on the way in and out (stand-ins must not outlive it)."""
+    reset_caches()
+    recorder.append(rec)
+    try:
+        yield rec
+    finally:
+        recorder.clear()
+        reset_caches()
+
+
+_configured = {}  # (kernel, blocks, threads) -> the launcher Numba made for them
 
 
 def run(kernel, blocks, threads, *args):
@@ -72,7 +90,14 @@ def run(kernel, blocks, threads, *args):
     if recorder:
         recorder[0](kernel, args)
         return
-    kernel[blocks, threads](*args)
+    key = (kernel, blocks, threads)
+    launcher = _configured.get(key)
+    if launcher is None:
+        # Numba warns about grids under 128 blocks; a tiny tensor's small grid is meant
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            launcher = _configured[key] = kernel[blocks, threads]
+    launcher(*args)
 
 
 def read(devarr):
@@ -141,6 +166,28 @@ def to_device_async(host):
     if SIMULATOR:
         return cuda.to_device(host)
     return cuda.to_device(host, stream=cuda.default_stream())
+
+
+_keyed = []  # caches of device arrays made by device_cache(), dropped by reset_caches()
+
+
+def device_cache():
+    """A dict for device arrays a kernel family keeps by its own keys."""
+    cache = {}
+    _keyed.append(cache)
+    return cache
+
+
+def reset_caches():
+    """Forget every cached device array and the launch limits."""
+    with _lock:
+        _device_ints.clear()
+    for cache in _keyed:
+        cache.clear()
+    _dummy.clear()
+    _dummies.clear()
+    _limits.clear()
+    _configured.clear()
 
 
 def concat_ints(*parts):

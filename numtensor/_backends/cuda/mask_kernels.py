@@ -188,7 +188,7 @@ def mask_scatter(count, plan, dst, value):
                count.positions, kbuf, dst[1], plan.qstride, plan.nq, *vals)
 
 
-_shapes = {}
+_shapes = launch.device_cache()  # shape tuple -> its int64 device array
 
 
 def mask_coordinates(count, shape, out):
