@@ -50,6 +50,14 @@ def test_moves_between_devices():
     assert x2[0, 0].item() == 1.0 and c[0, 0].item() == 10.0
 
 
+def test_a_device_index_beyond_the_devices_raises():
+    if nt.cuda.device_count() == 1:
+        with pytest.raises(RuntimeError, match="invalid device ordinal"):
+            nt.zeros(2, device="cuda:1")
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        nt.zeros(2).to(f"cuda:{nt.cuda.device_count()}")
+
+
 def test_item_tolist_and_python_numbers():
     c = nt.tensor([[1.5, -2.0], [3.0, 4.0]], device="cuda")
     assert c[0, 0].item() == 1.5 and isinstance(c[0, 0].item(), float)

@@ -409,3 +409,11 @@ def test_linalg_runs_through_the_host():
     check(lambda x: nt.linalg.lstsq(x, x[:, :2]).solution, b, rtol=1e-10, atol=1e-10)
     with pytest.raises(RuntimeError, match="singular"):
         nt.linalg.inv(nt.zeros(3, 3, device="cuda"))
+
+
+def test_empty_tensors_take_every_path_without_launching_nonsense():
+    e = np.zeros((0, 3))
+    check(lambda x: (x + 1, x.sum(), x.sum(0), x.sum(1), x.prod(), x.t().contiguous(),
+                     x[x > 0], (x > 0).nonzero(), x.cumsum(0), x.argsort(1),
+                     nt.cat([x, x.new_ones(1, 3)]), x @ x.new_ones(3, 2)), e)
+    check(lambda x: x[nt.tensor([], dtype=nt.int64, device=x.device)], e)
