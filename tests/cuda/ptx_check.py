@@ -397,9 +397,15 @@ def run(families=FAMILIES, archs=ARCHS, workers=None, use_cache=True):
             [f for p in parts for f in p[3]])
 
 
+# the modules whose code every kernel may inline or read constants from
+SHARED_SOURCES = ("device_functions.py", "launch.py", "index_fixed_kernels.py")
+
+
 class Cache:
     """Signatures that compiled before, with the same kernel sources and compilers,
-    are not compiled again (a local rerun takes seconds; CI starts empty)."""
+    are not compiled again (a local rerun takes seconds; CI starts empty).  The key of
+    a kernel signature: the text of the kernel's module, the modules every kernel
+    shares (SHARED_SOURCES), the compilers' versions, the argument types and archs."""
 
     def __init__(self):
         import hashlib
@@ -409,10 +415,9 @@ class Cache:
         here = os.path.dirname(os.path.abspath(__import__("numtensor._backends.cuda",
                                                            fromlist=["x"]).__file__))
         h = hashlib.sha1()
-        for name in sorted(os.listdir(here)):
-            if name.endswith(".py"):
-                with open(os.path.join(here, name), "rb") as f:
-                    h.update(name.encode() + f.read())
+        for name in SHARED_SOURCES:
+            with open(os.path.join(here, name), "rb") as f:
+                h.update(name.encode() + f.read())
         h.update(f"{numba_cuda.__version__} {nvvm.NVVM().get_version()}".encode())
         self.base = h.hexdigest()
         self.dir = os.path.join(cache_base(), "ptx-checked")
