@@ -36,7 +36,7 @@ from .ops.elementwise import (add, sub, mul, div, true_divide, divide, multiply,
                               absolute, exp, expm1, log, log2, log10, log1p, sqrt, rsqrt, sin, cos,
                               tan, asin, acos, atan, sinh, cosh, tanh, sigmoid, relu, clamp, clip,
                               floor, ceil, trunc, fix, round, sign, reciprocal, square, isnan,
-                              isinf, isfinite, rsub)
+                              isinf, isfinite, rsub, conj, conj_physical, resolve_conj, is_conj)
 from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std,  # noqa: E402,F401
                              norm, dist, logsumexp, cumsum, cumprod, all, any, equal,
                              count_nonzero, aminmax)
@@ -123,9 +123,59 @@ def softmax(input, dim, dtype=None):
 
 
 def log_softmax(input, dim, dtype=None):
-    """log(softmax(x)) along dim, computed stably (x - logsumexp(x))."""
+    """log(softmax(x)) along dim, computed stably (x - max - log(sum(exp(x - max))))."""
     from .nn.functional import log_softmax as log_softmax_
     return log_softmax_(input, dim, dtype=dtype)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution (see numtensor.nn.functional.conv1d)."""
+    from .ops.convolution import conv1d as conv1d_
+    return conv1d_(input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (see numtensor.nn.functional.conv2d)."""
+    from .ops.convolution import conv2d as conv2d_
+    return conv2d_(input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """Max pooling over the last dim (see numtensor.nn.functional.max_pool1d)."""
+    from .ops.pooling import max_pool1d as pool
+    return pool(input, kernel_size, stride if stride != () else None, padding, dilation, ceil_mode)
+
+
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """Max pooling over (H, W) windows (see numtensor.nn.functional.max_pool2d)."""
+    from .ops.pooling import max_pool2d as pool
+    return pool(input, kernel_size, stride if stride != () else None, padding, dilation, ceil_mode)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dilation=1,
+                            ceil_mode=False):
+    """(values, indices) of a max pooling over the last dim."""
+    from .ops.pooling import max_pool1d_with_indices as pool
+    return pool(input, kernel_size, stride if stride != () else None, padding, dilation, ceil_mode)
+
+
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    """Average pooling over the last dim (see numtensor.nn.functional.avg_pool1d)."""
+    from .ops.pooling import avg_pool1d as pool
+    return pool(input, kernel_size, stride if stride != () else None, padding, ceil_mode,
+                count_include_pad)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling of the last dim to output_size."""
+    from .ops.pooling import adaptive_avg_pool1d as pool
+    return pool(input, output_size)
+
+
+def adaptive_max_pool1d(input, output_size):
+    """(values, indices) of a max pooling of the last dim to output_size."""
+    from .ops.pooling import adaptive_max_pool1d_with_indices as pool
+    return pool(input, output_size)
 
 
 def is_tensor(obj, /):

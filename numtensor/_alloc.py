@@ -11,16 +11,18 @@ from ._storage import TypedStorage
 from ._tensor import make_tensor, operand
 
 contiguous_strides = plan.contiguous_strides
+dense_strides = plan.dense_strides
 
 
 def empty(shape, dtype, device=CPU, strides=None):
     """A fresh tensor; contiguous unless strides (dense, any order) are given."""
+    shape = tuple(shape)
     n = 1
     for s in shape:
         n *= s
     buf = backend_for(device).allocate(n, dtype.np)
-    return make_tensor(TypedStorage(buf, dtype, device), 0, tuple(shape),
-                       contiguous_strides(shape) if strides is None else tuple(strides))
+    return make_tensor(TypedStorage(buf, dtype, device), 0, shape,
+                       dense_strides(shape) if strides is None else tuple(strides))
 
 
 def from_buffer(buf, dtype, device, shape, strides=None, offset=0):

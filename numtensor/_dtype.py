@@ -12,7 +12,8 @@ _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
-    __slots__ = ("name", "np", "itemsize", "category", "is_signed", "_tensor_type")
+    __slots__ = ("name", "np", "itemsize", "category", "is_signed", "_tensor_type",
+                 "is_floating_point", "is_complex")
 
     def __init__(self, name, np_dtype, category, is_signed, tensor_type):
         self.name = name
@@ -21,14 +22,9 @@ class dtype:
         self.category = category
         self.is_signed = is_signed
         self._tensor_type = tensor_type
-
-    @property
-    def is_floating_point(self):
-        return self.category == _FLOAT
-
-    @property
-    def is_complex(self):
-        return self.category == _COMPLEX
+        # plain attributes (not properties): read on every op's hot path
+        self.is_floating_point = category == _FLOAT
+        self.is_complex = category == _COMPLEX
 
     def to_real(self):
         return {complex64: float32, complex128: float64}.get(self, self)

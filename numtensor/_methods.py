@@ -65,7 +65,8 @@ METHODS = {
     "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
     "bitwise_not": ew.bitwise_not, "bitwise_and_": ew.bitwise_and_,
     "bitwise_or_": ew.bitwise_or_, "bitwise_xor_": ew.bitwise_xor_, "where": lambda self, cond, other: ew.where(cond, self, other),
-    "neg": ew.neg, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
+    "neg": ew.neg, "conj": ew.conj, "conj_physical": ew.conj,
+    "resolve_conj": ew.resolve_conj, "is_conj": ew.is_conj, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
     "expm1": ew.expm1, "log": ew.log, "log2": ew.log2, "log10": ew.log10, "log1p": ew.log1p,
     "sqrt": ew.sqrt, "rsqrt": ew.rsqrt, "sin": ew.sin, "cos": ew.cos, "tan": ew.tan,
     "asin": ew.asin, "acos": ew.acos, "atan": ew.atan, "sinh": ew.sinh, "cosh": ew.cosh,
@@ -173,10 +174,10 @@ OPERATORS = {
 
 PROPERTIES = {
     "T": views.matrix_T,
-    "mT": views.mT,
+    "mT": views.mT, "mH": views.mH, "H": views.matrix_H,
     "real": cplx.real,
     "imag": cplx.imag,
-    "data": (views.detach, lambda self, value: views.set_(self, value)),
+    "data": (views.detach, views.set_data),
 }
 
 

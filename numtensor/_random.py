@@ -94,6 +94,8 @@ def _fill(t, kind, generator, *params, counters=None):
     n = t.numel()
     if n == 0:
         return t
+    from .ops._common import check_no_internal_overlap
+    check_no_internal_overlap(t)
     seed_, start = _gen(generator).take(counters if counters is not None else n)
     be = backend_for(t.device)
     work_dtype = be.compute_dtype("random", t.dtype)

@@ -4,6 +4,8 @@ The class holds state and delegates.  Every computation lives in numtensor.ops (
 definition per op: checks, result shape/dtype, kernel call, gradient); the methods
 that simply forward to an op are attached by numtensor._methods.
 """
+import operator
+
 from . import _dtype
 from ._size import Size
 
@@ -29,14 +31,11 @@ def make_tensor(storage, offset, shape, strides, cls=None):
     return t
 
 
-def operand(t):
-    """(buffer, offset): how a backend primitive sees a tensor (see _backends/base.py)."""
-    return t._storage._buf, t._offset
-
-
-def buffer(t):
-    """The backend buffer under t (handed to a backend, never read here)."""
-    return t._storage._buf
+# operand(t) -> (buffer, offset): how a backend primitive sees a tensor (see
+# _backends/base.py); buffer(t): the backend buffer under t.  Both are handed to a backend,
+# never read here.  attrgetter keeps them out of Python frames on the hot path.
+operand = operator.attrgetter("_storage._buf", "_offset")
+buffer = operator.attrgetter("_storage._buf")
 
 
 class Tensor:

@@ -63,6 +63,12 @@ def pytest_sessionstart(session):
     _config.append(session.config)
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The fuzz run goes last: by then the other tests have compiled (or loaded) the
+    kernels it needs, so its time is the programs' own."""
+    items.sort(key=lambda item: "tests/fuzz/" in item.nodeid.replace(os.sep, "/"))
+
+
 def _matcher(pattern):
     """A test id where only * is a wildcard (test ids are full of [ and ])."""
     return re.compile(".*".join(re.escape(part) for part in pattern.split("*")) + r"\Z")

@@ -22,7 +22,7 @@ fi
 python -m pytest -q tests "$@"
 NUMTENSOR_GUARD_BYTES=64 python -m pytest -q tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
-    tests/test_autograd.py
+    tests/test_autograd.py tests/backends/test_conformance_nn.py
 cuda_tests=(tests/cuda)
 if [ -d tests/backends ]; then cuda_tests+=(tests/backends); fi
 NUMBA_ENABLE_CUDASIM=1 python -m pytest -q "${cuda_tests[@]}"

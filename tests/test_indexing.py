@@ -200,15 +200,20 @@ def test_setitem_through_view_of_view_lands_in_base():
     _same(base_a, base_b)
 
 
-def test_setitem_casts_value_to_destination_dtype():
-    a = nt.zeros(3, 4)
-    a[[0, 2], [1, 1]] = nt.tensor([5, 6])                       # int64 into float32
-    a[nt.tensor([1])] = nt.tensor([1.25, 2, 3, 4], dtype=nt.float64)
-    assert a.dtype is nt.float32
-    want = torch.zeros(3, 4)
-    want[[0, 2], [1, 1]] = torch.tensor([5.0, 6.0])
-    want[torch.tensor([1])] = torch.tensor([1.25, 2, 3, 4])
-    _same(a, want)
+def test_index_put_value_dtype_rules_follow_torch():
+    """PyTorch 2.x refuses a tensor value of another dtype in an index put (a 0-d value
+    under a boolean mask is a masked fill and casts); Python numbers always convert."""
+    for lib in (nt, torch):
+        a = lib.zeros(3, 4)
+        with pytest.raises(RuntimeError, match="Index put requires the source and destination "
+                                               "dtypes match, got Float for the destination and "
+                                               "Long for the source"):
+            a[[0, 2], [1, 1]] = lib.tensor([5, 6])
+        with pytest.raises(RuntimeError, match="dtypes match"):
+            a[lib.tensor([1])] = lib.tensor([1.25, 2, 3, 4], dtype=lib.float64)
+        assert a.abs().sum().item() == 0  # nothing was written
+        a[lib.tensor([True, False, True])] = lib.tensor(2)  # masked fill: casts
+        assert a.sum().item() == 16
     c = nt.zeros(4, dtype=nt.int64)
     c[[1, 2]] = 2.7   # a Python float into an int tensor truncates, as in torch
     d = torch.zeros(4, dtype=torch.int64)

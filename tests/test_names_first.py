@@ -510,3 +510,29 @@ def test_num_threads():
         nt.set_num_threads(0)
     with pytest.raises(TypeError):
         nt.set_num_threads("2")
+
+
+def test_sorting_dtype_errors():
+    for fn in [lambda lib: lib.searchsorted(lib.tensor([True]), lib.tensor([True])),
+               lambda lib: lib.bucketize(lib.tensor([1]), lib.tensor([True])),
+               lambda lib: lib.searchsorted(lib.tensor([1, 2]), lib.tensor([True])),
+               lambda lib: lib.searchsorted(lib.tensor([1.0], dtype=lib.float16),
+                                            lib.tensor([1.0], dtype=lib.float16)),
+               lambda lib: lib.unique(lib.tensor([1j])),
+               lambda lib: lib.unique(lib.tensor([1j]), dim=0),
+               lambda lib: lib.unique_consecutive(lib.tensor([1j])),
+               lambda lib: lib.unique(lib.tensor([True, False, True]), return_counts=True),
+               lambda lib: lib.topk(lib.tensor([True, False]), 1),
+               lambda lib: lib.topk(lib.tensor([1j]), 1),
+               lambda lib: lib.kthvalue(lib.tensor([True, False]), 1),
+               lambda lib: lib.argsort(lib.tensor([1j])),
+               lambda lib: lib.msort(lib.tensor([1j]))]:
+        same(fn)
+
+
+def test_topk_zero_gradient():
+    x = nt.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=nt.float64, requires_grad=True)
+    out = nt.topk(x, 0, dim=0).values
+    assert out.shape == (0, 2)
+    out.sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]

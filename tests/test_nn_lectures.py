@@ -296,45 +296,49 @@ def test_d2l_dropout_from_scratch_and_concise():
     assert nt.equal(net(X), a)
 
 
-# ---- EE-559 1.6: the MNIST training loop, verbatim but for the convolutions (part B) -----------
-def test_ee559_training_loop_on_digits():
-    """The lecture's loop: model.to(device), criterion.to(device), sub_(mu).div_(std),
-    split(batch_size), CrossEntropyLoss, SGD lr 0.1; an MLP stands in for the convolution
-    layers until those exist.  Data: scikit-learn's 8x8 digits."""
-    import sklearn.datasets as datasets
-    torch_ = nt
+# ---- EE-559 1.6: the MNIST convnet, verbatim; the digits come from scikit-learn -------------
+def test_ee559_convnet_trains_on_digits():
+    """The lecture's code: the convnet, model.to(device), criterion.to(device),
+    sub_(mu).div_(std), split(batch_size), CrossEntropyLoss, SGD lr 0.1.  Data: scikit-
+    learn's 8x8 digits scaled to 28x28 (MNIST cannot be downloaded here); 6 epochs of
+    1500 images instead of 10 of 60000.  The loss falls and test accuracy ends >= 90%."""
+    from numtensor.demo.data import digits_28x28
+    torch = nt
     nn = nt.nn
-    digits = datasets.load_digits()
-    order = np.random.default_rng(0).permutation(len(digits.target))
-    images = digits.images.astype(np.float32)[order, None]  # (N, 1, 8, 8)
-    labels = digits.target[order]
-    train_input, train_target = torch_.tensor(images[:1500]), torch_.tensor(labels[:1500])
-    test_input, test_target = torch_.tensor(images[1500:]), torch_.tensor(labels[1500:])
+    images, labels, test_images, test_labels = digits_28x28()
+    train_input, train_target = torch.tensor(images), torch.tensor(labels)
+    test_input, test_target = torch.tensor(test_images), torch.tensor(test_labels)
 
     class Flattener(nn.Module):
         def forward(self, x):
             return x.view(x.size(0), -1)
 
-    torch_.manual_seed(0)
-    device = torch_.device("cpu")
+    torch.manual_seed(0)
+    device = torch.device("cpu")
     model = nn.Sequential(
+        nn.Conv2d(1, 32, 5), nn.MaxPool2d(3), nn.ReLU(),
+        nn.Conv2d(32, 64, 5), nn.MaxPool2d(2), nn.ReLU(),
         Flattener(),
-        nn.Linear(64, 200), nn.ReLU(),
+        nn.Linear(256, 200), nn.ReLU(),
         nn.Linear(200, 10)
     )
-    nb_epochs, batch_size = 10, 100
+
+    nb_epochs, batch_size = 6, 100
     criterion = nn.CrossEntropyLoss()
-    optimizer = torch_.optim.SGD(model.parameters(), lr=0.1)
+    optimizer = torch.optim.SGD(model.parameters(), lr = 0.1)
+
     model.to(device)
     criterion.to(device)
     train_input, train_target = train_input.to(device), train_target.to(device)
+
     mu, std = train_input.mean(), train_input.std()
     train_input.sub_(mu).div_(std)
+
     epoch_losses = []
     for e in range(nb_epochs):
         total = 0.0
         for input, target in zip(train_input.split(batch_size),
-                                 train_target.split(batch_size)):
+                                train_target.split(batch_size)):
             output = model(input)
             loss = criterion(output, target)
             optimizer.zero_grad()
@@ -342,8 +346,9 @@ def test_ee559_training_loop_on_digits():
             optimizer.step()
             total += loss.item()
         epoch_losses.append(total)
-    assert epoch_losses[-1] < 0.2 * epoch_losses[0]
+
+    assert epoch_losses[-1] < 0.25 * epoch_losses[0], epoch_losses
     test_input.sub_(mu).div_(std)
-    with torch_.no_grad():
+    with torch.no_grad():
         accuracy = (model(test_input).argmax(1) == test_target).float().mean().item()
-    assert accuracy >= 0.9
+    assert accuracy >= 0.9, accuracy

@@ -88,7 +88,6 @@ TORCH_CORRECTIONS = {
 # exactly what the comparison reports; delete an entry when it is fixed (the test
 # fails until you do).
 KNOWN_MISMATCHES = {
-    'Tensor.abs_': 'extra **',
     'Tensor.add': 'extra out',
     'Tensor.add_': 'missing alpha; extra **',
     'Tensor.atan2': 'missing other; extra b',

@@ -16,8 +16,12 @@ strides     Always in elements (not bytes), one per dim of the plan; 0 on a broa
 scalar      A Python number (bool, int, float or complex) standing for an operand that is
             the same at every position.  The backend converts it to the kernel's compute
             type and passes it as a kernel argument: no one-element buffer is made.
+            A float16 kernel computes in float32: a scalar operand (x + 0.1) is first
+            rounded to float16 (PyTorch's wrapped number), a scalar parameter (clamp's
+            bounds, alpha, a fill value) goes to float32 directly, as in PyTorch.
 plan        An object of numtensor._backends.plan (ElementwisePlan, ReducePlan, ScanPlan,
-            ArgReducePlan, IndexPlan, MatmulPlan).  Plans are canonical: size-1 dims are
+            ArgReducePlan, IndexPlan, MaskPlan, DimIndexPlan, MatmulPlan,
+            ConvPlan, PoolPlan, SoftmaxPlan).  Plans are canonical: size-1 dims are
             dropped, dims that are contiguous for every operand are merged, and dims are
             ordered so that the output is walked in memory order.  A backend may rely on
             that and never re-plans.
@@ -44,9 +48,10 @@ class Backend(abc.ABC):
     # ---- policy -------------------------------------------------------------------
     def compute_dtype(self, primitive, dtype):
         """The numtensor dtype in which this backend runs `primitive` ('matmul', 'reduce',
-        'scan', 'arg_reduce', 'linalg', 'random', 'sequence') for tensors of `dtype`.
-        The ops layer converts operands to it first and converts results back.  The
-        element-wise primitives (copy, map, zip, where, fill) take every dtype as is."""
+        'scan', 'arg_reduce', 'random', 'conv', 'pool', 'softmax') for tensors of `dtype`
+        (every dtype the backend handles natively maps to itself).  The ops layer converts
+        operands to it first and converts results back.  The element-wise primitives
+        (copy, map, zip, where, fill) take every dtype as is."""
         return dtype
 
     # ---- storage ------------------------------------------------------------------
@@ -118,7 +123,8 @@ class Backend(abc.ABC):
         op: 'sum', 'prod', 'amax', 'amin', 'all' or 'any' (NaN propagates through amax
         and amin; all/any give bool or uint8 per out's dtype).  plan: a ReducePlan whose
         kept dims (kshape, kx, ky) and reduced dims (rshape, rx) are canonical, the
-        largest stride first.  x and out have the same dtype (the accumulator dtype)."""
+        largest stride first.  x and out have the same dtype (the accumulator dtype),
+        except for all/any, which read x of any dtype into a bool (or uint8) out."""
 
     @abc.abstractmethod
     def arg_reduce(self, op, plan, x, values, indices):
@@ -147,8 +153,8 @@ class Backend(abc.ABC):
         (negative indices count from the end).  `accumulate` adds to out (several index
         tensors broadcast together); otherwise out is overwritten.
 
-        Returns None, or the first index value out of [-size, size) (the ops layer
-        raises PyTorch's IndexError with it)."""
+        Returns None, or the first index value out of [-size, size) in the index's
+        row-major order (the ops layer raises PyTorch's IndexError with it)."""
 
     @abc.abstractmethod
     def gather(self, plan, src, offsets, out):
@@ -167,17 +173,19 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def gather_dim(self, plan, src, index, out):
         """torch.gather: out[c] = src[c with c[dim] replaced by wrap(index[c])] over a
-        DimIndexPlan (index's shape).  Returns None or the first bad index value."""
+        DimIndexPlan (index's shape).  Returns None or the first bad index value in the
+        index's row-major order (then nothing is written)."""
 
     @abc.abstractmethod
     def scatter_dim(self, plan, dst, index, src, accumulate):
         """torch.scatter / scatter_add: dst[c with c[dim] = wrap(index[c])] (+)= src[c]
         over a DimIndexPlan; src is an operand or a scalar.  Each line along `dim` is
-        written by one thread, in order.  Returns None or the first bad index value."""
+        written by one thread, in order.  Returns None or the first bad index value in the
+        index's row-major order; every index is checked before anything is written."""
 
     @abc.abstractmethod
     def mask_count(self, mask, n):
-        """Count the true elements of a contiguous bool/uint8 mask operand of n elements.
+        """Count the true (nonzero) elements of a contiguous bool/uint8 mask of n elements.
         Returns a backend-specific MaskCount whose `.total` is the count (a host sync
         on a GPU, as in PyTorch) and which the mask_* passes below reuse."""
 
@@ -194,7 +202,8 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def mask_coordinates(self, count, mask, shape, out):
         """out[k, d] = coordinate d of the k-th true element of the mask of `shape`
-        (row-major): what nonzero() returns.  out: an int64 operand."""
+        (row-major): what nonzero() returns.  out: an int64 operand.  A 0-d mask's
+        coordinates have no columns: nothing is written."""
 
     # ---- sorting and searching --------------------------------------------------------------
     @abc.abstractmethod
@@ -221,7 +230,8 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def linspace(self, out, n, start, end, step):
         """out[i] = start + i * step, the second half computed from the end so that
-        out[n - 1] == end exactly (float64, contiguous)."""
+        out[n - 1] == end exactly (float64, contiguous, n >= 2; the ops layer fills n == 1
+        with start)."""
 
     @abc.abstractmethod
     def random_uniform(self, out, n, seed, counter, low, high):
@@ -283,7 +293,7 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def linalg_eigvals(self, a, nb, n, w):
-        """Eigenvalues only (complex)."""
+        """Eigenvalues only: complex w of the matching precision, for real or complex a."""
 
     @abc.abstractmethod
     def linalg_eigh(self, a, nb, n, w, v):
@@ -296,7 +306,8 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def linalg_qr(self, a, nb, m, n, q, r, complete):
-        """Reduced (q: m x min(m,n), r: min(m,n) x n) or complete (q: m x m, r: m x n) QR."""
+        """Reduced (q: m x min(m,n), r: min(m,n) x n) or complete (q: m x m, r: m x n) QR;
+        the two differ only for a tall matrix (m > n)."""
 
     @abc.abstractmethod
     def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):
@@ -312,3 +323,76 @@ class Backend(abc.ABC):
     def linalg_first_bad_minor(self, a, n):
         """Order of the first leading minor of one Hermitian matrix that is not positive
         definite (potrf's info), 0 if none; for error messages only."""
+
+    # ---- neural-network primitives: convolution, pooling, softmax ---------------------------
+    # Fused kernels that cannot be composed from the primitives above at a useful speed.
+    # Geometry comes in plan.ConvPlan / PoolPlan / SoftmaxPlan (int64 arrays, so one
+    # kernel per dtype serves every shape); operands are (buffer, offset).  Kernels
+    # compute in the operands' dtype (the ops layer converts to compute_dtype first).
+    @abc.abstractmethod
+    def im2col(self, plan, x, out):
+        """Unfold the receptive fields of an image batch into a column buffer.
+
+        x: an (N, C, H, W) operand with strides plan.x_strides (any layout).  out: the
+        column operand; element (n, k, p) is written at plan.cols_strides (n, k, p),
+        every one of the plan.ncols elements, with zeros where a receptive field reaches
+        into the padding.  Row k = (c*KH + i)*KW + j is kernel tap (i, j) of channel c;
+        column p = oh*OW + ow is an output position; with plan.ones, each group of
+        channels' rows is followed by a row of ones (for a bias folded into the GEMM;
+        see plan.ConvPlan).  The column layout is the caller's choice (per sample
+        (N, K, P) or batch-wide (K, N, P)), so a GEMM can read it in place."""
+
+    @abc.abstractmethod
+    def col2im(self, plan, cols, out):
+        """The adjoint of im2col: out[n, c, h, w] = the sum of every column element
+        (n, k, p) that im2col would have copied from (n, c, h, w) (rows of ones are
+        skipped).
+
+        cols: the column operand (strides plan.cols_strides).  out: the (N, C, H, W)
+        operand with strides plan.x_strides; every element is written (elements no
+        window covers get 0), so out need not be initialised."""
+
+    @abc.abstractmethod
+    def max_pool(self, plan, x, out, indices):
+        """Max pooling over the (H, W) planes of an (N, C, H, W) operand x (strides
+        plan.x_strides) into out (strides plan.y_strides; shape (N, C, OH, OW)), each
+        window given by plan's tables (see plan.PoolPlan).  indices: a contiguous int64
+        operand of the output's shape receiving the flat position ih*W + iw of the first
+        maximum in each window; a NaN counts as a maximum and propagates (of several
+        NaNs the last is recorded, as in PyTorch's CPU kernel).  Integer dtypes start from
+        their minimum, floats from -inf.  Every window holds at least one element."""
+
+    @abc.abstractmethod
+    def max_pool_backward(self, plan, grad, indices, out):
+        """out = the input-shaped gradient of max_pool: 0 everywhere, plus each output's
+        gradient grad[n, c, oh, ow] (strides plan.y_strides) added at its window's
+        recorded maximum indices[n, c, oh, ow] (contiguous int64, positions within the
+        plane).  out: (N, C, H, W) with strides plan.x_strides, fully written."""
+
+    @abc.abstractmethod
+    def avg_pool(self, plan, x, out):
+        """Average pooling: out[n, c, oh, ow] = the sum of x over the window divided by
+        plan.divisor if nonzero, else by div_h[oh] * div_w[ow] (plan.tables).  Windows
+        are contiguous (the plan's dilation is 1; PyTorch's average pools have none).  Integer
+        dtypes divide truncating toward zero (C++'s rule, as PyTorch's kernel does).
+        x strides plan.x_strides, out strides plan.y_strides."""
+
+    @abc.abstractmethod
+    def avg_pool_backward(self, plan, grad, out):
+        """The adjoint of avg_pool: out (input-shaped, strides plan.x_strides, fully
+        written) = 0 plus grad[n, c, oh, ow] / divisor added over each window; grad has
+        strides plan.y_strides."""
+
+    @abc.abstractmethod
+    def softmax(self, plan, x, out, log):
+        """out = softmax(x) (log: log_softmax) along the n axis of a SoftmaxPlan
+        (outer, n, inner); x and out are contiguous operands of one float dtype.
+        Numerically stable: the line's maximum is subtracted before exp, and
+        log_softmax is x - max - log(sum(exp(x - max))).  n >= 1."""
+
+    @abc.abstractmethod
+    def softmax_backward(self, plan, grad, result, out, log):
+        """The gradient of softmax (log_softmax) along n: with y = result,
+        out = y * (grad - sum(grad * y)) (softmax) or grad - exp(y) * sum(grad)
+        (log_softmax), the sums along n.  grad, result and out are contiguous operands
+        of one float dtype, laid out as the SoftmaxPlan says."""

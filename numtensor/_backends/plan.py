@@ -21,13 +21,20 @@ import numpy as np
 
 
 # ---- shapes and strides ----------------------------------------------------------------
-def contiguous_strides(shape):
+@functools.lru_cache(maxsize=4096)
+def dense_strides(shape):
+    """Row-major strides of a tuple shape (cached: called on every allocation)."""
     strides = [1] * len(shape)
     acc = 1
     for d in range(len(shape) - 1, -1, -1):
         strides[d] = acc
         acc *= max(shape[d], 1)
     return tuple(strides)
+
+
+def contiguous_strides(shape):
+    """Row-major strides of any sequence shape."""
+    return dense_strides(tuple(shape))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -415,3 +422,172 @@ def matmul(batch_shape, m, k, n, a_offset, a_batch_strides, a_rs, a_cs,
     p.layout_a = matrix_layout(m, k, a_rs, a_cs)
     p.layout_b = matrix_layout(k, n, b_rs, b_cs)
     return p
+
+
+# ---- convolution: im2col / col2im geometry -------------------------------------------
+def conv_output_size(size, kernel, stride, padding, dilation):
+    """Output length of a convolution or pooling window sweep (floor mode)."""
+    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+class ConvPlan:
+    """The column matrix of a 2-D convolution (a 1-D one is H = 1, KH = 1).
+
+    The input x is (N, C, H, W) with element strides x_strides; its C channels form
+    `groups` groups of CG = C / groups.  Column (n, k, p) holds
+    x[n, c, oh*SH - PH + i*DH, ow*SW - PW + j*DW] (0 outside the image) for the row
+    k = (c*KH + i)*KW + j + ONES * (c // CG) and the output position p = oh*OW + ow.
+    With ONES = 1 each group's rows end with a row of ones (row (g+1)*(CG*KH*KW + 1) - 1),
+    so that a bias, appended to the weights as one more column, is added by the GEMM
+    itself.  Element (n, k, p) lives at n*cols_strides[0] + k*cols_strides[1] +
+    p*cols_strides[2] of the column buffer, so the op layer chooses the layout that its
+    GEMMs want ((N, K, P): one product per sample; (K, N, P): one product for the whole
+    batch).  PH/PW are the padding before the image; the padding after it is implied by
+    the output size (OH, OW), so asymmetric padding (padding='same' with an even kernel)
+    needs no padded copy.
+
+    geometry: int64 [N, C, H, W, KH, KW, OH, OW, SH, SW, PH, PW, DH, DW, CG, ONES];
+    x_strides, cols_strides: int64 arrays.  Attributes: n, c, h, w, kh, kw, oh, ow;
+    k = the rows (C*KH*KW + ONES*groups), p = OH*OW, ncols = N * k * p.
+    """
+    __slots__ = ("n", "c", "h", "w", "kh", "kw", "oh", "ow", "k", "p", "ncols", "groups",
+                 "ones", "geometry", "x_strides", "cols_strides")
+
+    def __init__(self, shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides,
+                 groups, ones):
+        self.n, self.c, self.h, self.w = shape
+        self.kh, self.kw = kernel
+        self.oh, self.ow = out_hw
+        self.groups, self.ones = groups, int(ones)
+        self.k = self.c * self.kh * self.kw + self.ones * groups
+        self.p = self.oh * self.ow
+        self.ncols = self.n * self.k * self.p
+        self.geometry = _i64((*shape, *kernel, self.oh, self.ow, *stride, *padding, *dilation,
+                              max(self.c // groups, 1), self.ones))
+        self.x_strides = _i64(x_strides)
+        self.cols_strides = _i64(cols_strides)
+
+    def __repr__(self):
+        return (f"ConvPlan(geometry={self.geometry.tolist()}, x_strides={self.x_strides.tolist()}, "
+                f"cols_strides={self.cols_strides.tolist()})")
+
+
+@functools.lru_cache(maxsize=1024)
+def conv(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides, groups=1,
+         ones=False):
+    """The im2col/col2im plan of an (N, C, H, W) input; every argument a tuple (see
+    ConvPlan).  The output size must be positive (the ops layer checks it first)."""
+    return ConvPlan(shape, x_strides, kernel, stride, padding, dilation, out_hw, cols_strides,
+                    groups, ones)
+
+
+# ---- pooling: per-output-row and per-output-column window tables ----------------------------
+class PoolPlan:
+    """Pooling windows over the (H, W) planes of an (N, C, H, W) tensor.
+
+    Output row oh reads input rows first_h[oh] + t*DH for t < count_h[oh] (only rows
+    inside the input: padding and ceil-mode overhang are already cut away), output
+    column ow likewise (first_w, count_w, DW).  div_h[oh] * div_w[ow] is the divisor
+    of an average (the window's size counted with or without padding), unless
+    divisor is nonzero (divisor_override).  Max pooling's index of a maximum is its
+    flat position ih*W + iw in the plane, as PyTorch returns it.
+
+    x_strides / y_strides: element strides of the input-shaped and output-shaped
+    operands, (N, C, H, W) order.  geometry: int64 [N, C, H, W, OH, OW, DH, DW];
+    tables: int64 arrays (first_h, count_h, div_h, first_w, count_w, div_w).
+    """
+    __slots__ = ("n", "c", "h", "w", "oh", "ow", "divisor", "geometry", "tables",
+                 "x_strides", "y_strides", "nout")
+
+    def __init__(self, shape, out_hw, rows, cols, dilation, divisor, x_strides, y_strides):
+        self.n, self.c, self.h, self.w = shape
+        self.oh, self.ow = out_hw
+        self.divisor = divisor
+        self.nout = self.n * self.c * self.oh * self.ow
+        self.geometry = _i64((*shape, *out_hw, *dilation))
+        self.tables = tuple(_i64(t) for t in (*rows, *cols))
+        self.x_strides = _i64(x_strides)
+        self.y_strides = _i64(y_strides)
+
+
+def pool_output_size(size, kernel, stride, padding, dilation, ceil_mode):
+    """PyTorch's pooling output length: with ceil_mode the last window may overhang,
+    but it must start inside the input or its left padding."""
+    span = size + 2 * padding - dilation * (kernel - 1) - 1
+    out = (span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
+def _window_table(size, out, kernel, stride, padding, dilation, count_include_pad):
+    """(first, count, divisor) per output position of a strided window sweep."""
+    first, count, div = [], [], []
+    for o in range(out):
+        start = o * stride - padding
+        # taps start + t*dilation inside [0, size)
+        t0 = 0 if start >= 0 else (-start + dilation - 1) // dilation
+        t1 = min(kernel, (size - 1 - start) // dilation + 1) if size - 1 >= start else 0
+        n = max(0, t1 - t0)
+        first.append(start + t0 * dilation)
+        count.append(n)
+        if count_include_pad:  # the window clipped to the padded input (PyTorch's pool_size)
+            div.append(min(start + kernel, size + padding) - start)
+        else:
+            div.append(n)
+    return tuple(first), tuple(count), tuple(div)
+
+
+def _adaptive_table(size, out):
+    """(first, count, count) of PyTorch's adaptive windows: [floor(o*size/out),
+    ceil((o+1)*size/out))."""
+    first, count = [], []
+    for o in range(out):
+        start = (o * size) // out
+        end = -((-(o + 1) * size) // out)
+        first.append(start)
+        count.append(end - start)
+    return tuple(first), tuple(count), tuple(count)
+
+
+@functools.lru_cache(maxsize=1024)
+def pool(shape, kernel, stride, padding, dilation, ceil_mode, count_include_pad, divisor,
+         x_strides, y_strides):
+    """The plan of a max or average pooling of an (N, C, H, W) tensor (tuples of 2)."""
+    out_hw = tuple(pool_output_size(shape[2 + d], kernel[d], stride[d], padding[d], dilation[d],
+                                    ceil_mode) for d in range(2))
+    rows = _window_table(shape[2], out_hw[0], kernel[0], stride[0], padding[0], dilation[0],
+                         count_include_pad)
+    cols = _window_table(shape[3], out_hw[1], kernel[1], stride[1], padding[1], dilation[1],
+                         count_include_pad)
+    return PoolPlan(shape, out_hw, rows, cols, dilation, divisor, x_strides, y_strides)
+
+
+@functools.lru_cache(maxsize=1024)
+def adaptive_pool(shape, out_hw, x_strides, y_strides):
+    """The plan of an adaptive pooling of an (N, C, H, W) tensor to out_hw."""
+    rows = _adaptive_table(shape[2], out_hw[0])
+    cols = _adaptive_table(shape[3], out_hw[1])
+    return PoolPlan(shape, out_hw, rows, cols, (1, 1), 0, x_strides, y_strides)
+
+
+# ---- softmax along one dim ------------------------------------------------------------
+class SoftmaxPlan:
+    """A contiguous tensor seen as (outer, n, inner): softmax runs along n, for each of
+    the outer * inner lines (inner == 1: the lines are contiguous rows)."""
+    __slots__ = ("outer", "n", "inner", "numel")
+
+    def __init__(self, outer, n, inner):
+        self.outer, self.n, self.inner = outer, n, inner
+        self.numel = outer * n * inner
+
+    def __repr__(self):
+        return f"SoftmaxPlan(outer={self.outer}, n={self.n}, inner={self.inner})"
+
+
+@functools.lru_cache(maxsize=1024)
+def softmax(shape, dim):
+    """The plan of a softmax along `dim` of a contiguous tensor of `shape`."""
+    outer = math.prod(shape[:dim])
+    inner = math.prod(shape[dim + 1:])
+    return SoftmaxPlan(outer, shape[dim] if shape else 1, inner)

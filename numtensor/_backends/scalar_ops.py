@@ -3,15 +3,21 @@
 Inputs are named a, b, c; p0 and p1 are scalar parameters already cast to the
 compute dtype (clamp bounds, the zero of relu, ...).  Every expression must stay
 in the compute dtype: the kernels are compiled once per dtype.
+
+Besides math, cmath and np, an expression may call fastmath.exp, expm1, log, tanh and
+sigmoid: each code generator provides them for its device.  The CPU's
+(numtensor/_backends/cpu/fastmath.py) are vectorisable polynomials for float32 (and so
+float16, computed in float32), correctly rounded but for a few inputs, and libm for
+float64.
 """
 
 UNARY = {
     "identity": "a",
     "neg": "-a",
     "abs": "abs(a)",
-    "exp": "math.exp(a)",
-    "expm1": "math.expm1(a)",
-    "log": "math.log(a)",
+    "exp": "fastmath.exp(a)",
+    "expm1": "fastmath.expm1(a)",
+    "log": "fastmath.log(a)",
     "log2": "math.log2(a)",
     "log10": "math.log10(a)",
     "log1p": "math.log1p(a)",
@@ -25,14 +31,18 @@ UNARY = {
     "atan": "math.atan(a)",
     "sinh": "math.sinh(a)",
     "cosh": "math.cosh(a)",
-    "tanh": "math.tanh(a)",
-    "sigmoid": "1 / (1 + math.exp(-a))",
+    "tanh": "fastmath.tanh(a)",
+    "sigmoid": "fastmath.sigmoid(a)",
     "relu": "a if (a > p0 or a != a) else p0",
-    # min(max(a, lo), hi) as torch: with lo > hi every element becomes hi
-    "clamp": "a if a != a else (p1 if a > p1 or p0 > p1 else (p0 if a < p0 else a))",
-    "floor": "math.floor(a)",
-    "ceil": "math.ceil(a)",
-    "trunc": "math.trunc(a)",
+    # min(max(a, lo), hi) as torch: with lo > hi every element becomes hi, and a NaN
+    # (the input or a bound) propagates
+    "clamp": "a if a != a else (p0 if p0 != p0 else (p1 if p1 != p1 else "
+             "(p1 if a > p1 or p0 > p1 else (p0 if a < p0 else a))))",
+    # np.floor keeps the float type (math.floor goes through int64: inf, NaN and 1e20
+    # would come back as -2**63)
+    "floor": "np.floor(a)",
+    "ceil": "np.ceil(a)",
+    "trunc": "np.trunc(a)",
     "round": "np.rint(a)",
     "sign": "(a > p0) - (a < p0)",
     "reciprocal": "1 / a",
@@ -48,6 +58,7 @@ UNARY = {
     "nonzero": "a != 0",
     # backward helpers that would otherwise need several passes
     "sigmoid_grad": "a * (1 - a)",
+    "conj": "a.conjugate()",
     "tanh_grad": "1 - a * a",
 }
 
@@ -58,7 +69,7 @@ BINARY = {
     "div": "a / b",
     "floor_divide": "a // b",
     "remainder": "a % b",
-    "fmod": "math.fmod(a, b)",
+    "fmod": "np.fmod(a, b)",
     "pow": "a ** b",
     "atan2": "math.atan2(a, b)",
     "maximum": "a if (a > b or a != a) else b",

@@ -43,10 +43,13 @@ def node_class(name):
 
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
-    __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "__weakref__")
+    __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
+                 "__weakref__")
 
-    def __init__(self, name, vjp, inputs, saves):
+    def __init__(self, name, vjp, inputs, saves, materialize=False):
         self.name = name
+        # materialize(node) -> True: outputs without a gradient get zeros, not None
+        self.materialize = materialize
         self.vjp = vjp
         self.inputs = tuple(inputs)
         if isinstance(saves, dict):  # per input: what its gradient reads
@@ -79,6 +82,11 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     grad.  extra: tensors or values named in d.saves, and plain parameters for ctx.
     node_name: a different name for the node (one formula that PyTorch names by the op
     that used it, such as FillBackward2 and ZeroBackward0).  Returns outputs."""
+    for t in inputs:  # the common case first: nothing requires grad, record nothing
+        if getattr(t, "_requires_grad", False):
+            break
+    else:
+        return outputs
     if not is_grad_enabled():
         return outputs
     edges = []

@@ -130,7 +130,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 raise RuntimeError(FREED_ERROR)
             if node._saved:
                 _check_saved(node)
-            if node._n_outputs > 1:
+            if node._n_outputs > 1 and node._derivative.materialize and \
+                    node._derivative.materialize(node):
+                # custom Functions see zeros for outputs that got no gradient (PyTorch's
+                # default); built-in backwards get None and skip that work
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
             in_grads = node(*grads)
             if node._metadata is not None and "post_hooks" in node._metadata:
@@ -246,8 +249,16 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
     elif create_graph:
         leaf.grad = _ops().add(leaf.grad, grad)
     else:
+        old = leaf.grad
+        if (old._shape == grad._shape and old.dtype is grad.dtype and old._base is None
+                and old._storage is not grad._storage and old.is_contiguous()):
+            # the common case, straight to the kernel: old += grad
+            from ..ops.dispatch import run_elementwise
+            run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
+            old._storage._version += 1
+            return
         with no_grad():
-            leaf.grad.add_(grad)
+            old.add_(grad)
 
 
 __all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]

@@ -74,12 +74,17 @@ def _run_user_backward(node, *grads):
     return tuple(result[:n]) if len(result) > n and all(g is None for g in result[n:]) else result
 
 
+def _materializes(node):
+    return node._params["ctx"].materialize_grads
+
+
 class FunctionMeta(type):
     """Gives every Function subclass its own derivative (its node name, its backward)."""
 
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
-        cls._derivative = Derivative(f"{name}Backward", _run_user_backward, (), ())
+        cls._derivative = Derivative(f"{name}Backward", _run_user_backward, (), (),
+                                     materialize=_materializes)
 
 
 class Function(metaclass=FunctionMeta):

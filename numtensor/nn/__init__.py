@@ -1,11 +1,9 @@
-"""numtensor.nn: modules, parameters, functional layers and initialisers (PyTorch's API).
-
-Convolution and pooling layers (Conv1d/Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d,
-LazyConv2d) are not available yet: they need dedicated backend kernels.
-"""
+"""numtensor.nn: modules, parameters, functional layers and initialisers (PyTorch's API)."""
 from .parameter import Parameter, UninitializedParameter, UninitializedBuffer  # noqa: F401
 from .modules import (Module, Sequential, ModuleList, ModuleDict, Identity, Linear,  # noqa: F401
-                      LazyLinear, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax,
+                      LazyLinear, Conv1d, Conv2d, LazyConv1d, LazyConv2d, MaxPool1d, MaxPool2d,
+                      AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
+                      AdaptiveMaxPool1d, AdaptiveMaxPool2d, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax,
                       BatchNorm1d, BatchNorm2d, LazyBatchNorm1d, LazyBatchNorm2d, LayerNorm,
                       Dropout, Embedding, Flatten, Unflatten, LazyModuleMixin,
                       CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss)

@@ -1,10 +1,11 @@
 """numtensor.nn.functional: layers and losses as functions of tensors.
 
-Each function is composed of numtensor's public tensor ops, so autograd supplies its
-gradient.  Compositions are chosen to be numerically stable (softmax subtracts the row
-max, log_softmax subtracts logsumexp, the logit losses use a log-sigmoid without
-overflow) and to have the right slope at kinks (x == 0), where PyTorch's kernels do.
-Convolution and pooling are not here yet: they need their own backend kernels.
+Convolution, pooling and softmax/log_softmax are backend primitives with fused kernels
+and registry gradients (numtensor/ops/convolution.py, pooling.py, softmax.py); the
+rest is composed of numtensor's public tensor ops, so autograd supplies its gradient.
+Compositions are chosen to be numerically stable (the logit losses use a log-sigmoid
+without overflow) and to have the right slope at kinks (x == 0), where PyTorch's
+kernels do.
 """
 import math
 import numbers
@@ -12,9 +13,19 @@ import warnings
 
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
+from ..ops import softmax as _softmax_ops
+from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
+from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
+                           adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
+                           adaptive_max_pool2d, adaptive_max_pool2d_with_indices, avg_pool1d,
+                           avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+                           max_pool2d_with_indices)
 from ._erf import erfc
 
-__all__ = ["linear", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
+__all__ = ["linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
+           "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
+           "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
            "log_softmax", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
@@ -149,26 +160,19 @@ def _softmax_input(input, dim, dtype, kernel):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """exp(x - max) / sum(exp(x - max)) along dim (the max is a constant shift: no
-    gradient flows through it, and none is needed)."""
+    """exp(x - max) / sum(exp(x - max)) along dim, one fused kernel (SoftmaxBackward0)."""
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim, _stacklevel)
     input, dim = _softmax_input(input, dim, dtype, "softmax")
-    if input.ndim == 0:
-        return input - input + 1.0
-    shifted = input - input.detach().amax(dim, keepdim=True)
-    e = shifted.exp()
-    return e / e.sum(dim, keepdim=True)
+    return _softmax_ops.softmax(input, dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """x - logsumexp(x) along dim."""
+    """x - max - log(sum(exp(x - max))) along dim, one fused kernel (LogSoftmaxBackward0)."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
     input, dim = _softmax_input(input, dim, dtype, "log_softmax")
-    if input.ndim == 0:
-        return input - input
-    return input - input.logsumexp(dim, keepdim=True)
+    return _softmax_ops.log_softmax(input, dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):

@@ -32,7 +32,7 @@ from ..autograd.derivatives import attach, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
-from ._common import empty, is_contiguous, shape_str
+from ._common import empty, is_contiguous, scalar_type_name, shape_str
 from .conversion import to
 from .copy import clone, contiguous_copy
 from .dispatch import copy_into
@@ -331,8 +331,23 @@ def index_put(x, indices, values, accumulate=False):
     return index_put_(clone(x), indices, values, accumulate)
 
 
+def _check_value_dtype(x, key, value):
+    """PyTorch 2.x: a tensor value must have x's dtype, except a 0-d value under a boolean
+    mask (that path is a masked fill, which casts)."""
+    if not isinstance(value, Tensor) or value.dtype is x.dtype:
+        return
+    keys = key if isinstance(key, tuple) else (key,)
+    if value.ndim == 0 and any(isinstance(k, Tensor) and k.dtype in (_dtype.bool_, _dtype.uint8)
+                               for k in keys):
+        return
+    raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                       f"{scalar_type_name(x.dtype)} for the destination and "
+                       f"{scalar_type_name(value.dtype)} for the source.")
+
+
 def _index_put(x, key, value, accumulate):
     check_leaf(x)
+    _check_value_dtype(x, key, value)
     p = _plan(x, key, fused_mask=not accumulate)
     base = x._base
     tracked = is_grad_enabled() and (

@@ -7,6 +7,7 @@ Writing through the view writes the complex tensor.
 """
 from .. import _dtype
 from .._tensor import make_tensor
+from ..autograd.derivatives import attach, derivative
 
 
 def _float_storage(x):
@@ -24,13 +25,23 @@ def _part(x, which):
 def real(x):
     if not x.dtype.is_complex:
         return x
-    return _part(x, 0)
+    return attach(_real_backward, _part(x, 0), (x,), dtype=x.dtype)
 
 
 def imag(x):
     if not x.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
-    return _part(x, 1)
+    return attach(_imag_backward, _part(x, 1), (x,), dtype=x.dtype)
+
+
+@derivative("RealBackward0")
+def _real_backward(ctx, g):
+    return (g.to(ctx.dtype),)          # g + 0i
+
+
+@derivative("ImagBackward0")
+def _imag_backward(ctx, g):
+    return (g.to(ctx.dtype) * 1j,)     # 0 + g i
 
 
 def view_as_real(x):

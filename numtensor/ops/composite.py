@@ -58,13 +58,28 @@ def clamp_max_(x, max):
     return apply_inplace(x, lambda cur: ew.clamp(cur, max=max), (max,))
 
 
+def _integral_result(*tensors):
+    return all(not isinstance(t, Tensor) or t.dtype.category < 2 for t in tensors)
+
+
 def addcmul(x, tensor1, tensor2, *, value=1):
-    """x + value * tensor1 * tensor2."""
+    """x + value * tensor1 * tensor2 (value is cast to the integer type of integer inputs,
+    as in PyTorch: addcmul of int64 tensors with value=2.5 stays int64)."""
+    if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
+        value = int(value)
     return ew.add(x, ew.mul(ew.mul(tensor1, tensor2), value))
 
 
 def addcdiv(x, tensor1, tensor2, *, value=1):
     """x + value * tensor1 / tensor2."""
+    if _integral_result(tensor1, tensor2):
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))."
+            "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
     return ew.add(x, ew.mul(ew.div(tensor1, tensor2), value))
 
 
@@ -79,7 +94,11 @@ def addcdiv_(x, tensor1, tensor2, *, value=1):
 
 
 def lerp(x, end, weight):
-    """x + weight * (end - x)."""
+    """x + weight * (end - x); floating point and complex inputs only, as in PyTorch."""
+    if x.dtype.category < 2:
+        from ._common import scalar_type_name
+        kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(x.dtype)}'")
     return ew.add(x, ew.mul(ew.sub(end, x), weight))
 
 

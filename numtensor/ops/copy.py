@@ -72,6 +72,13 @@ def fill_(self, value):
 
 def _fill(self, value, grad_name):
     """fill_ and zero_; grad_name: the node a tensor with history gets (as in torch)."""
+    if not (isinstance(value, Tensor) or is_scalar(value)):
+        kind = type(value).__name__
+        raise TypeError(
+            f"fill_() received an invalid combination of arguments - got ({kind}), but "
+            f"expected one of:\n * (Tensor value)\n      didn't match because some of the "
+            f"arguments have invalid types: (!{kind}!)\n * (Number value)\n      didn't match "
+            f"because some of the arguments have invalid types: (!{kind}!)\n")
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "

@@ -5,10 +5,9 @@ contiguous buffer of the compute dtype, runs one backend kernel over the whole b
 (_backends/cpu/linalg_kernels.py) and wraps the results.  Failures come back per batch
 element and are raised as LinAlgError (a RuntimeError) worded like PyTorch's.
 
-Gradients are recorded for inv, solve, det (singular matrices included), slogdet, eigh
-and cholesky.  eig, qr, svd and lstsq record a node whose backward raises
-NotImplementedError, so a gradient through them fails loudly instead of silently going
-missing.
+Every op has a gradient in the registry, next to its forward: inv, solve, det (singular
+matrices included), slogdet, eigh, cholesky, eig, qr, svd (real singular vectors; complex
+singular values) and lstsq (through the pseudo-inverse).
 """
 import math
 import numpy as np
@@ -82,6 +81,15 @@ def _mT(x):
     return views.transpose(x, -2, -1)
 
 
+def _mH(x):
+    return views.mH(x)
+
+
+def _mm(a, b):
+    from .linalg_ops import matmul
+    return matmul(a, b)
+
+
 def _triangle_masks(n, device):
     """(lower-or-diagonal, diagonal) boolean masks of an n x n matrix."""
     from .._alloc import arange
@@ -89,23 +97,6 @@ def _triangle_masks(n, device):
     i = arange(n, _dtype.int64, device)
     rows, cols = views.unsqueeze(i, -1), views.unsqueeze(i, 0)
     return ge(rows, cols), eq(rows, cols)
-
-
-def _missing_derivative(name):
-    """A backward that says plainly that this derivative is missing, so a gradient
-    through the op can never be silently absent."""
-    @derivative(name.title().replace("_", "") + "Backward0", inputs=("A", "B"))
-    def backward(ctx, *grads):
-        raise NotImplementedError(f"the derivative for '{name}' is not implemented in numtensor")
-    return backward
-
-
-_MISSING = {name: _missing_derivative(name)
-            for name in ("linalg_lstsq", "linalg_eig", "linalg_qr", "linalg_svd")}
-
-
-def _no_derivative(name, outputs, inputs):
-    attach(_MISSING[name], outputs, inputs)
 
 
 # ---- inverse, solve, determinants ---------------------------------------------------
@@ -332,8 +323,32 @@ def lstsq(A, B, rcond=None, *, driver=None):
             residuals = views.squeeze(residuals, -1)
     if driver == "gels":
         rank = empty((0,), _dtype.int64, A.device)
-    _no_derivative("linalg_lstsq", X, (A, B))
+    attach(_lstsq_backward, X, (A, B), vector=vector)
     return return_types.linalg_lstsq(X, residuals, rank, singular_values)
+
+
+@derivative("LinalgLstsqBackward0", inputs=("A", "B"), saves=("A", "B", "result"))
+def _lstsq_backward(ctx, gX):
+    """X = pinv(A) B.  With P = pinv(A) and gP = gX B^H, the pseudo-inverse's derivative
+    (Golub and Pereyra) gives gA = -P^H gP P^H + (I - A P) gP^H P P^H + P^H P gP^H (I - P A),
+    and gB = P^H gX."""
+    from ..linalg import pinv
+    A, B = ctx.A, ctx.B
+    if ctx.vector:
+        gX, B = views.unsqueeze(gX, -1), views.unsqueeze(B, -1)
+    P = pinv(A)
+    need = ctx.needs_input_grad
+    gB = _mm(_mH(P), gX) if need[1] else None
+    gA = None
+    if need[0]:
+        PH = _mH(P)
+        gPH = _mm(B, _mH(gX))  # (gX B^H)^H
+        gA = -_mm(_mm(PH, _mH(gPH)), PH)
+        gA = gA + _mm(gPH - _mm(_mm(A, P), gPH), _mm(P, PH))
+        gA = gA + _mm(_mm(PH, P), gPH - _mm(gPH, _mm(P, A)))
+    if ctx.vector and gB is not None:
+        gB = views.squeeze(gB, -1)
+    return gA, gB
 
 
 # ---- eigen-decompositions -----------------------------------------------------------
@@ -351,8 +366,40 @@ def eig(A, *, out=None):
     v = empty(A._shape, cdt, A.device)
     nb = math.prod(batch)
     _lapack(A).linalg_eig(_dense(A), nb, n, _op(w), _op(v))
-    _no_derivative("linalg_eig", (w, v), (A,))
+    attach(_eig_backward, (w, v), (A,), real_input=not A.dtype.is_complex)
     return return_types.linalg_eig(w, v)
+
+
+@derivative("LinalgEigBackward0", inputs=("A",), saves=("result0", "result1"))
+def _eig_backward(ctx, gL, gV):
+    """A = V diag(L) V^-1 with unit-norm columns of V:
+    gA = V^-H (diag(gL) + (V^H gV - V^H V diag(re(diag(V^H gV)))) / conj(L_j - L_i)) V^H,
+    the off-diagonal quotient only.  The result is real for a real input.  A loss that
+    depends on each eigenvector's phase is ill-defined, and raises as in PyTorch."""
+    from .elementwise import conj, div, mul, sub, where
+    from .complex_views import imag, real
+    from .tensor_algebra import diag_embed, diagonal
+    L, V = ctx.result0, ctx.result1
+    n = V._shape[-1]
+    _, diag = _triangle_masks(n, V.device)
+    VH = _mH(V)
+    inner = None
+    if gV is not None:
+        VhgV = _mm(VH, gV)
+        phase = imag(diagonal(VhgV, 0, -2, -1))
+        if bool((phase.abs() > 1e-2 * (1 + real(diagonal(VhgV, 0, -2, -1)).abs())).any()):
+            raise RuntimeError(
+                "linalg_eig_backward: The eigenvectors in the complex case are specified up to "
+                "multiplication by e^{i phi}. The specified loss function depends on this "
+                "quantity, so it is ill-defined.")
+        correction = mul(_mm(VH, V), views.unsqueeze(real(diagonal(VhgV, 0, -2, -1)), -2))
+        gaps = conj(sub(views.unsqueeze(L, -2), views.unsqueeze(L, -1)))  # conj(L_j - L_i)
+        inner = where(diag, 0.0, div(sub(VhgV, correction), where(diag, 1.0, gaps)))
+    if gL is not None:
+        scaled = diag_embed(gL)
+        inner = scaled if inner is None else inner + scaled
+    gA = solve(VH, _mm(inner, VH))
+    return (real(gA) if ctx.real_input else gA,)
 
 
 def eigvals(A, *, out=None):
@@ -463,8 +510,48 @@ def qr(A, mode="reduced", *, out=None):
         Q = contiguous_copy(views.expand(eye(m, m, A.dtype, A.device), Q._shape))
     if mode == "r":
         Q = empty((0,), A.dtype, A.device)
-    _no_derivative("linalg_qr", (Q, R), (A,))
+    attach(_qr_backward, (Q, R), (A,), mode=mode, wide=m < n)
     return return_types.linalg_qr(Q, R)
+
+
+@derivative("LinalgQrBackward0", inputs=("A",), saves=("A", "result0", "result1"))
+def _qr_backward(ctx, gQ, gR):
+    """Reduced QR, A = QR.  For m >= n: with M = R gR^H - gQ^H Q,
+    gA = (gQ + Q copyltu(M)) R^-H, copyltu(M) being M's lower triangle reflected to the
+    upper one (a Hermitian matrix).  A wide A = Q [X | Y] takes the square case for X with
+    gQ + Y gR_Y^H in place of gQ, and gY = Q gR_Y."""
+    from .elementwise import where
+    if ctx.mode == "r":
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
+                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to "
+                           "differentiate through linalg.qr.")
+    A, Q, R = ctx.A, ctx.result0, ctx.result1
+    m, n = A._shape[-2:]
+    if ctx.mode == "complete" and m > n:
+        raise NotImplementedError("The QR decomposition is not differentiable when mode='complete' "
+                                  "and nrows > ncols.")
+    from .. import _alloc
+    if gQ is None:
+        gQ = _alloc.zeros(Q._shape, Q.dtype, Q.device)
+    if gR is None:
+        gR = _alloc.zeros(R._shape, R.dtype, R.device)
+    k = min(m, n)
+
+    def square_case(gQ_, R_, gR_):
+        M = _mm(R_, _mH(gR_)) - _mm(_mH(gQ_), Q)
+        lower, diag = _triangle_masks(k, A.device)
+        low = where(lower, where(diag, 0.0, M), 0.0)
+        sym = low + _mH(low) + where(diag, M, 0.0)
+        # B R^-H = X  <=>  R X^H = B^H
+        return _mH(solve(R_, _mH(gQ_ + _mm(Q, sym))))
+    if m >= n:
+        return (square_case(gQ, R, gR),)
+    X_R, Y_R = views.narrow(R, -1, 0, k), views.narrow(R, -1, k, n - k)
+    gX_R, gY_R = views.narrow(gR, -1, 0, k), views.narrow(gR, -1, k, n - k)
+    Y = views.narrow(A, -1, k, n - k)
+    gX = square_case(gQ + _mm(Y, _mH(gY_R)), X_R, gX_R)
+    from .joining import cat
+    return (cat([gX, _mm(Q, gY_R)], -1),)
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
@@ -478,13 +565,67 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     Vh = empty(batch + (vr, n), A.dtype, A.device)
     nb = math.prod(batch)
     _lapack(A).linalg_svd(_dense(A), nb, m, n, _op(U), _op(S), _op(Vh), full_matrices)
-    _no_derivative("linalg_svd", (U, S, Vh), (A,))
+    attach(_svd_backward, (U, S, Vh), (A,), full_matrices=full_matrices)
     return return_types.linalg_svd(U, S, Vh)
+
+
+@derivative("LinalgSvdBackward0", inputs=("A",), saves=("result0", "result1", "result2"))
+def _svd_backward(ctx, gU, gS, gVh):
+    """A = U diag(S) Vh (the reduced part of a full SVD).  With E_ij = S_j^2 - S_i^2 and
+    skew(X) = X - X^H:  core = (skew(U^H gU) S_j + S_i skew(Vh gVh^H)) / E  (off the
+    diagonal) + diag(gS), and gA = U core Vh, plus (I - U U^H) gU S^-1 Vh for a tall A
+    and U S^-1 gVh (I - Vh^H Vh) for a wide one."""
+    from .elementwise import div, mul, where
+    from .tensor_algebra import diag_embed
+    U, S, Vh = ctx.result0, ctx.result1, ctx.result2
+    m, n = U._shape[-2], Vh._shape[-1]
+    k = S._shape[-1]
+    if ctx.full_matrices and (U._shape[-1] != k or Vh._shape[-2] != k):
+        U, Vh = views.narrow(U, -1, 0, k), views.narrow(Vh, -2, 0, k)
+        gU = None if gU is None else views.narrow(gU, -1, 0, k)
+        gVh = None if gVh is None else views.narrow(gVh, -2, 0, k)
+    if gU is None and gVh is None:  # only the singular values matter: U diag(gS) Vh
+        return (_mm(mul(U, views.unsqueeze(gS, -2)), Vh),)
+    if U.dtype.is_complex:
+        raise NotImplementedError("the derivative of linalg.svd with respect to the singular "
+                                  "vectors of a complex matrix is not implemented in numtensor")
+    S_row, S_col = views.unsqueeze(S, -2), views.unsqueeze(S, -1)
+    _, diag = _triangle_masks(k, S.device)
+    gaps = where(diag, 1.0, mul(S_row, S_row) - mul(S_col, S_col))
+    core = None
+    if gU is not None:
+        UhgU = _mm(_mH(U), gU)
+        core = mul(UhgU - _mH(UhgU), S_row)
+    if gVh is not None:
+        VhgV = _mm(Vh, _mH(gVh))
+        term = mul(S_col, VhgV - _mH(VhgV))
+        core = term if core is None else core + term
+    core = where(diag, 0.0, div(core, gaps))
+    if gS is not None:
+        core = core + diag_embed(gS)
+    if m > n and gU is not None:
+        gUS = div(gU, S_row)
+        left = _mm(U, core) + gUS - _mm(U, _mm(_mH(U), gUS))
+        return (_mm(left, Vh),)
+    if m < n and gVh is not None:
+        SgVh = div(gVh, S_col)
+        right = _mm(core, Vh) + SgVh - _mm(_mm(SgVh, _mH(Vh)), Vh)
+        return (_mm(U, right),)
+    return (_mm(U, _mm(core, Vh)),)
 
 
 def svdvals(A, *, driver=None, out=None):
     _check_matrix(A, "linalg.svdvals", square=False)
-    return svd(A, full_matrices=False).S
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        U, S, Vh = svd(A, full_matrices=False)
+    return attach(_svdvals_backward, S, (A,), U=U, Vh=Vh)
+
+
+@derivative("LinalgSvdBackward0", inputs=("A",), saves=("U", "Vh"))
+def _svdvals_backward(ctx, gS):
+    from .elementwise import mul
+    return (_mm(mul(ctx.U, views.unsqueeze(gS, -2)), ctx.Vh),)
 
 
 def _out(res, out):

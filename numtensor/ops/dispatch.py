@@ -10,9 +10,10 @@ Device policy (float16 computed in float32 on the CPU) is the backend's business
 """
 from .._alloc import empty
 from .._backends import backend_for, plan, scalar_ops
-from .._backends.plan import (broadcast_shapes, broadcast_strides, contiguous_strides,
+from .._backends.plan import (broadcast_shapes, broadcast_strides, dense_strides,
                               output_order, strides_for_order)
-from .._tensor import Tensor, operand
+from .._storage import TypedStorage
+from .._tensor import Tensor, make_tensor, operand
 from ._common import is_contiguous, is_non_overlapping_and_dense, same_device
 
 
@@ -69,11 +70,14 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     """Contiguous tensors of the compute dtype and one shape (or a tensor and a Python
     number): straight to the backend, skipping broadcasting, casts and layout rules."""
     a = args[0]
-    if type(a) is not Tensor or a.dtype is not compute_dtype:
+    if type(a) is not Tensor or a._storage.dtype is not compute_dtype:
         return None
     shape = a._shape
-    dense = contiguous_strides(shape)
-    if a._strides != dense:
+    dense = dense_strides(shape)
+    # each tensor operand is dense, or (binary ops) one value broadcast over the shape
+    # (the expanded gradient of a reduction): the planner gives it a flat stride of 0
+    a_dense = a._strides == dense
+    if not a_dense and (len(args) == 1 or not shape or any(a._strides)):
         return None
     dev = a._storage.device
     if len(args) == 1:
@@ -83,23 +87,26 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
         b = args[1]
         if type(b) is Tensor:
             bdev = b._storage.device
-            if b.dtype is not compute_dtype or b._shape != shape or (bdev is not dev and bdev != dev):
+            if b._storage.dtype is not compute_dtype or b._shape != shape or (
+                    bdev is not dev and bdev != dev):
                 return None
-            # dense, or one value broadcast over the shape (the expanded gradient of a
-            # reduction): the planner gives such an operand a flat stride of 0
-            if b._strides != dense and (not shape or any(b._strides)):
+            if b._strides != dense and (not a_dense or not shape or any(b._strides)):
                 return None
-            strides = (dense, b._strides, dense)
+            strides = (a._strides, b._strides, dense)
             operands = (operand(a), operand(b))
-        elif type(b) in (int, float, bool):
+        elif type(b) in (int, float, bool) and a_dense:
             strides = (dense, dense)
             operands = (operand(a), b)
         else:
             return None
-    out = empty(shape, out_dtype, dev)
-    _launch(backend_for(dev), op, plan.elementwise(shape, strides), operands,
-            operand(out), params)
-    return out
+    backend = backend_for(dev)
+    p = plan.elementwise(shape, strides)
+    buf = backend.allocate(p.n, out_dtype.np)
+    if len(operands) == 1:
+        backend.map(op, p, operands[0], (buf, 0), params)
+    else:
+        backend.zip(op, p, operands[0], operands[1], (buf, 0), params)
+    return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, dense)
 
 
 def _cpu_scalars_as_numbers(args):

@@ -222,8 +222,18 @@ _abs_real = _same_unary("abs", _abs_backward, allow_bool=False)
 def abs(x):
     if isinstance(x, Tensor) and x.dtype.is_complex:
         # |z| of a complex tensor is real (float32 for complex64), as in PyTorch
-        return run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
+        out = run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
+        if x._requires_grad:
+            attach(_complex_abs_backward, out, (x,))
+        return out
     return _abs_real(x)
+
+
+@derivative("AbsBackward0", saves=("self", "result"))
+def _complex_abs_backward(ctx, g):
+    # g * z / |z| (0 at z == 0), PyTorch's convention for a real loss of complex inputs
+    z, r = ctx.self, ctx.result
+    return (where(eq(r, 0), 0.0, g * z / where(eq(r, 0), 1.0, r)),)
 
 
 _square = _same_unary("square", _square_backward)
@@ -317,6 +327,43 @@ def relu(x):
     if x.requires_grad:
         attach(_relu_backward, out, (x,))
     return out
+
+
+@derivative("ConjBackward0")
+def _conj_backward(ctx, g):
+    return (conj(g),)
+
+
+def conj(input):
+    """The complex conjugate; a real tensor is returned as is (as PyTorch does)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"conj(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not input.dtype.is_complex:
+        return input
+    out = run_elementwise("conj", (input,), input.dtype, input.dtype)
+    if input._requires_grad:
+        attach(_conj_backward, out, (input,))
+    return out
+
+
+def conj_physical(input, *, out=None):
+    """The complex conjugate, always computed (conj itself is never lazy here either)."""
+    res = conj(input)
+    if out is None:
+        return res
+    from .copy import write_out
+    return write_out(res, out)
+
+
+def resolve_conj(input):
+    """Conjugation here is never lazy: the tensor itself."""
+    return input
+
+
+def is_conj(input):
+    """Whether input is a lazily conjugated view: never, in numtensor."""
+    return False
 
 
 def logical_not(x):
@@ -417,6 +464,15 @@ clip = clamp
 
 # ---- binary ---------------------------------------------------------------------
 def _binary_dtype(a, b, opname):
+    # the common cases, answered without the general promotion rules: two tensors of one
+    # dtype, and a tensor with a Python number of its own category or a lower one
+    if type(a) is Tensor:
+        dt = a._storage.dtype
+        if type(b) is Tensor:
+            if b._storage.dtype is dt:
+                return dt
+        elif (type(b) is float and dt.category >= 2) or (type(b) is int and dt.category >= 1):
+            return dt
     check_operand(a, opname)
     check_operand(b, opname)
     return _dtype.result_type(a, b)
@@ -434,13 +490,13 @@ def add(input, other, *, alpha=1, out=None):
     dt = _binary_dtype(a, b, "+")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = _emit("add_scaled", (a, b), dt, out, p0=alpha)
+        res = _emit("add_scaled", (a, b), dt, out, params=(alpha,))
     else:
         res = _emit("add", (a, b), dt, out)
     if res is out:
         return out
     attach(_add_backward, res, (a, b), alpha=alpha)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("AddBackward0", inputs=("self", "other"))
@@ -467,7 +523,7 @@ def sub(input, other, *, alpha=1, out=None):
             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     if alpha != 1:
         _check_alpha(dt, alpha)
-        res = _emit("add_scaled", (a, b), dt, out, p0=-alpha)
+        res = _emit("add_scaled", (a, b), dt, out, params=(-alpha,))
     else:
         res = _emit("sub", (a, b), dt, out)
     if res is out:
@@ -475,7 +531,7 @@ def sub(input, other, *, alpha=1, out=None):
     # `2 - x` is torch's rsub with a scalar: RsubBackward1
     attach(_sub_backward, res, (a, b), node_name=None if isinstance(a, Tensor) else "RsubBackward1",
            alpha=alpha)
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("SubBackward0", inputs=("self", "other"))
@@ -500,7 +556,7 @@ def mul(input, other, *, out=None):
     if res is out:
         return out
     attach(_mul_backward, res, (a, b))
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("MulBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
@@ -521,7 +577,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     if res is out:
         return out
     attach(_div_backward, res, (a, b))
-    return _maybe_out(res, out)
+    return res if out is None else _maybe_out(res, out)
 
 
 @derivative("DivBackward0", inputs=("self", "other"),
@@ -541,6 +597,11 @@ def _no_bool_kernel(dt, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+def _no_complex_kernel(dt, kernel):
+    if dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+
+
 def _check_integer_zero_division(b, dt):
     """Integer // and % by zero raise in torch (floats give inf/nan)."""
     if dt.category >= 2:
@@ -558,6 +619,7 @@ def floor_divide(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "//")
     _no_bool_kernel(dt, "div_floor_cpu")
+    _no_complex_kernel(dt, "div_floor_cpu")
     _check_integer_zero_division(b, dt)
     return run_elementwise("floor_divide", (a, b), dt, dt)
 
@@ -566,6 +628,7 @@ def remainder(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "%")
     _no_bool_kernel(dt, "remainder_cpu")
+    _no_complex_kernel(dt, "remainder_cpu")
     _check_integer_zero_division(b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
     attach(_remainder_backward, res, (a, b))
@@ -581,6 +644,7 @@ def _remainder_backward(ctx, g):
 def fmod(input, other):
     a, b = input, other
     dt = _binary_dtype(a, b, "fmod")
+    _no_complex_kernel(dt, "fmod_cpu")
     if dt.category < 2:
         # integers: the remainder with the sign of a (math.fmod is float-only in Numba)
         _check_integer_zero_division(b, dt)
@@ -643,6 +707,7 @@ def _pow_exponent_grad(g, base, exponent, res):
 
 def atan2(a, b):
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
+    _no_complex_kernel(dt, "atan2_cpu")
     res = run_elementwise("atan2", (a, b), dt, dt)
     attach(_atan2_backward, res, (a, b))
     return res
@@ -702,23 +767,23 @@ def _tie_split(g, mine, other, wins):
     return g * w
 
 
-def _emit(op, args, dt, out, p0=0):
+def _emit(op, args, dt, out, params=()):
     """The op's kernel into a fresh tensor, or straight into `out` when its shape fits.
 
     Writing into out is for callers that need no gradient (in-place ops without
     autograd, out= arguments); dtype rules are checked as for in-place ops.
     """
     if out is None or needs_grad(*args, out):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
     from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
     if shape != tuple(out._shape):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
     check_leaf(out)
     check_fits(out, dt, shape)
     if any(isinstance(x, Tensor) and x is not out and aliases_differently(x, out) for x in args):
-        return run_elementwise(op, args, dt, dt, params=(p0,))
-    run_elementwise(op, args, dt, out.dtype, out=out, params=(p0,))
+        return run_elementwise(op, args, dt, dt, params=params)
+    run_elementwise(op, args, dt, out.dtype, out=out, params=params)
     out._storage._version += 1
     return out
 
@@ -821,8 +886,13 @@ bitwise_xor_ = _inplace_binary(bitwise_xor, "^=")
 
 def _inplace_unary(fn):
     def method(self, *args, **kw):
-        check_no_internal_overlap(self)
-        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), ())
+        # PyTorch refuses complex inputs of floor_, clamp_ ... before it looks at the
+        # memory; for other dtypes the overlap error comes first
+        complex_input = isinstance(self, Tensor) and self.dtype.is_complex
+        if not complex_input:
+            check_no_internal_overlap(self)
+        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), (),
+                             check_overlap=complex_input)
     method.__name__ = fn.__name__ + "_"
     return method
 
@@ -832,3 +902,11 @@ neg_, abs_, exp_, log_, sqrt_, sin_, cos_, tanh_, sigmoid_, relu_, clamp_, floor
         _inplace_unary(f) for f in (neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, clamp,
                                     floor, ceil, round, trunc, reciprocal, sign, square)]
 clip_ = clamp_
+_abs_inplace = abs_
+
+
+def abs_(self):
+    """In-place |x|: a complex tensor cannot hold its real result, so PyTorch refuses it."""
+    if isinstance(self, Tensor) and self.dtype.is_complex:
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(self)

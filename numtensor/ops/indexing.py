@@ -44,8 +44,8 @@ def basic_view(x, key):
     """The view x[key] for a key of ints, slices, None and Ellipsis."""
     items = _expand_ellipsis(key, x.ndim)
     out = x
-    dim = 0
-    for k in items:
+    dim = 0  # the dim of `out` the next item addresses
+    for position, k in enumerate(items):  # PyTorch's errors name the position in the key
         if k is None:
             out = views.unsqueeze(out, dim)
             dim += 1
@@ -61,7 +61,7 @@ def basic_view(x, key):
             size = out._shape[dim]
             i = int(k)
             if not -size <= i < size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+                raise IndexError(f"index {i} is out of bounds for dimension {position} with size {size}")
             out = views.select(out, dim, i)
     if out is x:
         out = views.alias(x)
@@ -129,6 +129,8 @@ def setitem(x, key, value):
         if isinstance(value, Tensor):
             copy_(target, _expand_value(value, target._shape))
         elif isinstance(value, (numbers.Number, np.generic)):
+            from ._common import check_no_internal_overlap
+            check_no_internal_overlap(target)  # x[:] = 1 is a copy in torch, not a fill_
             fill_(target, value)
         else:
             from .._from_data import from_data

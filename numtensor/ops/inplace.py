@@ -47,11 +47,16 @@ def _records_history(self, others):
     return any(getattr(o, "_requires_grad", False) for o in others)
 
 
-def apply_inplace(self, compute, others=()):
-    """self[...] = compute(self); returns self.  compute builds the value out of place."""
+def apply_inplace(self, compute, others=(), check_overlap=False):
+    """self[...] = compute(self); returns self.  compute builds the value out of place.
+    check_overlap: refuse an expanded self after the op's own argument checks have run
+    (PyTorch's order: an op's dtype errors come before the overlap error)."""
     check_leaf(self)
     current = frozen_copy(self) if _records_history(self, others) else self
     value = compute(current)
+    if check_overlap:
+        from ._common import check_no_internal_overlap
+        check_no_internal_overlap(self)
     check_fits(self, value.dtype, value._shape)
     write(self, value)
     return self

@@ -291,7 +291,9 @@ def _src_grad(g, d, index, src_shape):
 
 
 def _scatter_into(self, dim, index, src, accumulate, fname):
+    from ._common import check_no_internal_overlap
     from .inplace import check_leaf
+    check_no_internal_overlap(self)
     _check_index_dtype(index, fname)
     same_device(self, index, src)
     if isinstance(src, Tensor) and src.dtype is not self.dtype:
@@ -416,6 +418,8 @@ def index_select(x, dim, index, *, out=None):
     from .advanced_indexing import _plan, gather_plan
     _check_vector_index(index, "index_select")
     d = wrap_dim(dim, x.ndim)
+    if x.ndim > 1 and x._shape[d] == 0 and index.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     idx = index.reshape(-1) if index.ndim == 0 else index
     if x.ndim == 0:
         key = (idx,)
@@ -440,6 +444,8 @@ def _index_select_backward(ctx, g):
 
 def _index_add_direct(self, d, index, source, alpha):
     from .advanced_indexing import _plan, scatter_plan
+    if self.numel() == 0 and self.ndim > 1:  # nothing to add to (PyTorch checks no index then)
+        return
     idx = index.reshape(-1)
     key = (slice(None),) * d + (idx,) if self.ndim else (idx,)
     target = self if self.ndim else self.reshape(1)
@@ -491,6 +497,8 @@ def _index_add_backward(ctx, g):
 
 
 def index_add_(self, dim, index, source, *, alpha=1):
+    from ._common import check_no_internal_overlap
+    check_no_internal_overlap(self)
     d = _check_index_add(self, dim, index, source)
     from .inplace import check_leaf
     check_leaf(self)
@@ -548,6 +556,8 @@ def tile(x, *dims):
 def flip(x, *dims):
     dims = parse_size(dims, "dims") if dims else ()
     ds = [wrap_dim(d, x.ndim) for d in dims]
+    if x.ndim == 0:
+        ds = []  # flip(0) of a 0-d tensor: a copy
     if len(set(ds)) != len(ds):
         raise RuntimeError(f"dims has duplicates, original flip dims size={len(ds)}, but unique "
                            f"flip dims size={len(set(ds))}")

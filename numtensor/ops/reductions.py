@@ -191,8 +191,16 @@ def _check_nonempty(x, dims, name):
         raise IndexError(f"{name}(): Expected reduction dim {dims[0]} to have non-zero size.")
 
 
+_COMPLEX_KERNEL = {"amax": "max_values_cpu", "amin": "min_values_cpu", "max": "max_all",
+                   "min": "min_all"}
+
+
 def _minmax_reduce(x, op, dims, keepdim, name, grad_name):
     _check_nonempty(x, dims, name)
+    if x.dtype.is_complex and _count(x, None) // builtins.max(_count(x, dims), 1):
+        # complex numbers have no order (an empty result has nothing to compare)
+        raise NotImplementedError(f"\"{_COMPLEX_KERNEL[name]}\" not implemented for "
+                                  f"'{scalar_type_name(x.dtype)}'")
     out = _reduce(x, op, dims, keepdim, x.dtype)
     if x.requires_grad:
         attach(_MINMAX_REDUCE[grad_name], out, (x,), dims=dims, keepdim=keepdim)
@@ -359,7 +367,8 @@ def _std_backward(ctx, g):
     ge = _expand_back(g, x._shape, dims, keepdim)
     c = ew.sub(x, mean(x, dims, keepdim=True) if dims else mean(x))
     oe = _expand_back(ctx.result, x._shape, dims, keepdim)
-    return (ew.div(ew.mul(ge, c), ew.mul(oe, ctx.denom)),)
+    # where the deviation is 0 every element equals the mean: PyTorch's gradient is 0
+    return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, c), ew.mul(oe, ctx.denom))),)
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
@@ -442,7 +451,14 @@ def logsumexp(x, dim, keepdim=False):
     if x.dtype.category < 2:
         x = cast(x, _dtype.get_default_dtype())
     with no_grad():
-        m = _reduce(x, "amax", dims, True, x.dtype) if x.numel() else None
+        # the largest (real part) is taken out before exp, so that exp cannot overflow
+        if x.numel() == 0:
+            m = None
+        elif x.dtype.is_complex:
+            from .complex_views import real
+            m = _reduce(real(x), "amax", dims, True, x.dtype.to_real())
+        else:
+            m = _reduce(x, "amax", dims, True, x.dtype)
         if m is None:
             out = ew.log(_reduce(ew.exp(x), "sum", dims, keepdim, x.dtype))
         else:
@@ -490,11 +506,16 @@ def cumsum(x, dim=None, *, dtype=None, axis=None):
     return out
 
 
+def _reversed_cumsum(t, d):
+    """out_i = sum over j >= i of t_j along d: flip, cumsum, flip back (not total - cumsum,
+    which cancels catastrophically and turns an infinite term into NaN)."""
+    from .joining import flip
+    return flip(cumsum(flip(t, d), d), d)
+
+
 @derivative("CumsumBackward0")
 def _cumsum_backward(ctx, g):
-    # the reversed cumulative sum of g: total - cumsum(g) + g
-    d = ctx.dim
-    return (ew.add(ew.sub(sum(g, d, keepdim=True), cumsum(g, d)), g),)
+    return (_reversed_cumsum(g, ctx.dim),)
 
 
 def cumprod(x, dim, *, dtype=None):
@@ -507,10 +528,19 @@ def cumprod(x, dim, *, dtype=None):
 
 @derivative("CumprodBackward0", saves=("self", "result"))
 def _cumprod_backward(ctx, g):
-    # valid for non-zero inputs: d out_j / d x_i = out_j / x_i for j >= i
+    """grad_i = sum over j >= i of g_j * (product of x_k, k <= j, k != i), exact with zeros:
+    before the first zero of a line it is (reversed cumsum of g * out) / x_i; at the first
+    zero it is the reversed cumsum of g * cumprod(x with that zero set to 1); after it, 0."""
     x, out, d = ctx.self, ctx.result, ctx.dim
-    go = ew.mul(g, out)
-    return (ew.div(ew.add(ew.sub(sum(go, d, keepdim=True), cumsum(go, d)), go), x),)
+
+    def reversed_cumsum(t):
+        return _reversed_cumsum(t, d)
+    zero = ew.eq(x, 0)
+    zeros_so_far = cumsum(zero, d)
+    first_zero = ew.logical_and(zero, ew.eq(zeros_so_far, 1))
+    before = ew.div(reversed_cumsum(ew.mul(g, out)), ew.where(zero, 1.0, x))
+    at_first_zero = reversed_cumsum(ew.mul(g, cumprod(ew.where(first_zero, 1.0, x), d)))
+    return (ew.where(ew.eq(zeros_so_far, 0), before, ew.where(first_zero, at_first_zero, 0.0)),)
 
 
 def all(x, dim=None, keepdim=False):

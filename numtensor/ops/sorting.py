@@ -106,6 +106,9 @@ def msort(input, *, out=None):
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The k largest (or smallest) elements along dim, in order: (values, indices)."""
+    if input.dtype is _dtype.bool_ or input.dtype.is_complex:
+        kind = "bool" if input.dtype is _dtype.bool_ else "complex"
+        raise RuntimeError(f"{'' if kind == 'bool' else ' '}topk does not support {kind} dtypes on CPU")
     x = _as_1d(input)
     d = wrap_dim(dim, x.ndim)
     if not 0 <= k <= x._shape[d]:
@@ -119,6 +122,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest element along dim (k counts from 1): (values, indices)."""
+    if input.dtype is _dtype.bool_ or input.dtype.is_complex:
+        raise NotImplementedError(f"\"kthvalue_cpu\" not implemented for "
+                                  f"'{input.dtype._tensor_type.replace('Tensor', '')}'")
     x = _as_1d(input)
     d = wrap_dim(dim, x.ndim)
     if not 1 <= k <= x._shape[d]:
@@ -170,6 +176,9 @@ def _lexsort_rows(rows):
 
 
 def _unique(input, sort_first, return_inverse, return_counts, dim, fname):
+    if input.dtype.is_complex:
+        raise NotImplementedError(f"\"{'unique' if dim is None else 'unique_dim'}\" not "
+                                  f"implemented for '{input.dtype._tensor_type.replace('Tensor', '')}'")
     with no_grad():
         if dim is None:
             flat = input.reshape(-1)
@@ -242,7 +251,10 @@ def searchsorted(sorted_sequence, values, *, out_int32=False, right=False, side=
                            "first N-1 dimensions of boundaries tensor and input value tensor must "
                            f"match, but we got boundaries tensor {list(seq._shape)} and input "
                            f"value tensor {list(values._shape)}")
-    wd = _work_dtype(_dtype.promote_types(seq.dtype, values.dtype), "searchsorted")
+    common = _dtype.promote_types(seq.dtype, values.dtype)
+    if common is _dtype.bool_ and values.numel():  # torch checks only when there is work
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+    wd = _work_dtype(common, "searchsorted")
     with no_grad():
         seq_w = seq.detach().to(wd).contiguous()
         val_w = values.detach().to(wd).contiguous()

@@ -144,10 +144,10 @@ def reshape_as(x, other):
 
 def flatten(x, start_dim=0, end_dim=-1):
     nd = x.ndim
-    if nd == 0:
-        return reshape(x, 1)
     s = wrap_dim(start_dim, nd)
     e = wrap_dim(end_dim, nd)
+    if nd == 0:
+        return reshape(x, 1)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -192,6 +192,8 @@ def _permute_backward(ctx, g):
 def transpose(x, dim0, dim1):
     nd = x.ndim
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    if nd == 0:
+        return alias(x, "TransposeBackward0")
     shape, strides = list(x._shape), list(x._strides)
     shape[d0], shape[d1] = shape[d1], shape[d0]
     strides[d0], strides[d1] = strides[d1], strides[d0]
@@ -241,6 +243,19 @@ def matrix_T(x):
     if x.ndim < 2:
         return t(x)
     return permute(x, list(range(x.ndim))[::-1])
+
+
+def mH(x):
+    """The conjugate transpose of the last two dims (x.mT for real tensors)."""
+    from .elementwise import conj
+    return conj(mT(x))
+
+
+def matrix_H(x):
+    if x.ndim != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{x.ndim}-D tensor.")
+    return mH(x)
 
 
 def mT(x):
@@ -447,6 +462,17 @@ def _check_in_storage(storage, offset, size, stride):
             f"{len(storage) * storage.dtype.itemsize}")
 
 
+def set_data(x, value):
+    """x.data = value: x now views value's memory, shape and dtype (its autograd flags
+    stay), as PyTorch's data setter does."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+    x._storage, x._offset, x._shape, x._strides = value._storage, value._offset, value._shape, \
+        value._strides
+    x._base = value._base
+    x._history_version = x._storage._version
+
+
 def set_(x, source=None, storage_offset=0, size=None, stride=None):
     """Point x at another storage (or another tensor's storage) with the given geometry."""
     from .._storage import TypedStorage
@@ -482,6 +508,8 @@ def transpose_(x, dim0, dim1):
     """In-place transpose: x itself gets the swapped geometry and is returned."""
     nd = x.ndim
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    if nd == 0:
+        return x
     shape, strides = list(x._shape), list(x._strides)
     shape[d0], shape[d1] = shape[d1], shape[d0]
     strides[d0], strides[d1] = strides[d1], strides[d0]
@@ -490,6 +518,8 @@ def transpose_(x, dim0, dim1):
 
 
 def t_(x):
+    if x.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     return transpose_(x, 0, 1) if x.ndim == 2 else x
 
 
@@ -523,12 +553,19 @@ def is_contiguous_(x, memory_format=None):
 
 def unfold(x, dimension, size, step):
     d = wrap_dim(dimension, x.ndim)
-    n = (x._shape[d] - size) // step + 1
-    shape = list(x._shape)
-    strides = list(x._strides)
-    shape[d] = n
-    strides[d] = x._strides[d] * step
-    out = make_view(x, shape + [size], strides + [x._strides[d]])
+    # a 0-d tensor unfolds as one element along a dim of size 1
+    shape, strides = (list(x._shape), list(x._strides)) if x.ndim else ([1], [1])
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size > shape[d]:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {shape[d]} but size "
+                           f"is {size}")
+    inner = strides[d]
+    shape[d] = (shape[d] - size) // step + 1
+    strides[d] *= step
+    if x.ndim == 0:  # then the window is the only dim
+        shape, strides = [], []
+    out = make_view(x, shape + [size], strides + [inner])
     if x.requires_grad:
         attach(_unfold_backward, out, (x,), shape=x._shape, dim=d, size=size, step=step)
     return out
@@ -551,6 +588,8 @@ def movedim(x, source, destination):
     nd = x.ndim
     src = [wrap_dim(s, nd) for s in (source if isinstance(source, (list, tuple)) else [source])]
     dst = [wrap_dim(s, nd) for s in (destination if isinstance(destination, (list, tuple)) else [destination])]
+    if nd == 0:  # dims 0 / -1 of a 0-d tensor: nothing moves
+        return alias(x, "AliasBackward0")
     order = [None] * nd
     for s, d in zip(src, dst):
         order[d] = s

@@ -55,6 +55,18 @@ def _kernel_type(np_dtype):
     return _F32 if np_dtype == _F16 else np_dtype.type
 
 
+_zero_param_cache = {}
+
+
+def _zero_params(np_dtype):
+    """(p0, p1) = (0, 0) in the kernel type of np_dtype: ops without parameters."""
+    zeros = _zero_param_cache.get(np_dtype)
+    if zeros is None:
+        kt = _kernel_type(np_dtype)
+        zeros = _zero_param_cache[np_dtype] = [kt(0), kt(0)]
+    return zeros
+
+
 def _scalar(value, np_type):
     """A Python number as a kernel argument of np_type (wrapping like a cast, as PyTorch
     does for an integer scalar that does not fit an integer tensor's dtype)."""
@@ -64,8 +76,24 @@ def _scalar(value, np_type):
         return np.array(value).astype(np_type)[()]
 
 
+def _float32_dtype():
+    from ... import _dtype
+    return _dtype.float32
+
+
+_identities = {}
+
+
 def _identity(op, np_dtype):
-    """The starting value of a reduction."""
+    """The starting value of a reduction (cached per op and dtype)."""
+    key = (op, np_dtype)
+    value = _identities.get(key)
+    if value is None:
+        value = _identities[key] = _identity_value(op, np_dtype)
+    return value
+
+
+def _identity_value(op, np_dtype):
     if op in ("sum", "any"):
         return np_dtype.type(0)
     if op in ("prod", "all"):
@@ -103,8 +131,7 @@ class CpuBackend(Backend):
 
     # ---- policy ---------------------------------------------------------------------
     def compute_dtype(self, primitive, dtype):
-        from ... import _dtype
-        return _dtype.float32 if dtype is _dtype.float16 else dtype
+        return _float32_dtype() if dtype.name == "float16" else dtype
 
     # ---- storage --------------------------------------------------------------------
     def allocate(self, n, np_dtype):
@@ -124,67 +151,81 @@ class CpuBackend(Backend):
         self.copy(plan.contiguous_elementwise(count, 1), src, dst)
 
     # ---- element-wise ---------------------------------------------------------------
-    def _run(self, op, plan, inputs, out, params, scalar_type):
-        """The kernel of element op `op` over plan; inputs are operands or scalars."""
+    def _run(self, op, plan, inputs, out, params, dtype_of_scalars):
+        """The kernel of element op `op` over plan; inputs are operands or scalars.
+        dtype_of_scalars: the buffer dtype whose kernel type converts Python scalars."""
         n = plan.n
         if n == 0:
             return
-        scalars, half_in, args = [], [], []
+        scalars = half_in = ()
+        args = []
         for i, x in enumerate(inputs):
             if type(x) is tuple:
                 buf = x[0]
-                if buf.dtype == _F16:
-                    half_in.append(i)
+                if buf.dtype.char == "e":  # float16 (a cheap test: this runs per operand)
+                    half_in += (i,)
                     buf = buf.view(np.uint16)
-                args.append((buf, x[1]))
+                args.append(buf)
+                args.append(x[1])
             else:
-                scalars.append(i)
+                scalars += (i,)
         obuf = out[0]
-        half_out = obuf.dtype == _F16
+        half_out = obuf.dtype.char == "e"
         if half_out:
             obuf = obuf.view(np.uint16)
-        mod = _elementwise_module(op, len(inputs), tuple(scalars), tuple(half_in), half_out)
-        tail = [_scalar(inputs[i], scalar_type) for i in scalars]
-        p = (tuple(_scalar(v, scalar_type) for v in params) + (scalar_type(0), scalar_type(0)))[:2]
+        key = (op, len(inputs), scalars, half_in, half_out)
+        mod = _ew_modules.get(key) or _elementwise_module(*key)
+        if scalars or params:
+            kt = _kernel_type(dtype_of_scalars)
+            if dtype_of_scalars.char == "e":
+                # a Python number operand becomes a float16 value first, as PyTorch's wrapped
+                # numbers do; the op then runs in float32 on float16 values
+                tail = [_F32(np.float16(inputs[i])) for i in scalars]
+            else:
+                tail = [_scalar(inputs[i], kt) for i in scalars]
+            tail += [_scalar(v, kt) for v in params] + [kt(0)] * (2 - len(params))
+        else:
+            tail = _zero_params(dtype_of_scalars)
         par = n >= GRAIN
         flat = plan.flat
-        if flat is not None and flat in _FLAT_KERNELS:
-            fn = getattr(mod, _FLAT_KERNELS[flat][par])
-            flat_args = [v for a in args for v in a]
-            fn(*flat_args, obuf, out[1], n, *tail, *p)
-            return
-        strided_args = []
-        for (buf, off), st in zip(args, plan.stride_arrays):
-            strided_args += [buf, off, st]
-        fn = mod.strided_par if par else mod.strided
-        fn(plan.shape_array, *strided_args, obuf, out[1], plan.stride_arrays[-1], *tail, *p)
+        try:
+            if flat is not None and flat in _FLAT_KERNELS:
+                getattr(mod, _FLAT_KERNELS[flat][par])(*args, obuf, out[1], n, *tail)
+                return
+            strided_args = []
+            arrays = plan.stride_arrays
+            for k in range(0, len(args), 2):
+                strided_args += [args[k], args[k + 1], arrays[k // 2]]
+            fn = mod.strided_par if par else mod.strided
+            fn(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
+        except Exception as e:
+            _reraise_typing_error(e, op, dtype_of_scalars)
 
     def copy(self, plan, src, out):
         sdt, odt = src[0].dtype, out[0].dtype
         if sdt == odt:  # pure data movement: move bit patterns
-            self._run("identity", plan, ((_movable(src[0]), src[1]),),
-                      (_movable(out[0]), out[1]), (), _kernel_type(_movable(src[0]).dtype))
+            moved = _movable(src[0])
+            self._run("identity", plan, ((moved, src[1]),), (_movable(out[0]), out[1]), (),
+                      moved.dtype)
             return
         op = "identity"
         if sdt.kind == "c" and odt.kind != "c":
             op = "real_part" if odt != _BOOL else "nonzero"
         elif odt == _BOOL:
             op = "nonzero"
-        self._run(op, plan, (src,), out, (), _kernel_type(sdt))
+        self._run(op, plan, (src,), out, (), sdt)
 
     def map(self, op, plan, x, out, params=()):
-        self._run(op, plan, (x,), out, params, _kernel_type(x[0].dtype))
+        self._run(op, plan, (x,), out, params, x[0].dtype)
 
     def zip(self, op, plan, a, b, out, params=()):
-        t = a if type(a) is tuple else b
-        self._run(op, plan, (a, b), out, params, _kernel_type(t[0].dtype))
+        self._run(op, plan, (a, b), out, params, (a if type(a) is tuple else b)[0].dtype)
 
     def where(self, plan, cond, a, b, out):
-        self._run("where", plan, (cond, a, b), out, (), _kernel_type(out[0].dtype))
+        self._run("where", plan, (cond, a, b), out, (), out[0].dtype)
 
     def fill(self, plan, out, value):
-        odt = out[0].dtype
-        self._run("fill", plan, (), out, (value,), _kernel_type(odt))
+        self._run("fill", plan, (), out, (value,), out[0].dtype)
 
     # ---- reductions ---------------------------------------------------------------------
     def reduce(self, op, plan, x, out):
@@ -196,13 +237,22 @@ class CpuBackend(Backend):
         init = _identity(op, yb.dtype)
         kshape, kx, ky, rshape, rx = plan.arrays
         nout, nred = plan.nout, plan.nred
-        threads = _threads()
+        try:
+            self._reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky,
+                                  rshape, rx)
+        except Exception as e:
+            _reraise_typing_error(e, op, xb.dtype)
+
+    @staticmethod
+    def _reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky, rshape, rx):
+        """Pick the rows / cols / all schedule (see reduction_kernels.py) and run it."""
         if not plan.kshape and len(plan.rshape) == 1 and nred >= GRAIN:
             mod.all_par(nred, plan.rx[0], xb, xo, yb, yo, init)
             return
         par = nout * nred >= GRAIN
         if plan.kshape and plan.kx[-1] == 1 and nred > 1 and min(plan.rx) > 1:
             # chunks of reduced rows: enough work items for the threads, few partials
+            threads = _threads() if par else 1
             nchunk = min(nred, threads) if par and nout < 4 * threads else 1
             fn = mod.cols_par if par else mod.cols
             fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init, nchunk)
@@ -288,27 +338,40 @@ class CpuBackend(Backend):
         fn(dbuf, dst[1], pre_shape, pre_strides, offsets[0], offsets[1], plan.nidx,
            plan.qstride, plan.nq, post_shape, post_strides, *vals, bool(accumulate))
 
+    def _first_bad_dim_index(self, plan, index):
+        from . import index_kernels as ik
+        shape, _, si, _ = plan.arrays
+        fn = ik.check_dim_index_par if plan.n >= GRAIN and plan.nlines > 1 else ik.check_dim_index
+        bad, value = fn(shape, plan.dim, plan.size, index[0], index[1], si, plan.nlines)
+        return int(value) if bad else None
+
     def gather_dim(self, plan, src, index, out):
         from . import index_kernels as ik
         if plan.n == 0:
             return None
+        bad = self._first_bad_dim_index(plan, index)
+        if bad is not None:
+            return bad
         shape, ss, si, so = plan.arrays
         fn = ik.gather_dim_par if plan.n >= GRAIN and plan.nlines > 1 else ik.gather_dim
-        v, bad = fn(shape, plan.dim, plan.size, _movable(src[0]), src[1], ss, index[0],
-                    index[1], si, _movable(out[0]), out[1], so, plan.nlines)
-        return int(v) if bad else None
+        fn(shape, plan.dim, plan.size, _movable(src[0]), src[1], ss, index[0], index[1], si,
+           _movable(out[0]), out[1], so, plan.nlines)
+        return None
 
     def scatter_dim(self, plan, dst, index, src, accumulate):
         from . import index_kernels as ik
         if plan.n == 0:
             return None
+        bad = self._first_bad_dim_index(plan, index)
+        if bad is not None:  # checked before anything is written
+            return bad
         dbuf = _accumulable(dst[0]) if accumulate else _movable(dst[0])
         vbuf, voff, scalar, use_scalar = _value_args(dbuf, src, dst[0].dtype)
         shape, sd, si, sv = plan.arrays
         fn = ik.scatter_dim_par if plan.n >= GRAIN and plan.nlines > 1 else ik.scatter_dim
-        v, bad = fn(shape, plan.dim, plan.size, dbuf, dst[1], sd, index[0], index[1], si,
-                    vbuf, voff, sv, scalar, use_scalar, bool(accumulate), plan.nlines)
-        return int(v) if bad else None
+        fn(shape, plan.dim, plan.size, dbuf, dst[1], sd, index[0], index[1], si, vbuf, voff,
+           sv, scalar, use_scalar, bool(accumulate), plan.nlines)
+        return None
 
     def mask_count(self, mask, n):
         from . import index_kernels as ik
@@ -344,7 +407,7 @@ class CpuBackend(Backend):
 
     def mask_coordinates(self, count, mask, shape, out):
         from . import index_kernels as ik
-        if count.total == 0:
+        if count.total == 0 or not shape:  # a 0-d mask's coordinates have no columns
             return
         fn = ik.mask_coords_par if len(count.starts) > 2 else ik.mask_coords
         fn(_movable(mask[0]), mask[1], count.n, count.chunk, count.starts,
@@ -364,8 +427,12 @@ class CpuBackend(Backend):
 
     def random_uniform(self, out, n, seed, counter, low, high):
         from . import random_kernels as rk
-        bits = 53 if out[0].dtype == np.float64 else 24
-        rk.uniform(out[0], out[1], n, seed, counter, bits, float(low), float(high))
+        dt = out[0].dtype
+        bits = 53 if dt == np.float64 else 24
+        # low + (high - low) * u can round up to high in the output's precision: draws
+        # stop at the largest value below high, so the interval stays half-open
+        top = float(np.nextafter(dt.type(high), dt.type(-np.inf))) if high > low else float(low)
+        rk.uniform(out[0], out[1], n, seed, counter, bits, float(low), float(high), top)
 
     def random_normal(self, out, n, seed, counter, mean, std):
         from . import random_kernels as rk
@@ -445,7 +512,11 @@ class CpuBackend(Backend):
 
     def linalg_eigvals(self, a, nb, n, w):
         if n and nb:
-            self._lk().eigvals(_span(a), nb, n, _span(w))
+            if a[0].dtype.kind == "c":
+                self._lk().eigvals(_span(a), nb, n, _span(w))
+            else:  # a real matrix may have complex eigenvalues: the real geev path
+                vectors = np.empty(nb * n * n, w[0].dtype)
+                self._lk().eig_real(_span(a), nb, n, _span(w), vectors)
 
     def linalg_eigh(self, a, nb, n, w, v):
         if n and nb:
@@ -459,7 +530,8 @@ class CpuBackend(Backend):
 
     def linalg_qr(self, a, nb, m, n, q, r, complete):
         if nb and m and n:
-            fn = self._lk().qr_complete if complete else self._lk().qr
+            # only a tall matrix has a complete Q larger than the reduced one
+            fn = self._lk().qr_complete if complete and m > n else self._lk().qr
             fn(_span(a), nb, m, n, _span(q), _span(r))
 
     def linalg_svd(self, a, nb, m, n, u, s, vh, full_matrices):
@@ -514,10 +586,118 @@ class CpuBackend(Backend):
            bool(right), out[0], out[1])
 
 
+    # ---- neural-network primitives ----------------------------------------------------------
+    # One work item is an (n, c) plane (a line for softmax); the serial twin runs below
+    # GRAIN elements of work or when there is a single item.
+    def im2col(self, plan, x, out):
+        from . import conv_kernels as ck
+        if plan.ncols == 0:
+            return
+        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
+        fn = ck.im2col_par if par else ck.im2col
+        fn(_movable(x[0]), x[1], plan.x_strides, plan.geometry, _movable(out[0]), out[1],
+           plan.cols_strides)
+
+    def col2im(self, plan, cols, out):
+        from . import conv_kernels as ck
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        if plan.ncols == 0:  # no window: the gradient is zero
+            self.fill(_image_plan(plan), out, 0)
+            return
+        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
+        fn = ck.col2im_par if par else ck.col2im
+        fn(cols[0], cols[1], plan.cols_strides, plan.geometry, out[0], out[1], plan.x_strides)
+
+    @staticmethod
+    def _pool_parallel(plan):
+        return plan.n * plan.c > 1 and plan.n * plan.c * max(plan.h * plan.w, plan.oh * plan.ow) >= GRAIN
+
+    def max_pool(self, plan, x, out, indices):
+        from . import pool_kernels as pk
+        if plan.nout == 0:
+            return
+        fh, ch, _, fw, cw, _ = plan.tables
+        fn = pk.max_pool_par if self._pool_parallel(plan) else pk.max_pool
+        fn(x[0], x[1], plan.x_strides, plan.geometry, fh, ch, fw, cw, out[0], out[1],
+           plan.y_strides, indices[0], indices[1], pk.lowest_value(x[0].dtype))
+
+    def max_pool_backward(self, plan, grad, indices, out):
+        from . import pool_kernels as pk
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        fn = pk.max_pool_backward_par if self._pool_parallel(plan) else pk.max_pool_backward
+        fn(grad[0], grad[1], plan.y_strides, indices[0], indices[1], plan.geometry, out[0],
+           out[1], plan.x_strides)
+
+    def avg_pool(self, plan, x, out):
+        from . import pool_kernels as pk
+        if plan.nout == 0:
+            return
+        fn = pk.avg_pool_par if self._pool_parallel(plan) else pk.avg_pool
+        fn(x[0], x[1], plan.x_strides, plan.geometry, *plan.tables, int(plan.divisor), out[0],
+           out[1], plan.y_strides, out[0].dtype.kind != "f")
+
+    def avg_pool_backward(self, plan, grad, out):
+        from . import pool_kernels as pk
+        if plan.n * plan.c * plan.h * plan.w == 0:
+            return
+        fn = pk.avg_pool_backward_par if self._pool_parallel(plan) else pk.avg_pool_backward
+        fn(grad[0], grad[1], plan.y_strides, plan.geometry, *plan.tables, int(plan.divisor),
+           out[0], out[1], plan.x_strides)
+
+    def softmax(self, plan, x, out, log):
+        from . import softmax_kernels as sk
+        if plan.numel == 0:
+            return
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_par if par else sk.rows
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, bool(log))
+        else:
+            fn = sk.blocks_par if par else sk.blocks
+            fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, plan.inner, bool(log))
+
+    def softmax_backward(self, plan, grad, result, out, log):
+        from . import softmax_kernels as sk
+        if plan.numel == 0:
+            return
+        par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
+        if plan.inner == 1:
+            fn = sk.rows_backward_par if par else sk.rows_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               bool(log))
+        else:
+            fn = sk.blocks_backward_par if par else sk.blocks_backward
+            fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
+               plan.inner, bool(log))
+
+
 # ---- helpers ------------------------------------------------------------------------------
+# PyTorch's ScalarType names, for the error a dtype without a kernel raises
+_SCALAR_TYPE = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _reraise_typing_error(e, op, np_dtype):
+    """A kernel Numba cannot compile for these types (a dtype an op has no kernel for)
+    becomes PyTorch's NotImplementedError; no Numba exception reaches a user."""
+    if type(e).__module__.startswith("numba"):
+        name = _SCALAR_TYPE.get(np.dtype(np_dtype).name, str(np_dtype))
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{name}'") from None
+    raise e
+
 def _threads():
     import numba
     return numba.get_num_threads()
+
+
+def _image_plan(conv_plan):
+    """An element-wise plan over a ConvPlan's image operand (for filling it)."""
+    from .. import plan
+    p = conv_plan
+    return plan.elementwise((p.n, p.c, p.h, p.w), (tuple(int(v) for v in p.x_strides),))
 
 
 def _span(operand):
@@ -565,4 +745,29 @@ def _value_args(dst_buf, value, dst_dtype):
         value = bool(value)
     return _dummy(dst_buf.dtype), 0, _storage_scalar(value, dst_buf.dtype), True
 
+def _guard_numba_errors(cls, names):
+    """Wrap the methods `names` so that a Numba error becomes PyTorch's NotImplementedError
+    (the element-wise primitives and reduce handle it inline, on their hot path)."""
+    import functools
+
+    def guarded(fn, name):
+        @functools.wraps(fn)
+        def method(self, *args, **kwargs):
+            try:
+                return fn(self, *args, **kwargs)
+            except Exception as e:
+                dtype = next((a[0].dtype for a in args if type(a) is tuple and len(a) == 2
+                              and hasattr(a[0], "dtype")), np.dtype(np.float64))
+                _reraise_typing_error(e, name, dtype)
+        return method
+    for name in names:
+        fn = cls.__dict__[name]
+        setattr(cls, name, staticmethod(guarded(fn.__func__, name)) if isinstance(fn, staticmethod)
+                else guarded(fn, name))
+
+
+_guard_numba_errors(CpuBackend, (
+    "arg_reduce", "scan", "index_offsets", "gather", "scatter", "gather_dim", "scatter_dim",
+    "mask_count", "mask_gather", "mask_scatter", "mask_coordinates", "argsort_rows",
+    "searchsorted_rows"))
 cpu_backend = CpuBackend()

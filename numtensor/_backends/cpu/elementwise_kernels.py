@@ -18,6 +18,9 @@ version and a serial twin (below the grain size waking the threads costs more th
 work).  Flat kernels (one contiguous run) exist for each pattern of unit/broadcast
 inputs the planner reports in ElementwisePlan.flat.
 """
+import hashlib
+import os
+
 from . import codegen
 
 CHUNK = 16384  # elements per parallel work item in the strided kernels
@@ -32,6 +35,18 @@ OPTS = dict(cache=True, error_model="numpy", nogil=True)
 
 _NAMES = "abc"
 _HALF_IMPORT = "from numtensor._backends.cpu.half_kernels import half_bits_to_float, float_to_half_bits\n"
+_FASTMATH_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fastmath.py")
+_fastmath_digest = []
+
+
+def _fastmath_import():
+    """The import line for expressions that call fastmath.*.  It carries a digest of
+    fastmath.py: Numba's disk cache only checks the kernel file itself, so a changed
+    fastmath.py must change the kernel source (and so its file) to be compiled in."""
+    if not _fastmath_digest:
+        with open(_FASTMATH_PATH, "rb") as f:
+            _fastmath_digest.append(hashlib.sha1(f.read()).hexdigest()[:12])
+    return f"from numtensor._backends.cpu import fastmath  # fastmath.py {_fastmath_digest[0]}\n"
 
 
 class Signature:
@@ -187,6 +202,8 @@ def module(op, expr, sig):
     extra = ""
     if "cmath." in expr:
         extra += "import cmath\n"
+    if "fastmath." in expr:
+        extra += _fastmath_import()
     if sig.half_in or sig.half_out:
         extra += _HALF_IMPORT
     header = _HEADER.format(what=f"{op} ({sig.arity} inputs{', ' + sig.key if sig.key else ''}): "

@@ -208,6 +208,10 @@ def scatter_par(dst, doff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, n
 
 
 # ---- torch.gather / torch.scatter along one dim -----------------------------------------------
+# A line is every position along `dim` for fixed other coordinates (lines enumerate
+# those row-major).  Indices are checked in a pass of their own first, so a bad index
+# leaves the destination untouched, and the one reported is the first in the index's
+# row-major order, as PyTorch reports it.
 @njit(inline="always", **OPTS)
 def _line_base(line, shape, dim, strides):
     """Offset of the start of line `line` (all coordinates but dim, row-major)."""
@@ -223,63 +227,84 @@ def _line_base(line, shape, dim, strides):
 
 
 @njit(inline="always", **OPTS)
+def _first_bad_in_line(line, shape, dim, size, idx, io, si):
+    """(row-major flat position, value) of the line's first index outside [-size, size),
+    or (-1, 0).  The line's flat positions start at its coordinates with 0 along dim."""
+    bi = io + _line_base(line, shape, dim, si)
+    for k in range(shape[dim]):
+        v = np.int64(idx[bi + k * si[dim]])
+        if v < -size or v >= size:
+            # flat position: the line's other coordinates and k along dim, row-major
+            flat = 0
+            rem = np.int64(line) + 0
+            place = 1
+            for d in range(shape.shape[0] - 1, -1, -1):
+                if d == dim:
+                    c = k
+                else:
+                    c = rem % shape[d]
+                    rem //= shape[d]
+                flat += c * place
+                place *= shape[d]
+            return flat, v
+    return np.int64(-1), np.int64(0)
+
+
+@njit(**OPTS)
+def check_dim_index(shape, dim, size, idx, io, si, nlines):
+    """(True, value) for the first bad index in row-major order, else (False, 0)."""
+    best, value = np.int64(-1), np.int64(0)
+    for line in range(nlines):
+        flat, v = _first_bad_in_line(line, shape, dim, size, idx, io, si)
+        if flat >= 0 and (best < 0 or flat < best):
+            best, value = flat, v
+    return best >= 0, value
+
+
+@njit(parallel=True, **OPTS)
+def check_dim_index_par(shape, dim, size, idx, io, si, nlines):
+    flats = np.empty(nlines, np.int64)
+    values = np.empty(nlines, np.int64)
+    for line in prange(nlines):
+        flats[line], values[line] = _first_bad_in_line(line, shape, dim, size, idx, io, si)
+    best, value = np.int64(-1), np.int64(0)
+    for line in range(nlines):
+        if flats[line] >= 0 and (best < 0 or flats[line] < best):
+            best, value = flats[line], values[line]
+    return best >= 0, value
+
+
+@njit(inline="always", **OPTS)
 def _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_):
-    n = shape[dim]
     bs = so + _line_base(line, shape, dim, ss)
     bi = io + _line_base(line, shape, dim, si)
     bo = oo + _line_base(line, shape, dim, so_)
-    for k in range(n):
+    for k in range(shape[dim]):
         v = np.int64(idx[bi + k * si[dim]])
-        if v < -size or v >= size:
-            return v, True
         if v < 0:
             v += size
         out[bo + k * so_[dim]] = src[bs + v * ss[dim]]
-    return np.int64(0), False
 
 
 @njit(**OPTS)
 def gather_dim(shape, dim, size, src, so, ss, idx, io, si, out, oo, so_, nlines):
     for line in range(nlines):
-        v, bad = _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
-        if bad:
-            return v, True
-    return np.int64(0), False
+        _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
 
 
 @njit(parallel=True, **OPTS)
 def gather_dim_par(shape, dim, size, src, so, ss, idx, io, si, out, oo, so_, nlines):
-    badv = np.zeros(nlines, np.int64)
-    badf = np.zeros(nlines, np.bool_)
     for line in prange(nlines):
-        v, bad = _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
-        badv[line] = v
-        badf[line] = bad
-    for line in range(nlines):
-        if badf[line]:
-            return badv[line], True
-    return np.int64(0), False
-
-
-@njit(inline="always", **OPTS)
-def _check_line(line, shape, dim, size, idx, io, si):
-    """The first index of a line outside [-size, size) (value, True), else (0, False)."""
-    bi = io + _line_base(line, shape, dim, si)
-    for k in range(shape[dim]):
-        v = np.int64(idx[bi + k * si[dim]])
-        if v < -size or v >= size:
-            return v, True
-    return np.int64(0), False
+        _gather_line(line, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
 
 
 @njit(inline="always", **OPTS)
 def _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar,
                   use_scalar, add):
-    n = shape[dim]
     bd = do + _line_base(line, shape, dim, sd)
     bi = io + _line_base(line, shape, dim, si)
     bv = vo + _line_base(line, shape, dim, sv)
-    for k in range(n):
+    for k in range(shape[dim]):
         v = np.int64(idx[bi + k * si[dim]])
         if v < 0:
             v += size
@@ -291,36 +316,20 @@ def _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv,
             dst[at] = x
 
 
-# scatter_dim checks every index before it writes anything: a bad index leaves dst as it was
 @njit(**OPTS)
 def scatter_dim(shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar, use_scalar,
                 add, nlines):
     for line in range(nlines):
-        v, bad = _check_line(line, shape, dim, size, idx, io, si)
-        if bad:
-            return v, True
-    for line in range(nlines):
         _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv,
                       scalar, use_scalar, add)
-    return np.int64(0), False
 
 
 @njit(parallel=True, **OPTS)
 def scatter_dim_par(shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar,
                     use_scalar, add, nlines):
-    badv = np.zeros(nlines, np.int64)
-    badf = np.zeros(nlines, np.bool_)
-    for line in prange(nlines):
-        v, bad = _check_line(line, shape, dim, size, idx, io, si)
-        badv[line] = v
-        badf[line] = bad
-    for line in range(nlines):
-        if badf[line]:
-            return badv[line], True
     for line in prange(nlines):
         _scatter_line(line, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv,
                       scalar, use_scalar, add)
-    return np.int64(0), False
 
 
 # ---- masks ----------------------------------------------------------------------------------
@@ -331,7 +340,7 @@ def _count_chunk(c, mask, moff, n, chunk):
     m = U(moff)
     s = U(0)
     for i in range(lo, hi):
-        s += U(mask[m + i])   # bools arrive as bytes 0/1
+        s += U(mask[m + i] != 0)   # any nonzero byte is true
     return np.int64(s)
 
 
@@ -396,7 +405,7 @@ def _gather_chunk(c, mask, moff, n, chunk, starts, mshape, mstrides, src, soff, 
         for i in range(U(lo), U(hi)):
             if kk < kend:
                 out[o + kk] = src[s0 + i * st]
-            kk += U(mask[m + i])
+            kk += U(mask[m + i] != 0)
         return
     counter = np.empty(nd, np.int64)
     off = _unravel(lo, mshape, mstrides, counter)

@@ -32,9 +32,9 @@ def _uniform(seed, counter, bits):
 
 
 @njit(parallel=True, **OPTS)
-def uniform(y, oy, n, seed, counter, bits, lo, hi):
+def uniform(y, oy, n, seed, counter, bits, lo, hi, top):
     for i in prange(n):
-        y[oy + i] = lo + (hi - lo) * _uniform(seed, counter + i, bits)
+        y[oy + i] = min(lo + (hi - lo) * _uniform(seed, counter + i, bits), top)
 
 
 @njit(parallel=True, **OPTS)

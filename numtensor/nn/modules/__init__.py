@@ -2,6 +2,9 @@
 from .module import Module  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict  # noqa: F401
 from .linear import Identity, Linear, LazyLinear  # noqa: F401
+from .conv import Conv1d, Conv2d, LazyConv1d, LazyConv2d  # noqa: F401
+from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,  # noqa: F401
+                      AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d)
 from .activation import ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax  # noqa: F401
 from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: F401
                             LazyBatchNorm2d, LayerNorm)
@@ -13,6 +16,9 @@ from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss,  # noqa:
                    BCEWithLogitsLoss)
 
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "Identity", "Linear", "LazyLinear",
+           "Conv1d", "Conv2d", "LazyConv1d", "LazyConv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
+           "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d",
+           "AdaptiveMaxPool2d",
            "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
            "Dropout", "Embedding", "Flatten", "Unflatten", "LazyModuleMixin",

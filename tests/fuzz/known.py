@@ -1,0 +1,222 @@
+"""Where numtensor and torch may disagree today, each with its reason.
+
+TORCH_QUIRKS: PyTorch's own behaviour that numtensor deliberately does not copy.
+NUMTENSOR_BUGS: numtensor bugs found by the fuzz test (or filed in issue 15) that are
+not fixed yet: each has the issue item it belongs to and a one-line reproducer; the
+fuzz test passes while they disagree, and test_known_bugs_still_fail fails as soon as
+a reproducer agrees with torch, so that its entry is deleted when the fix lands.
+MEMORY_UNSAFE: programs that corrupt memory today are not run at all (a corrupted
+heap would crash the test run); they are counted, and listed here with their issue.
+"""
+import re
+
+
+class Known:
+    def __init__(self, name, reason, reproducer, match):
+        self.name, self.reason, self.reproducer, self.match = name, reason, reproducer, match
+
+    def __repr__(self):
+        return f"{self.name}: {self.reason}\n    reproducer: {self.reproducer}"
+
+
+def _op(program, *names):
+    return any(n in program.ops for n in names)
+
+
+def _has_empty_tensor(program):
+    source = program.source()
+    return 0 in program.shape or "[]" in source or bool(
+        re.search(r"(reshape|zeros)\(\(?[^)]*\b0\b", source))
+
+
+_INPLACE = (".add_(", ".sub_(", ".mul_(", ".div_(", ".pow_(", ".clamp_(", "__iadd__", ".copy_(",
+            ".masked_fill_(", "__setitem__", ".fill_(", ".neg_(", ".abs_(", ".sqrt_(", ".exp_(",
+            ".floor_(", ".zero_(", ".index_add_(", ".scatter_add_(")
+
+MEMORY_UNSAFE = []  # both former entries (empty-index scatter, float16 in-place on a strided view) are fixed
+
+def _special_values(program):
+    source = program.source()
+    return "nan" in source or "inf" in source or "e+20" in source or "e20" in source
+
+
+def _complex(program):
+    return "complex" in program.source()
+
+
+def _raises(d, *texts):
+    return any(t in d.detail for t in texts)
+
+
+TORCH_QUIRKS = [
+    Known("torch internal assert",
+          "torch fails its own INTERNAL ASSERT (a torch bug, e.g. the backward of "
+          "`False ** x`); numtensor computes the result",
+          "x = torch.ones(2, dtype=torch.float64, requires_grad=True); (False ** x).sum().backward()",
+          lambda p, d: "INTERNAL ASSERT FAILED" in d.detail),
+    Known("float32 sin / cos / tan of huge arguments",
+          "for float32 arguments far beyond 1e5 torch's vectorised sin/cos/tan (SLEEF) and the "
+          "C library numtensor's kernels call reduce the argument differently; neither result "
+          "carries meaning at that magnitude",
+          "torch.cos(torch.tensor([4.85e8]))",
+          lambda p, d: d.kind == "result" and _op(p, "cos(", "sin(", "tan(") and (
+              _op(p, "exp", "pow", "**", "prod") or _special_values(p))),
+    Known("remainder has no derivative for its divisor",
+          "torch raises 'derivative for aten::remainder is not implemented' when the divisor "
+          "needs a gradient; numtensor returns the gradient (-floor(a / b) * grad), which is "
+          "the mathematically defined one",
+          "x = torch.ones(2, dtype=torch.float64, requires_grad=True); (3 % x).sum().backward()",
+          lambda p, d: d.kind == "grad" and "derivative for aten::remainder" in d.detail),
+    Known("float16 products accumulated in half",
+          "torch's CPU prod of a float16 tensor multiplies in half precision in its own "
+          "vectorised order, so a partial product can overflow to inf (or round) even when the "
+          "full product fits; numtensor accumulates in float32 and rounds once, as it does for sums",
+          "torch.prod(torch.tensor([[300., 300.], [0.001, 0.001]], dtype=torch.float16).t())",
+          lambda p, d: d.kind == "result" and p.dtype in ("float16", "bfloat16")
+          and _op(p, "prod")),
+]
+
+# Each: issue 15's item (or "new" for what the fuzz test found), and a reproducer.
+NUMTENSOR_BUGS = [
+    Known("complex arithmetic at infinities",
+          "new (fuzz): complex matmul, products, pow and tanh with inf, NaN or huge operands give "
+          "nan+nanj where torch gives inf+infj or a finite value (C99 Annex G special cases "
+          "that Numba's complex arithmetic does not follow)",
+          "torch.matmul(torch.tensor([complex(float('inf'), 0), 1j]), torch.tensor([1 + 1j, 2]))",
+          lambda p, d: d.kind in ("result", "input") and _complex(p) and (
+              "inf" in d.detail or "nan" in d.detail or _special_values(p))),
+    Known("rounding ops pass NaN gradients",
+          "new (fuzz): the backward of floor / ceil / round / trunc / sign multiplies the "
+          "incoming gradient by 0, so a NaN or inf gradient gives NaN; torch returns zeros",
+          "x = torch.tensor([-1.5], dtype=torch.float64, requires_grad=True); "
+          "torch.sqrt(torch.ceil(x)).backward(); x.grad",
+          lambda p, d: d.kind == "grad" and _op(p, "floor", "ceil", "round", "trunc", "sign")
+          and "nan" in d.detail),
+    Known("overlap error for an empty expanded tensor",
+          "new (fuzz): an in-place op on an expanded tensor with no elements raises the overlap "
+          "error; torch writes nothing and returns",
+          "torch.zeros(0, 1).expand(0, 2).abs_()",
+          lambda p, d: p.layout == "expanded" and 0 in p.shape and "numtensor raises" in d.detail
+          and "more than one element" in d.detail),
+    Known("AttributeError for a non-tensor argument",
+          "new (fuzz): passing a non-tensor (e.g. the named tuple of max(dim)) where a tensor "
+          "belongs raises AttributeError; torch raises TypeError",
+          "torch.all(torch.max(torch.ones(2, 2), dim=0))",
+          lambda p, d: "numtensor raises AttributeError" in d.detail and "torch raises TypeError" in d.detail),
+    Known("prod backward with zeros and infinities",
+          "new (fuzz, like issue 15's cumprod item): prod's backward with a 0 and an inf among "
+          "the elements differs from the product of the others (torch: [inf, 0, nan])",
+          "x = torch.tensor([0., float('inf'), 2.], dtype=torch.float64, requires_grad=True); "
+          "x.prod().backward(); x.grad",
+          lambda p, d: d.kind == "grad" and "prod" in p.ops and "nan" in d.detail),
+    Known("float32 std / var overflow",
+          "new (fuzz): std/var of float32 values near 1e20 overflow to inf (squares computed in "
+          "float32); torch's result is finite",
+          "torch.tensor([1e20, -1e20, 0.0]).std()",
+          lambda p, d: d.kind == "result" and _op(p, "std", "var") and "inf" in d.detail),
+    Known("mT of a 0-d tensor",
+          "new (fuzz): x.mT of a 0-d tensor raises; torch returns x",
+          "torch.tensor(1.0).mT",
+          lambda p, d: p.shape == () and ".mT" in p.ops and "only supported on matrices" in d.detail),
+    Known("out-of-range fill values into uint8",
+          "new (fuzz): masked_fill / setitem of a negative float into a uint8 tensor wraps; torch "
+          "raises 'value cannot be converted to type uint8_t without overflow'",
+          "torch.zeros(2, dtype=torch.uint8).masked_fill(torch.tensor([True, False]), -1.5)",
+          lambda p, d: ("cannot be converted to type uint8_t without overflow" in d.detail
+                        and "numtensor returns" in d.detail) or (
+              p.dtype == "uint8" and d.kind == "input" and _op(p, "__setitem__", "masked_fill"))),
+    Known("fmod / remainder with a bool number",
+          "new (fuzz): fmod(x, True) and remainder(x, True) raise the bool-subtraction error; "
+          "torch computes them",
+          "torch.fmod(torch.tensor(5), True)",
+          lambda p, d: "numtensor raises RuntimeError('Subtraction, the `-` operator, with a bool"
+          in d.detail),
+    Known("unary plus of a bool tensor",
+          "new (fuzz): torch.positive of a bool tensor returns it; torch raises 'The `+` operator, "
+          "on a bool tensor is not supported.'",
+          "torch.positive(torch.tensor([True]))",
+          lambda p, d: "positive(" in p.ops and "on a bool tensor is not supported" in d.detail),
+    Known("tensor-only second operand accepts a number",
+          "new (fuzz): atan2, logical_and, logical_or, logical_xor take a Python number as "
+          "other; torch raises TypeError (other must be Tensor)",
+          "torch.atan2(torch.ones(2), 3)",
+          lambda p, d: d.kind == "exception" and "must be Tensor, not" in d.detail),
+    Known("flip(dims=)",
+          "issue 15, strict arguments: torch.flip's keyword is dims (ops/ signatures, listed in "
+          "tests/test_signatures.py)",
+          "torch.flip(torch.ones(2), dims=(0,))",
+          lambda p, d: "flip(" in p.ops and "unexpected keyword argument 'dims'" in d.detail),
+    Known("complex division by zero",
+          "new (fuzz): dividing a complex tensor by the number 0 (or False) raises Python's "
+          "ZeroDivisionError; torch gives nan+nanj / inf",
+          "torch.tensor([1 + 1j]) / 0",
+          lambda p, d: _raises(d, "ZeroDivisionError('complex division by zero')")),
+    Known("integer division by zero of an empty tensor",
+          "new (fuzz): remainder / floor_divide / fmod of an integer tensor by 0 raises "
+          "'ZeroDivisionError' even when the tensor is empty (torch returns the empty result), "
+          "and for bool raises it where torch raises NotImplementedError",
+          "torch.remainder(torch.zeros(0, dtype=torch.int16), False)",
+          lambda p, d: _raises(d, "RuntimeError('ZeroDivisionError')")),
+    Known("bool matmul of empty tensors",
+          "new (fuzz): matmul / mm / mv of bool tensors with no elements raise NotImplementedError; "
+          "torch raises only when there is work to do and returns the empty result",
+          "torch.matmul(torch.zeros(0, 3, dtype=torch.bool), torch.zeros(3, 2, dtype=torch.bool))",
+          lambda p, d: "matmul" in p.ops and p.dtype == "bool" and "numtensor raises" in d.detail
+          and "not implemented for" in d.detail),
+    Known("cat of empty tensors loses requires_grad",
+          "new (fuzz): torch.cat of tensors with no elements returns a tensor that does not "
+          "require grad (and has no grad_fn) although its inputs do",
+          "x = torch.zeros(0, dtype=torch.float64, requires_grad=True); torch.cat([x, x]).requires_grad",
+          lambda p, d: d.kind == "grad" and "does not require grad" in d.detail and "cat(" in p.ops),
+    Known("masking backward turns inf gradients into NaN",
+          "new (fuzz): the backward of clamp, maximum, minimum (and other selecting ops) "
+          "multiplies the incoming gradient by a 0/1 mask, so an inf gradient where the input "
+          "was not selected gives NaN; torch gives 0",
+          "x = torch.tensor([3.0], dtype=torch.float64, requires_grad=True); "
+          "(torch.clamp(x, max=2) / 0).backward(); x.grad",
+          lambda p, d: d.kind == "grad" and "nan" in d.detail and _op(
+              p, "clamp", "maximum", "minimum", "where", "amax", "amin", "max(", "min(")),
+    Known("clamp of a bool tensor",
+          "new (fuzz): clamp / clamp_ of a bool tensor computes; torch raises "
+          "NotImplementedError (\"clamp_min_scalar_cpu\" not implemented for 'Bool')",
+          "torch.tensor([True]).clamp_(min=True)",
+          lambda p, d: p.dtype == "bool" and "clamp" in p.ops and (
+              "numtensor returns" in d.detail or d.kind == "input")),
+    Known("maximum / minimum backward at NaN",
+          "new (fuzz): where either operand of maximum / minimum is NaN torch passes the whole "
+          "gradient to both; numtensor passes none",
+          "x = torch.tensor([float('nan'), 2.0, 1.0], dtype=torch.float64, requires_grad=True); "
+          "torch.maximum(x, torch.tensor([1.0, 2.0, float('nan')], dtype=torch.float64)).sum()"
+          ".backward(); x.grad",
+          lambda p, d: d.kind == "grad" and _op(p, "maximum", "minimum") and _special_values(p)),
+    Known("integer 0 to a negative power",
+          "new (fuzz): pow of an integer 0 by a negative integer exponent gives -2**63 "
+          "(a float inf cast to int64); torch gives 0",
+          "torch.tensor([0]).pow(torch.tensor([-2]))",
+          lambda p, d: d.kind in ("result", "input") and "pow" in p.ops
+          and "-9223372036854775808" in d.detail),
+    Known("relu backward at NaN",
+          "new (fuzz): relu's backward gives 0 at a NaN input; torch passes the gradient "
+          "(NaN <= 0 is false)",
+          "x = torch.tensor([float('nan'), 1.0], dtype=torch.float64, requires_grad=True); "
+          "torch.relu(x).backward(torch.tensor([-1.0, 0.5], dtype=torch.float64)); x.grad",
+          lambda p, d: d.kind == "grad" and _op(p, "relu", "clamp") and _special_values(p)),
+    Known("real gradient for a complex output",
+          "new (fuzz): backward accepts a real grad_output for a complex output; torch raises "
+          "'For complex Tensors, both grad_output and output are required to have the same dtype'",
+          "x = torch.ones(2, dtype=torch.float64, requires_grad=True); "
+          "(x * 1j).backward(torch.ones(2, dtype=torch.float64))",
+          lambda p, d: d.kind == "grad" and "For complex Tensors, both grad_output" in d.detail),
+]
+
+
+def memory_unsafe(program):
+    return next((k for k in MEMORY_UNSAFE if k.match(program)), None)
+
+
+def classify(program, disagreement):
+    """The TORCH_QUIRKS or NUMTENSOR_BUGS entry explaining a disagreement, or None."""
+    for entry in TORCH_QUIRKS + NUMTENSOR_BUGS:
+        if entry.match(program, disagreement):
+            return entry
+    return None

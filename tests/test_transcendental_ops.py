@@ -1,0 +1,152 @@
+"""exp, expm1, log, tanh and sigmoid against real torch, on the layouts the kernels walk.
+
+float32 (and float16, computed in float32) run the polynomial kernels of
+_backends/cpu/fastmath.py, float64 runs libm; both serial (small) and parallel (large)
+kernels, contiguous, strided, transposed and broadcast operands, in-place forms, and the
+ops built on them (logsumexp, softmax), forward and backward.  Accuracy over every
+float32 input is tests/test_fastmath_accuracy.py's job.
+"""
+import numpy as np
+import pytest
+
+import numtensor as nt
+import torch
+
+OPS = ["exp", "expm1", "log", "tanh", "sigmoid"]
+INPLACE = ["exp_", "log_", "tanh_", "sigmoid_"]
+# numtensor and torch are each within 2 ulp of the exact value (torch's float32 within 1)
+RTOL = {"float16": 2e-3, "float32": 4e-7, "float64": 1e-15}
+# absolute slack for results that underflow into subnormals, where an ulp is fixed
+ATOL = {"float16": 6e-8, "float32": 3e-45, "float64": 1e-322}
+
+LAYOUTS = {
+    "contiguous": lambda t: t,
+    "stepped": lambda t: t[:, ::2, 1:],
+    "transposed": lambda t: t.transpose(0, 2),
+    "permuted": lambda t: t.permute(2, 0, 1),
+    "broadcast": lambda t: t[:, :1, :].expand(-1, 5, -1),
+    "scalar": lambda t: t[1, 2, 3],
+}
+SHAPES = {"small": (3, 6, 5), "large": (40, 60, 50)}  # large: beyond the parallel grain
+
+
+def values(shape, dtype, seed=0):
+    """Normal values of a wide spread, with the special values mixed in."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape) * 6
+    flat = a.reshape(-1)
+    special = [0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 100.0, -100.0, 1e-30, -1e-30]
+    flat[:len(special)] = special
+    near_zero = flat[len(special)::4]           # tanh's polynomial range, expm1's n = 0
+    near_zero[:] = rng.uniform(-0.7, 0.7, near_zero.size)
+    return a.astype(dtype)
+
+
+def assert_close(got, want, dtype):
+    assert isinstance(got, nt.Tensor)
+    assert tuple(got.shape) == tuple(want.shape)
+    assert str(got.dtype) == str(want.dtype)
+    g = got.detach().numpy().astype(np.float64)
+    w = want.detach().numpy().astype(np.float64)
+    np.testing.assert_allclose(g, w, rtol=RTOL[dtype], atol=ATOL[dtype], equal_nan=True)
+    same_zero = (g == 0) & (w == 0)
+    assert np.array_equal(np.signbit(g[same_zero]), np.signbit(w[same_zero]))
+
+
+def both(array):
+    return nt.from_numpy(array.copy()), torch.from_numpy(array.copy())
+
+
+# every layout small (serial kernels); the parallel kernels on a flat, a strided and a
+# broadcast operand
+CASES = [(layout, "small") for layout in LAYOUTS] + [
+    ("contiguous", "large"), ("stepped", "large"), ("broadcast", "large")]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("layout,size", CASES)
+@pytest.mark.parametrize("op", OPS)
+def test_forward_matches_torch(op, layout, size, dtype):
+    a, b = both(values(SHAPES[size], dtype))
+    va, vb = LAYOUTS[layout](a), LAYOUTS[layout](b)
+    assert_close(getattr(va, op)(), getattr(vb, op)(), dtype)
+    assert_close(getattr(nt, op)(va), getattr(torch, op)(vb), dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("layout", ["contiguous", "stepped", "transposed"])
+@pytest.mark.parametrize("op", INPLACE)
+def test_inplace_forms_match_torch(op, layout, dtype):
+    a, b = both(values(SHAPES["large"], dtype, seed=1))
+    va, vb = LAYOUTS[layout](a), LAYOUTS[layout](b)
+    ra, rb = getattr(va, op)(), getattr(vb, op)()
+    assert ra is va and rb is vb
+    assert_close(a, b, dtype)  # the whole base, untouched elements included
+
+
+@pytest.mark.parametrize("op", ["exp", "log", "sigmoid", "tanh"])
+def test_torch_function_namespace_forms(op):
+    a, b = both(values((4, 7), "float32", seed=2))
+    if op in ("sigmoid", "tanh"):
+        assert_close(getattr(nt.nn.functional, op)(a), getattr(torch.nn.functional, op)(b), "float32")
+        layer = {"sigmoid": "Sigmoid", "tanh": "Tanh"}[op]
+        assert_close(getattr(nt.nn, layer)()(a), getattr(torch.nn, layer)()(b), "float32")
+    assert_close(getattr(nt, op)(a), getattr(torch, op)(b), "float32")
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("op", OPS)
+def test_integer_inputs_become_float32(op, dtype):
+    a, b = both(np.arange(-3, 9).reshape(3, 4).astype(dtype))
+    assert_close(getattr(a, op)(), getattr(b, op)(), "float32")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ops_built_on_exp_and_log_match_torch(dtype):
+    # composites sum in another order than torch and cancel (log_softmax = x - logsumexp):
+    # compared at a few ulps of the inputs' scale, not of each result
+    tol = {"float32": (1e-5, 1e-5), "float64": (1e-13, 1e-13)}[dtype]
+    a, b = both(np.random.default_rng(3).standard_normal((64, 700)).astype(dtype) * 8)
+
+    def close(x, y):
+        np.testing.assert_allclose(x.numpy(), y.numpy(), rtol=tol[0], atol=tol[1])
+        assert str(x.dtype) == str(y.dtype)
+    for dim in (0, 1):
+        close(nt.logsumexp(a, dim), torch.logsumexp(b, dim))
+        close(nt.softmax(a, dim), torch.softmax(b, dim))
+        close(nt.log_softmax(a, dim), torch.log_softmax(b, dim))
+    close(nt.nn.functional.binary_cross_entropy_with_logits(a, a.sigmoid()),
+          torch.nn.functional.binary_cross_entropy_with_logits(b, b.sigmoid()))
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "stepped", "broadcast"])
+@pytest.mark.parametrize("op", OPS)
+def test_float32_gradients_match_torch(op, layout):
+    data = np.random.default_rng(4).uniform(-4, 4, SHAPES["large"]).astype(np.float32)
+    if op == "log":
+        data = np.abs(data) + 0.1
+    a, b = both(data)
+    a.requires_grad_(True)
+    b.requires_grad_(True)
+    rng = np.random.default_rng(5)
+    ya, yb = getattr(LAYOUTS[layout](a), op)(), getattr(LAYOUTS[layout](b), op)()
+    w = rng.standard_normal(tuple(yb.shape)).astype(np.float32)
+    (ya * nt.from_numpy(w)).sum().backward()
+    (yb * torch.from_numpy(w)).sum().backward()
+    # tanh' = 1 - y^2 and sigmoid' = y (1 - y) cancel where y is near 1: an ulp of y
+    # moves them by up to 1.2e-7 absolute; broadcasting sums a few terms of either sign
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-5, atol=5e-7)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "stepped", "broadcast"])
+@pytest.mark.parametrize("op", OPS)
+def test_gradcheck(op, layout):
+    data = np.random.default_rng(6).uniform(-3, 3, (3, 6, 5))
+    if op == "log":
+        data = np.abs(data) + 0.2
+    x = nt.from_numpy(data).requires_grad_(True)
+    assert nt.autograd.gradcheck(lambda t: getattr(LAYOUTS[layout](t), op)(), (x,),
+                                 eps=1e-6, atol=1e-6, rtol=1e-4)
+    # second derivatives go through the same kernels
+    assert nt.autograd.gradgradcheck(lambda t: getattr(LAYOUTS[layout](t), op)(), (x,),
+                                     eps=1e-6, atol=1e-5, rtol=1e-3)
