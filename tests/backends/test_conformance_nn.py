@@ -12,10 +12,8 @@ import math
 import numpy as np
 import pytest
 
+from backend_helpers import BACKENDS
 from numtensor._backends import plan
-from numtensor._backends.cpu import cpu_backend
-
-BACKENDS = [cpu_backend]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)

@@ -7,7 +7,7 @@ does not unify, a function numba.cuda lacks); this check catches those.
 
 How it covers *every* kernel: it calls the backend's primitives themselves (copy, map,
 zip, where, fill, reduce, arg_reduce, scan, matmul, indexing, masks, sorting, fills,
-random draws) for every dtype and op, with stand-in buffers that only carry a dtype
+random draws, im2col/col2im, pooling, softmax) for every dtype and op, with stand-in buffers that only carry a dtype
 and a length, and a recorder installed in launch.py that compiles each launched
 kernel for the launch's argument types (for sm_80 and sm_90) instead of running it.
 So the kernels and argument types checked are exactly those the backend launches.
@@ -200,6 +200,7 @@ UNARY_DTYPES = {
     **{op: NUMERIC for op in ("relu", "clamp", "floor", "ceil", "trunc", "round")},
     "bitwise_not": ["bool"] + INTS,
     "real_part": COMPLEX,
+    "conj": COMPLEX,
 }
 BINARY_DTYPES = {
     **{op: ["bool"] + NUMERIC + COMPLEX for op in ("add", "sub", "mul", "eq", "ne", "logical_and",
@@ -348,7 +349,41 @@ def other_calls(be):
         _operand("float64"), 2, 3, _operand("int64"), 2, False, np.uint64(1), np.int64(0))
 
 
-FAMILIES = [elementwise_calls, reduction_calls, matmul_calls, index_calls, other_calls]
+# the dtypes the nn primitives receive: the ops layer converts float16 to float32 first
+# (compute_dtype), and pooling has no bool or complex kernel (the CPU's has none either)
+NN_DTYPES = [d for d in COMPUTE if d not in ("bool", "complex64", "complex128")]
+FLOAT_COMPUTE = ["float32", "float64"]
+
+
+def nn_calls(be):
+    """im2col/col2im (with and without the bias's rows of ones), max and average pooling
+    and their backward (the backward of a max is taken for every dtype the CPU's
+    accepts; gradients are floats), softmax and its backward."""
+    from numtensor._backends import plan
+    conv = plan.conv((2, 4, 6, 5), (120, 30, 5, 1), (3, 2), (1, 2), (1, 0), (1, 1), (4, 2),
+                     (26 * 8, 8, 1), 2, True)
+    pool = plan.pool((2, 3, 7, 6), (3, 2), (2, 2), (1, 1), (1, 1), True, False, 0,
+                     (126, 42, 6, 1), (24, 8, 2, 1))
+    soft = plan.softmax((3, 4, 5), 1)
+    for dt in NN_DTYPES:
+        yield f"im2col {dt}", lambda dt=dt: be.im2col(conv, _operand(dt), _operand(dt))
+        yield f"col2im {dt}", lambda dt=dt: be.col2im(conv, _operand(dt), _operand(dt))
+        yield f"max_pool {dt}", lambda dt=dt: be.max_pool(pool, _operand(dt), _operand(dt),
+                                                          _operand("int64"))
+        yield f"max_pool_backward {dt}", lambda dt=dt: be.max_pool_backward(
+            pool, _operand(dt), _operand("int64"), _operand(dt))
+        yield f"avg_pool {dt}", lambda dt=dt: be.avg_pool(pool, _operand(dt), _operand(dt))
+        yield f"avg_pool_backward {dt}", lambda dt=dt: be.avg_pool_backward(
+            pool, _operand(dt), _operand(dt))
+    for dt in FLOAT_COMPUTE:
+        for log in (False, True):  # one kernel: log is an argument
+            yield f"softmax {dt}", lambda dt=dt, log=log: be.softmax(
+                soft, _operand(dt), _operand(dt), log)
+            yield f"softmax_backward {dt}", lambda dt=dt, log=log: be.softmax_backward(
+                soft, _operand(dt), _operand(dt), _operand(dt), log)
+
+
+FAMILIES = [elementwise_calls, reduction_calls, matmul_calls, index_calls, other_calls, nn_calls]
 
 
 def _work(families, archs, worker, nworkers, use_cache):

@@ -12,6 +12,9 @@ and hands it the operands:
   masks                     mask_kernels.py
   sort/search               sort_kernels.py
   arange/linspace/random    fill_kernels.py, random_kernels.py
+  im2col/col2im             conv_kernels.py (the GEMMs are matmul's)
+  pooling                   pool_kernels.py
+  softmax                   softmax_kernels.py
   LAPACK-class linalg       through the host (linalg_host.py)
 launch.py holds the launch geometry, the plans' arrays on the device and the scalar
 conversions; device_functions.py the inline device functions the kernels share.
@@ -288,6 +291,40 @@ class CudaBackend(Backend):
 
     def linalg_first_bad_minor(self, a, n):
         return on_host("linalg_first_bad_minor", (a, n), {0: n * n}, {})
+
+    # ---- neural-network primitives -------------------------------------------------------------
+    # The GEMMs of a convolution are the matmul primitive above (ops/convolution.py).
+    def im2col(self, plan, x, out):
+        from . import conv_kernels as ck
+        ck.im2col(plan, x, out)
+
+    def col2im(self, plan, cols, out):
+        from . import conv_kernels as ck
+        ck.col2im(plan, cols, out)
+
+    def max_pool(self, plan, x, out, indices):
+        from . import pool_kernels as pk
+        pk.max_pool(plan, x, out, indices)
+
+    def max_pool_backward(self, plan, grad, indices, out):
+        from . import pool_kernels as pk
+        pk.max_pool_backward(plan, grad, indices, out)
+
+    def avg_pool(self, plan, x, out):
+        from . import pool_kernels as pk
+        pk.avg_pool(plan, x, out)
+
+    def avg_pool_backward(self, plan, grad, out):
+        from . import pool_kernels as pk
+        pk.avg_pool_backward(plan, grad, out)
+
+    def softmax(self, plan, x, out, log):
+        from . import softmax_kernels as sk
+        sk.softmax(plan, x, out, log)
+
+    def softmax_backward(self, plan, grad, result, out, log):
+        from . import softmax_kernels as sk
+        sk.softmax_backward(plan, grad, result, out, log)
 
 
 def _strided_meta(plan, pattern):

@@ -156,3 +156,52 @@ else:
         z = (z ^ (z >> np.uint64(30))) * _U1
         z = (z ^ (z >> np.uint64(27))) * _U2
         return z ^ (z >> np.uint64(31))
+
+
+# ---- the CPU's float32 exp, expm1, log, tanh and sigmoid (cpu/fastmath.py) ---------------------
+# The CPU evaluates these in float64 and rounds once to float32 (correctly rounded but
+# for a handful of inputs); the same here, with libdevice's float64 functions, so both
+# devices print the same digits.  float64 operands use the plain math functions (see
+# elementwise_kernels.cuda_spelling).  Under the simulator NumPy's functions stand in
+# for Python's, which raise where a GPU returns inf or NaN.
+_SIGMOID_CLAMP = 104.0                  # exp(-x) stays finite in float64 inside +-104
+_SIGMOID_FLUSH = np.float32(-88.72284)  # PyTorch's 1 / (1 + exp(-x)) is 0 below this
+
+if SIMULATOR:
+    _exp, _expm1, _log, _tanh = np.exp, np.expm1, np.log, np.tanh
+else:
+    _exp, _expm1, _log, _tanh = math.exp, math.expm1, math.log, math.tanh
+
+
+@cuda.jit(device=True, inline=True)
+def exp_f32(a):
+    return np.float32(_exp(np.float64(a)))
+
+
+@cuda.jit(device=True, inline=True)
+def expm1_f32(a):
+    return np.float32(_expm1(np.float64(a)))
+
+
+@cuda.jit(device=True, inline=True)
+def log_f32(a):
+    return np.float32(_log(np.float64(a)))
+
+
+@cuda.jit(device=True, inline=True)
+def tanh_f32(a):
+    return np.float32(_tanh(np.float64(a)))
+
+
+@cuda.jit(device=True, inline=True)
+def sigmoid_f32(a):
+    xd = min(max(np.float64(a), -_SIGMOID_CLAMP), _SIGMOID_CLAMP)
+    y = np.float32(1.0 / (1.0 + _exp(-xd)))
+    if a <= _SIGMOID_FLUSH:
+        y = np.float32(0.0)
+    return a if a != a else y
+
+
+@cuda.jit(device=True, inline=True)
+def sigmoid_f64(a):
+    return 1.0 / (1.0 + _exp(-a))

@@ -41,7 +41,8 @@ import numpy as np
 from numba import cuda
 from numba.cuda import libdevice
 from numtensor._backends.cuda.device_functions import (
-    cphase, clog10, csin, ccos, ctan, csinh, ccosh, ctanh)
+    cphase, clog10, csin, ccos, ctan, csinh, ccosh, ctanh,
+    exp_f32, expm1_f32, log_f32, tanh_f32, sigmoid_f32, sigmoid_f64)
 '''
 
 # cmath functions that numba.cuda compiles out of line -> inline device functions
@@ -50,7 +51,18 @@ _COMPLEX_SPELLINGS = {"cmath.sin(": "csin(", "cmath.cos(": "ccos(", "cmath.tan("
                       "cmath.log10(": "clog10(", "cmath.phase(": "cphase("}
 # functions whose Numba version returns an integer for a float argument
 _ROUNDING = {"np.rint(": "rint", "math.floor(": "floor", "math.ceil(": "ceil",
-             "math.trunc(": "trunc"}
+             "math.trunc(": "trunc", "np.floor(": "floor", "np.ceil(": "ceil",
+             "np.trunc(": "trunc"}
+# NumPy functions numba.cuda lacks on scalars -> their math module twins
+_NUMPY_SPELLINGS = {"np.fmod(": "math.fmod("}
+# the CPU's fastmath functions (cpu/fastmath.py): float32 evaluated in float64 and
+# rounded once (device_functions.py), every other type the math module's
+_FASTMATH_F32 = {"fastmath.exp(": "exp_f32(", "fastmath.expm1(": "expm1_f32(",
+                 "fastmath.log(": "log_f32(", "fastmath.tanh(": "tanh_f32(",
+                 "fastmath.sigmoid(": "sigmoid_f32("}
+_FASTMATH_OTHER = {"fastmath.exp(": "math.exp(", "fastmath.expm1(": "math.expm1(",
+                   "fastmath.log(": "math.log(", "fastmath.tanh(": "math.tanh(",
+                   "fastmath.sigmoid(": "sigmoid_f64("}
 
 
 # Under the simulator Python's math functions raise (math domain error, math range
@@ -72,7 +84,8 @@ def _simulator_spelling(expr):
 def cuda_spelling(expr, np_dtype):
     """expr with the substitutions the CUDA target needs for compute dtype np_dtype."""
     kind = np.dtype(np_dtype).kind
-    for old, new in _COMPLEX_SPELLINGS.items():
+    fastmath = _FASTMATH_F32 if np.dtype(np_dtype) == np.float32 else _FASTMATH_OTHER
+    for old, new in (*_COMPLEX_SPELLINGS.items(), *_NUMPY_SPELLINGS.items(), *fastmath.items()):
         expr = expr.replace(old, new)
     if SIMULATOR:
         expr = _simulator_spelling(expr)
