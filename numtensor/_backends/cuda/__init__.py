@@ -102,12 +102,16 @@ class CudaBackend(Backend):
             meta = launch.device_ints(plan, pattern, lambda: _strided_meta(plan, pattern))
         if operand_dtype is None and not all(pattern):
             operand_dtype = next(x[0].dtype for x in inputs if type(x) is tuple)
+        # a Python number operand of a float16 op becomes a float16 value first (PyTorch's
+        # wrapped number); the op then runs in float32 on float16 values, as on the CPU
+        half = operand_dtype is not None and np.dtype(operand_dtype) == _F16
         args = [n, nd, meta]
         for x in inputs:
             if type(x) is tuple:
                 args += [x[0], x[1], next(codes) if codes else 0, np_ctype(0), False]
             else:
-                args += [launch.dummy_of(operand_dtype), 0, 0, launch.scalar(x, np_ctype), True]
+                value = np_ctype(np.float16(x)) if half else launch.scalar(x, np_ctype)
+                args += [launch.dummy_of(operand_dtype), 0, 0, value, True]
         args += [out[0], out[1]]
         p = [launch.scalar(v, np_ctype) for v in params] + [np_ctype(0), np_ctype(0)]
         args += p[:2]
@@ -325,6 +329,9 @@ class CudaBackend(Backend):
     def softmax_backward(self, plan, grad, result, out, log):
         from . import softmax_kernels as sk
         sk.softmax_backward(plan, grad, result, out, log)
+
+
+_F16 = np.dtype(np.float16)
 
 
 def _strided_meta(plan, pattern):

@@ -114,6 +114,15 @@ def _load(i, ctype, op):
     return f"np.{ctype}({{src}})"
 
 
+def _store(expr):
+    """The value stored into y.  On a GPU the store converts (wrapping integers, as C
+    does); the simulator's NumPy refuses an out-of-range integer scalar, so there the
+    conversion is spelled out as NumPy's cast, which wraps the same way."""
+    if SIMULATOR:
+        return f"np.asarray({expr}).astype(y.dtype)[()]"
+    return expr
+
+
 def render(op, arity, ctype):
     """Source of the kernel module for one op, arity and compute dtype name."""
     expr = cuda_spelling(expression(op, arity), ctype)
@@ -130,7 +139,7 @@ def render(op, arity, ctype):
     for i in range(arity):
         load = _load(i, ctype, op).format(src=f"x{i}[o{i} + i * c{i}]")
         L.append(f"            {_NAMES[i]} = s{i} if u{i} else {load}")
-    L += [f"            y[oy + i] = {expr}",
+    L += [f"            y[oy + i] = {_store(expr)}",
           "        return",
           "    for i in range(start, n, step):",
           "        rem = i"]
@@ -146,7 +155,7 @@ def render(op, arity, ctype):
     for i in range(arity):
         load = _load(i, ctype, op).format(src=f"x{i}[q{i}]")
         L.append(f"        {_NAMES[i]} = s{i} if u{i} else {load}")
-    L.append(f"        y[qy] = {expr}")
+    L.append(f"        y[qy] = {_store(expr)}")
     what = f"{op} ({arity} inputs) in {ctype}: {expr}"
     return _HEADER.format(what=what) + "\n\n" + "\n".join(L) + "\n"
 

@@ -113,20 +113,12 @@ def scatter_atomic_add(total, npd, nqd, meta, dst, doff, offs, ooffs, nidx, qstr
         cuda.atomic.add(dst, at, scalar if use_scalar else val[voff + e])
 
 
-@cuda.jit(device=True, inline=True)
-def _line_key(e, dim, inner, meta):
-    """(line-order key, coordinate along dim) of row-major element e of the index
-    shape: lines (every coordinate but dim) outer, the position along dim inner,
-    which is the order the CPU kernels check in."""
-    n = meta[dim]
-    k = (e // inner) % n
-    line = (e // (inner * n)) * inner + e % inner
-    return line * n + k
-
-
 @cuda.jit(cache=True)
-def gather_dim(total, nd, dim, size, inner, meta, src, so, idx, io, out, oo, bad):
-    """torch.gather: meta holds shape, src strides, index strides, out strides."""
+def gather_dim(total, nd, dim, size, meta, src, so, idx, io, out, oo, bad, sentinel):
+    """torch.gather: meta holds shape, src strides, index strides, out strides.  Runs
+    after check_dim, and writes nothing when that found a bad index."""
+    if bad[0] != sentinel:
+        return
     for e in range(cuda.grid(1), total, cuda.gridsize(1)):
         rem = e
         ps = so
@@ -141,17 +133,15 @@ def gather_dim(total, nd, dim, size, inner, meta, src, so, idx, io, out, oo, bad
             pi += k * meta[2 * nd + d]
             po += k * meta[3 * nd + d]
         v = np.int64(idx[pi])
-        if v < -size or v >= size:
-            cuda.atomic.min(bad, 0, _line_key(e, dim, inner, meta))
-            continue
         if v < 0:
             v += size
         out[po] = src[ps + v * meta[nd + dim]]
 
 
 @cuda.jit(cache=True)
-def check_dim(total, nd, dim, size, inner, meta, idx, io, bad):
-    """The first bad index of torch.scatter (meta: shape, dst, index, src strides)."""
+def check_dim(total, nd, dim, size, meta, idx, io, bad):
+    """The row-major position of the first bad index of torch.gather/scatter (meta:
+    shape, then the strides of the three operands, the index's second), into bad[0]."""
     for e in range(cuda.grid(1), total, cuda.gridsize(1)):
         rem = e
         pi = io
@@ -162,4 +152,4 @@ def check_dim(total, nd, dim, size, inner, meta, idx, io, bad):
             pi += k * meta[2 * nd + d]
         v = np.int64(idx[pi])
         if v < -size or v >= size:
-            cuda.atomic.min(bad, 0, _line_key(e, dim, inner, meta))
+            cuda.atomic.min(bad, 0, e)

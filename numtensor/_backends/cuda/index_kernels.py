@@ -23,8 +23,9 @@ indices), a parallel schedule takes over:
   * accumulation in float32/float64: atomic adds, whose summation order varies from
     run to run, as with PyTorch's CUDA index_add_ (the one documented difference);
   * other dtypes (float16, bool, 8/16-bit integers, complex) stay ordered.
-scatter_dim checks every index before anything is written (a bad index leaves dst
-unchanged, as on the CPU) without a sync in between: the writing kernel reads the
+gather_dim and scatter_dim check every index before anything is written (a bad index
+leaves the destination unchanged, as on the CPU; the report is the first bad index in
+the index's row-major order) without a sync in between: the writing kernel reads the
 check's result on the device.
 
 Element movement uses unsigned integers of the element's size (launch.movable);
@@ -239,57 +240,56 @@ def scatter(plan, dst, offsets, value, accumulate):
                *geometry, *vals)
 
 
-def _line_key_to_offset(key, plan, which):
+def _row_major_offset(e, plan, which):
     """The element offset (in the operand `which` of the plan's arrays: 2 = index) of
-    line-order position key = line * shape[dim] + k."""
-    shape, dim = plan.arrays[0], plan.dim
+    row-major position e of the plan's shape."""
+    shape = plan.arrays[0]
     strides = plan.arrays[which]
-    line, k = divmod(key, int(shape[dim]))
-    off = k * int(strides[dim])
+    off = 0
     for d in range(len(shape) - 1, -1, -1):
-        if d == dim:
-            continue
-        line, c = divmod(line, int(shape[d]))
+        e, c = divmod(e, int(shape[d]))
         off += c * int(strides[d])
     return off
 
 
 def _dim_geometry(plan):
-    """The plan's arrays on the device, and the size of the dims after dim."""
-    shape = plan.arrays[0]
-    inner = int(np.prod(shape[plan.dim + 1:])) if plan.dim + 1 < len(shape) else 1
-    meta = launch.device_ints(plan, "dim", lambda: launch.concat_ints(*plan.arrays))
-    return meta, inner
+    """The plan's arrays on the device."""
+    return launch.device_ints(plan, "dim", lambda: launch.concat_ints(*plan.arrays))
+
+
+def _check_dim(plan, meta, index):
+    """Launch the bounds check of a dim index; returns its report (on the device)."""
+    bad = _report()
+    launch.run(_kernels().check_dim, launch.blocks_for(plan.n), THREADS, plan.n,
+               len(plan.arrays[0]), plan.dim, plan.size, meta, index[0], index[1], bad)
+    return bad
 
 
 def gather_dim(plan, src, index, out):
     if plan.n == 0:
         return None
-    meta, inner = _dim_geometry(plan)
-    bad = _report()
-    nd = len(plan.arrays[0])
-    launch.run(_kernels().gather_dim, launch.blocks_for(plan.n), THREADS, plan.n, nd, plan.dim,
-               plan.size, inner, meta, launch.movable(src[0]), src[1], index[0], index[1],
-               launch.movable(out[0]), out[1], bad)
+    meta = _dim_geometry(plan)
+    bad = _check_dim(plan, meta, index)
+    launch.run(_kernels().gather_dim, launch.blocks_for(plan.n), THREADS, plan.n,
+               len(plan.arrays[0]), plan.dim, plan.size, meta, launch.movable(src[0]), src[1],
+               index[0], index[1], launch.movable(out[0]), out[1], bad, _BAD_SENTINEL)
     return _bad_value(plan, index, bad)
 
 
 def _bad_value(plan, index, bad):
-    key = _read_report(bad)
-    if key is None:
+    pos = _read_report(bad)
+    if pos is None:
         return None
-    off = index[1] + _line_key_to_offset(key, plan, 2)
+    off = index[1] + _row_major_offset(pos, plan, 2)
     return int(launch.read(index[0][off:off + 1])[0])
 
 
 def scatter_dim(plan, dst, index, src, accumulate):
     if plan.n == 0:
         return None
-    meta, inner = _dim_geometry(plan)
+    meta = _dim_geometry(plan)
     nd = len(plan.arrays[0])
-    bad = _report()
-    launch.run(_kernels().check_dim, launch.blocks_for(plan.n), THREADS, plan.n, nd, plan.dim,
-               plan.size, inner, meta, index[0], index[1], bad)
+    bad = _check_dim(plan, meta, index)
     kind, kbuf = _kinds(dst[0], accumulate)
     vbuf, voff, scalar, use_scalar = value_args(kbuf, src, dst[0].dtype)
     launch.run(_module(kind).scatter_dim_lines, launch.blocks_for(plan.nlines), THREADS,

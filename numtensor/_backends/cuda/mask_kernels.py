@@ -192,9 +192,9 @@ _shapes = launch.device_cache()  # shape tuple -> its int64 device array
 
 
 def mask_coordinates(count, shape, out):
-    if count.total == 0:
+    if count.total == 0 or not shape:  # a 0-d mask's coordinates have no columns
         return
-    shape = tuple(shape) or (1,)
+    shape = tuple(shape)
     dev_shape = _shapes.get(shape)
     if dev_shape is None:
         dev_shape = _shapes[shape] = launch.to_device_async(np.array(shape, np.int64))

@@ -25,9 +25,9 @@ def _uniform(seed, counter, shift, scale):
 
 
 @cuda.jit(cache=True)
-def uniform_kernel(y, oy, n, seed, counter, shift, scale, lo, width):
+def uniform_kernel(y, oy, n, seed, counter, shift, scale, lo, width, top):
     for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        y[oy + i] = add_rn(lo, mul_rn(width, _uniform(seed, counter + i, shift, scale)))
+        y[oy + i] = min(add_rn(lo, mul_rn(width, _uniform(seed, counter + i, shift, scale))), top)
 
 
 @cuda.jit(cache=True)
@@ -93,10 +93,14 @@ def multinomial_kernel(y, oy, probs, po, w, nrows, ncat, nsamples, replacement, 
 def uniform(out, n, seed, counter, low, high):
     if not n:
         return
-    bits = 53 if out[0].dtype == np.float64 else 24
+    dt = out[0].dtype
+    bits = 53 if dt == np.float64 else 24
+    # low + (high - low) * u can round up to high in the output's precision: draws stop
+    # at the largest value below high (as on the CPU), so the interval stays half-open
+    top = float(np.nextafter(dt.type(high), dt.type(-np.inf))) if high > low else float(low)
     launch.run(uniform_kernel, launch.blocks_for(n), THREADS, out[0], out[1], n, np.uint64(seed),
                np.int64(counter), np.uint64(64 - bits), 2.0 ** -bits, float(low),
-               float(high) - float(low))
+               float(high) - float(low), top)
 
 
 def normal(out, n, seed, counter, mean, std):
