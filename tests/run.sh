@@ -10,8 +10,8 @@
 # CUDA: the first run includes tests/cuda/test_ptx.py, which compiles every CUDA
 # kernel to PTX with NVIDIA's NVVM (no GPU needed; numba-cuda[cu12], the cuda extra).
 # The last run executes every CUDA kernel in the simulator (NUMBA_ENABLE_CUDASIM=1,
-# tiny sizes) and compares with the CPU: tests/cuda, and the backend conformance
-# suite (tests/backends) when it is present.  On a machine with a GPU the first run
+# tiny sizes) and compares with the CPU: tests/cuda, and the CUDA cases of the backend
+# conformance suite (tests/backends).  On a machine with a GPU the first run
 # executes tests/cuda on the GPU as well.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,5 @@ python -m pytest -q tests "$@"
 NUMTENSOR_GUARD_BYTES=64 python -m pytest -q tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
     tests/test_autograd.py tests/backends/test_conformance_nn.py
-cuda_tests=(tests/cuda)
-if [ -d tests/backends ]; then cuda_tests+=(tests/backends); fi
-NUMBA_ENABLE_CUDASIM=1 python -m pytest -q "${cuda_tests[@]}"
+# -k cuda: of the conformance suite only the CUDA backend's cases (the first run did the CPU's)
+NUMBA_ENABLE_CUDASIM=1 python -m pytest -q -k cuda tests/cuda tests/backends

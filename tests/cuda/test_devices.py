@@ -197,8 +197,8 @@ def _train(device, steps=2):
     model.to(device)
     opt = nt.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     loss_fn = nt.nn.CrossEntropyLoss().to(device)
-    data = nt.tensor(rng(4).standard_normal((12, 1, 4, 4)), dtype=nt.float32, device=device)
-    target = nt.tensor(rng(5).integers(0, 3, 12), device=device)
+    data = nt.tensor(rng(4).standard_normal((6, 1, 5, 5)), dtype=nt.float32, device=device)
+    target = nt.tensor(rng(5).integers(0, 3, 6), device=device)
     losses = []
     for _ in range(steps):
         opt.zero_grad()
@@ -210,9 +210,15 @@ def _train(device, steps=2):
 
 
 def nn_model():
-    """A small convnet-shaped model (conv layers join when numtensor.nn has them)."""
+    """A small convnet in the lecture's shape: conv, max pooling, ReLU, a second conv
+    with padding, average pooling, then linear layers; CrossEntropyLoss adds the
+    log-softmax.  So one step runs im2col/col2im with the matmul GEMMs, both poolings
+    and softmax forward and backward on the device."""
     nn = nt.nn
-    return nn.Sequential(nn.Flatten(), nn.Linear(16, 10), nn.ReLU(), nn.Linear(10, 3))
+    return nn.Sequential(nn.Conv2d(1, 3, kernel_size=2), nn.MaxPool2d(kernel_size=2, stride=1),
+                         nn.ReLU(), nn.Conv2d(3, 2, kernel_size=2, padding=1),
+                         nn.AvgPool2d(kernel_size=2), nn.Flatten(), nn.Linear(8, 5), nn.ReLU(),
+                         nn.Linear(5, 3))
 
 
 def test_training_step_on_cuda_matches_the_cpu():
