@@ -44,6 +44,101 @@ def _inplace_op(fn):
     return method
 
 
+# torch's Tensor methods take no out= (x.exp(out=y) is a TypeError) while the torch.*
+# functions do: each method here is its function without out.
+def _unary_method(fn):
+    """x.fn(): the op's own method twin where it has one (no extra call), else a forward."""
+    method = getattr(fn, "method", None)
+    if method is None:
+        def method(self):
+            return fn(self)
+        method.__name__ = fn.__name__
+    return method
+
+
+def _binary_method(fn):
+    def method(self, other):
+        return fn(self, other)
+    method.__name__ = fn.__name__
+    return method
+
+
+def _add(self, other, *, alpha=1):
+    return ew.add(self, other, alpha=alpha)
+
+
+def _sub(self, other, *, alpha=1):
+    return ew.sub(self, other, alpha=alpha)
+
+
+def _div(self, other, *, rounding_mode=None):
+    return ew.div(self, other, rounding_mode=rounding_mode)
+
+
+def _pow(self, exponent):
+    return ew._pow(self, exponent)
+
+
+def _clamp(self, min=None, max=None):
+    return ew.clamp(self, min, max)
+
+
+def _round(self, *, decimals=0):
+    return ew.round(self, decimals=decimals)
+
+
+def _where(self, condition, other):
+    return ew.where(condition, self, other)
+
+
+def _mm(self, mat2):
+    return la.mm(self, mat2)
+
+
+def _mv(self, vec):
+    return la.mv(self, vec)
+
+
+def _bmm(self, mat2):
+    return la.bmm(self, mat2)
+
+
+def _dot(self, tensor):
+    return la.dot(self, tensor)
+
+
+def _matmul(self, other):
+    return la.matmul(self, other)
+
+
+def _outer(self, vec2):
+    return la.outer(self, vec2)
+
+
+def _inner(self, other):
+    return la.inner(self, other)
+
+
+def _inverse(self):
+    return dec.inverse(self)
+
+
+def _det(self):
+    return dec.det(self)
+
+
+def _gather(self, dim, index, *, sparse_grad=False):
+    return jn.gather(self, dim, index, sparse_grad=sparse_grad)
+
+
+def _index_select(self, dim, index):
+    return jn.index_select(self, dim, index)
+
+
+def _nonzero(self, *, as_tuple=False):
+    return jn.nonzero(self, as_tuple=as_tuple)
+
+
 def _softmax(self, dim, dtype=None):
     from .nn.functional import softmax
     return softmax(self, dim, dtype=dtype)
@@ -56,24 +151,28 @@ def _log_softmax(self, dim, dtype=None):
 
 METHODS = {
     # element-wise
-    "add": ew.add, "sub": ew.sub, "mul": ew.mul, "div": ew.div, "true_divide": ew.div,
-    "divide": ew.div, "multiply": ew.mul, "subtract": ew.sub, "floor_divide": ew.floor_divide,
-    "remainder": ew.remainder, "fmod": ew.fmod, "pow": ew.pow, "atan2": ew.atan2,
-    "maximum": ew.maximum, "minimum": ew.minimum, "eq": ew.eq, "ne": ew.ne, "lt": ew.lt,
-    "le": ew.le, "gt": ew.gt, "ge": ew.ge, "logical_and": ew.logical_and,
-    "logical_or": ew.logical_or, "logical_xor": ew.logical_xor, "logical_not": ew.logical_not,
-    "bitwise_and": ew.bitwise_and, "bitwise_or": ew.bitwise_or, "bitwise_xor": ew.bitwise_xor,
-    "bitwise_not": ew.bitwise_not, "bitwise_and_": ew.bitwise_and_,
-    "bitwise_or_": ew.bitwise_or_, "bitwise_xor_": ew.bitwise_xor_, "where": lambda self, cond, other: ew.where(cond, self, other),
-    "neg": ew.neg, "conj": ew.conj, "conj_physical": ew.conj,
-    "resolve_conj": ew.resolve_conj, "is_conj": ew.is_conj, "negative": ew.neg, "abs": ew.abs, "absolute": ew.abs, "exp": ew.exp,
-    "expm1": ew.expm1, "log": ew.log, "log2": ew.log2, "log10": ew.log10, "log1p": ew.log1p,
-    "sqrt": ew.sqrt, "rsqrt": ew.rsqrt, "sin": ew.sin, "cos": ew.cos, "tan": ew.tan,
-    "asin": ew.asin, "acos": ew.acos, "atan": ew.atan, "sinh": ew.sinh, "cosh": ew.cosh,
-    "tanh": ew.tanh, "sigmoid": ew.sigmoid, "relu": ew.relu, "clamp": ew.clamp, "clip": ew.clamp,
-    "floor": ew.floor, "ceil": ew.ceil, "trunc": ew.trunc, "round": ew.round, "sign": ew.sign,
-    "reciprocal": ew.reciprocal, "square": ew.square, "isnan": ew.isnan, "isinf": ew.isinf,
-    "isfinite": ew.isfinite,
+    "add": _add, "sub": _sub, "mul": _binary_method(ew.mul), "div": _div,
+    "true_divide": _binary_method(ew.true_divide), "divide": _div,
+    "multiply": _binary_method(ew.mul), "subtract": _sub,
+    **{name: _binary_method(getattr(ew, name)) for name in (
+        "floor_divide", "remainder", "fmod", "atan2", "maximum", "minimum", "eq", "ne", "lt",
+        "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+        "bitwise_or", "bitwise_xor")},
+    "greater": _binary_method(ew.gt), "greater_equal": _binary_method(ew.ge),
+    "less": _binary_method(ew.lt), "less_equal": _binary_method(ew.le),
+    "not_equal": _binary_method(ew.ne), "pow": _pow, "where": _where,
+    **{name: _unary_method(getattr(ew, name)) for name in (
+        "logical_not", "bitwise_not", "neg", "abs", "exp", "expm1", "log", "log2", "log10",
+        "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
+        "tanh", "sigmoid", "floor", "ceil", "trunc", "sign", "reciprocal", "square")},
+    "negative": _unary_method(ew.neg), "absolute": _unary_method(ew.abs),
+    "arcsin": _unary_method(ew.asin), "arccos": _unary_method(ew.acos),
+    "arctan": _unary_method(ew.atan), "fix": _unary_method(ew.trunc),
+    "clamp": _clamp, "clip": _clamp, "round": _round,
+    "conj": ew.conj, "conj_physical": ew.conj, "resolve_conj": ew.resolve_conj,
+    "is_conj": ew.is_conj, "relu": ew.relu, "isnan": ew.isnan, "isinf": ew.isinf,
+    "isfinite": ew.isfinite, "bitwise_and_": ew.bitwise_and_, "bitwise_or_": ew.bitwise_or_,
+    "bitwise_xor_": ew.bitwise_xor_,
     "add_": ew.add_, "sub_": ew.sub_, "mul_": ew.mul_, "div_": ew.div_, "pow_": ew.pow_,
     "remainder_": ew.remainder_, "floor_divide_": ew.floor_divide_, "neg_": ew.neg_,
     "abs_": ew.abs_, "exp_": ew.exp_, "log_": ew.log_, "sqrt_": ew.sqrt_, "sin_": ew.sin_,
@@ -82,10 +181,12 @@ METHODS = {
     "round_": ew.round_, "trunc_": ew.trunc_, "reciprocal_": ew.reciprocal_, "sign_": ew.sign_,
     "square_": ew.square_,
     # reductions
-    "sum": red.sum, "mean": red.mean, "prod": red.prod, "amax": red.amax, "amin": red.amin,
-    "argmax": red.argmax, "argmin": red.argmin, "max": red.max, "min": red.min, "var": red.var,
-    "std": red.std, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
-    "cumsum": red.cumsum, "cumprod": red.cumprod, "all": red.all, "any": red.any,
+    "sum": red.sum, "mean": red.mean_method, "prod": red.prod, "amax": red.amax_method,
+    "amin": red.amin_method, "argmax": red.argmax, "argmin": red.argmin,
+    "max": red.max_method, "min": red.min_method, "var": red.var_method,
+    "std": red.std_method, "norm": red.norm, "dist": red.dist, "logsumexp": red.logsumexp,
+    "cumsum": red.cumsum_method, "cumprod": red.cumprod_method, "all": red.all_method,
+    "any": red.any_method,
     "equal": red.equal, "count_nonzero": red.count_nonzero, "aminmax": red.aminmax,
     # views
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape,
@@ -107,15 +208,15 @@ METHODS = {
     "type_as": conversion.type_as, "numpy": conversion.numpy, "tolist": conversion.to_python_list,
     "item": conversion.item,
     # matrix products
-    "matmul": la.matmul, "mm": la.mm, "mv": la.mv, "bmm": la.bmm, "dot": la.dot,
-    "outer": la.outer, "ger": la.ger, "inner": la.inner, "inverse": dec.inverse, "det": dec.det,
+    "matmul": _matmul, "mm": _mm, "mv": _mv, "bmm": _bmm, "dot": _dot,
+    "outer": _outer, "ger": _outer, "inner": _inner, "inverse": _inverse, "det": _det,
     # joining, splitting and index-driven ops
-    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": jn.index_select,
+    "split": jn.split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,
     "repeat": jn.repeat, "tile": jn.tile, "flip": jn.flip, "fliplr": jn.fliplr,
     "flipud": jn.flipud, "masked_fill": jn.masked_fill, "masked_fill_": jn.masked_fill_,
-    "masked_select": jn.masked_select, "gather": jn.gather, "scatter": jn.scatter,
+    "masked_select": jn.masked_select, "gather": _gather, "scatter": jn.scatter,
     "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,
-    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": jn.nonzero,
+    "index_add": jn.index_add, "index_add_": jn.index_add_, "nonzero": _nonzero,
     "argwhere": jn.argwhere, "index_put_": adv.index_put_, "index_put": adv.index_put,
     # compositions and aliases
     "isclose": cmp.isclose, "allclose": cmp.allclose, "clamp_min": cmp.clamp_min,
@@ -123,9 +224,7 @@ METHODS = {
     "addcmul": cmp.addcmul, "addcdiv": cmp.addcdiv, "addcmul_": cmp.addcmul_,
     "addcdiv_": cmp.addcdiv_, "lerp": cmp.lerp, "lerp_": cmp.lerp_, "exp2": cmp.exp2,
     "positive": cmp.positive, "deg2rad": cmp.deg2rad, "rad2deg": cmp.rad2deg,
-    "arcsin": ew.asin, "arccos": ew.acos, "arctan": ew.atan, "fix": ew.trunc,
-    "greater": ew.gt, "greater_equal": ew.ge, "less": ew.lt, "less_equal": ew.le,
-    "not_equal": ew.ne, "multinomial": _random.multinomial_method,
+    "multinomial": _random.multinomial_method,
     # fresh tensors like self
     "new_tensor": _creation.new_tensor, "new_empty": _creation.new_empty,
     "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
@@ -159,7 +258,7 @@ OPERATORS = {
     "__floordiv__": ew.floor_divide, "__rfloordiv__": _reflect(ew.floor_divide),
     "__ifloordiv__": ew.floor_divide_,
     "__mod__": ew.remainder, "__rmod__": _reflect(ew.remainder), "__imod__": ew.remainder_,
-    "__pow__": ew.pow, "__rpow__": _reflect(ew.pow), "__ipow__": ew.pow_,
+    "__pow__": ew._pow, "__rpow__": _reflect(ew._pow), "__ipow__": ew.pow_,
     "__neg__": ew.neg, "__pos__": lambda self: self, "__abs__": ew.abs,
     "__invert__": _invert,
     "__and__": ew.bitwise_and, "__rand__": _reflect(ew.bitwise_and), "__iand__": ew.bitwise_and_,

@@ -64,9 +64,12 @@ def pytest_sessionstart(session):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """The fuzz run goes last: by then the other tests have compiled (or loaded) the
-    kernels it needs, so its time is the programs' own."""
-    items.sort(key=lambda item: "tests/fuzz/" in item.nodeid.replace(os.sep, "/"))
+    """The fuzz run, then the notebooks, go last: by then the other tests have compiled
+    (or loaded) the kernels they need, so their time is their own."""
+    def late(item):
+        nodeid = item.nodeid.replace(os.sep, "/")
+        return ("tests/test_notebooks.py" in nodeid, "tests/fuzz/" in nodeid)
+    items.sort(key=late)
 
 
 def _matcher(pattern):

@@ -19,8 +19,12 @@ if ! python -c "import torch" 2>/dev/null; then
     echo "tests/run.sh: PyTorch is missing; the tests need it as their oracle (pip install torch==2.13.0)" >&2
     exit 1
 fi
-python -m pytest -q tests "$@"
-NUMTENSOR_GUARD_BYTES=64 python -m pytest -q tests/test_indexing.py tests/test_joining.py \
+# Two worker processes (pytest-xdist), a test file each at a time: most of a cold run is
+# Numba compiling kernels, one core per process; NUMTENSOR_TEST_WORKERS=0 runs serially.
+workers=(-n "${NUMTENSOR_TEST_WORKERS:-2}" --dist loadfile)
+if [ "${NUMTENSOR_TEST_WORKERS:-2}" = 0 ]; then workers=(); fi
+python -m pytest -q "${workers[@]}" tests "$@"
+NUMTENSOR_GUARD_BYTES=64 python -m pytest -q "${workers[@]}" tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
     tests/test_autograd.py tests/backends/test_conformance_nn.py
 # -k cuda: of the conformance suite only the CUDA backend's cases (the first run did the CPU's)

@@ -868,3 +868,15 @@ def test_linear_regression_training_loop_matches_torch():
     want_losses, *want_params = _linear_regression(torch, data)
     np.testing.assert_allclose(got_losses, want_losses, rtol=1e-5)  # float32 summation order
     assert got_params == want_params  # the printed parameters agree to every shown digit
+
+
+def test_backward_with_an_unknown_keyword_says_what_torch_says():
+    # d2l's slide writes y.backward(grad=torch.ones(len(y))): a TypeError in PyTorch
+    messages = []
+    for lib in (_torch(), nt):
+        x = lib.arange(4.0, requires_grad=True)
+        with pytest.raises(TypeError) as e:
+            (x * x).backward(grad=lib.ones(4))
+        messages.append(str(e.value))
+    assert messages[1] == messages[0] == ("Tensor.backward() got an unexpected keyword "
+                                          "argument 'grad'")

@@ -130,3 +130,69 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     if extra:
         node._params = extra
     return outputs
+
+
+# ---- composite ops: composed from tensor ops, one node named as PyTorch's ------------------
+def composite(name, nondifferentiable=(), kernel=None):
+    """Decorator for a function that PyTorch runs as one op with its own backward node
+    (nll_loss: NllLossBackward0, layer_norm: NativeLayerNormBackward0) and that numtensor
+    composes from differentiable tensor ops.
+
+    The function runs on aliases of its tensor arguments (identity views, so that the
+    composed graph hangs off the real arguments), and its result is handed out detached,
+    with one node named `name` whose vjp runs the composed graph's backward down to the
+    aliases and no further.  So grad_fn, printing and next_functions read as in PyTorch,
+    the gradient is exactly the composition's, and under create_graph the gradient's own
+    graph reaches the real arguments (double backward).  Without grad mode, or with no
+    tensor argument requiring grad, the function runs as is.  It must not modify its
+    tensor arguments in place.  Arguments named in `nondifferentiable` (a loss's class
+    weights) may not require grad, as in PyTorch, whose message names `kernel`."""
+    d = Derivative(name, _composite_vjp, inputs=(), saves=())
+    REGISTRY.append(d)
+
+    def wrap(fn):
+        import inspect
+        params = list(inspect.signature(fn).parameters)
+        refused = [(params.index(n), n) for n in nondifferentiable]
+
+        def run(*args, **kwargs):
+            if not is_grad_enabled():
+                return fn(*args, **kwargs)
+            for pos, pname in refused:
+                value = args[pos] if pos < len(args) else kwargs.get(pname)
+                if getattr(value, "_requires_grad", False):
+                    raise RuntimeError(
+                        f"The function '{kernel or fn.__name__}' is not differentiable with "
+                        f"respect to argument '{pname}'. This input cannot have requires_grad "
+                        f"True.")
+            slots = [i for i, a in enumerate(args) if getattr(a, "_requires_grad", False)]
+            keys = [k for k, v in kwargs.items() if getattr(v, "_requires_grad", False)]
+            if not slots and not keys:
+                return fn(*args, **kwargs)
+            args, kwargs = list(args), dict(kwargs)
+            originals, aliases = [], []
+            for container, key in [(args, i) for i in slots] + [(kwargs, k) for k in keys]:
+                t = container[key]
+                container[key] = alias = t.view_as(t)
+                originals.append(t)
+                aliases.append(alias)
+            inner = fn(*args, **kwargs)
+            if not getattr(inner, "_requires_grad", False):
+                return inner
+            # the aliases' nodes now: an in-place op on an argument later re-bases views
+            return attach(d, inner.detach(), tuple(originals), inner=inner,
+                          targets=tuple(edge_for(a) for a in aliases))
+        run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        run.__module__, run.__wrapped__ = fn.__module__, fn
+        return run
+    return wrap
+
+
+def _composite_vjp(ctx, grad):
+    from . import engine
+    targets = ctx.targets
+    capture = dict.fromkeys(targets)
+    engine.run_backward([edge_for(ctx.inner)], [grad], retain_graph=True,
+                        create_graph=is_grad_enabled(), capture=capture, accumulate=False,
+                        stop_at={node for node, _ in targets})
+    return tuple(capture[t] for t in targets)

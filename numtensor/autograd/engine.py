@@ -51,21 +51,22 @@ def _fit(grad, meta):
     return grad
 
 
-def _topo_order(roots):
-    """Nodes reachable from roots, each before every node it feeds (iterative DFS)."""
+def _topo_order(roots, stop_at=()):
+    """Nodes reachable from roots, each before every node it feeds (iterative DFS); the
+    walk does not go past nodes in stop_at."""
     order, seen = [], set()
     for root in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root._edges))]
+        stack = [(root, iter(() if root in stop_at else root._edges))]
         while stack:
             node, edges = stack[-1]
             for edge in edges:
                 if edge is not None and edge[0] not in seen:
                     child = edge[0]
                     seen.add(child)
-                    stack.append((child, iter(child._edges)))
+                    stack.append((child, iter(() if child in stop_at else child._edges)))
                     break
             else:
                 stack.pop()
@@ -95,16 +96,18 @@ def _add_to_buffer(buffers, node, output_nr, grad):
 
 
 def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capture=None,
-                 accumulate=True):
+                 accumulate=True, stop_at=()):
     """Propagate grad_roots from roots = [(node, output_nr)].
 
     capture: optional dict {(node, output_nr): None} whose values are filled with the
     gradient reaching that point (autograd.grad); accumulate=False leaves .grad alone.
+    stop_at: nodes the run neither walks past nor runs (a composite op's backward ends
+    at the aliases of its arguments).
     """
     buffers = {}
     for (node, nr), g in zip(roots, grad_roots):
         _add_to_buffer(buffers, node, nr, g)
-    order = _topo_order([n for n, _ in roots])
+    order = _topo_order([n for n, _ in roots], stop_at)
     if capture is not None:  # autograd.grad: run only the nodes that lead to an input
         order = _leading_to({node for node, _ in capture}, order)
     previous_mode = is_grad_enabled()

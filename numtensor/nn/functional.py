@@ -12,6 +12,7 @@ import numbers
 import warnings
 
 from .. import _dtype
+from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
 from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
@@ -99,11 +100,17 @@ def relu_(input):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    from .. import where
-    result = where(input > 0, input, input * negative_slope)  # slope negative_slope at 0
+    result = _leaky_relu(input, negative_slope)
     return input.copy_(result) if inplace else result
 
 
+@composite("LeakyReluBackward0")
+def _leaky_relu(input, negative_slope):
+    from .. import where
+    return where(input > 0, input, input * negative_slope)  # slope negative_slope at 0
+
+
+@composite("GeluBackward0")
 def gelu(input, approximate="none"):
     """x * Phi(x), exact (erf) or with PyTorch's tanh approximation."""
     if approximate == "tanh":
@@ -124,6 +131,7 @@ def tanh(input):
     return input.tanh()
 
 
+@composite("LogSigmoidBackward0")
 def logsigmoid(input):
     """log(sigmoid(x)) without overflow: -log1p(exp(-x)) for x >= 0, x - log1p(exp(x))
     below.  The clamps keep exp's argument <= 0 in both branches, so the branch where()
@@ -135,6 +143,7 @@ def logsigmoid(input):
     return where(positive, -(-upper).exp().log1p(), lower - lower.exp().log1p())
 
 
+@composite("SoftplusBackward0")
 def softplus(input, beta=1.0, threshold=20.0):
     from .. import where
     scaled = input * beta
@@ -199,6 +208,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
 
 
 # ---- normalisation ---------------------------------------------------------------------
+@composite("NativeBatchNormBackward0")
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-05):
     """Normalise over every dim but dim 1 (the channels).  Training uses the batch
@@ -237,6 +247,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
+@composite("NativeLayerNormBackward0")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     """Normalise over the last len(normalized_shape) dims (biased variance)."""
     if isinstance(normalized_shape, numbers.Integral):
@@ -358,6 +369,7 @@ def pad(input, pad, mode="constant", value=None):
     return input
 
 
+@composite("ConstantPadNdBackward0")
 def _pad_constant(input, pad, value):
     from .. import cat, full
     for i in range(len(pad) // 2):
@@ -440,6 +452,7 @@ def _check_nll_shapes(input, target):
                            f"{_shape_list(target.shape)}")
 
 
+@composite("NllLossBackward0", nondifferentiable=("weight",), kernel="nll_loss_forward")
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """-input[n, target[n]] (times weight[target[n]]); input holds log-probabilities with
@@ -568,6 +581,7 @@ def _pointwise_loss(values, input, weight, reduction):
     return _reduce(weighted, reduction)
 
 
+@composite("MseLossBackward0")
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """(input - target)**2, averaged or summed (target broadcasts, with a warning)."""
     reduction = _reduction(size_average, reduce, reduction)
@@ -591,6 +605,7 @@ def _safe_log(x):
     return where(positive, where(positive, x, 1.0).log().clamp(min=-100.0), -100.0)
 
 
+@composite("BinaryCrossEntropyBackward0", nondifferentiable=("weight",))
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
@@ -607,6 +622,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, reduction)
 
 
+@composite("BinaryCrossEntropyWithLogitsBackward0",
+           nondifferentiable=("weight", "pos_weight"))
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(input), target), computed stably from the logits:

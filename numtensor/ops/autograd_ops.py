@@ -40,6 +40,11 @@ def backward(t, gradient=None, retain_graph=None, create_graph=False, inputs=Non
     run(t, gradient, retain_graph, create_graph, inputs)
 
 
+# PyTorch's backward is a Python method of Tensor, so a wrong keyword (d2l's slide writes
+# y.backward(grad=...)) says "Tensor.backward() got an unexpected keyword argument"
+backward.__qualname__ = "Tensor.backward"
+
+
 def retain_grad(t):
     """Keep the gradient reaching this non-leaf tensor in .grad (leaves always do)."""
     if not t.requires_grad:

@@ -22,13 +22,15 @@ def _part(x, which):
     return v
 
 
-def real(x):
+def real(input):
+    x = input  # torch's parameter name, short local
     if not x.dtype.is_complex:
         return x
     return attach(_real_backward, _part(x, 0), (x,), dtype=x.dtype)
 
 
-def imag(x):
+def imag(input):
+    x = input  # torch's parameter name, short local
     if not x.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return attach(_imag_backward, _part(x, 1), (x,), dtype=x.dtype)
@@ -44,7 +46,8 @@ def _imag_backward(ctx, g):
     return (g.to(ctx.dtype) * 1j,)     # 0 + g i
 
 
-def view_as_real(x):
+def view_as_real(input):
+    x = input  # torch's parameter name, short local
     if not x.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
     v = make_tensor(_float_storage(x), 2 * x._offset, x._shape + (2,),
@@ -53,7 +56,8 @@ def view_as_real(x):
     return v
 
 
-def view_as_complex(x):
+def view_as_complex(input):
+    x = input  # torch's parameter name, short local
     if x.dtype not in (_dtype.float32, _dtype.float64):
         raise RuntimeError("view_as_complex is only supported for float and double tensors, "
                            f"but got a tensor of scalar type: {x.dtype}")

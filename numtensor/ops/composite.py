@@ -62,16 +62,18 @@ def _integral_result(*tensors):
     return all(not isinstance(t, Tensor) or t.dtype.category < 2 for t in tensors)
 
 
-def addcmul(x, tensor1, tensor2, *, value=1):
+def addcmul(input, tensor1, tensor2, *, value=1):
     """x + value * tensor1 * tensor2 (value is cast to the integer type of integer inputs,
     as in PyTorch: addcmul of int64 tensors with value=2.5 stays int64)."""
+    x = input  # torch's parameter name, short local
     if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
         value = int(value)
     return ew.add(x, ew.mul(ew.mul(tensor1, tensor2), value))
 
 
-def addcdiv(x, tensor1, tensor2, *, value=1):
+def addcdiv(input, tensor1, tensor2, *, value=1):
     """x + value * tensor1 / tensor2."""
+    x = input  # torch's parameter name, short local
     if _integral_result(tensor1, tensor2):
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future  release "
@@ -106,17 +108,21 @@ def lerp_(x, end, weight):
     return apply_inplace(x, lambda cur: lerp(cur, end, weight), (end, weight))
 
 
-def exp2(x):
+def exp2(input):
+    x = input  # torch's parameter name, short local
     return ew.pow(2.0, x)  # exact for integral exponents, unlike exp(x * log 2)
 
 
-def positive(x):
+def positive(input):
+    x = input  # torch's parameter name, short local
     return x
 
 
-def deg2rad(x):
+def deg2rad(input):
+    x = input  # torch's parameter name, short local
     return ew.mul(x, math.pi / 180.0)
 
 
-def rad2deg(x):
+def rad2deg(input):
+    x = input  # torch's parameter name, short local
     return ew.mul(x, 180.0 / math.pi)

@@ -21,9 +21,10 @@ def _clone_backward(ctx, g):
     return (g,)
 
 
-def clone(x, memory_format=None):
+def clone(input, memory_format=None):
     # torch preserves the memory layout: dense tensors keep their strides, others
     # get dense strides in the same dim order
+    x = input  # torch's parameter name, short local
     if is_non_overlapping_and_dense(x):
         strides = x._strides
     else:
@@ -137,8 +138,13 @@ def write_out(result, out):
                 f"release outputs will not be resized unless they have zero elements. You can "
                 f"explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
                 f"with t.resize_(0).", UserWarning, stacklevel=3)
-        out._storage, out._offset = result._storage, result._offset
-        out._shape, out._strides = tuple(result._shape), tuple(result._strides)
+        # a fresh buffer in out's dtype: out never shares memory with an input that the
+        # op returned as is, and keeps its own dtype
+        from .._backends.plan import contiguous_strides
+        fresh = empty(result._shape, out.dtype, out.device)
+        copy_into(fresh, result)
+        out._storage, out._offset = fresh._storage, 0
+        out._shape, out._strides = tuple(result._shape), contiguous_strides(result._shape)
         out._storage._version += 1
         return out
     from ..autograd.grad_mode import no_grad

@@ -16,6 +16,7 @@ from ._common import (aliases_differently, check_no_internal_overlap, check_no_p
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
 from .dispatch import cast, run_elementwise
 from .inplace import apply_inplace, check_fits, check_leaf
+from .out_args import castable, check_grad, finish, found, where_rule
 
 
 def _float_dtype(dt):
@@ -26,22 +27,53 @@ def _as_tensor_list(*xs):
     return [x for x in xs if isinstance(x, Tensor)]
 
 
+def _named(fn, name):
+    """Give a function made by a factory its public name (Python's own TypeErrors, such
+    as "exp() got an unexpected keyword argument 'foo'", then name it as torch does)."""
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+def _with_out(fn, out, rule, *args, **kwargs):
+    """fn(*args, **kwargs) stored into out by PyTorch's out= contract (out_args.py)."""
+    name = fn.__name__
+    check_grad(name, out, *args)
+    return finish(name, fn(*args, **kwargs), out, args, rule)
+
+
 # ---- unary ----------------------------------------------------------------------
+def _not_tensor(op, x):
+    raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+
+
 def _unary(op, x, dtype, p0=0, p1=0):
     if not isinstance(x, Tensor):
-        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+        _not_tensor(op, x)
     return run_elementwise(op, (x,), dtype, dtype, params=(p0, p1))
 
 
 def _float_unary(op, d):
     """A function like exp: ints become the default float; d is its registered backward."""
-    def fn(x):
-        out = _unary(op, x, _float_dtype(x.dtype))
-        if x._requires_grad:
-            attach(d, out, (x,))
-        return out
-    fn.__name__ = op
-    return fn
+    def fn(input, *, out=None):
+        if out is not None:
+            return _with_out(fn, out, castable, input)
+        if not isinstance(input, Tensor):
+            _not_tensor(op, input)
+        dt = _float_dtype(input._storage.dtype)
+        res = run_elementwise(op, (input,), dt, dt, params=(0, 0))
+        if input._requires_grad:
+            attach(d, res, (input,))
+        return res
+
+    def method(self):
+        # fn's common path written out again, so that x.exp() costs no extra call
+        dt = _float_dtype(self._storage.dtype)
+        res = run_elementwise(op, (self,), dt, dt, params=(0, 0))
+        if self._requires_grad:
+            attach(d, res, (self,))
+        return res
+    fn.method = _named(method, op)
+    return _named(fn, op)
 
 
 # Each backward declares what it reads: the input ("self") or the result, as in PyTorch
@@ -167,17 +199,35 @@ def _derivative(kernel_op, out, differentiable):
     return _unary(kernel_op, out, out.dtype)
 
 
-def _same_unary(op, d, allow_bool=True):
-    """A dtype-preserving unary op (neg, abs, ...); d: its backward, or None (none)."""
-    def fn(x):
-        if not allow_bool and isinstance(x, Tensor) and x.dtype is _dtype.bool_:
+def _same_unary(op, d, allow_bool=True, check=None):
+    """A dtype-preserving unary op (neg, abs, ...); d: its backward, or None (none);
+    check(input): the op's own refusals (a dtype it has no kernel for)."""
+    def fn(input, *, out=None):
+        if out is not None:
+            return _with_out(fn, out, found, input)
+        if not isinstance(input, Tensor):
+            _not_tensor(op, input)
+        if not allow_bool and input.dtype is _dtype.bool_:
             _bool_error(op)
-        out = _unary(op, x, x.dtype if isinstance(x, Tensor) else None)
-        if d is not None and x.requires_grad:
-            attach(d, out, (x,))
-        return out
-    fn.__name__ = op
-    return fn
+        if check is not None:
+            check(input)
+        res = run_elementwise(op, (input,), input.dtype, input.dtype, params=(0, 0))
+        if d is not None and input._requires_grad:
+            attach(d, res, (input,))
+        return res
+
+    def method(self):
+        # fn's common path written out again, so that x.neg() costs no extra call
+        if not allow_bool and self.dtype is _dtype.bool_:
+            _bool_error(op)
+        if check is not None:
+            check(self)
+        res = run_elementwise(op, (self,), self.dtype, self.dtype, params=(0, 0))
+        if d is not None and self._requires_grad:
+            attach(d, res, (self,))
+        return res
+    fn.method = _named(method, op)
+    return _named(fn, op)
 
 
 @derivative("NegBackward0")
@@ -219,14 +269,16 @@ neg = _same_unary("neg", _neg_backward, allow_bool=False)
 _abs_real = _same_unary("abs", _abs_backward, allow_bool=False)
 
 
-def abs(x):
-    if isinstance(x, Tensor) and x.dtype.is_complex:
+def abs(input, *, out=None):
+    if out is not None:
+        return _with_out(abs, out, found, input)
+    if isinstance(input, Tensor) and input.dtype.is_complex:
         # |z| of a complex tensor is real (float32 for complex64), as in PyTorch
-        out = run_elementwise("abs", (x,), x.dtype, x.dtype.to_real())
-        if x._requires_grad:
-            attach(_complex_abs_backward, out, (x,))
-        return out
-    return _abs_real(x)
+        res = run_elementwise("abs", (input,), input.dtype, input.dtype.to_real())
+        if input._requires_grad:
+            attach(_complex_abs_backward, res, (input,))
+        return res
+    return _abs_real(input)
 
 
 @derivative("AbsBackward0", saves=("self", "result"))
@@ -239,50 +291,56 @@ def _complex_abs_backward(ctx, g):
 _square = _same_unary("square", _square_backward)
 
 
-def square(x):
-    if isinstance(x, Tensor) and x.dtype is _dtype.bool_:
-        return _square(cast(x, _dtype.int64))  # torch: bool ** 2 is int64
-    return _square(x)
+def square(input, *, out=None):
+    if out is not None:
+        return _with_out(square, out, castable, input)
+    if isinstance(input, Tensor) and input.dtype is _dtype.bool_:
+        return _square(cast(input, _dtype.int64))  # torch: bool ** 2 is int64
+    return _square(input)
 
 
-
-_sign = _same_unary("sign", _zero_grad_backward("SignBackward0"))
-
-
-def sign(x):
-    if isinstance(x, Tensor) and x.dtype.is_complex:
+def _sign_check(input):
+    if input.dtype.is_complex:
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
                                   "numbers. Please use torch.sgn instead.")
-    return _sign(x)
-def _real_only(fn):
+
+
+def _real_only(op):
     """floor/ceil/trunc: torch refuses complex inputs."""
-    def real_fn(x):
-        if isinstance(x, Tensor) and x.dtype.is_complex:
-            raise NotImplementedError(f"{fn.__name__} is not supported for complex inputs")
-        return fn(x)
-    real_fn.__name__ = fn.__name__
-    return real_fn
+    def check(input):
+        if input.dtype.is_complex:
+            raise NotImplementedError(f"{op} is not supported for complex inputs")
+    return check
 
 
-floor = _real_only(_same_unary("floor", _zero_grad_backward("FloorBackward0"), allow_bool=False))
-ceil = _real_only(_same_unary("ceil", _zero_grad_backward("CeilBackward0"), allow_bool=False))
-trunc = _real_only(_same_unary("trunc", _zero_grad_backward("TruncBackward0"), allow_bool=False))
-_bitwise_not = _same_unary("bitwise_not", None)
-_round_backward = _zero_grad_backward("RoundBackward0")
-
-
-def bitwise_not(x):
-    if isinstance(x, Tensor) and x.dtype.category >= 2:
+def _bitwise_not_check(input):
+    if input.dtype.category >= 2:
         raise NotImplementedError(
-            f"\"bitwise_not_cpu\" not implemented for '{scalar_type_name(x.dtype)}'")
-    return _bitwise_not(x)
+            f"\"bitwise_not_cpu\" not implemented for '{scalar_type_name(input.dtype)}'")
+
+
+sign = _same_unary("sign", _zero_grad_backward("SignBackward0"), check=_sign_check)
+floor = _same_unary("floor", _zero_grad_backward("FloorBackward0"), allow_bool=False,
+                    check=_real_only("floor"))
+ceil = _same_unary("ceil", _zero_grad_backward("CeilBackward0"), allow_bool=False,
+                   check=_real_only("ceil"))
+trunc = _same_unary("trunc", _zero_grad_backward("TruncBackward0"), allow_bool=False,
+                    check=_real_only("trunc"))
+bitwise_not = _same_unary("bitwise_not", None, check=_bitwise_not_check)
+_round_backward = _zero_grad_backward("RoundBackward0")
 negative = neg
 absolute = abs
 fix = trunc
 
 
-def round(x, decimals=0):
+def round(input, *, decimals=0, out=None):
+    if out is not None:
+        return _with_out(round, out, found, input, decimals=decimals)
+    x = input
     if decimals:
+        if x.dtype.category < 2:  # torch has no integer kernel for decimals
+            raise NotImplementedError(f"\"round_with_decimals\" not implemented for "
+                                      f"'{scalar_type_name(x.dtype)}'")
         scale = 10.0 ** decimals
         return round(x * scale) / scale
     if x.dtype is _dtype.bool_:
@@ -291,10 +349,10 @@ def round(x, decimals=0):
         raise NotImplementedError(f"\"round_vml_cpu\" not implemented for '{scalar_type_name(x.dtype)}'")
     if x.dtype.category < 2:
         return x.clone()
-    out = _unary("round", x, x.dtype)
+    res = _unary("round", x, x.dtype)
     if x.requires_grad:
-        attach(_round_backward, out, (x,))
-    return out
+        attach(_round_backward, res, (x,))
+    return res
 
 
 @derivative("ReciprocalBackward0", saves=("result",))
@@ -303,11 +361,15 @@ def _reciprocal_backward(ctx, g):
     return (-(g * out * out),)
 
 
-def reciprocal(x):
-    out = _unary("reciprocal", x, _float_dtype(x.dtype))
-    if x.requires_grad:
-        attach(_reciprocal_backward, out, (x,))
-    return out
+def reciprocal(input, *, out=None):
+    if out is not None:
+        return _with_out(reciprocal, out, castable, input)
+    if not isinstance(input, Tensor):
+        _not_tensor("reciprocal", input)
+    res = _unary("reciprocal", input, _float_dtype(input.dtype))
+    if input.requires_grad:
+        attach(_reciprocal_backward, res, (input,))
+    return res
 
 
 @derivative("ReluBackward0", saves=("result",))
@@ -318,12 +380,13 @@ def _relu_backward(ctx, g):
     return (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype),)
 
 
-def relu(x):
+def relu(input):
+    x = input
     if isinstance(x, Tensor) and x.dtype is _dtype.bool_:
         _bool_error("relu")
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
-    out = _unary("relu", x, x.dtype)
+    out = _unary("relu", x, x.dtype if isinstance(x, Tensor) else None)
     if x.requires_grad:
         attach(_relu_backward, out, (x,))
     return out
@@ -349,11 +412,9 @@ def conj(input):
 
 def conj_physical(input, *, out=None):
     """The complex conjugate, always computed (conj itself is never lazy here either)."""
-    res = conj(input)
-    if out is None:
-        return res
-    from .copy import write_out
-    return write_out(res, out)
+    if out is not None:
+        return _with_out(conj_physical, out, castable, input)
+    return conj(input)
 
 
 def resolve_conj(input):
@@ -366,23 +427,32 @@ def is_conj(input):
     return False
 
 
-def logical_not(x):
-    return run_elementwise("logical_not", (x,), x.dtype, _dtype.bool_)
+def _bool_map(op):
+    """isnan, isinf, ...: a bool tensor of input's shape."""
+    def fn(input):
+        if not isinstance(input, Tensor):
+            _not_tensor(op, input)
+        return run_elementwise(op, (input,), input.dtype, _dtype.bool_)
+    return _named(fn, op)
 
 
-def isnan(x):
-    return run_elementwise("isnan", (x,), x.dtype, _dtype.bool_)
+isnan = _bool_map("isnan")
+isinf = _bool_map("isinf")
+isfinite = _bool_map("isfinite")
+_logical_not = _bool_map("logical_not")
 
 
-def isinf(x):
-    return run_elementwise("isinf", (x,), x.dtype, _dtype.bool_)
+def logical_not(input, *, out=None):
+    if out is not None:
+        return _with_out(logical_not, out, castable, input)
+    return _logical_not(input)
 
 
-def isfinite(x):
-    return run_elementwise("isfinite", (x,), x.dtype, _dtype.bool_)
-
-
-def clamp(x, min=None, max=None):
+def clamp(input, min=None, max=None, *, out=None):
+    if out is not None:
+        tensor_bounds = isinstance(min, Tensor) or isinstance(max, Tensor)
+        return _with_out(clamp, out, castable if tensor_bounds else found, input, min, max)
+    x = input
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(x, Tensor) and x.dtype.is_complex:
@@ -487,6 +557,8 @@ def _tensor_first(a, b, name):
 
 def add(input, other, *, alpha=1, out=None):
     a, b = input, other  # torch's parameter names, short local ones
+    if out is not None:
+        check_grad("add", out, a, b)
     dt = _binary_dtype(a, b, "+")
     if alpha != 1:
         _check_alpha(dt, alpha)
@@ -496,7 +568,7 @@ def add(input, other, *, alpha=1, out=None):
     if res is out:
         return out
     attach(_add_backward, res, (a, b), alpha=alpha)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else finish("add", res, out, (a, b))
 
 
 @derivative("AddBackward0", inputs=("self", "other"))
@@ -512,6 +584,8 @@ def _is_bool(v):
 
 def sub(input, other, *, alpha=1, out=None):
     a, b = input, other
+    if out is not None:
+        check_grad("sub", out, a, b)
     dt = _binary_dtype(a, b, "-")
     if dt is _dtype.bool_:
         raise RuntimeError(
@@ -531,7 +605,7 @@ def sub(input, other, *, alpha=1, out=None):
     # `2 - x` is torch's rsub with a scalar: RsubBackward1
     attach(_sub_backward, res, (a, b), node_name=None if isinstance(a, Tensor) else "RsubBackward1",
            alpha=alpha)
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else finish("sub", res, out, (a, b))
 
 
 @derivative("SubBackward0", inputs=("self", "other"))
@@ -551,12 +625,14 @@ def _check_alpha(dt, alpha):
 
 def mul(input, other, *, out=None):
     a, b = input, other
+    if out is not None:
+        check_grad("mul", out, a, b)
     dt = _binary_dtype(a, b, "*")
     res = _emit("mul", (a, b), dt, out)
     if res is out:
         return out
     attach(_mul_backward, res, (a, b))
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else finish("mul", res, out, (a, b))
 
 
 @derivative("MulBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
@@ -567,17 +643,24 @@ def _mul_backward(ctx, g):
 
 def div(input, other, *, rounding_mode=None, out=None):
     a, b = input, other
-    if rounding_mode == "floor":
-        return floor_divide(a, b)
-    if rounding_mode == "trunc":
-        _check_integer_zero_division(b, _binary_dtype(a, b, "/"))
-        return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
+    if rounding_mode is not None:
+        if out is not None:
+            return _with_out(div, out, castable, a, b, rounding_mode=rounding_mode)
+        if rounding_mode == "floor":
+            return floor_divide(a, b)
+        if rounding_mode == "trunc":
+            _check_integer_zero_division(b, _binary_dtype(a, b, "/"))
+            return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                         f"found '{rounding_mode}'")
+    if out is not None:
+        check_grad("div", out, a, b)
     dt = _float_dtype(_binary_dtype(a, b, "/"))
     res = _emit("div", (a, b), dt, out)
     if res is out:
         return out
     attach(_div_backward, res, (a, b))
-    return res if out is None else _maybe_out(res, out)
+    return res if out is None else finish("div", res, out, (a, b))
 
 
 @derivative("DivBackward0", inputs=("self", "other"),
@@ -587,7 +670,12 @@ def _div_backward(ctx, g):
     return (g / b if need[0] else None), (-(g * a) / (b * b) if need[1] else None)
 
 
-true_divide = divide = div
+def true_divide(input, other, *, out=None):
+    """div without rounding_mode (torch's true_divide has none)."""
+    return div(input, other, out=out)
+
+
+divide = div
 multiply = mul
 subtract = sub
 
@@ -615,7 +703,9 @@ def _check_integer_zero_division(b, dt):
         raise RuntimeError("ZeroDivisionError")
 
 
-def floor_divide(input, other):
+def floor_divide(input, other, *, out=None):
+    if out is not None:
+        return _with_out(floor_divide, out, castable, input, other)
     a, b = input, other
     dt = _binary_dtype(a, b, "//")
     _no_bool_kernel(dt, "div_floor_cpu")
@@ -624,7 +714,9 @@ def floor_divide(input, other):
     return run_elementwise("floor_divide", (a, b), dt, dt)
 
 
-def remainder(input, other):
+def remainder(input, other, *, out=None):
+    if out is not None:
+        return _with_out(remainder, out, castable, input, other)
     a, b = input, other
     dt = _binary_dtype(a, b, "%")
     _no_bool_kernel(dt, "remainder_cpu")
@@ -641,7 +733,9 @@ def _remainder_backward(ctx, g):
     return (g if need[0] else None), (-(g * floor_divide(ctx.self, ctx.other)) if need[1] else None)
 
 
-def fmod(input, other):
+def fmod(input, other, *, out=None):
+    if out is not None:
+        return _with_out(fmod, out, castable, input, other)
     a, b = input, other
     dt = _binary_dtype(a, b, "fmod")
     _no_complex_kernel(dt, "fmod_cpu")
@@ -654,7 +748,29 @@ def fmod(input, other):
     return run_elementwise("fmod", (a, b), dt, dt)
 
 
-def pow(input, exponent):
+_NO_ARGUMENT = object()
+
+
+def pow(input=_NO_ARGUMENT, exponent=_NO_ARGUMENT, *, out=None, self=_NO_ARGUMENT):
+    """input ** exponent.  torch also takes a Number base as `self=` (its parser's name for
+    that overload): torch.pow(self=2, exponent=t)."""
+    if self is not _NO_ARGUMENT:
+        if input is not _NO_ARGUMENT:
+            raise TypeError("pow() got multiple values for argument 'input'")
+        input = self
+    if input is _NO_ARGUMENT or exponent is _NO_ARGUMENT:
+        missing = [n for n, v in (("input", input), ("exponent", exponent)) if v is _NO_ARGUMENT]
+        # torch's wording, grammar included
+        raise TypeError(f"pow() missing {len(missing)} required positional argument"
+                        f"{'s' if len(missing) == 1 else ''}: "
+                        + ", ".join(f'"{n}"' for n in missing))
+    if out is not None:
+        return _with_out(_pow, out, castable, input, exponent)
+    return _pow(input, exponent)
+
+
+def _pow(input, exponent):
+    """pow without the argument handling (the ** operator and Tensor.pow come here)."""
     a, b = input, exponent
     dt = _binary_dtype(a, b, "**")
     _no_bool_kernel(dt, "pow")
@@ -676,7 +792,7 @@ def pow(input, exponent):
 @derivative("PowBackward0", saves=("self",))
 def _pow_scalar_backward(ctx, g):
     b = ctx.exponent
-    return (g * b * pow(ctx.self, b - 1) if b != 0 else g * 0,)
+    return (g * b * _pow(ctx.self, b - 1) if b != 0 else g * 0,)
 
 
 @derivative("PowBackward2", inputs=("exponent",), saves=("exponent", "result"))
@@ -689,7 +805,7 @@ def _rpow_backward(ctx, g):
 def _pow_backward(ctx, g):
     a, b = ctx.self, ctx.exponent
     need = ctx.needs_input_grad
-    return ((g * b * pow(a, b - 1)) if need[0] else None,
+    return ((g * b * _pow(a, b - 1)) if need[0] else None,
             _pow_exponent_grad(g, a, b, ctx.result) if need[1] else None)
 
 
@@ -705,7 +821,10 @@ def _pow_exponent_grad(g, base, exponent, res):
     return where(ge(exponent, 0), 0.0, grad) if base == 0 else grad
 
 
-def atan2(a, b):
+def atan2(input, other, *, out=None):
+    if out is not None:
+        return _with_out(atan2, out, castable, input, other)
+    a, b = input, other
     dt = _float_dtype(_binary_dtype(a, b, "atan2"))
     _no_complex_kernel(dt, "atan2_cpu")
     res = run_elementwise("atan2", (a, b), dt, dt)
@@ -727,7 +846,9 @@ def _require_tensors(name, a, b):
                             f"not {type(v).__name__}")
 
 
-def maximum(input, other):
+def maximum(input, other, *, out=None):
+    if out is not None:
+        return _with_out(maximum, out, castable, input, other)
     a, b = input, other
     _require_tensors("maximum", a, b)
     dt = _binary_dtype(a, b, "maximum")
@@ -744,7 +865,9 @@ def _maximum_backward(ctx, g):
     return (_tie_split(g, a, b, gt) if need[0] else None), (_tie_split(g, b, a, gt) if need[1] else None)
 
 
-def minimum(input, other):
+def minimum(input, other, *, out=None):
+    if out is not None:
+        return _with_out(minimum, out, castable, input, other)
     a, b = input, other
     _require_tensors("minimum", a, b)
     dt = _binary_dtype(a, b, "minimum")
@@ -788,23 +911,17 @@ def _emit(op, args, dt, out, params=()):
     return out
 
 
-def _maybe_out(res, out):
-    if out is None:
-        return res
-    from .copy import resize_and_copy_out
-    return resize_and_copy_out(out, res)
-
-
 # ---- comparisons and logic --------------------------------------------------------
 def _compare(op, sym):
-    def fn(input, other):
+    def fn(input, other, *, out=None):
+        if out is not None:
+            return _with_out(fn, out, castable, input, other)
         a, b = input, other
         dt = _binary_dtype(a, b, sym)
         if dt.is_complex and op in ("lt", "le", "gt", "ge"):
             raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
         return run_elementwise(op, (a, b), dt, _dtype.bool_)
-    fn.__name__ = op
-    return fn
+    return _named(fn, op)
 
 
 eq = _compare("eq", "==")
@@ -820,13 +937,15 @@ logical_xor = _compare("logical_xor", "logical_xor")
 
 
 def _bitwise(op, sym):
-    def fn(a, b):
+    def fn(input, other, *, out=None):
+        if out is not None:
+            return _with_out(fn, out, castable, input, other)
+        a, b = input, other
         dt = _binary_dtype(a, b, sym)
         if dt.category >= 2:
             raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{scalar_type_name(dt)}'")
         return run_elementwise(op, (a, b), dt, dt)
-    fn.__name__ = op
-    return fn
+    return _named(fn, op)
 
 
 bitwise_and = _bitwise("bitwise_and", "&")
@@ -834,10 +953,15 @@ bitwise_or = _bitwise("bitwise_or", "|")
 bitwise_xor = _bitwise("bitwise_xor", "^")
 
 
-def where(condition, x=None, y=None):
+def where(condition, input=None, other=None, *, out=None):
+    """where(condition, input, other): input where condition holds, else other;
+    where(condition) alone is nonzero(condition, as_tuple=True)."""
+    x, y = input, other
     if x is None and y is None:
         from .joining import nonzero
         return nonzero(condition, as_tuple=True)
+    if out is not None:
+        return _with_out(where, out, where_rule, condition, x, y)
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be Tensor")
     if condition.dtype is not _dtype.bool_:
@@ -857,56 +981,99 @@ def _where_backward(ctx, g):
 
 
 # ---- in-place forms ----------------------------------------------------------------
-def _inplace_binary(fn, sym, direct=False):
-    """fn_(self, other): direct ops write into self when no gradient is involved."""
-    def method(self, other, **kw):
-        check_operand(other, sym)
-        check_no_internal_overlap(self)
-        check_no_partial_overlap(self, other)
-        if direct and not needs_grad(self, other):
-            return fn(self, other, out=self, **kw)
-        return apply_inplace(self, lambda cur: fn(cur, other, **kw), (other,))
-    method.__name__ = fn.__name__ + "_"
-    return method
+# Each takes exactly torch's parameters.  With no gradient involved, add_/sub_/mul_/div_
+# write straight into self through the op's out= path (self is then one of the inputs,
+# so a result of another shape is refused rather than resized).
+def _inplace_checks(self, other, sym):
+    check_operand(other, sym)
+    check_no_internal_overlap(self)
+    check_no_partial_overlap(self, other)
 
 
-add_ = _inplace_binary(add, "+=", direct=True)
-sub_ = _inplace_binary(sub, "-=", direct=True)
-mul_ = _inplace_binary(mul, "*=", direct=True)
-div_ = _inplace_binary(div, "/=", direct=True)
-pow_ = _inplace_binary(pow, "**=")
+def add_(self, other, *, alpha=1):
+    _inplace_checks(self, other, "+=")
+    if not needs_grad(self, other):
+        return add(self, other, alpha=alpha, out=self)
+    return apply_inplace(self, lambda cur: add(cur, other, alpha=alpha), (other,))
+
+
+def sub_(self, other, *, alpha=1):
+    _inplace_checks(self, other, "-=")
+    if not needs_grad(self, other):
+        return sub(self, other, alpha=alpha, out=self)
+    return apply_inplace(self, lambda cur: sub(cur, other, alpha=alpha), (other,))
+
+
+def mul_(self, other):
+    _inplace_checks(self, other, "*=")
+    if not needs_grad(self, other):
+        return mul(self, other, out=self)
+    return apply_inplace(self, lambda cur: mul(cur, other), (other,))
+
+
+def div_(self, other, *, rounding_mode=None):
+    _inplace_checks(self, other, "/=")
+    if rounding_mode is None and not needs_grad(self, other):
+        return div(self, other, out=self)
+    return apply_inplace(self, lambda cur: div(cur, other, rounding_mode=rounding_mode),
+                         (other,))
+
+
+def _inplace_binary(fn, sym):
+    """fn_(self, other), computed out of place and written into self."""
+    def method(self, other):
+        _inplace_checks(self, other, sym)
+        return apply_inplace(self, lambda cur: fn(cur, other), (other,))
+    return _named(method, fn.__name__ + "_")
+
+
+def pow_(self, exponent):
+    _inplace_checks(self, exponent, "**=")
+    return apply_inplace(self, lambda cur: _pow(cur, exponent), (exponent,))
+
+
 remainder_ = _inplace_binary(remainder, "%=")
 floor_divide_ = _inplace_binary(floor_divide, "//=")
-maximum_ = _inplace_binary(maximum, "maximum")
-minimum_ = _inplace_binary(minimum, "minimum")
 bitwise_and_ = _inplace_binary(bitwise_and, "&=")
 bitwise_or_ = _inplace_binary(bitwise_or, "|=")
 bitwise_xor_ = _inplace_binary(bitwise_xor, "^=")
 
 
+def _inplace_apply(self, compute):
+    # PyTorch refuses complex inputs of floor_, clamp_ ... before it looks at the
+    # memory; for other dtypes the overlap error comes first
+    complex_input = isinstance(self, Tensor) and self.dtype.is_complex
+    if not complex_input:
+        check_no_internal_overlap(self)
+    return apply_inplace(self, compute, (), check_overlap=complex_input)
+
+
 def _inplace_unary(fn):
-    def method(self, *args, **kw):
-        # PyTorch refuses complex inputs of floor_, clamp_ ... before it looks at the
-        # memory; for other dtypes the overlap error comes first
-        complex_input = isinstance(self, Tensor) and self.dtype.is_complex
-        if not complex_input:
-            check_no_internal_overlap(self)
-        return apply_inplace(self, lambda cur: fn(cur, *args, **kw), (),
-                             check_overlap=complex_input)
-    method.__name__ = fn.__name__ + "_"
-    return method
+    """fn_(self): fn computed out of place and written into self."""
+    def method(self):
+        return _inplace_apply(self, fn)
+    return _named(method, fn.__name__ + "_")
 
 
-neg_, abs_, exp_, log_, sqrt_, sin_, cos_, tanh_, sigmoid_, relu_, clamp_, floor_, ceil_, \
-    round_, trunc_, reciprocal_, sign_, square_ = [
-        _inplace_unary(f) for f in (neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, clamp,
-                                    floor, ceil, round, trunc, reciprocal, sign, square)]
+neg_, exp_, log_, sqrt_, sin_, cos_, tanh_, sigmoid_, relu_, floor_, ceil_, trunc_, \
+    reciprocal_, sign_, square_ = [
+        _inplace_unary(f) for f in (neg, exp, log, sqrt, sin, cos, tanh, sigmoid, relu, floor,
+                                    ceil, trunc, reciprocal, sign, square)]
+
+
+def round_(self, *, decimals=0):
+    return _inplace_apply(self, lambda cur: round(cur, decimals=decimals))
+
+
+def clamp_(self, min=None, max=None):
+    return _inplace_apply(self, lambda cur: clamp(cur, min, max))
+
+
 clip_ = clamp_
-_abs_inplace = abs_
 
 
 def abs_(self):
     """In-place |x|: a complex tensor cannot hold its real result, so PyTorch refuses it."""
     if isinstance(self, Tensor) and self.dtype.is_complex:
         raise RuntimeError("In-place abs is not supported for complex tensors.")
-    return _abs_inplace(self)
+    return _inplace_apply(self, abs)

@@ -169,7 +169,8 @@ _SPLIT = {name: derivative(name)(_split_backward)
           for name in ("SplitBackward0", "SplitWithSizesBackward0")}
 
 
-def split(x, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections, dim=0):
+    x = tensor  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
     size = x._shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -188,7 +189,8 @@ def split(x, split_size_or_sections, dim=0):
     return _pieces(x, d, sizes, "SplitBackward0")
 
 
-def chunk(x, chunks, dim=0):
+def chunk(input, chunks, dim=0):
+    x = input  # torch's parameter name, short local
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, x.ndim)
@@ -199,7 +201,8 @@ def chunk(x, chunks, dim=0):
     return split(x, step, d)
 
 
-def unbind(x, dim=0):
+def unbind(input, dim=0):
+    x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
     pieces = tuple(select(x.detach(), d, i) for i in range(x._shape[d]))
     for p in pieces:
@@ -257,7 +260,8 @@ def _bad_index(bad, d, size):
 
 
 # ---- gather / scatter -----------------------------------------------------------------
-def gather(x, dim, index, *, sparse_grad=False, out=None):
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    x = input  # torch's parameter name, short local
     _check_index_dtype(index, "gather")
     same_device(x, index)
     d = wrap_dim(dim, x.ndim)
@@ -329,7 +333,8 @@ def _scatter_into(self, dim, index, src, accumulate, fname):
     return self
 
 
-def scatter(x, dim, index, src=None, value=None, *, reduce=None):
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    x = input  # torch's parameter name, short local
     from .copy import clone
     if src is None:
         src = value
@@ -355,7 +360,8 @@ _scatter_value_backward = derivative("ScatterBackward1", inputs=("self", "src"),
                                      saves=("index",))(_scatter_grads)
 
 
-def scatter_add(x, dim, index, src):
+def scatter_add(input, dim, index, src):
+    x = input  # torch's parameter name, short local
     from .copy import clone
     res = clone(x.detach())
     _scatter_into(res, dim, index, src, True, "scatter_add")
@@ -414,7 +420,8 @@ def _check_vector_index(index, fname):
         raise IndexError(f"{fname}(): Index is supposed to be a vector")
 
 
-def index_select(x, dim, index, *, out=None):
+def index_select(input, dim, index, *, out=None):
+    x = input  # torch's parameter name, short local
     from .advanced_indexing import _plan, gather_plan
     _check_vector_index(index, "index_select")
     d = wrap_dim(dim, x.ndim)
@@ -480,7 +487,8 @@ def _check_index_add(self, dim, index, source):
     return d
 
 
-def index_add(x, dim, index, source, *, alpha=1):
+def index_add(input, dim, index, source, *, alpha=1):
+    x = input  # torch's parameter name, short local
     from .copy import clone
     d = _check_index_add(x, dim, index, source)
     res = clone(x.detach())
@@ -546,14 +554,16 @@ def _repeat_backward(ctx, g):
     return (reshape(gs, ctx.shape),)
 
 
-def tile(x, *dims):
+def tile(input, *dims):
+    x = input  # torch's parameter name, short local
     dims = parse_size(dims, "dims")
     if len(dims) < x.ndim:
         dims = (1,) * (x.ndim - len(dims)) + tuple(dims)
     return repeat(x, dims)
 
 
-def flip(x, *dims):
+def flip(input, *dims):
+    x = input  # torch's parameter name, short local
     dims = parse_size(dims, "dims") if dims else ()
     ds = [wrap_dim(d, x.ndim) for d in dims]
     if x.ndim == 0:
@@ -579,11 +589,13 @@ def _flip_backward(ctx, g):
     return (flip(g, ctx.dims),)
 
 
-def fliplr(x):
+def fliplr(input):
+    x = input  # torch's parameter name, short local
     return flip(x, 1)
 
 
-def flipud(x):
+def flipud(input):
+    x = input  # torch's parameter name, short local
     return flip(x, 0)
 
 
@@ -644,7 +656,8 @@ def masked_fill_(self, mask, value):
     return _inplace_via(self, _Compute(lambda s: masked_fill(s, mask, value), value), direct)
 
 
-def masked_select(x, mask):
+def masked_select(input, mask):
+    x = input  # torch's parameter name, short local
     from .advanced_indexing import getitem
     from .._backends.plan import broadcast_shapes
     from .views import expand
@@ -656,7 +669,8 @@ def masked_select(x, mask):
 
 
 # ---- nonzero ------------------------------------------------------------------------------
-def nonzero(x, *, as_tuple=False, out=None):
+def nonzero(input, *, as_tuple=False, out=None):
+    x = input  # torch's parameter name, short local
     from .advanced_indexing import mask_coordinates
     from .elementwise import ne
     from .._from_data import from_data
@@ -672,5 +686,6 @@ def nonzero(x, *, as_tuple=False, out=None):
     return _finish_out(res, out)
 
 
-def argwhere(x):
+def argwhere(input):
+    x = input  # torch's parameter name, short local
     return nonzero(x)

@@ -167,7 +167,8 @@ def _mv_backward(ctx, g):
             mv(views.t(ctx.self), g) if need[1] else None)
 
 
-def dot(input, other, *, out=None):
+def dot(input, tensor, *, out=None):
+    other = tensor  # torch's parameter name, short local
     _check_tensors("dot", input=input, tensor=other)
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")

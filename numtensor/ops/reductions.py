@@ -9,6 +9,7 @@ import builtins
 import numpy as np
 
 from .. import _dtype, return_types
+from .out_args import castable, check_grad, finish, logical, same_as_input
 from .._tensor import Tensor, make_tensor, operand
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
@@ -100,7 +101,8 @@ def _int_to_long(dt):
     return _dtype.int64 if dt.category < 2 else dt
 
 
-def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    x = input  # torch's parameter name, short local
     dims = _dims_arg(dim, axis, x.ndim)
     keepdim = _keepdim(keepdim, keepdims)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
@@ -119,7 +121,8 @@ _SUM_ALL = derivative("SumBackward0")(_sum_backward)
 _SUM_DIMS = derivative("SumBackward1")(_sum_backward)
 
 
-def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+def mean_method(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=False):
+    x = input  # torch's parameter name, short local
     dt = _dtype.as_dtype(dtype) if dtype is not None else x.dtype
     if dt.category < 2:
         raise RuntimeError(
@@ -153,7 +156,8 @@ def _count(x, dims):
     return n
 
 
-def prod(x, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    x = input  # torch's parameter name, short local
     dims = None if dim is None else _dims_arg(wrap_dim(dim, x.ndim), None, x.ndim)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _reduce(x, "prod", dims, keepdim, out_dt)
@@ -221,12 +225,14 @@ _MINMAX_REDUCE = {name: derivative(name, saves=("self", "result"))(_minmax_reduc
                   for name in ("AmaxBackward0", "AminBackward0", "MaxBackward1", "MinBackward1")}
 
 
-def amax(x, dim=(), keepdim=False):
+def amax_method(input, dim=(), keepdim=False):
+    x = input  # torch's parameter name, short local
     dims = _dims_arg(dim, None, x.ndim)
     return _minmax_reduce(x, "amax", dims, keepdim, "amax", "AmaxBackward0")
 
 
-def amin(x, dim=(), keepdim=False):
+def amin_method(input, dim=(), keepdim=False):
+    x = input  # torch's parameter name, short local
     dims = _dims_arg(dim, None, x.ndim)
     return _minmax_reduce(x, "amin", dims, keepdim, "amin", "AminBackward0")
 
@@ -273,12 +279,14 @@ def _check_arg_input(x, dim, name):
         raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
 
 
-def argmax(x, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     _check_arg_input(x, dim, "argmax")
     return _arg_reduce(x, "max", dim, keepdim)[1]
 
 
-def argmin(x, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     _check_arg_input(x, dim, "argmin")
     return _arg_reduce(x, "min", dim, keepdim)[1]
 
@@ -313,16 +321,23 @@ _MAX_MIN_DIM = {name: derivative(name, saves=("indices",))(_max_min_dim_backward
                 for name in ("MaxBackward0", "MinBackward0")}
 
 
-def max(x, dim=None, keepdim=False):
+def max_method(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     return _max_min(x, dim, keepdim, "max", ew.maximum, return_types.max, "MaxBackward")
 
 
-def min(x, dim=None, keepdim=False):
+def min_method(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     return _max_min(x, dim, keepdim, "min", ew.minimum, return_types.min, "MinBackward")
 
 
-def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False,
-        _name="VarBackward0", _sqrt=False):
+def var_method(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+               keepdims=False):
+    return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, False)
+
+
+def _var_std(x, dim, unbiased, keepdim, correction, axis, keepdims, take_sqrt):
+    """var, or with take_sqrt its square root, std (each with its own backward)."""
     if isinstance(dim, bool):  # var(unbiased) positional form
         unbiased, dim = dim, None
     if x.dtype.category < 2:
@@ -344,11 +359,11 @@ def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None
         # torch divides by max(0, N - correction): a zero divisor gives inf (or nan)
         denom = builtins.max(0, n - correction)
         out = ew.div(ss, denom)
-        if _sqrt:
+        if take_sqrt:
             out = ew.sqrt(out)
         out = cast(out, x.dtype.to_real())
     if x.requires_grad:
-        attach(_std_backward if _sqrt else _var_backward, out, (x,), dims=dims,
+        attach(_std_backward if take_sqrt else _var_backward, out, (x,), dims=dims,
                keepdim=keepdim, denom=denom)
     return out
 
@@ -371,12 +386,13 @@ def _std_backward(ctx, g):
     return (ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, c), ew.mul(oe, ctx.denom))),)
 
 
-def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=False):
-    return var(x, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
-               _name="StdBackward0", _sqrt=True)
+def std_method(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None,
+               keepdims=False):
+    return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, True)
 
 
-def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    x = input  # torch's parameter name, short local
     if x.dtype.category < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {scalar_type_name(x.dtype)}")
@@ -432,7 +448,8 @@ def _norm_backward(g, x, out, p, dims, keepdim):
     return ew.where(ew.eq(oe, 0), 0.0, ew.div(ew.mul(ge, scale), ew.pow(oe, p - 1)))
 
 
-def dist(a, b, p=2):
+def dist(input, other, p=2):
+    a, b = input, other  # torch's parameter names, short locals
     with no_grad():
         diff = ew.sub(a, b)
         out = norm(diff, p)
@@ -446,7 +463,8 @@ def _dist_backward(ctx, g):
     return gd, ew.neg(gd)
 
 
-def logsumexp(x, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False):
+    x = input  # torch's parameter name, short local
     dims = _dims_arg(dim, None, x.ndim)
     if x.dtype.category < 2:
         x = cast(x, _dtype.get_default_dtype())
@@ -495,7 +513,8 @@ def _scan(x, op, dim, out_dtype):
     return cast(out, out_dtype)
 
 
-def cumsum(x, dim=None, *, dtype=None, axis=None):
+def cumsum_method(input, dim=None, *, dtype=None, axis=None):
+    x = input  # torch's parameter name, short local
     dim = axis if dim is None else dim
     if dim is None:
         raise TypeError("cumsum() missing required argument 'dim'")
@@ -518,7 +537,8 @@ def _cumsum_backward(ctx, g):
     return (_reversed_cumsum(g, ctx.dim),)
 
 
-def cumprod(x, dim, *, dtype=None):
+def cumprod_method(input, dim, *, dtype=None):
+    x = input  # torch's parameter name, short local
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
     out = _scan(x, "prod", dim, out_dt)
     if x.requires_grad:
@@ -543,12 +563,14 @@ def _cumprod_backward(ctx, g):
     return (ew.where(ew.eq(zeros_so_far, 0), before, ew.where(first_zero, at_first_zero, 0.0)),)
 
 
-def all(x, dim=None, keepdim=False):
+def all_method(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     dims = None if dim is None else _dims_arg(dim, None, x.ndim)
     return _reduce(x, "all", dims, keepdim, _logical_result(x))
 
 
-def any(x, dim=None, keepdim=False):
+def any_method(input, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     dims = None if dim is None else _dims_arg(dim, None, x.ndim)
     return _reduce(x, "any", dims, keepdim, _logical_result(x))
 
@@ -558,16 +580,125 @@ def _logical_result(x):
     return _dtype.uint8 if x.dtype is _dtype.uint8 else _dtype.bool_
 
 
-def equal(a, b):
+def equal(input, other):
+    a, b = input, other  # torch's parameter names, short locals
     if tuple(a._shape) != tuple(b._shape):
         return False
     return bool(all(ew.eq(a, b)).item())
 
 
-def count_nonzero(x, dim=None):
+def count_nonzero(input, dim=None):
+    x = input  # torch's parameter name, short local
     return sum(ew.ne(x, 0), dim)
 
 
-def aminmax(x, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False):
+    x = input  # torch's parameter name, short local
     return return_types.aminmax(amin(x, () if dim is None else dim, keepdim),
                                 amax(x, () if dim is None else dim, keepdim))
+
+
+# ---- the torch.<fn> forms, which take out= (Tensor methods take none) -------------
+def _into(fname, out, rule, method, input, *args, **kwargs):
+    """method(input, ...) stored into out by PyTorch's out= contract (out_args.py)."""
+    check_grad(fname, out, input)
+    return finish(fname, method(input, *args, **kwargs), out, (input,), rule)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=False):
+    if out is not None:
+        return _into("mean", out, castable, mean_method, input, dim, keepdim, dtype=dtype,
+                     axis=axis, keepdims=keepdims)
+    return mean_method(input, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None,
+        keepdims=False):
+    if out is not None:
+        return _into("var", out, castable, var_method, input, dim, unbiased, keepdim,
+                     correction=correction, axis=axis, keepdims=keepdims)
+    return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, False)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None, axis=None,
+        keepdims=False):
+    if out is not None:
+        return _into("std", out, castable, std_method, input, dim, unbiased, keepdim,
+                     correction=correction, axis=axis, keepdims=keepdims)
+    return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, True)
+
+
+def amax(input, dim=(), keepdim=False, *, out=None):
+    if out is not None:
+        return _into("amax", out, same_as_input, amax_method, input, dim, keepdim)
+    return amax_method(input, dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False, *, out=None):
+    if out is not None:
+        return _into("amin", out, same_as_input, amin_method, input, dim, keepdim)
+    return amin_method(input, dim, keepdim)
+
+
+def all(input, dim=None, keepdim=False, *, out=None):
+    if out is not None:
+        return _into("all", out, logical, all_method, input, dim, keepdim)
+    return all_method(input, dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False, *, out=None):
+    if out is not None:
+        return _into("any", out, logical, any_method, input, dim, keepdim)
+    return any_method(input, dim, keepdim)
+
+
+def _scan_out_dtype(fname, input, dtype, out):
+    """cumsum/cumprod with out= accumulate in out's dtype (torch has no bool kernel)."""
+    if out.dtype is _dtype.bool_:
+        raise NotImplementedError(f"\"{fname}_out_cpu\" not implemented for 'Bool'")
+    return out.dtype if dtype is None else dtype
+
+
+def cumsum(input, dim=None, *, dtype=None, out=None, axis=None):
+    if out is not None:
+        dtype = _scan_out_dtype("cumsum", input, dtype, out)
+        return _into("cumsum", out, castable, cumsum_method, input, dim, dtype=dtype, axis=axis)
+    return cumsum_method(input, dim, dtype=dtype, axis=axis)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    if out is not None:
+        dtype = _scan_out_dtype("cumprod", input, dtype, out)
+        return _into("cumprod", out, castable, cumprod_method, input, dim, dtype=dtype)
+    return cumprod_method(input, dim, dtype=dtype)
+
+
+def max(input, dim=None, keepdim=False, *, other=None, out=None):
+    """max(input), max(input, dim, keepdim) -> (values, indices), or max(input, other)
+    (element-wise maximum)."""
+    if other is not None:
+        return ew.maximum(input, other, out=out)
+    if isinstance(dim, Tensor):
+        return ew.maximum(input, dim, out=out)
+    if out is not None:
+        return _into_pair("max", out, max_method, input, dim, keepdim)
+    return max_method(input, dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False, *, other=None, out=None):
+    """min(input), min(input, dim, keepdim) -> (values, indices), or min(input, other)."""
+    if other is not None:
+        return ew.minimum(input, other, out=out)
+    if isinstance(dim, Tensor):
+        return ew.minimum(input, dim, out=out)
+    if out is not None:
+        return _into_pair("min", out, min_method, input, dim, keepdim)
+    return min_method(input, dim, keepdim)
+
+
+def _into_pair(fname, out, method, input, dim, keepdim):
+    from .out_args import finish_pair
+    check_grad(fname, out, input)
+    if dim is None:  # max(input) has no out= form with a pair
+        raise TypeError(f"{fname}(): argument 'out' must be Tensor when dim is not given")
+    return finish_pair(fname, method(input, dim, keepdim), out)

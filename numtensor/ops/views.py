@@ -116,7 +116,8 @@ _squeeze_backward = derivative("SqueezeBackward0")(_reshape_backward)
 _squeeze_dim_backward = derivative("SqueezeBackward1")(_reshape_backward)
 
 
-def reshape(x, *shape):
+def reshape(input, *shape):
+    x = input  # torch's parameter name, short local
     _require_shape("reshape", shape)
     shape = _infer_size(parse_size(shape), x.numel())
     strides = _view_strides(x._shape, x._strides, shape)
@@ -142,7 +143,8 @@ def reshape_as(x, other):
     return reshape(x, other._shape)
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(input, start_dim=0, end_dim=-1):
+    x = input  # torch's parameter name, short local
     nd = x.ndim
     s = wrap_dim(start_dim, nd)
     e = wrap_dim(end_dim, nd)
@@ -158,13 +160,15 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, x._shape[:s] + (n,) + x._shape[e + 1:])
 
 
-def unflatten(x, dim, sizes):
+def unflatten(input, dim, sizes):
+    x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
     sizes = _infer_size(tuple(sizes), x._shape[d])
     return view(x, x._shape[:d] + sizes + x._shape[d + 1:])
 
 
-def permute(x, *dims):
+def permute(input, *dims):
+    x = input  # torch's parameter name, short local
     dims = parse_size(dims, "dims")
     nd = x.ndim
     if len(dims) != nd:
@@ -189,7 +193,8 @@ def _permute_backward(ctx, g):
     return (permute(g, ctx.inverse),)
 
 
-def transpose(x, dim0, dim1):
+def transpose(input, dim0, dim1):
+    x = input  # torch's parameter name, short local
     nd = x.ndim
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     if nd == 0:
@@ -211,7 +216,8 @@ def _transpose_backward(ctx, g):
 swapaxes = swapdims = transpose
 
 
-def t(x):
+def t(input):
+    x = input  # torch's parameter name, short local
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     if x.ndim < 2:
@@ -319,11 +325,13 @@ def expand_as(x, other):
     return expand(x, other._shape)
 
 
-def broadcast_to(x, shape):
+def broadcast_to(input, shape):
+    x = input  # torch's parameter name, short local
     return expand(x, shape)
 
 
-def narrow(x, dim, start, length):
+def narrow(input, dim, start, length):
+    x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
     if hasattr(start, "item"):
         start = start.item()
@@ -355,7 +363,8 @@ def _slice_backward(ctx, g):
     return (gi,)
 
 
-def select(x, dim, index):
+def select(input, dim, index):
+    x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
     index = operator.index(index)
     size = x._shape[d]
@@ -377,7 +386,8 @@ def _select_backward(ctx, g):
     return (gi,)
 
 
-def squeeze(x, dim=None):
+def squeeze(input, dim=None):
+    x = input  # torch's parameter name, short local
     if dim is None:
         dims = [i for i, s in enumerate(x._shape) if s == 1]
     else:
@@ -391,7 +401,8 @@ def squeeze(x, dim=None):
     return out
 
 
-def unsqueeze(x, dim):
+def unsqueeze(input, dim):
+    x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim + 1)
     shape, strides = list(x._shape), list(x._strides)
     st = shape[d] * strides[d] if d < len(shape) else 1
@@ -408,7 +419,8 @@ def _unsqueeze_backward(ctx, g):
     return (squeeze(g, ctx.dim),)
 
 
-def as_strided(x, size, stride, storage_offset=None):
+def as_strided(input, size, stride, storage_offset=None):
+    x = input  # torch's parameter name, short local
     size, stride = tuple(size), tuple(stride)
     off = x._offset if storage_offset is None else storage_offset
     _check_in_storage(x._storage, off, size, stride)
@@ -584,7 +596,8 @@ def _unfold_backward(ctx, g):
     return (reshape(gi, ctx.shape),)
 
 
-def movedim(x, source, destination):
+def movedim(input, source, destination):
+    x = input  # torch's parameter name, short local
     nd = x.ndim
     src = [wrap_dim(s, nd) for s in (source if isinstance(source, (list, tuple)) else [source])]
     dst = [wrap_dim(s, nd) for s in (destination if isinstance(destination, (list, tuple)) else [destination])]

@@ -143,8 +143,9 @@ def _render_strided(sig, expr, par):
           "    for d in range(nd):",
           "        total *= shape[d]",
           f"    nchunk = (total + {CHUNK} - 1) // {CHUNK}",
-          f"    for c in {rng}(nchunk):",
-          f"        start = c * {CHUNK}",
+          # not `c`: that is the third input's name in the op's expression
+          f"    for chunk in {rng}(nchunk):",
+          f"        start = chunk * {CHUNK}",
           f"        stop = min(total, start + {CHUNK})",
           "        idx = np.empty(nd, np.int64)",
           "        rem = start"]
