@@ -8,8 +8,9 @@ does not unify, a function numba.cuda lacks); this check catches those.
 How it covers *every* kernel: it calls the backend's primitives themselves (copy, map,
 zip, where, fill, reduce, arg_reduce, scan, matmul, indexing, masks, sorting, fills,
 random draws, im2col/col2im, pooling, softmax) for every dtype and op, with stand-in buffers that only carry a dtype
-and a length, and a recorder installed in launch.py that compiles each launched
-kernel for the launch's argument types (for sm_80 and sm_90) instead of running it.
+and a length, and a recorder installed in launch.py that notes each launched kernel
+with the launch's argument types instead of running it.  Each distinct signature is
+then compiled once (for sm_80 and sm_90), the signatures split over worker processes.
 So the kernels and argument types checked are exactly those the backend launches.
 
 Element ops are checked for the dtypes the ops layer hands them (UNARY_DTYPES,
@@ -82,45 +83,20 @@ class Stand:
 
 
 class Recorder:
-    """Installed in launch.recorder: compiles each launched kernel once per argument types."""
+    """Installed in launch.recorder: notes each launched kernel with its argument types.
+    The signatures are compiled afterwards, each exactly once (_work)."""
 
-    def __init__(self, archs=ARCHS, cache=None):
-        self.archs = archs
-        self.cache = cache
-        self.seen = {}       # (python function, argument types) -> error text or None
-        self.compiles = 0
-        self.cached = 0
+    def __init__(self):
+        self.signatures = {}  # (python function, argument types) -> the call that launched it
+        self.current = ""
 
     def array(self, n, dtype):
         return Stand(n, dtype)
 
     def __call__(self, kernel, args):
         import numba
-        from numba import cuda
         types = tuple(a._numba_type_ if isinstance(a, Stand) else numba.typeof(a) for a in args)
-        key = (kernel.py_func, types)
-        if key in self.seen:
-            if self.seen[key]:
-                raise CompileFailure(self.seen[key])
-            return
-        if self.cache is not None and self.cache.hit(kernel.py_func, types, self.archs):
-            self.seen[key] = None
-            self.cached += 1
-            return
-        try:
-            self.compiles += compile_for_archs(kernel.py_func, types, self.archs)
-            if self.cache is not None:
-                self.cache.add(kernel.py_func, types, self.archs)
-        except Exception as e:
-            text = f"{kernel.py_func.__module__}.{kernel.py_func.__name__}{types}: " \
-                   f"{type(e).__name__}: {str(e).strip().splitlines()[0][:300]}"
-            self.seen[key] = text
-            raise CompileFailure(text) from None
-        self.seen[key] = None
-
-
-class CompileFailure(Exception):
-    pass
+        self.signatures.setdefault((kernel.py_func, types), self.current)
 
 
 def compile_for_archs(pyfunc, types, archs):
@@ -387,26 +363,38 @@ FAMILIES = [elementwise_calls, reduction_calls, matmul_calls, index_calls, other
 
 
 def _work(families, archs, worker, nworkers, use_cache):
-    """Run every nworkers-th call (from `worker` on); returns (compiles, kernels,
-    skipped as already checked, failures)."""
+    """Make every call with launches recorded (cheap), then compile every nworkers-th of
+    the distinct signatures, from `worker` on: the calls run in the same order in every
+    worker, so the workers split the signatures between them and none is compiled twice.
+    Returns (compiles, kernels, skipped as already checked, failures)."""
     from numtensor._backends.cuda import CudaBackend, launch
-    rec = Recorder(archs, Cache() if use_cache else None)
+    rec = Recorder()
     failures = []
     with launch.recording(rec):
         be = CudaBackend()
-        index = 0
         for family in families:
             for what, call in family(be):
-                index += 1
-                if index % nworkers != worker:
-                    continue
+                rec.current = what
                 try:
                     call()
-                except CompileFailure as e:
-                    failures.append(f"{what}: {e}")
                 except Exception:
-                    failures.append(f"{what}: {traceback.format_exc(limit=3)}")
-    return rec.compiles, rec.compiles // len(archs), rec.cached, failures
+                    if worker == 0:  # every worker makes every call: report it once
+                        failures.append(f"{what}: {traceback.format_exc(limit=3)}")
+    cache = Cache() if use_cache else None
+    compiles = cached = 0
+    for (pyfunc, types), what in list(rec.signatures.items())[worker::nworkers]:
+        if cache is not None and cache.hit(pyfunc, types, archs):
+            cached += 1
+            continue
+        try:
+            compiles += compile_for_archs(pyfunc, types, archs)
+        except Exception as e:
+            failures.append(f"{what}: {pyfunc.__module__}.{pyfunc.__name__}{types}: "
+                            f"{type(e).__name__}: {str(e).strip().splitlines()[0][:300]}")
+            continue
+        if cache is not None:
+            cache.add(pyfunc, types, archs)
+    return compiles, compiles // len(archs), cached, failures
 
 
 def _work_by_name(names, archs, worker, nworkers, use_cache):

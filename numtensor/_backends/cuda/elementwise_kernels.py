@@ -161,6 +161,10 @@ def render(op, arity, ctype):
 
 
 _kernels = {}
+# ops whose kernels render to the same code (floor, ceil, trunc and round of integers are
+# all the identity) share one kernel, compiled once: keyed by the source below its
+# first line, the comment that names the op
+_by_code = {}
 
 
 def kernel(op, arity, ctype):
@@ -169,6 +173,11 @@ def kernel(op, arity, ctype):
     key = (op, arity, ctype)
     k = _kernels.get(key)
     if k is None:
-        name = f"cuda_ew_{op}_{arity}_{ctype}"
-        k = _kernels[key] = codegen.load(name, render(op, arity, ctype)).kernel
+        source = render(op, arity, ctype)
+        code = source.split("\n", 1)[1]
+        k = _by_code.get(code)
+        if k is None:
+            name = f"cuda_ew_{op}_{arity}_{ctype}"
+            k = _by_code[code] = codegen.load(name, source).kernel
+        _kernels[key] = k
     return k
