@@ -16,13 +16,50 @@
 """
 import collections
 import contextlib
+import sys
 import threading
 import warnings
 
 import numpy as np
-from numba import config, cuda
+from numba import config, cuda, types
 
 SIMULATOR = bool(config.ENABLE_CUDASIM)
+
+
+def _simulator_shared_arrays_made_once():
+    """Numba's simulator runs a block's threads as Python threads and makes the block's
+    shared array (keyed by the line that asks for it) when a thread first reaches
+    cuda.shared.array, with no lock: threads that get there together can each make one
+    and then share nothing, reading uninitialised memory where the other threads' values
+    belong (wrong reduction sums, garbage mask positions, now and then).  This makes the
+    lookup-or-make step atomic; the key is the one the simulator uses."""
+    from numba.cuda.simulator import kernelapi
+    from numba.np import numpy_support
+    shared = kernelapi.FakeCUDAShared
+    if getattr(shared.array, "made_once", False):
+        return
+    simulator_array = shared.array
+    lock = threading.Lock()
+
+    def array(self, shape, dtype, alignment=None):
+        if shape == 0 or alignment is not None:  # dynamic shared memory; or refused
+            return simulator_array(self, shape, dtype, alignment)
+        if isinstance(dtype, types.Type):
+            dtype = numpy_support.as_dtype(dtype)
+        caller = sys._getframe(1)
+        key = (caller.f_code.co_filename, caller.f_lineno)
+        with lock:
+            res = self._allocations.get(key)
+            if res is None:
+                res = self._allocations[key] = np.empty(shape, dtype)
+        return res
+
+    array.made_once = True
+    shared.array = array
+
+
+if SIMULATOR:
+    _simulator_shared_arrays_made_once()
 
 THREADS = 8 if SIMULATOR else 256        # threads per block of the 1-D kernels
 MAX_THREADS = 256                        # the size of every shared-memory scratch array
@@ -89,6 +126,11 @@ def run(kernel, blocks, threads, *args):
     """kernel[blocks, threads](*args) on the default stream (asynchronous)."""
     if recorder:
         recorder[0](kernel, args)
+        return
+    if SIMULATOR:
+        # the simulator's kernel[blocks, threads] sets the geometry on the kernel itself
+        # and returns it: a kept launcher would run with the geometry set last
+        kernel[blocks, threads](*args)
         return
     key = (kernel, blocks, threads)
     launcher = _configured.get(key)
