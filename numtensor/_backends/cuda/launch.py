@@ -101,7 +101,7 @@ def block_size(n):
 
 # ---- launching ----------------------------------------------------------------------------------
 # The PTX check (tests/cuda/ptx_check.py) installs a recorder here (recording()): every
-# launch then compiles its kernel for the argument types instead of running it, and
+# launch then notes its kernel and argument types (compiled later) instead of running, and
 # device arrays are stand-ins that only carry a dtype and a length (no GPU is needed).
 recorder = []
 
