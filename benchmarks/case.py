@@ -36,6 +36,7 @@ class Case:
     needs: Optional[Callable[[], Optional[str]]] = None  # -> why the whole case is skipped, or None
     measure: Optional[Callable] = None    # measure(timing) -> {library: [seconds] or Skip}
     cpu_only: bool = False                # measures something with no CUDA counterpart
+    gpu_only: bool = False                # measures the GPU only (skipped on the CPU)
     weight: float = 1.0                   # rough cost, for the progress line's time-left estimate
 
     @property

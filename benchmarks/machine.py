@@ -74,6 +74,21 @@ def gpu_name():
     return None
 
 
+def gpu_bandwidth():
+    """The first GPU's theoretical memory bandwidth, {GBps, how}, or None: memory clock
+    (kHz) x bus width (bits) x 2 (double data rate), as the driver reports them."""
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        return None
+    try:
+        from numba import cuda
+        dev = cuda.get_current_device()
+        clock_khz, bus_bits = dev.MEMORY_CLOCK_RATE, dev.GLOBAL_MEMORY_BUS_WIDTH
+    except Exception:  # no driver, or attributes this driver does not report
+        return None
+    return {"GBps": 2.0 * clock_khz * 1e3 * bus_bits / 8 / 1e9,
+            "how": f"{clock_khz / 1e3:.0f} MHz x {bus_bits} bits x 2 (the driver's figures)"}
+
+
 def threads_used():
     out = {}
     import numba

@@ -6,7 +6,7 @@ from .case import Case
 
 # module names in benchmarks/cases, in the order the report shows them
 GROUPS = ["startup", "core", "elementwise", "reductions", "transcendental", "indexing",
-          "matmul", "linalg", "conv", "overhead", "autograd", "training"]
+          "matmul", "linalg", "conv", "overhead", "autograd", "training", "cuda"]
 
 
 class Group:

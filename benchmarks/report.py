@@ -54,7 +54,7 @@ def _rates(case, libs, field):
                       else "–" for lib in libs)
 
 
-def group_table(cases, bandwidth, peaks):
+def group_table(cases, bandwidth, peaks, roof="triad"):
     libs = _libs_in(cases)
     others = [o for o in ("torch", "numpy") if o in libs and "numtensor" in libs]
     with_limit = any(c.get("limit") not in (None, "-") for c in cases)
@@ -64,7 +64,7 @@ def group_table(cases, bandwidth, peaks):
     head += [f"nt/{SHORT[o]}" for o in others]
     rate_libs = " · ".join(SHORT[lib] for lib in libs)
     if with_bytes:
-        head += [f"GB/s ({rate_libs})", "nt of triad"]
+        head += [f"GB/s ({rate_libs})", f"nt of {roof}"]
     if with_flops:
         head += [f"GFLOP/s ({rate_libs})", "nt of peak"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -156,6 +156,10 @@ def write_report(results, out_dir, plot_files, plot_note):
                 f"{bw['threads']} threads, best of {bw['samples']} samples) measured in this run: "
                 "the roof for element-wise ops and reductions, whose time is mostly memory "
                 "traffic.", ""]
+    dev_bw = results.get("device_bandwidth")
+    if dev_bw:
+        out += [f"**Device memory bandwidth:** {dev_bw['GBps']:.0f} GB/s, the GPU's theoretical "
+                f"peak ({dev_bw['how']}): the roof the CUDA rows are held against.", ""]
     if peaks:
         parts = [f"{dtype} {p['GFLOPs']:.1f} {'GOP/s' if 'int' in dtype else 'GFLOP/s'} "
                  f"({p['library']}, {p['case']})" for dtype, p in sorted(peaks.items())]
@@ -185,7 +189,10 @@ def write_report(results, out_dir, plot_files, plot_note):
             continue
         timed_cases = [c for c in cases if c["libs"]]
         if timed_cases:
-            out += group_table(timed_cases, bw, peaks) + [""]
+            if dev_bw:  # on a GPU the device's bandwidth is the roof, not the host's triad
+                out += group_table(timed_cases, dev_bw, peaks, "device bandwidth") + [""]
+            else:
+                out += group_table(timed_cases, bw, peaks) + [""]
         for f in plot_files.get(group["name"], []):
             out += [f"![{group['title']}]({f})", ""]
 

@@ -7,7 +7,7 @@ import time
 from . import registry, roofline
 from .case import Skip
 from .harness import QUICK, FULL, Measurement, time_libraries
-from .machine import gpu_name, machine_info, machine_line
+from .machine import gpu_bandwidth, gpu_name, machine_info, machine_line
 from .progress import Progress
 
 SCHEMA = 1
@@ -36,6 +36,8 @@ def _run_case(case, device, timing, progress):
         reason = case.needs() if case.needs else None
         if reason is None and device != "cpu" and case.cpu_only:
             reason = "measured on the CPU only"
+        if reason is None and device == "cpu" and case.gpu_only:
+            reason = "a GPU case: run with --device cuda on a machine with an NVIDIA GPU"
         if reason:
             record["skip"] = reason
             return record
@@ -113,6 +115,8 @@ def run(quick=False, device="cpu", only=None, threads=None):
                    if any(c.group == g.name for c in cases)],
         "cases": records,
     }
+    if device == "cuda":
+        results["device_bandwidth"] = gpu_bandwidth()
     results["peaks"] = roofline.matmul_peaks(records)
     results["figures"] = figures(results)
     results["elapsed_s"] = time.perf_counter() - started

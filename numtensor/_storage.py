@@ -69,7 +69,10 @@ class TypedStorage:
     def data_ptr(self):
         if self.device.type == "cpu":
             return self._buf.ctypes.data
-        return self._buf.device_ctypes_pointer.value
+        pointer = getattr(self._buf, "device_ctypes_pointer", None)
+        if pointer is None:  # Numba's CUDA simulator: device memory is host memory
+            return self._buf.ctypes.data
+        return pointer.value
 
     def __iter__(self):
         return iter(self.tolist())

@@ -21,4 +21,11 @@ def backend_for(device):
             _cpu.append(cpu_backend)
         return _cpu[0]
     from .cuda import cuda_backend
-    return cuda_backend()
+    backend = cuda_backend()
+    if device.index not in (0, None):  # one device, cuda:0, is all this backend drives
+        from ..cuda import device_count
+        if device.index >= device_count():
+            raise RuntimeError("CUDA error: invalid device ordinal")
+        raise RuntimeError(f"numtensor runs on one CUDA device, cuda:0; {device} is not "
+                           f"supported")
+    return backend

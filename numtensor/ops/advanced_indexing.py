@@ -85,6 +85,11 @@ def _classify(x, k):
         from .._from_data import from_data
         return "bool", from_data([bool(k)], _dtype.bool_, x.device)
     t = _as_index_tensor(k, x.device)
+    if t.device != x.device:
+        if t.device.type != "cpu":
+            raise RuntimeError("indices should be either on cpu or on the same device as the "
+                               f"indexed tensor ({x.device})")
+        t = t.to(x.device)  # as PyTorch: CPU indices are copied to the indexed tensor's device
     return ("mask" if t.dtype is _dtype.bool_ else "index"), t
 
 

@@ -167,9 +167,6 @@ def _to_copy_backward(ctx, g):
 
 
 def _move(t, dev):
-    if dev.type == "cuda":
-        from ..cuda import _require_available
-        _require_available()
     src = t if is_contiguous(t) else t.contiguous()
     host = backend_for(src.device).to_host(buffer(src), src._offset, src.numel())
     buf = backend_for(dev).from_host(np.ascontiguousarray(host))

@@ -109,6 +109,16 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, dense)
 
 
+def _cpu_scalars_as_numbers(args):
+    """As PyTorch: a 0-d CPU tensor may join tensors of another device in an element-wise
+    op; it takes part as a number (dtypes were decided by the caller already)."""
+    devices = {a.device for a in args if isinstance(a, Tensor)}
+    if len(devices) < 2:
+        return args
+    return tuple(a.item() if isinstance(a, Tensor) and a.ndim == 0 and a.device.type == "cpu"
+                 and any(d.type != "cpu" for d in devices) else a for a in args)
+
+
 def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_dtypes=None):
     """Apply element op `op` to args (tensors or Python scalars).
 
@@ -123,6 +133,7 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_
         res = _fast_path(op, args, compute_dtype, out_dtype, params)
         if res is not None:
             return res
+    args = _cpu_scalars_as_numbers(args)
     device = same_device(*args)
     if not any(isinstance(a, Tensor) for a in args):  # torch.add(1, 2): a 0-d operand
         from .._alloc import full

@@ -263,6 +263,7 @@ def _bad_index(bad, d, size):
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     x = input  # torch's parameter name, short local
     _check_index_dtype(index, "gather")
+    same_device(x, index)
     d = wrap_dim(dim, x.ndim)
     _check_dim_index(x, d, index, "gather")
     res = empty(index._shape, x.dtype, x.device)
@@ -298,6 +299,7 @@ def _scatter_into(self, dim, index, src, accumulate, fname):
     from .inplace import check_leaf
     check_no_internal_overlap(self)
     _check_index_dtype(index, fname)
+    same_device(self, index, src)
     if isinstance(src, Tensor) and src.dtype is not self.dtype:
         raise RuntimeError(f"{fname}(): Expected self.dtype to be equal to src.dtype")
     d = wrap_dim(dim, self.ndim)

@@ -9,3 +9,13 @@ from backend_helpers import BACKENDS
 @pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])
 def backend(request):
     return request.param
+
+
+def pytest_configure(config):
+    import os
+    import sys
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        # the simulator polls its threads at every __syncthreads(), holding the GIL
+        # between switches: a short switch interval makes block-wide kernels several
+        # times faster (tests/cuda/conftest.py does the same)
+        sys.setswitchinterval(5e-5)

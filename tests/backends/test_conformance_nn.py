@@ -12,10 +12,8 @@ import math
 import numpy as np
 import pytest
 
+from backend_helpers import BACKENDS, large
 from numtensor._backends import plan
-from numtensor._backends.cpu import cpu_backend
-
-BACKENDS = [cpu_backend]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.name)
@@ -177,6 +175,7 @@ def test_im2col_rows_of_ones_for_the_bias(be, groups, layout):
 
 
 def test_im2col_large_enough_for_the_parallel_kernel(be):
+    large(be)  # the CPU's parallel kernel; far too slow for the CUDA simulator
     shape, kernel = (8, 4, 20, 20), (3, 3)
     x = _rng(3).standard_normal(shape).astype(np.float32)
     xop, xs = put(be, x)
