@@ -55,3 +55,41 @@ def test_max_min_over_dim_of_a_0d_tensor_backward(op, keepdim):
         (r.values * 3).backward()
         grads.append((x.grad.item(), tuple(r.values.shape), r.indices.item()))
     assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("exponent", [False, True, 0, 1])
+@pytest.mark.parametrize("shape", [(0, 1), (3,)])
+def test_pow_of_bool_by_zero_or_one(exponent, shape):
+    assert _outcome(nt, lambda L: L.pow(L.tensor(np.arange(np.prod(shape)).reshape(shape) % 2 == 0),
+                                        exponent)) == \
+        _outcome(torch, lambda L: L.pow(L.tensor(np.arange(np.prod(shape)).reshape(shape) % 2 == 0),
+                                        exponent))
+
+
+def test_pow_of_bool_by_a_bool_tensor_still_raises():
+    assert _outcome(nt, lambda L: L.pow(L.tensor([True]), L.tensor(False))) == \
+        _outcome(torch, lambda L: L.pow(L.tensor([True]), L.tensor(False))) == "NotImplementedError"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_lerp_to_an_infinite_end_with_weight_one_is_nan_as_torch(dtype):
+    """PyTorch's lerp computes from the nearer end: end - (end - start) * (1 - weight)."""
+    def program(L):
+        y = L.tensor([float("inf"), -1.73], dtype=getattr(L, dtype))
+        return L.lerp(L.ones(2, dtype=getattr(L, dtype)), y, L.sigmoid(y))
+    assert str(_outcome(nt, program)) == str(_outcome(torch, program))
+    assert str(_outcome(nt, lambda L: L.lerp(L.tensor([1.0]), L.tensor([float("inf")]), 1.0))) == \
+        str(_outcome(torch, lambda L: L.lerp(L.tensor([1.0]), L.tensor([float("inf")]), 1.0)))
+
+
+def test_cumsum_into_a_float16_out_adds_float16_values():
+    x = np.array([[3.92, 4.62, 0.94], [3.38, -1.3, -2.71], [3.45, -3.2, -0.62]], np.float32)
+    for kw in ({"out": "half"}, {"dtype": "half"}):
+        got = []
+        for L in (nt, torch):
+            t = L.tensor(x).t()
+            if "out" in kw:
+                got.append(L.cumsum(t, 0, out=L.empty(0, dtype=L.float16)).tolist())
+            else:
+                got.append(L.cumsum(t, 0, dtype=L.float16).tolist())
+        assert got[0] == got[1]

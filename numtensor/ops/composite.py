@@ -131,7 +131,16 @@ def lerp(input, end, weight, *, out=None):
         from ._common import scalar_type_name
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(x.dtype)}'")
-    return ew.add(x, ew.mul(ew.sub(end, x), weight))
+    # PyTorch's formula: from the nearer end, so that weight 1 gives `end` exactly (and
+    # an infinite end with weight 1 gives end - inf * 0 = nan, as there)
+    diff = ew.sub(end, x)
+    if not isinstance(weight, Tensor):
+        if abs(weight) < 0.5:
+            return ew.add(x, ew.mul(diff, weight))
+        return ew.sub(end, ew.mul(diff, 1 - weight))
+    near_start = ew.lt(ew.abs(weight), 0.5)
+    return ew.where(near_start, ew.add(x, ew.mul(weight, diff)),
+                    ew.sub(end, ew.mul(diff, ew.rsub(weight, 1))))
 
 
 def lerp_(x, end, weight):

@@ -779,6 +779,10 @@ def _pow(input, exponent):
     """pow without the argument handling (the ** operator and Tensor.pow come here)."""
     a, b = input, exponent
     dt = _binary_dtype(a, b, "**")
+    if dt is _dtype.bool_ and isinstance(a, Tensor) and is_scalar(b) and b in (0, 1):
+        # PyTorch answers x ** 0 and x ** 1 without a kernel, so these work for bool
+        from .._alloc import ones
+        return ones(a._shape, dt, a.device) if b == 0 else run_elementwise("identity", (a,), dt, dt)
     _no_bool_kernel(dt, "pow")
     if isinstance(a, Tensor) and dt.category < 2 and isinstance(b, (int,)) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")

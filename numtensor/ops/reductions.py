@@ -523,7 +523,9 @@ def _logsumexp_backward(ctx, g):
 def _scan(x, op, dim, out_dtype):
     d = wrap_dim(dim, x.ndim)
     be = backend_for(x.device)
-    src = cast(x, be.compute_dtype("scan", out_dtype))
+    # the input takes out_dtype first (PyTorch's dtype=): float32 data scanned into float16
+    # adds float16 values, in the backend's compute dtype
+    src = cast(cast(x, out_dtype), be.compute_dtype("scan", out_dtype))
     out = empty(x._shape, src.dtype, x.device)
     if out.numel():
         if x.ndim == 0:
