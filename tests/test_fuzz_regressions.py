@@ -93,3 +93,11 @@ def test_cumsum_into_a_float16_out_adds_float16_values():
             else:
                 got.append(L.cumsum(t, 0, dtype=L.float16).tolist())
         assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("out_dtype", ["bool", "int32"])
+def test_out_dtype_is_checked_before_the_kernel_dtype(out_dtype):
+    def program(L):
+        x, y = L.tensor(7, dtype=L.int16), L.tensor(-2, dtype=L.int16)
+        return L.lerp(x, y, 0.25, out=L.empty(0, dtype=getattr(L, out_dtype)))
+    assert _outcome(nt, program) == _outcome(torch, program)

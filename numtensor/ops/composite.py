@@ -6,6 +6,7 @@ and a few aliases.
 """
 import math
 
+from .. import _dtype
 from .._tensor import Tensor
 from ._common import scalar_type_name
 from . import elementwise as ew
@@ -72,8 +73,16 @@ def _integral_result(*tensors):
 def _with_out(fn, out, *args, **kwargs):
     """fn(*args, **kwargs) stored into out by PyTorch's out= contract (out_args.py): every
     op here computes a new result that out takes if its dtype can hold it."""
-    check_grad(fn.__name__, out, *[a for a in args if isinstance(a, Tensor)])
-    return finish(fn.__name__, fn(*args, **kwargs), out, args, castable)
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    check_grad(fn.__name__, out, *tensors)
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        # PyTorch checks that out can take the result type before it looks for a kernel
+        if tensors:
+            castable(_dtype.result_type(*tensors), out.dtype, fn.__name__)
+        raise
+    return finish(fn.__name__, result, out, args, castable)
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
