@@ -67,6 +67,12 @@ TORCH_QUIRKS = [
           "the mathematically defined one",
           "x = torch.ones(2, dtype=torch.float64, requires_grad=True); (3 % x).sum().backward()",
           lambda p, d: d.kind == "grad" and "derivative for aten::remainder" in d.detail),
+    Known("GELU of an infinity",
+          "torch's vectorised CPU GELU (float32, more than a few elements) returns nan for "
+          "+inf, while its scalar path and float64 return inf, the limit; numtensor returns "
+          "inf everywhere",
+          "torch.nn.functional.gelu(torch.tensor([float('inf')] * 20))",
+          lambda p, d: d.kind == "result" and _op(p, "gelu") and "inf" in p.source()),
     Known("float16 products accumulated in half",
           "torch's CPU prod of a float16 tensor multiplies in half precision in its own "
           "vectorised order, so a partial product can overflow to inf (or round) even when the "
