@@ -101,3 +101,26 @@ def test_out_dtype_is_checked_before_the_kernel_dtype(out_dtype):
         x, y = L.tensor(7, dtype=L.int16), L.tensor(-2, dtype=L.int16)
         return L.lerp(x, y, 0.25, out=L.empty(0, dtype=getattr(L, out_dtype)))
     assert _outcome(nt, program) == _outcome(torch, program)
+
+
+def test_integer_pow_with_negative_tensor_exponents():
+    for program in (lambda L: 0 ** L.tensor([-9, 3, -2]), lambda L: (-1) ** L.tensor([-9, -2]),
+                    lambda L: 2 ** L.tensor([-1, -3]), lambda L: 1 ** L.tensor([-7]),
+                    lambda L: L.tensor([0, 2, -1, 1, 3]) ** L.tensor([-1, -1, -3, -2, 0]),
+                    lambda L: L.tensor([0, 2, -1, 1], dtype=L.int8) ** L.tensor([-1, -1, -3, -2], dtype=L.int8),
+                    lambda L: L.tensor([17, 20, -9, 10])[::2].__rpow__(0)):
+        assert _outcome(nt, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("call", [lambda x: x.clamp(min=True), lambda x: x.clamp(max=True),
+                                  lambda x: x.clamp(False, True), lambda x: x.clamp_(min=True),
+                                  lambda x: x.clamp_min(True), lambda x: x.clamp_max(False)])
+def test_clamp_of_bool_raises_as_torch(call):
+    assert _outcome(nt, lambda L: call(L.tensor([False, True]))) == \
+        _outcome(torch, lambda L: call(L.tensor([False, True]))) == "NotImplementedError"
+
+
+def test_cumsum_of_a_0d_tensor_into_bool():
+    for v in (3.75, 0.0):
+        assert _outcome(nt, lambda L: L.cumsum(L.tensor(v), 0, out=L.empty(0, dtype=L.bool))) == \
+            _outcome(torch, lambda L: L.cumsum(L.tensor(v), 0, out=L.empty(0, dtype=L.bool)))

@@ -46,14 +46,14 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def clamp_min(x, min):
     if isinstance(x, Tensor) and not isinstance(min, Tensor) and min is not None \
-            and not x.dtype.is_complex:
+            and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, min, None, "ClampMinBackward0")
     return ew.clamp(x, min=min)
 
 
 def clamp_max(x, max):
     if isinstance(x, Tensor) and not isinstance(max, Tensor) and max is not None \
-            and not x.dtype.is_complex:
+            and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, None, max, "ClampMaxBackward0")
     return ew.clamp(x, max=max)
 

@@ -386,6 +386,11 @@ def relu(input):
         _bool_error("relu")
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
+    if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not (
+            isinstance(min, Tensor) or isinstance(max, Tensor)):
+        kernel = "clamp_scalar" if min is not None and max is not None else \
+            "clamp_min_scalar" if min is not None else "clamp_max_scalar"
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
     out = _unary("relu", x, x.dtype if isinstance(x, Tensor) else None)
     if x.requires_grad:
         attach(_relu_backward, out, (x,))
@@ -457,6 +462,11 @@ def clamp(input, min=None, max=None, *, out=None):
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
+    if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not (
+            isinstance(min, Tensor) or isinstance(max, Tensor)):
+        kernel = "clamp_scalar" if min is not None and max is not None else \
+            "clamp_min_scalar" if min is not None else "clamp_max_scalar"
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(v is None or isinstance(v, Tensor) for v in (min, max)):
             raise TypeError("clamp() received an invalid combination of arguments: min and max "
@@ -786,6 +796,8 @@ def _pow(input, exponent):
     _no_bool_kernel(dt, "pow")
     if isinstance(a, Tensor) and dt.category < 2 and isinstance(b, (int,)) and b < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt.category < 2 and isinstance(b, Tensor):
+        return _integer_pow(a, b, dt)
     if is_scalar(b) and b == 2:
         res = run_elementwise("square", (a,), dt, dt)
     else:
@@ -797,6 +809,19 @@ def _pow(input, exponent):
     else:
         attach(_pow_backward, res, (a, b))
     return res
+
+
+def _integer_pow(a, b, dt):
+    """integer ** integer tensor as PyTorch computes it: a negative exponent gives 1 for
+    base 1, +-1 for base -1 (by the exponent's parity) and 0 for any other base."""
+    res = run_elementwise("pow", (a, clamp(b, min=0)), dt, dt)
+    odd = ne(remainder(b, 2), 0)
+    if isinstance(a, Tensor):
+        special = where(eq(a, 1), 1, where(eq(a, -1), where(odd, -1, 1), 0))
+    else:
+        special = where(odd, -1, 1) if a == -1 else (1 if a == 1 else 0)
+    return where(lt(b, 0), special, res).to(dt) if isinstance(special, Tensor) else \
+        where(lt(b, 0), special, res)
 
 
 @derivative("PowBackward0", saves=("self",))

@@ -682,7 +682,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
 
 def _scan_out_dtype(fname, input, dtype, out):
     """cumsum/cumprod with out= accumulate in out's dtype (torch has no bool kernel)."""
-    if out.dtype is _dtype.bool_ and input.numel():  # an empty scan runs no kernel
+    if out.dtype is _dtype.bool_ and input.numel() and input.ndim:  # empty or 0-d: no kernel
         raise NotImplementedError(f"\"{fname}_out_cpu\" not implemented for 'Bool'")
     return out.dtype if dtype is None else dtype
 
