@@ -120,6 +120,23 @@ def test_clamp_of_bool_raises_as_torch(call):
         _outcome(torch, lambda L: call(L.tensor([False, True]))) == "NotImplementedError"
 
 
+@pytest.mark.parametrize("call", [lambda x: x.clamp(min=2), lambda x: x.clamp(min=0.5),
+                                  lambda x: x.clamp(min=True, max=2), lambda x: x.clamp(min=-2.9, max=-1),
+                                  lambda x: x.clone().clamp_(min=2), lambda x: x.clone().clamp_(min=-1.91),
+                                  lambda x: x.clone().clamp_(min=True)])
+@pytest.mark.parametrize("n", [0, 2])
+def test_clamp_of_bool_promoted_or_empty_computes(call, n):
+    assert str(_outcome(nt, lambda L: call(L.zeros(n, dtype=L.bool)))) == \
+        str(_outcome(torch, lambda L: call(L.zeros(n, dtype=L.bool))))
+
+
+@pytest.mark.parametrize("call", [lambda x: x.clamp_min(True), lambda x: x.clamp_max(False),
+                                  lambda x: x.clamp(min=True), lambda x: x.clamp(False, True)])
+def test_clamp_of_an_empty_bool_tensor(call):
+    assert str(_outcome(nt, lambda L: call(L.zeros((0, 2), dtype=L.bool)))) == \
+        str(_outcome(torch, lambda L: call(L.zeros((0, 2), dtype=L.bool))))
+
+
 def test_cumsum_of_a_0d_tensor_into_bool():
     for v in (3.75, 0.0):
         assert _outcome(nt, lambda L: L.cumsum(L.tensor(v), 0, out=L.empty(0, dtype=L.bool))) == \

@@ -44,7 +44,15 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(all_(isclose(input, other, rtol, atol, equal_nan)).item())
 
 
+def _no_bool_clamp(x, bound, kernel):
+    """clamp_min/clamp_max of a bool tensor by a bool: PyTorch has no kernel (even empty)."""
+    if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not isinstance(bound, Tensor) \
+            and _dtype.result_type(x, bound) is _dtype.bool_:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+
+
 def clamp_min(x, min):
+    _no_bool_clamp(x, min, "clamp_min_scalar")
     if isinstance(x, Tensor) and not isinstance(min, Tensor) and min is not None \
             and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, min, None, "ClampMinBackward0")
@@ -52,6 +60,7 @@ def clamp_min(x, min):
 
 
 def clamp_max(x, max):
+    _no_bool_clamp(x, max, "clamp_max_scalar")
     if isinstance(x, Tensor) and not isinstance(max, Tensor) and max is not None \
             and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, None, max, "ClampMaxBackward0")

@@ -387,7 +387,8 @@ def relu(input):
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not (
-            isinstance(min, Tensor) or isinstance(max, Tensor)):
+            isinstance(min, Tensor) or isinstance(max, Tensor)) and _dtype.result_type(
+            x, *[v for v in (min, max) if v is not None]) is _dtype.bool_:
         kernel = "clamp_scalar" if min is not None and max is not None else \
             "clamp_min_scalar" if min is not None else "clamp_max_scalar"
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
@@ -463,7 +464,8 @@ def clamp(input, min=None, max=None, *, out=None):
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
     if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not (
-            isinstance(min, Tensor) or isinstance(max, Tensor)):
+            isinstance(min, Tensor) or isinstance(max, Tensor)) and _dtype.result_type(
+            x, *[v for v in (min, max) if v is not None]) is _dtype.bool_:
         kernel = "clamp_scalar" if min is not None and max is not None else \
             "clamp_min_scalar" if min is not None else "clamp_max_scalar"
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
