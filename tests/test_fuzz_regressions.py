@@ -141,3 +141,22 @@ def test_cumsum_of_a_0d_tensor_into_bool():
     for v in (3.75, 0.0):
         assert _outcome(nt, lambda L: L.cumsum(L.tensor(v), 0, out=L.empty(0, dtype=L.bool))) == \
             _outcome(torch, lambda L: L.cumsum(L.tensor(v), 0, out=L.empty(0, dtype=L.bool)))
+
+
+@pytest.mark.parametrize("weight", ["tensor", 0.3, 0.8])
+def test_lerp_gradients_are_torchs_formulas(weight):
+    """LerpBackward0/1: infinite upstream gradients stay infinite (no 0 * inf from a
+    where-composition), and the node names are PyTorch's."""
+    rng = np.random.default_rng(0)
+    a, b, w = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), rng.uniform(-0.5, 1.5, (3, 4))
+    res = []
+    for L in (nt, torch):
+        ta, tb = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        tw = L.tensor(w, requires_grad=True) if weight == "tensor" else weight
+        y = L.lerp(ta, tb, tw)
+        y.backward(L.tensor(np.full((3, 4), np.inf)))
+        grads = [ta.grad.numpy(), tb.grad.numpy()] + ([tw.grad.numpy()] if weight == "tensor" else [])
+        res.append((y.grad_fn.name(), grads))
+    assert res[0][0] == res[1][0]
+    for u, v in zip(res[0][1], res[1][1]):
+        np.testing.assert_array_equal(u, v)

@@ -8,6 +8,8 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
+from ..autograd.derivatives import attach, derivative
+from ..autograd.grad_mode import no_grad
 from ._common import scalar_type_name
 from . import elementwise as ew
 from .inplace import apply_inplace
@@ -149,6 +151,14 @@ def lerp(input, end, weight, *, out=None):
         from ._common import scalar_type_name
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(x.dtype)}'")
+    with no_grad():
+        res = _lerp_values(x, end, weight)
+    if isinstance(weight, Tensor):
+        return attach(_lerp_tensor_backward, res, (x, end, weight))
+    return attach(_lerp_scalar_backward, res, (x, end), weight=weight)
+
+
+def _lerp_values(x, end, weight):
     # PyTorch's formula: from the nearer end, so that weight 1 gives `end` exactly (and
     # an infinite end with weight 1 gives end - inf * 0 = nan, as there)
     diff = ew.sub(end, x)
@@ -159,6 +169,20 @@ def lerp(input, end, weight, *, out=None):
     near_start = ew.lt(ew.abs(weight), 0.5)
     return ew.where(near_start, ew.add(x, ew.mul(weight, diff)),
                     ew.sub(end, ew.mul(diff, ew.rsub(weight, 1))))
+
+
+@derivative("LerpBackward0", inputs=("self", "end"))
+def _lerp_scalar_backward(ctx, g):
+    need, w = ctx.needs_input_grad, ctx.weight
+    return (ew.mul(g, 1 - w) if need[0] else None), (ew.mul(g, w) if need[1] else None)
+
+
+@derivative("LerpBackward1", inputs=("self", "end", "weight"), saves=("self", "end", "weight"))
+def _lerp_tensor_backward(ctx, g):
+    need, w = ctx.needs_input_grad, ctx.weight
+    return ((ew.mul(g, ew.rsub(w, 1)) if need[0] else None),
+            (ew.mul(g, w) if need[1] else None),
+            (ew.mul(g, ew.sub(ctx.end, ctx.self)) if need[2] else None))
 
 
 def lerp_(x, end, weight):

@@ -307,7 +307,8 @@ def _max_min(x, dim, keepdim, op, other_fn, tuple_type, grad_name):
         return other_fn(x, dim)
     if dim is None:
         return _minmax_reduce(x, "a" + op, None, False, op, grad_name + "1")
-    if x.dtype.is_complex:
+    if x.dtype.is_complex and not (x.ndim and x._shape[wrap_dim(dim, x.ndim)] == 0):
+        # (an empty reduction dim is reported first, as in PyTorch)
         raise RuntimeError(f"{op}(): does not support complex input")
     values, indices = _arg_reduce(x, op, dim, keepdim)
     if x.requires_grad:

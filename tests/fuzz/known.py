@@ -141,7 +141,10 @@ NUMTENSOR_BUGS = [
           "new (fuzz): std/var of float32 values near 1e20 overflow to inf (squares computed in "
           "float32); torch's result is finite",
           "torch.tensor([1e20, -1e20, 0.0]).std()",
-          lambda p, d: d.kind == "result" and _op(p, "std", "var") and "inf" in d.detail),
+          lambda p, d: d.kind == "result" and (
+              (_op(p, "std", "var") and "inf" in d.detail)
+              # layer_norm's variance of the same values: torch gives nan, numtensor 0
+              or (_op(p, "layer_norm") and "e+20" in p.source() and "nan" in d.detail))),
     Known("mT of a 0-d tensor",
           "new (fuzz): x.mT of a 0-d tensor raises; torch returns x",
           "torch.tensor(1.0).mT",
