@@ -201,3 +201,12 @@ def test_output_layout_follows_torch(chain):
         return
     for name, op in LAYOUT_OPS.items():
         assert op(nt, vn).stride() == op(torch, vt).stride(), (name, [d for d, _, _ in steps])
+
+
+def test_output_layout_moves_past_a_broadcast_dim_as_torch():
+    """TensorIterator's dim ordering: a comparison that a stride-0 (expanded) dim cannot
+    decide neither swaps nor stops the insertion sort (found by the layout test above)."""
+    def chain(lib):
+        return lib.arange(4, dtype=lib.float32).reshape(1, 2, 2).expand(2, -1, -1).permute(2, 0, 1)
+    for op in (lambda t: t + 2.0, lambda t: t * t, lambda t: t.clone(), lambda t: t.exp()):
+        assert op(chain(nt)).stride() == op(chain(torch)).stride()

@@ -69,31 +69,38 @@ def broadcast_strides(shape, strides, out_shape):
 
 
 def output_order(shape, operand_strides):
-    """Dims from outermost to innermost in the operands' memory order.
-
-    Like TensorIterator: dim i goes inside dim j when the first operand whose strides
-    tell them apart has a smaller stride for i.  Ties keep the logical order.
+    """Dims from outermost to innermost in the operands' memory order, as TensorIterator
+    orders them: an insertion sort from the innermost dim, where the first operand whose
+    strides tell two dims apart decides (equal strides: the smaller dim goes inside), and
+    a comparison no operand decides (a broadcast dim, stride 0) neither swaps nor stops
+    the search, so a dim can move past it.
     """
     nd = len(shape)
-    order = list(range(nd))
+    perm = list(range(nd - 1, -1, -1))  # innermost first
 
-    def inner_than(i, j):
+    def should_swap(d0, d1):
         for st in operand_strides:
-            a, b = st[i], st[j]
-            if shape[i] == 1 or shape[j] == 1 or a == 0 or b == 0 or a == b:
+            a, b = st[d0], st[d1]
+            if a == 0 or b == 0:
                 continue
-            return a < b
-        return i > j
+            if a < b:
+                return -1
+            if a > b:
+                return 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
 
-    # insertion sort keeps it stable and the number of dims is tiny
-    for k in range(1, nd):
-        cur = order[k]
-        m = k - 1
-        while m >= 0 and inner_than(order[m], cur):
-            order[m + 1] = order[m]
-            m -= 1
-        order[m + 1] = cur
-    return order
+    for i in range(1, nd):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm[::-1]
 
 
 def strides_for_order(shape, order):
