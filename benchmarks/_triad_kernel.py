@@ -3,7 +3,10 @@
 A module of its own so that Numba can cache it (cache=True needs a module-level
 function) and so that nothing imports Numba before the thread count is set.
 """
-from numba import njit, prange
+# numtensor's CPU backend starts Numba's threads (with its wait policy) when it loads:
+# load it before this module's kernels can start them otherwise
+import numtensor._backends.cpu  # noqa: F401,E402
+from numba import njit, prange  # noqa: E402
 
 
 @njit(parallel=True, cache=True)
