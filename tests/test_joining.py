@@ -282,7 +282,9 @@ def test_gather(dim):
 
 
 def test_gather_errors():
-    for args in [(0, np.array([[5]])), (0, np.array([0])), (0, np.array([[0, 0, 0, 0, 0]]))]:
+    # a negative index is out of bounds for gather and scatter (indexing wraps it)
+    for args in [(0, np.array([[5]])), (0, np.array([0])), (0, np.array([[0, 0, 0, 0, 0]])),
+                 (1, np.array([[-1]])), (0, np.array([[0, 1], [-3, 0]]))]:
         dim, idx = args
         with pytest.raises(RuntimeError) as w:
             torch.zeros(3, 4).gather(dim, torch.from_numpy(idx))
@@ -302,6 +304,19 @@ def test_scatter_and_scatter_add(dim):
     check(lambda L, x: x.scatter(dim, L.from_numpy(idx.copy()), 2.5), _rand(3, 3))
     big_src = _rand(3, 4, seed=9)  # src may be larger than index
     check(lambda L, x, s: x.scatter(dim, L.from_numpy(idx.copy()), s), _rand(3, 3), big_src)
+
+
+@pytest.mark.parametrize("name", ["scatter", "scatter_add"])
+def test_scatter_takes_no_negative_index(name):
+    idx = np.array([[0, -1, 1]])
+    errors = []
+    for lib in (torch, nt):
+        x = lib.zeros(2, 3)
+        with pytest.raises(RuntimeError) as e:
+            getattr(x, name)(1, lib.from_numpy(idx.copy()), lib.ones(1, 3))
+        errors.append(str(e.value))
+        assert (x.numpy() == 0).all()  # nothing written
+    assert errors[0] == errors[1]
 
 
 def test_scatter_inplace_forms():

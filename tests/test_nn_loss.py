@@ -131,6 +131,15 @@ def test_nll_loss_errors_match_torch():
         (lambda lib: lib.nn.functional.nll_loss(lib.randn(()), lib.tensor(0))),
         (lambda lib: lib.nn.functional.nll_loss(lib.randn(2, 5), lib.tensor([1, 2]),
                                                 weight=lib.ones(5, dtype=lib.float64))),
+        # the first target out of bounds in order is the one named
+        (lambda lib: lib.nn.functional.nll_loss(lib.randn(4, 10), lib.tensor([3, 12, -5, 11]))),
+        (lambda lib: lib.nn.functional.nll_loss(lib.randn(4, 10), lib.tensor([3, -5, 12, 1]))),
+        (lambda lib: lib.nn.functional.nll_loss(lib.randn(4, 10), lib.tensor([3, -100, 12, 1]),
+                                                reduction="sum")),
+        (lambda lib: lib.nn.functional.cross_entropy(lib.randn(2, 10, 3),
+                                                     lib.tensor([[1, 12, -5], [2, 3, 4]]))),
+        (lambda lib: lib.nn.functional.nll_loss(lib.randn(3, 4), lib.tensor([0, 2, 4]),
+                                                ignore_index=2)),
     ]
     for case in cases:
         raises_like(lambda: case(nt), lambda: case(torch))

@@ -172,13 +172,14 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     def gather_dim(self, plan, src, index, out):
-        """torch.gather: out[c] = src[c with c[dim] replaced by wrap(index[c])] over a
-        DimIndexPlan (index's shape).  Returns None or the first bad index value in the
-        index's row-major order (then nothing is written)."""
+        """torch.gather: out[c] = src[c with c[dim] replaced by index[c]] over a
+        DimIndexPlan (index's shape).  Returns None or the first index value out of
+        [0, size) in the index's row-major order (then nothing is written): unlike
+        indexing, gather and scatter take no negative indices."""
 
     @abc.abstractmethod
     def scatter_dim(self, plan, dst, index, src, accumulate):
-        """torch.scatter / scatter_add: dst[c with c[dim] = wrap(index[c])] (+)= src[c]
+        """torch.scatter / scatter_add: dst[c with c[dim] = index[c]] (+)= src[c]
         over a DimIndexPlan; src is an operand or a scalar.  Each line along `dim` is
         written by one thread, in order.  Returns None or the first bad index value in the
         index's row-major order; every index is checked before anything is written."""

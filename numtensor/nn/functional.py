@@ -14,6 +14,7 @@ import warnings
 from .. import _dtype
 from ..autograd.derivatives import composite
 from ..ops.elementwise import where as _where  # for the activations and losses
+from ..ops.joining import IndexOutOfBounds
 from ..ops import linalg_ops as _linalg
 from ..autograd.grad_mode import no_grad
 from ..ops import softmax as _softmax_ops
@@ -473,7 +474,6 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """-input[n, target[n]] (times weight[target[n]]); input holds log-probabilities with
     the classes in dim 1 (dim 0 for a single sample).  'mean' divides by the total weight
     of the targets that are not ignore_index."""
-    from .. import where
     reduction = _reduction(size_average, reduce, reduction)
     _check_target_dtype(target)
     _check_nll_shapes(input, target)
@@ -487,17 +487,22 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found "
                            f"{_type_name(weight.dtype)}")
     target = target.long()
-    lo, hi = _target_range(target)
-    if lo <= ignore_index <= hi:  # some targets may be ignored: mask them out
-        ignored = target == ignore_index
-        target = where(ignored, 0, target)
-        lo, hi = _target_range(target)
-        keep = (~ignored).to(input.dtype)
-    else:
-        keep = None
-    if lo < 0 or hi >= n_classes:
-        raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
-    picked = input.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim)
+    keep = None
+    if 0 <= ignore_index < n_classes:  # ignored targets would be read: mask them first
+        target, keep = _mask_ignored(target, ignore_index, input.dtype)
+    try:
+        picked = input.gather(class_dim, target.unsqueeze(class_dim))
+    except IndexOutOfBounds as bad:
+        # the gather's bounds check found the first target outside [0, n_classes)
+        # (the default ignore_index, -100, is one): mask ignore_index and look again
+        if keep is not None or not bool((target == ignore_index).any()):
+            raise IndexError(f"Target {bad.index} is out of bounds.") from None
+        target, keep = _mask_ignored(target, ignore_index, input.dtype)
+        try:
+            picked = input.gather(class_dim, target.unsqueeze(class_dim))
+        except IndexOutOfBounds as still:
+            raise IndexError(f"Target {still.index} is out of bounds.") from None
+    picked = picked.squeeze(class_dim)
     w = keep if weight is None else weight[target] if keep is None else weight[target] * keep
     loss = -picked if w is None else -picked * w
     if reduction == "none":
@@ -507,12 +512,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return loss.mean() if w is None else loss.sum() / w.sum()
 
 
-def _target_range(target):
-    """(min, max) of the class indices (one reduction, one read back)."""
-    if target.numel() == 0:
-        return 0, 0
-    lo, hi = target.aminmax()
-    return int(lo.item()), int(hi.item())
+def _mask_ignored(target, ignore_index, dtype):
+    """(target with ignore_index replaced by class 0, the float mask of kept targets)."""
+    ignored = target == ignore_index
+    return _where(ignored, 0, target), (~ignored).to(dtype)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,

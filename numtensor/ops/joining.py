@@ -254,9 +254,19 @@ def _dim_plan(x, d, index, other):
                           tuple(st(other)) if isinstance(other, Tensor) else (0,) * len(shape))
 
 
+class IndexOutOfBounds(RuntimeError):
+    """gather/scatter's error for an index outside [0, size); .index is the first bad
+    value in row-major order (nll_loss reports it as PyTorch's "Target ... is out of
+    bounds")."""
+
+    def __init__(self, index, dim, size):
+        super().__init__(f"index {index} is out of bounds for dimension {dim} with size {size}")
+        self.index = index
+
+
 def _bad_index(bad, d, size):
     if bad is not None:
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {size}")
+        raise IndexOutOfBounds(bad, d, size)
 
 
 # ---- gather / scatter -----------------------------------------------------------------

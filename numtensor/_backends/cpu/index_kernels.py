@@ -228,12 +228,13 @@ def _line_base(line, shape, dim, strides):
 
 @njit(inline="always", **OPTS)
 def _first_bad_in_line(line, shape, dim, size, idx, io, si):
-    """(row-major flat position, value) of the line's first index outside [-size, size),
-    or (-1, 0).  The line's flat positions start at its coordinates with 0 along dim."""
+    """(row-major flat position, value) of the line's first index outside [0, size),
+    or (-1, 0): torch.gather/scatter take no negative indices.  The line's flat
+    positions start at its coordinates with 0 along dim."""
     bi = io + _line_base(line, shape, dim, si)
     for k in range(shape[dim]):
         v = np.int64(idx[bi + k * si[dim]])
-        if v < -size or v >= size:
+        if v < 0 or v >= size:
             # flat position: the line's other coordinates and k along dim, row-major
             flat = 0
             rem = np.int64(line) + 0

@@ -151,5 +151,5 @@ def check_dim(total, nd, dim, size, meta, idx, io, bad):
             rem //= s
             pi += k * meta[2 * nd + d]
         v = np.int64(idx[pi])
-        if v < -size or v >= size:
+        if v < 0 or v >= size:  # torch.gather/scatter take no negative indices
             cuda.atomic.min(bad, 0, e)
