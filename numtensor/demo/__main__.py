@@ -113,13 +113,14 @@ def test_accuracy(torch, model, mu, std, data):
 
 # ---- kernel compilation: said once, before the first step ----------------------------------------
 def kernels_cached():
-    """Whether the kernel cache already holds compiled convolution kernels (a cold cache
-    compiles everything the convnet needs on its first step)."""
+    """Whether the kernel cache already holds compiled matrix-product kernels, which every
+    convolution and linear layer runs (a cold cache compiles everything the convnet
+    needs on its first step)."""
     import glob
     from .._backends.cpu import codegen
     codegen.configure_numba_cache()
     cache = os.environ.get("NUMBA_CACHE_DIR", "")
-    return bool(cache) and bool(glob.glob(os.path.join(cache, "**", "conv_kernels.*.nbi"),
+    return bool(cache) and bool(glob.glob(os.path.join(cache, "**", "matmul_kernels.*.nbi"),
                                           recursive=True))
 
 

@@ -4,15 +4,12 @@ A convolution of x (N, C, H, W) with weights (Cout, C/groups, KH, KW) is a matri
 product once every receptive field of x is copied into a column matrix (the backend's
 im2col primitive): per group, weights (Cout/G, K) @ columns (K, P), K = C/G*KH*KW the
 field size and P = OH*OW the output positions.  The products go through the matmul
-primitive (BLAS), in one of two layouts chosen by shape:
-
-  per sample   columns (N, G, K, P), one product per sample and group, written
-               straight into the (N, Cout, OH, OW) result: best when P >= K (early
-               layers: large images, few channels);
-  batch-wide   columns (G, K, N*P), one product for the whole batch giving
-               (Cout, N, P), then one transposing copy into the result: best when
-               K > P (late layers: many channels, small images), where per-sample
-               products would be thin.
+primitive (BLAS) in one layout: columns (G, K, N*P), one product per group for the whole
+batch giving (Cout, N, P), then one transposing copy into the (N, Cout, OH, OW) result.
+(A per-sample layout, one product per sample written straight into the result, was
+about 1 ms faster on the lecture's first layer but needed batched products and a sum of
+per-sample weight gradients: three more compiled kernels, several seconds of a cold
+first training step.)
 
 A bias rides in the GEMM: the weights get the bias as one more column and the columns
 a row of ones, so no pass over the output adds it.
@@ -60,20 +57,14 @@ def _contiguous(x):
     return out
 
 
-def _per_sample(weight_shape, geo):
-    k = weight_shape[1] * weight_shape[2] * weight_shape[3]
-    return k <= geo.out[0] * geo.out[1]
-
-
-def _columns(x, kernel, geo, per_sample, ones):
-    """The im2col buffer of x, in the layout the products read; with `ones`, each group's
-    rows end with a row of ones (the bias's)."""
+def _columns(x, kernel, geo, ones):
+    """The im2col buffer of x, (G, K, N*P); with `ones`, each group's rows end with a
+    row of ones (the bias's)."""
     n, c = x._shape[:2]
     p = geo.out[0] * geo.out[1]
     k = c * kernel[0] * kernel[1] + (geo.groups if ones else 0)
-    cols_strides = (k * p, p, 1) if per_sample else (p, n * p, 1)
     pl = plan.conv(x._shape, x._strides, kernel, geo.stride, geo.padding, geo.dilation, geo.out,
-                   cols_strides, geo.groups, ones)
+                   (p, n * p, 1), geo.groups, ones)
     cols = empty((n * k * p,), x.dtype, x.device)
     backend_for(x.device).im2col(pl, operand(x), operand(cols))
     return cols
@@ -112,16 +103,10 @@ def _conv(x, w, geo, bias=None):
     p = oh * ow
     ones = bias is not None
     kg = w._shape[1] * w._shape[2] * w._shape[3] + ones   # rows per group
-    per_sample = _per_sample(w._shape, geo)
-    cols = _columns(x, w._shape[2:], geo, per_sample, ones)
+    cols = _columns(x, w._shape[2:], geo, ones)
     if n == 0:
         return empty((0, cout, oh, ow), x.dtype, x.device), cols
     wg = _weights_with_bias(w, bias, g) if ones else _group_weights(w, g)
-    if per_sample:
-        a = _view(wg, (1, g, cout // g, kg), (0,) + wg._strides)
-        b = _view(cols, (n, g, kg, p), (g * kg * p, kg * p, p, 1))
-        y = _view(_product(a, b, (n, g)), (n, cout, oh, ow), (cout * p, p, ow, 1))
-        return y, cols
     b = _view(cols, (g, kg, n * p), (kg * n * p, n * p, 1))
     by_channel = _product(wg, b, (g,))                  # (Cout, N, P)
     y = empty((n, cout, oh, ow), x.dtype, x.device)
@@ -144,24 +129,15 @@ def _conv_input_grad(grad, w, x_shape, geo):
     cout = w._shape[0]
     g = geo.groups
     p = geo.out[0] * geo.out[1]
-    kg = w._shape[1] * w._shape[2] * w._shape[3]
     gx = empty(x_shape, grad.dtype, grad.device)
     if n == 0:
         return gx
     wt = _group_weights(w, g, transposed=True)        # (G, K, Cout/G)
-    if _per_sample(w._shape, geo):
-        gc = _contiguous(grad)
-        a = _view(wt, (1, g, kg, cout // g), (0,) + wt._strides)
-        b = _view(gc, (n, g, cout // g, p), (cout * p, (cout // g) * p, p, 1))
-        cols = _product(a, b, (n, g))                  # (N, G, K, P)
-        cols_strides = (g * kg * p, p, 1)
-    else:
-        by_channel = _grad_by_channel(grad)
-        b = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
-        cols = _product(wt, b, (g,))                   # (G, K, N*P)
-        cols_strides = (p, n * p, 1)
+    by_channel = _grad_by_channel(grad)
+    b = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
+    cols = _product(wt, b, (g,))                       # (G, K, N*P)
     pl = plan.conv(tuple(x_shape), gx._strides, tuple(w._shape[2:]), geo.stride, geo.padding,
-                   geo.dilation, geo.out, cols_strides, g, False)
+                   geo.dilation, geo.out, (p, n * p, 1), g, False)
     backend_for(gx.device).col2im(pl, operand(cols), operand(gx))
     return gx
 
@@ -182,20 +158,12 @@ def _conv_weight_grad(x, grad, w_shape, geo, cols=None, ones=False):
         from .._alloc import zeros
         return zeros(w_shape, grad.dtype, grad.device), \
             zeros((cout,), grad.dtype, grad.device) if ones else None
-    per_sample = _per_sample(w_shape, geo)
     if cols is None:
-        cols = _columns(x, w_shape[2:], geo, per_sample, False)
-    if per_sample:
-        gc = _contiguous(grad)
-        a = _view(gc, (n, g, cout // g, p), (cout * p, (cout // g) * p, p, 1))
-        b = _view(cols, (n, g, p, kg), (g * kg * p, kg * p, 1, p))
-        per_n = _product(a, b, (n, g))                 # (N, G, Cout/G, K (+1))
-        gw = per_n.sum(0) if n > 1 else _view(per_n, per_n._shape[1:], per_n._strides[1:])
-    else:
-        by_channel = _grad_by_channel(grad)
-        a = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
-        b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
-        gw = _product(a, b, (g,))                      # (G, Cout/G, K (+1))
+        cols = _columns(x, w_shape[2:], geo, False)
+    by_channel = _grad_by_channel(grad)
+    a = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
+    b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
+    gw = _product(a, b, (g,))                          # (G, Cout/G, K (+1))
     if not ones:
         return _view(gw, w_shape, plan.contiguous_strides(w_shape)), None
     weight = empty(w_shape, grad.dtype, grad.device)

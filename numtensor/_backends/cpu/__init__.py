@@ -617,24 +617,19 @@ class CpuBackend(Backend):
     # One work item is an (n, c) plane (a line for softmax); the serial twin runs below
     # GRAIN elements of work or when there is a single item.
     def im2col(self, plan, x, out):
-        from . import conv_kernels as ck
+        from . import conv_columns
         if plan.ncols == 0:
             return
-        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
-        fn = ck.im2col_par if par else ck.im2col
-        fn(_movable(x[0]), x[1], plan.x_strides, plan.geometry, _movable(out[0]), out[1],
-           plan.cols_strides)
+        conv_columns.im2col(self, plan, x, out)
 
     def col2im(self, plan, cols, out):
-        from . import conv_kernels as ck
         if plan.n * plan.c * plan.h * plan.w == 0:
             return
         if plan.ncols == 0:  # no window: the gradient is zero
             self.fill(_image_plan(plan), out, 0)
             return
-        par = plan.ncols >= GRAIN and plan.n * plan.c > 1
-        fn = ck.col2im_par if par else ck.col2im
-        fn(cols[0], cols[1], plan.cols_strides, plan.geometry, out[0], out[1], plan.x_strides)
+        from . import conv_columns
+        conv_columns.col2im(self, plan, cols, out)
 
     @staticmethod
     def _pool_parallel(plan):

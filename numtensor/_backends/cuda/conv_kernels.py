@@ -1,4 +1,4 @@
-"""im2col / col2im on CUDA (see plan.ConvPlan and cpu/conv_kernels.py).
+"""im2col / col2im on CUDA (see plan.ConvPlan and cpu/conv_columns.py).
 
 im2col: one thread per column element (grid-stride), taken in the column buffer's
 memory order (n, k, p for per-sample columns, k, n, p for batch-wide ones), so the
