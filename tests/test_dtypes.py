@@ -327,3 +327,37 @@ def test_default_dtype_float64():
     assert results[nt][0] == "torch.float64"
     check_raises(lambda lib: lib.set_default_dtype(lib.int64))
     assert nt.get_default_dtype() is nt.float32
+
+
+@pytest.mark.parametrize("src", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("dst", ["int8", "int16", "uint8"])
+def test_float_to_narrow_integer_wraps_like_torch(src, dst):
+    """Beyond the target's range PyTorch's cast goes through int32 and wraps; a direct
+    vectorised conversion would saturate instead."""
+    big = 60000.5 if src == "float16" else 3e9
+    x = np.array([40000.0, -40000.0, 60000.5, -1.5, 300.7, -big, 32766.5, 127.9, -128.9],
+                 dtype=src)
+    got = nt.from_numpy(x).to(getattr(nt, dst)).numpy()
+    want = torch.from_numpy(x).to(getattr(torch, dst)).numpy()
+    np.testing.assert_array_equal(got, want)
+
+
+def test_float16_conversions_are_exact_both_ways():
+    """Every float16 bit pattern widens exactly; float32 values (a dense sample of bit
+    patterns, subnormals and overflow included) round to nearest even, as NumPy and
+    PyTorch do."""
+    bits = np.arange(2 ** 16, dtype=np.uint16)
+    wide = nt.from_numpy(bits.view(np.float16)).float().numpy()
+    want = bits.view(np.float16).astype(np.float32)
+    same = (wide.view(np.uint32) == want.view(np.uint32)) | (np.isnan(wide) & np.isnan(want))
+    assert same.all()
+    sample = np.random.default_rng(0).integers(0, 2 ** 32, 2_000_000, dtype=np.uint64)
+    x = sample.astype(np.uint32).view(np.float32)
+    x = x[~np.isnan(x)]
+    with np.errstate(over="ignore"):
+        want = x.astype(np.float16)
+    got = nt.from_numpy(x).half().numpy()
+    np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+    doubles = np.random.default_rng(1).standard_normal(100_000) * 3e4
+    np.testing.assert_array_equal(nt.from_numpy(doubles).half().numpy().view(np.uint16),
+                                  torch.from_numpy(doubles).half().numpy().view(np.uint16))

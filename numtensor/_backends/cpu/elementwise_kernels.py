@@ -34,19 +34,30 @@ OPTS = dict(cache=True, error_model="numpy", nogil=True)
 '''
 
 _NAMES = "abc"
-_HALF_IMPORT = "from numtensor._backends.cpu.half_kernels import half_bits_to_float, float_to_half_bits\n"
-_FASTMATH_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fastmath.py")
-_fastmath_digest = []
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_digests = {}
+
+
+def _digest(filename):
+    """A digest of one of this package's files.  Numba's disk cache only checks the
+    kernel file itself, so an import line that carries the digest of the module it
+    imports makes a changed module change the kernel source (and so its file)."""
+    if filename not in _digests:
+        with open(os.path.join(_HERE, filename), "rb") as f:
+            _digests[filename] = hashlib.sha1(f.read()).hexdigest()[:12]
+    return _digests[filename]
 
 
 def _fastmath_import():
-    """The import line for expressions that call fastmath.*.  It carries a digest of
-    fastmath.py: Numba's disk cache only checks the kernel file itself, so a changed
-    fastmath.py must change the kernel source (and so its file) to be compiled in."""
-    if not _fastmath_digest:
-        with open(_FASTMATH_PATH, "rb") as f:
-            _fastmath_digest.append(hashlib.sha1(f.read()).hexdigest()[:12])
-    return f"from numtensor._backends.cpu import fastmath  # fastmath.py {_fastmath_digest[0]}\n"
+    """The import line for expressions that call fastmath.*."""
+    return (f"from numtensor._backends.cpu import fastmath  "
+            f"# fastmath.py {_digest('fastmath.py')}\n")
+
+
+def _half_import():
+    """The import line of the float16 conversions."""
+    return (f"from numtensor._backends.cpu.half_kernels import half_bits_to_float, "
+            f"float_to_half_bits  # half_kernels.py {_digest('half_kernels.py')}\n")
 
 
 class Signature:
@@ -209,7 +220,7 @@ def module(op, expr, sig):
     if "fastmath." in expr:
         extra += _fastmath_import()
     if sig.half_in or sig.half_out:
-        extra += _HALF_IMPORT
+        extra += _half_import()
     header = _HEADER.format(what=f"{op} ({sig.arity} inputs{', ' + sig.key if sig.key else ''}): "
                                  f"{expr}", extra_imports=extra)
     parts = [header]

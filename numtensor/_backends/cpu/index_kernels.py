@@ -29,6 +29,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
+# float16 scatter-add converts with half_kernels (F16C instructions where the CPU has them;
+# Numba's cache does not see that module, so a change there must touch this file too)
 from .half_kernels import float_to_half_bits, half_bits_to_float
 
 OPTS = dict(cache=True, nogil=True)
