@@ -56,6 +56,9 @@ UNARY = {
     # conversions the strided copy needs besides a plain store
     "real_part": "a.real",
     "nonzero": "a != 0",
+    # float to an integer narrower than 32 bits: through int32, so that values beyond the
+    # target's range wrap as PyTorch's casts do (a vectorised direct conversion saturates)
+    "via_int32": "np.int32(a)",
     # backward helpers that would otherwise need several passes
     "sigmoid_grad": "a * (1 - a)",
     "conj": "a.conjugate()",
@@ -131,3 +134,15 @@ UNARY.update({"complex_" + op: expr for op, expr in COMPLEX_UNARY.items()})
 def complex_variant(op):
     """The op name to run when the compute dtype is complex."""
     return "complex_" + op if op in COMPLEX_UNARY else op
+
+
+def conversion(src, dst):
+    """The element op that casts NumPy dtype src to dst in a strided copy (the store
+    converts the rest)."""
+    if src.kind == "c" and dst.kind != "c":
+        return "real_part" if dst.kind != "b" else "nonzero"
+    if dst.kind == "b":
+        return "nonzero"
+    if src.kind == "f" and dst.kind in "iu" and dst.itemsize < 4:
+        return "via_int32"
+    return "identity"

@@ -152,6 +152,8 @@ def _out_dtype(op, dtype):
                 "complex_isinf", "complex_isfinite"}
     if op in bool_ops:
         return "bool"
+    if op == "via_int32":  # a float stored into a narrow integer
+        return "int16"
     if op in ("real_part", "abs") and dtype.startswith("complex"):
         return "float32" if dtype == "complex64" else "float64"
     return dtype
@@ -177,6 +179,7 @@ UNARY_DTYPES = {
     "bitwise_not": ["bool"] + INTS,
     "real_part": COMPLEX,
     "conj": COMPLEX,
+    "via_int32": FLOATING,
 }
 BINARY_DTYPES = {
     **{op: ["bool"] + NUMERIC + COMPLEX for op in ("add", "sub", "mul", "eq", "ne", "logical_and",

@@ -231,12 +231,7 @@ class CpuBackend(Backend):
             self._run("identity", plan, ((moved, src[1]),), (_movable(out[0]), out[1]), (),
                       moved.dtype)
             return
-        op = "identity"
-        if sdt.kind == "c" and odt.kind != "c":
-            op = "real_part" if odt != _BOOL else "nonzero"
-        elif odt == _BOOL:
-            op = "nonzero"
-        self._run(op, plan, (src,), out, (), sdt)
+        self._run(scalar_ops.conversion(sdt, odt), plan, (src,), out, (), sdt)
 
     def map(self, op, plan, x, out, params=()):
         self._run(op, plan, (x,), out, params, x[0].dtype)

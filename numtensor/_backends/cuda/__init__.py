@@ -30,6 +30,7 @@ same float32 "opmath" for float16, so results agree with it up to summation orde
 """
 import numpy as np
 
+from .. import scalar_ops
 from ..base import Backend
 from . import launch
 from .linalg_host import on_host
@@ -124,12 +125,8 @@ class CudaBackend(Backend):
             self._run("identity", plan, ((mb, src[1]),), (launch.movable(out[0]), out[1]), (),
                       mb.dtype.type)
             return
-        op = "identity"
-        if sdt.kind == "c" and odt.kind != "c":
-            op = "real_part" if odt != np.bool_ else "nonzero"
-        elif odt == np.bool_:
-            op = "nonzero"
-        self._run(op, plan, (src,), out, (), launch.compute_type(sdt))
+        self._run(scalar_ops.conversion(sdt, odt), plan, (src,), out, (),
+                  launch.compute_type(sdt))
 
     def map(self, op, plan, x, out, params=()):
         self._run(op, plan, (x,), out, params, launch.compute_type(x[0].dtype))
