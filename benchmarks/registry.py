@@ -6,7 +6,7 @@ from .case import Case
 
 # module names in benchmarks/cases, in the order the report shows them
 GROUPS = ["startup", "core", "elementwise", "reductions", "transcendental", "indexing",
-          "matmul", "linalg", "conv", "overhead", "autograd", "training", "cuda"]
+          "matmul", "linalg", "conv", "overhead", "autograd", "training", "under_load", "cuda"]
 
 
 class Group:

@@ -47,3 +47,11 @@ CASES = [Case("elementwise", f"{series}, {size_label(n)} float32", series=series
               bytes=float(moved(n)), quick=n in QUICK_SIZES,
               weight=1 + n / 1e7, make=side_by_side(arrays(n), op))
          for series, arrays, op, moved in SERIES for n in SIZES]
+
+# issue 11 asks for float16 figures to be reported: numtensor loads float16, adds in
+# float32 and rounds the sum back, inside one kernel
+_HALF = 10**7
+CASES.append(Case("elementwise", f"add contiguous, {size_label(_HALF)} float16", limit="report",
+                  bytes=3 * 2.0 * _HALF, weight=1 + _HALF / 1e7,
+                  make=side_by_side(lambda: [v.astype(np.float16) for v in _vectors(_HALF)()],
+                                    _add)))
