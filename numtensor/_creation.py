@@ -11,11 +11,12 @@ import numpy as np
 from . import _dtype
 from ._device import as_device
 from ._size import parse_size
+from ._layout import check_layout, check_pin_memory, dense_strides, preserve_format
 from . import _alloc
 from ._tensor import Tensor
 from ._backends import backend_for
 from ._from_data import from_data, from_numpy as _from_numpy
-from .ops._common import empty as _empty, from_buffer
+from .ops._common import empty as _empty, from_buffer, scalar_for_dtype
 from .ops.copy import write_out  # noqa: F401  (out= handling, shared with the ops)
 
 
@@ -35,7 +36,6 @@ def _resolve(dtype, device):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Constructs a tensor with no autograd history by copying data."""
-    from ._layout import check_pin_memory
     check_pin_memory(pin_memory)
     dt, dev = _resolve(dtype, device)
     if isinstance(data, Tensor):
@@ -106,7 +106,6 @@ def _dtype_name(dt):
 
 def _check_common(out, dtype, layout, pin_memory, fname):
     """Checks shared by the factories; returns the dtype to create (out's when given)."""
-    from ._layout import check_layout, check_pin_memory
     check_layout(layout)
     check_pin_memory(pin_memory)
     if out is None:
@@ -122,7 +121,6 @@ def _check_common(out, dtype, layout, pin_memory, fname):
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, memory_format=None):
     """Returns an uninitialised tensor of the given size."""
-    from ._layout import dense_strides
     dtype = _check_common(out, dtype, layout, pin_memory, "empty")
     shape = _shape_from("empty", sizes, size)
     dt, dev = _resolve(dtype, device)
@@ -136,14 +134,14 @@ def _filled(fname, value, sizes, size, out, dtype, layout, device, requires_grad
     dtype = _check_common(out, dtype, layout, False, fname)
     shape = _shape_from(fname, sizes, size)
     dt, dev = _resolve(dtype, device)
-    t = _empty(shape, dt or _dtype.get_default_dtype(), dev).fill_(value)
+    dt = dt or _dtype.get_default_dtype()
+    t = _alloc.full(shape, scalar_for_dtype(value, dt), dt, dev)
     return _finish(write_out(t, out), requires_grad)
 
 
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     """Returns a tensor filled with 0 of the given size."""
-    from ._layout import check_pin_memory
     check_pin_memory(pin_memory)
     return _filled("zeros", 0, sizes, size, out, dtype, layout, device, requires_grad)
 
@@ -151,7 +149,6 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     """Returns a tensor filled with 1 of the given size."""
-    from ._layout import check_pin_memory
     check_pin_memory(pin_memory)
     return _filled("ones", 1, sizes, size, out, dtype, layout, device, requires_grad)
 
@@ -187,7 +184,6 @@ def preserve_layout(out, like):
 
 def like_layout(out, like, memory_format):
     """A fresh dense `out` restrided as memory_format asks (preserve_format: like's)."""
-    from ._layout import dense_strides, preserve_format
     if memory_format is None or memory_format is preserve_format:
         return preserve_layout(out, like)
     out._strides = dense_strides(out._shape, memory_format)
@@ -204,7 +200,6 @@ def _like(fname, value):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False, memory_format=None):
         check_like_input(input, fname)
-        from ._layout import check_layout, check_pin_memory
         check_layout(layout)
         check_pin_memory(pin_memory)
         out = _empty(input._shape, _dtype.as_dtype(dtype) if dtype is not None else input.dtype,
@@ -241,7 +236,6 @@ def _new_kwargs(self, dtype, device):
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False):
     """Returns a new tensor holding a copy of data, with self's dtype and device by default."""
-    from ._layout import check_layout
     check_layout(layout)
     return tensor(data, requires_grad=requires_grad, pin_memory=pin_memory,
                   **_new_kwargs(self, dtype, device))

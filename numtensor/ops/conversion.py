@@ -40,7 +40,8 @@ def to_python_list(t):
 def item(t):
     if t.numel() != 1:
         raise RuntimeError(f"a Tensor with {t.numel()} elements cannot be converted to Scalar")
-    return host_values(t).reshape(()).item()
+    # the one element, whatever the strides: no strided NumPy view to build
+    return backend_for(t.device).to_host(buffer(t), t._offset, 1)[0].item()
 
 
 def to_python_number(t, kind):

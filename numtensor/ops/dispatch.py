@@ -109,6 +109,47 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, dense)
 
 
+def run_into_self(op, args, compute_dtype, out, params=()):
+    """out[...] = op(args) for an in-place op (out is args[0]) when out and every other
+    tensor operand are dense, of out's shape, dtype and device, and no operand aliases
+    out at another offset; the other operands may be Python numbers.  Straight to the
+    backend, as _fast_path does for fresh results.  Returns whether it ran."""
+    storage = out._storage
+    if storage.dtype is not compute_dtype:
+        return False
+    shape = out._shape
+    dense = dense_strides(shape)
+    if out._strides != dense:
+        return False
+    dev = storage.device
+    operands = []
+    ntensors = 0
+    for a in args:
+        if type(a) is Tensor:
+            s = a._storage
+            if a._shape != shape or a._strides != dense or s.dtype is not compute_dtype or (
+                    s.device is not dev and s.device != dev):
+                return False
+            if s is storage and a._offset != out._offset:
+                return False
+            operands.append(operand(a))
+            ntensors += 1
+        elif type(a) in (int, float, bool):
+            operands.append(a)
+        else:
+            return False
+    p = plan.contiguous_elementwise(_count(shape), ntensors)
+    _launch(backend_for(dev), op, p, operands, operand(out), params)
+    return True
+
+
+def _count(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def _cpu_scalars_as_numbers(args):
     """As PyTorch: a 0-d CPU tensor may join tensors of another device in an element-wise
     op; it takes part as a number (dtypes were decided by the caller already)."""

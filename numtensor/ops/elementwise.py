@@ -14,7 +14,8 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
-from .dispatch import cast, run_elementwise
+from .._backends.plan import broadcast_shapes
+from .dispatch import cast, run_elementwise, run_into_self
 from .inplace import apply_inplace, check_fits, check_leaf
 from .out_args import castable, check_grad, finish, found, where_rule
 
@@ -935,7 +936,10 @@ def _emit(op, args, dt, out, params=()):
     """
     if out is None or needs_grad(*args, out):
         return run_elementwise(op, args, dt, dt, params=params)
-    from .._backends.plan import broadcast_shapes
+    check_leaf(out)
+    if args[0] is out and run_into_self(op, args, dt, out, params):  # dense in-place ops
+        out._storage._version += 1
+        return out
     shape = broadcast_shapes(*[x._shape for x in args if isinstance(x, Tensor)])
     if shape != tuple(out._shape):
         return run_elementwise(op, args, dt, dt, params=params)
