@@ -8,6 +8,8 @@ run_elementwise is the single road every element-wise op takes to a backend:
   4. the backend's map / zip / where runs it.
 Device policy (float16 computed in float32 on the CPU) is the backend's business.
 """
+import math
+
 from .._alloc import empty
 from .._backends import backend_for, plan, scalar_ops
 from .._backends.plan import (broadcast_shapes, broadcast_strides, dense_strides,
@@ -138,16 +140,9 @@ def run_into_self(op, args, compute_dtype, out, params=()):
             operands.append(a)
         else:
             return False
-    p = plan.contiguous_elementwise(_count(shape), ntensors)
+    p = plan.contiguous_elementwise(math.prod(shape), ntensors)
     _launch(backend_for(dev), op, p, operands, operand(out), params)
     return True
-
-
-def _count(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _cpu_scalars_as_numbers(args):

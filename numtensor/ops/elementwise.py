@@ -387,12 +387,6 @@ def relu(input):
         _bool_error("relu")
     if isinstance(x, Tensor) and x.dtype.is_complex:
         raise NotImplementedError("clamp is not supported for complex types")
-    if isinstance(x, Tensor) and x.dtype is _dtype.bool_ and not (
-            isinstance(min, Tensor) or isinstance(max, Tensor)) and _dtype.result_type(
-            x, *[v for v in (min, max) if v is not None]) is _dtype.bool_:
-        kernel = "clamp_scalar" if min is not None and max is not None else \
-            "clamp_min_scalar" if min is not None else "clamp_max_scalar"
-        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
     out = _unary("relu", x, x.dtype if isinstance(x, Tensor) else None)
     if x.requires_grad:
         attach(_relu_backward, out, (x,))
