@@ -30,6 +30,9 @@ CONFIGS = [
     ("Adagrad", dict()),
     ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1)),
     ("Adagrad", dict(lr=0.1, eps=1e-6, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.05)),
+    ("Adadelta", dict(lr=0.1, maximize=True)),
 ]
 
 
@@ -205,6 +208,8 @@ BAD_ARGS = [("SGD", dict(lr=-1)), ("SGD", dict(momentum=-1)), ("SGD", dict(weigh
             ("RMSprop", dict(momentum=-1)), ("RMSprop", dict(weight_decay=-1)),
             ("Adagrad", dict(lr=-1)), ("Adagrad", dict(eps=-1)), ("Adagrad", dict(lr_decay=-1)),
             ("Adagrad", dict(initial_accumulator_value=-1)), ("Adagrad", dict(weight_decay=-1)),
+            ("Adadelta", dict(lr=-1)), ("Adadelta", dict(rho=1.5)), ("Adadelta", dict(eps=-1)),
+            ("Adadelta", dict(weight_decay=-1)), ("Adadelta", dict(foo=1)),
             ("SGD", dict(foo=1))]
 
 
