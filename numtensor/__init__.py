@@ -5,6 +5,7 @@ is compiled at import: kernels are generated and compiled on first use and cache
 """
 import builtins as _builtins
 
+from . import _aliasing
 from . import _dtype
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32,  # noqa: F401
                      float64, complex64, complex128, get_default_dtype, set_default_dtype,
@@ -20,6 +21,7 @@ from . import _methods, _printing
 
 _methods.install()
 _printing.install()
+_aliasing.install()  # `import torch.nn` under sys.modules["torch"] = numtensor: no second copy
 
 from ._creation import (tensor, as_tensor, asarray, from_numpy, empty, zeros, ones, full,  # noqa: E402,F401
                         eye, arange, linspace, logspace, zeros_like, ones_like, empty_like,
