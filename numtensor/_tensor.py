@@ -215,7 +215,9 @@ class Tensor:
         return to_python_bool(self)
 
     def __float__(self):
-        from .ops.conversion import to_python_number
+        from .ops.conversion import to_python_number, warn_scalar_of_grad_tensor
+        if self._requires_grad:
+            warn_scalar_of_grad_tensor()
         return float(to_python_number(self, "float"))
 
     def __int__(self):

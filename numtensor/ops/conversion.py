@@ -44,6 +44,22 @@ def item(t):
     return backend_for(t.device).to_host(buffer(t), t._offset, 1)[0].item()
 
 
+_warned_scalar_of_grad_tensor = False
+
+
+def warn_scalar_of_grad_tensor():
+    """float() of a tensor that requires grad: PyTorch's warning, once per process, as
+    PyTorch gives it (and not under no_grad)."""
+    global _warned_scalar_of_grad_tensor
+    from ..autograd.grad_mode import is_grad_enabled
+    if _warned_scalar_of_grad_tensor or not is_grad_enabled():
+        return
+    _warned_scalar_of_grad_tensor = True
+    import warnings
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                  "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=3)
+
+
 def to_python_number(t, kind):
     if t.numel() != 1:
         raise ValueError("only one element tensors can be converted to Python scalars")
