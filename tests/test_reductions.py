@@ -266,3 +266,20 @@ def test_random_shapes_against_torch():
         check(lambda lib, t: t.std(d, keepdim=keep), a)
         check(lambda lib, t: t.cumsum(d), a)
         check(lambda lib, t: t.prod(d, keepdim=keep), a)
+
+
+@pytest.mark.parametrize("shape,dim", [((65, 40), None), ((65, 40), 0), ((65, 40), 1),
+                                       ((3, 40000), 1), ((40000, 3), 0), ((300001,), None),
+                                       ((5, 7, 900), (0, 2))])
+def test_float32_sums_are_correctly_rounded(shape, dim):
+    """float32 sums accumulate in float64: each result is the float64 sum rounded once, on
+    every schedule (rows, columns, one output; serial and parallel), whatever the CPU's
+    vector width.  A float32 accumulator misses it by an ulp or more on these."""
+    rng = np.random.default_rng(7)
+    a = (rng.standard_normal(shape) * 100).astype(np.float32)
+    exact = a.astype(np.float64).sum(axis=dim).astype(np.float32)
+    got = nt.tensor(a).sum(dim) if dim is not None else nt.tensor(a).sum()
+    np.testing.assert_array_equal(got.numpy(), exact)
+    mean = nt.tensor(a).mean(dim) if dim is not None else nt.tensor(a).mean()
+    count = a.size // exact.size
+    np.testing.assert_allclose(mean.numpy(), exact / np.float32(count), rtol=1e-7)

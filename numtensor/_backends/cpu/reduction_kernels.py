@@ -8,7 +8,8 @@ schedules cover the cases that matter:
            block of contiguous outputs across the reduced rows (dim=0 sums vectorise);
   * all:   one output, the single reduced dim split into chunks whose partial
            results are combined (the full sum of a large tensor).
-`combine` is an expression in acc and a; p0 is the identity, already in y's dtype.
+`combine` is an expression in acc and a; p0 is the identity, in y's dtype (float64 for a
+float32 sum, which accumulates in float64).
 """
 from . import codegen
 
@@ -35,7 +36,22 @@ _DECOMPOSE = '''        rem = np.int64(o) + 0
 '''
 
 
-def _rows(combine, par):
+def _unit_loop(combine, streams, n, indent):
+    """acc = combine over the contiguous run v[0:n].  With streams (float32 sums, whose
+    accumulator is float64), four interleaved accumulators over the run's quarters: one
+    float64 chain is bound by the add's latency and falls behind memory; four keep up."""
+    pad = " " * indent
+    if not streams:
+        return (f"{pad}for j in range({n}):\n{pad}    a = v[j]\n{pad}    acc = {combine}\n")
+    lines = [f"q4 = ({n}) // 4", "acc1 = p0", "acc2 = p0", "acc3 = p0",
+             "for j in range(q4):", "    acc += v[j]", "    acc1 += v[q4 + j]",
+             "    acc2 += v[2 * q4 + j]", "    acc3 += v[3 * q4 + j]",
+             f"for j in range(4 * q4, {n}):", "    acc += v[j]",
+             "acc = (acc + acc1) + (acc2 + acc3)"]
+    return "".join(pad + line + "\n" for line in lines)
+
+
+def _rows(combine, par, streams=False):
     rng = "prange" if par else "range"
     return f'''
 @njit(parallel={par}, **OPTS)
@@ -55,10 +71,7 @@ def rows{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0):
         if nr == 1:  # the common case: no odometer (and no allocation) needed
             if t == 1:
                 v = x[bx:bx + inner]
-                for j in range(inner):
-                    a = v[j]
-                    acc = {combine}
-            else:
+{_unit_loop(combine, streams, "inner", 16)}            else:
                 for j in range(inner):
                     a = x[bx + j * t]
                     acc = {combine}
@@ -69,10 +82,7 @@ def rows{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0):
         for r in range(nrows):
             if t == 1:
                 v = x[q:q + inner]
-                for j in range(inner):
-                    a = v[j]
-                    acc = {combine}
-            else:
+{_unit_loop(combine, streams, "inner", 16)}            else:
                 for j in range(inner):
                     a = x[q + j * t]
                     acc = {combine}
@@ -110,7 +120,8 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, bl
         nred *= rshape[d]
     nblock = (inner + block - 1) // block
     per = (nred + nchunk - 1) // nchunk
-    part = np.empty((nouter * nblock * nchunk, block), y.dtype)
+    # partials in p0's type: a float32 sum accumulates in float64 (see the backend)
+    part = np.full((nouter * nblock * nchunk, block), p0)
     for w in {rng}(nouter * nblock * nchunk):
         o = w // (nblock * nchunk)
         b = (w // nchunk) % nblock
@@ -168,7 +179,7 @@ def cols{"_par" if par else ""}(kshape, kx, ky, rshape, rx, x, ox, y, oy, p0, bl
 '''
 
 
-def _all(combine):
+def _all(combine, streams=False):
     return f'''
 @njit(parallel=True, **OPTS)
 def all_par(n, t, x, ox, y, oy, p0):
@@ -180,10 +191,7 @@ def all_par(n, t, x, ox, y, oy, p0):
         acc = p0
         if t == 1:
             v = x[ox + s:ox + e]
-            for j in range(e - s):
-                a = v[j]
-                acc = {combine}
-        else:
+{_unit_loop(combine, streams, "e - s", 12)}        else:
             for j in range(s, e):
                 a = x[ox + j * t]
                 acc = {combine}
@@ -197,9 +205,10 @@ def all_par(n, t, x, ox, y, oy, p0):
 
 
 def reduce_module(op, combine):
+    streams = op == "sum"  # the float64 accumulator of float32 sums (see _unit_loop)
     src = "\n".join([_HEADER.format(what=f"reduce {op}: acc = {combine}"),
-                     _rows(combine, False), _rows(combine, True),
-                     _cols(combine, False), _cols(combine, True), _all(combine)])
+                     _rows(combine, False, streams), _rows(combine, True, streams),
+                     _cols(combine, False), _cols(combine, True), _all(combine, streams)])
     return codegen.load(f"red_{op}", src)
 
 
