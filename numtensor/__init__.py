@@ -220,3 +220,5 @@ def is_nonzero(input):
 
 from . import _docstrings  # noqa: E402
 _docstrings.fill(globals())
+from .ops import axis_keywords as _axis_keywords  # noqa: E402
+_axis_keywords.install(globals(), Tensor)  # x.argmax(axis=1), as PyTorch's parser allows
