@@ -1,6 +1,6 @@
 """Adadelta: steps scaled by the ratio of two running root mean squares, of the recent
 updates and of the recent gradients, so that no global learning rate is needed."""
-from .. import float32, tensor, zeros_like
+from .. import zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer
 
@@ -28,16 +28,7 @@ class Adadelta(Optimizer):
         loss = self._run_closure(closure)
         for group in self.param_groups:
             lr, rho, eps, decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = -p.grad if group["maximize"] else p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=float32)
-                    state["square_avg"] = zeros_like(p)
-                    state["acc_delta"] = zeros_like(p)
-                state["step"].add_(1)
+            for p, g, state in self._stepped(group, _new_state):
                 if decay != 0:
                     g = g.add(p, alpha=decay)
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
@@ -48,3 +39,7 @@ class Adadelta(Optimizer):
                 acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
                 p.add_(delta, alpha=-lr)
         return loss
+
+
+def _new_state(p):
+    return {"square_avg": zeros_like(p), "acc_delta": zeros_like(p)}

@@ -22,24 +22,14 @@ class Adagrad(Optimizer):
         # like PyTorch, the state exists from the start
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
-
-    def _init_state(self, p, group):
-        self.state[p]["step"] = tensor(0.0, dtype=float32)
-        self.state[p]["sum"] = full_like(p, group["initial_accumulator_value"])
+                self.state[p]["step"] = tensor(0.0, dtype=float32)
+                self.state[p].update(_new_state(p, group))
 
     @no_grad()
     def step(self, closure=None):
         loss = self._run_closure(closure)
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = -p.grad if group["maximize"] else p.grad
-                if not self.state[p]:
-                    self._init_state(p, group)
-                state = self.state[p]
-                state["step"].add_(1)
+            for p, g, state in self._stepped(group, lambda p: _new_state(p, group)):
                 step = state["step"].item()
                 if group["weight_decay"] != 0:
                     g = g.add(p, alpha=group["weight_decay"])
@@ -48,3 +38,7 @@ class Adagrad(Optimizer):
                 std = state["sum"].sqrt().add_(group["eps"])
                 p.addcdiv_(g, std, value=-clr)
         return loss
+
+
+def _new_state(p, group):
+    return {"sum": full_like(p, group["initial_accumulator_value"])}

@@ -1,7 +1,7 @@
 """Adam and AdamW (Adam with decoupled weight decay)."""
 import math
 
-from .. import float32, maximum, tensor, zeros_like
+from .. import maximum, zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer
 
@@ -29,18 +29,7 @@ class Adam(Optimizer):
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
             lr, eps, decay = group["lr"], group["eps"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = -p.grad if group["maximize"] else p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=float32)
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = zeros_like(p)
-                state["step"].add_(1)
+            for p, g, state in self._stepped(group, lambda p: _new_state(p, group)):
                 step = state["step"].item()
                 if decay != 0:
                     if group["decoupled_weight_decay"]:
@@ -59,6 +48,13 @@ class Adam(Optimizer):
                 denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)
                 p.addcdiv_(m, denom, value=-lr / bias_correction1)
         return loss
+
+
+def _new_state(p, group):
+    state = {"exp_avg": zeros_like(p), "exp_avg_sq": zeros_like(p)}
+    if group["amsgrad"]:
+        state["max_exp_avg_sq"] = zeros_like(p)
+    return state
 
 
 class AdamW(Adam):

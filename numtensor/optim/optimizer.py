@@ -85,6 +85,21 @@ class Optimizer:
     def step(self, closure=None):
         raise NotImplementedError
 
+    def _stepped(self, group, new_state):
+        """(p, g, state) for each parameter of group that has a gradient, its step count
+        already advanced: g is the gradient, negated under maximize; a parameter seen for
+        the first time gets state {'step': tensor(0.)} and then new_state(p)'s buffers."""
+        from .. import float32, tensor
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            if not state:
+                state["step"] = tensor(0.0, dtype=float32)
+                state.update(new_state(p))
+            state["step"].add_(1)
+            yield p, (-p.grad if group["maximize"] else p.grad), state
+
     @staticmethod
     def _run_closure(closure):
         if closure is None:

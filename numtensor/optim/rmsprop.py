@@ -1,5 +1,5 @@
 """RMSprop: divide the gradient by a running root mean square of its recent values."""
-from .. import float32, tensor, zeros_like
+from .. import zeros_like
 from ..autograd.grad_mode import no_grad
 from .optimizer import Optimizer
 
@@ -27,19 +27,7 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
             momentum, decay = group["momentum"], group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = -p.grad if group["maximize"] else p.grad
-                state = self.state[p]
-                if not state:
-                    state["step"] = tensor(0.0, dtype=float32)
-                    state["square_avg"] = zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_like(p)
-                    if group["centered"]:
-                        state["grad_avg"] = zeros_like(p)
-                state["step"].add_(1)
+            for p, g, state in self._stepped(group, lambda p: _new_state(p, group)):
                 if decay != 0:
                     g = g.add(p, alpha=decay)
                 square_avg = state["square_avg"]
@@ -58,3 +46,12 @@ class RMSprop(Optimizer):
                 else:
                     p.addcdiv_(g, avg, value=-lr)
         return loss
+
+
+def _new_state(p, group):
+    state = {"square_avg": zeros_like(p)}
+    if group["momentum"] > 0:
+        state["momentum_buffer"] = zeros_like(p)
+    if group["centered"]:
+        state["grad_avg"] = zeros_like(p)
+    return state
