@@ -45,6 +45,9 @@ class Tensor:
 
     # numpy must defer to our reflected operators (ndarray + Tensor -> Tensor)
     __array_priority__ = 1000
+    # type(t) prints <class 'torch.Tensor'> as in PyTorch (like dtypes' torch.float32 and
+    # the legacy torch.FloatTensor); pickling goes through __reduce_ex__, not this path
+    __module__ = "torch"
 
     def __new__(cls, *args, device=None):
         """PyTorch's legacy constructor: Tensor(2, 3) (uninitialised), Tensor([1, 2])

@@ -166,6 +166,7 @@ EXPECTED = {
         """tensor([[0, 1],
         [1, 2],
         [2, 3]])""",
+        "(numpy.ndarray, torch.Tensor)",
         "(tensor([3.5000]), 3.5, 3.5, 3)",
         """(tensor([[3., 0., 1.],
         [2., 0., 1.],
