@@ -301,3 +301,29 @@ def test_random_errors():
     check_raises(lambda lib: lib.zeros(3).random_(5, 2))
     check_raises(lambda lib: lib.zeros(3).bernoulli_(1.5))
     check_raises(lambda lib: lib.randint(5, 2, (3,)))
+
+
+def test_float_arange_values_are_pytorchs_bit_for_bit():
+    """float32/float64 arange as PyTorch's CPU kernel fills it (vectors of its width, a
+    base per vector, chunks per thread above its grain): the same bits, so that a value
+    such as arange(-8.0, 8.0, 0.1)[80] is 4.4e-16 in both (relu's gradient there is 1),
+    where a plain start + i * step gives 0.0."""
+    from numtensor._backends.cpu import _torch_vector_bytes
+    capability = torch.backends.cpu.get_cpu_capability()
+    assert _torch_vector_bytes() == (64 if capability.startswith("AVX512") else 32), capability
+    rng = np.random.default_rng(11)
+    cases = [(-8.0, 8.0, 0.1), (-5.5, 1.0, 0.1), (0, 1, 0.01), (1, 0, -0.03)]
+    cases += [(float(rng.uniform(-10, 0)), float(rng.uniform(0, 10)), float(rng.uniform(1e-3, 0.3)))
+              for _ in range(12)]
+    # sizes around PyTorch's parallel grain (32768) split the fill among threads
+    cases += [(-3.0, -3.0 + n * 0.37, 0.37) for n in (32768, 32769, 40001, 100003)]
+    for start, end, step in cases:
+        for name in ("float32", "float64"):
+            want = torch.arange(start, end, step, dtype=getattr(torch, name)).numpy()
+            got = nt.arange(start, end, step, dtype=getattr(nt, name)).numpy()
+            assert got.shape == want.shape, (start, end, step, name)
+            assert np.array_equal(got, want), (start, end, step, name,
+                                               np.flatnonzero(got != want)[:5])
+    x = nt.arange(-8.0, 8.0, 0.1, requires_grad=True)
+    nt.relu(x).backward(nt.ones_like(x))
+    assert x.grad[80].item() == 1.0

@@ -45,6 +45,8 @@ _F16 = np.dtype(np.float16)
 _BOOL = np.dtype(np.bool_)
 _F32 = np.float32
 _F32_DTYPE = np.dtype(np.float32)
+_F64_DTYPE = np.dtype(np.float64)
+_TORCH_ARANGE_GRAIN = 32768  # PyTorch's arange splits among threads above this many
 _F64_ZERO = np.float64(0)
 
 # reduction combine expressions: acc is the running value, a the next element
@@ -445,9 +447,21 @@ class CpuBackend(Backend):
     # ---- index-dependent fills and random draws --------------------------------------------
     def arange(self, out, n, start, step):
         from . import fill_kernels as fk
-        if n:
-            kt = out[0].dtype.type
-            fk.arange(out[0][out[1]:], n, kt(start), kt(step))
+        if not n:
+            return
+        y = out[0][out[1]:]
+        if y.dtype in (_F32_DTYPE, _F64_DTYPE):
+            # PyTorch's vectorised fill, so that the same values come out (a plain
+            # start + i * step differs from it in the last bit for a fifth of float32s)
+            width = _torch_vector_bytes() // y.dtype.itemsize
+            chunk = n
+            if n > _TORCH_ARANGE_GRAIN and _threads() > 1:
+                tasks = min(_threads(), -(-n // _TORCH_ARANGE_GRAIN))
+                chunk = -(-n // tasks)
+            fk.arange_vectorised(y, n, float(start), float(step), width, chunk)
+            return
+        kt = y.dtype.type
+        fk.arange(y, n, kt(start), kt(step))
 
     def linspace(self, out, n, start, end, step):
         from . import fill_kernels as fk
@@ -715,6 +729,23 @@ def _reraise_typing_error(e, op, np_dtype):
 def _threads():
     import numba
     return numba.get_num_threads()
+
+
+_vector_bytes = []
+
+
+def _torch_vector_bytes():
+    """The vector width PyTorch's CPU kernels use on this machine: 64 bytes where the CPU
+    has the AVX-512 subsets its AVX512 kernels need, 32 otherwise."""
+    if not _vector_bytes:
+        try:
+            import llvmlite.binding as llvm
+            features = llvm.get_host_cpu_features()
+            wide = all(features.get(f, False) for f in ("avx512f", "avx512bw", "avx512vl", "avx512dq"))
+        except Exception:
+            wide = False
+        _vector_bytes.append(64 if wide else 32)
+    return _vector_bytes[0]
 
 
 def _share_out_batch(plan):

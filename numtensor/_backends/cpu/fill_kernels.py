@@ -42,3 +42,24 @@ def linspace(y, n, start, end, step):
             y[i] = _fma(step, float(i), start)
         else:
             y[i] = _fma(-step, float(n - 1 - i), end)
+
+
+@njit(parallel=True, **OPTS)
+def arange_vectorised(y, n, start, step, width, chunk):
+    """PyTorch's CPU arange for float32/float64 outputs, value for value.  PyTorch splits
+    [0, n) into chunks (one per thread) and fills each with `width`-lane vectors, in
+    pairs: a vector at index c holds base + j * step for its lanes j, where base is
+    start + step * c rounded to the output's dtype; what the pairs leave at a chunk's
+    end gets start + step * i.  All in float64, each multiply-add rounded once."""
+    nchunk = (n + chunk - 1) // chunk
+    for k in prange(nchunk):
+        b = k * chunk
+        e = min(n, b + chunk)
+        vec_end = b + ((e - b) // (2 * width)) * (2 * width)
+        for c in range(b, vec_end, width):
+            y[c] = _fma(step, float(c), start)  # the vector's base, rounded to y's dtype
+            base = float(y[c])
+            for j in range(1, width):
+                y[c + j] = _fma(float(j), step, base)
+        for i in range(vec_end, e):
+            y[i] = _fma(step, float(i), start)
