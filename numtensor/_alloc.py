@@ -53,13 +53,14 @@ def ones(shape, dtype, device=CPU):
 
 def arange_(out, start, step):
     """out[i] = start + i * step (out contiguous and 1-D), computed in float64 or int64 as
-    PyTorch does, then converted to out's dtype (float32 and float64 on the CPU: filled
-    directly, with PyTorch's vectorised rounding)."""
+    PyTorch does, then converted to out's dtype; float32 and float64 rounded as PyTorch's
+    kernels for the device round them, where the backend offers that."""
     be = backend_for(out.device)
+    if out.dtype in (_dtype.float32, _dtype.float64) and be.arange_as_pytorch_rounds(
+            operand(out), out.numel(), float(start), float(step)):
+        return out
     integral = out.dtype.category < 2 and all(isinstance(v, int) for v in (start, step))
     work_dt = _dtype.int64 if integral else _dtype.float64
-    if out.device.type == "cpu" and out.dtype in (_dtype.float32, _dtype.float64):
-        work_dt = out.dtype  # the CPU backend fills these as PyTorch's CPU kernel does
     work = out if out.dtype is work_dt else empty(out._shape, work_dt, out.device)
     be.arange(operand(work), out.numel(), start, step)
     if work is not out:

@@ -228,6 +228,13 @@ class Backend(abc.ABC):
     def arange(self, out, n, start, step):
         """out[i] = start + i * step for i < n (contiguous; out is float64 or int64)."""
 
+    def arange_as_pytorch_rounds(self, out, n, start, step):
+        """Fill a float32 or float64 out (contiguous) with start + i * step rounded as
+        PyTorch's kernels for this device round it, and return True; or return False,
+        leaving out untouched, where the backend does not (the caller then fills through
+        arange())."""
+        return False
+
     @abc.abstractmethod
     def linspace(self, out, n, start, end, step):
         """out[i] = start + i * step, the second half computed from the end so that

@@ -447,21 +447,23 @@ class CpuBackend(Backend):
     # ---- index-dependent fills and random draws --------------------------------------------
     def arange(self, out, n, start, step):
         from . import fill_kernels as fk
-        if not n:
-            return
-        y = out[0][out[1]:]
-        if y.dtype in (_F32_DTYPE, _F64_DTYPE):
-            # PyTorch's vectorised fill, so that the same values come out (a plain
-            # start + i * step differs from it in the last bit for a fifth of float32s)
+        if n:
+            kt = out[0].dtype.type
+            fk.arange(out[0][out[1]:], n, kt(start), kt(step))
+
+    def arange_as_pytorch_rounds(self, out, n, start, step):
+        # PyTorch's vectorised CPU fill, so that the same values come out (a plain
+        # start + i * step differs from it in the last bit for a fifth of float32s)
+        from . import fill_kernels as fk
+        if n:
+            y = out[0][out[1]:]
             width = _torch_vector_bytes() // y.dtype.itemsize
             chunk = n
             if n > _TORCH_ARANGE_GRAIN and _threads() > 1:
                 tasks = min(_threads(), -(-n // _TORCH_ARANGE_GRAIN))
                 chunk = -(-n // tasks)
             fk.arange_vectorised(y, n, float(start), float(step), width, chunk)
-            return
-        kt = y.dtype.type
-        fk.arange(y, n, kt(start), kt(step))
+        return True
 
     def linspace(self, out, n, start, end, step):
         from . import fill_kernels as fk
