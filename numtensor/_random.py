@@ -1,8 +1,12 @@
-"""Random number generation: a seedable generator and the random creation ops.
+"""Random number generation: seedable generators and the random creation ops.
 
-A draw of n values uses counters [offset, offset + n) of a counter-based stream
-(see _backends/cpu/random_kernels.py) and advances the offset, so manual_seed(s)
-followed by the same calls gives the same values on any thread count.
+A CPU generator is PyTorch's: a Mersenne Twister (mt19937) whose words the CPU kernels
+turn into values the way PyTorch's CPU kernels do (_backends/cpu/mt19937_kernels.py),
+so that manual_seed(s) followed by the same calls gives PyTorch's numbers, and
+get_rng_state() PyTorch's bytes.  A device generator (CUDA) is counter-based: a draw of
+n values uses counters [offset, offset + n) of a hashed stream that every thread can
+compute on its own (_backends/*/random_kernels.py), and advances the offset.  As in
+PyTorch, the two kinds give different numbers for the same seed.
 """
 import numpy as np
 
@@ -12,27 +16,77 @@ from ._size import parse_size
 from ._backends import backend_for
 from ._tensor import operand
 
-DEFAULT_SEED = 67280421310721  # PyTorch's default seed, for a familiar start
+DEFAULT_SEED = 67280421310721  # PyTorch's default seed
+
+_STATE_BYTES = 5056         # PyTorch's CPUGeneratorImplState
+_LEGACY_STATE_BYTES = 5048  # PyTorch's older THGeneratorState, which set_state also takes
+
+
+class _Twister:
+    """The host state of a CPU generator: the twister's words, PyTorch's cursor (words
+    left, next index) and the cached second normal of a one-at-a-time Box-Muller pair."""
+
+    def __init__(self, seed):
+        # PyTorch's engine takes the seed's low 32 bits; 624 host steps, seeding is rare
+        self.state = np.empty(624, np.uint32)
+        word = seed & 0xFFFFFFFF
+        self.state[0] = word
+        for i in range(1, 624):
+            word = (1812433253 * (word ^ (word >> 30)) + i) & 0xFFFFFFFF
+            self.state[i] = word
+        self.cursor = np.array([1, 0], np.int64)  # one word left: the first draw twists
+        self.cache = np.zeros(2, np.float64)  # (valid, value)
+
+    def to_bytes(self, seed):
+        # PyTorch's layout: initial seed, left, seeded, next, the 624 words widened to
+        # 64 bits, three doubles of which the middle one is the cached normal, its valid
+        # flag, then a float cache and its flag that CPU kernels do not use
+        b = bytearray(_STATE_BYTES)
+        np.frombuffer(b, np.uint64, 1, 0)[0] = seed
+        np.frombuffer(b, np.int32, 2, 8)[:] = (self.cursor[0], 1)
+        np.frombuffer(b, np.uint64, 1, 16)[0] = self.cursor[1]
+        np.frombuffer(b, np.uint64, 624, 24)[:] = self.state
+        np.frombuffer(b, np.float64, 1, 5024)[0] = self.cache[1] if self.cache[0] else 0.0
+        np.frombuffer(b, np.int32, 1, 5040)[0] = int(self.cache[0] != 0)
+        return b
+
+    def load_bytes(self, b):
+        """Reads PyTorch's layout; returns the initial seed it holds."""
+        left = int(np.frombuffer(b, np.int32, 1, 8)[0])
+        nxt = int(np.frombuffer(b, np.uint64, 1, 16)[0])
+        words = np.frombuffer(b, np.uint64, 624, 24)
+        if not (1 <= left <= 624 and 0 <= nxt <= 624) or words.max() > 0xFFFFFFFF:
+            raise RuntimeError("Invalid mt19937 state")
+        self.state = words.astype(np.uint32)
+        self.cursor = np.array([left, nxt], np.int64)
+        valid = bool(np.frombuffer(b, np.int32, 1, 5040)[0])
+        self.cache = np.array([float(valid), np.frombuffer(b, np.float64, 1, 5024)[0] if valid
+                               else 0.0])
+        return int(np.frombuffer(b, np.uint64, 1, 0)[0])
 
 
 class Generator:
     """A random number generator: seed it, save and restore its state, pass it as
-    generator= to the random functions."""
+    generator= to the random functions of tensors on its device."""
 
     def __init__(self, device="cpu"):
         self.device = as_device(device)
-        self._seed = DEFAULT_SEED
-        self._offset = 0
+        self.manual_seed(DEFAULT_SEED)
 
     def manual_seed(self, seed):
         seed = int(seed)
+        if not -2 ** 63 <= seed < 2 ** 64:
+            raise RuntimeError("Overflow when unpacking long long")
         self._seed = seed & 0xFFFFFFFFFFFFFFFF
-        self._offset = 0
+        if self.device.type == "cpu":
+            self._twister = _Twister(self._seed)
+        else:
+            self._twister, self._offset = None, 0
         return self
 
     def seed(self):
         import os
-        s = int.from_bytes(os.urandom(8), "little") >> 1
+        s = int.from_bytes(os.urandom(8), "little")
         self.manual_seed(s)
         return s
 
@@ -40,28 +94,62 @@ class Generator:
         return self._seed
 
     def get_state(self):
+        """The state as a uint8 tensor: PyTorch's 5056 bytes for a CPU generator, the seed
+        and the counter offset (16 bytes) for a device one."""
         from ._creation import tensor
-        return tensor([self._seed & 0x7FFFFFFFFFFFFFFF, self._seed >> 63, self._offset], dtype=_dtype.int64)
+        if self._twister is not None:
+            raw = self._twister.to_bytes(self._seed)
+        else:
+            raw = np.array([self._seed, self._offset], np.uint64).tobytes()
+        return tensor(np.frombuffer(raw, np.uint8).copy(), dtype=_dtype.uint8)
 
-    def set_state(self, state):
-        lo, hi, off = state.tolist()
-        self._seed = lo | (hi << 63)
-        self._offset = off
+    def set_state(self, new_state):
+        from ._tensor import Tensor
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(new_state).__name__}")
+        if new_state.dtype is not _dtype.uint8:
+            raise RuntimeError(f"expected a torch.ByteTensor, but got {new_state.type()}")
+        raw = new_state.detach().cpu().contiguous().numpy().tobytes()
+        if self._twister is not None:
+            if len(raw) not in (_STATE_BYTES, _LEGACY_STATE_BYTES):
+                raise RuntimeError(
+                    f"Expected either a THGeneratorState of size {_LEGACY_STATE_BYTES} or a "
+                    f"CPUGeneratorImplState of size {_STATE_BYTES} but found the input RNG "
+                    f"state size to be {len(raw)}")
+            self._seed = self._twister.load_bytes(raw)
+        else:
+            if len(raw) != 16:
+                raise RuntimeError(f"RNG state is wrong size: expected 16 bytes, got {len(raw)}")
+            self._seed, self._offset = (int(v) for v in np.frombuffer(raw, np.uint64))
         return self
 
     def take(self, n):
-        """Reserve n counters; returns (seed, first counter)."""
+        """A device generator reserves n counters; returns (seed, first counter)."""
         start = self._offset
         self._offset += int(n)
         return np.uint64(self._seed), np.int64(start)
 
 
 default_generator = Generator()
+_device_generators = {}  # device -> its default generator, made on first use
+
+
+def device_generator(device):
+    """The default generator of a device: PyTorch's CPU one, or a device's own (seeded
+    with the CPU one's last seed when first used, as manual_seed seeds every device)."""
+    if device.type == "cpu":
+        return default_generator
+    gen = _device_generators.get(device)
+    if gen is None:
+        gen = _device_generators[device] = Generator(device).manual_seed(default_generator._seed)
+    return gen
 
 
 def manual_seed(seed):
-    """Seeds the default generator: the draws after it are reproducible."""
+    """Seeds the default generator of every device: the draws after it are reproducible."""
     default_generator.manual_seed(seed)
+    for gen in _device_generators.values():
+        gen.manual_seed(seed)
     return default_generator
 
 
@@ -76,44 +164,81 @@ def initial_seed():
 
 
 def get_rng_state():
-    """The default generator's state, as a tensor that set_rng_state accepts."""
+    """The default CPU generator's state, as a tensor that set_rng_state accepts."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
-    """Restores the default generator's state from get_rng_state()."""
+    """Restores the default CPU generator's state from get_rng_state()."""
     default_generator.set_state(new_state)
 
 
-def _gen(generator):
-    return default_generator if generator is None else generator
+def _gen(generator, device):
+    if generator is None:
+        return device_generator(device)
+    if generator.device.type != device.type:
+        raise RuntimeError(f"Expected a '{device.type}' device type for generator but found "
+                           f"'{generator.device.type}'")
+    return generator
 
 
-def _fill(t, kind, generator, *params, counters=None):
-    """Fill contiguous tensor t in place with draws of `kind`."""
+# bits of a CPU generator's uniform per dtype (float16 rounds a float32 one, as in PyTorch);
+# random_() spans 2**bits + 1 values
+_UNIFORM_BITS = {_dtype.float64: 53, _dtype.float32: 24, _dtype.float16: 24}
+_FULL_RANGE_BITS = {_dtype.float64: 53, _dtype.float32: 24, _dtype.float16: 11}
+
+
+def _fill(t, kind, generator, *params, counters=None, twister_params=None):
+    """Fill t in place with draws of `kind`: through a contiguous tensor of the backend's
+    random compute dtype where t is not one.  A device generator's draw takes `params`
+    and `counters` counters (default n); a CPU generator's takes `twister_params` (default
+    `params`)."""
     n = t.numel()
     if n == 0:
         return t
     from .ops._common import check_no_internal_overlap
     check_no_internal_overlap(t)
-    seed_, start = _gen(generator).take(counters if counters is not None else n)
+    gen = _gen(generator, t.device)
     be = backend_for(t.device)
     work_dtype = be.compute_dtype("random", t.dtype)
-    target = t
+    target = dest = t
     if work_dtype is not t.dtype or not t.is_contiguous():
         from ._alloc import empty
-        target = empty(t._shape, work_dtype, t.device)
-    getattr(be, "random_" + kind)(operand(target), n,
-                                                  seed_, start, *params)
+        if not t.is_contiguous():
+            # PyTorch draws along memory, its iterator's order: dims by decreasing stride
+            from .ops.views import make_view
+            order = sorted(range(t.ndim), key=lambda d: -t._strides[d])
+            dest = make_view(t, [t._shape[d] for d in order], [t._strides[d] for d in order],
+                             t._offset)
+        target = empty(dest._shape, work_dtype, t.device)
+    if gen._twister is not None:
+        _twister_draw(be, gen._twister, kind, operand(target), n, t,
+                      params if twister_params is None else twister_params)
+    else:
+        seed_, start = gen.take(counters if counters is not None else n)
+        getattr(be, "random_" + kind)(operand(target), n, seed_, start, *params)
     if target is not t:
         from .ops.dispatch import copy_into
-        copy_into(t, target)
+        copy_into(dest, target)
     t._storage._version += 1
     return t
 
 
-def _bits(dt):
-    return 53 if dt is _dtype.float64 else 24
+def _twister_draw(be, twister, kind, out, n, t, params):
+    """A CPU generator's draw, on PyTorch's CPU kernel's path for t's dtype and layout."""
+    if kind == "uniform":
+        be.twister_uniform(twister, out, n, *params, _UNIFORM_BITS[t.dtype])
+    elif kind == "normal":
+        # PyTorch transforms blocks of 16 in a contiguous tensor, else one at a time
+        be.twister_normal(twister, out, n, *params, _UNIFORM_BITS[t.dtype],
+                          n >= 16 and t.is_contiguous())
+    elif kind == "integers":
+        low, span, wide = params
+        be.twister_integers(twister, out, n, low, span, wide)
+    elif kind == "bernoulli":
+        be.twister_bernoulli(twister, out, n, *params)
+    else:
+        be.twister_exponential(twister, out, n, *params)
 
 
 # ---- in-place fills (Tensor methods) ------------------------------------------
@@ -157,13 +282,17 @@ def random_(self, from_=None, to=None, *, generator=None):
         lo, hi = 0, int(from_)
     elif to is None:
         lo = 0
-        hi = 2 ** (_bits(self.dtype)) + 1 if self.dtype.category >= 2 else (
+        hi = 2 ** _FULL_RANGE_BITS[self.dtype] + 1 if self.dtype.category >= 2 else (
             2 if self.dtype is _dtype.bool_ else int(np.iinfo(self.dtype.np).max) + 1)
     else:
         lo, hi = int(from_ or 0), int(to)
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
-    return _fill(self, "integers", generator, lo, hi - lo)
+    # PyTorch's CPU kernels take 64-bit draws for a span from 2**28 on, and for the
+    # full range of int64 and float64; 32-bit ones otherwise
+    wide = hi - lo >= 2 ** 28 if to is not None or from_ is not None else \
+        self.dtype in (_dtype.int64, _dtype.float64)
+    return _fill(self, "integers", generator, lo, hi - lo, twister_params=(lo, hi - lo, wide))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -175,15 +304,20 @@ def bernoulli_(self, p=0.5, *, generator=None):
         pc = cast(p.expand(t._shape).contiguous() if tuple(p._shape) != tuple(t._shape) else p.contiguous(),
                   _dtype.float64)
         prob = operand(pc)
+        # PyTorch compares with a uniform of p's precision
+        bits = 53 if p.dtype is _dtype.float64 else 24
     else:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-        prob = float(p)
-    return _fill(t, "bernoulli", generator, prob)
+        prob, bits = float(p), None
+    return _fill(t, "bernoulli", generator, prob, twister_params=(prob, bits))
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fills self with draws from the exponential distribution of rate lambd."""
+    _check_float(self, "exponential_")
+    if _gen(generator, self.device)._twister is not None:
+        return _fill(self, "exponential", generator, float(lambd))
     uniform_(self, 0.0, 1.0, generator=generator)
     from .ops import elementwise as ew
     with _no_grad():
@@ -271,9 +405,16 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dt = _dtype.int64 if dtype is None else _dtype.as_dtype(dtype)
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
+    target = as_device("cpu") if device is None else as_device(device)
+    gen = _gen(generator, target)
+    # drawn on the host (a shuffle is serial), from the generator of the target device
     perm = empty((n,), _dtype.int64, as_device("cpu"))
-    seed_, start = _gen(generator).take(n)
-    backend_for(perm.device).randperm(operand(perm), n, seed_, start)
+    cpu = backend_for(perm.device)
+    if gen._twister is not None:
+        cpu.twister_randperm(gen._twister, operand(perm), n)
+    else:
+        seed_, start = gen.take(n)
+        cpu.randperm(operand(perm), n, seed_, start)
     return _done(perm.to(dtype=dt, device=device), out, requires_grad)
 
 
@@ -324,6 +465,10 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
         ref = mean if isinstance(mean, Tensor) else std
         shape = ref._shape if not isinstance(std, Tensor) else \
             (std._shape if not isinstance(mean, Tensor) else mean._shape)
+        if not isinstance(std, Tensor):  # PyTorch scales inside the draw, as normal_ does
+            from .ops._common import empty
+            z = normal_(empty(shape, ref.dtype, ref.device), 0.0, std, generator=generator)
+            return _done(z + mean, out, requires_grad)
         z = randn(shape, dtype=ref.dtype, device=ref.device, generator=generator)
         return _done(z * std + mean, out, requires_grad)
     if std is None or size is None:
@@ -351,12 +496,37 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    p64 = probs.detach().to(_dtype.float64).contiguous()
-    drawn = empty((nrows, num_samples), _dtype.int64, input.device)
-    seed_, start = _gen(generator).take(nrows * num_samples)
-    backend_for(drawn.device).multinomial(operand(p64), nrows, ncat, operand(drawn),
-                                          num_samples, bool(replacement), seed_, start)
+    gen = _gen(generator, input.device)
+    if gen._twister is not None:
+        drawn = _multinomial_as_pytorch(probs.detach(), num_samples, replacement, gen)
+    else:
+        p64 = probs.detach().to(_dtype.float64).contiguous()
+        drawn = empty((nrows, num_samples), _dtype.int64, input.device)
+        seed_, start = gen.take(nrows * num_samples)
+        backend_for(drawn.device).multinomial(operand(p64), nrows, ncat, operand(drawn),
+                                              num_samples, bool(replacement), seed_, start)
     return _done(drawn if input.ndim == 2 else drawn.reshape(num_samples), out, False)
+
+
+def _multinomial_as_pytorch(probs, num_samples, replacement, gen):
+    """PyTorch's CPU multinomial: with replacement and several samples, a binary search
+    in each row's normalised running sum; otherwise the exponential race, the largest
+    num_samples of probs / q for q ~ Exp(1) (argmax for one sample)."""
+    from .ops._common import empty
+    nrows, ncat = probs._shape
+    if replacement and num_samples > 1:
+        work = probs if probs.dtype in (_dtype.float32, _dtype.float64) else probs.float()
+        work = work.contiguous()
+        drawn = empty((nrows, num_samples), _dtype.int64, probs.device)
+        backend_for(probs.device).twister_multinomial(gen._twister, operand(work), nrows, ncat,
+                                                     operand(drawn), num_samples)
+        return drawn
+    q = empty(probs._shape, probs.dtype, probs.device)
+    exponential_(q, 1.0, generator=gen)
+    race = probs / q
+    if num_samples == 1:
+        return race.argmax(dim=-1, keepdim=True)
+    return race.topk(num_samples).indices
 
 
 # ---- the Tensor method forms: self is the input, and no out= ------------------------

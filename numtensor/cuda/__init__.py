@@ -70,13 +70,14 @@ def synchronize(device=None):
 
 
 def manual_seed(seed):
-    """Seeds the random stream (numtensor draws CUDA and CPU numbers from one stream)."""
-    from .._random import manual_seed as seed_all
-    seed_all(seed)
+    """Seeds the current CUDA device's default generator (not the CPU's)."""
+    from .. import _random
+    from .._device import as_device
+    _random.device_generator(as_device("cuda")).manual_seed(seed)
 
 
 def manual_seed_all(seed):
-    """Seeds the random stream of every device (one stream serves them all)."""
+    """Seeds the default generator of every CUDA device (not the CPU's)."""
     manual_seed(seed)
 
 

@@ -239,8 +239,12 @@ def test_cuda_namespace():
     nt.cuda.synchronize()
     nt.cuda.manual_seed_all(1)
     a = nt.rand(3, device="cuda")
-    nt.manual_seed(1)
-    assert_same(a, nt.rand(3))
+    nt.manual_seed(1)  # seeds the CPU's generator and the devices'
+    assert_same(nt.rand(3, device="cuda"), a.cpu())
+    nt.cuda.manual_seed(1)  # the device's only: the CPU's stream goes on
+    cpu = nt.rand(3)
+    assert_same(nt.rand(3, device="cuda"), a.cpu())
+    assert not np.array_equal(cpu.numpy(), nt.rand(3).numpy())
 
 
 def test_memory_allocated_counts_live_blocks_and_freed_blocks_are_reused():

@@ -385,19 +385,31 @@ RANDOM = [lambda d: nt.rand(50, device=d), lambda d: nt.rand(3, 3, dtype=nt.floa
 
 
 @pytest.mark.parametrize("draw", RANDOM, ids=range(len(RANDOM)))
-def test_random_draws_equal_the_cpu_stream(draw):
+def test_random_draws_come_from_the_device_generator(draw):
+    # as in PyTorch, the device has a generator of its own, which manual_seed seeds too:
+    # the same seed gives the same draws, whatever the CPU's generator does in between
     nt.manual_seed(3)
-    want = draw("cpu")
-    nt.manual_seed(3)
-    assert_same(draw("cuda"), want)
+    want = draw("cuda")
+    nt.cuda.manual_seed(3)
+    nt.rand(7)
+    got = draw("cuda")
+    assert_same(got, want.cpu())
 
 
-def test_normal_draws_match_the_cpu_to_rounding():
-    nt.manual_seed(5)
-    want = nt.randn(33, dtype=nt.float64)
+def test_device_draws_are_the_counter_stream():
+    # the values are the counter-based stream's (the conformance suite compares the
+    # primitives of both backends): here the first 33 normals of seed 5, against the CPU
+    # backend's primitive
+    from numtensor._backends.cpu import cpu_backend
     nt.cuda.manual_seed(5)
     got = nt.randn(33, dtype=nt.float64, device="cuda")
-    assert_same(got, want, rtol=1e-14, atol=1e-14)
+    want = np.empty(33)
+    cpu_backend.random_normal((want, 0), 33, np.uint64(5), np.int64(0), 0.0, 1.0)
+    assert_same(got, nt.tensor(want), rtol=1e-14, atol=1e-14)
+    g = nt.Generator(device="cuda").manual_seed(5)
+    assert_same(nt.randn(33, dtype=nt.float64, device="cuda", generator=g), got.cpu())
+    with pytest.raises(RuntimeError, match="Expected a 'cuda' device type for generator"):
+        nt.rand(3, device="cuda", generator=nt.Generator())
 
 
 def test_linalg_runs_through_the_host():

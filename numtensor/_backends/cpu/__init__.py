@@ -505,6 +505,50 @@ class CpuBackend(Backend):
         rk.multinomial(out[0][out[1]:], probs[0][probs[1]:], nrows, ncat, nsamples,
                        bool(replacement), seed, counter)
 
+    # ---- PyTorch's CPU generator ------------------------------------------------------------
+    # Not part of the device interface: a CPU Generator owns a host Mersenne Twister
+    # (`tw`: state, cursor, cache; see mt19937_kernels.py) and draws from it into
+    # contiguous operands as PyTorch's CPU kernels do, value for value.
+    def twister_uniform(self, tw, out, n, low, high, bits):
+        from . import mt19937_kernels as mk
+        mk.uniform(tw.state, tw.cursor, out[0][out[1]:], n, float(low), float(high), bits)
+
+    def twister_normal(self, tw, out, n, mean, std, bits, in_blocks):
+        from . import mt19937_kernels as mk
+        y = out[0][out[1]:]
+        if in_blocks:
+            mk.normal_fill(tw.state, tw.cursor, y, n, float(mean), float(std), bits)
+        else:
+            mk.normal_each(tw.state, tw.cursor, tw.cache, y, n, float(mean), float(std))
+
+    def twister_integers(self, tw, out, n, low, span, wide):
+        from . import mt19937_kernels as mk
+        y = out[0][out[1]:]
+        mk.integers(tw.state, tw.cursor, _movable(y) if y.dtype == _BOOL else y, n,
+                    np.int64(low), np.uint64(span), bool(wide))
+
+    def twister_bernoulli(self, tw, out, n, p, bits):
+        from . import mt19937_kernels as mk
+        y = out[0][out[1]:]
+        y = _movable(y) if y.dtype == _BOOL else y
+        if type(p) is tuple:
+            mk.bernoulli_tensor(tw.state, tw.cursor, y, n, p[0][p[1]:], bits)
+        else:
+            mk.bernoulli_scalar(tw.state, tw.cursor, y, n, float(p))
+
+    def twister_exponential(self, tw, out, n, lambd):
+        from . import mt19937_kernels as mk
+        mk.exponential(tw.state, tw.cursor, out[0][out[1]:], n, float(lambd))
+
+    def twister_randperm(self, tw, out, n):
+        from . import mt19937_kernels as mk
+        mk.randperm(tw.state, tw.cursor, out[0][out[1]:], n)
+
+    def twister_multinomial(self, tw, probs, nrows, ncat, out, nsamples):
+        from . import mt19937_kernels as mk
+        mk.multinomial_cdf(tw.state, tw.cursor, out[0][out[1]:], probs[0][probs[1]:],
+                           nrows, ncat, nsamples)
+
     # ---- LAPACK-class linear algebra --------------------------------------------------------
     @staticmethod
     def _lk():

@@ -94,6 +94,22 @@ def mul_add(typingctx, a, b, c):
     return a(a, a, a), codegen
 
 
+@intrinsic
+def fused_mul_add(typingctx, a, b, c):
+    """a * b + c rounded once on every CPU (llvm.fma: an FMA instruction, or software
+    where there is none): for code that must reproduce another library's fused
+    arithmetic bit for bit."""
+    if not (a == b == c and a in (types.float32, types.float64)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        t = args[0].type
+        name = "llvm.fma.f32" if t == ir.FloatType() else "llvm.fma.f64"
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, t]), name)
+        return builder.call(fn, args)
+    return a(a, a, a), codegen
+
+
 # ---- constants -------------------------------------------------------------------------
 # The float64 ones are plain Python floats; the few float32 ones are np.float32, so that
 # comparisons with the float32 argument stay in float32.
