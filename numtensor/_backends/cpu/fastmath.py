@@ -79,35 +79,30 @@ float32_from_bits = _bits_to_float("float32", types.float32, ir.FloatType(), 32)
 float64_from_bits = _bits_to_float("float64", types.float64, ir.DoubleType(), 64)
 
 
-@intrinsic
-def mul_add(typingctx, a, b, c):
-    """a * b + c, fused into one rounding where the CPU has FMA (llvm.fmuladd); a multiply
-    and an add elsewhere.  The algorithms below are accurate either way."""
-    if not (a == b == c and a in (types.float32, types.float64)):
-        return None
+def _ternary_float_intrinsic(llvm_name, doc):
+    """An intrinsic a(a, b, c) for three float32 or three float64 arguments that calls
+    LLVM's `llvm_name`.f32/.f64."""
+    @intrinsic
+    def op(typingctx, a, b, c):
+        if not (a == b == c and a in (types.float32, types.float64)):
+            return None
 
-    def codegen(context, builder, sig, args):
-        t = args[0].type
-        name = "llvm.fmuladd.f32" if t == ir.FloatType() else "llvm.fmuladd.f64"
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, t]), name)
-        return builder.call(fn, args)
-    return a(a, a, a), codegen
+        def codegen(context, builder, sig, args):
+            t = args[0].type
+            name = llvm_name + (".f32" if t == ir.FloatType() else ".f64")
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, t]), name)
+            return builder.call(fn, args)
+        return a(a, a, a), codegen
+    op.__doc__ = doc
+    return op
 
 
-@intrinsic
-def fused_mul_add(typingctx, a, b, c):
-    """a * b + c rounded once on every CPU (llvm.fma: an FMA instruction, or software
-    where there is none): for code that must reproduce another library's fused
-    arithmetic bit for bit."""
-    if not (a == b == c and a in (types.float32, types.float64)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        t = args[0].type
-        name = "llvm.fma.f32" if t == ir.FloatType() else "llvm.fma.f64"
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(t, [t, t, t]), name)
-        return builder.call(fn, args)
-    return a(a, a, a), codegen
+mul_add = _ternary_float_intrinsic("llvm.fmuladd", """a * b + c, fused into one rounding where
+    the CPU has FMA; a multiply and an add elsewhere.  The algorithms below are accurate
+    either way.""")
+fused_mul_add = _ternary_float_intrinsic("llvm.fma", """a * b + c rounded once on every CPU
+    (an FMA instruction, or software where there is none): for code that must reproduce
+    another library's fused arithmetic bit for bit.""")
 
 
 # ---- constants -------------------------------------------------------------------------
