@@ -369,3 +369,60 @@ def test_unary_ops_of_one_broadcast_element(n, dtype):
         r, q = fn(ours), fn(theirs)
         assert str(r.dtype) == str(q.dtype) and tuple(r.shape) == tuple(q.shape)
         np.testing.assert_array_equal(r.numpy(), q.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_pow_by_small_exponents_gives_pytorchs_bits(dtype):
+    """x ** 2, 3, -2, -0.5 and -1 as PyTorch's CPU kernels compute them (products,
+    rsqrt, reciprocal: exactly, not through pow), and their gradients grouped as PyTorch
+    groups them, grad * (n * x ** (n - 1)): the same bits.  (The gradients of -2 and
+    -0.5 need x ** -3 and x ** -1.5, a general pow, which PyTorch computes with SLEEF in
+    its vector lanes: those are compared by value only.)"""
+    rng = np.random.default_rng(5)
+    a = (rng.uniform(0.1, 3.0, 2000) * rng.choice([-1, 1], 2000)).astype(dtype)
+    for e in (2, 3, -2, -0.5, -1, 2.0, 3.0):
+        base = np.abs(a) if e == -0.5 else a
+        got, want = [], []
+        for lib, out in ((nt, got), (torch, want)):
+            x = lib.tensor(base, requires_grad=True)
+            y = x ** e
+            (y * lib.tensor(base[::-1].copy())).sum().backward()
+            out += [y.detach().numpy(), x.grad.numpy()]
+        assert np.array_equal(got[0], want[0]), (e, np.flatnonzero(got[0] != want[0])[:5])
+        if e in (-2, -0.5):
+            np.testing.assert_allclose(got[1], want[1], rtol=4 * np.finfo(dtype).eps)
+        else:
+            assert np.array_equal(got[1], want[1]), (e, np.flatnonzero(got[1] != want[1])[:5])
+
+
+def test_dense_inplace_ops_take_the_short_path_and_keep_pytorchs_rules():
+    """add_/sub_/mul_/div_ on dense tensors of one dtype write straight into self; every
+    other case keeps PyTorch's checks and errors (each case against PyTorch)."""
+    def update(lib):
+        p = lib.nn.Parameter(lib.ones(3, 2))
+        with lib.no_grad():
+            p.add_(lib.full((3, 2), 0.5), alpha=-0.1)
+            p.mul_(2.0)
+            p.sub_(p, alpha=0.5)
+            p.div_(4)
+            v = p._version
+        return p.detach(), v
+    check(lambda lib: update(lib)[0])
+    assert update(nt)[1] == update(torch)[1]
+    for f in (lambda lib: lib.arange(6.).reshape(2, 3).t().add_(lib.ones(3, 2)),
+              lambda lib: lib.arange(6.).reshape(2, 3).mul_(lib.ones(3)),
+              lambda lib: (lambda a: a.add_(a))(lib.arange(6.)),
+              lambda lib: lib.arange(6).add_(lib.arange(6), alpha=2),
+              lambda lib: lib.arange(6.).half().mul_(lib.arange(6.).half()),
+              lambda lib: lib.tensor(3.0).add_(lib.tensor(2.0)),
+              lambda lib: lib.ones(0).add_(lib.ones(0))):
+        check(f)
+    for f in (lambda lib: (lambda a: a[1:].add_(a[:-1]))(lib.arange(6.)),
+              lambda lib: lib.ones(1, 3).expand(2, 3).add_(lib.ones(2, 3)),
+              lambda lib: lib.ones(3, requires_grad=True).add_(1.0),
+              lambda lib: lib.arange(6).div_(2),
+              lambda lib: lib.arange(6).add_(1.5),
+              lambda lib: lib.arange(6).add_(lib.arange(6), alpha=0.5),
+              lambda lib: lib.ones(3, dtype=lib.bool).sub_(lib.ones(3, dtype=lib.bool)),
+              lambda lib: lib.ones(3).add_(lib.ones(3, dtype=lib.float64)).add_("a")):
+        check_raises(f)

@@ -127,7 +127,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     operands = []
     ntensors = 0
     for a in args:
-        if type(a) is Tensor:
+        if type(a) is Tensor or isinstance(a, Tensor):  # Parameters too
             s = a._storage
             if a._shape != shape or a._strides != dense or s.dtype is not compute_dtype or (
                     s.device is not dev and s.device != dev):

@@ -795,7 +795,10 @@ def _pow(input, exponent):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if dt.category < 2 and isinstance(b, Tensor):
         return _integer_pow(a, b, dt)
-    if is_scalar(b) and b == 2:
+    if dt.category == 2 and isinstance(a, Tensor) and is_scalar(b) and \
+            float(b) in _POW_AS_PYTORCH:
+        res = _POW_AS_PYTORCH[float(b)](a, dt)
+    elif is_scalar(b) and b == 2:
         res = run_elementwise("square", (a,), dt, dt)
     else:
         res = run_elementwise("pow", (a, b), dt, dt)
@@ -806,6 +809,22 @@ def _pow(input, exponent):
     else:
         attach(_pow_backward, res, (a, b))
     return res
+
+
+def _times_itself(a, dt):
+    return run_elementwise("square", (a,), dt, dt)
+
+
+# float ** these exponents as PyTorch's CPU kernels compute them (products, rsqrt and
+# reciprocals rather than pow), so that the last bits agree (PyTorch 2.13 takes its
+# general pow for 0.5, not sqrt)
+_POW_AS_PYTORCH = {
+    2.0: _times_itself,
+    3.0: lambda a, dt: run_elementwise("mul", (_times_itself(a, dt), a), dt, dt),
+    -2.0: lambda a, dt: run_elementwise("reciprocal", (_times_itself(a, dt),), dt, dt),
+    -0.5: lambda a, dt: run_elementwise("rsqrt", (a,), dt, dt),
+    -1.0: lambda a, dt: run_elementwise("reciprocal", (a,), dt, dt),
+}
 
 
 def _integer_pow(a, b, dt):
@@ -824,7 +843,8 @@ def _integer_pow(a, b, dt):
 @derivative("PowBackward0", saves=("self",))
 def _pow_scalar_backward(ctx, g):
     b = ctx.exponent
-    return (g * b * _pow(ctx.self, b - 1) if b != 0 else g * 0,)
+    # grad * (b * self ** (b - 1)), grouped as PyTorch groups it
+    return (g * (b * _pow(ctx.self, b - 1)) if b != 0 else g * 0,)
 
 
 @derivative("PowBackward2", inputs=("exponent",), saves=("exponent", "result"))
@@ -837,7 +857,7 @@ def _rpow_backward(ctx, g):
 def _pow_backward(ctx, g):
     a, b = ctx.self, ctx.exponent
     need = ctx.needs_input_grad
-    return ((g * b * _pow(a, b - 1)) if need[0] else None,
+    return ((g * (b * _pow(a, b - 1))) if need[0] else None,
             _pow_exponent_grad(g, a, b, ctx.result) if need[1] else None)
 
 
@@ -1025,7 +1045,37 @@ def _inplace_checks(self, other, sym):
     check_no_partial_overlap(self, other)
 
 
+def _ran_dense_inplace(self, op, other, params=(), float_only=False):
+    """self op= other straight into self's buffer, when no check can fail and no
+    gradient is involved: other a tensor of self's dtype or a Python number that keeps
+    it (a float needs a float self), an integer or float self, and run_into_self's layout
+    conditions (self dense, other dense of its shape or a number, no partial aliasing).  The common case of
+    optimizer updates and accumulations; anything else returns False and takes the
+    checked path.  params: add_scaled's alpha (checked here as add checks it);
+    float_only: the op's result is a float (division)."""
+    dt = self._storage.dtype
+    if not 1 <= dt.category <= 2:  # bool and complex take the checked path
+        return False
+    kind = type(other)
+    if kind is Tensor or isinstance(other, Tensor):
+        if other._storage.dtype is not dt:
+            return False
+    elif not ((kind is float and dt.category >= 2) or (kind is int and dt.category >= 1)):
+        return False
+    if (float_only and dt.category < 2) or needs_grad(self, other):
+        return False
+    if params:
+        _check_alpha(dt, params[0])
+    if not run_into_self(op, (self, other), dt, self, params):
+        return False
+    self._storage._version += 1
+    return True
+
+
 def add_(self, other, *, alpha=1):
+    if _ran_dense_inplace(self, "add", other) if alpha == 1 else \
+            _ran_dense_inplace(self, "add_scaled", other, (alpha,)):
+        return self
     _inplace_checks(self, other, "+=")
     if not needs_grad(self, other):
         return add(self, other, alpha=alpha, out=self)
@@ -1033,6 +1083,9 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    if _ran_dense_inplace(self, "sub", other) if alpha == 1 else \
+            _ran_dense_inplace(self, "add_scaled", other, (-alpha,)):
+        return self
     _inplace_checks(self, other, "-=")
     if not needs_grad(self, other):
         return sub(self, other, alpha=alpha, out=self)
@@ -1040,6 +1093,8 @@ def sub_(self, other, *, alpha=1):
 
 
 def mul_(self, other):
+    if _ran_dense_inplace(self, "mul", other):
+        return self
     _inplace_checks(self, other, "*=")
     if not needs_grad(self, other):
         return mul(self, other, out=self)
@@ -1047,6 +1102,8 @@ def mul_(self, other):
 
 
 def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is None and _ran_dense_inplace(self, "div", other, float_only=True):
+        return self
     _inplace_checks(self, other, "/=")
     if rounding_mode is None and not needs_grad(self, other):
         return div(self, other, out=self)
