@@ -143,7 +143,7 @@ def test_integer_sums_are_int64():
 
 
 @pytest.mark.parametrize("shape, dims", [((3000, 3000), 0), ((2048, 24), 0), ((3, 20000), 0),
-                                         ((3, 1000, 40), 1), ((300, 3000), 1), ((10**6,), 0)])
+                                         ((3, 1000, 40), 1), ((300, 3000), 1), ((3 * 10**6,), 0)])
 def test_sums_are_the_same_bits_on_any_number_of_threads(shape, dims):
     a = nt.from_numpy(np.random.default_rng(5).random(shape, dtype=np.float32))
     before = nt.get_num_threads()
@@ -155,3 +155,20 @@ def test_sums_are_the_same_bits_on_any_number_of_threads(shape, dims):
     finally:
         nt.set_num_threads(before)
     np.testing.assert_array_equal(serial, parallel)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_whole_sums_split_among_threads_as_pytorch_splits_them(threads):
+    """A whole float32 sum in PyTorch's order (below 2**20 elements) is split into one
+    chunk per thread above 32768 elements, as PyTorch splits it: the bits follow the
+    thread count, and equal PyTorch's at the same count."""
+    import torch
+    a = np.random.default_rng(5).random(10**6, dtype=np.float32)
+    before, torch_before = nt.get_num_threads(), torch.get_num_threads()
+    try:
+        nt.set_num_threads(min(threads, before))
+        torch.set_num_threads(min(threads, before))
+        assert nt.from_numpy(a).sum().item() == torch.from_numpy(a).sum().item()
+    finally:
+        nt.set_num_threads(before)
+        torch.set_num_threads(torch_before)

@@ -268,18 +268,51 @@ def test_random_shapes_against_torch():
         check(lambda lib, t: t.prod(d, keepdim=keep), a)
 
 
-@pytest.mark.parametrize("shape,dim", [((65, 40), None), ((65, 40), 0), ((65, 40), 1),
-                                       ((3, 40000), 1), ((40000, 3), 0), ((300001,), None),
-                                       ((5, 7, 900), (0, 2))])
-def test_float32_sums_are_correctly_rounded(shape, dim):
-    """float32 sums accumulate in float64: each result is the float64 sum rounded once, on
-    every schedule (rows, columns, one output; serial and parallel), whatever the CPU's
-    vector width.  A float32 accumulator misses it by an ulp or more on these."""
+@pytest.mark.parametrize("shape,dim", [((65, 40), 0), ((40000, 3), 0), ((5, 7, 900), (0, 2)),
+                                       ("transposed", 1), ((2 ** 20 + 5,), None),
+                                       ((1100, 1000), 1)])
+def test_float32_sums_across_strides_are_correctly_rounded(shape, dim):
+    """float32 sums whose reduced dims are not inside the kept ones (PyTorch's column-wise
+    orders are not reproduced), and sums from 2**20 elements on, accumulate in float64:
+    each result is
+    the float64 sum rounded once, serial and parallel, whatever the CPU's vector width
+    (a float32 accumulator misses it by an ulp or more on these)."""
     rng = np.random.default_rng(7)
-    a = (rng.standard_normal(shape) * 100).astype(np.float32)
+    if shape == "transposed":  # rows of the transpose: a reduction across strides
+        a = (rng.standard_normal((300, 200)) * 100).astype(np.float32).T
+    else:
+        a = (rng.standard_normal(shape) * 100).astype(np.float32)
     exact = a.astype(np.float64).sum(axis=dim).astype(np.float32)
-    got = nt.tensor(a).sum(dim) if dim is not None else nt.tensor(a).sum()
+    t = nt.tensor(np.ascontiguousarray(a.T)).t() if shape == "transposed" else nt.tensor(a)
+    got = t.sum(dim) if dim is not None else t.sum()
     np.testing.assert_array_equal(got.numpy(), exact)
-    mean = nt.tensor(a).mean(dim) if dim is not None else nt.tensor(a).mean()
+    mean = t.mean(dim) if dim is not None else t.mean()
     count = a.size // exact.size
     np.testing.assert_allclose(mean.numpy(), exact / np.float32(count), rtol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape,dim", [((65, 40), None), ((65, 40), 1), ((200, 5), 1),
+                                       ((50, 7), -1), ((3, 40000), 1), ((300001,), None),
+                                       ((40000,), None), ((5, 7, 900), 2), ((5, 7, 900), (1, 2)),
+                                       ((1000, 64), 1), ((0,), None), ((4, 0), 1)])
+def test_float_sums_of_contiguous_runs_are_pytorchs(shape, dim, dtype):
+    """sum(), sum over trailing dims and mean() of float32/float64 below 2**20 elements add
+    in PyTorch's order (its vectors, cascade and per-thread chunks): the same bits, so
+    that printed losses
+    and d2l's `tensor([1.0000, 1.0000])` agree; also for several runs per output and
+    for runs at a stride."""
+    rng = np.random.default_rng(11)
+    a = (rng.standard_normal(shape) * 100).astype(dtype)
+    cases = [(nt.tensor(a), torch.from_numpy(a))]
+    if len(shape) == 2 and shape[1] > 3:
+        # rows of a wider tensor (runs that do not coalesce), and runs at a stride
+        cases.append((nt.tensor(a)[:, 1:-1], torch.from_numpy(a)[:, 1:-1]))
+        cases.append((nt.tensor(a)[:, ::2], torch.from_numpy(a)[:, ::2]))
+    for x, tx in cases:
+        for f in (lambda m, t: t.sum(dim) if dim is not None else t.sum(),
+                  lambda m, t: t.mean(dim) if dim is not None else t.mean()):
+            want = f(torch, tx).numpy()
+            got = f(nt, x).numpy()
+            assert got.dtype == want.dtype and got.shape == want.shape
+            assert np.array_equal(got, want, equal_nan=True), (shape, dim, got - want)

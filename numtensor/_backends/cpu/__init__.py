@@ -10,6 +10,8 @@ Device policy that lives here and nowhere else:
     patterns themselves; the other primitives ask for float32 operands (compute_dtype);
   * bool and float16 move through gathers and scatters as uint8/uint16 bit patterns.
 """
+import math
+
 import numpy as np
 
 from .. import scalar_ops
@@ -256,6 +258,12 @@ class CpuBackend(Backend):
         if plan.nout == 0:
             return
         (xb, xo), (yb, yo) = x, out
+        if op == "sum" and xb.dtype == yb.dtype and xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
+                0 < plan.nout * plan.nred < _TORCH_ORDER_LIMIT and \
+                min(plan.kx, default=math.inf) > max(plan.rx):
+            # the reduced dims inside the kept ones: PyTorch sums their runs
+            self._sum_runs_as_pytorch(plan, xb, xo, yb, yo)
+            return
         init = _identity(op, yb.dtype)
         if op == "sum" and yb.dtype == _F32_DTYPE:
             # float32 sums accumulate in float64 and round once at the end: as accurate as
@@ -269,6 +277,25 @@ class CpuBackend(Backend):
                                   rshape, rx)
         except Exception as e:
             _reraise_typing_error(e, op, xb.dtype)
+
+    @staticmethod
+    def _sum_runs_as_pytorch(plan, xb, xo, yb, yo):
+        """Float sums of contiguous runs (sum(), sum(dim=-1), mean()) in PyTorch's order,
+        so that they are its values bit for bit (see cascade_sum_kernels.py)."""
+        from . import cascade_sum_kernels as ck
+        lanes = _TORCH_VECTOR_BYTES // xb.itemsize
+        kshape, kx, ky, rshape, rx = plan.arrays
+        # the innermost reduced dim makes the runs; the others enumerate them
+        n, stride = plan.rshape[-1], plan.rx[-1]
+        outer_shape, outer_x = rshape[:-1], rx[:-1]
+        nruns, nout = plan.nred // n, plan.nout
+        threads = _threads()
+        if not plan.kshape and plan.nred >= ck.TORCH_GRAIN and threads > 1:
+            ck.all_chunked(outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nruns,
+                           threads)
+            return
+        fn = ck.rows_par if nout > 1 and nout * plan.nred >= GRAIN else ck.rows
+        fn(kshape, kx, ky, outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nout, nruns)
 
     @staticmethod
     def _reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky, rshape, rx):
@@ -457,7 +484,7 @@ class CpuBackend(Backend):
         from . import fill_kernels as fk
         if n:
             y = out[0][out[1]:]
-            width = _TORCH_ARANGE_VECTOR_BYTES // y.dtype.itemsize
+            width = _TORCH_VECTOR_BYTES // y.dtype.itemsize
             chunk = n
             if n > _TORCH_ARANGE_GRAIN and _threads() > 1:
                 tasks = min(_threads(), -(-n // _TORCH_ARANGE_GRAIN))
@@ -777,9 +804,13 @@ def _threads():
     return numba.get_num_threads()
 
 
-# The vector width of PyTorch's CPU arange: 32 bytes, on AVX2 machines and, as measured
-# against PyTorch 2.13 on an AVX-512 one (capability "AVX512"), on AVX-512 ones too
-_TORCH_ARANGE_VECTOR_BYTES = 32
+# The vector width of PyTorch's CPU kernels that numtensor reproduces (arange, sums):
+# 32 bytes, on AVX2 machines and, as measured against PyTorch 2.13 on an AVX-512 one
+# (capability "AVX512"), on AVX-512 ones too
+_TORCH_VECTOR_BYTES = 32
+# Sums of fewer elements add in PyTorch's order (the losses and statistics that programs
+# print); larger ones take the float64 kernels, which are twice as fast there
+_TORCH_ORDER_LIMIT = 2 ** 20
 
 
 def _share_out_batch(plan):

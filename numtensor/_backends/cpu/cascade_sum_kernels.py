@@ -1,0 +1,226 @@
+"""Float sums over contiguous runs, added in the order PyTorch's CPU sum adds them, so that
+sum(), sum(dim=-1) and mean() give PyTorch's float32/float64 values bit for bit.
+
+PyTorch sums a contiguous run of n elements in the dtype itself, with vectors of
+`lanes` elements (32 bytes: 8 float32s, 4 float64s) and four vector accumulators:
+  * the run is read as rows of 4 vectors (`cols` = 4 * lanes consecutive elements);
+    each of the cols columns is summed down the rows in a cascade of four levels (level
+    0 takes 2**p rows, then folds into level 1, which folds into level 2 every 2**p
+    folds, and so on; p = max(4, ceil(log2(rows)) // 4)), and the levels are added at
+    the end;
+  * vectors left after the last full row go into the first accumulator, the four
+    accumulators are added lane by lane;
+  * elements left after the last full vector are added one by one from zero, then the
+    lanes one by one.
+A run shorter than one vector, or one at a stride, is the same cascade with scalars
+(cols = 4, lanes = 1).  An output that sums several runs (the reduced dims do not
+coalesce into one) adds their sums to zero one by one.  A full sum from 32768 elements on
+is split into one chunk of the flat range per thread (PyTorch's grain; a chunk may
+start or end inside a run); the chunks' sums are then summed as a run of their own.
+The order of additions being the point, nothing here may be reassociated (no fastmath).
+"""
+import numpy as np
+from numba import njit, prange
+
+OPTS = dict(cache=True, nogil=True)
+
+TORCH_GRAIN = 32768
+_LEVELS = 4
+_U1, _U2, _U3, _U4, _U5, _U6, _U7 = (np.uint64(k) for k in range(1, 8))
+
+
+@njit(inline="always", **OPTS)
+def _ceil_log2(x):
+    if x <= 2:
+        return 1
+    bits = 0
+    v = x - 1
+    while v:
+        v >>= 1
+        bits += 1
+    return bits
+
+
+@njit(**OPTS)
+def _cascade_columns(x, base, stride, nrows, cols, acc):
+    """acc[0, :cols] = the cascaded column sums of the nrows x cols block of elements
+    x[base + (i * cols + c) * stride]."""
+    level_power = max(4, _ceil_log2(nrows) // _LEVELS)
+    level_step = 1 << level_power
+    level_mask = level_step - 1
+    acc[:, :cols] = 0
+    a0 = acc[0]
+    i = 0
+    while i + level_step <= nrows:
+        for _ in range(level_step):
+            b = base + i * cols * stride
+            for c in range(cols):
+                a0[c] += x[b + c * stride]
+            i += 1
+        for j in range(1, _LEVELS):
+            for c in range(cols):
+                acc[j, c] += acc[j - 1, c]
+                acc[j - 1, c] = 0
+            if i & (level_mask << (j * level_power)):
+                break
+    while i < nrows:
+        b = base + i * cols * stride
+        for c in range(cols):
+            a0[c] += x[b + c * stride]
+        i += 1
+    for j in range(1, _LEVELS):
+        for c in range(cols):
+            a0[c] += acc[j, c]
+
+
+@njit(**OPTS)
+def _cascade_contiguous(x, base, nrows, cols, acc):
+    """_cascade_columns for a contiguous block whose cols is a multiple of 8, fast: level 0
+    restarts from zero at every fold, so each stretch of 2**p rows is summed per column
+    in eight independent chains (which vectorise), while the stretch is in L1, and only
+    the folds touch acc."""
+    level_power = max(4, _ceil_log2(nrows) // _LEVELS)
+    level_step = 1 << level_power
+    level_mask = level_step - 1
+    acc[:, :cols] = 0
+    zero = acc[0, 0]
+    i = 0
+    while i <= nrows:
+        stretch = level_step if i + level_step <= nrows else nrows - i
+        b = base + i * cols
+        for g in range(0, cols, 8):
+            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = zero
+            for r in range(stretch):
+                q = np.uint64(b + r * cols + g)  # unsigned: no negative-index wrap per load
+                s0 += x[q]
+                s1 += x[q + _U1]
+                s2 += x[q + _U2]
+                s3 += x[q + _U3]
+                s4 += x[q + _U4]
+                s5 += x[q + _U5]
+                s6 += x[q + _U6]
+                s7 += x[q + _U7]
+            level = 1 if stretch == level_step else 0  # a full stretch folds into level 1
+            acc[level, g] += s0
+            acc[level, g + 1] += s1
+            acc[level, g + 2] += s2
+            acc[level, g + 3] += s3
+            acc[level, g + 4] += s4
+            acc[level, g + 5] += s5
+            acc[level, g + 6] += s6
+            acc[level, g + 7] += s7
+        if stretch < level_step:
+            break
+        i += level_step
+        for j in range(2, _LEVELS):
+            if i & (level_mask << ((j - 1) * level_power)):
+                break
+            for c in range(cols):
+                acc[j, c] += acc[j - 1, c]
+                acc[j - 1, c] = 0
+    a0 = acc[0]
+    for j in range(1, _LEVELS):
+        for c in range(cols):
+            a0[c] += acc[j, c]
+
+
+@njit(**OPTS)
+def run_sum(x, base, n, stride, lanes, acc):
+    """The sum of the n elements x[base + i * stride] in x's dtype, in PyTorch's order.
+    acc: scratch of shape (4, 4 * lanes) in x's dtype."""
+    # every result is stored by adding it to a zeroed output, as PyTorch stores it
+    if n < lanes or stride != 1:  # scalars: rows of 4, the rest into the first, then
+        rows = n // 4             # the four summed
+        _cascade_columns(x, base, stride, rows, 4, acc)
+        s0 = acc[0, 0]
+        for i in range(rows * 4, n):
+            s0 += x[base + i * stride]
+        acc[3, 0] = 0
+        return acc[3, 0] + (((s0 + acc[0, 1]) + acc[0, 2]) + acc[0, 3])
+    cols = 4 * lanes
+    nvec = n // lanes
+    rows = nvec // 4
+    _cascade_contiguous(x, base, rows, cols, acc)
+    a0 = acc[0]
+    for v in range(rows * 4, nvec):  # leftover vectors into the first accumulator
+        b = base + v * lanes
+        for lane in range(lanes):
+            a0[lane] += x[b + lane]
+    for k in range(1, 4):
+        for lane in range(lanes):
+            a0[lane] += a0[k * lanes + lane]
+    acc[3, 0] = 0
+    total = acc[3, 0]
+    for i in range(nvec * lanes, n):
+        total += x[base + i]
+    for lane in range(lanes):
+        total += a0[lane]
+    return total
+
+
+@njit(**OPTS)
+def _start(o, shape, strides, origin):
+    """The offset of flat index o of a row-major (shape, strides) index space."""
+    at = origin
+    rem = o
+    for d in range(shape.size - 1, -1, -1):
+        i_d = rem % shape[d]
+        rem //= shape[d]
+        at += i_d * strides[d]
+    return at
+
+
+@njit(**OPTS)
+def _output_sum(x, bx, outer_shape, outer_x, nruns, n, stride, lanes, acc):
+    """The sum of one output: its runs (an outer reduced index space of nruns, each a run
+    of n at `stride`) added to zero in order."""
+    total = run_sum(x, _start(0, outer_shape, outer_x, bx), n, stride, lanes, acc)
+    for r in range(1, nruns):
+        total += run_sum(x, _start(r, outer_shape, outer_x, bx), n, stride, lanes, acc)
+    return total
+
+
+@njit(**OPTS)
+def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
+    """y at each kept position = the sum of its runs of x."""
+    acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+    for o in range(nout):
+        y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox), outer_shape,
+                                                  outer_x, nruns, n, stride, lanes, acc)
+
+
+@njit(parallel=True, **OPTS)
+def rows_par(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
+    nchunk = min(nout, 256)
+    for c in prange(nchunk):
+        acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+        for o in range(c * nout // nchunk, (c + 1) * nout // nchunk):
+            y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox),
+                                                      outer_shape, outer_x, nruns, n, stride,
+                                                      lanes, acc)
+
+
+@njit(parallel=True, **OPTS)
+def all_chunked(outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nruns, nthreads):
+    """One sum of nruns * n >= 32768 elements as PyTorch splits it among nthreads: the
+    flat range in k = min(nthreads, ceil(total / 32768)) chunks of ceil(total / k), one
+    per thread, each the sum of its (partial) runs; then the chunks' sums, with zeros
+    for idle threads, summed as a run."""
+    total = nruns * n
+    k = min(nthreads, (total + TORCH_GRAIN - 1) // TORCH_GRAIN)
+    chunk = (total + k - 1) // k
+    partial = np.zeros(nthreads, x.dtype)
+    for t in prange(k):
+        acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+        b = t * chunk
+        e = min(total, b + chunk)
+        part = partial[t]
+        while b < e:
+            r = b // n
+            stop = min(e, (r + 1) * n)
+            base = _start(r, outer_shape, outer_x, ox) + (b - r * n) * stride
+            part += run_sum(x, base, stop - b, stride, lanes, acc)
+            b = stop
+        partial[t] = part
+    acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+    y[oy] = run_sum(partial, 0, nthreads, 1, lanes, acc)
