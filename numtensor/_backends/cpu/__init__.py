@@ -284,13 +284,17 @@ class CpuBackend(Backend):
         so that they are its values bit for bit (see cascade_sum_kernels.py)."""
         from . import cascade_sum_kernels as ck
         lanes = _TORCH_VECTOR_BYTES // xb.itemsize
-        kshape, kx, ky, rshape, rx = plan.arrays
         # the innermost reduced dim makes the runs; the others enumerate them
         n, stride = plan.rshape[-1], plan.rx[-1]
-        outer_shape, outer_x = rshape[:-1], rx[:-1]
         nruns, nout = plan.nred // n, plan.nout
+        whole = not plan.kshape
+        if whole and plan.nred < ck.TORCH_GRAIN and nruns == 1:
+            ck.one_run(xb, xo, n, stride, yb, yo, lanes)
+            return
+        kshape, kx, ky, rshape, rx = plan.arrays
+        outer_shape, outer_x = rshape[:-1], rx[:-1]
         threads = _threads()
-        if not plan.kshape and plan.nred >= ck.TORCH_GRAIN and threads > 1:
+        if whole and plan.nred >= ck.TORCH_GRAIN and threads > 1:
             ck.all_chunked(outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nruns,
                            threads)
             return

@@ -181,6 +181,14 @@ def _output_sum(x, bx, outer_shape, outer_x, nruns, n, stride, lanes, acc):
 
 
 @njit(**OPTS)
+def one_run(x, ox, n, stride, y, oy, lanes):
+    """y[oy] = the sum of one run (a whole sum below the threads' split): the small
+    sums of losses, with few arguments to type at the call."""
+    acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+    y[oy] = run_sum(x, ox, n, stride, lanes, acc)
+
+
+@njit(**OPTS)
 def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
     """y at each kept position = the sum of its runs of x."""
     acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
