@@ -221,8 +221,8 @@ Modern names: the lecture's `torch.gels(B, A)` is `torch.linalg.lstsq(A, B).solu
 PyTorch 2.x (`gels` was removed), and it is written so below.  The lecture prints only the
 first 15 lines of `systolic-blood-pressure-vs-age.dat` and the file is not distributed
 with it: the notebook writes those 15 lines to the file and fits them.  `random_` and
-`normal_` draw other numbers than the slides (numtensor's generator is not PyTorch's bit
-stream)."""),
+`normal_` draw other numbers than the slides, which do not seed the generator (after the
+same `torch.manual_seed`, numtensor draws the numbers PyTorch draws)."""),
     ("code", IMPORT + """
 
 x = torch.tensor(3.0)
@@ -640,7 +640,8 @@ Stand-ins: `from torch.distributions.multinomial import Multinomial` is written
 package itself, not the `torch` alias); the `d2l` package is not installed, so `d2l` is a
 namespace holding matplotlib's `plt` and the `set_figsize` helper.  The lecture stops after
 the first tosses; the `Multinomial` cells and the plot follow d2l's section 2.6, which it
-cites.  The draws differ from the slides (numtensor's generator is not PyTorch's bit stream)."""),
+cites.  The draws differ from the slides, which were not seeded (after the same
+`torch.manual_seed`, numtensor draws the numbers PyTorch draws)."""),
     ("code", """
 %matplotlib inline
 import random
