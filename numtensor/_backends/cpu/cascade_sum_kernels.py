@@ -51,23 +51,21 @@ def _cascade_columns(x, base, stride, nrows, cols, acc):
     acc[:, :cols] = 0
     a0 = acc[0]
     i = 0
-    while i + level_step <= nrows:
-        for _ in range(level_step):
+    while True:  # full stretches of level_step rows fold upwards; the last one does not
+        stretch = min(level_step, nrows - i)
+        for _ in range(stretch):
             b = base + i * cols * stride
             for c in range(cols):
                 a0[c] += x[b + c * stride]
             i += 1
+        if stretch < level_step:
+            break
         for j in range(1, _LEVELS):
             for c in range(cols):
                 acc[j, c] += acc[j - 1, c]
                 acc[j - 1, c] = 0
             if i & (level_mask << (j * level_power)):
                 break
-    while i < nrows:
-        b = base + i * cols * stride
-        for c in range(cols):
-            a0[c] += x[b + c * stride]
-        i += 1
     for j in range(1, _LEVELS):
         for c in range(cols):
             a0[c] += acc[j, c]
