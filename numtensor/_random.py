@@ -303,6 +303,11 @@ def bernoulli_(self, p=0.5, *, generator=None):
         from .ops.dispatch import cast
         pc = cast(p.expand(t._shape).contiguous() if tuple(p._shape) != tuple(t._shape) else p.contiguous(),
                   _dtype.float64)
+        from .ops import elementwise as ew
+        if pc.numel() and not ew.logical_and(ew.ge(pc, 0), ew.le(pc, 1)).all().item():
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could "
+                               "this error message be improved?  If so, please report an "
+                               "enhancement request to PyTorch.)")
         prob = operand(pc)
         # PyTorch compares with a uniform of p's precision
         bits = 53 if p.dtype is _dtype.float64 else 24
@@ -315,7 +320,12 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 def exponential_(self, lambd=1.0, *, generator=None):
     """Fills self with draws from the exponential distribution of rate lambd."""
-    _check_float(self, "exponential_")
+    if self.dtype.category != 2:
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{self.dtype._tensor_type.replace('Tensor', '')}")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={float(lambd):g}")
     if _gen(generator, self.device)._twister is not None:
         return _fill(self, "exponential", generator, float(lambd))
     uniform_(self, 0.0, 1.0, generator=generator)
@@ -496,6 +506,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
+    _check_probabilities(probs.detach(), replacement and num_samples > 1)
     gen = _gen(generator, input.device)
     if gen._twister is not None:
         drawn = _multinomial_as_pytorch(probs.detach(), num_samples, replacement, gen)
@@ -506,6 +517,29 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         backend_for(drawn.device).multinomial(operand(p64), nrows, ncat, operand(drawn),
                                               num_samples, bool(replacement), seed_, start)
     return _done(drawn if input.ndim == 2 else drawn.reshape(num_samples), out, False)
+
+
+def _check_probabilities(probs, searched):
+    """PyTorch's checks of multinomial's weights (2-d): the binary search (`searched`,
+    with replacement) names the first bad entry in order; the exponential race checks
+    the whole tensor at once.  Either refuses a row that sums to zero."""
+    from .ops import elementwise as ew
+    if not probs.numel():  # rows without categories (PyTorch's messages, as its checks fail)
+        if probs._shape[0]:
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)"
+                               if searched else "aminmax(): cannot compute aminmax over an empty "
+                               "dimension as the operation has no identity.")
+        return
+    bad = ew.logical_or(ew.lt(probs, 0), ew.logical_not(ew.isfinite(probs)))
+    if searched:
+        if bad.any().item():
+            first = probs.reshape(-1)[int(bad.reshape(-1).to(_dtype.uint8).argmax().item())].item()
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry "
+                               + ("< 0)" if not first >= 0 else "= infinity or NaN)"))  # NaN: "< 0"
+    elif bad.any().item():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if ew.eq(probs.sum(1), 0).any().item():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def _multinomial_as_pytorch(probs, num_samples, replacement, gen):
