@@ -26,7 +26,6 @@ OPTS = dict(cache=True, nogil=True)
 
 TORCH_GRAIN = 32768
 _LEVELS = 4
-_U1, _U2, _U3, _U4, _U5, _U6, _U7 = (np.uint64(k) for k in range(1, 8))
 
 
 @njit(inline="always", **OPTS)
@@ -42,84 +41,47 @@ def _ceil_log2(x):
 
 
 @njit(**OPTS)
-def _cascade_columns(x, base, stride, nrows, cols, acc):
+def _column_sums(x, base, stride, nrows, cols, acc):
     """acc[0, :cols] = the cascaded column sums of the nrows x cols block of elements
-    x[base + (i * cols + c) * stride]."""
+    x[base + (r * cols + c) * stride].  Each column is its own chain of additions, so
+    the loops may run across a row (which vectorises when stride is 1) as long as each
+    column takes its rows in order.  A level is zeroed when it is first folded into,
+    and levels that never received a fold are not added at the end (adding an exact
+    zero changes no value: no partial sum here is ever -0.0)."""
     level_power = max(4, _ceil_log2(nrows) // _LEVELS)
     level_step = 1 << level_power
     level_mask = level_step - 1
-    acc[:, :cols] = 0
-    a0 = acc[0]
+    level0 = acc[0, :cols]
+    used = 0  # the highest level that holds a fold
     i = 0
-    while True:  # full stretches of level_step rows fold upwards; the last one does not
+    while True:
         stretch = min(level_step, nrows - i)
-        for _ in range(stretch):
-            b = base + i * cols * stride
-            for c in range(cols):
-                a0[c] += x[b + c * stride]
-            i += 1
+        level0[:] = 0
+        for r in range(i, i + stretch):
+            q = base + r * cols * stride
+            if stride == 1:
+                row = x[q:q + cols]
+                for c in range(cols):
+                    level0[c] += row[c]
+            else:
+                for c in range(cols):
+                    level0[c] += x[q + c * stride]
+        i += stretch
         if stretch < level_step:
             break
-        for j in range(1, _LEVELS):
+        for j in range(1, _LEVELS):  # fold level j-1 into j while i is a multiple of
+            if j > used:             # step**j; level 0 restarts from zero anyway
+                acc[j, :cols] = 0
+                used = j
             for c in range(cols):
                 acc[j, c] += acc[j - 1, c]
-                acc[j - 1, c] = 0
+            if j > 1:
+                acc[j - 1, :cols] = 0
             if i & (level_mask << (j * level_power)):
                 break
-    for j in range(1, _LEVELS):
+    for j in range(1, used + 1):
         for c in range(cols):
-            a0[c] += acc[j, c]
-
-
-@njit(**OPTS)
-def _cascade_contiguous(x, base, nrows, cols, acc):
-    """_cascade_columns for a contiguous block whose cols is a multiple of 8, fast: level 0
-    restarts from zero at every fold, so each stretch of 2**p rows is summed per column
-    in eight independent chains (which vectorise), while the stretch is in L1, and only
-    the folds touch acc."""
-    level_power = max(4, _ceil_log2(nrows) // _LEVELS)
-    level_step = 1 << level_power
-    level_mask = level_step - 1
-    acc[:, :cols] = 0
-    zero = acc[0, 0]
-    i = 0
-    while i <= nrows:
-        stretch = level_step if i + level_step <= nrows else nrows - i
-        b = base + i * cols
-        for g in range(0, cols, 8):
-            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = zero
-            for r in range(stretch):
-                q = np.uint64(b + r * cols + g)  # unsigned: no negative-index wrap per load
-                s0 += x[q]
-                s1 += x[q + _U1]
-                s2 += x[q + _U2]
-                s3 += x[q + _U3]
-                s4 += x[q + _U4]
-                s5 += x[q + _U5]
-                s6 += x[q + _U6]
-                s7 += x[q + _U7]
-            level = 1 if stretch == level_step else 0  # a full stretch folds into level 1
-            acc[level, g] += s0
-            acc[level, g + 1] += s1
-            acc[level, g + 2] += s2
-            acc[level, g + 3] += s3
-            acc[level, g + 4] += s4
-            acc[level, g + 5] += s5
-            acc[level, g + 6] += s6
-            acc[level, g + 7] += s7
-        if stretch < level_step:
-            break
-        i += level_step
-        for j in range(2, _LEVELS):
-            if i & (level_mask << ((j - 1) * level_power)):
-                break
-            for c in range(cols):
-                acc[j, c] += acc[j - 1, c]
-                acc[j - 1, c] = 0
-    a0 = acc[0]
-    for j in range(1, _LEVELS):
-        for c in range(cols):
-            a0[c] += acc[j, c]
+            level0[c] += acc[j, c]
 
 
 @njit(**OPTS)
@@ -129,7 +91,7 @@ def run_sum(x, base, n, stride, lanes, acc):
     # every result is stored by adding it to a zeroed output, as PyTorch stores it
     if n < lanes or stride != 1:  # scalars: rows of 4, the rest into the first, then
         rows = n // 4             # the four summed
-        _cascade_columns(x, base, stride, rows, 4, acc)
+        _column_sums(x, base, stride, rows, 4, acc)
         s0 = acc[0, 0]
         for i in range(rows * 4, n):
             s0 += x[base + i * stride]
@@ -138,7 +100,7 @@ def run_sum(x, base, n, stride, lanes, acc):
     cols = 4 * lanes
     nvec = n // lanes
     rows = nvec // 4
-    _cascade_contiguous(x, base, rows, cols, acc)
+    _column_sums(x, base, 1, rows, cols, acc)
     a0 = acc[0]
     for v in range(rows * 4, nvec):  # leftover vectors into the first accumulator
         b = base + v * lanes
