@@ -270,10 +270,11 @@ def test_random_shapes_against_torch():
 
 @pytest.mark.parametrize("shape,dim", [((65, 40), 0), ((40000, 3), 0), ((5, 7, 900), (0, 2)),
                                        ("transposed", 1), ((2 ** 20 + 5,), None),
-                                       ((1100, 1000), 1)])
+                                       ((1100, 1000), 1), ((2000, 100), 1)])
 def test_float32_sums_across_strides_are_correctly_rounded(shape, dim):
     """float32 sums whose reduced dims are not inside the kept ones (PyTorch's column-wise
-    orders are not reproduced), and sums from 2**20 elements on, accumulate in float64:
+    orders are not reproduced), whole sums from 2**20 elements on and sums with several
+    outputs from 2**17 on, accumulate in float64:
     each result is
     the float64 sum rounded once, serial and parallel, whatever the CPU's vector width
     (a float32 accumulator misses it by an ulp or more on these)."""
@@ -295,13 +296,13 @@ def test_float32_sums_across_strides_are_correctly_rounded(shape, dim):
 @pytest.mark.parametrize("shape,dim", [((65, 40), None), ((65, 40), 1), ((200, 5), 1),
                                        ((50, 7), -1), ((3, 40000), 1), ((300001,), None),
                                        ((40000,), None), ((5, 7, 900), 2), ((5, 7, 900), (1, 2)),
-                                       ((1000, 64), 1), ((0,), None), ((4, 0), 1)])
+                                       ((1000, 64), 1), ((1310, 100), 1), ((0,), None),
+                                       ((4, 0), 1)])
 def test_float_sums_of_contiguous_runs_are_pytorchs(shape, dim, dtype):
-    """sum(), sum over trailing dims and mean() of float32/float64 below 2**20 elements add
-    in PyTorch's order (its vectors, cascade and per-thread chunks): the same bits, so
-    that printed losses
-    and d2l's `tensor([1.0000, 1.0000])` agree; also for several runs per output and
-    for runs at a stride."""
+    """sum() and mean() of float32/float64 below 2**20 elements, and sums over trailing dims
+    below 2**17, add in PyTorch's order (its vectors, cascade and per-thread chunks): the
+    same bits, so that printed losses and d2l's `tensor([1.0000, 1.0000])` agree; also
+    for several runs per output and for runs at a stride."""
     rng = np.random.default_rng(11)
     a = (rng.standard_normal(shape) * 100).astype(dtype)
     cases = [(nt.tensor(a), torch.from_numpy(a))]

@@ -259,7 +259,8 @@ class CpuBackend(Backend):
             return
         (xb, xo), (yb, yo) = x, out
         if op == "sum" and xb.dtype == yb.dtype and xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
-                0 < plan.nout * plan.nred < _TORCH_ORDER_LIMIT and \
+                0 < plan.nout * plan.nred < (_TORCH_ORDER_LIMIT if plan.nout == 1 else
+                                             _TORCH_ORDER_ROWS_LIMIT) and \
                 min(plan.kx, default=math.inf) > max(plan.rx):
             # the reduced dims inside the kept ones: PyTorch sums their runs
             self._sum_runs_as_pytorch(plan, xb, xo, yb, yo)
@@ -813,8 +814,11 @@ def _threads():
 # (capability "AVX512"), on AVX-512 ones too
 _TORCH_VECTOR_BYTES = 32
 # Sums of fewer elements add in PyTorch's order (the losses and statistics that programs
-# print); larger ones take the float64 kernels, which are twice as fast there
+# print); larger ones take the float64 kernels, which are about twice as fast there.
+# Sums with several outputs keep that order to a lower limit: each short run pays the
+# cascade's bookkeeping (sum(dim=1) of 10000x100 took 2.4x the float64 kernels' time)
 _TORCH_ORDER_LIMIT = 2 ** 20
+_TORCH_ORDER_ROWS_LIMIT = 2 ** 17
 
 
 def _share_out_batch(plan):

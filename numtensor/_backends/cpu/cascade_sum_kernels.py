@@ -149,12 +149,26 @@ def one_run(x, ox, n, stride, y, oy, lanes):
 
 
 @njit(**OPTS)
+def _outputs(lo, hi, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes,
+             nruns, acc):
+    """Outputs lo..hi-1 (in the order of the kept index space) = the sums of their runs.
+    One kept dim with one run per output (sum(dim=-1) of a matrix) steps its offsets
+    instead of recomputing them: that costs more than a short run's sum."""
+    if kshape.size == 1 and nruns == 1:
+        for o in range(lo, hi):
+            y[oy + o * ky[0]] = run_sum(x, ox + o * kx[0], n, stride, lanes, acc)
+        return
+    for o in range(lo, hi):
+        y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox), outer_shape,
+                                                  outer_x, nruns, n, stride, lanes, acc)
+
+
+@njit(**OPTS)
 def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
     """y at each kept position = the sum of its runs of x."""
     acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
-    for o in range(nout):
-        y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox), outer_shape,
-                                                  outer_x, nruns, n, stride, lanes, acc)
+    _outputs(0, nout, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes,
+             nruns, acc)
 
 
 @njit(parallel=True, **OPTS)
@@ -162,10 +176,8 @@ def rows_par(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lane
     nchunk = min(nout, 256)
     for c in prange(nchunk):
         acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
-        for o in range(c * nout // nchunk, (c + 1) * nout // nchunk):
-            y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox),
-                                                      outer_shape, outer_x, nruns, n, stride,
-                                                      lanes, acc)
+        _outputs(c * nout // nchunk, (c + 1) * nout // nchunk, kshape, kx, ky, outer_shape,
+                 outer_x, x, ox, n, stride, y, oy, lanes, nruns, acc)
 
 
 @njit(parallel=True, **OPTS)
