@@ -18,6 +18,9 @@ coalesce into one) adds their sums to zero one by one.  A full sum from 32768 el
 is split into one chunk of the flat range per thread (PyTorch's grain; a chunk may
 start or end inside a run); the chunks' sums are then summed as a run of their own.
 The order of additions being the point, nothing here may be reassociated (no fastmath).
+Helpers are called with np.int64(k), not a bare constant k: Numba types a bare constant
+argument as a literal and compiles the helper once more for each (a whole sum compiled
+for 15 s instead of 8).
 """
 import numpy as np
 from numba import njit, prange
@@ -89,18 +92,17 @@ def run_sum(x, base, n, stride, lanes, acc):
     """The sum of the n elements x[base + i * stride] in x's dtype, in PyTorch's order.
     acc: scratch of shape (4, 4 * lanes) in x's dtype."""
     # every result is stored by adding it to a zeroed output, as PyTorch stores it
-    if n < lanes or stride != 1:  # scalars: rows of 4, the rest into the first, then
-        rows = n // 4             # the four summed
-        _column_sums(x, base, stride, rows, 4, acc)
+    scalars = n < lanes or stride != 1  # then rows of 4 scalars, else of 4 vectors
+    cols = np.int64(4) if scalars else 4 * lanes
+    nvec = n if scalars else n // lanes
+    rows = nvec // 4
+    _column_sums(x, base, stride, rows, cols, acc)
+    if scalars:  # the rest into the first column, then the four summed
         s0 = acc[0, 0]
         for i in range(rows * 4, n):
             s0 += x[base + i * stride]
         acc[3, 0] = 0
         return acc[3, 0] + (((s0 + acc[0, 1]) + acc[0, 2]) + acc[0, 3])
-    cols = 4 * lanes
-    nvec = n // lanes
-    rows = nvec // 4
-    _column_sums(x, base, 1, rows, cols, acc)
     a0 = acc[0]
     for v in range(rows * 4, nvec):  # leftover vectors into the first accumulator
         b = base + v * lanes
@@ -134,7 +136,8 @@ def _start(o, shape, strides, origin):
 def _output_sum(x, bx, outer_shape, outer_x, nruns, n, stride, lanes, acc):
     """The sum of one output: its runs (an outer reduced index space of nruns, each a run
     of n at `stride`) added to zero in order."""
-    total = run_sum(x, _start(0, outer_shape, outer_x, bx), n, stride, lanes, acc)
+    first = _start(np.int64(0), outer_shape, outer_x, bx)
+    total = run_sum(x, first, n, stride, lanes, acc)
     for r in range(1, nruns):
         total += run_sum(x, _start(r, outer_shape, outer_x, bx), n, stride, lanes, acc)
     return total
@@ -167,8 +170,8 @@ def _outputs(lo, hi, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, 
 def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
     """y at each kept position = the sum of its runs of x."""
     acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
-    _outputs(0, nout, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes,
-             nruns, acc)
+    _outputs(np.int64(0), nout, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy,
+             lanes, nruns, acc)
 
 
 @njit(parallel=True, **OPTS)
@@ -203,4 +206,4 @@ def all_chunked(outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nruns, nth
             b = stop
         partial[t] = part
     acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
-    y[oy] = run_sum(partial, 0, nthreads, 1, lanes, acc)
+    y[oy] = run_sum(partial, np.int64(0), nthreads, np.int64(1), lanes, acc)
