@@ -253,8 +253,6 @@ class CpuBackend(Backend):
 
     # ---- reductions ---------------------------------------------------------------------
     def reduce(self, op, plan, x, out):
-        from . import reduction_kernels as rk
-        mod = _red_modules.get(op) or _red_modules.setdefault(op, rk.reduce_module(op, _COMBINE[op]))
         if plan.nout == 0:
             return
         (xb, xo), (yb, yo) = x, out
@@ -265,6 +263,10 @@ class CpuBackend(Backend):
             # the reduced dims inside the kept ones: PyTorch sums their runs
             self._sum_runs_as_pytorch(plan, xb, xo, yb, yo)
             return
+        mod = _red_modules.get(op)
+        if mod is None:
+            from . import reduction_kernels as rk
+            mod = _red_modules[op] = rk.reduce_module(op, _COMBINE[op])
         init = _identity(op, yb.dtype)
         if op == "sum" and yb.dtype == _F32_DTYPE:
             # float32 sums accumulate in float64 and round once at the end: as accurate as
@@ -294,8 +296,7 @@ class CpuBackend(Backend):
             return
         kshape, kx, ky, rshape, rx = plan.arrays
         outer_shape, outer_x = rshape[:-1], rx[:-1]
-        threads = _threads()
-        if whole and plan.nred >= ck.TORCH_GRAIN and threads > 1:
+        if whole and plan.nred >= ck.TORCH_GRAIN and (threads := _threads()) > 1:
             ck.all_chunked(outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nruns,
                            threads)
             return
