@@ -829,8 +829,10 @@ def _share_out_batch(plan):
     whenever every thread gets the same number of products, or so many that an odd
     one out matters little; a lone product, or two on three threads, is left to the
     BLAS, which splits a single product well."""
+    if plan.batch < 2 or plan.batch * plan.m * plan.n * plan.k < GRAIN:
+        return False  # (before asking Numba for its thread count, which takes a lock)
     threads = _threads()
-    if threads < 2 or plan.batch < threads or plan.batch * plan.m * plan.n * plan.k < GRAIN:
+    if threads < 2 or plan.batch < threads:
         return False
     if plan.batch % threads and plan.batch < 4 * threads:
         return False
