@@ -4,6 +4,8 @@ Everything that makes a tensor from nothing goes through here (the creation func
 only parse PyTorch's arguments; ops allocate their outputs here), and every fill is a
 backend primitive, so no host buffer is ever made and copied over.
 """
+import math
+
 from . import _dtype
 from ._backends import backend_for, plan
 from ._device import CPU
@@ -40,11 +42,26 @@ def fill_(t, value):
 
 
 def full(shape, value, dtype, device=CPU):
+    if _zero_bits(value):
+        return zeros(shape, dtype, device)
     return fill_(empty(shape, dtype, device), value)
 
 
+def _zero_bits(value):
+    """Whether value is stored as zero bytes in every dtype (-0.0 is not)."""
+    kind = type(value)
+    if kind is int or kind is bool:
+        return not value
+    return kind is float and value == 0 and math.copysign(1.0, value) > 0
+
+
 def zeros(shape, dtype, device=CPU):
-    return full(shape, 0, dtype, device)
+    shape = tuple(shape)
+    n = 1
+    for s in shape:
+        n *= s
+    buf = backend_for(device).allocate_zeroed(n, dtype.np)
+    return make_tensor(TypedStorage(buf, dtype, device), 0, shape, dense_strides(shape))
 
 
 def ones(shape, dtype, device=CPU):

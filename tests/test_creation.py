@@ -326,3 +326,19 @@ def test_float_arange_values_are_pytorchs_bit_for_bit():
     x = nt.arange(-8.0, 8.0, 0.1, requires_grad=True)
     nt.relu(x).backward(nt.ones_like(x))
     assert x.grad[80].item() == 1.0
+
+
+@pytest.mark.parametrize("n", [0, 1, 10, 300_000])  # 300_000 float32: a pooled buffer
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int64", "bool", "complex64"])
+def test_zeros_are_zero_in_every_dtype_and_size(n, dtype):
+    same(lambda lib: lib.zeros(n, dtype=getattr(lib, dtype)))
+    same(lambda lib: lib.full((n,), 0, dtype=getattr(lib, dtype)))
+    # a recycled big buffer holds old data: zeros must still be zeros
+    junk = nt.full((n,), 7, dtype=getattr(nt, dtype))
+    del junk
+    assert not nt.zeros(n, dtype=getattr(nt, dtype)).any().item()
+
+
+def test_full_of_negative_zero_keeps_the_sign():
+    same(lambda lib: lib.full((3,), -0.0))
+    assert np.signbit(nt.full((3,), -0.0).numpy()).all()

@@ -457,3 +457,48 @@ def test_index_forms_int32_numpy_and_augmented_assignment():
         a[key_a] += 1
         b[key_b] += 1
         _same(a, b)
+
+
+@pytest.mark.parametrize("key,msg", [
+    (0, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+        "in C++ to convert a 0-dim tensor to a number"),
+    (np.int64(0), "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                  "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"),
+    (slice(None), "slice() cannot be applied to a 0-dim tensor."),
+    ((0,), "too many indices for tensor of dimension 0"),
+    ((slice(None),), "too many indices for tensor of dimension 0"),
+])
+def test_zero_dim_index_errors_match_torch(key, msg):
+    for lib in (nt, torch):
+        x = lib.tensor(1.5)
+        with pytest.raises(IndexError) as got:
+            x[key]
+        assert str(got.value) == msg
+        with pytest.raises(IndexError) as got:
+            x[key] = 2.0
+        assert str(got.value) == msg
+        assert x.item() == 1.5
+
+
+@pytest.mark.parametrize("permuted", [False, True])
+@pytest.mark.parametrize("key", [0, 3, -1, -4, slice(1, 3), slice(None), slice(None, None, 2),
+                                 slice(-3, None), slice(5, 1), slice(2, 100, 3), slice(-100, 2)])
+def test_int_and_slice_keys_are_views_with_torch_values_and_gradients(key, permuted):
+    a, b = _pair((4, 5, 6), permuted)
+    got, want = a[key], b[key]
+    _same(got, want)
+    assert (got.storage_offset(), got.stride()) == (want.storage_offset(), want.stride())
+    if got.numel():  # a view: writes land in a
+        got[(0,) * got.ndim] = 1234.0
+        assert (a == 1234.0).sum().item() == 1
+    a.requires_grad_(True)
+    b.requires_grad_(True)
+    (a[key] * 2).sum().backward()
+    (b[key] * 2).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+    for exc_key in (4, -5):
+        with pytest.raises(IndexError, match=f"index {exc_key} is out of bounds for dimension 0 "
+                                             "with size 4"):
+            a[exc_key]
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        a[::-1]

@@ -59,6 +59,15 @@ class Backend(abc.ABC):
     def allocate(self, n, np_dtype):
         """A new buffer of n elements of np_dtype (a numpy.dtype); contents undefined."""
 
+    def allocate_zeroed(self, n, np_dtype):
+        """A new buffer of n elements of np_dtype, every byte zero (0, 0.0, False in every
+        dtype).  A backend may get such memory cheaper than by filling it."""
+        from . import plan
+        buf = self.allocate(n, np_dtype)
+        if n:
+            self.fill(plan.contiguous_elementwise(n, 0), (buf, 0), 0)
+        return buf
+
     @abc.abstractmethod
     def from_host(self, array):
         """A buffer holding a copy of `array` (a contiguous 1-D NumPy array).  The caller

@@ -20,6 +20,12 @@ def _is_basic(item):
 
 def normalize_key(x, key):
     if not isinstance(key, tuple):
+        if not x._shape:  # PyTorch's own words for a bare int or slice on a 0-d tensor
+            if isinstance(key, (numbers.Integral, np.integer)) and not isinstance(key, (bool, np.bool_)):
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                                 "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+            if isinstance(key, slice):
+                raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         key = (key,)
     return key
 
@@ -50,12 +56,7 @@ def basic_view(x, key):
             out = views.unsqueeze(out, dim)
             dim += 1
         elif isinstance(k, slice):
-            size = out._shape[dim]
-            start, stop, step = k.indices(size) if k.step is None or k.step > 0 else (None, None, k.step)
-            if step is None or step <= 0:
-                raise ValueError("step must be greater than zero")
-            if (start, stop, step) != (0, size, 1):
-                out = views._slice(out, dim, start, max(start, stop), step)
+            out = _sliced(out, dim, k)
             dim += 1
         else:
             size = out._shape[dim]
@@ -68,11 +69,29 @@ def basic_view(x, key):
     return out
 
 
+def _sliced(x, dim, k):
+    """x[..., k] along dim for a slice k of ints and Nones (x itself for a full slice)."""
+    size = x._shape[dim]
+    start, stop, step = k.indices(size) if k.step is None or k.step > 0 else (None, None, k.step)
+    if step is None or step <= 0:
+        raise ValueError("step must be greater than zero")
+    if (start, stop, step) == (0, size, 1):
+        return x
+    return views._slice(x, dim, start, max(start, stop), step)
+
+
 def _slice_index(k):
     for v in (k.start, k.stop, k.step):
         if v is not None and not isinstance(v, (numbers.Integral, np.integer, Tensor)):
             raise TypeError("slice indices must be integers or None or have an __index__ method")
     return slice(*(int(v) if v is not None else None for v in (k.start, k.stop, k.step)))
+
+
+def _plain_slice(k):
+    """A slice of Python ints and Nones (what _prepare would leave as it is)."""
+    start, stop, step = k.start, k.stop, k.step
+    return ((start is None or type(start) is int) and (stop is None or type(stop) is int)
+            and (step is None or type(step) is int))
 
 
 def _prepare(key):
@@ -93,6 +112,13 @@ def _prepare(key):
 
 
 def getitem(x, key):
+    # the keys loops type most, x[i] and x[a:b], go straight to their view
+    kind = type(key)
+    if kind is int and x._shape:
+        return views.select(x, 0, key)
+    if kind is slice and x._shape and _plain_slice(key):
+        out = _sliced(x, 0, key)
+        return views.alias(x) if out is x else out
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
         return basic_view(x, key)

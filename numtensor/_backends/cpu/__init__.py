@@ -166,6 +166,12 @@ class CpuBackend(Backend):
     def allocate(self, n, np_dtype):
         return allocator.empty(n, np_dtype)
 
+    def allocate_zeroed(self, n, np_dtype):
+        buf = allocator.zeroed(n, np_dtype)
+        if buf is None:  # a big (pooled) buffer: the parallel fill kernel zeroes it
+            return super().allocate_zeroed(n, np_dtype)
+        return buf
+
     def from_host(self, array):
         return array if array.flags.c_contiguous else np.ascontiguousarray(array)
 
