@@ -76,10 +76,25 @@ def test_conv_random_geometry_matches_torch(dims, seed, dtype):
     run_conv(f"conv{dims}d", x, w, b, layout, atol=tol, rtol=tol, **case["kw"])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_conv2d_short_output_rows_with_a_bigger_batch(seed):
+    """Output rows shorter than the batch: im2col then walks the batch innermost."""
+    rng = np.random.default_rng(700 + seed)
+    case = _random_case(rng, 2)
+    n = int(rng.integers(9, 14))
+    x = randn(n, *case["x"][1:], seed=seed)
+    w = randn(*case["w"], seed=seed + 50)
+    b = randn(case["w"][0], seed=seed + 99) if case["bias"] else None
+    layout = ("contiguous", "transposed", "sliced")[seed % 3]
+    run_conv("conv2d", x, w, b, layout, atol=1e-4, rtol=1e-4, **case["kw"])
+
+
 @pytest.mark.parametrize("shapes,groups", [
     (((100, 1, 28, 28), (32, 1, 5, 5)), 1),   # the lecture's first layer: per-sample products
     (((10, 32, 8, 8), (64, 32, 5, 5)), 1),    # its second: batch-wide products
     (((4, 6, 9, 9), (6, 1, 3, 3)), 6),        # depthwise
+    (((3, 8, 6, 7), (64, 4, 4, 4)), 2),       # grouped, 32 channels and 64 rows per group:
+    (((5, 9, 7, 6), (96, 3, 5, 5)), 3),       # the product runs columns^T @ weights^T
 ])
 def test_conv2d_lecture_shapes(shapes, groups):
     x, w = randn(*shapes[0], seed=1), randn(*shapes[1], seed=2)

@@ -201,6 +201,21 @@ def elementwise(shape, strides):
 
 
 @functools.lru_cache(maxsize=1024)
+def elementwise_in_order(shape, strides):
+    """As elementwise(), but the dims keep the given order (the last one innermost):
+    for a caller that knows a better loop order than the output's memory order (im2col
+    over tiny output rows walks the batch innermost).  Dims still merge where they can."""
+    n = math.prod(shape)
+    if n == 1:
+        return elementwise(shape, strides)
+    cshape, cstrides = coalesce(shape, list(strides))
+    flat = None
+    if len(cshape) == 1 and cstrides[-1][0] == 1 and all(s[0] in (0, 1) for s in cstrides[:-1]):
+        flat = tuple(s[0] for s in cstrides[:-1])
+    return ElementwisePlan(n, cshape, tuple(cstrides), flat)
+
+
+@functools.lru_cache(maxsize=1024)
 def contiguous_elementwise(n, ninputs):
     """The plan of n elements, every operand contiguous (the small-op fast path)."""
     if n == 1:

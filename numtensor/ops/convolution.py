@@ -107,11 +107,37 @@ def _conv(x, w, geo, bias=None):
     if n == 0:
         return empty((0, cout, oh, ow), x.dtype, x.device), cols
     wg = _weights_with_bias(w, bias, g) if ones else _group_weights(w, g)
-    b = _view(cols, (g, kg, n * p), (kg * n * p, n * p, 1))
-    by_channel = _product(wg, b, (g,))                  # (Cout, N, P)
     y = empty((n, cout, oh, ow), x.dtype, x.device)
-    copy_into(y, _view(by_channel, (n, cout, oh, ow), (p, n * p, ow, 1)))
+    cg = cout // g
+    if _positions_first(cg, kg, x.dtype):
+        # the same product transposed, columns^T @ weights^T: (G, N*P, Cout/G)
+        b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
+        # weights^T copied row-major (a small copy): with columns^T read in place, the
+        # product is the gemm variant the backward already uses, not one more compiled one
+        wt = empty((g, kg, cg), wg.dtype, wg.device)
+        copy_into(wt, _view(wg, (g, kg, cg), (wg._strides[0], wg._strides[2], wg._strides[1])))
+        by_position = _product(b, wt, (g,))
+        src_strides = (p * cg, n * p * cg, 1, ow * cg, cg)
+    else:
+        b = _view(cols, (g, kg, n * p), (kg * n * p, n * p, 1))
+        by_channel = _product(wg, b, (g,))                  # (G, Cout/G, N*P)
+        by_position = by_channel
+        src_strides = (p, n * p * cg, n * p, ow, 1)
+    # (N, G, Cout/G, OH, OW) views of the product and of y
+    copy_into(_view(y, (n, g, cg, oh, ow), (cout * p, cg * p, p, ow, 1)),
+              _view(by_position, (n, g, cg, oh, ow), src_strides))
     return y, cols
+
+
+def _positions_first(cout_per_group, rows, dtype):
+    """Whether the forward product runs as columns^T @ weights^T (N*P rows) rather than
+    weights @ columns (Cout/G rows).  With 32 or more output channels and a deep field
+    (rows of the columns, K >= 64) SciPy's OpenBLAS sgemm measured 10-35% faster that way
+    on 2 AVX-512 cores, which pays for reordering (N, P, Cout) into (N, Cout, P): conv
+    forward 7.0 -> 6.2 ms on the lecture's second layer, 20.8 -> 16.7 ms on (32, 64, 14,
+    14) with 128 3x3 filters.  A shallow field (the lecture's first layer, K = 26) gains
+    nothing and keeps the plain order."""
+    return dtype.is_floating_point and cout_per_group >= 32 and rows >= 64
 
 
 def _grad_by_channel(grad):

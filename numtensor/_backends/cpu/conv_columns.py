@@ -18,6 +18,12 @@ from .. import plan as planner
 from . import conv_kernels
 
 
+# output rows (OW) shorter than this are copied with the batch dim innermost: measured on
+# the lecture's second conv, (100, 32, 8, 8) with 5x5 taps (rows of 4), 1.8x faster; on
+# its first, rows of 24, the row order stays 1.7x faster than the batch order
+SHORT_ROW = 8
+
+
 def _view_plan(shape, *strides):
     return planner.elementwise(tuple(shape), tuple(tuple(s) for s in strides))
 
@@ -80,7 +86,17 @@ def im2col(backend, pl, x, out):
     else:
         src, src_strides = x, xs
     shape, view_strides = g.window_view(src_strides)
-    backend.copy(_view_plan(shape, view_strides, g.column_strides(cs)), src, out)
+    col_strides = g.column_strides(cs)
+    if g.ow < SHORT_ROW and g.n > g.ow:
+        # output rows too short for the copy's runs to pay (the lecture's second conv:
+        # rows of 4): the batch dim goes innermost instead, strided on both sides
+        order = (0, 1, 2, 3, 5, 6, 4)
+        pl = planner.elementwise_in_order(tuple(shape[d] for d in order),
+                                          (tuple(view_strides[d] for d in order),
+                                           tuple(col_strides[d] for d in order)))
+    else:
+        pl = _view_plan(shape, view_strides, col_strides)
+    backend.copy(pl, src, out)
     if g.ones:  # each group's last row: ones, which multiply the bias column of the weights
         for group in range(g.groups):
             row = (group + 1) * g.rows_per_group - 1
