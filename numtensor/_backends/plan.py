@@ -193,7 +193,11 @@ def elementwise(shape, strides):
     if n == 1:  # one element (0-d included): every operand is read at its offset
         return ElementwisePlan(1, (1,), tuple((1,) for _ in strides), tuple(1 for _ in strides[:-1]))
     oshape, ostrides = memory_order(shape, strides)
-    cshape, cstrides = coalesce(oshape, ostrides)
+    return _coalesced_plan(n, *coalesce(oshape, ostrides))
+
+
+def _coalesced_plan(n, cshape, cstrides):
+    """The plan of a coalesced problem; flat when it is one run over the output."""
     flat = None
     if len(cshape) == 1 and cstrides[-1][0] == 1 and all(s[0] in (0, 1) for s in cstrides[:-1]):
         flat = tuple(s[0] for s in cstrides[:-1])
@@ -208,11 +212,7 @@ def elementwise_in_order(shape, strides):
     n = math.prod(shape)
     if n == 1:
         return elementwise(shape, strides)
-    cshape, cstrides = coalesce(shape, list(strides))
-    flat = None
-    if len(cshape) == 1 and cstrides[-1][0] == 1 and all(s[0] in (0, 1) for s in cstrides[:-1]):
-        flat = tuple(s[0] for s in cstrides[:-1])
-    return ElementwisePlan(n, cshape, tuple(cstrides), flat)
+    return _coalesced_plan(n, *coalesce(shape, list(strides)))
 
 
 @functools.lru_cache(maxsize=1024)
