@@ -44,13 +44,13 @@ from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, m
                              count_nonzero, aminmax)
 from .ops.views import (flatten, unflatten, transpose, swapaxes, swapdims, t,  # noqa: E402,F401
                         narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
-                        broadcast_to)
+                        broadcast_to, broadcast_tensors)
 from .ops.copy import clone  # noqa: E402,F401
 from .ops.composite import (isclose, allclose, clamp_min, clamp_max, addcmul, addcdiv, lerp,  # noqa: E402,F401
                             exp2, positive, deg2rad, rad2deg)
 from .ops.elementwise import asin as arcsin, acos as arccos, atan as arctan  # noqa: E402,F401
 from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split, chunk,  # noqa: E402,F401
-                          unbind, index_select, fliplr, flipud,
+                          unbind, index_select, fliplr, flipud, roll,
                           masked_fill, masked_select, gather, scatter, scatter_add, index_add,
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401

@@ -250,7 +250,7 @@ METHODS = {
     # joining, splitting and index-driven ops
     "split": _split, "chunk": jn.chunk, "unbind": jn.unbind, "index_select": _index_select,
     "repeat": jn.repeat, "tile": shape_args.tile_method, "flip": shape_args.flip_method,
-    "fliplr": jn.fliplr,
+    "fliplr": jn.fliplr, "roll": jn.roll,
     "flipud": jn.flipud, "masked_fill": jn.masked_fill, "masked_fill_": jn.masked_fill_,
     "masked_select": _masked_select, "gather": _gather, "scatter": jn.scatter,
     "scatter_": jn.scatter_, "scatter_add": jn.scatter_add, "scatter_add_": jn.scatter_add_,

@@ -403,3 +403,62 @@ GRADCHECK = [
 def test_gradcheck(fn):
     x = nt.from_numpy(np.random.default_rng(1).standard_normal((3, 2))).requires_grad_()
     assert nt.autograd.gradcheck(fn, (x,))
+
+
+ROLLS = [(1, None), (-7, None), ((2,), (1,)), (1, 0), (-1, -1), (5, 1), ((1, -2), (0, 2)),
+         ((3, 3), (1, 1)), (0, 2), (13, (2,))]
+
+
+@pytest.mark.parametrize("permuted", [False, True])
+@pytest.mark.parametrize("shifts,dims", ROLLS, ids=[str(i) for i in range(len(ROLLS))])
+def test_roll_matches_torch_values_and_gradients(shifts, dims, permuted):
+    arr = np.random.default_rng(3).standard_normal((3, 4, 5)).astype(np.float32)
+    a, b = _both(arr, requires_grad=True)
+    xa, xb = (a.permute(2, 0, 1), b.permute(2, 0, 1)) if permuted else (a, b)
+    got, want = nt.roll(xa, shifts, dims), torch.roll(xb, shifts, dims)
+    _same(got, want)
+    assert got.stride() == want.stride()
+    assert type(got.grad_fn).__name__ == type(want.grad_fn).__name__ == "RollBackward0"
+    _same(xa.roll(shifts, dims), xb.roll(shifts, dims))
+    weights = np.arange(got.numel(), dtype=np.float32).reshape(tuple(got.shape))
+    (got * nt.from_numpy(weights)).sum().backward()
+    (want * torch.from_numpy(weights)).sum().backward()
+    _same(a.grad, b.grad)
+    got.view(-1)[0] = 1234.0  # a fresh tensor, never a view of the input
+    assert not (a == 1234.0).any().item()
+
+
+def test_roll_edge_cases_and_errors_match_torch():
+    for lib in (nt, torch):
+        assert lib.roll(lib.tensor(5.0), 3).item() == 5.0
+        assert tuple(lib.roll(lib.zeros(0, 3), 1, 0).shape) == (0, 3)
+    _same(nt.roll(nt.arange(6), 2), torch.roll(torch.arange(6), 2))
+    cases = [lambda lib, x: lib.roll(x, (1, 2)), lambda lib, x: lib.roll(x, (1, 2), 0),
+             lambda lib, x: lib.roll(x, 1, 5), lambda lib, x: lib.roll(x, 1.5),
+             lambda lib, x: x.roll(1, dims=0, foo=1)]
+    for case in cases:
+        errors = []
+        for lib in (nt, torch):
+            with pytest.raises((RuntimeError, IndexError, TypeError)) as err:
+                case(lib, lib.arange(6).reshape(2, 3))
+            errors.append((type(err.value), str(err.value)))
+        assert errors[0] == errors[1]
+    assert nt.autograd.gradcheck(lambda x: nt.roll(x, (1, -1), (0, 1)),
+                                 (nt.randn(3, 4, dtype=nt.float64, requires_grad=True),))
+
+
+def test_broadcast_tensors_are_views_with_torch_shapes_and_gradients():
+    a, b = _both(np.ones((2, 1), np.float32), requires_grad=True)
+    c, d = _both(np.arange(3, dtype=np.float32), requires_grad=True)
+    got, want = nt.broadcast_tensors(a, c), torch.broadcast_tensors(b, d)
+    assert type(got) is tuple
+    _same(got, want)
+    assert got[0]._base is a and type(got[0].grad_fn).__name__ == "ExpandBackward0"
+    (got[0] * got[1]).sum().backward()
+    (want[0] * want[1]).sum().backward()
+    _same(a.grad, b.grad)
+    _same(c.grad, d.grad)
+    for lib in (nt, torch):
+        with pytest.raises(RuntimeError, match=r"The size of tensor a \(2\) must match the size "
+                                               r"of tensor b \(3\) at non-singleton dimension 0"):
+            lib.broadcast_tensors(lib.zeros(2), lib.zeros(3))

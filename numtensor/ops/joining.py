@@ -14,7 +14,7 @@ from .. import _alloc
 from ..autograd.derivatives import attach, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
-from ._common import empty, same_device, scalar_type_name, shape_str, wrap_dim
+from ._common import empty, is_contiguous, same_device, scalar_type_name, shape_str, wrap_dim
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
 
@@ -611,6 +611,59 @@ def fliplr(input):
 def flipud(input):
     x = input  # torch's parameter name, short local
     return flip(x, 0)
+
+
+def _int_or_ints(value, argname, position):
+    """roll's shifts and dims: one int or a sequence of ints, as a tuple."""
+    if isinstance(value, bool) or not isinstance(value, (list, tuple)) and not hasattr(value, "__index__"):
+        raise TypeError(f"roll(): argument '{argname}' (position {position}) must be tuple of "
+                        f"ints, not {type(value).__name__}")
+    if hasattr(value, "__index__"):
+        return (int(value.__index__()),)
+    from .shape_args import int_sequence
+    return int_sequence(value, "roll", argname, position)
+
+
+def roll(input, shifts, dims=None):
+    """Elements shifted along dims, wrapping around (the flattened tensor without dims)."""
+    x = input  # torch's parameter name, short local
+    shifts = _int_or_ints(shifts, "shifts", 2)
+    if dims is not None:
+        dims = _int_or_ints(dims, "dims", 3)
+    if len(shifts) != (1 if dims is None else len(dims)):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{0 if dims is None else len(dims)}")
+    if dims is not None:
+        dims = tuple(wrap_dim(d, x.ndim) for d in dims)
+    from ..autograd.grad_mode import no_grad
+    with no_grad():
+        out = _rolled(x, shifts, dims)
+    attach(_roll_backward, out, (x,), shifts=shifts, dims=dims)
+    return out
+
+
+def _rolled(x, shifts, dims):
+    """roll without autograd: the last `shift` elements of each dim move to its front.
+    The result is a fresh contiguous tensor, as PyTorch's."""
+    from .views import reshape
+    if dims is None:
+        return reshape(_rolled(reshape(x, (-1,)), shifts, (0,)), x._shape)
+    out = x
+    for shift, d in zip(shifts, dims):
+        size = out._shape[d]
+        shift = shift % size if size else 0
+        if shift:
+            out = cat([_slice(out, d, size - shift, size, 1), _slice(out, d, 0, size - shift, 1)], d)
+    if out is x or not is_contiguous(out):
+        fresh = empty(x._shape, x.dtype, x.device)
+        copy_into(fresh, out)
+        out = fresh
+    return out
+
+
+@derivative("RollBackward0")
+def _roll_backward(ctx, g):
+    return (roll(g, tuple(-s for s in ctx.shifts), ctx.dims),)
 
 
 # ---- masks ----------------------------------------------------------------------------------

@@ -335,6 +335,17 @@ def broadcast_to(input, shape):
     return expand(x, shape)
 
 
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views, as PyTorch's)."""
+    from .._backends.plan import broadcast_shapes
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"broadcast_tensors(): argument 'tensors' (position 1) must be tuple "
+                            f"of Tensors, but found element of type {type(t).__name__} at pos {i}")
+    shape = broadcast_shapes(*(t._shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
 def narrow(input, dim, start, length):
     x = input  # torch's parameter name, short local
     d = wrap_dim(dim, x.ndim)
