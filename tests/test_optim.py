@@ -363,3 +363,60 @@ def test_clip_grad_value_and_errors():
     target = [nt.zeros(2), nt.zeros(1)]
     nt.nn.utils.vector_to_parameters(nt.tensor([1.0, 2.0, 3.0]), target)
     assert target[0].tolist() == [1.0, 2.0] and target[1].tolist() == [3.0]
+
+
+PLATEAU_METRICS = [1.0, 0.9, 0.9, 0.95, 0.9, 0.91, 0.92, 0.5, 0.5, 0.5, 0.5, 0.4999, 0.5, 0.6,
+                   0.6, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]
+
+
+@pytest.mark.parametrize("options", [
+    dict(), dict(patience=1), dict(mode="max", patience=2, factor=0.5),
+    dict(patience=0, threshold=0.05, threshold_mode="abs", cooldown=2),
+    dict(patience=1, min_lr=[0.02, 0.3], factor=0.2), dict(patience=0, eps=0.06),
+    dict(mode="max", threshold_mode="abs", threshold=0.0, patience=1, min_lr=0.01),
+], ids=repr)
+def test_reduce_lr_on_plateau_matches_torch(options):
+    rates, states = [], []
+    for lib in (nt, torch):
+        opt = lib.optim.SGD([{"params": [lib.zeros(1, requires_grad=True)]},
+                             {"params": [lib.zeros(1, requires_grad=True)], "lr": 0.5}], lr=0.1)
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **options)
+        seen = [sched.get_last_lr()]
+        for i, metric in enumerate(PLATEAU_METRICS):
+            opt.step()
+            sched.step(lib.tensor(metric) if i % 2 else metric)  # a 0-d tensor or a number
+            seen.append(sched.get_last_lr())
+            assert seen[-1] == [g["lr"] for g in opt.param_groups]
+        rates.append(seen)
+        state = sched.state_dict()
+        states.append({k: state[k] for k in ("best", "num_bad_epochs", "cooldown_counter",
+                                             "last_epoch", "mode_worse", "min_lrs")})
+    assert rates[0] == rates[1]
+    assert states[0] == states[1]
+
+
+def test_reduce_lr_on_plateau_errors_and_resume():
+    for lib in (nt, torch):
+        opt = lib.optim.SGD([lib.zeros(1, requires_grad=True)], lr=1.0)
+        plateau = lib.optim.lr_scheduler.ReduceLROnPlateau
+        with pytest.raises(ValueError, match="Factor should be < 1.0."):
+            plateau(opt, factor=1.0)
+        with pytest.raises(ValueError, match="mode avg is unknown!"):
+            plateau(opt, mode="avg")
+        with pytest.raises(ValueError, match="threshold mode x is unknown!"):
+            plateau(opt, threshold_mode="x")
+        with pytest.raises(ValueError, match="expected 1 min_lrs, got 2"):
+            plateau(opt, min_lr=[0.0, 0.1])
+        with pytest.raises(TypeError, match="int is not an Optimizer"):
+            plateau(3)
+        with pytest.raises(TypeError):
+            plateau(opt, verbose=True)  # gone from PyTorch's signature
+    opt = nt.optim.SGD([nt.zeros(1, requires_grad=True)], lr=1.0)
+    sched = nt.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0)
+    for metric in (1.0, 2.0, 3.0):
+        sched.step(metric)
+    resumed = nt.optim.lr_scheduler.ReduceLROnPlateau(
+        nt.optim.SGD([nt.zeros(1, requires_grad=True)], lr=0.01), patience=0)
+    resumed.load_state_dict(sched.state_dict())
+    assert (resumed.best, resumed.num_bad_epochs, resumed.last_epoch) == (1.0, 0, 3)
+    assert resumed.mode_worse == float("inf")
