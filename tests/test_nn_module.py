@@ -599,3 +599,40 @@ def test_lazy_batchnorm():
         assert m.running_mean.shape == (3,) and type(m.running_mean) is nt.Tensor
         assert int(m.num_batches_tracked) == 1
         assert repr(m) == repr(getattr(tnn, final.__name__)(3))
+
+
+def test_parameter_list_matches_torch():
+    def run(lib):
+        nn = lib.nn
+        out = []
+        pl = nn.ParameterList([nn.Parameter(lib.ones(2)), nn.Parameter(lib.zeros(3, 2))])
+        out += [repr(pl), len(pl), [n for n, _ in pl.named_parameters()]]
+        pl.append(lib.ones(1))  # a plain tensor becomes a Parameter
+        out += [type(pl[-1]).__name__, pl[-1].requires_grad, len(pl), repr(pl[1:]), repr(pl[:1])]
+        pl[0] = lib.zeros(5)
+        pl.extend([nn.Parameter(lib.ones(4))])
+        out += [tuple(pl[0].shape), len(pl), repr(nn.ParameterList()), repr(nn.ParameterList([1, "a"]))]
+
+        class Scales(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.ps = nn.ParameterList([nn.Parameter(lib.full((2,), 2.0)) for _ in range(2)])
+
+            def forward(self, x):
+                for p in self.ps:
+                    x = x * p
+                return x
+
+        m = Scales()
+        m(lib.arange(2.0)).sum().backward()
+        out += [repr(m), list(m.state_dict()), [p.grad.tolist() for p in m.ps]]
+        lib.optim.SGD(m.parameters(), lr=0.1).step()
+        out += [[p.tolist() for p in m.parameters()]]
+        for bad, exc in ((lambda: pl[10], IndexError), (lambda: pl.extend(3), TypeError)):
+            with pytest.raises(exc) as err:
+                bad()
+            out.append(str(err.value))
+        return out
+
+    got, want = run(nt), run(torch)
+    assert got == want

@@ -3,6 +3,7 @@ import operator
 from collections import OrderedDict
 from collections.abc import Mapping
 
+from ..parameter import Parameter
 from .module import Module, _indent
 
 
@@ -263,3 +264,64 @@ class ModuleDict(Module):
                                  f"{len(pair) if hasattr(pair, '__len__') else '?'}; 2 is "
                                  "required")
             self[pair[0]] = pair[1]
+
+
+class ParameterList(Module):
+    """ParameterList(values=None): a list whose parameters are registered ('0', '1', ...).
+    A plain tensor put in becomes a Parameter; any other object is kept as it is."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self += values
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)([self[i] for i in range(len(self))[idx]])
+        return getattr(self, str(_normalise_index(idx, self._size, "ParameterList")))
+
+    def __setitem__(self, idx, param):
+        idx = _normalise_index(idx, self._size, "ParameterList")
+        setattr(self, str(idx), _as_parameter(param))
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return (self[i] for i in range(self._size))
+
+    def __iadd__(self, parameters):
+        return self.extend(parameters)
+
+    def append(self, value):
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values):
+        if isinstance(values, (Mapping, str)) or not hasattr(values, "__iter__"):
+            raise TypeError("ParameterList.extend should be called with an iterable, but got "
+                            + type(values).__name__)
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        lines = []
+        for i, p in enumerate(self):
+            if hasattr(p, "_storage"):
+                size = "x".join(str(s) for s in p.shape)
+                where = f" ({p.device})" if p.device.type == "cuda" else ""
+                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+                lines.append(f"  ({i}): {kind} containing: [{p.dtype} of size {size}{where}]")
+            else:
+                lines.append(f"  ({i}): Object of type: {type(p).__name__}")
+        return "\n".join(lines)
+
+
+def _as_parameter(value):
+    """A tensor that is not a Parameter yet becomes one (ParameterList's rule)."""
+    if hasattr(value, "_storage") and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
