@@ -880,3 +880,35 @@ def test_backward_with_an_unknown_keyword_says_what_torch_says():
         messages.append(str(e.value))
     assert messages[1] == messages[0] == ("Tensor.backward() got an unexpected keyword "
                                           "argument 'grad'")
+
+
+def test_linear_weight_gradient_is_kept_not_copied(monkeypatch):
+    """W.grad of a Linear is the transpose of the product computed for W.t(): nothing else
+    holds that memory, so the leaf keeps it (no copy), as an owning tensor of its own."""
+    import torch
+    x = np.random.default_rng(0).standard_normal((5, 7)).astype(np.float32)
+    w = np.random.default_rng(1).standard_normal((3, 7)).astype(np.float32)
+    ops = nt.ops
+    copies = []
+    real_clone = ops.clone
+    monkeypatch.setattr(ops, "clone", lambda t, **kw: copies.append(tuple(t.shape)) or real_clone(t, **kw))
+    wn = nt.tensor(w, requires_grad=True)
+    wt = torch.tensor(w, requires_grad=True)
+    for _ in range(2):  # the second backward adds into the kept memory
+        nt.nn.functional.linear(nt.tensor(x), wn).pow(2).sum().backward()
+        torch.nn.functional.linear(torch.tensor(x), wt).pow(2).sum().backward()
+    assert (3, 7) not in copies
+    assert wn.grad._base is None and wn.grad.is_contiguous()
+    np.testing.assert_allclose(wn.grad.numpy(), wt.grad.numpy(), rtol=1e-5)
+
+
+def test_weight_gradient_seen_by_a_hook_is_copied():
+    x = nt.randn(5, 7)
+    w = nt.randn(3, 7, requires_grad=True)
+    seen = []
+    wt = w.t()
+    wt.register_hook(lambda g: seen.append(g))
+    nt.mm(x, wt).sum().backward()
+    before = seen[0].clone()
+    w.grad.zero_()  # the hook's tensor must not share memory with w.grad
+    assert nt.equal(seen[0], before)

@@ -6,6 +6,7 @@ gradients reaching one (node, output) are summed in a buffer first.
 """
 import sys
 
+from .._tensor import make_tensor
 from .graph import FREED_ERROR, AccumulateGrad
 from .grad_mode import _set as _set_grad_mode, is_grad_enabled, no_grad
 
@@ -236,6 +237,18 @@ def _exclusively_owned(grad, refs_allowed):
             and grad.numel() == len(grad._storage))
 
 
+def _whole_view_owned(grad, leaf, refs_allowed):
+    """True when grad is a view laid out like leaf over the whole memory of a base that
+    nothing but this view holds: Linear's W.grad, the transpose of the product computed
+    for W.t() (PyTorch steals it; a copy of a 784x256 gradient is a tenth of an MLP step)."""
+    return (refs_allowed is not None and grad._base is not None and grad.grad_fn is None
+            and grad._base.grad_fn is None and grad._offset == 0
+            and grad._strides == leaf._strides and grad.numel() == len(grad._storage)
+            and sys.getrefcount(grad) <= refs_allowed + 1          # + accumulate_grad's frame
+            and sys.getrefcount(grad._base) <= 2                   # grad's _base + the argument
+            and sys.getrefcount(grad._storage) <= 3)               # grad's, its base's, the argument
+
+
 def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
     """leaf.grad += grad (the first gradient is stored as a tensor leaf.grad owns).
 
@@ -246,6 +259,9 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
             leaf.grad = grad
         elif _exclusively_owned(grad, refs_allowed):
             leaf.grad = grad
+        elif _whole_view_owned(grad, leaf, refs_allowed):
+            # the memory changes hands: a tensor of its own over it, no view of anything
+            leaf.grad = make_tensor(grad._storage, 0, grad._shape, grad._strides)
         else:
             # own the memory: the incoming grad may alias another tensor (expand, a view of g)
             leaf.grad = _ops().clone(grad.detach())
