@@ -230,6 +230,17 @@ def test_layer_norm(layout):
                 lambda: TF.layer_norm(torch.randn(2, 3), (4,)))
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_group_norm(layout):
+    compare(lambda lib, x, w, b: lib.nn.functional.group_norm(x, 2, w, b),
+            [randn(3, 4, 5, 2), randn(4, seed=1), randn(4, seed=2)], layout, atol=1e-5)
+    compare(lambda lib, x: lib.nn.functional.group_norm(x, 3, eps=1e-3),
+            [randn(2, 6, 5)], layout, atol=1e-5)
+    gradcheck(lambda x, w, b: F.group_norm(x, 2, w, b), [randn(2, 4, 3), randn(4), randn(4)])
+    y = F.group_norm(nt.tensor(randn(2, 4, 3), requires_grad=True), 2)
+    assert type(y.grad_fn).__name__ == "NativeGroupNormBackward0"
+
+
 # ---- embedding, one_hot -------------------------------------------------------------------
 def _embedding_case(lib, weight, padding_idx=None, max_norm=None, scale=False):
     idx = lib.tensor([[0, 2, 2], [3, 0, 1]])

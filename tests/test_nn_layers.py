@@ -67,6 +67,10 @@ LAYERS = {
     "layernorm_2d": (lambda nn: nn.LayerNorm([3, 5], eps=1e-3), (2, 3, 5)),
     "layernorm_plain": (lambda nn: nn.LayerNorm(5, elementwise_affine=False), (3, 5)),
     "layernorm_nobias": (lambda nn: nn.LayerNorm(5, bias=False), (3, 5)),
+    "groupnorm": (lambda nn: nn.GroupNorm(2, 4), (3, 4, 5, 2)),
+    "groupnorm_1d": (lambda nn: nn.GroupNorm(3, 6, eps=1e-3), (2, 6, 7)),
+    "groupnorm_plain": (lambda nn: nn.GroupNorm(1, 4, affine=False), (3, 4)),
+    "groupnorm_nobias": (lambda nn: nn.GroupNorm(4, 4, bias=False), (2, 4, 3, 3)),
     "mlp": (lambda nn: nn.Sequential(nn.Flatten(), nn.Linear(12, 8), nn.ReLU(), nn.Dropout(0.0),
                                      nn.Linear(8, 3)), (4, 3, 4)),
 }
@@ -142,7 +146,9 @@ def test_norm_reprs():
                                         momentum=None),
               lambda nn: nn.BatchNorm2d(8, eps=1e-3, bias=False),
               lambda nn: nn.LayerNorm([2, 3], elementwise_affine=False),
-              lambda nn: nn.LayerNorm(4, bias=False)]
+              lambda nn: nn.LayerNorm(4, bias=False),
+              lambda nn: nn.GroupNorm(2, 4), lambda nn: nn.GroupNorm(3, 6, affine=False),
+              lambda nn: nn.GroupNorm(2, 4, eps=1e-3, bias=False)]
     for make in makers:
         assert repr(make(nnn)) == repr(make(tnn))
         assert list(make(nnn).state_dict()) == list(make(tnn).state_dict())
@@ -315,3 +321,14 @@ def test_d2l_style_custom_init_with_apply():
         tied[2].weight.data[0, 0] = 100
         assert tied[2].weight.data[0, 0] == tied[4].weight.data[0, 0]
         assert len(list(tied.parameters())) == 6
+
+
+def test_group_norm_errors_match_torch():
+    raises_like(lambda: nnn.GroupNorm(3, 4), lambda: tnn.GroupNorm(3, 4))
+    for args in (((2, 4, 3, 3), 3, None), ((4,), 2, None), ((2, 4, 3, 3), 2, (3,)),
+                 ((2, 4, 3, 3), 2, (4, 1))):
+        shape, groups, wshape = args
+        raises_like(lambda: nt.nn.functional.group_norm(nt.randn(*shape), groups,
+                                         None if wshape is None else nt.ones(*wshape)),
+                    lambda: torch.nn.functional.group_norm(
+                        torch.randn(*shape), groups, None if wshape is None else torch.ones(*wshape)))

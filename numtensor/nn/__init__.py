@@ -4,7 +4,7 @@ from .modules import (Module, Sequential, ModuleList, ModuleDict, ParameterList,
                       LazyLinear, Conv1d, Conv2d, LazyConv1d, LazyConv2d, MaxPool1d, MaxPool2d,
                       AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
                       AdaptiveMaxPool1d, AdaptiveMaxPool2d, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax,
-                      BatchNorm1d, BatchNorm2d, LazyBatchNorm1d, LazyBatchNorm2d, LayerNorm,
+                      BatchNorm1d, BatchNorm2d, LazyBatchNorm1d, LazyBatchNorm2d, LayerNorm, GroupNorm,
                       Dropout, Embedding, Flatten, Unflatten, LazyModuleMixin,
                       CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss)
 from .modules import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmoid,  # noqa: F401

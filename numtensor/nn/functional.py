@@ -30,7 +30,7 @@ __all__ = ["linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d
            "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
            "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
-           "log_softmax", "dropout", "batch_norm", "layer_norm", "embedding", "one_hot", "pad",
+           "log_softmax", "dropout", "batch_norm", "layer_norm", "group_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
 # (extended at the end of the module by the families that live in their own modules)
@@ -282,6 +282,36 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
         out = out * weight
     if bias is not None:
         out = out + bias
+    return out
+
+
+@composite("NativeGroupNormBackward0")
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """Normalise each sample's channels in num_groups groups (biased variance), then a
+    per-channel affine map."""
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {_shape_list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.ndim != 1 or t.shape[0] != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{_shape_list(t.shape)} and input of shape "
+                               f"{_shape_list(input.shape)}")
+    grouped = input.reshape(n, num_groups, -1)
+    mean = grouped.mean(-1, keepdim=True)
+    var = grouped.var(-1, unbiased=False, keepdim=True)
+    out = ((grouped - mean) * (var + eps).rsqrt()).reshape(input.shape)
+    per_channel = (c,) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(per_channel)
+    if bias is not None:
+        out = out + bias.reshape(per_channel)
     return out
 
 

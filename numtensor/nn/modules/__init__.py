@@ -12,7 +12,7 @@ from .activation import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmo
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .upsampling import Upsample  # noqa: F401
 from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: F401
-                            LazyBatchNorm2d, LayerNorm)
+                            LazyBatchNorm2d, LayerNorm, GroupNorm)
 from .dropout import Dropout  # noqa: F401
 from .sparse import Embedding  # noqa: F401
 from .flatten import Flatten, Unflatten  # noqa: F401
@@ -28,7 +28,7 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d",
            "AdaptiveMaxPool2d",
            "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-           "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm",
+           "BatchNorm1d", "BatchNorm2d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LayerNorm", "GroupNorm",
            "Dropout", "Embedding", "Flatten", "Unflatten", "LazyModuleMixin",
            "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss",
            "ELU", "SELU", "CELU", "SiLU", "Mish", "ReLU6", "Hardtanh", "Hardsigmoid",
