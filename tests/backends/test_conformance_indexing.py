@@ -185,6 +185,13 @@ def _check_scatter(backend, g, value, accumulate, name):
     backend.scatter(g.plan, g.x.op, offsets.op, arg, accumulate)
     expected = _scatter_reference(g, value, accumulate)
     got = g.x.host()
+    if accumulate and backend.name == "cuda" and got.dtype in (F32, F64):
+        # CUDA adds float duplicates with atomics, in whatever order the threads run (as
+        # PyTorch's CUDA index_put_ with accumulate): the sum is right, its last bits are not
+        # fixed
+        np.testing.assert_allclose(got, expected, rtol=1e-12 if got.dtype == F64 else 1e-5,
+                                   atol=0, err_msg=name)
+        return
     assert same_bits(got, expected) or np.array_equal(got, expected, equal_nan=True), \
         f"{name}: {got} != {expected}"
 
@@ -208,7 +215,8 @@ def test_scatter_last_write_wins(backend, dtype):
 @pytest.mark.parametrize("dtype", [BOOL, U8, I8, I32, I64, F16, F32, F64, C64], ids=dtype_id)
 def test_scatter_accumulates_duplicates(backend, dtype):
     """Repeated offsets add up in order (integers wrap, float16 adds in float32 and rounds
-    each time, bool saturates at True)."""
+    each time, bool saturates at True); on CUDA float32/float64 duplicates add up in any
+    order (atomics), to the same sum up to rounding."""
     rng = rng_for("scatter_acc", dtype)
     idx = np.array([3, 1, 3, -3, 3, 0, 1])
     for name, layout, shape, dims in [("pre and post", "transposed", (3, 5, 2), (1,)),
