@@ -101,6 +101,53 @@ def test_conv2d_lecture_shapes(shapes, groups):
     run_conv("conv2d", x, w, randn(shapes[1][0], seed=3), atol=1e-4, rtol=1e-4, groups=groups)
 
 
+def _channels_last(lib, a):
+    """a (N, C, H, W) as a lib tensor stored channels-last (its strides (HWC, 1, WC, C))."""
+    return lib.tensor(np.ascontiguousarray(np.moveaxis(a, 1, -1))).permute(0, 3, 1, 2)
+
+
+@pytest.mark.parametrize("x_shape,w_shape,kw,layout", [
+    ((9, 32, 8, 8), (64, 32, 5, 5), dict(), "contiguous"),   # the lecture's second layer
+    ((7, 40, 9, 11), (48, 40, 3, 3), dict(padding=1), "transposed"),
+    ((5, 33, 10, 9), (32, 33, 3, 2), dict(stride=2, padding=(2, 1), dilation=(1, 2)), "sliced"),
+    ((3, 64, 7, 7), (40, 64, 2, 2), dict(padding="same"), "contiguous"),
+    ((6, 36, 9, 9), (32, 36, 3, 3), dict(stride=(2, 1), dilation=2), "channels-last"),
+    ((4, 32, 8, 8), (32, 32, 3, 3), dict(padding=1), "channels-last"),
+    ((4, 32, 12), (36, 32, 3), dict(padding=2), "sliced"),     # conv1d
+])
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv_one_group_deep_field_matches_torch(x_shape, w_shape, kw, layout, bias):
+    """One group, 32+ output channels and a field of 64+ rows: the columns are built from
+    a channels-last copy of x (or from x itself, when it is stored so) and the product
+    runs row-major; outputs and all three gradients against PyTorch."""
+    x, w = randn(*x_shape, seed=21), randn(*w_shape, seed=22)
+    b = randn(w_shape[0], seed=23) if bias else None
+    fn = f"conv{len(x_shape) - 2}d"
+    if layout != "channels-last":
+        run_conv(fn, x, w, b, layout, atol=1e-4, rtol=1e-4, **kw)
+        return
+    results = []
+    for lib, F in ((nt, F_nt), (torch, F_t)):
+        xt = _channels_last(lib, x).requires_grad_(True)
+        wt = lib.tensor(w, requires_grad=True)
+        bt = None if b is None else lib.tensor(b, requires_grad=True)
+        y = getattr(F, fn)(xt, wt, bt, **kw)
+        y.backward(lib.tensor(randn(*y.shape, seed=24)))
+        results.append((y, xt.grad, wt.grad, None if b is None else bt.grad))
+    for got, want in zip(*results):
+        if want is not None:
+            assert_close(got, want, atol=1e-3, rtol=1e-4)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1, dilation=(1, 2))])
+def test_conv_one_group_deep_field_gradcheck(kw):
+    x = nt.tensor(randn(2, 8, 5, 6, seed=25, dtype=np.float64), requires_grad=True)
+    w = nt.tensor(randn(32, 8, 3, 3, seed=26, dtype=np.float64), requires_grad=True)
+    b = nt.tensor(randn(32, seed=27, dtype=np.float64), requires_grad=True)
+    assert nt.autograd.gradcheck(lambda x, w, b: F_nt.conv2d(x, w, b, **kw), (x, w, b))
+    assert nt.autograd.gradcheck(lambda x, w: F_nt.conv2d(x, w, **kw), (x, w))
+
+
 @pytest.mark.parametrize("padding,kernel,dilation", [
     ("same", (3, 3), 1), ("same", (4, 3), 1), ("same", (4, 2), (1, 2)), ("valid", (3, 2), 1),
     ("same", (2, 5), (3, 1))])

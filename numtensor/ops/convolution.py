@@ -19,10 +19,18 @@ grad @ columns^T (the forward's columns are saved, so im2col runs once), and the
 ones turns the bias's gradient into one more column of that product.  A conv1d is a conv2d with H = 1.  The gradient functions are ops
 with derivatives of their own (ConvolutionBackwardBackward0), so double backward
 works: each of the three is linear in each argument and their adjoints are each other.
+
+Deep convolutions with one group (32+ output channels, a field of 64+ rows: the
+lecture's second layer) take another layout: x copied channels-last (N, H, W, C), so
+that a receptive field's row of taps is one run of KW*C elements, and the columns
+row-major (N*P, K) with a field ordered (i, j, c), filled by runs of KW*C; then one
+product columns @ weights^T gives (N*P, Cout).  On the lecture's second layer the
+columns took 0.5 ms instead of 1.3-3.4 and the product 1.1-1.7 ms instead of 2.5-3.3.
 """
 import warnings
 
 from .. import _dtype
+from .._alloc import fill_, zeros
 from .._backends import backend_for, plan
 from .._tensor import Tensor, make_tensor, operand
 from ..autograd.derivatives import attach, derivative
@@ -70,6 +78,21 @@ def _columns(x, kernel, geo, ones):
     return cols
 
 
+class _Columns:
+    """x's columns as the G matrices (N*P, rows of a group) that the weight gradient
+    multiplies, and the strides of a field's (c, i, j) index along a row of them."""
+    __slots__ = ("by_position", "field_strides")
+
+    def __init__(self, by_position, field_strides):
+        self.by_position, self.field_strides = by_position, field_strides
+
+
+def _grouped_columns(cols, n, p, kg, g, kernel):
+    """The (G, K, N*P) column buffer of _columns as _Columns."""
+    return _Columns(_view(cols, (g, n * p, kg), (kg * n * p, 1, n * p)),
+                    (kernel[0] * kernel[1], kernel[1], 1))
+
+
 def _group_weights(w, g, transposed=False):
     """w (Cout, Cg, KH, KW) as G matrices (Cout/G, K), or their transposes, batch dim G."""
     cout = w._shape[0]
@@ -103,12 +126,15 @@ def _conv(x, w, geo, bias=None):
     p = oh * ow
     ones = bias is not None
     kg = w._shape[1] * w._shape[2] * w._shape[3] + ones   # rows per group
+    cg = cout // g
+    if n and g == 1 and _positions_first(cg, kg, x.dtype):
+        return _conv_channels_last(x, w, geo, bias)
     cols = _columns(x, w._shape[2:], geo, ones)
+    columns = _grouped_columns(cols, n, p, kg, g, w._shape[2:])
     if n == 0:
-        return empty((0, cout, oh, ow), x.dtype, x.device), cols
+        return empty((0, cout, oh, ow), x.dtype, x.device), columns
     wg = _weights_with_bias(w, bias, g) if ones else _group_weights(w, g)
     y = empty((n, cout, oh, ow), x.dtype, x.device)
-    cg = cout // g
     if _positions_first(cg, kg, x.dtype):
         # the same product transposed, columns^T @ weights^T: (G, N*P, Cout/G)
         b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
@@ -126,7 +152,57 @@ def _conv(x, w, geo, bias=None):
     # (N, G, Cout/G, OH, OW) views of the product and of y
     copy_into(_view(y, (n, g, cg, oh, ow), (cout * p, cg * p, p, ow, 1)),
               _view(by_position, (n, g, cg, oh, ow), src_strides))
-    return y, cols
+    return y, columns
+
+
+def _extent(size, pad, out, kernel, stride, dilation):
+    """The rows (or columns) of the padded image that windows read: the padding before,
+    the image, and whatever the last window reaches beyond it."""
+    return max((out - 1) * stride + (kernel - 1) * dilation + 1, pad + size)
+
+
+def _channels_last_image(x, kernel, geo):
+    """x (N, C, H, W) as a channels-last image, zero-padded where windows reach outside
+    it: (image, its (N, H, W, C) strides, the offset of the first window's corner)."""
+    n, c, h, w = x._shape
+    (ph, pw), (oh, ow) = geo.padding, geo.out
+    hp = _extent(h, ph, oh, kernel[0], geo.stride[0], geo.dilation[0])
+    wp = _extent(w, pw, ow, kernel[1], geo.stride[1], geo.dilation[1])
+    padded = ph or pw or hp > h or wp > w
+    if not padded and x._strides == (h * w * c, 1, w * c, c):  # already channels-last
+        return x, (h * w * c, w * c, c, 1), x._offset
+    image = (zeros if padded else empty)((n, hp, wp, c), x.dtype, x.device)
+    strides = (hp * wp * c, wp * c, c, 1)
+    copy_into(_view(image, (n, c, h, w), (strides[0], 1, strides[1], strides[2]),
+                    ph * strides[1] + pw * c), x)
+    return image, strides, 0
+
+
+def _conv_channels_last(x, w, geo, bias):
+    """_conv with one group through channels-last columns (see the module's docstring)."""
+    n, c = x._shape[:2]
+    cout, _, kh, kw = w._shape
+    oh, ow = geo.out
+    p = oh * ow
+    ones = bias is not None
+    k = c * kh * kw + ones
+    image, (sn, sy, sx, _), origin = _channels_last_image(x, (kh, kw), geo)
+    cols = empty((n * p * k,), x.dtype, x.device)
+    (sh, sw), (dh, dw) = geo.stride, geo.dilation
+    copy_into(_view(cols, (n, oh, ow, kh, kw, c), (p * k, ow * k, k, kw * c, c, 1)),
+              _view(image, (n, oh, ow, kh, kw, c), (sn, sh * sy, sw * sx, dh * sy, dw * sx, 1),
+                    origin))
+    wt = empty((k, cout), w.dtype, w.device)  # weights^T, rows in the field's (i, j, c) order
+    copy_into(_view(wt, (cout, c, kh, kw), (1, cout, kw * c * cout, c * cout)), w)
+    if ones:  # the columns' last entry is 1, the weights' last row the bias
+        fill_(_view(cols, (n * p,), (k,), k - 1), 1)
+        copy_into(_view(wt, (cout,), (1,), (k - 1) * cout), bias)
+    by_position = _view(cols, (1, n * p, k), (n * p * k, k, 1))
+    product = _product(by_position, _view(wt, (1, k, cout), (k * cout, cout, 1)), (1,))
+    y = empty((n, cout, oh, ow), x.dtype, x.device)
+    ps = product._strides  # (1, N*P, Cout)
+    copy_into(y, _view(product, (n, cout, oh, ow), (p * ps[1], ps[2], ow * ps[1], ps[1])))
+    return y, _Columns(by_position, (1, kw * c, c))
 
 
 def _positions_first(cout_per_group, rows, dtype):
@@ -181,20 +257,24 @@ def _conv_weight_grad(x, grad, w_shape, geo, cols=None, ones=False):
     k = w_shape[1] * w_shape[2] * w_shape[3]
     kg = k + ones
     if n == 0:
-        from .._alloc import zeros
         return zeros(w_shape, grad.dtype, grad.device), \
             zeros((cout,), grad.dtype, grad.device) if ones else None
     if cols is None:
-        cols = _columns(x, w_shape[2:], geo, False)
+        cols = _grouped_columns(_columns(x, w_shape[2:], geo, False), n, p, kg, g, w_shape[2:])
     by_channel = _grad_by_channel(grad)
     a = _view(by_channel, (g, cout // g, n * p), ((cout // g) * n * p, n * p, 1))
-    b = _view(cols, (g, n * p, kg), (kg * n * p, 1, n * p))
-    gw = _product(a, b, (g,))                          # (G, Cout/G, K (+1))
-    if not ones:
+    gw = _product(a, cols.by_position, (g,))         # (G, Cout/G, K (+1))
+    if not ones and cols.field_strides == (w_shape[2] * w_shape[3], w_shape[3], 1):
         return _view(gw, w_shape, plan.contiguous_strides(w_shape)), None
+    # the weights' gradient gathered from the field's order, without the bias column
     weight = empty(w_shape, grad.dtype, grad.device)
-    copy_into(_view(weight, (g, cout // g, k), ((cout // g) * k, k, 1)),
-              _view(gw, (g, cout // g, k), gw._strides))
+    unit = gw._strides[2]
+    copy_into(_view(weight, (g, cout // g) + tuple(w_shape[1:]),
+                    ((cout // g) * k, k) + plan.contiguous_strides(w_shape[1:])),
+              _view(gw, (g, cout // g) + tuple(w_shape[1:]),
+                    gw._strides[:2] + tuple(f * unit for f in cols.field_strides)))
+    if not ones:
+        return weight, None
     bias = empty((cout,), grad.dtype, grad.device)
     copy_into(_view(bias, (g, cout // g), (cout // g, 1)),
               _view(gw, (g, cout // g), gw._strides[:2], gw._offset + k))
