@@ -1,5 +1,6 @@
 """Batched products large enough for the CPU backend to share the batch out over its
-threads (one whole BLAS product per thread, the BLAS itself on one thread), against
+threads (one whole BLAS product per thread, the BLAS itself on one thread), and lone or
+odd products big enough to be split into blocks of rows over the threads, against
 real torch: every layout of both operands, broadcast batch dims, offset views, float and
 complex dtypes, batches that are and are not shared out, and their gradients.  Also:
 the BLAS thread count is restored after a batch."""
@@ -101,6 +102,44 @@ def test_gradients_of_a_shared_out_batch():
     g = _array(rng, (8, 24, 16), "float64")
     nt.bmm(a, b).backward(nt.tensor(g))
     torch.bmm(ta, tb).backward(torch.tensor(g))
+    _same(a.grad, ta.grad, "float64")
+    _same(b.grad, tb.grad, "float64")
+
+
+# products of at least a million multiply-adds with no more columns than rows, split
+# into blocks of rows: odd row counts (uneven blocks), a lone matrix, an odd batch, a
+# batch broadcast from one matrix
+SPLIT_SHAPES = {
+    "lone": ((301, 97), (97, 67)),
+    "lone, few columns": ((70, 1000), (1000, 17)),
+    "batch of 3": ((3, 129, 64), (3, 64, 77)),
+    "broadcast": ((3, 1, 111, 50), (1, 50, 99)),
+}
+
+
+@pytest.mark.parametrize("layout_b", ["n", "t", "o"])
+@pytest.mark.parametrize("layout_a", ["n", "t", "o"])
+@pytest.mark.parametrize("case", list(SPLIT_SHAPES))
+def test_products_split_into_row_blocks(case, layout_a, layout_b):
+    from numtensor._backends import cpu
+    sa, sb = SPLIT_SHAPES[case]
+    assert np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])) * sa[-2] * sa[-1] * sb[-1] \
+        >= cpu.SPLIT_PRODUCT and sb[-1] <= sa[-2]
+    rng = np.random.default_rng(5)
+    for dtype in ("float32", "float64", "complex64"):
+        a, ta = _both(_array(rng, sa, dtype), layout_a)
+        b, tb = _both(_array(rng, sb, dtype), layout_b)
+        _same(a @ b, ta @ tb, dtype)
+
+
+def test_gradients_of_a_split_product():
+    rng = np.random.default_rng(6)
+    a0, b0 = _array(rng, (257, 120), "float64"), _array(rng, (120, 90), "float64")
+    a, b = nt.tensor(a0, requires_grad=True), nt.tensor(b0, requires_grad=True)
+    ta, tb = torch.tensor(a0, requires_grad=True), torch.tensor(b0, requires_grad=True)
+    g = _array(rng, (257, 90), "float64")
+    (a @ b).backward(nt.tensor(g))
+    (ta @ tb).backward(torch.tensor(g))
     _same(a.grad, ta.grad, "float64")
     _same(b.grad, tb.grad, "float64")
 

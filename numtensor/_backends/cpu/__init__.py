@@ -356,10 +356,11 @@ class CpuBackend(Backend):
         if out.dtype.kind in "fc":
             name = f"gemm_{plan.layout_a}{plan.layout_b}"
             args = (a, plan.a_offsets, b, plan.b_offsets, out, plan.out_offsets, m, k, n)
-            if _share_out_batch(plan):
+            blocks = _work_blocks(plan)
+            if blocks:
                 from . import blas_threads
                 with blas_threads.single_threaded():
-                    getattr(mk, name + "_par")(*args)
+                    getattr(mk, name + "_par")(*args, blocks)
             else:
                 getattr(mk, name)(*args)
         else:
@@ -828,22 +829,35 @@ _TORCH_ORDER_LIMIT = 2 ** 20
 _TORCH_ORDER_ROWS_LIMIT = 2 ** 17
 
 
-def _share_out_batch(plan):
-    """True when a batch of float products should run one whole product per thread
-    (the BLAS on one thread) rather than one after another, each on the BLAS's threads.
-    Measured here, from (32,32,32) to (8,512,512): the batch shared out was faster
-    whenever every thread gets the same number of products, or so many that an odd
-    one out matters little; a lone product, or two on three threads, is left to the
-    BLAS, which splits a single product well."""
-    if plan.batch < 2 or plan.batch * plan.m * plan.n * plan.k < GRAIN:
-        return False  # (before asking Numba for its thread count, which takes a lock)
+# a product of at least this many multiply-adds is split into blocks of rows on Numba's
+# threads (smaller ones run on the calling thread: the BLAS keeps them on one thread too)
+SPLIT_PRODUCT = 1 << 20
+
+
+def _work_blocks(plan):
+    """0 when the float products run one after another through the BLAS as it is, else
+    the row blocks per product of the work shared out over Numba's threads with the
+    BLAS on one thread (matmul_kernels: gemm_xy_par).  A batch is shared out one whole
+    product per thread when every thread gets the same number of products, or so many
+    that an odd one out matters little (measured here from (32,32,32) to (8,512,512));
+    otherwise a product big enough, with no more columns than rows, is split into one
+    block of rows per thread.  (Each block packs all of B for itself: with more columns
+    than rows, the MLP's 128x784 @ 784x256, that duplicated work made the split slower
+    than the BLAS's own threads, which share one packed B.)"""
+    work = plan.batch * plan.m * plan.n * plan.k
+    if work < GRAIN:
+        return 0  # (before asking Numba for its thread count, which takes a lock)
     threads = _threads()
-    if threads < 2 or plan.batch < threads:
-        return False
-    if plan.batch % threads and plan.batch < 4 * threads:
-        return False
+    if threads < 2:
+        return 0
+    if plan.batch >= threads and (plan.batch % threads == 0 or plan.batch >= 4 * threads):
+        blocks = 1
+    elif work >= SPLIT_PRODUCT and plan.m >= 8 * threads and plan.n <= plan.m:
+        blocks = threads
+    else:
+        return 0
     from . import blas_threads
-    return blas_threads.available()
+    return blocks if blas_threads.available() else 0
 
 
 # the cols reduction schedule (reduction_kernels._cols).  Measured here: a work item
