@@ -840,9 +840,9 @@ def _work_blocks(plan):
     BLAS on one thread (matmul_kernels: gemm_xy_par).  A batch is shared out one whole
     product per thread when every thread gets the same number of products, or so many
     that an odd one out matters little (measured here from (32,32,32) to (8,512,512));
-    otherwise a product big enough, with no more columns than rows, is split into one
-    block of rows per thread.  (Each block packs all of B for itself: with more columns
-    than rows, the MLP's 128x784 @ 784x256, that duplicated work made the split slower
+    otherwise a product big enough, with a block of rows per thread at least as tall as
+    B is wide, is split into those blocks.  (Each block packs all of B for itself: with
+    a wider B, the MLP's 128x784 @ 784x256, that duplicated work made the split slower
     than the BLAS's own threads, which share one packed B.)"""
     work = plan.batch * plan.m * plan.n * plan.k
     if work < GRAIN:
@@ -852,7 +852,7 @@ def _work_blocks(plan):
         return 0
     if plan.batch >= threads and (plan.batch % threads == 0 or plan.batch >= 4 * threads):
         blocks = 1
-    elif work >= SPLIT_PRODUCT and plan.m >= 8 * threads and plan.n <= plan.m:
+    elif work >= SPLIT_PRODUCT and plan.m >= threads * max(8, plan.n):
         blocks = threads
     else:
         return 0
