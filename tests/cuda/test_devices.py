@@ -231,6 +231,24 @@ def test_training_step_on_cuda_matches_the_cpu():
         assert_same(p.detach(), q.detach(), rtol=1e-5, atol=1e-6)
 
 
+def test_deep_one_group_conv_on_cuda_matches_the_cpu():
+    """32 output channels and a field of 8*3*3+1 = 73 rows: the conv builds channels-last
+    columns (copies, a fill and one product on the device); output and gradients."""
+    data = rng(6).standard_normal((2, 8, 4, 5))
+    weight = rng(7).standard_normal((32, 8, 3, 3))
+    bias = rng(8).standard_normal(32)
+    results = []
+    for device in ("cpu", "cuda"):
+        x, w, b = (nt.tensor(a, dtype=nt.float32, device=device, requires_grad=True)
+                   for a in (data, weight, bias))
+        y = nt.nn.functional.conv2d(x, w, b, padding=1, stride=(1, 2))
+        y.backward(nt.ones_like(y))
+        results.append((y, x.grad, w.grad, b.grad))
+    for got, want in zip(*results[::-1]):
+        assert got.device == CUDA
+        assert_same(got, want, rtol=1e-5, atol=1e-5)
+
+
 # ---- numtensor.cuda ----------------------------------------------------------------------------
 def test_cuda_namespace():
     assert nt.cuda.is_available() is True
