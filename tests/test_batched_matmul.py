@@ -106,12 +106,13 @@ def test_gradients_of_a_shared_out_batch():
     _same(b.grad, tb.grad, "float64")
 
 
-# products of at least a million multiply-adds with at least as many rows per thread as
-# columns, split into blocks of rows: odd row counts (uneven blocks), a lone matrix, an
+# products big enough for the BLAS's own thread pool, split into blocks of rows over
+# Numba's threads instead: odd row counts (uneven blocks), a lone matrix, a wide B, an
 # odd batch, a batch broadcast from one matrix
 SPLIT_SHAPES = {
     "lone": ((301, 97), (97, 67)),
     "lone, few columns": ((70, 1000), (1000, 17)),
+    "lone, wide": ((40, 300), (300, 500)),
     "batch of 3": ((3, 129, 64), (3, 64, 50)),
     "broadcast": ((3, 1, 211, 50), (1, 50, 99)),
 }
@@ -124,7 +125,7 @@ def test_products_split_into_row_blocks(case, layout_a, layout_b):
     from numtensor._backends import cpu
     sa, sb = SPLIT_SHAPES[case]
     assert np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])) * sa[-2] * sa[-1] * sb[-1] \
-        >= cpu.SPLIT_PRODUCT and 2 * sb[-1] <= sa[-2]  # (split on 2 threads)
+        >= cpu.BLAS_POOL_FROM
     rng = np.random.default_rng(5)
     for dtype in ("float32", "float64", "complex64"):
         a, ta = _both(_array(rng, sa, dtype), layout_a)
@@ -142,6 +143,18 @@ def test_gradients_of_a_split_product():
     (ta @ tb).backward(torch.tensor(g))
     _same(a.grad, ta.grad, "float64")
     _same(b.grad, tb.grad, "float64")
+
+
+@pytest.mark.skipif(not blas_threads.available(), reason="the BLAS thread count is not ours to set")
+def test_a_float_product_puts_the_blas_on_one_thread():
+    """numtensor shares out the products big enough for the BLAS's own thread pool, so
+    the first float product leaves that pool on one thread for good."""
+    _, get = blas_threads._lookup()
+    nt.ones(3, 4) @ nt.ones(4, 2)
+    assert get() == 1
+    big = nt.ones(300, 300)
+    _same(big @ big, torch.ones(300, 300) @ torch.ones(300, 300), "float32")
+    assert get() == 1
 
 
 @pytest.mark.skipif(not blas_threads.available(), reason="the BLAS thread count is not ours to set")

@@ -356,6 +356,8 @@ class CpuBackend(Backend):
         if out.dtype.kind in "fc":
             name = f"gemm_{plan.layout_a}{plan.layout_b}"
             args = (a, plan.a_offsets, b, plan.b_offsets, out, plan.out_offsets, m, k, n)
+            if not _blas_on_one_thread:
+                _put_blas_on_one_thread()
             blocks = _work_blocks(plan)
             if blocks:
                 from . import blas_threads
@@ -829,21 +831,37 @@ _TORCH_ORDER_LIMIT = 2 ** 20
 _TORCH_ORDER_ROWS_LIMIT = 2 ** 17
 
 
-# a product of at least this many multiply-adds is split into blocks of rows on Numba's
-# threads (smaller ones run on the calling thread: the BLAS keeps them on one thread too)
-SPLIT_PRODUCT = 1 << 20
+_blas_on_one_thread = []  # [True] once the first float product has put it there
+
+
+def _put_blas_on_one_thread():
+    from . import blas_threads
+    blas_threads.keep_one_thread()
+    _blas_on_one_thread.append(True)
+
+
+# OpenBLAS runs a product of fewer multiply-adds than this on the calling thread
+# (SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD); from this size on it wakes its pool
+BLAS_POOL_FROM = 1 << 18
 
 
 def _work_blocks(plan):
     """0 when the float products run one after another through the BLAS as it is, else
     the row blocks per product of the work shared out over Numba's threads with the
-    BLAS on one thread (matmul_kernels: gemm_xy_par).  A batch is shared out one whole
-    product per thread when every thread gets the same number of products, or so many
-    that an odd one out matters little (measured here from (32,32,32) to (8,512,512));
-    otherwise a product big enough, with a block of rows per thread at least as tall as
-    B is wide, is split into those blocks.  (Each block packs all of B for itself: with
-    a wider B, the MLP's 128x784 @ 784x256, that duplicated work made the split slower
-    than the BLAS's own threads, which share one packed B.)"""
+    BLAS on one thread (matmul_kernels: gemm_xy_par).
+
+    The BLAS's own thread pool is never used: blas_threads.keep_one_thread() puts it on
+    one thread at the first product, and every product big enough for that pool is
+    shared out here instead.  After each call the pool's threads spin for a while and
+    delay the parallel kernels that follow, and Numba's idle threads delay it
+    (measured here against the BLAS's pool: the lecture's convnet step 48-53 -> 37-39
+    ms alone and 90-97 -> 35-38 ms with PyTorch imported, whose OpenMP runtime Numba
+    then shares; the MLP step 22-26 -> 3.1-3.9 ms with PyTorch imported, 3.6-4.4 ->
+    4.2-4.7 ms alone).  A batch goes one whole product per thread when every thread
+    gets the same number of products, or so many that an odd one out matters little
+    (measured from (32,32,32) to (8,512,512)); otherwise each product is split into one
+    block of rows per thread.  A product too short for that (fewer than 8 rows a
+    thread) runs on one thread."""
     work = plan.batch * plan.m * plan.n * plan.k
     if work < GRAIN:
         return 0  # (before asking Numba for its thread count, which takes a lock)
@@ -852,7 +870,7 @@ def _work_blocks(plan):
         return 0
     if plan.batch >= threads and (plan.batch % threads == 0 or plan.batch >= 4 * threads):
         blocks = 1
-    elif work >= SPLIT_PRODUCT and plan.m >= threads * max(8, plan.n):
+    elif work >= BLAS_POOL_FROM and plan.m >= 8 * threads:
         blocks = threads
     else:
         return 0

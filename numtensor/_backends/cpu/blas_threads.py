@@ -1,4 +1,4 @@
-"""Run the BLAS that Numba calls on one thread while our own threads share out a batch.
+"""Run the BLAS that Numba calls on one thread while our own threads share out the work.
 
 np.dot inside @njit calls SciPy's BLAS (OpenBLAS in SciPy's wheels), which has a thread
 pool of its own.  A batch of small products is faster spread over Numba's threads, one
@@ -6,7 +6,10 @@ whole product each (measured here: bmm (32,64,64) float32 about 2x faster than 3
 calls that each wake OpenBLAS's threads), but only while every call stays on its
 caller's thread: an OpenBLAS call that wakes its pool from inside a parallel loop was
 5-100x slower.  OpenBLAS's thread count is process-wide, so `single_threaded()` sets it
-to 1 for the duration of the batch and restores it, under a lock.
+to 1 for the duration of the batch and restores it, under a lock.  Since the CPU
+backend shares out every product big enough for OpenBLAS's pool (see _work_blocks
+there), its first float product puts the BLAS on one thread for good
+(`keep_one_thread()`): a pool that is never woken never spins against Numba's threads.
 
 When the BLAS under SciPy is not an OpenBLAS we can find (another vendor, another
 symbol prefix), `available()` is False and the backend keeps one product at a time.
@@ -39,6 +42,19 @@ def _openblas_controls():
             getter.argtypes, getter.restype = [], ctypes.c_int
             return setter, getter
     return None
+
+
+def keep_one_thread():
+    """Put the BLAS on one thread for good (numtensor's matmul shares its work out over
+    Numba's threads instead: see _work_blocks in the CPU backend).  This is process-wide:
+    SciPy's BLAS and LAPACK calls run on one thread too from then on (NumPy's own BLAS
+    is another library and keeps its threads).  Returns whether it could be set."""
+    controls = _lookup()
+    if controls is None:
+        return False
+    with _lock:
+        controls[0](1)
+    return True
 
 
 def available():

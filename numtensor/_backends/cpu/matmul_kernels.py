@@ -7,7 +7,8 @@ broadcast batch dims (stride 0) need no copy: the same offset simply repeats.
 Floating and complex dtypes: np.dot inside @njit calls BLAS gemm on 2-D arrays.  A
 matrix arrives either row-major ("n": rows of length k are contiguous) or as the
 transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x); the four gemm_xy
-variants cover both layouts of both operands, so transposed views are never copied.
+variants cover both layouts of both operands, so transposed views are not copied (but for
+the blocks of rows of a transposed A when a product is split over the threads, below).
 A batch of several products, or one big product split into blocks of rows, runs its
 gemm_xy_par twin on Numba's threads, with the BLAS itself on one thread (see
 blas_threads.py and the comment above the twins).
@@ -66,8 +67,9 @@ def gemm_tt(a, a_offs, b, b_offs, c, c_offs, m, k, n):
 # big product is split into nblk blocks of rows.  That keeps every core on Numba's own
 # threads: the BLAS's thread pool, spinning after a call, delays the parallel kernel
 # that follows it (measured here: the lecture's second conv 7.3 ms -> 2.1 ms), and
-# Numba's idle threads delay the BLAS.  A transposed A's block of rows is copied
-# row-major first (np.dot wants each operand contiguous in one order or the other).
+# Numba's idle threads delay the BLAS.  A transposed A's block of rows, columns of the
+# row-major matrix it transposes, is copied into a matrix of its own first (np.dot wants
+# each operand contiguous in one order or the other).
 @njit(inline="always", **OPTS)
 def _rows_of(w, nblk, m):
     """(product, first row, end row) of work item w."""
@@ -88,13 +90,11 @@ def gemm_nn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
 def gemm_tn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
     for w in prange(c_offs.size * nblk):
         i, r0, r1 = _rows_of(w, nblk, m)
+        At = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))  # A transposed, row-major
+        if nblk > 1:
+            At = np.ascontiguousarray(At[:, r0:r1])
         B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
-        C = c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))
-        if nblk == 1:
-            np.dot(a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T, B, C)
-        else:
-            A = np.ascontiguousarray(a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))[:, r0:r1].T)
-            np.dot(A, B, C[r0:r1])
+        np.dot(At.T, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
 
 
 @njit(parallel=True, **OPTS)
@@ -110,13 +110,11 @@ def gemm_nt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
 def gemm_tt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
     for w in prange(c_offs.size * nblk):
         i, r0, r1 = _rows_of(w, nblk, m)
+        At = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))  # A transposed, row-major
+        if nblk > 1:
+            At = np.ascontiguousarray(At[:, r0:r1])
         B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
-        C = c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))
-        if nblk == 1:
-            np.dot(a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T, B, C)
-        else:
-            A = np.ascontiguousarray(a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))[:, r0:r1].T)
-            np.dot(A, B, C[r0:r1])
+        np.dot(At.T, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
 
 
 @njit(inline="always", **OPTS)
