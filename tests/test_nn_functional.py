@@ -241,6 +241,21 @@ def test_group_norm(layout):
     assert type(y.grad_fn).__name__ == "NativeGroupNormBackward0"
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("value", [1.73, -0.1, 3e5])
+def test_layer_and_group_norm_of_constant_rows_are_zeros_as_in_pytorch(value, dtype):
+    """A constant row normalises to exactly 0, as PyTorch's Welford moments give it (a
+    mean from a sum alone is off by rounding, which sqrt(eps) magnifies: 4e-5 once)."""
+    for lib in (nt, torch):
+        d = getattr(lib, dtype)
+        row = lib.tensor([value], dtype=d).expand(5)
+        got = lib.nn.functional.layer_norm(row, (5,))
+        grouped = lib.nn.functional.group_norm(lib.full((2, 4, 3), value, dtype=d), 2)
+        assert got.tolist() == [0.0] * 5, (lib.__name__, got.tolist())
+        assert grouped.abs().max().item() == 0.0, lib.__name__
+    gradcheck(lambda x: F.layer_norm(x, (5,)), [np.full((2, 5), 0.3)])
+
+
 # ---- embedding, one_hot -------------------------------------------------------------------
 def _embedding_case(lib, weight, padding_idx=None, max_norm=None, scale=False):
     idx = lib.tensor([[0, 2, 2], [3, 0, 1]])
