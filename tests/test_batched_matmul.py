@@ -155,6 +155,13 @@ def test_a_float_product_puts_the_blas_on_one_thread():
     big = nt.ones(300, 300)
     _same(big @ big, torch.ones(300, 300) @ torch.ones(300, 300), "float32")
     assert get() == 1
+    # too few rows to split: the BLAS's own threads for the call, then one thread again
+    rng = np.random.default_rng(7)
+    for layout_b in ("n", "t"):
+        a, ta = _both(_array(rng, (5, 700), "float32"), "n")
+        b, tb = _both(_array(rng, (700, 300), "float32"), layout_b)
+        _same(a @ b, ta @ tb, "float32")
+        assert get() == 1
 
 
 @pytest.mark.skipif(not blas_threads.available(), reason="the BLAS thread count is not ours to set")

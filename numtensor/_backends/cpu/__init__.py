@@ -359,10 +359,14 @@ class CpuBackend(Backend):
             if not _blas_on_one_thread:
                 _put_blas_on_one_thread()
             blocks = _work_blocks(plan)
-            if blocks:
+            if blocks > 0:
                 from . import blas_threads
                 with blas_threads.single_threaded():
                     getattr(mk, name + "_par")(*args, blocks)
+            elif blocks < 0:  # too short to split: the BLAS's own pool, for this call
+                from . import blas_threads
+                with blas_threads.using_threads(-blocks):
+                    getattr(mk, name)(*args)
             else:
                 getattr(mk, name)(*args)
         else:
@@ -846,9 +850,10 @@ BLAS_POOL_FROM = 1 << 18
 
 
 def _work_blocks(plan):
-    """0 when the float products run one after another through the BLAS as it is, else
-    the row blocks per product of the work shared out over Numba's threads with the
-    BLAS on one thread (matmul_kernels: gemm_xy_par).
+    """How the float products run: the row blocks per product of the work shared out
+    over Numba's threads with the BLAS on one thread (matmul_kernels: gemm_xy_par); 0,
+    one after another on the calling thread; or -threads, one after another on the
+    BLAS's own pool woken for the call (a product too short to split by rows).
 
     The BLAS's own thread pool is never used: blas_threads.keep_one_thread() puts it on
     one thread at the first product, and every product big enough for that pool is
@@ -861,7 +866,8 @@ def _work_blocks(plan):
     gets the same number of products, or so many that an odd one out matters little
     (measured from (32,32,32) to (8,512,512)); otherwise each product is split into one
     block of rows per thread.  A product too short for that (fewer than 8 rows a
-    thread) runs on one thread."""
+    thread: 4x2048 @ 2048x2048 took 1.5-1.8x longer on one thread) wakes the BLAS's
+    pool for its call, and so still delays the kernels that follow."""
     work = plan.batch * plan.m * plan.n * plan.k
     if work < GRAIN:
         return 0  # (before asking Numba for its thread count, which takes a lock)
@@ -870,10 +876,12 @@ def _work_blocks(plan):
         return 0
     if plan.batch >= threads and (plan.batch % threads == 0 or plan.batch >= 4 * threads):
         blocks = 1
-    elif work >= BLAS_POOL_FROM and plan.m >= 8 * threads:
+    elif work < BLAS_POOL_FROM:
+        return 0
+    elif plan.m >= 8 * threads:
         blocks = threads
     else:
-        return 0
+        blocks = -threads
     from . import blas_threads
     return blocks if blas_threads.available() else 0
 

@@ -62,23 +62,32 @@ def available():
     return _lookup() is not None
 
 
-class single_threaded:
-    """with single_threaded(): ...  runs the block with the BLAS on one thread."""
-    __slots__ = ("_before",)
+class using_threads:
+    """with using_threads(n): ...  runs the block with the BLAS on n threads, then puts it
+    back on the number it had (one, once keep_one_thread() has run)."""
+    __slots__ = ("_n", "_before")
+
+    def __init__(self, n):
+        self._n = n
 
     def __enter__(self):
         setter, getter = _lookup()
         _lock.acquire()
         self._before = getter()
-        if self._before != 1:
-            setter(1)
+        if self._before != self._n:
+            setter(self._n)
         return self
 
     def __exit__(self, *exc):
         setter, _ = _lookup()
         try:
-            if self._before != 1:
+            if self._before != self._n:
                 setter(self._before)
         finally:
             _lock.release()
         return False
+
+
+def single_threaded():
+    """with single_threaded(): ...  runs the block with the BLAS on one thread."""
+    return using_threads(1)
