@@ -40,6 +40,12 @@ def _special_values(program):
     return "nan" in source or "inf" in source or "e+20" in source or "e20" in source
 
 
+def _has_ties(program):
+    """Whether some number appears twice among the program's literal values."""
+    numbers = re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", program.source())
+    return len(set(numbers)) < len(numbers)
+
+
 def _complex(program):
     return "complex" in program.source()
 
@@ -80,6 +86,14 @@ TORCH_QUIRKS = [
           "inf everywhere",
           "torch.nn.functional.gelu(torch.tensor([float('inf')] * 20))",
           lambda p, d: d.kind == "result" and _op(p, "gelu") and "inf" in p.source()),
+    Known("topk among equal values",
+          "torch's CPU topk leaves equal values in whatever order its selection "
+          "(std::partial_sort / nth_element) leaves them, an order PyTorch does not specify "
+          "(torch.topk([0.09, 0.09, -0.77, -1.45], 3) gives indices [1, 0, 2], but [0, 1] for "
+          "the first three alone); numtensor returns ties in index order, so the indices, and "
+          "gradients routed through them, can differ where the values agree",
+          "torch.topk(torch.tensor([0.09, 0.09, -0.77, -1.45]), 3).indices",
+          lambda p, d: d.kind in ("result", "grad") and _op(p, "topk") and _has_ties(p)),
     Known("float16 products accumulated in half",
           "torch's CPU prod of a float16 tensor multiplies in half precision in its own "
           "vectorised order, so a partial product can overflow to inf (or round) even when the "
