@@ -113,6 +113,27 @@ class Backend(abc.ABC):
         the plan has strides for the tensor operands only, in order, then out.  Tensor
         operands share one dtype, the compute dtype; a scalar is converted to it."""
 
+    def dense_route(self, op, codes, in_np_dtype, out_np_dtype):
+        """A callable route(inputs, out, n, params) running op (a map for one input, a zip
+        for two) over n elements laid out densely, and returning the output buffer: the
+        small-op fast path, asked for once per (op, codes, dtypes) and kept by the ops
+        layer.  codes: per input, 1 (an operand walked along), 0 (an operand whose one
+        element is read at every position) or None (a Python number); `inputs` holds the
+        operands and numbers in that order.  out: an operand to write into (n elements
+        from its offset; an in-place op), or None for a fresh buffer of out_np_dtype.
+        in_np_dtype: the tensor operands' (compute) dtype.  This default plans and
+        launches map/zip on every call; a backend may resolve its kernel once instead."""
+        from . import plan
+        strides = tuple((c,) for c in codes if c is not None) + ((1,),)
+        launch = self.map if len(codes) == 1 else self.zip
+
+        def route(inputs, out, n, params):
+            if out is None:
+                out = (self.allocate(n, out_np_dtype), 0)
+            launch(op, plan.elementwise((n,), strides), *inputs, out, params)
+            return out[0]
+        return route
+
     @abc.abstractmethod
     def where(self, plan, cond, a, b, out):
         """out = a if cond else b element-wise; cond is a bool operand, a and b operands

@@ -231,13 +231,17 @@ class ReducePlan:
     rshape/rx: the reduced dims (merged) with their strides in x.  Both groups are
     ordered largest x-stride first, so the innermost loop walks x's smallest stride.
     nout, nred: the number of outputs and of elements reduced into each.
+    reduced_inside: every reduced stride is below every kept one (each output reduces
+    runs of nearby memory: sum(), sum(dim=-1), mean()).
     """
-    __slots__ = ("kshape", "kx", "ky", "rshape", "rx", "nout", "nred", "arrays")
+    __slots__ = ("kshape", "kx", "ky", "rshape", "rx", "nout", "nred", "reduced_inside",
+                 "arrays")
 
     def __init__(self, kshape, kx, ky, rshape, rx):
         self.kshape, self.kx, self.ky, self.rshape, self.rx = kshape, kx, ky, rshape, rx
         self.nout = math.prod(kshape)
         self.nred = math.prod(rshape)
+        self.reduced_inside = min(kx, default=math.inf) > max(rx)
         self.arrays = tuple(_i64(v) for v in (kshape, kx, ky, rshape, rx))
 
     def __repr__(self):

@@ -92,8 +92,8 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     edges = []
     meta = []
     needs = []
-    for t in inputs:
-        if t is not None and getattr(t, "_requires_grad", False):
+    for t in inputs:  # some input requires grad: the loop above found one
+        if getattr(t, "_requires_grad", False):
             edges.append(edge_for(t))
             meta.append((t._shape, t._storage.dtype))
             needs.append(True)
@@ -101,13 +101,14 @@ def attach(d, outputs, inputs, node_name=None, **extra):
             edges.append(None)
             meta.append(None)
             needs.append(False)
-    if not any(needs):
-        return outputs
     single = not isinstance(outputs, (tuple, list))
     outs = (outputs,) if single else outputs
     name = node_name or d.name
-    node = node_class(name)(name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
+    node = (_NODE_CLASSES.get(name) or node_class(name))(
+        name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
     node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
+    if not d.saves and not extra:
+        return outputs
     wanted = None
     if d.reads is not None:
         wanted = {n for group, need in zip(d.reads, needs) if need for n in group}

@@ -1,6 +1,7 @@
 """Tensor-level autograd entry points: requires_grad_, backward, retain_grad."""
 import weakref
 
+from .. import autograd as _autograd
 from ._common import scalar_type_name
 
 NON_LEAF_FLAG_ERROR = (
@@ -36,8 +37,7 @@ def requires_grad_on_creation(t):
 
 
 def backward(t, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    from ..autograd import backward as run
-    run(t, gradient, retain_graph, create_graph, inputs)
+    _autograd.backward(t, gradient, retain_graph, create_graph, inputs)
 
 
 # PyTorch's backward is a Python method of Tensor, so a wrong keyword (d2l's slide writes

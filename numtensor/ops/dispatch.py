@@ -68,47 +68,63 @@ def _launch(backend, op, p, operands, out, params):
         backend.where(p, *operands, out)
 
 
+_routes = {}  # (op, codes, compute dtype, out dtype, device type) -> backend route
+
+
+def _stride_code(t, dense):
+    """1: t is dense; 0: t is one value broadcast over its shape (the expanded gradient
+    of a reduction: every stride 0); None: anything else."""
+    strides = t._strides
+    if strides == dense:
+        return 1
+    return 0 if t._shape and not any(strides) else None
+
+
 def _fast_path(op, args, compute_dtype, out_dtype, params):
-    """Contiguous tensors of the compute dtype and one shape (or a tensor and a Python
-    number): straight to the backend, skipping broadcasting, casts and layout rules."""
+    """Tensors of the compute dtype and one shape, each dense or one broadcast value (not
+    all broadcast), or a dense tensor and a Python number: straight to a backend route
+    prepared once per (op, layout codes, dtypes), skipping broadcasting, casts and
+    planning.  None when the arguments are not of that kind."""
     a = args[0]
-    if type(a) is not Tensor or a._storage.dtype is not compute_dtype:
+    if type(a) is not Tensor:
+        return None
+    storage = a._storage
+    if storage.dtype is not compute_dtype:
         return None
     shape = a._shape
     dense = dense_strides(shape)
-    # each tensor operand is dense, or (binary ops) one value broadcast over the shape
-    # (the expanded gradient of a reduction): the planner gives it a flat stride of 0
-    a_dense = a._strides == dense
-    if not a_dense and (len(args) == 1 or not shape or any(a._strides)):
-        return None
-    dev = a._storage.device
+    dev = storage.device
     if len(args) == 1:
-        strides = (dense, dense)
-        operands = (operand(a),)
+        if a._strides != dense:
+            return None
+        codes = (1,)
+        inputs = (operand(a),)
     else:
         b = args[1]
         if type(b) is Tensor:
-            bdev = b._storage.device
-            if b._storage.dtype is not compute_dtype or b._shape != shape or (
-                    bdev is not dev and bdev != dev):
+            other = b._storage
+            if other.dtype is not compute_dtype or b._shape != shape or (
+                    other.device is not dev and other.device != dev):
                 return None
-            if b._strides != dense and (not a_dense or not shape or any(b._strides)):
+            codes = (_stride_code(a, dense), _stride_code(b, dense))
+            if None in codes or codes == (0, 0):
                 return None
-            strides = (a._strides, b._strides, dense)
-            operands = (operand(a), operand(b))
-        elif type(b) in (int, float, bool) and a_dense:
-            strides = (dense, dense)
-            operands = (operand(a), b)
+            inputs = (operand(a), operand(b))
+        elif type(b) in (int, float, bool) and a._strides == dense:
+            codes = (1, None)
+            inputs = (operand(a), b)
         else:
             return None
-    backend = backend_for(dev)
-    p = plan.elementwise(shape, strides)
-    buf = backend.allocate(p.n, out_dtype.np)
-    if len(operands) == 1:
-        backend.map(op, p, operands[0], (buf, 0), params)
-    else:
-        backend.zip(op, p, operands[0], operands[1], (buf, 0), params)
+    route = _routes.get((op, codes, compute_dtype, out_dtype, dev.type)) or \
+        _route(op, codes, compute_dtype, out_dtype, dev)
+    buf = route(inputs, None, math.prod(shape), params)
     return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, dense)
+
+
+def _route(op, codes, compute_dtype, out_dtype, dev):
+    route = _routes[(op, codes, compute_dtype, out_dtype, dev.type)] = \
+        backend_for(dev).dense_route(op, codes, compute_dtype.np, out_dtype.np)
+    return route
 
 
 def run_into_self(op, args, compute_dtype, out, params=()):
@@ -117,31 +133,35 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     out at another offset; the other operands may be Python numbers.  Straight to the
     backend, as _fast_path does for fresh results.  Returns whether it ran."""
     storage = out._storage
-    if storage.dtype is not compute_dtype:
+    if storage.dtype is not compute_dtype or len(args) > 2:
         return False
     shape = out._shape
     dense = dense_strides(shape)
     if out._strides != dense:
         return False
     dev = storage.device
-    operands = []
-    ntensors = 0
-    for a in args:
-        if type(a) is Tensor or isinstance(a, Tensor):  # Parameters too
-            s = a._storage
-            if a._shape != shape or a._strides != dense or s.dtype is not compute_dtype or (
+    if len(args) == 1:
+        codes = (1,)
+        inputs = (operand(out),)
+    else:
+        b = args[1]
+        if type(b) is Tensor or isinstance(b, Tensor):  # Parameters too
+            s = b._storage
+            if b._shape != shape or b._strides != dense or s.dtype is not compute_dtype or (
                     s.device is not dev and s.device != dev):
                 return False
-            if s is storage and a._offset != out._offset:
+            if s is storage and b._offset != out._offset:
                 return False
-            operands.append(operand(a))
-            ntensors += 1
-        elif type(a) in (int, float, bool):
-            operands.append(a)
+            codes = (1, 1)
+            inputs = (operand(out), operand(b))
+        elif type(b) in (int, float, bool):
+            codes = (1, None)
+            inputs = (operand(out), b)
         else:
             return False
-    p = plan.contiguous_elementwise(math.prod(shape), ntensors)
-    _launch(backend_for(dev), op, p, operands, operand(out), params)
+    route = _routes.get((op, codes, compute_dtype, compute_dtype, dev.type)) or \
+        _route(op, codes, compute_dtype, compute_dtype, dev)
+    route(inputs, inputs[0], math.prod(shape), params)
     return True
 
 

@@ -44,19 +44,23 @@ def _out_shape(shape, dims, keepdim):
     return tuple(s for d, s in enumerate(shape) if d not in dims)
 
 
+_EVERY_DIM = [tuple(range(nd)) for nd in range(65)]
+
+
 def _reduce(x, op, dims, keepdim, out_dtype):
     """The raw reduction (no autograd): dims None means every dim."""
-    nd = x.ndim
-    dims = tuple(range(nd)) if dims is None else dims
-    be = backend_for(x.device)
+    nd = len(x._shape)
+    if dims is None:
+        dims = _EVERY_DIM[nd] if nd < len(_EVERY_DIM) else tuple(range(nd))
+    be = backend_for(x._storage.device)
     acc_dtype = be.compute_dtype("reduce", out_dtype)
     # sum/prod with dtype= convert each element first (sum(dtype=int64) of 1.5 and 2.5 is 3)
     if op in ("sum", "prod", "amax", "amin") and x.dtype is not acc_dtype:
         x = cast(x, acc_dtype)
     elif op in ("all", "any") and be.compute_dtype("reduce", x.dtype) is not x.dtype:
         x = cast(x, be.compute_dtype("reduce", x.dtype))
-    kept_shape = tuple(x._shape[d] for d in range(nd) if d not in dims)
-    out = empty(kept_shape, acc_dtype, x.device)
+    kept_shape = () if len(dims) == nd else tuple(x._shape[d] for d in range(nd) if d not in dims)
+    out = empty(kept_shape, acc_dtype, x._storage.device)
     if out.numel():
         p = plan.reduce(x._shape, x._strides, dims)
         be.reduce(op, p, operand(x), operand(out))

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from backend_helpers import (ALL_DTYPES, BOOL, COMPLEX, F16, F32, F64, FLOATS, I8, I16, I32, I64,
-                             INTS, NUMERIC, REAL, U8, C64, C128, cast, check_out, dtype_id,
-                             ew_plan, large, make_out, place, place_broadcast, rng_for, values)
+                             INTS, NUMERIC, REAL, U8, C64, C128, GRAIN, assert_values, cast,
+                             check_out, dtype_id, ew_plan, is_cpu, large, make_out, place,
+                             place_broadcast, rng_for, values)
 
 SHAPE = (6, 7)
 
@@ -315,6 +316,76 @@ def test_zip_above_the_grain(backend, op, dtype):
     backend.zip(op, ew_plan(shape, ain, out), ain.op, s, out.op, params)
     check_out(out, reference(lambda x: fn(x, as_operand_scalar(s, dtype), *kparams), out_dtype, a),
               err_msg="scalar", **tolerance(out_dtype, exact))
+
+
+# ---- dense routes (the small-op fast path) ---------------------------------------------------------
+ROUTE_ZIP = [("add", F32), ("add", F16), ("add", I64), ("add_scaled", F64), ("eq", F32), ("lt", I32)]
+ROUTE_MAP = [("neg", F32), ("relu", F16), ("clamp", I64), ("exp", F64), ("isnan", F32)]
+
+
+def _route_sizes(backend):
+    # empty, one element, a few, and (CPU) above the grain: the parallel twin
+    return [0, 1, 13] + ([GRAIN + 5] if is_cpu(backend) else [])
+
+
+def _run_route(backend, route, inputs, n, params, out_dtype, expected, rng, tol, case):
+    """A route's fresh buffer holds expected; run into an offset output, it writes the
+    same values there and nothing around them."""
+    buf = route(inputs, None, n, params)
+    fresh = np.array(backend.to_host(buf, 0, n))
+    assert fresh.dtype == out_dtype and len(buf) == n, case
+    assert_values(fresh, np.asarray(expected).reshape(-1), err_msg=f"{case} fresh", **tol)
+    out = make_out(backend, (n,), out_dtype, "offset", rng)
+    assert route(inputs, out.op, n, params) is out.buf
+    check_out(out, expected, err_msg=f"{case} into out", **tol)
+
+
+@pytest.mark.parametrize("op,dtype", ROUTE_ZIP, ids=[f"{o}-{d.name}" for o, d in ROUTE_ZIP])
+def test_dense_route_zip(backend, op, dtype):
+    """Every code pattern the ops layer's fast path asks for: both operands walked, one of
+    them a single element read everywhere, a Python number second."""
+    dtypes, params_of, fn, out_dt, exact, _ = ZIP_CASES[op]
+    rng = rng_for("route_zip", op, dtype)
+    out_dtype = out_dt or dtype
+    params = params_of(dtype)
+    kparams = [as_kernel_scalar(p, dtype) for p in params]
+    tol = tolerance(out_dtype, exact)
+
+    def expect(a, b):
+        return reference(lambda x, y: fn(x, y, *kparams), out_dtype, a, b)
+
+    s = _scalar_of(dtype)
+    for n in _route_sizes(backend):
+        a, b = _zip_inputs(op, dtype, rng, (n,), (n,))
+        one, _ = _zip_inputs(op, dtype, rng, (1,), (1,))
+        spread = np.broadcast_to(one.reshape(()), (n,))
+        cases = [((1, 1), (place(backend, a, "offset", rng).op, place(backend, b, rng=rng).op),
+                  expect(a, b)),
+                 ((1, 0), (place(backend, a, rng=rng).op, place(backend, one, "offset", rng).op),
+                  expect(a, spread)),
+                 ((0, 1), (place(backend, one, "offset", rng).op, place(backend, b, rng=rng).op),
+                  expect(spread, b)),
+                 ((1, None), (place(backend, a, "offset", rng).op, s),
+                  expect(a, as_operand_scalar(s, dtype)))]
+        for codes, inputs, expected in cases:
+            route = backend.dense_route(op, codes, dtype, out_dtype)
+            _run_route(backend, route, inputs, n, params, out_dtype, expected, rng, tol,
+                       f"{op} {codes} n={n}")
+
+
+@pytest.mark.parametrize("op,dtype", ROUTE_MAP, ids=[f"{o}-{d.name}" for o, d in ROUTE_MAP])
+def test_dense_route_map(backend, op, dtype):
+    dtypes, params_of, fn, out_dt, exact, _, _ = MAP_CASES[op]
+    rng = rng_for("route_map", op, dtype)
+    out_dtype = out_dt(dtype) if out_dt else dtype
+    params = params_of(dtype)
+    kparams = [as_kernel_scalar(p, dtype) for p in params]
+    route = backend.dense_route(op, (1,), dtype, out_dtype)
+    for n in _route_sizes(backend):
+        x = _map_input(op, dtype, rng, (n,))
+        _run_route(backend, route, (place(backend, x, "offset", rng).op,), n, params, out_dtype,
+                   reference(lambda v: fn(v, *kparams), out_dtype, x), rng,
+                   tolerance(out_dtype, exact), f"{op} n={n}")
 
 
 # ---- where ----------------------------------------------------------------------------------------

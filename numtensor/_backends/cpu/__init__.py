@@ -69,6 +69,20 @@ _ew_modules = {}
 _red_modules = {}
 
 
+_kernel_modules = {}
+
+
+def _kernel_module(name):
+    """numtensor._backends.cpu.<name>, imported on first use (kernel modules import
+    Numba); later calls are a dict lookup, where a function-level import statement costs
+    close to a microsecond on every call of a small op."""
+    mod = _kernel_modules.get(name)
+    if mod is None:
+        import importlib
+        mod = _kernel_modules[name] = importlib.import_module(f"{__name__}.{name}")
+    return mod
+
+
 def _movable(buf):
     """buf reinterpreted for pure data movement: Numba has no float16, and bools
     move as bytes."""
@@ -139,7 +153,7 @@ def _elementwise_module(op, arity, scalars, half_in, half_out):
     key = (op, arity, scalars, half_in, half_out)
     mod = _ew_modules.get(key)
     if mod is None:
-        from . import elementwise_kernels as ek  # imports numba: only on first use
+        ek = _kernel_module("elementwise_kernels")  # imports numba: only on first use
         table = {0: {"fill": "p0"}, 1: scalar_ops.UNARY, 2: scalar_ops.BINARY,
                  3: scalar_ops.TERNARY}[arity]
         mod = ek.module(op, table[op], ek.Signature(arity, scalars, half_in, half_out))
@@ -257,21 +271,82 @@ class CpuBackend(Backend):
     def fill(self, plan, out, value):
         self._run("fill", plan, (), out, (value,), out[0].dtype)
 
+    def dense_route(self, op, codes, in_np_dtype, out_np_dtype):
+        """The kernel resolved once: each call only converts Python numbers, picks the
+        serial or parallel twin and allocates (see Backend.dense_route)."""
+        if in_np_dtype.char == "e" or out_np_dtype.char == "e" or codes[0] is None:
+            return super().dense_route(op, codes, in_np_dtype, out_np_dtype)  # general path
+        numbers = tuple(i for i, c in enumerate(codes) if c is None)
+        mod = _elementwise_module(op, len(codes), numbers, (), False)
+        serial_name, parallel_name = _FLAT_KERNELS[tuple(c for c in codes if c is not None)]
+        serial, parallel = getattr(mod, serial_name), getattr(mod, parallel_name)
+        kt = _kernel_type(in_np_dtype)
+        zero = kt(0)
+        pooled_from = 0 if allocator._GUARD else allocator.MIN_BYTES // out_np_dtype.itemsize
+        out_dtype, np_empty, pooled_empty = out_np_dtype, np.empty, allocator.empty
+
+        def params_of(params):  # the op's p0, p1 in the kernel type
+            return [_scalar(v, kt) for v in params] + [zero] * (2 - len(params))
+
+        def failed(e):
+            _reraise_typing_error(e, op, in_np_dtype)
+
+        # the three shapes of call the ops layer's fast path makes; out: an operand to
+        # write into, or None for a fresh buffer
+        if len(codes) == 1:
+            def route(inputs, out, n, params):
+                (xb, xo), = inputs
+                yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
+                          pooled_empty(n, out_dtype), 0) if out is None else out
+                if n:
+                    p0, p1 = params_of(params) if params else (zero, zero)
+                    try:
+                        (parallel if n >= GRAIN else serial)(xb, xo, yb, yo, n, p0, p1)
+                    except Exception as e:
+                        failed(e)
+                return yb
+        elif numbers:
+            def route(inputs, out, n, params):
+                (ab, ao), b = inputs
+                yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
+                          pooled_empty(n, out_dtype), 0) if out is None else out
+                if n:
+                    p0, p1 = params_of(params) if params else (zero, zero)
+                    try:
+                        (parallel if n >= GRAIN else serial)(ab, ao, yb, yo, n, _scalar(b, kt),
+                                                              p0, p1)
+                    except Exception as e:
+                        failed(e)
+                return yb
+        else:
+            def route(inputs, out, n, params):
+                (ab, ao), (bb, bo) = inputs
+                yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
+                          pooled_empty(n, out_dtype), 0) if out is None else out
+                if n:
+                    p0, p1 = params_of(params) if params else (zero, zero)
+                    try:
+                        (parallel if n >= GRAIN else serial)(ab, ao, bb, bo, yb, yo, n, p0, p1)
+                    except Exception as e:
+                        failed(e)
+                return yb
+        return route
+
     # ---- reductions ---------------------------------------------------------------------
     def reduce(self, op, plan, x, out):
         if plan.nout == 0:
             return
         (xb, xo), (yb, yo) = x, out
-        if op == "sum" and xb.dtype == yb.dtype and xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
+        if op == "sum" and plan.reduced_inside and xb.dtype == yb.dtype and \
+                xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
                 0 < plan.nout * plan.nred < (_TORCH_ORDER_LIMIT if plan.nout == 1 else
-                                             _TORCH_ORDER_ROWS_LIMIT) and \
-                min(plan.kx, default=math.inf) > max(plan.rx):
+                                             _TORCH_ORDER_ROWS_LIMIT):
             # the reduced dims inside the kept ones: PyTorch sums their runs
             self._sum_runs_as_pytorch(plan, xb, xo, yb, yo)
             return
         mod = _red_modules.get(op)
         if mod is None:
-            from . import reduction_kernels as rk
+            rk = _kernel_module("reduction_kernels")
             mod = _red_modules[op] = rk.reduce_module(op, _COMBINE[op])
         init = _identity(op, yb.dtype)
         if op == "sum" and yb.dtype == _F32_DTYPE:
@@ -291,7 +366,7 @@ class CpuBackend(Backend):
     def _sum_runs_as_pytorch(plan, xb, xo, yb, yo):
         """Float sums of contiguous runs (sum(), sum(dim=-1), mean()) in PyTorch's order,
         so that they are its values bit for bit (see cascade_sum_kernels.py)."""
-        from . import cascade_sum_kernels as ck
+        ck = _kernel_module("cascade_sum_kernels")
         lanes = _TORCH_VECTOR_BYTES // xb.itemsize
         # the innermost reduced dim makes the runs; the others enumerate them
         n, stride = plan.rshape[-1], plan.rx[-1]
@@ -325,7 +400,7 @@ class CpuBackend(Backend):
         fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init)
 
     def arg_reduce(self, op, plan, x, values, indices):
-        from . import reduction_kernels as rk
+        rk = _kernel_module("reduction_kernels")
         if plan.nout == 0:
             return
         mod = rk.arg_module(op)
@@ -335,7 +410,7 @@ class CpuBackend(Backend):
            indices[0], indices[1])
 
     def scan(self, op, plan, x, out):
-        from . import reduction_kernels as rk
+        rk = _kernel_module("reduction_kernels")
         if plan.nout == 0 or plan.n == 0:
             return
         mod = rk.scan_module(op, _COMBINE[op])
@@ -346,7 +421,7 @@ class CpuBackend(Backend):
 
     # ---- matrix products ------------------------------------------------------------------
     def matmul(self, plan, a, b, out):
-        from . import matmul_kernels as mk
+        mk = _kernel_module("matmul_kernels")
         m, k, n = plan.m, plan.k, plan.n
         if m == 0 or n == 0 or plan.batch == 0:
             return
@@ -360,11 +435,11 @@ class CpuBackend(Backend):
                 _put_blas_on_one_thread()
             blocks = _work_blocks(plan)
             if blocks > 0:
-                from . import blas_threads
+                blas_threads = _kernel_module("blas_threads")
                 with blas_threads.single_threaded():
                     getattr(mk, name + "_par")(*args, blocks)
             elif blocks < 0:  # too short to split: the BLAS's own pool, for this call
-                from . import blas_threads
+                blas_threads = _kernel_module("blas_threads")
                 with blas_threads.using_threads(-blocks):
                     getattr(mk, name)(*args)
             else:
@@ -376,7 +451,7 @@ class CpuBackend(Backend):
 
     # ---- indexing -----------------------------------------------------------------------------
     def index_offsets(self, plan, index, size, stride, out, accumulate):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         n = plan.n
         if n == 0:
             return None
@@ -394,7 +469,7 @@ class CpuBackend(Backend):
         return int(index[0][off])
 
     def gather(self, plan, src, offsets, out):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if plan.npre * plan.nidx * plan.nq == 0:
             return
         fn = ik.gather_par if plan.npre * plan.nidx * plan.nq >= GRAIN and \
@@ -404,7 +479,7 @@ class CpuBackend(Backend):
            plan.qstride, plan.nq, post_shape, post_strides, _movable(out[0]), out[1])
 
     def scatter(self, plan, dst, offsets, value, accumulate):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         total = plan.npre * plan.nidx * plan.nq
         if total == 0:
             return
@@ -416,14 +491,14 @@ class CpuBackend(Backend):
            plan.qstride, plan.nq, post_shape, post_strides, *vals, bool(accumulate))
 
     def _first_bad_dim_index(self, plan, index):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         shape, _, si, _ = plan.arrays
         fn = ik.check_dim_index_par if plan.n >= GRAIN and plan.nlines > 1 else ik.check_dim_index
         bad, value = fn(shape, plan.dim, plan.size, index[0], index[1], si, plan.nlines)
         return int(value) if bad else None
 
     def gather_dim(self, plan, src, index, out):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if plan.n == 0:
             return None
         bad = self._first_bad_dim_index(plan, index)
@@ -436,7 +511,7 @@ class CpuBackend(Backend):
         return None
 
     def scatter_dim(self, plan, dst, index, src, accumulate):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if plan.n == 0:
             return None
         bad = self._first_bad_dim_index(plan, index)
@@ -451,7 +526,7 @@ class CpuBackend(Backend):
         return None
 
     def mask_count(self, mask, n):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         nchunks = 1 if n < GRAIN else min(1024, max(1, n // 16384))
         chunk = max(1, -(-n // nchunks))
         counts = np.empty(nchunks, np.int64)
@@ -462,7 +537,7 @@ class CpuBackend(Backend):
         return MaskCount(chunk, starts, int(starts[-1]), n)
 
     def mask_gather(self, count, mask, plan, src, out):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if count.total == 0 or plan.nq == 0:
             return
         fn = ik.mask_gather_par if len(count.starts) > 2 else ik.mask_gather
@@ -472,7 +547,7 @@ class CpuBackend(Backend):
            post_strides, _movable(out[0]), out[1])
 
     def mask_scatter(self, count, mask, plan, dst, value):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if count.total == 0 or plan.nq == 0:
             return
         dbuf = _movable(dst[0])
@@ -483,7 +558,7 @@ class CpuBackend(Backend):
            mstrides, dbuf, dst[1], plan.qstride, plan.nq, post_shape, post_strides, *vals)
 
     def mask_coordinates(self, count, mask, shape, out):
-        from . import index_kernels as ik
+        ik = _kernel_module("index_kernels")
         if count.total == 0 or not shape:  # a 0-d mask's coordinates have no columns
             return
         fn = ik.mask_coords_par if len(count.starts) > 2 else ik.mask_coords
@@ -492,7 +567,7 @@ class CpuBackend(Backend):
 
     # ---- index-dependent fills and random draws --------------------------------------------
     def arange(self, out, n, start, step):
-        from . import fill_kernels as fk
+        fk = _kernel_module("fill_kernels")
         if n:
             kt = out[0].dtype.type
             fk.arange(out[0][out[1]:], n, kt(start), kt(step))
@@ -500,7 +575,7 @@ class CpuBackend(Backend):
     def arange_as_pytorch_rounds(self, out, n, start, step):
         # PyTorch's vectorised CPU fill, so that the same values come out (a plain
         # start + i * step differs from it in the last bit for a fifth of float32s)
-        from . import fill_kernels as fk
+        fk = _kernel_module("fill_kernels")
         if n:
             y = out[0][out[1]:]
             width = _TORCH_VECTOR_BYTES // y.dtype.itemsize
@@ -512,12 +587,12 @@ class CpuBackend(Backend):
         return True
 
     def linspace(self, out, n, start, end, step):
-        from . import fill_kernels as fk
+        fk = _kernel_module("fill_kernels")
         if n:
             fk.linspace(out[0][out[1]:], n, float(start), float(end), float(step))
 
     def random_uniform(self, out, n, seed, counter, low, high):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         dt = out[0].dtype
         bits = 53 if dt == np.float64 else 24
         # low + (high - low) * u can round up to high in the output's precision: draws
@@ -526,16 +601,16 @@ class CpuBackend(Backend):
         rk.uniform(out[0], out[1], n, seed, counter, bits, float(low), float(high), top)
 
     def random_normal(self, out, n, seed, counter, mean, std):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         rk.normal(out[0], out[1], n, seed, counter, float(mean), float(std))
 
     def random_integers(self, out, n, seed, counter, low, span):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         rk.randint(_movable(out[0]) if out[0].dtype == _BOOL else out[0], out[1], n, seed,
                    counter, np.int64(low), np.uint64(span))
 
     def random_bernoulli(self, out, n, seed, counter, p):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         if type(p) is tuple:
             pbuf, poff, pstep = p[0], p[1], 1
         else:
@@ -543,11 +618,11 @@ class CpuBackend(Backend):
         rk.bernoulli(out[0], out[1], n, seed, counter, pbuf, np.int64(poff), np.int64(pstep))
 
     def randperm(self, out, n, seed, counter):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         rk.randperm(out[0][out[1]:], n, seed, counter)
 
     def multinomial(self, probs, nrows, ncat, out, nsamples, replacement, seed, counter):
-        from . import random_kernels as rk
+        rk = _kernel_module("random_kernels")
         rk.multinomial(out[0][out[1]:], probs[0][probs[1]:], nrows, ncat, nsamples,
                        bool(replacement), seed, counter)
 
@@ -556,11 +631,11 @@ class CpuBackend(Backend):
     # (`tw`: state, cursor, cache; see mt19937_kernels.py) and draws from it into
     # contiguous operands as PyTorch's CPU kernels do, value for value.
     def twister_uniform(self, tw, out, n, low, high, bits):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         mk.uniform(tw.state, tw.cursor, out[0][out[1]:], n, float(low), float(high), bits)
 
     def twister_normal(self, tw, out, n, mean, std, bits, in_blocks):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         y = out[0][out[1]:]
         if in_blocks:
             mk.normal_fill(tw.state, tw.cursor, y, n, float(mean), float(std), bits)
@@ -568,13 +643,13 @@ class CpuBackend(Backend):
             mk.normal_each(tw.state, tw.cursor, tw.cache, y, n, float(mean), float(std))
 
     def twister_integers(self, tw, out, n, low, span, wide):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         y = out[0][out[1]:]
         mk.integers(tw.state, tw.cursor, _movable(y) if y.dtype == _BOOL else y, n,
                     np.int64(low), np.uint64(span), bool(wide))
 
     def twister_bernoulli(self, tw, out, n, p, bits):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         y = out[0][out[1]:]
         y = _movable(y) if y.dtype == _BOOL else y
         if type(p) is tuple:
@@ -583,22 +658,22 @@ class CpuBackend(Backend):
             mk.bernoulli_scalar(tw.state, tw.cursor, y, n, float(p))
 
     def twister_exponential(self, tw, out, n, lambd):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         mk.exponential(tw.state, tw.cursor, out[0][out[1]:], n, float(lambd))
 
     def twister_randperm(self, tw, out, n):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         mk.randperm(tw.state, tw.cursor, out[0][out[1]:], n)
 
     def twister_multinomial(self, tw, probs, nrows, ncat, out, nsamples):
-        from . import mt19937_kernels as mk
+        mk = _kernel_module("mt19937_kernels")
         mk.multinomial_cdf(tw.state, tw.cursor, out[0][out[1]:], probs[0][probs[1]:],
                            nrows, ncat, nsamples)
 
     # ---- LAPACK-class linear algebra --------------------------------------------------------
     @staticmethod
     def _lk():
-        from . import linalg_kernels
+        linalg_kernels = _kernel_module("linalg_kernels")
         return linalg_kernels
 
     def linalg_inv(self, a, nb, n, out):
@@ -692,7 +767,7 @@ class CpuBackend(Backend):
         that sorts to place i.  Equal elements keep their order; NaN sorts after every
         number (last ascending, first with descending=True), as in torch.
         """
-        from . import sort_kernels as sk
+        sk = _kernel_module("sort_kernels")
         if nrows * n == 0:
             return
         fn = sk.argsort_rows_par if nrows > 1 and nrows * n >= GRAIN else sk.argsort_rows
@@ -713,7 +788,7 @@ class CpuBackend(Backend):
         element, NaNs included, as in torch.
         Assumes each row is sorted in that order.
         """
-        from . import sort_kernels as sk
+        sk = _kernel_module("sort_kernels")
         if nrows * nv == 0:
             return
         fn = sk.searchsorted_rows_par if nrows > 1 and nrows * nv >= GRAIN else sk.searchsorted_rows
@@ -725,7 +800,7 @@ class CpuBackend(Backend):
     # One work item is an (n, c) plane (a line for softmax); the serial twin runs below
     # GRAIN elements of work or when there is a single item.
     def im2col(self, plan, x, out):
-        from . import conv_columns
+        conv_columns = _kernel_module("conv_columns")
         if plan.ncols == 0:
             return
         conv_columns.im2col(self, plan, x, out)
@@ -736,7 +811,7 @@ class CpuBackend(Backend):
         if plan.ncols == 0:  # no window: the gradient is zero
             self.fill(_image_plan(plan), out, 0)
             return
-        from . import conv_columns
+        conv_columns = _kernel_module("conv_columns")
         conv_columns.col2im(self, plan, cols, out)
 
     @staticmethod
@@ -744,7 +819,7 @@ class CpuBackend(Backend):
         return plan.n * plan.c > 1 and plan.n * plan.c * max(plan.h * plan.w, plan.oh * plan.ow) >= GRAIN
 
     def max_pool(self, plan, x, out, indices):
-        from . import pool_kernels as pk
+        pk = _kernel_module("pool_kernels")
         if plan.nout == 0:
             return
         fh, ch, _, fw, cw, _ = plan.tables
@@ -753,7 +828,7 @@ class CpuBackend(Backend):
            plan.y_strides, indices[0], indices[1], pk.lowest_value(x[0].dtype))
 
     def max_pool_backward(self, plan, grad, indices, out):
-        from . import pool_kernels as pk
+        pk = _kernel_module("pool_kernels")
         if plan.n * plan.c * plan.h * plan.w == 0:
             return
         fn = pk.max_pool_backward_par if self._pool_parallel(plan) else pk.max_pool_backward
@@ -761,7 +836,7 @@ class CpuBackend(Backend):
            out[1], plan.x_strides)
 
     def avg_pool(self, plan, x, out):
-        from . import pool_kernels as pk
+        pk = _kernel_module("pool_kernels")
         if plan.nout == 0:
             return
         fn = pk.avg_pool_par if self._pool_parallel(plan) else pk.avg_pool
@@ -769,7 +844,7 @@ class CpuBackend(Backend):
            out[1], plan.y_strides, out[0].dtype.kind != "f")
 
     def avg_pool_backward(self, plan, grad, out):
-        from . import pool_kernels as pk
+        pk = _kernel_module("pool_kernels")
         if plan.n * plan.c * plan.h * plan.w == 0:
             return
         fn = pk.avg_pool_backward_par if self._pool_parallel(plan) else pk.avg_pool_backward
@@ -777,7 +852,7 @@ class CpuBackend(Backend):
            out[0], out[1], plan.x_strides)
 
     def softmax(self, plan, x, out, log):
-        from . import softmax_kernels as sk
+        sk = _kernel_module("softmax_kernels")
         if plan.numel == 0:
             return
         par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
@@ -789,7 +864,7 @@ class CpuBackend(Backend):
             fn(x[0], x[1], out[0], out[1], plan.outer, plan.n, plan.inner, bool(log))
 
     def softmax_backward(self, plan, grad, result, out, log):
-        from . import softmax_kernels as sk
+        sk = _kernel_module("softmax_kernels")
         if plan.numel == 0:
             return
         par = plan.numel >= GRAIN and plan.outer * plan.inner > 1
@@ -839,7 +914,7 @@ _blas_on_one_thread = []  # [True] once the first float product has put it there
 
 
 def _put_blas_on_one_thread():
-    from . import blas_threads
+    blas_threads = _kernel_module("blas_threads")
     blas_threads.keep_one_thread()
     _blas_on_one_thread.append(True)
 
@@ -882,7 +957,7 @@ def _work_blocks(plan):
         blocks = threads
     else:
         blocks = -threads
-    from . import blas_threads
+    blas_threads = _kernel_module("blas_threads")
     return blocks if blas_threads.available() else 0
 
 

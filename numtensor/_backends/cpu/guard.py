@@ -65,5 +65,15 @@ class GuardedBackend:
         def checked(*args, **kwargs):
             result = attr(*args, **kwargs)
             check(f"{self._backend.name} backend primitive '{name}'")
+            if name == "dense_route":  # a prepared primitive: each of its runs is checked
+                return GuardedBackend._checked_route(result, name)
             return result
         return checked
+
+    @staticmethod
+    def _checked_route(route, name):
+        def checked_route(*args):
+            result = route(*args)
+            check(f"a route from the backend primitive '{name}'")
+            return result
+        return checked_route
