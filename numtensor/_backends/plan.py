@@ -456,6 +456,12 @@ def conv_output_size(size, kernel, stride, padding, dilation):
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
 
+def padded_extent(size, pad, out, kernel, stride, dilation):
+    """The rows (or columns) of a padded image that a sweep of `out` windows reads: the
+    padding before, the image, and whatever the last window reaches beyond it."""
+    return max((out - 1) * stride + (kernel - 1) * dilation + 1, pad + size)
+
+
 class ConvPlan:
     """The column matrix of a 2-D convolution (a 1-D one is H = 1, KH = 1).
 

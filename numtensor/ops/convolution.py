@@ -155,19 +155,13 @@ def _conv(x, w, geo, bias=None):
     return y, columns
 
 
-def _extent(size, pad, out, kernel, stride, dilation):
-    """The rows (or columns) of the padded image that windows read: the padding before,
-    the image, and whatever the last window reaches beyond it."""
-    return max((out - 1) * stride + (kernel - 1) * dilation + 1, pad + size)
-
-
 def _channels_last_image(x, kernel, geo):
     """x (N, C, H, W) as a channels-last image, zero-padded where windows reach outside
     it: (image, its (N, H, W, C) strides, the offset of the first window's corner)."""
     n, c, h, w = x._shape
     (ph, pw), (oh, ow) = geo.padding, geo.out
-    hp = _extent(h, ph, oh, kernel[0], geo.stride[0], geo.dilation[0])
-    wp = _extent(w, pw, ow, kernel[1], geo.stride[1], geo.dilation[1])
+    hp = plan.padded_extent(h, ph, oh, kernel[0], geo.stride[0], geo.dilation[0])
+    wp = plan.padded_extent(w, pw, ow, kernel[1], geo.stride[1], geo.dilation[1])
     padded = ph or pw or hp > h or wp > w
     if not padded and x._strides == (h * w * c, 1, w * c, c):  # already channels-last
         return x, (h * w * c, w * c, c, 1), x._offset

@@ -28,13 +28,6 @@ def _view_plan(shape, *strides):
     return planner.elementwise(tuple(shape), tuple(tuple(s) for s in strides))
 
 
-def _padded_extent(size, pad, out, kernel, stride, dilation):
-    """The rows (or columns) of the padded image that windows read: pad before, the
-    image, and whatever the last window reaches beyond it."""
-    reach = (out - 1) * stride + (kernel - 1) * dilation + 1
-    return max(reach, pad + size)
-
-
 class _Geometry:
     """A ConvPlan's numbers, and whether windows reach outside the image."""
 
@@ -42,8 +35,8 @@ class _Geometry:
         (self.n, self.c, self.h, self.w, self.kh, self.kw, self.oh, self.ow, self.sh, self.sw,
          self.ph, self.pw, self.dh, self.dw, self.cg, self.ones) = (int(v) for v in pl.geometry)
         self.groups = self.c // self.cg if self.c else 0
-        self.hp = _padded_extent(self.h, self.ph, self.oh, self.kh, self.sh, self.dh)
-        self.wp = _padded_extent(self.w, self.pw, self.ow, self.kw, self.sw, self.dw)
+        self.hp = planner.padded_extent(self.h, self.ph, self.oh, self.kh, self.sh, self.dh)
+        self.wp = planner.padded_extent(self.w, self.pw, self.ow, self.kw, self.sw, self.dw)
         self.padded = self.ph or self.pw or self.hp > self.h or self.wp > self.w
         self.rows_per_group = self.cg * self.kh * self.kw + self.ones
 
