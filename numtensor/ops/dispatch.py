@@ -69,22 +69,18 @@ def _launch(backend, op, p, operands, out, params):
 
 
 _routes = {}  # (op, codes, compute dtype, out dtype, device type) -> backend route
-
-
-def _stride_code(t, dense):
-    """1: t is dense; 0: t is one value broadcast over its shape (the expanded gradient
-    of a reduction: every stride 0); None: anything else."""
-    strides = t._strides
-    if strides == dense:
-        return 1
-    return 0 if t._shape and not any(strides) else None
+# the layout codes of dense_route (see Backend.dense_route), as shared constants
+_UNARY, _BOTH_WALKED, _SECOND_SPREAD, _FIRST_SPREAD, _NUMBER_SECOND = \
+    (1,), (1, 1), (1, 0), (0, 1), (1, None)
+_NUMBER_TYPES = (int, float, bool)
 
 
 def _fast_path(op, args, compute_dtype, out_dtype, params):
-    """Tensors of the compute dtype and one shape, each dense or one broadcast value (not
-    all broadcast), or a dense tensor and a Python number: straight to a backend route
-    prepared once per (op, layout codes, dtypes), skipping broadcasting, casts and
-    planning.  None when the arguments are not of that kind."""
+    """Tensors of the compute dtype and one shape, each dense or one value broadcast over
+    the shape (every stride 0: the expanded gradient of a reduction; not all of them), or
+    a dense tensor and a Python number: straight to a backend route prepared once per
+    (op, layout codes, dtypes), skipping broadcasting, casts and planning.  None when the
+    arguments are not of that kind.  Every line here runs on every small op."""
     a = args[0]
     if type(a) is not Tensor:
         return None
@@ -97,8 +93,8 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     if len(args) == 1:
         if a._strides != dense:
             return None
-        codes = (1,)
-        inputs = (operand(a),)
+        codes = _UNARY
+        inputs = ((storage._buf, a._offset),)
     else:
         b = args[1]
         if type(b) is Tensor:
@@ -106,13 +102,21 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
             if other.dtype is not compute_dtype or b._shape != shape or (
                     other.device is not dev and other.device != dev):
                 return None
-            codes = (_stride_code(a, dense), _stride_code(b, dense))
-            if None in codes or codes == (0, 0):
+            if a._strides == dense:
+                if b._strides == dense:
+                    codes = _BOTH_WALKED
+                elif shape and not any(b._strides):
+                    codes = _SECOND_SPREAD
+                else:
+                    return None
+            elif shape and not any(a._strides) and b._strides == dense:
+                codes = _FIRST_SPREAD
+            else:
                 return None
-            inputs = (operand(a), operand(b))
-        elif type(b) in (int, float, bool) and a._strides == dense:
-            codes = (1, None)
-            inputs = (operand(a), b)
+            inputs = ((storage._buf, a._offset), (other._buf, b._offset))
+        elif type(b) in _NUMBER_TYPES and a._strides == dense:
+            codes = _NUMBER_SECOND
+            inputs = ((storage._buf, a._offset), b)
         else:
             return None
     route = _routes.get((op, codes, compute_dtype, out_dtype, dev.type)) or \
@@ -141,8 +145,8 @@ def run_into_self(op, args, compute_dtype, out, params=()):
         return False
     dev = storage.device
     if len(args) == 1:
-        codes = (1,)
-        inputs = (operand(out),)
+        codes = _UNARY
+        inputs = ((storage._buf, out._offset),)
     else:
         b = args[1]
         if type(b) is Tensor or isinstance(b, Tensor):  # Parameters too
@@ -152,11 +156,11 @@ def run_into_self(op, args, compute_dtype, out, params=()):
                 return False
             if s is storage and b._offset != out._offset:
                 return False
-            codes = (1, 1)
-            inputs = (operand(out), operand(b))
-        elif type(b) in (int, float, bool):
-            codes = (1, None)
-            inputs = (operand(out), b)
+            codes = _BOTH_WALKED
+            inputs = ((storage._buf, out._offset), (s._buf, b._offset))
+        elif type(b) in _NUMBER_TYPES:
+            codes = _NUMBER_SECOND
+            inputs = ((storage._buf, out._offset), b)
         else:
             return False
     route = _routes.get((op, codes, compute_dtype, compute_dtype, dev.type)) or \
