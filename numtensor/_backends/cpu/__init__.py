@@ -429,21 +429,21 @@ class CpuBackend(Backend):
             out[:plan.batch * m * n] = 0
             return
         if out.dtype.kind in "fc":
-            name = f"gemm_{plan.layout_a}{plan.layout_b}"
-            args = (a, plan.a_offsets, b, plan.b_offsets, out, plan.out_offsets, m, k, n)
+            args = (plan.layout_a == "t", plan.layout_b == "t", a, plan.a_offsets, b,
+                    plan.b_offsets, out, plan.out_offsets, m, k, n)
             if not _blas_on_one_thread:
                 _put_blas_on_one_thread()
             blocks = _work_blocks(plan)
             if blocks > 0:
                 blas_threads = _kernel_module("blas_threads")
                 with blas_threads.single_threaded():
-                    getattr(mk, name + "_par")(*args, blocks)
+                    mk.gemm_par(*args, blocks)
             elif blocks < 0:  # too short to split: the BLAS's own pool, for this call
                 blas_threads = _kernel_module("blas_threads")
                 with blas_threads.using_threads(-blocks):
-                    getattr(mk, name)(*args)
+                    mk.gemm(*args)
             else:
-                getattr(mk, name)(*args)
+                mk.gemm(*args)
         else:
             fn = mk.int_gemm_par if plan.batch * m * n * k >= GRAIN else mk.int_gemm
             fn(a, plan.a_offsets, plan.a_rs, plan.a_cs, b, plan.b_offsets, plan.b_rs, out,
@@ -926,7 +926,7 @@ BLAS_POOL_FROM = 1 << 18
 
 def _work_blocks(plan):
     """How the float products run: the row blocks per product of the work shared out
-    over Numba's threads with the BLAS on one thread (matmul_kernels: gemm_xy_par); 0,
+    over Numba's threads with the BLAS on one thread (matmul_kernels: gemm_par); 0,
     one after another on the calling thread; or -threads, one after another on the
     BLAS's own pool woken for the call (a product too short to split by rows).
 

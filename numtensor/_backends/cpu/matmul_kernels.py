@@ -6,14 +6,14 @@ broadcast batch dims (stride 0) need no copy: the same offset simply repeats.
 
 Floating and complex dtypes: np.dot inside @njit calls BLAS gemm on 2-D arrays.  A
 matrix arrives either row-major ("n": rows of length k are contiguous) or as the
-transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x); the four gemm_xy
-variants cover both layouts of both operands, so transposed views are not copied (but for
-the blocks of rows of a transposed A when a product is split over the threads, below).
-A batch of several products, or one big product split into blocks of rows, runs its
-gemm_xy_par twin on Numba's threads, with the BLAS itself on one thread (see
-blas_threads.py and the comment above the twins).
-(Numba types a transposed array differently from a row-major one, hence one function
-per combination instead of a flag.)
+transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x); flags pick one of
+the four np.dot calls for the pair of layouts, so transposed views are not copied (but
+for the blocks of rows of a transposed A when a product is split over the threads,
+below).  A batch of several products, or one big product split into blocks of rows,
+runs on Numba's threads (gemm_par), with the BLAS itself on one thread (see
+blas_threads.py and the comment above gemm_par).  One kernel for the four layout pairs
+rather than one each: a parallel kernel costs 2-4 s to compile, and a model's forward
+and backward use three of the pairs (x @ W.t(), g.t() @ x, g @ W).
 
 Integers: BLAS has no integer gemm, so int_gemm is an i-p-j loop (the innermost loop
 walks a contiguous row of B and of C, so it vectorises), tiled so that a block of B
@@ -30,91 +30,50 @@ DEPTH_BLOCK = 64  # rows of B per tile (a tile of int64 B: 256 KiB, within L2)
 
 
 @njit(**OPTS)
-def gemm_nn(a, a_offs, b, b_offs, c, c_offs, m, k, n):
-    for i in range(c_offs.size):
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
-        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+def _product_rows(a_t, b_t, a, a_off, b, b_off, c, c_off, m, k, n, r0, r1, copy_a_rows):
+    """Rows r0:r1 of C = A @ B for one batch element.  a_t / b_t: the operand arrives as
+    the transpose of a row-major matrix ("t" layout) rather than row-major ("n").
+    copy_a_rows: a transposed A's block of rows (columns of the row-major matrix it
+    transposes) is copied into a matrix of its own first, as np.dot wants each operand
+    contiguous in one order or the other; False only when r0:r1 covers all m rows."""
+    C = c[c_off:c_off + m * n].reshape((m, n))[r0:r1]
+    if a_t:
+        At = a[a_off:a_off + m * k].reshape((k, m))  # A transposed, row-major
+        if copy_a_rows:
+            At = np.ascontiguousarray(At[:, r0:r1])  # else rows r0:r1 are all m rows
+        if b_t:
+            np.dot(At.T, b[b_off:b_off + k * n].reshape((n, k)).T, C)
+        else:
+            np.dot(At.T, b[b_off:b_off + k * n].reshape((k, n)), C)
+    else:
+        A = a[a_off:a_off + m * k].reshape((m, k))[r0:r1]
+        if b_t:
+            np.dot(A, b[b_off:b_off + k * n].reshape((n, k)).T, C)
+        else:
+            np.dot(A, b[b_off:b_off + k * n].reshape((k, n)), C)
 
 
 @njit(**OPTS)
-def gemm_tn(a, a_offs, b, b_offs, c, c_offs, m, k, n):
+def gemm(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n):
     for i in range(c_offs.size):
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
-        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
+        _product_rows(a_t, b_t, a, a_offs[i], b, b_offs[i], c, c_offs[i], m, k, n, 0, m,
+                      False)
 
 
-@njit(**OPTS)
-def gemm_nt(a, a_offs, b, b_offs, c, c_offs, m, k, n):
-    for i in range(c_offs.size):
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
-        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
-
-
-@njit(**OPTS)
-def gemm_tt(a, a_offs, b, b_offs, c, c_offs, m, k, n):
-    for i in range(c_offs.size):
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m)).T
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
-        np.dot(A, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n)))
-
-
-# The same four products with the work shared out over Numba's threads and the BLAS on
-# one thread (the caller sets it: blas_threads): work item w is row block w % nblk of
+# The same products with the work shared out over Numba's threads and the BLAS on one
+# thread (the caller sets it: blas_threads): work item w is row block w % nblk of
 # product w // nblk, so a batch runs one whole product per item (nblk = 1) and a lone
 # big product is split into nblk blocks of rows.  That keeps every core on Numba's own
 # threads: the BLAS's thread pool, spinning after a call, delays the parallel kernel
 # that follows it (measured here: the lecture's second conv 7.3 ms -> 2.1 ms), and
-# Numba's idle threads delay the BLAS.  A transposed A's block of rows, columns of the
-# row-major matrix it transposes, is copied into a matrix of its own first (np.dot wants
-# each operand contiguous in one order or the other).
-@njit(inline="always", **OPTS)
-def _rows_of(w, nblk, m):
-    """(product, first row, end row) of work item w."""
-    t = w % nblk
-    return w // nblk, t * m // nblk, (t + 1) * m // nblk
-
-
+# Numba's idle threads delay the BLAS.
 @njit(parallel=True, **OPTS)
-def gemm_nn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
+def gemm_par(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
     for w in prange(c_offs.size * nblk):
-        i, r0, r1 = _rows_of(w, nblk, m)
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
-        np.dot(A[r0:r1], B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
-
-
-@njit(parallel=True, **OPTS)
-def gemm_tn_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
-    for w in prange(c_offs.size * nblk):
-        i, r0, r1 = _rows_of(w, nblk, m)
-        At = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))  # A transposed, row-major
-        if nblk > 1:
-            At = np.ascontiguousarray(At[:, r0:r1])
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((k, n))
-        np.dot(At.T, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
-
-
-@njit(parallel=True, **OPTS)
-def gemm_nt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
-    for w in prange(c_offs.size * nblk):
-        i, r0, r1 = _rows_of(w, nblk, m)
-        A = a[a_offs[i]:a_offs[i] + m * k].reshape((m, k))
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
-        np.dot(A[r0:r1], B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
-
-
-@njit(parallel=True, **OPTS)
-def gemm_tt_par(a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
-    for w in prange(c_offs.size * nblk):
-        i, r0, r1 = _rows_of(w, nblk, m)
-        At = a[a_offs[i]:a_offs[i] + m * k].reshape((k, m))  # A transposed, row-major
-        if nblk > 1:
-            At = np.ascontiguousarray(At[:, r0:r1])
-        B = b[b_offs[i]:b_offs[i] + k * n].reshape((n, k)).T
-        np.dot(At.T, B, c[c_offs[i]:c_offs[i] + m * n].reshape((m, n))[r0:r1])
+        i = w // nblk
+        t = w % nblk
+        _product_rows(a_t, b_t, a, a_offs[i], b, b_offs[i], c, c_offs[i], m, k, n,
+                      t * m // nblk, (t + 1) * m // nblk, nblk > 1)
 
 
 @njit(inline="always", **OPTS)
