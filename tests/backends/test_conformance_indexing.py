@@ -368,6 +368,30 @@ def test_dim_index_reports_the_first_bad_value_in_row_major_order(backend, primi
         assert backend.scatter_dim(p, x.op, index.op, other.op, False) == 9
 
 
+@pytest.mark.parametrize("primitive", ["gather_dim", "scatter_dim"])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_dim_index_reports_the_first_bad_value_in_row_major_order_above_the_grain(
+        backend, primitive, dim):
+    """The parallel check splits the lines into ranges: the first bad value in row-major
+    order may sit in a later range (dim 0: lines are columns) or an earlier one."""
+    rows = large(backend) // 2 + 8
+    idx = np.zeros((rows, 2), np.int64)
+    if dim == 0:  # line 0 holds a bad value at row 5, line 1 one earlier in row-major order
+        idx[5, 0], idx[1, 1] = 7, 9
+    else:         # rows are lines: row 100's comes first, a later chunk's must not win
+        idx[rows - 3, 0], idx[100, 1] = 7, 9
+    size = 3 if dim == 0 else 2
+    shape = (rows, 2)
+    x = place(backend, np.zeros(shape))
+    index = place(backend, idx)
+    other = make_out(backend, shape, F64)
+    p = _dim_plan(shape, dim, size, x, index, other)
+    if primitive == "gather_dim":
+        assert backend.gather_dim(p, x.op, index.op, other.op) == 9
+    else:
+        assert backend.scatter_dim(p, x.op, index.op, other.op, False) == 9
+
+
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=dtype_id)
 def test_scatter_dim(backend, dtype):
     """Duplicates along a line: the last write wins."""
