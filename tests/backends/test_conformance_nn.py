@@ -339,7 +339,7 @@ def test_adaptive_windows_cover_the_input(be):
 @pytest.mark.parametrize("log", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape,dim", [((5, 7), 1), ((3, 4, 70), 1), ((6,), 0), ((2, 1, 3), 1),
-                                       ((40, 1000), 1), ((300, 3, 40), 0)])
+                                       ((40, 1000), 1), ((1001, 37), 1), ((300, 3, 40), 0)])
 def test_softmax_and_backward(be, shape, dim, dtype, log):
     x = (_rng(1).standard_normal(shape) * 20).astype(dtype)
     xop, _ = put(be, x, offset=3)
