@@ -118,7 +118,7 @@ GATHER_CHUNKS = 256  # parallel work items: ranges of rows
 
 @njit(inline="always", **OPTS)
 def _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o):
-    """One row of a masked gather: out[o + q] = the q-th element after src[base]."""
+    """One row of a gather: out[o + q] = the q-th element after src[base]."""
     if post_shape.shape[0] == 0:
         b, o, n = U(base), U(o), U(nq)
         if qstride == 1:
@@ -137,7 +137,6 @@ def _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o):
 def _gather_rows(lo, hi, src, soff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
                  post_shape, post_strides, out, oout):
     one_pre = pre_shape.shape[0] == 0  # x[idx] with idx first: no division per row
-    plain_post = post_shape.shape[0] == 0
     for r in range(lo, hi):
         if one_pre:
             base = soff + offs[ooffs + r]
@@ -145,20 +144,10 @@ def _gather_rows(lo, hi, src, soff, pre_shape, pre_strides, offs, ooffs, nidx, q
             p = r // nidx
             base = soff + _offset_of(p, pre_shape, pre_strides) + offs[ooffs + r - p * nidx]
         o = oout + r * nq
-        if nq == 1:  # one element per row (x[idx] of a 1-D x)
+        if nq == 1:  # one element per row (x[idx] of a 1-D x): no call
             out[o] = src[base]
-        elif plain_post:
-            b, uo, n = U(base), U(o), U(nq)
-            if qstride == 1:
-                for q in range(n):
-                    out[uo + q] = src[b + q]
-            else:
-                st = U(qstride)
-                for q in range(n):
-                    out[uo + q] = src[b + q * st]
-        else:
-            for q in range(nq):
-                out[o + q] = src[base + _offset_of(q, post_shape, post_strides)]
+        else:  # a call per row, paid back by the row's elements
+            _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o)
 
 
 @njit(**OPTS)
