@@ -106,14 +106,17 @@ def test_gradients_of_a_shared_out_batch():
     _same(b.grad, tb.grad, "float64")
 
 
-# products big enough for the BLAS's own thread pool, split into blocks of rows over
-# Numba's threads instead: odd row counts (uneven blocks), a lone matrix, a wide B, an
-# odd batch, a batch broadcast from one matrix
+# products big enough for the BLAS's own thread pool, split into blocks of rows (C
+# taller than wide) or of columns (wider than tall) over Numba's threads instead: odd
+# row and column counts (uneven blocks), a lone matrix, a wide B, an odd batch, a batch
+# broadcast from one matrix
 SPLIT_SHAPES = {
     "lone": ((301, 97), (97, 67)),
     "lone, few columns": ((70, 1000), (1000, 17)),
-    "lone, wide": ((40, 300), (300, 500)),
+    "lone, wide": ((40, 300), (300, 501)),
+    "few rows, wide": ((5, 700), (700, 299)),
     "batch of 3": ((3, 129, 64), (3, 64, 50)),
+    "batch of 3, wide": ((3, 20, 64), (3, 64, 301)),
     "broadcast": ((3, 1, 211, 50), (1, 50, 99)),
 }
 
@@ -121,7 +124,7 @@ SPLIT_SHAPES = {
 @pytest.mark.parametrize("layout_b", ["n", "t", "o"])
 @pytest.mark.parametrize("layout_a", ["n", "t", "o"])
 @pytest.mark.parametrize("case", list(SPLIT_SHAPES))
-def test_products_split_into_row_blocks(case, layout_a, layout_b):
+def test_products_split_into_blocks(case, layout_a, layout_b):
     from numtensor._backends import cpu
     sa, sb = SPLIT_SHAPES[case]
     assert np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])) * sa[-2] * sa[-1] * sb[-1] \
@@ -155,13 +158,30 @@ def test_a_float_product_puts_the_blas_on_one_thread():
     big = nt.ones(300, 300)
     _same(big @ big, torch.ones(300, 300) @ torch.ones(300, 300), "float32")
     assert get() == 1
-    # too few rows to split: the BLAS's own threads for the call, then one thread again
+    # too few rows and columns to split: the BLAS's own threads for the call, then one
+    # thread again
     rng = np.random.default_rng(7)
     for layout_b in ("n", "t"):
-        a, ta = _both(_array(rng, (5, 700), "float32"), "n")
-        b, tb = _both(_array(rng, (700, 300), "float32"), layout_b)
+        a, ta = _both(_array(rng, (5, 20000), "float32"), "n")
+        b, tb = _both(_array(rng, (20000, 7), "float32"), layout_b)
         _same(a @ b, ta @ tb, "float32")
         assert get() == 1
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_product_outside_its_buffers_is_refused(parallel):
+    """The float kernels hand BLAS addresses, so they check every matrix of the plan
+    against its buffer first: a plan that reaches past a buffer writes nothing."""
+    from numtensor._backends import backend_for, plan
+    a, b = nt.ones(4, 3), nt.ones(3, 5)
+    out = nt.zeros(4, 5)
+    be = backend_for(a.device)
+    size = 20000 if parallel else 4  # 20000 rows: shared out over the threads
+    for a_off, b_off in ((1, 0), (0, 1), (-1, 0)):
+        p = plan.matmul((), size, 3, 5, a_off, (), 3, 1, b_off, (), 5, 1)
+        with pytest.raises(RuntimeError, match="outside its buffer"):
+            be.matmul(p, a._storage._buf, b._storage._buf, out._storage._buf)
+        assert float(out.abs().sum()) == 0
 
 
 @pytest.mark.skipif(not blas_threads.available(), reason="the BLAS thread count is not ours to set")

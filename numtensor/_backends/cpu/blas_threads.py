@@ -1,6 +1,6 @@
 """Run the BLAS that Numba calls on one thread while our own threads share out the work.
 
-np.dot inside @njit calls SciPy's BLAS (OpenBLAS in SciPy's wheels), which has a thread
+The matmul kernels call SciPy's BLAS (OpenBLAS in SciPy's wheels), which has a thread
 pool of its own.  A batch of small products is faster spread over Numba's threads, one
 whole product each (measured here: bmm (32,64,64) float32 about 2x faster than 32
 calls that each wake OpenBLAS's threads), but only while every call stays on its
@@ -30,7 +30,7 @@ def _lookup():
 
 def _openblas_controls():
     try:
-        import scipy.linalg.cython_blas as cython_blas  # the BLAS Numba's np.dot calls
+        import scipy.linalg.cython_blas as cython_blas  # the BLAS the matmul kernels call
         lib = ctypes.CDLL(cython_blas.__file__)  # its symbols and those of its BLAS
     except (ImportError, OSError):
         return None

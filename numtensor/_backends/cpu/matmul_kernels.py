@@ -4,23 +4,36 @@ Every kernel computes C[i] = A[i] @ B[i] for a batch of matrices living in flat 
 buffers.  a_offs / b_offs / c_offs hold the start offset of each batch element, so
 broadcast batch dims (stride 0) need no copy: the same offset simply repeats.
 
-Floating and complex dtypes: np.dot inside @njit calls BLAS gemm on 2-D arrays.  A
-matrix arrives either row-major ("n": rows of length k are contiguous) or as the
-transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x); flags pick one of
-the four np.dot calls for the pair of layouts, so transposed views are not copied (but
-for the blocks of rows of a transposed A when a product is split over the threads,
-below).  A batch of several products, or one big product split into blocks of rows,
-runs on Numba's threads (gemm_par), with the BLAS itself on one thread (see
-blas_threads.py and the comment above gemm_par).  One kernel for the four layout pairs
-rather than one each: a parallel kernel costs 2-4 s to compile, and a model's forward
-and backward use three of the pairs (x @ W.t(), g.t() @ x, g @ W).
+Floating and complex dtypes call the gemm of SciPy's BLAS (the one Numba's np.dot
+calls) directly, through symbols registered with LLVM when this module is imported,
+rather than through np.dot:
+  - a block of rows or of columns of a product is a pointer and a leading dimension,
+    so a product can be shared out over the threads either way without copying (np.dot
+    wants each operand whole and contiguous in one order or the other).  Which way
+    matters: OpenBLAS packs the whole of the operand that is not split in every call,
+    and 128x784 @ (256x784).T, a Linear layer's forward, took 0.55 ms a half by rows
+    against 0.31 ms by columns on one thread here;
+  - the kernels take the buffers as bytes, so one compiled kernel serves the four
+    dtypes (np.dot's kernels, one per dtype, cost 5.6 s (parallel) and 1.7 s (serial)
+    to compile for float32 alone; these 1.9 s and 0.3 s for all four).
+A matrix arrives either row-major ("n": rows of length k are contiguous) or as the
+transpose of a row-major matrix ("t": e.g. x.t() of a contiguous x).  BLAS is
+column-major, so row-major C = A @ B is computed as column-major C^T = B^T @ A^T: the
+memory of a row-major matrix read column-major is its transpose, so an "n" operand
+goes in untransposed ('N') and a "t" one transposed ('T').
+
+The kernels check that every matrix lies inside its buffer before anything runs; the
+caller (the CPU backend) keeps the buffers alive during the call and checks that the
+dimensions fit the BLAS's 32-bit integers.
 
 Integers: BLAS has no integer gemm, so int_gemm is an i-p-j loop (the innermost loop
 walks a contiguous row of B and of C, so it vectorises), tiled so that a block of B
 stays in cache while a block of rows of A streams past it, parallel over row blocks.
 """
+import llvmlite.binding as llvm
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import get_cython_function_address
 
 OPTS = dict(cache=True, nogil=True)
 
@@ -28,52 +41,125 @@ ROW_BLOCK = 16    # rows of C per parallel work item
 COL_BLOCK = 512   # columns of B/C per tile
 DEPTH_BLOCK = 64  # rows of B per tile (a tile of int64 B: 256 KiB, within L2)
 
+# ?gemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc): Fortran, every
+# argument by address.  Declared by symbol name (not as a ctypes pointer) so that
+# the kernels calling them can be cached; the addresses are registered at each import.
+KINDS = {np.dtype(np.float32): 0, np.dtype(np.float64): 1,
+         np.dtype(np.complex64): 2, np.dtype(np.complex128): 3}
+_GEMM_SIGNATURE = types.void(*([types.intp] * 13))
+for _name in ("sgemm", "dgemm", "cgemm", "zgemm"):
+    llvm.add_symbol("numtensor_" + _name,
+                    get_cython_function_address("scipy.linalg.cython_blas", _name))
+_sgemm = types.ExternalFunction("numtensor_sgemm", _GEMM_SIGNATURE)
+_dgemm = types.ExternalFunction("numtensor_dgemm", _GEMM_SIGNATURE)
+_cgemm = types.ExternalFunction("numtensor_cgemm", _GEMM_SIGNATURE)
+_zgemm = types.ExternalFunction("numtensor_zgemm", _GEMM_SIGNATURE)
+
+
+def gemm_constants(dtype):
+    """The constant arguments of a gemm call, as one small byte array: the letters 'N' and 'T' (bytes 0 and 1), alpha = 1 (from byte 16)
+    and beta = 0 (from byte 32), in dtype."""
+    raw = np.zeros(48, np.uint8)
+    raw[0], raw[1] = ord("N"), ord("T")
+    raw[16:16 + dtype.itemsize].view(dtype)[0] = 1
+    return raw
+
 
 @njit(**OPTS)
-def _product_rows(a_t, b_t, a, a_off, b, b_off, c, c_off, m, k, n, r0, r1, copy_a_rows):
-    """Rows r0:r1 of C = A @ B for one batch element.  a_t / b_t: the operand arrives as
-    the transpose of a row-major matrix ("t" layout) rather than row-major ("n").
-    copy_a_rows: a transposed A's block of rows (columns of the row-major matrix it
-    transposes) is copied into a matrix of its own first, as np.dot wants each operand
-    contiguous in one order or the other; False only when r0:r1 covers all m rows."""
-    C = c[c_off:c_off + m * n].reshape((m, n))[r0:r1]
-    if a_t:
-        At = a[a_off:a_off + m * k].reshape((k, m))  # A transposed, row-major
-        if copy_a_rows:
-            At = np.ascontiguousarray(At[:, r0:r1])  # else rows r0:r1 are all m rows
-        if b_t:
-            np.dot(At.T, b[b_off:b_off + k * n].reshape((n, k)).T, C)
-        else:
-            np.dot(At.T, b[b_off:b_off + k * n].reshape((k, n)), C)
+def _gemm_block(kind, a_t, b_t, a, b, c, size, consts, ints, m, k, n, r0, r1, c0, c1):
+    """C[r0:r1, c0:c1] = (A @ B)[r0:r1, c0:c1] for one product whose row-major (m, k),
+    (k, n) and (m, n) matrices start at addresses a, b and c (elements of `size`
+    bytes); a_t / b_t: the operand is the transpose of a row-major matrix ("t").
+    consts: the address of gemm_constants; ints: room for the six integer arguments
+    (BLAS takes them by address)."""
+    ints[0] = c1 - c0  # rows of the column-major C^T block: C's columns
+    ints[1] = r1 - r0
+    ints[2] = k
+    if b_t:  # B^T is row-major (n, k): its rows c0:c1
+        ints[3] = k
+        pb = b + c0 * k * size
     else:
-        A = a[a_off:a_off + m * k].reshape((m, k))[r0:r1]
-        if b_t:
-            np.dot(A, b[b_off:b_off + k * n].reshape((n, k)).T, C)
-        else:
-            np.dot(A, b[b_off:b_off + k * n].reshape((k, n)), C)
+        ints[3] = n
+        pb = b + c0 * size
+    if a_t:  # A^T is row-major (k, m): its columns r0:r1
+        ints[4] = m
+        pa = a + r0 * size
+    else:
+        ints[4] = k
+        pa = a + r0 * k * size
+    ints[5] = n
+    pc = c + (r0 * n + c0) * size
+    p = ints.ctypes.data
+    ta = consts + (1 if b_t else 0)
+    tb = consts + (1 if a_t else 0)
+    alpha, beta = consts + 16, consts + 32
+    if kind == 0:
+        _sgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
+    elif kind == 1:
+        _dgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
+    elif kind == 2:
+        _cgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
+    else:
+        _zgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
 
 
 @njit(**OPTS)
-def gemm(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n):
+def _inside(offs, extent, size):
+    """Whether every matrix of `extent` elements starting at offs lies in `size` elements."""
+    for i in range(offs.size):
+        if offs[i] < 0 or offs[i] + extent > size:
+            return False
+    return True
+
+
+@njit(**OPTS)
+def _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+    """Whether every matrix of the batch lies inside its byte buffer."""
+    return _inside(a_offs, m * k, a.size // size) and \
+        _inside(b_offs, k * n, b.size // size) and _inside(c_offs, m * n, c.size // size)
+
+
+@njit(**OPTS)
+def gemm(kind, a_t, b_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n):
+    """Every product of the batch, one after another.  a, b, c: the buffers as bytes,
+    offsets in elements of `size` bytes.  False, and nothing written, if a matrix would
+    not lie inside its buffer."""
+    if not _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+        return False
+    pa, pb, pc, pk = a.ctypes.data, b.ctypes.data, c.ctypes.data, consts.ctypes.data
+    ints = np.empty(8, np.int32)
     for i in range(c_offs.size):
-        _product_rows(a_t, b_t, a, a_offs[i], b, b_offs[i], c, c_offs[i], m, k, n, 0, m,
-                      False)
+        _gemm_block(kind, a_t, b_t, pa + a_offs[i] * size, pb + b_offs[i] * size,
+                    pc + c_offs[i] * size, size, pk, ints, m, k, n, 0, m, 0, n)
+    return True
 
 
 # The same products with the work shared out over Numba's threads and the BLAS on one
-# thread (the caller sets it: blas_threads): work item w is row block w % nblk of
-# product w // nblk, so a batch runs one whole product per item (nblk = 1) and a lone
-# big product is split into nblk blocks of rows.  That keeps every core on Numba's own
-# threads: the BLAS's thread pool, spinning after a call, delays the parallel kernel
-# that follows it (measured here: the lecture's second conv 7.3 ms -> 2.1 ms), and
-# Numba's idle threads delay the BLAS.
+# thread (the caller sets it: blas_threads): work item w is block w % nblk of product
+# w // nblk, so a batch runs one whole product per item (nblk = 1) and a lone big
+# product is split into nblk blocks of rows, or of columns (split_columns).  That keeps
+# every core on Numba's own threads: the BLAS's thread pool, spinning after a call,
+# delays the parallel kernel that follows it (measured here: the lecture's second conv
+# 7.3 ms -> 2.1 ms), and Numba's idle threads delay the BLAS.
 @njit(parallel=True, **OPTS)
-def gemm_par(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, nblk):
-    for w in prange(c_offs.size * nblk):
+def gemm_par(kind, a_t, b_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, nblk,
+             split_columns):
+    if not _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+        return False
+    pa, pb, pc, pk = a.ctypes.data, b.ctypes.data, c.ctypes.data, consts.ctypes.data
+    items = c_offs.size * nblk
+    ints = np.empty((items, 8), np.int32)
+    for w in prange(items):
         i = w // nblk
         t = w % nblk
-        _product_rows(a_t, b_t, a, a_offs[i], b, b_offs[i], c, c_offs[i], m, k, n,
-                      t * m // nblk, (t + 1) * m // nblk, nblk > 1)
+        r0, r1, c0, c1 = 0, m, 0, n
+        if split_columns:
+            c0, c1 = t * n // nblk, (t + 1) * n // nblk
+        else:
+            r0, r1 = t * m // nblk, (t + 1) * m // nblk
+        _gemm_block(kind, a_t, b_t, pa + a_offs[i] * size, pb + b_offs[i] * size,
+                    pc + c_offs[i] * size, size, pk, ints[w], m, k, n, r0, r1, c0, c1)
+    return True
 
 
 @njit(inline="always", **OPTS)
