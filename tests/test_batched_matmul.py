@@ -106,18 +106,18 @@ def test_gradients_of_a_shared_out_batch():
     _same(b.grad, tb.grad, "float64")
 
 
-# products big enough for the BLAS's own thread pool, split into blocks of rows (C
-# taller than wide) or of columns (wider than tall) over Numba's threads instead: odd
-# row and column counts (uneven blocks), a lone matrix, a wide B, an odd batch, a batch
-# broadcast from one matrix
+# products big enough to share out (cpu.SPLIT_FROM), split into blocks of rows or of
+# columns (cpu._by_columns: both happen here, with either layout of A) over Numba's
+# threads: odd row and column counts (uneven blocks), a lone matrix, a wide B, an odd
+# batch, a batch broadcast from one matrix
 SPLIT_SHAPES = {
-    "lone": ((301, 97), (97, 67)),
-    "lone, few columns": ((70, 1000), (1000, 17)),
+    "lone": ((301, 97), (97, 167)),
+    "lone, few columns": ((70, 4000), (4000, 17)),
     "lone, wide": ((40, 300), (300, 501)),
-    "few rows, wide": ((5, 700), (700, 299)),
-    "batch of 3": ((3, 129, 64), (3, 64, 50)),
-    "batch of 3, wide": ((3, 20, 64), (3, 64, 301)),
-    "broadcast": ((3, 1, 211, 50), (1, 50, 99)),
+    "few rows, wide": ((5, 700), (700, 1299)),
+    "batch of 3": ((3, 129, 64), (3, 64, 250)),
+    "batch of 3, wide": ((3, 20, 64), (3, 64, 1301)),
+    "broadcast": ((3, 1, 211, 50), (1, 50, 199)),
 }
 
 
@@ -128,7 +128,7 @@ def test_products_split_into_blocks(case, layout_a, layout_b):
     from numtensor._backends import cpu
     sa, sb = SPLIT_SHAPES[case]
     assert np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])) * sa[-2] * sa[-1] * sb[-1] \
-        >= cpu.BLAS_POOL_FROM
+        >= cpu.SPLIT_FROM
     rng = np.random.default_rng(5)
     for dtype in ("float32", "float64", "complex64"):
         a, ta = _both(_array(rng, sa, dtype), layout_a)
@@ -162,8 +162,8 @@ def test_a_float_product_puts_the_blas_on_one_thread():
     # thread again
     rng = np.random.default_rng(7)
     for layout_b in ("n", "t"):
-        a, ta = _both(_array(rng, (5, 20000), "float32"), "n")
-        b, tb = _both(_array(rng, (20000, 7), "float32"), layout_b)
+        a, ta = _both(_array(rng, (5, 200000), "float32"), "n")
+        b, tb = _both(_array(rng, (200000, 7), "float32"), layout_b)
         _same(a @ b, ta @ tb, "float32")
         assert get() == 1
 

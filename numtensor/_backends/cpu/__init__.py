@@ -445,7 +445,7 @@ class CpuBackend(Backend):
             if blocks > 0:
                 blas_threads = _kernel_module("blas_threads")
                 with blas_threads.single_threaded():
-                    inside = mk.gemm_par(*args, blocks, n > m)
+                    inside = mk.gemm_par(*args, blocks, _by_columns(plan))
             elif blocks < 0:  # too short to split: the BLAS's own pool, for this call
                 blas_threads = _kernel_module("blas_threads")
                 with blas_threads.using_threads(-blocks):
@@ -937,9 +937,11 @@ def _put_blas_on_one_thread():
     _blas_on_one_thread.append(True)
 
 
-# OpenBLAS runs a product of fewer multiply-adds than this on the calling thread
-# (SMP_THRESHOLD_MIN * GEMM_MULTITHREAD_THRESHOLD); from this size on it wakes its pool
-BLAS_POOL_FROM = 1 << 18
+# A lone product of fewer multiply-adds than this runs on the calling thread: waking
+# Numba's threads (asleep between kernels: see _start_threads_with_passive_wait) costs
+# more than the split saves.  Measured here, one thread against two: 2M (128x512 @
+# 512x32) 74 vs 110 us, 4M about even, 8M (128x512 @ 512x128) 193 vs 161 us
+SPLIT_FROM = 1 << 22
 
 
 def _work_blocks(plan):
@@ -957,10 +959,9 @@ def _work_blocks(plan):
     then shares; the MLP step 22-26 -> 3.1-3.9 ms with PyTorch imported, 3.6-4.4 ->
     4.2-4.7 ms alone).  A batch goes one whole product per thread when every thread
     gets the same number of products, or so many that an odd one out matters little
-    (measured from (32,32,32) to (8,512,512)); otherwise each product is split into one
-    block per thread, of rows or, when C is wider than it is tall, of columns (each
-    call packs the whole of the other operand: 64x800 @ 800x1600 took 3.8 ms by rows
-    and 1.9 ms by columns here).  A product too small for that (fewer than 8 rows and
+    (measured from (32,32,32) to (8,512,512)); otherwise a product of SPLIT_FROM
+    multiply-adds or more is split into one block per thread, of rows or of columns
+    (_by_columns).  A product too small for that (fewer than 8 rows and
     columns a thread) wakes the BLAS's pool for its call, and so still delays the
     kernels that follow."""
     work = plan.batch * plan.m * plan.n * plan.k
@@ -971,7 +972,7 @@ def _work_blocks(plan):
         return 0
     if plan.batch >= threads and (plan.batch % threads == 0 or plan.batch >= 4 * threads):
         blocks = 1
-    elif work < BLAS_POOL_FROM:
+    elif work < SPLIT_FROM:
         return 0
     elif max(plan.m, plan.n) >= 8 * threads:
         blocks = threads
@@ -979,6 +980,16 @@ def _work_blocks(plan):
         blocks = -threads
     blas_threads = _kernel_module("blas_threads")
     return blocks if blas_threads.available() else 0
+
+
+def _by_columns(plan):
+    """Whether gemm_par splits a product into blocks of columns rather than of rows: when
+    C is wider than it is tall, unless A arrives transposed.  Each call packs the whole
+    of the operand that is not split, so splitting the longer side packs less (64x800 @
+    800x1600 took 3.8 ms by rows and 1.9 ms by columns here); but with a transposed A
+    (a weight's gradient g.t() @ x) rows measured faster even so (256x128 @ 128x784:
+    0.31 ms by rows, 0.36 ms by columns)."""
+    return plan.n > plan.m and plan.layout_a != "t"
 
 
 # the cols reduction schedule (reduction_kernels._cols).  Measured here: a work item
