@@ -9,7 +9,7 @@ import pytest
 
 import numtensor as nt
 from numtensor._backends import plan
-from numtensor._backends.cpu import GRAIN
+from numtensor._backends.cpu import ELEMENTWISE_GRAIN
 
 
 def test_coalesce_merges_contiguous_dims_and_drops_ones():
@@ -42,13 +42,13 @@ def _rng():
 
 def test_parallel_flat_and_strided_elementwise():
     rng = _rng()
-    n = 2 * GRAIN + 17
+    n = 2 * ELEMENTWISE_GRAIN + 17
     a = rng.random(n, dtype=np.float32)
     b = rng.random(n, dtype=np.float32)
     np.testing.assert_array_equal((nt.from_numpy(a) + nt.from_numpy(b)).numpy(), a + b)
     np.testing.assert_allclose(nt.from_numpy(a).exp().numpy(), np.exp(a), rtol=1e-6)
-    m = rng.random((300, 257), dtype=np.float32)
-    row = rng.random(300, dtype=np.float32)
+    m = rng.random((600, 257), dtype=np.float32)
+    row = rng.random(600, dtype=np.float32)
     out = nt.from_numpy(m).t() + nt.from_numpy(row)   # strided, broadcast, parallel
     np.testing.assert_array_equal(out.numpy(), m.T + row)
     assert out.stride() == (1, 257)                     # the input's memory order

@@ -356,7 +356,7 @@ def test_overlapping_copy_uses_the_old_values():
     check(lambda lib, t: (t.copy_(t.t()), t)[1], np.arange(9.).reshape(3, 3))
 
 
-@pytest.mark.parametrize("n", [7, 40000])  # below and above the parallel grain
+@pytest.mark.parametrize("n", [7, 140000])  # below and above the parallel grain
 @pytest.mark.parametrize("dtype", ["float32", "float16", "int64"])
 def test_unary_ops_of_one_broadcast_element(n, dtype):
     # an expanded single element (mean's backward divides one) runs a flat kernel that

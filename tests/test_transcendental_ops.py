@@ -27,7 +27,7 @@ LAYOUTS = {
     "broadcast": lambda t: t[:, :1, :].expand(-1, 5, -1),
     "scalar": lambda t: t[1, 2, 3],
 }
-SHAPES = {"small": (3, 6, 5), "large": (40, 60, 50)}  # large: beyond the parallel grain
+SHAPES = {"small": (3, 6, 5), "large": (80, 60, 60)}  # large: beyond the parallel grain
 
 
 def values(shape, dtype, seed=0):

@@ -15,7 +15,7 @@ LAYOUTS = {
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-@pytest.mark.parametrize("n", [6, 40000])  # one chunk; several (the parallel kernel)
+@pytest.mark.parametrize("n", [6, 70000])  # one chunk; several (the parallel kernel)
 @pytest.mark.parametrize("position", ["input", "other", "both"])
 def test_where_with_a_number_on_strided_operands(layout, n, position):
     a = np.random.default_rng(n).standard_normal((4, n)).astype(np.float32)

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 from numtensor._backends import plan
-from numtensor._backends.cpu import GRAIN
+from numtensor._backends.cpu import ELEMENTWISE_GRAIN, GRAIN
 
 # ---- dtypes -------------------------------------------------------------------------------
 BOOL = np.dtype(np.bool_)
@@ -103,6 +103,13 @@ def large(backend):
     if not is_cpu(backend):
         pytest.skip("sizes above the CPU's parallel grain run on the CPU backend only")
     return GRAIN
+
+
+def large_elementwise(backend):
+    """large() for the element-wise kernels (map, zip, where, fill, copy), whose parallel
+    twins start at a grain of their own."""
+    large(backend)
+    return ELEMENTWISE_GRAIN
 
 
 def require_compute_dtype(backend, primitive, dtype):

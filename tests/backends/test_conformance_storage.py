@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backend_helpers import (ALL_DTYPES, BOOL, F16, F32, F64, I64, I32, U8, C64, C128,
-                             Operand, cast, check_out, dtype_id, ew_plan, large, make_out, place,
+                             Operand, cast, check_out, dtype_id, ew_plan, large_elementwise, make_out, place,
                              place_broadcast, rng_for, same_bits, values)
 from numtensor._backends import plan
 
@@ -77,7 +77,7 @@ def test_copy_span_is_a_memcpy_between_offsets(backend, dtype):
 
 
 def test_copy_span_above_the_grain(backend):
-    n = large(backend) + 1000
+    n = large_elementwise(backend) + 1000
     data = _bit_patterns(rng_for("copy_span_large"), n + 7, F16)
     src, dst = backend.from_host(data.copy()), backend.allocate(n + 2, F16)
     backend.copy_span((src, 7), (dst, 2), n)
@@ -195,7 +195,7 @@ def test_copy_converts_like_pytorch_in_every_layout(backend, src_dt, dst_dt):
                                            (I64, BOOL), (U8, F16), (F16, F16), (C128, C128)],
                          ids=dtype_id)
 def test_copy_above_the_grain(backend, src_dt, dst_dt):
-    n = large(backend)
+    n = large_elementwise(backend)
     rng = rng_for("copy_large", src_dt, dst_dt)
     shape = (n // 64 + 3, 64)
     x = copy_source(rng, shape, src_dt, dst_dt)
