@@ -48,7 +48,8 @@ class Backend(abc.ABC):
     # ---- policy -------------------------------------------------------------------
     def compute_dtype(self, primitive, dtype):
         """The numtensor dtype in which this backend runs `primitive` ('matmul', 'reduce',
-        'scan', 'arg_reduce', 'random', 'conv', 'pool', 'softmax') for tensors of `dtype`
+        'scan', 'arg_reduce', 'random', 'conv', 'pool', 'softmax', 'nll_loss') for tensors
+        of `dtype`
         (every dtype the backend handles natively maps to itself).  The ops layer converts
         operands to it first and converts results back.  The element-wise primitives
         (copy, map, zip, where, fill) take every dtype as is."""
@@ -362,7 +363,7 @@ class Backend(abc.ABC):
         """Order of the first leading minor of one Hermitian matrix that is not positive
         definite (potrf's info), 0 if none; for error messages only."""
 
-    # ---- neural-network primitives: convolution, pooling, softmax ---------------------------
+    # ---- neural-network primitives: convolution, pooling, softmax, nll_loss ----------------
     # Fused kernels that cannot be composed from the primitives above at a useful speed.
     # Geometry comes in plan.ConvPlan / PoolPlan / SoftmaxPlan (int64 arrays, so one
     # kernel per dtype serves every shape); operands are (buffer, offset).  Kernels
@@ -434,3 +435,29 @@ class Backend(abc.ABC):
         out = y * (grad - sum(grad * y)) (softmax) or grad - exp(y) * sum(grad)
         (log_softmax), the sums along n.  grad, result and out are contiguous operands
         of one float dtype, laid out as the SoftmaxPlan says."""
+
+    @abc.abstractmethod
+    def nll_loss(self, x, target, weight, n, c, ignore_index, reduction, out, total_weight):
+        """The negative log-likelihood loss of n rows of c log-probabilities.
+
+        x: a contiguous (n, c) operand of one float dtype; target: a contiguous int64
+        operand of n class indices; weight: a contiguous operand of c class weights in
+        x's dtype, or None (every weight 1).  A row whose target is ignore_index
+        counts for nothing (loss 0, weight 0).  reduction 'none': out (n elements)
+        gets -x[i, target[i]] * weight[target[i]]; 'sum' / 'mean': out (one element)
+        gets the sum of those, added in PyTorch's order (a cascade of partial sums
+        that folds every 2**p rows, p = max(4, ceil(log2(n)) // 8)) and divided by the
+        total weight for 'mean', and total_weight (one element) that total (the count
+        of rows not ignored when weight is None).  Returns None, or the first target
+        (in row order) outside [0, c) that is not ignore_index; then the outputs are
+        undefined."""
+
+    @abc.abstractmethod
+    def nll_loss_backward(self, grad, target, weight, n, c, ignore_index, reduction,
+                          total_weight, out):
+        """The gradient of nll_loss with respect to x: out (a contiguous (n, c) operand,
+        fully written) is 0 but at each (i, target[i]) whose target is not
+        ignore_index, where it is weight[target[i]] * -g (1 * -g when weight is None)
+        with g = grad[i] ('none', n elements), grad[0] ('sum') or grad[0] /
+        total_weight[0] ('mean'), as PyTorch rounds it.  Targets are in range (the
+        forward checked them)."""

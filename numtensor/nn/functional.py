@@ -14,9 +14,9 @@ import warnings
 from .. import _dtype
 from ..autograd.derivatives import composite
 from ..ops.elementwise import where as _where  # for the activations and losses
-from ..ops.joining import IndexOutOfBounds
 from ..ops import linalg_ops as _linalg
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..ops import losses as _loss_ops
 from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
 from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
@@ -509,12 +509,11 @@ def _check_nll_shapes(input, target):
                            f"{_shape_list(target.shape)}")
 
 
-@composite("NllLossBackward0", nondifferentiable=("weight",), kernel="nll_loss_forward")
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """-input[n, target[n]] (times weight[target[n]]); input holds log-probabilities with
     the classes in dim 1 (dim 0 for a single sample).  'mean' divides by the total weight
-    of the targets that are not ignore_index."""
+    of the targets that are not ignore_index.  One backend kernel each way (ops/losses.py)."""
     reduction = _reduction(size_average, reduce, reduction)
     _check_target_dtype(target)
     _check_nll_shapes(input, target)
@@ -527,36 +526,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(f"expected scalar type {_type_name(input.dtype)} but found "
                            f"{_type_name(weight.dtype)}")
-    target = target.long()
-    keep = None
-    if 0 <= ignore_index < n_classes:  # ignored targets would be read: mask them first
-        target, keep = _mask_ignored(target, ignore_index, input.dtype)
-    try:
-        picked = input.gather(class_dim, target.unsqueeze(class_dim))
-    except IndexOutOfBounds as bad:
-        # the gather's bounds check found the first target outside [0, n_classes)
-        # (the default ignore_index, -100, is one): mask ignore_index and look again
-        if keep is not None or not bool((target == ignore_index).any()):
-            raise IndexError(f"Target {bad.index} is out of bounds.") from None
-        target, keep = _mask_ignored(target, ignore_index, input.dtype)
-        try:
-            picked = input.gather(class_dim, target.unsqueeze(class_dim))
-        except IndexOutOfBounds as still:
-            raise IndexError(f"Target {still.index} is out of bounds.") from None
-    picked = picked.squeeze(class_dim)
-    w = keep if weight is None else weight[target] if keep is None else weight[target] * keep
-    loss = -picked if w is None else -picked * w
-    if reduction == "none":
-        return loss
-    if reduction == "sum":
-        return loss.sum()
-    return loss.mean() if w is None else loss.sum() / w.sum()
-
-
-def _mask_ignored(target, ignore_index, dtype):
-    """(target with ignore_index replaced by class 0, the float mask of kept targets)."""
-    ignored = target == ignore_index
-    return _where(ignored, 0, target), (~ignored).to(dtype)
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect "
+                           "to argument 'weight'. This input cannot have requires_grad True.")
+    if target.dtype is not _dtype.int64:
+        target = target.long()
+    return _loss_ops.nll_loss(input, target, weight, ignore_index, reduction)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,

@@ -1,6 +1,6 @@
 """Conformance of the neural-network primitives of every backend present: im2col, col2im,
-max_pool (+ indices), max_pool_backward, avg_pool, avg_pool_backward, softmax and
-softmax_backward, called directly with plans, on contiguous, strided and offset
+max_pool (+ indices), max_pool_backward, avg_pool, avg_pool_backward, softmax,
+softmax_backward, nll_loss and nll_loss_backward, called directly with plans, on contiguous, strided and offset
 operands, and compared with NumPy references written out loop by loop.
 
 Operands are made and read only through the backend's storage primitives (from_host,
@@ -378,3 +378,78 @@ def test_softmax_special_values(be):
         assert np.isnan(got[0]).all()
         assert (got[1, 0] == 0.0) if not log else (got[1, 0] == -np.inf)
         assert np.isfinite(got[1, 1:]).all() and np.isfinite(got[2]).all() or log
+
+
+# ---- nll_loss --------------------------------------------------------------------------------
+def nll_reference(x, t, w, ignore_index, reduction):
+    """(per-row losses or their sum / weighted mean, total weight), in float64."""
+    n = len(t)
+    keep = np.array([k != ignore_index for k in t], dtype=bool)
+    safe = np.where(keep, t, 0)
+    wt = (np.ones(x.shape[1]) if w is None else w.astype(np.float64))[safe] * keep
+    rows = -x.astype(np.float64)[np.arange(n), safe] * wt
+    if reduction == "none":
+        return rows, None
+    total = wt.sum()
+    return (rows.sum() / total if reduction == "mean" else rows.sum()), total
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,c,ignore_index", [(7, 5, -100), (40, 3, 1), (1, 4, -100),
+                                              (300, 10, 0)])
+def test_nll_loss_and_backward(be, n, c, ignore_index, dtype, weighted, reduction):
+    rng = _rng(3)
+    x = rng.standard_normal((n, c)).astype(dtype)
+    t = rng.integers(0, c, n)
+    if n > 2:
+        t[::3] = ignore_index if ignore_index < 0 else t[::3]
+    w = rng.random(c).astype(dtype) + 0.5 if weighted else None
+    xop, _ = put(be, x, offset=3)
+    top, _ = put(be, t, offset=2)
+    wop = put(be, w, offset=1)[0] if weighted else None
+    out = fresh(be, n if reduction == "none" else 1, dtype, offset=2)
+    total = None if reduction == "none" else fresh(be, 1, dtype, offset=1)
+    assert be.nll_loss(xop, top, wop, n, c, ignore_index, reduction, out, total) is None
+    want, want_total = nll_reference(x, t, w, ignore_index, reduction)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    got = get(be, out, (n,) if reduction == "none" else (1,))
+    np.testing.assert_allclose(got, np.reshape(want, got.shape), rtol=tol, atol=tol)
+    if total is not None:
+        np.testing.assert_allclose(get(be, total, (1,)), [want_total], rtol=tol)
+
+    g = rng.standard_normal(n if reduction == "none" else 1).astype(dtype)
+    gop, _ = put(be, g, offset=4)
+    gx = fresh(be, n * c, dtype, offset=5)
+    be.nll_loss_backward(gop, top, wop, n, c, ignore_index, reduction, total, gx)
+    keep = t != ignore_index
+    wt = (np.ones(c) if w is None else w.astype(np.float64))[np.where(keep, t, 0)] * keep
+    per_row = g.astype(np.float64) if reduction == "none" else np.full(n, g[0] / (
+        want_total if reduction == "mean" else 1.0))
+    want_gx = np.zeros((n, c))
+    want_gx[np.arange(n)[keep], t[keep]] = -(wt * per_row)[keep]
+    np.testing.assert_allclose(get(be, gx, (n, c)), want_gx, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+def test_nll_loss_reports_the_first_target_out_of_range(be, reduction):
+    x = np.zeros((6, 4), np.float32)
+    t = np.array([1, -100, 2, 7, -3, 9])
+    xop, _ = put(be, x)
+    top, _ = put(be, t)
+    out = fresh(be, 6, np.float32)
+    total = fresh(be, 1, np.float32)
+    assert be.nll_loss(xop, top, None, 6, 4, -100, reduction, out, total) == 7
+    t[3] = 3
+    top, _ = put(be, t)
+    assert be.nll_loss(xop, top, None, 6, 4, -100, reduction, out, total) == -3
+
+
+def test_nll_loss_of_an_empty_batch(be):
+    xop, top = fresh(be, 1, np.float32), fresh(be, 1, np.int64)
+    for reduction, want in (("sum", 0.0), ("mean", np.nan)):
+        out, total = fresh(be, 1, np.float32), fresh(be, 1, np.float32)
+        assert be.nll_loss(xop, top, None, 0, 4, -100, reduction, out, total) is None
+        np.testing.assert_array_equal(get(be, out, (1,)), [want])
+        np.testing.assert_array_equal(get(be, total, (1,)), [0.0])

@@ -7,7 +7,7 @@ does not unify, a function numba.cuda lacks); this check catches those.
 
 How it covers *every* kernel: it calls the backend's primitives themselves (copy, map,
 zip, where, fill, reduce, arg_reduce, scan, matmul, indexing, masks, sorting, fills,
-random draws, im2col/col2im, pooling, softmax) for every dtype and op, with stand-in buffers that only carry a dtype
+random draws, im2col/col2im, pooling, softmax, nll_loss) for every dtype and op, with stand-in buffers that only carry a dtype
 and a length, and a recorder installed in launch.py that notes each launched kernel
 with the launch's argument types instead of running it.  Each distinct signature is
 then compiled once (for sm_80 and sm_90), the signatures split over worker processes.
@@ -337,7 +337,7 @@ FLOAT_COMPUTE = ["float32", "float64"]
 def nn_calls(be):
     """im2col/col2im (with and without the bias's rows of ones), max and average pooling
     and their backward (the backward of a max is taken for every dtype the CPU's
-    accepts; gradients are floats), softmax and its backward."""
+    accepts; gradients are floats), softmax, nll_loss and their backward."""
     from numtensor._backends import plan
     conv = plan.conv((2, 4, 6, 5), (120, 30, 5, 1), (3, 2), (1, 2), (1, 0), (1, 1), (4, 2),
                      (26 * 8, 8, 1), 2, True)
@@ -360,6 +360,16 @@ def nn_calls(be):
                 soft, _operand(dt), _operand(dt), log)
             yield f"softmax_backward {dt}", lambda dt=dt, log=log: be.softmax_backward(
                 soft, _operand(dt), _operand(dt), _operand(dt), log)
+        for reduction in ("none", "mean"):  # two forward kernels; the backward takes it
+            for weight in (None, dt):
+                yield f"nll_loss {dt} {reduction}", \
+                    lambda dt=dt, r=reduction, w=weight: be.nll_loss(
+                        _operand(dt), _operand("int64"), w and _operand(w), 3, 4, -100, r,
+                        _operand(dt), _operand(dt))
+                yield f"nll_loss_backward {dt} {reduction}", \
+                    lambda dt=dt, r=reduction, w=weight: be.nll_loss_backward(
+                        _operand(dt), _operand("int64"), w and _operand(w), 3, 4, -100, r,
+                        _operand(dt), _operand(dt))
 
 
 FAMILIES = [elementwise_calls, reduction_calls, matmul_calls, index_calls, other_calls, nn_calls]

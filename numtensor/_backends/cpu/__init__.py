@@ -896,6 +896,32 @@ class CpuBackend(Backend):
             fn(grad[0], grad[1], result[0], result[1], out[0], out[1], plan.outer, plan.n,
                plan.inner, bool(log))
 
+    # ---- losses ---------------------------------------------------------------------------
+    def nll_loss(self, x, target, weight, n, c, ignore_index, reduction, out, total_weight):
+        lk = _kernel_module("loss_kernels")
+        if n == 0 and reduction == "none":
+            return None
+        w = weight if weight is not None else x
+        if reduction == "none":
+            bad = lk.nll_none(x[0], x[1], target[0], target[1], w[0], w[1], weight is not None,
+                              n, c, ignore_index, out[0], out[1])
+        else:
+            bad = lk.nll_sum(x[0], x[1], target[0], target[1], w[0], w[1], weight is not None,
+                             n, c, ignore_index, reduction == "mean", out[0], out[1],
+                             total_weight[0], total_weight[1])
+        return None if bad < 0 else int(target[0][target[1] + bad])
+
+    def nll_loss_backward(self, grad, target, weight, n, c, ignore_index, reduction,
+                          total_weight, out):
+        lk = _kernel_module("loss_kernels")
+        if n * c == 0:
+            return
+        w = weight if weight is not None else out
+        tw = total_weight if total_weight is not None else out
+        lk.nll_backward(grad[0], grad[1], reduction == "none", target[0], target[1], w[0], w[1],
+                        weight is not None, n, c, ignore_index, reduction == "mean", tw[0], tw[1],
+                        out[0], out[1])
+
 
 # ---- helpers ------------------------------------------------------------------------------
 # PyTorch's ScalarType names, for the error a dtype without a kernel raises

@@ -15,6 +15,7 @@ and hands it the operands:
   im2col/col2im             conv_kernels.py (the GEMMs are matmul's)
   pooling                   pool_kernels.py
   softmax                   softmax_kernels.py
+  nll_loss                  loss_kernels.py
   LAPACK-class linalg       through the host (linalg_host.py)
 launch.py holds the launch geometry, the plans' arrays on the device and the scalar
 conversions; device_functions.py the inline device functions the kernels share.
@@ -326,6 +327,16 @@ class CudaBackend(Backend):
     def softmax_backward(self, plan, grad, result, out, log):
         from . import softmax_kernels as sk
         sk.softmax_backward(plan, grad, result, out, log)
+
+    def nll_loss(self, x, target, weight, n, c, ignore_index, reduction, out, total_weight):
+        from . import loss_kernels as lk
+        return lk.nll_loss(x, target, weight, n, c, ignore_index, reduction, out, total_weight)
+
+    def nll_loss_backward(self, grad, target, weight, n, c, ignore_index, reduction,
+                          total_weight, out):
+        from . import loss_kernels as lk
+        lk.nll_loss_backward(grad, target, weight, n, c, ignore_index, reduction, total_weight,
+                             out)
 
 
 _F16 = np.dtype(np.float16)
