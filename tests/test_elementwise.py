@@ -426,3 +426,20 @@ def test_dense_inplace_ops_take_the_short_path_and_keep_pytorchs_rules():
               lambda lib: lib.ones(3, dtype=lib.bool).sub_(lib.ones(3, dtype=lib.bool)),
               lambda lib: lib.ones(3).add_(lib.ones(3, dtype=lib.float64)).add_("a")):
         check_raises(f)
+
+
+def test_float16_with_a_python_number_rounds_it_as_torch_does():
+    """PyTorch rounds a Python number operand of a float16 op to float16 first (its
+    wrapped number), but mul, div and floor division read the number in float32:
+    0.96 * 4.12 is rounded once, not computed as 0.96 * 4.121 (4.12 in float16)."""
+    x = np.concatenate([np.float16([0.9599609375, 4.2890625, -0.75]),
+                        (np.random.default_rng(3).standard_normal(3000) * 3).astype(np.float16)])
+    ops = [lambda a, s: a * s, lambda a, s: s * a, lambda a, s: a / s, lambda a, s: s / a,
+           lambda a, s: a // s, lambda a, s: a + s, lambda a, s: a - s, lambda a, s: a % s,
+           lambda a, s: a.clone().mul_(s), lambda a, s: a.clone().div_(s),
+           lambda a, s: a.abs() ** s]
+    for s in (4.12, 0.1, 3.3333):
+        for i, op in enumerate(ops):
+            ours = op(nt.tensor(x), s).numpy()
+            theirs = op(torch.tensor(x), s).numpy()
+            np.testing.assert_array_equal(ours, theirs, err_msg=f"op {i}, number {s}")

@@ -112,6 +112,27 @@ CE_ERRORS = [
 ]
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_nll_loss_sums_equal_torch_bit_for_bit(dtype, weighted):
+    """The sum and mean add the rows in PyTorch's CPU order (a cascade of partial sums
+    that folds every 16, 256, ... rows), so a printed loss matches to the last digit:
+    batch sizes around the folds, ignored rows among them (some on a fold)."""
+    rng = np.random.default_rng(11)
+    for n in (5, 16, 17, 255, 257, 4097, 70001):
+        x = rng.standard_normal((n, 7)).astype(dtype)
+        t = rng.integers(0, 7, n)
+        t[::5] = -100
+        w = rng.random(7).astype(dtype) if weighted else None
+        for reduction in ("sum", "mean"):
+            ours = nt.nn.functional.nll_loss(nt.tensor(x), nt.tensor(t), reduction=reduction,
+                                             weight=None if w is None else nt.tensor(w))
+            theirs = torch.nn.functional.nll_loss(torch.tensor(x), torch.tensor(t),
+                                                  reduction=reduction,
+                                                  weight=None if w is None else torch.tensor(w))
+            assert ours.item() == theirs.item(), (n, reduction)
+
+
 @pytest.mark.parametrize("shape,dtype,target,opts", CE_ERRORS)
 def test_cross_entropy_errors_match_torch(shape, dtype, target, opts):
     raises_like(lambda: F.cross_entropy(nt.randn(shape), nt.tensor(target, dtype=getattr(

@@ -17,7 +17,8 @@ scalar      A Python number (bool, int, float or complex) standing for an operan
             the same at every position.  The backend converts it to the kernel's compute
             type and passes it as a kernel argument: no one-element buffer is made.
             A float16 kernel computes in float32: a scalar operand (x + 0.1) is first
-            rounded to float16 (PyTorch's wrapped number), a scalar parameter (clamp's
+            rounded to float16 (PyTorch's wrapped number) but for the ops in
+            scalar_ops.FLOAT16_NUMBER_UNROUNDED (x * 0.1), a scalar parameter (clamp's
             bounds, alpha, a fill value) goes to float32 directly, as in PyTorch.
 plan        An object of numtensor._backends.plan (ElementwisePlan, ReducePlan, ScanPlan,
             ArgReducePlan, IndexPlan, MaskPlan, DimIndexPlan, MatmulPlan,

@@ -95,6 +95,11 @@ BINARY = {
     "threshold_mask": "b if a > p0 else p1",
 }
 
+# A Python number operand of a float16 op is rounded to float16 first (PyTorch's wrapped
+# number), but for these ops, whose PyTorch CPU kernels read it in their float32 opmath
+# (measured against PyTorch 2.13: x * 4.12 rounds 0.96 * 4.12 once, not 0.96 * 4.121)
+FLOAT16_NUMBER_UNROUNDED = frozenset({"mul", "div", "floor_divide"})
+
 TERNARY = {
     "where": "b if a else c",
 }

@@ -11,6 +11,8 @@ operands, stride-0 broadcasting), a 0-d and an empty problem.
 import numpy as np
 import pytest
 
+from numtensor._backends import scalar_ops
+
 from backend_helpers import (ALL_DTYPES, BOOL, COMPLEX, F16, F32, F64, FLOATS, I8, I16, I32, I64,
                              INTS, NUMERIC, REAL, U8, C64, C128, ELEMENTWISE_GRAIN, assert_values,
                              cast, check_out, dtype_id, ew_plan, is_cpu, large_elementwise,
@@ -29,10 +31,11 @@ def as_kernel_scalar(value, dtype):
     return cast(np.array(value), kernel_dtype(dtype))[()]
 
 
-def as_operand_scalar(value, dtype):
+def as_operand_scalar(value, dtype, op):
     """A Python number operand as the kernel sees it: a float16 kernel's operand is first a
-    float16 value (PyTorch's wrapped number), then computed in float32."""
-    if dtype == np.float16:
+    float16 value (PyTorch's wrapped number), then computed in float32, but for the ops
+    that PyTorch computes with the number itself (mul, div: FLOAT16_NUMBER_UNROUNDED)."""
+    if dtype == np.float16 and op not in scalar_ops.FLOAT16_NUMBER_UNROUNDED:
         return np.float32(np.float16(value))
     return as_kernel_scalar(value, dtype)
 
@@ -274,7 +277,7 @@ def test_zip(backend, op, dtype):
         make_out(backend, SHAPE, out_dtype, rng=rng), np.broadcast_to(row, SHAPE), b)
     # tensor - scalar and scalar - tensor: the scalar is converted to the compute dtype
     s = _scalar_of(dtype)  # never 0: a divisor too
-    sv = as_operand_scalar(s, dtype)
+    sv = as_operand_scalar(s, dtype, op)
     run("tensor-scalar", place(backend, a, "offset", rng), s,
         make_out(backend, SHAPE, out_dtype, rng=rng), a, sv, flat=(1,))
     if op in EVERY_VARIANT:
@@ -316,7 +319,7 @@ def test_zip_above_the_grain(backend, op, dtype):
     s = _scalar_of(dtype)
     ain, out = place(backend, a, rng=rng), make_out(backend, shape, out_dtype, rng=rng)
     backend.zip(op, ew_plan(shape, ain, out), ain.op, s, out.op, params)
-    check_out(out, reference(lambda x: fn(x, as_operand_scalar(s, dtype), *kparams), out_dtype, a),
+    check_out(out, reference(lambda x: fn(x, as_operand_scalar(s, dtype, op), *kparams), out_dtype, a),
               err_msg="scalar", **tolerance(out_dtype, exact))
 
 
@@ -368,7 +371,7 @@ def test_dense_route_zip(backend, op, dtype):
                  ((0, 1), (place(backend, one, "offset", rng).op, place(backend, b, rng=rng).op),
                   expect(spread, b)),
                  ((1, None), (place(backend, a, "offset", rng).op, s),
-                  expect(a, as_operand_scalar(s, dtype)))]
+                  expect(a, as_operand_scalar(s, dtype, op)))]
         for codes, inputs, expected in cases:
             route = backend.dense_route(op, codes, dtype, out_dtype)
             _run_route(backend, route, inputs, n, params, out_dtype, expected, rng, tol,

@@ -233,7 +233,7 @@ class CpuBackend(Backend):
         mod = _ew_modules.get(key) or _elementwise_module(*key)
         if scalars or params:
             kt = _kernel_type(dtype_of_scalars)
-            if dtype_of_scalars.char == "e":
+            if dtype_of_scalars.char == "e" and op not in scalar_ops.FLOAT16_NUMBER_UNROUNDED:
                 # a Python number operand becomes a float16 value first, as PyTorch's wrapped
                 # numbers do; the op then runs in float32 on float16 values
                 tail = [_F32(np.float16(inputs[i])) for i in scalars]

@@ -105,8 +105,10 @@ class CudaBackend(Backend):
         if operand_dtype is None and not all(pattern):
             operand_dtype = next(x[0].dtype for x in inputs if type(x) is tuple)
         # a Python number operand of a float16 op becomes a float16 value first (PyTorch's
-        # wrapped number); the op then runs in float32 on float16 values, as on the CPU
-        half = operand_dtype is not None and np.dtype(operand_dtype) == _F16
+        # wrapped number; not for mul and div); the op then runs in float32 on float16
+        # values, as on the CPU
+        half = operand_dtype is not None and np.dtype(operand_dtype) == _F16 and \
+            op not in scalar_ops.FLOAT16_NUMBER_UNROUNDED
         args = [n, nd, meta]
         for x in inputs:
             if type(x) is tuple:
