@@ -82,6 +82,19 @@ def test_lerp_to_an_infinite_end_with_weight_one_is_nan_as_torch(dtype):
         str(_outcome(torch, lambda L: L.lerp(L.tensor([1.0]), L.tensor([float("inf")]), 1.0)))
 
 
+def test_float16_lerp_rounds_once_as_torch():
+    """PyTorch computes a float16 lerp in float32 and rounds the result once (composed
+    float16 ops rounded the difference and the product too: a third of the values were
+    an ulp off); a scalar weight, a tensor weight, the far end of the formula."""
+    x = (np.random.default_rng(2).standard_normal(5000) * 3).astype(np.float16)
+    for weight in (0.25, 0.1, 0.75, "tensor"):
+        def program(L):
+            w = L.tensor(np.float16(0.3) * np.ones(5000, np.float16)) if weight == "tensor" \
+                else weight
+            return L.lerp(L.tensor(x), L.tensor(-2.91015625, dtype=L.float16), w)
+        assert _outcome(nt, program) == _outcome(torch, program), weight
+
+
 def test_cumsum_into_a_float16_out_adds_float16_values():
     x = np.array([[3.92, 4.62, 0.94], [3.38, -1.3, -2.71], [3.45, -3.2, -0.62]], np.float32)
     for kw in ({"out": "half"}, {"dtype": "half"}):

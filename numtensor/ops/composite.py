@@ -152,7 +152,11 @@ def lerp(input, end, weight, *, out=None):
         kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(x.dtype)}'")
     with no_grad():
-        res = _lerp_values(x, end, weight)
+        if x.dtype is _dtype.float16:  # computed in float32 and rounded once, as in PyTorch
+            res = _lerp_values(x.float(), end.float(),
+                               weight.float() if isinstance(weight, Tensor) else weight).half()
+        else:
+            res = _lerp_values(x, end, weight)
     if isinstance(weight, Tensor):
         return attach(_lerp_tensor_backward, res, (x, end, weight))
     return attach(_lerp_scalar_backward, res, (x, end), weight=weight)
