@@ -89,12 +89,19 @@ def from_data(data, dt, dev):
         inferred = _leaf_dtype(flat)
         values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
                   (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
+        want = (dt or inferred).np
+        if want == np.float16:
+            want = np.float64  # rounded to float16 through float32 below, as PyTorch does
         try:
-            arr = np.array(values, dtype=(dt or inferred).np if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+            arr = np.array(values, dtype=want if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
         except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
             arr = _wrap_negative_ints(values, dt or inferred)
         arr = arr.reshape(shape)
     target = dt or inferred
+    if target is _dtype.float16 and arr.dtype == np.float64:
+        # PyTorch makes a double a float16 through float (c10::Half's constructor): a
+        # direct rounding differs where float32's rounding lands on a float16 tie
+        arr = arr.astype(np.float32)
     arr = np.ascontiguousarray(arr, dtype=target.np).reshape(-1)
     buf = backend_for(dev).from_host(arr.copy() if arr.base is not None or arr is data else arr)
     out = from_buffer(buf, target, dev, np.shape(data) if isinstance(data, np.ndarray) else tuple(shape))

@@ -342,3 +342,16 @@ def test_zeros_are_zero_in_every_dtype_and_size(n, dtype):
 def test_full_of_negative_zero_keeps_the_sign():
     same(lambda lib: lib.full((3,), -0.0))
     assert np.signbit(nt.full((3,), -0.0).numpy()).all()
+
+
+def test_float16_from_doubles_rounds_through_float32_as_torch():
+    """PyTorch makes a double a float16 through float32 (c10::Half's constructor takes a
+    float): where float32's rounding lands on a float16 tie, that differs from rounding
+    once (-0.27429199 gives -0.2744, not -0.2742).  Lists, arrays and as_tensor."""
+    values = np.random.default_rng(4).standard_normal(12000)
+    assert np.float16(np.float32(-0.27429199)) != np.float16(-0.27429199)
+    for make in (lambda L: L.tensor(values, dtype=L.float16),
+                 lambda L: L.tensor(values.tolist(), dtype=L.float16),
+                 lambda L: L.as_tensor(values, dtype=L.float16),
+                 lambda L: L.tensor([-0.27429199], dtype=L.float16)):
+        np.testing.assert_array_equal(make(nt).numpy(), make(torch).numpy())
