@@ -428,6 +428,30 @@ def test_dense_inplace_ops_take_the_short_path_and_keep_pytorchs_rules():
         check_raises(f)
 
 
+def test_inplace_ops_with_a_row_repeated_over_the_leading_dims():
+    """self op= other where other has the shape of self's last dims (a bias added to a
+    product) writes straight into self: every op, dtypes, a self at an offset, rows of
+    one element and of several dims, the parallel twin; other aliasing self, broadcast
+    along a middle dim, or a non-contiguous row take the checked path."""
+    rng = np.random.default_rng(4)
+    base = rng.standard_normal((6, 40, 50))
+    row = rng.standard_normal(50) + 3
+    plane = rng.standard_normal((40, 50)) + 3
+    for dtype in ("float32", "float64", "float16", "int64"):
+        for op in ("add_", "sub_", "mul_", "div_"):
+            if op == "div_" and dtype == "int64":
+                continue
+            for other, sl in ((row, np.s_[1:]), (plane, np.s_[:]), (row[:1], np.s_[2, :, :1])):
+                check(lambda lib: getattr(lib.tensor(base, dtype=getattr(lib, dtype))[sl],
+                                          op)(lib.tensor(other, dtype=getattr(lib, dtype))))
+    big = rng.standard_normal((700, 300))
+    check(lambda lib: lib.tensor(big).add_(lib.tensor(row[:1].repeat(300))))  # parallel
+    check(lambda lib: (lambda a: a.add_(a[0]))(lib.tensor(base[0])))          # aliases self
+    check(lambda lib: lib.tensor(base).add_(lib.tensor(plane[:1, None, :1])))  # middle dim
+    check(lambda lib: lib.tensor(base).mul_(lib.tensor(plane).t().t()[:, ::1]))
+    check(lambda lib: lib.tensor(base[0]).mul_(lib.tensor(plane[0, ::2].repeat(2))[::2]))
+
+
 def test_float16_with_a_python_number_rounds_it_as_torch_does():
     """PyTorch rounds a Python number operand of a float16 op to float16 first (its
     wrapped number), but mul, div and floor division read the number in float32:

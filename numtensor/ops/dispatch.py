@@ -133,9 +133,10 @@ def _route(op, codes, compute_dtype, out_dtype, dev):
 
 def run_into_self(op, args, compute_dtype, out, params=()):
     """out[...] = op(args) for an in-place op (out is args[0]) when out and every other
-    tensor operand are dense, of out's shape, dtype and device, and no operand aliases
-    out at another offset; the other operands may be Python numbers.  Straight to the
-    backend, as _fast_path does for fresh results.  Returns whether it ran."""
+    tensor operand are dense, of out's shape (or of its last dims: _into_self_by_rows),
+    dtype and device, and no operand aliases out at another offset; the other operands
+    may be Python numbers.  Straight to the backend, as _fast_path does for fresh
+    results.  Returns whether it ran."""
     storage = out._storage
     if storage.dtype is not compute_dtype or len(args) > 2:
         return False
@@ -151,8 +152,11 @@ def run_into_self(op, args, compute_dtype, out, params=()):
         b = args[1]
         if type(b) is Tensor or isinstance(b, Tensor):  # Parameters too
             s = b._storage
-            if b._shape != shape or b._strides != dense or s.dtype is not compute_dtype or (
-                    s.device is not dev and s.device != dev):
+            if s.dtype is not compute_dtype or (s.device is not dev and s.device != dev):
+                return False
+            if b._shape != shape:
+                return _into_self_by_rows(op, out, b, params)
+            if b._strides != dense:
                 return False
             if s is storage and b._offset != out._offset:
                 return False
@@ -166,6 +170,23 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     route = _routes.get((op, codes, compute_dtype, compute_dtype, dev.type)) or \
         _route(op, codes, compute_dtype, compute_dtype, dev)
     route(inputs, inputs[0], math.prod(shape), params)
+    return True
+
+
+def _into_self_by_rows(op, out, b, params):
+    """out[...] = op(out, b) where b is dense and of the shape of out's last dims, repeated
+    over the leading ones (a Linear layer adding its bias to the product), straight to
+    the backend's zip with a plan over (rows, row length).  Returns whether it ran."""
+    row = b._shape
+    if not row or len(row) >= len(out._shape) or out._shape[-len(row):] != row or \
+            b._strides != dense_strides(row) or b._storage is out._storage:
+        return False
+    inner = math.prod(row)
+    rows = math.prod(out._shape) // inner
+    p = plan.elementwise((rows, inner), ((inner, 1), (0, 1), (inner, 1)))
+    target = (out._storage._buf, out._offset)
+    backend_for(out._storage.device).zip(op, p, target, (b._storage._buf, b._offset), target,
+                                         params)
     return True
 
 

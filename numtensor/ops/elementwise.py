@@ -1049,7 +1049,8 @@ def _ran_dense_inplace(self, op, other, params=(), float_only=False):
     """self op= other straight into self's buffer, when no check can fail and no
     gradient is involved: other a tensor of self's dtype or a Python number that keeps
     it (a float needs a float self), an integer or float self, and run_into_self's layout
-    conditions (self dense, other dense of its shape or a number, no partial aliasing).  The common case of
+    conditions (self dense, other dense of its shape or of its last dims, or a number; no
+    partial aliasing).  The common case of
     optimizer updates and accumulations; anything else returns False and takes the
     checked path.  params: add_scaled's alpha (checked here as add checks it);
     float_only: the op's result is a float (division)."""
