@@ -39,8 +39,13 @@ def _plain(value):
     if isinstance(value, (tuple, list)):
         return tuple(_plain(v) for v in value)
     if isinstance(value, (torch.Tensor, nt.Tensor)):
-        arr = value.detach().resolve_conj().numpy() if isinstance(value, torch.Tensor) else \
-            value.detach().numpy()
+        if isinstance(value, torch.Tensor):
+            shown = value.detach().resolve_conj()
+            if shown.dtype is torch.complex32:  # NumPy has no complex half: its values widened
+                shown = shown.to(torch.complex64)
+            arr = shown.numpy()
+        else:
+            arr = value.detach().numpy()
         return ("tensor", str(value.dtype).replace("torch.", ""), tuple(value.shape), np.array(arr))
     if isinstance(value, (torch.Size, nt.Size)):
         return ("size", tuple(value))
