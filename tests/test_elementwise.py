@@ -431,7 +431,7 @@ def test_dense_inplace_ops_take_the_short_path_and_keep_pytorchs_rules():
 def test_inplace_ops_with_a_row_repeated_over_the_leading_dims():
     """self op= other where other has the shape of self's last dims (a bias added to a
     product) writes straight into self: every op, dtypes, a self at an offset, rows of
-    one element and of several dims, the parallel twin; other aliasing self, broadcast
+    one element and of several dims, empty rows, the parallel twin; other aliasing self, broadcast
     along a middle dim, or a non-contiguous row take the checked path."""
     rng = np.random.default_rng(4)
     base = rng.standard_normal((6, 40, 50))
@@ -450,6 +450,8 @@ def test_inplace_ops_with_a_row_repeated_over_the_leading_dims():
     check(lambda lib: lib.tensor(base).add_(lib.tensor(plane[:1, None, :1])))  # middle dim
     check(lambda lib: lib.tensor(base).mul_(lib.tensor(plane).t().t()[:, ::1]))
     check(lambda lib: lib.tensor(base[0]).mul_(lib.tensor(plane[0, ::2].repeat(2))[::2]))
+    check(lambda lib: lib.zeros((3, 2, 0)).mul_(lib.zeros((2, 0))))             # empty rows
+    check(lambda lib: lib.zeros((4, 0), dtype=lib.float64).div_(lib.zeros(0, dtype=lib.float64)))
 
 
 def test_float16_with_a_python_number_rounds_it_as_torch_does():

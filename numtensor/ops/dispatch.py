@@ -182,6 +182,8 @@ def _into_self_by_rows(op, out, b, params):
             b._strides != dense_strides(row) or b._storage is out._storage:
         return False
     inner = math.prod(row)
+    if inner == 0:
+        return True  # nothing to write
     rows = math.prod(out._shape) // inner
     p = plan.elementwise((rows, inner), ((inner, 1), (0, 1), (inner, 1)))
     target = (out._storage._buf, out._offset)
