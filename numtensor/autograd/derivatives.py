@@ -107,7 +107,9 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     node = (_NODE_CLASSES.get(name) or node_class(name))(
         name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
     node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
-    if not d.saves and not extra:
+    if not d.saves:  # (add, sub, neg...): at most plain parameters, nothing to save
+        if extra:
+            node._params = extra
         return outputs
     wanted = None
     if d.reads is not None:
@@ -136,8 +138,8 @@ def attach(d, outputs, inputs, node_name=None, **extra):
 # ---- composite ops: composed from tensor ops, one node named as PyTorch's ------------------
 def composite(name, nondifferentiable=(), kernel=None):
     """Decorator for a function that PyTorch runs as one op with its own backward node
-    (nll_loss: NllLossBackward0, layer_norm: NativeLayerNormBackward0) and that numtensor
-    composes from differentiable tensor ops.
+    (layer_norm: NativeLayerNormBackward0, batch_norm: NativeBatchNormBackward0) and
+    that numtensor composes from differentiable tensor ops.
 
     The function runs on aliases of its tensor arguments (identity views, so that the
     composed graph hangs off the real arguments), and its result is handed out detached,

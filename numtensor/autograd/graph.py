@@ -46,6 +46,14 @@ class Node:
                             for v in values)
 
     def set_outputs(self, outs, single):
+        if single:  # the common case, without the loop
+            o = outs[0]
+            if o is not None and o._storage.dtype.category >= 2:
+                o.grad_fn = self
+                o._requires_grad = True
+                o._output_nr = 0
+                o._history_version = o._storage._version
+            return
         for i, o in enumerate(outs):
             if o is None or o._storage.dtype.category < 2:  # bool and integer outputs: no gradient
                 continue
