@@ -36,6 +36,7 @@ from .._tensor import Tensor, make_tensor, operand
 from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
 from ._common import empty, shape_str
+from .copy import contiguous_values
 from .dispatch import cast, copy_into
 from .linalg_ops import _product
 
@@ -54,15 +55,6 @@ class ConvGeometry:
 def _view(x, shape, strides, offset=None):
     return make_tensor(x._storage, x._offset if offset is None else offset, tuple(shape),
                        tuple(strides))
-
-
-def _contiguous(x):
-    from ._common import is_contiguous
-    if is_contiguous(x):
-        return x
-    out = empty(x._shape, x.dtype, x.device)
-    copy_into(out, x)
-    return out
 
 
 def _columns(x, kernel, geo, ones):
@@ -97,7 +89,7 @@ def _group_weights(w, g, transposed=False):
     """w (Cout, Cg, KH, KW) as G matrices (Cout/G, K), or their transposes, batch dim G."""
     cout = w._shape[0]
     k = w._shape[1] * w._shape[2] * w._shape[3]
-    w = _contiguous(w)
+    w = contiguous_values(w)
     if transposed:
         return _view(w, (g, k, cout // g), ((cout // g) * k, 1, k))
     return _view(w, (g, cout // g, k), ((cout // g) * k, k, 1))

@@ -16,6 +16,12 @@ def contiguous_copy(x):
     return out
 
 
+def contiguous_values(x):
+    """x if it is contiguous, else a contiguous copy of its values (no autograd): the
+    layout the fused kernels (convolution weights, softmax, nll_loss) read."""
+    return x if is_contiguous(x) else contiguous_copy(x)
+
+
 @derivative("CloneBackward0")
 def _clone_backward(ctx, g):
     return (g,)

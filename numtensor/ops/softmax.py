@@ -9,16 +9,9 @@ from .._backends import backend_for, plan
 from .._tensor import operand
 from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
-from ._common import empty, is_contiguous
-from .dispatch import cast, copy_into
-
-
-def _contiguous(x):
-    if is_contiguous(x):
-        return x
-    out = empty(x._shape, x.dtype, x.device)
-    copy_into(out, x)
-    return out
+from ._common import empty
+from .copy import contiguous_values as _contiguous
+from .dispatch import cast
 
 
 def _run(x, dim, log):

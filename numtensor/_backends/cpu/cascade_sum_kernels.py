@@ -32,7 +32,7 @@ _LEVELS = 4
 
 
 @njit(inline="always", **OPTS)
-def _ceil_log2(x):
+def ceil_log2(x):
     if x <= 2:
         return 1
     bits = 0
@@ -51,7 +51,7 @@ def _column_sums(x, base, stride, nrows, cols, acc):
     column takes its rows in order.  A level is zeroed when it is first folded into,
     and levels that never received a fold are not added at the end (adding an exact
     zero changes no value: no partial sum here is ever -0.0)."""
-    level_power = max(4, _ceil_log2(nrows) // _LEVELS)
+    level_power = max(4, ceil_log2(nrows) // _LEVELS)
     level_step = 1 << level_power
     level_mask = level_step - 1
     level0 = acc[0, :cols]

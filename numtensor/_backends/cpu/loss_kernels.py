@@ -12,20 +12,10 @@ hundred rows, less work than waking the threads.
 import numpy as np
 from numba import njit
 
+from .cascade_sum_kernels import ceil_log2  # PyTorch's CeilLog2
+
 OPTS = dict(cache=True, nogil=True, error_model="numpy")  # 0 / 0 is NaN, as in PyTorch
 _LEVELS = 8
-
-
-@njit(**OPTS)
-def _ceil_log2(x):
-    if x <= 2:
-        return 1
-    bits = 0
-    v = x - 1
-    while v:
-        v >>= 1
-        bits += 1
-    return bits
 
 
 @njit(**OPTS)
@@ -62,7 +52,7 @@ def nll_sum(x, xo, t, to, w, wo, weighted, n, c, ignore_index, mean, out, oo, to
     bad = _first_bad(t, to, n, c, ignore_index)
     if bad >= 0:
         return bad
-    power = max(4, _ceil_log2(n) // _LEVELS)
+    power = max(4, ceil_log2(n) // _LEVELS)
     mask = (1 << power) - 1
     losses = np.zeros(_LEVELS, out.dtype)
     weights = np.zeros(_LEVELS, out.dtype)
