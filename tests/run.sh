@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md gives: the CPU suite (with the differential fuzz run:
 # 1,000 cases, seeded from the commit hash), then the tests that write through
-# indexing, scatter, in-place ops and float16 again with guard bytes around every
+# indexing, scatter, in-place ops, float16 and the BLAS products (which BLAS writes
+# through raw pointers) again with guard bytes around every
 # buffer (an out-of-bounds write by any kernel fails the op that made it), then the
 # CUDA tests on Numba's CUDA simulator.
 # It fails when PyTorch (the test oracle) is missing, and, through tests/conftest.py,
@@ -26,7 +27,7 @@ if [ "${NUMTENSOR_TEST_WORKERS:-2}" = 0 ]; then workers=(); fi
 python -m pytest -q "${workers[@]}" tests --ignore=tests/cuda "$@"
 NUMTENSOR_GUARD_BYTES=64 python -m pytest -q "${workers[@]}" tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
-    tests/test_autograd.py tests/backends/test_conformance_nn.py
+    tests/test_autograd.py tests/backends/test_conformance_nn.py tests/test_batched_matmul.py
 python -m pytest -q tests/cuda
 # -k cuda: of the conformance suite only the CUDA backend's cases (the first run did the CPU's)
 NUMBA_ENABLE_CUDASIM=1 python -m pytest -q "${workers[@]}" -k cuda tests/cuda tests/backends
