@@ -60,13 +60,15 @@ def _column_sums(x, base, stride, nrows, cols, acc):
     while True:
         stretch = min(level_step, nrows - i)
         level0[:] = 0
-        for r in range(i, i + stretch):
-            q = base + r * cols * stride
-            if stride == 1:
-                row = x[q:q + cols]
+        if stride == 1:  # one slice per stretch: a slice per row cost more than its adds
+            block = x[base + i * cols:base + (i + stretch) * cols]
+            for r in range(stretch):
+                q = r * cols
                 for c in range(cols):
-                    level0[c] += row[c]
-            else:
+                    level0[c] += block[q + c]
+        else:
+            for r in range(i, i + stretch):
+                q = base + r * cols * stride
                 for c in range(cols):
                     level0[c] += x[q + c * stride]
         i += stretch
