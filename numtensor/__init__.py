@@ -65,7 +65,7 @@ from .ops.complex_views import real, imag, view_as_real, view_as_complex  # noqa
 from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
-from . import autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
+from . import accelerator, autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
 from ._legacy_types import TYPES as _LEGACY_TYPES  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402,F401
 from ._threads import set_num_threads, get_num_threads  # noqa: E402,F401

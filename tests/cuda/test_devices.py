@@ -295,3 +295,28 @@ def test_events_time_work():
     assert start.elapsed_time(end) >= 0 and end.query()
     with pytest.raises(RuntimeError, match="enable_timing"):
         nt.cuda.Event().elapsed_time(end)
+
+
+def test_accelerator_namespace_is_cuda():
+    # PyTorch's tutorials: device = torch.accelerator.current_accelerator().type if ... else "cpu"
+    assert nt.accelerator.is_available()
+    device = nt.accelerator.current_accelerator()
+    assert device == nt.device("cuda") and device.type == "cuda"
+    assert nt.accelerator.device_count() == nt.cuda.device_count() >= 1
+    assert nt.accelerator.current_device_index() == 0
+    with pytest.warns(FutureWarning):
+        assert nt.accelerator.current_device_idx() == 0
+    nt.accelerator.set_device_index(0)
+    nt.accelerator.set_device_index("cuda:0")
+    with nt.accelerator.device_index(0):
+        x = nt.ones(3, device=device)
+    nt.accelerator.synchronize()
+    assert nt.accelerator.memory_allocated() == nt.cuda.memory_allocated() > 0
+    assert nt.accelerator.max_memory_allocated() >= nt.accelerator.memory_allocated()
+    assert nt.accelerator.memory_reserved() >= nt.accelerator.memory_allocated()
+    del x
+    nt.accelerator.empty_cache()
+    with pytest.raises(RuntimeError):
+        nt.accelerator.set_device_index(nt.cuda.device_count())
+    with pytest.raises(ValueError):
+        nt.accelerator.set_device_index("cpu")
