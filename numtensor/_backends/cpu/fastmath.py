@@ -23,7 +23,8 @@ than it seems: results are printed, and a printed tensor must read as PyTorch's.
 (Float32 arithmetic throughout, measured: 1.2-1.9x faster on data in cache, within
 1.3 ulp, but not correctly rounded for 2-8% of the inputs, 18% for sigmoid, and
 different from PyTorch for 2-5% of exp, expm1 and tanh results, where these differ
-for 0.1-1%.)  sigmoid and tanh are derived from exp and expm1 with one division.
+for 0.1-1%.)  tanh is derived from expm1 with one division; sigmoid of x >= 0 rounds as PyTorch's
+1 / (1 + exp(-x)) does in float32 (within 1 ulp; 1.0 where PyTorch's is 1.0).
 
 Only float32 takes these paths: the public entry points (exp, expm1, log, tanh,
 sigmoid) are overloaded by type and send every other type (float64, ...) to libm, so
@@ -110,7 +111,7 @@ fused_mul_add = _ternary_float_intrinsic("llvm.fma", """a * b + c rounded once o
 # comparisons with the float32 argument stay in float32.
 
 _F = np.float32
-_INF32, _NAN32, _ZERO32 = _F(np.inf), _F(np.nan), _F(0.0)
+_INF32, _NAN32, _ZERO32, _ONE32 = _F(np.inf), _F(np.nan), _F(0.0), _F(1.0)
 
 _LOG2E = 1.4426950408889634
 # ln 2 = _LN2_HI + _LN2_LO: _LN2_HI keeps 21 bits, so n * _LN2_HI is exact for |n| < 2^32
@@ -260,9 +261,17 @@ def sigmoid_f32(x):
     xd = np.float64(x)
     xd = -_EXP_LO if xd > -_EXP_LO else xd       # exp(-xd) then stays in [exp(-104), exp(104)]
     xd = _EXP_LO if xd < _EXP_LO else xd
-    y = np.float32(1.0 / (1.0 + _exp64(-xd)))
-    # PyTorch's 1 / (1 + exp(-x)) is 0 where exp(-x) overflows in float32; the exact value
-    # there is a subnormal below 3e-39, and results (and their printing) follow PyTorch
+    e64 = _exp64(-xd)
+    # x >= 0: PyTorch's formula with its float32 roundings, exp(-x) rounded (as expf),
+    # then 1 + e and the division in float32 (within 1 ulp).  So sigmoid(17) is 1.0
+    # exactly, as in PyTorch, where the correctly rounded value is 0.99999994: a BCELoss
+    # of a saturated sigmoid then clamps log(1 - y) at -100 as PyTorch's does, instead of
+    # reading -16.6.  x < 0: correctly rounded, as there the float32 1 + e would lose up
+    # to 2.5 ulp (near x = -16.6, where e passes 2^24)
+    e = np.float32(e64)
+    y = _ONE32 / (_ONE32 + e)
+    y = np.float32(1.0 / (1.0 + e64)) if xd < 0.0 else y
+    # 0 where exp(-x) overflows in float32 (the exact value is a subnormal below 3e-39)
     y = _ZERO32 if x <= _SIGMOID_FLUSH else y
     return x if x != x else y
 

@@ -160,7 +160,7 @@ else:
 
 # ---- the CPU's float32 exp, expm1, log, tanh and sigmoid (cpu/fastmath.py) ---------------------
 # The CPU evaluates these in float64 and rounds once to float32 (correctly rounded but
-# for a handful of inputs); the same here, with libdevice's float64 functions, so both
+# for a handful of inputs; sigmoid of x >= 0 keeps PyTorch's float32 roundings); the same here, with libdevice's float64 functions, so both
 # devices print the same digits.  float64 operands use the plain math functions (see
 # elementwise_kernels.cuda_spelling).  Under the simulator NumPy's functions stand in
 # for Python's, which raise where a GPU returns inf or NaN.
@@ -196,7 +196,11 @@ def tanh_f32(a):
 @cuda.jit(device=True, inline=True)
 def sigmoid_f32(a):
     xd = min(max(np.float64(a), -_SIGMOID_CLAMP), _SIGMOID_CLAMP)
-    y = np.float32(1.0 / (1.0 + _exp(-xd)))
+    e64 = _exp(-xd)
+    if xd < 0.0:
+        y = np.float32(1.0 / (1.0 + e64))
+    else:  # PyTorch's float32 roundings, as on the CPU (1.0 from x = 16.7 on)
+        y = np.float32(1.0) / (np.float32(1.0) + np.float32(e64))
     if a <= _SIGMOID_FLUSH:
         y = np.float32(0.0)
     return a if a != a else y
