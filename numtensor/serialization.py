@@ -18,8 +18,16 @@ string for None/bool/int/str, or a one-key object for everything else:
 _metadata attribute of a state_dict), {"$size": [ints]}, {"$dtype": "float32"},
 {"$device": "cpu"} and {"$tensor": i}.
 
-Nothing in the archive is executable: loading never runs pickle, whatever weights_only
-says.  A tensor object saved several times is stored once and loaded as one object; two
+Version 2 adds one node, written only for an object none of the above can hold (a whole
+module, an optimizer, an instance of the user's class: PyTorch's "save the entire model"):
+{"$pickle": k}, whose member numtensor/pickles/<k> is the object pickled, each tensor in it
+a persistent id ("tensor", i) into the same tensor table.  A file without such a node is
+written as version 1.
+
+Loading runs pickle only for a $pickle node and only with weights_only=False, as PyTorch
+(whose default is weights_only=True since 2.6) does: a pickle can run code, so load such a
+file only from a source you trust.  Otherwise nothing in the archive is executable.
+A tensor object saved several times is stored once and loaded as one object; two
 different tensors are stored separately even when they share memory, and a view is saved
 as just the elements it shows (unlike torch.save, which writes the whole storage).
 Parameters come back as Parameters with their requires_grad.
@@ -48,14 +56,17 @@ from ._size import Size
 from ._tensor import Tensor
 
 FORMAT = "numtensor"
-VERSION = 1
+VERSION = 2            # the newest version this module reads (and writes, with a $pickle node)
+_PLAIN_VERSION = 1     # what a file without a $pickle node is written as
 _PREFIX = "numtensor/"
 _MANIFEST = _PREFIX + "manifest.json"
 
 
 # ---- saving ----------------------------------------------------------------------------
 class _Encoder:
-    def __init__(self):
+    def __init__(self, pickle_module=pickle, pickle_protocol=2):
+        self.pickle_module, self.pickle_protocol = pickle_module, max(2, pickle_protocol)
+        self.pickles = []      # pickled objects ($pickle nodes)
         self.tensors = []      # (metadata, little-endian bytes)
         self.index_of = {}     # id(tensor) -> index
         self.keep_alive = []   # ids must stay unique while encoding
@@ -81,17 +92,26 @@ class _Encoder:
             return {"$device": str(obj)}
         if isinstance(obj, Size):
             return {"$size": list(obj)}
-        if isinstance(obj, (list, tuple, dict)):
+        if isinstance(obj, (list, tuple, dict)) and not (isinstance(obj, tuple) and
+                                                         hasattr(obj, "_fields")):
             return self._container(obj)
-        raise TypeError(f"numtensor.save cannot store an object of type {type(obj).__name__}: "
-                        "it stores tensors, numbers, strings, bytes, None, dtypes, devices "
-                        "and dicts, lists and tuples of them (save a model's state_dict(), "
-                        "not the model)")
+        return {"$pickle": self._pickle(obj)}
+
+    def _pickle(self, obj):
+        """obj pickled, its tensors stored in the tensor table (persistent ids)."""
+        encoder = self
+
+        class Pickler(self.pickle_module.Pickler):
+            def persistent_id(self, value):
+                if isinstance(value, Tensor):
+                    return ("tensor", encoder._tensor(value))
+                return None
+        buffer = io.BytesIO()
+        Pickler(buffer, protocol=self.pickle_protocol).dump(obj)
+        self.pickles.append(buffer.getvalue())
+        return len(self.pickles) - 1
 
     def _container(self, obj):
-        if isinstance(obj, tuple) and hasattr(obj, "_fields"):
-            raise TypeError(f"numtensor.save cannot store the named tuple type "
-                            f"{type(obj).__name__}; convert it to a tuple or dict")
         if id(obj) in self.open:
             raise ValueError("numtensor.save cannot store a container that contains itself")
         self.open.add(id(obj))
@@ -134,11 +154,12 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
          _disable_byteorder_record=False):
     """Write obj (tensors, state_dicts, nested dicts/lists/tuples of them, numbers,
     strings) to f, a path or a binary file object, in the numtensor archive format.
-    The pickle arguments are accepted for PyTorch compatibility and unused: nothing is
-    pickled."""
-    encoder = _Encoder()
-    manifest = {"format": FORMAT, "version": VERSION}
-    manifest["object"] = encoder.encode(obj)
+    Any other object (a whole model) is pickled with pickle_module at pickle_protocol
+    (at least 2), its tensors stored beside the pickle; loading it takes weights_only=False."""
+    encoder = _Encoder(pickle_module, pickle_protocol)
+    obj_node = encoder.encode(obj)
+    manifest = {"format": FORMAT, "version": VERSION if encoder.pickles else _PLAIN_VERSION}
+    manifest["object"] = obj_node
     manifest["tensors"] = [meta for meta, _ in encoder.tensors]
     if isinstance(f, (str, os.PathLike)):
         parent = os.path.dirname(os.path.abspath(os.fspath(f)))
@@ -148,6 +169,8 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
         archive.writestr(_MANIFEST, json.dumps(manifest))
         for i, (_, data) in enumerate(encoder.tensors):
             archive.writestr(f"{_PREFIX}data/{i}", data)
+        for k, data in enumerate(encoder.pickles):
+            archive.writestr(f"{_PREFIX}pickles/{k}", data)
 
 
 # ---- loading ---------------------------------------------------------------------------
@@ -156,9 +179,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
     map_location: None keeps each tensor's saved device; a device (or its string) puts
     every tensor there; a dict {'cuda:0': 'cpu'} maps saved locations; a callable
-    fn(tensor, location) returns the tensor to use.  weights_only, pickle_module and mmap
-    are accepted for PyTorch compatibility: loading is always restricted to data (it never
-    runs code from the file), whatever they say."""
+    fn(tensor, location) returns the tensor to use.  weights_only=False lets a saved whole
+    object (a pickle, see the module docstring) be unpickled with pickle_module; by default
+    (as in PyTorch) loading is restricted to data and refuses one.  mmap is accepted for
+    PyTorch compatibility."""
     if weights_only not in (None, True, False):
         raise TypeError(f"weights_only must be a bool, got {type(weights_only).__name__}")
     raw = _read_bytes(f)
@@ -177,7 +201,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                            f"archive: {exc})") from None
     with archive:
         if _MANIFEST in names:
-            return _load_numtensor(archive, map_location, name)
+            unpickling = (pickle_module or pickle) if weights_only is False else None
+            return _load_numtensor(archive, map_location, name, unpickling)
         pickles = [n for n in names if n.endswith("/data.pkl")]
         if pickles:
             from ._torch_checkpoint import load_torch_checkpoint
@@ -210,7 +235,7 @@ def _read_member(archive, member, name):
         raise RuntimeError(f"numtensor.load: {name} is truncated or corrupt ({exc})") from None
 
 
-def _load_numtensor(archive, map_location, name):
+def _load_numtensor(archive, map_location, name, unpickling):
     try:
         manifest = json.loads(_read_member(archive, _MANIFEST, name).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -223,7 +248,7 @@ def _load_numtensor(archive, map_location, name):
                            f"this numtensor reads versions up to {VERSION}: upgrade numtensor")
     tensors = [_load_tensor(archive, i, meta, map_location, name)
                for i, meta in enumerate(manifest["tensors"])]
-    return _decode(manifest["object"], tensors, name)
+    return _Decoder(archive, tensors, name, unpickling).decode(manifest["object"])
 
 
 def _load_tensor(archive, index, meta, map_location, name):
@@ -270,40 +295,66 @@ def _place(t, location, map_location):
     return t if str(t.device) == str(target) else t.to(target)
 
 
-def _decode(node, tensors, name):
-    from ._device import device
-    if node is None or isinstance(node, (bool, int, str)):
-        return node
-    if not isinstance(node, dict) or len(node) not in (1, 2):
-        raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest (bad node {node!r:.80})")
-    (tag, value), = list(node.items())[:1]
-    try:
-        if tag == "$float":
-            return float(value)
-        if tag == "$complex":
-            return complex(float(value[0]), float(value[1]))
-        if tag == "$bytes":
-            return base64.b64decode(value)
-        if tag == "$tensor":
-            return tensors[value]
-        if tag == "$dtype":
-            return _dtype.as_dtype(value)
-        if tag == "$device":
-            return device(value)
-        if tag == "$size":
-            return Size(value)
-        if tag == "$list":
-            return [_decode(x, tensors, name) for x in value]
-        if tag == "$tuple":
-            return tuple(_decode(x, tensors, name) for x in value)
-        if tag == "$dict":
-            return {_decode(k, tensors, name): _decode(v, tensors, name) for k, v in value}
-        if tag == "$odict":
-            result = OrderedDict((_decode(k, tensors, name), _decode(v, tensors, name))
-                                 for k, v in value)
-            if "metadata" in node:
-                result._metadata = _decode(node["metadata"], tensors, name)
-            return result
-    except (IndexError, TypeError, ValueError) as exc:
-        raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest ({exc})") from None
-    raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest (unknown tag {tag})")
+class _Decoder:
+    def __init__(self, archive, tensors, name, unpickling):
+        self.archive, self.tensors, self.name = archive, tensors, name
+        self.unpickling = unpickling  # the pickle module with weights_only=False, else None
+
+    def decode(self, node):
+        from ._device import device
+        name, decode = self.name, self.decode
+        if node is None or isinstance(node, (bool, int, str)):
+            return node
+        if not isinstance(node, dict) or len(node) not in (1, 2):
+            raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest (bad node "
+                               f"{node!r:.80})")
+        (tag, value), = list(node.items())[:1]
+        try:
+            if tag == "$float":
+                return float(value)
+            if tag == "$complex":
+                return complex(float(value[0]), float(value[1]))
+            if tag == "$bytes":
+                return base64.b64decode(value)
+            if tag == "$tensor":
+                return self.tensors[value]
+            if tag == "$dtype":
+                return _dtype.as_dtype(value)
+            if tag == "$device":
+                return device(value)
+            if tag == "$size":
+                return Size(value)
+            if tag == "$list":
+                return [decode(x) for x in value]
+            if tag == "$tuple":
+                return tuple(decode(x) for x in value)
+            if tag == "$dict":
+                return {decode(k): decode(v) for k, v in value}
+            if tag == "$odict":
+                result = OrderedDict((decode(k), decode(v)) for k, v in value)
+                if "metadata" in node:
+                    result._metadata = decode(node["metadata"])
+                return result
+            if tag == "$pickle":
+                return self._unpickle(value)
+        except (IndexError, TypeError, ValueError) as exc:
+            raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest ({exc})") from None
+        raise RuntimeError(f"numtensor.load: {name} has a corrupt manifest (unknown tag {tag})")
+
+    def _unpickle(self, k):
+        if self.unpickling is None:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed. {self.name} holds a pickled object (a whole model "
+                "or another object beyond tensors, numbers and containers of them), and "
+                "weights_only=True (the default) loads data only. Re-running numtensor.load "
+                "with `weights_only` set to `False` will likely succeed, but it can result in "
+                "arbitrary code execution. Do it only if you got the file from a trusted source.")
+        tensors = self.tensors
+
+        class Unpickler(self.unpickling.Unpickler):
+            def persistent_load(self, pid):
+                if not (isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "tensor"):
+                    raise pickle.UnpicklingError(f"unknown persistent id {pid!r:.80}")
+                return tensors[pid[1]]
+        data = _read_member(self.archive, f"{_PREFIX}pickles/{int(k)}", self.name)
+        return Unpickler(io.BytesIO(data)).load()
