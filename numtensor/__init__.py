@@ -41,7 +41,7 @@ from .ops.elementwise import (add, sub, mul, div, true_divide, divide, multiply,
                               isinf, isfinite, rsub, conj, conj_physical, resolve_conj, is_conj)
 from .ops.reductions import (sum, mean, prod, amax, amin, argmax, argmin, max, min, var, std,  # noqa: E402,F401
                              norm, dist, logsumexp, cumsum, cumprod, all, any, equal,
-                             count_nonzero, aminmax)
+                             count_nonzero, aminmax, var_mean, std_mean)
 from .ops.views import (flatten, unflatten, transpose, swapaxes, swapdims, t,  # noqa: E402,F401
                         narrow, select, squeeze, unsqueeze, as_strided, detach, movedim, moveaxis,
                         broadcast_to, broadcast_tensors)
@@ -54,6 +54,9 @@ from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split
                           masked_fill, masked_select, gather, scatter, scatter_add, index_add,
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401
+# torch.sin_(x), torch.clamp_(x, 0, 1), torch.zero_(x) ...: the module-level in-place spellings
+from .ops.inplace_twins import FUNCTIONS as _inplace_functions  # noqa: E402
+globals().update(_inplace_functions)
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
                           searchsorted, bucketize, bincount, histc)
 from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401

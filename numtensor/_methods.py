@@ -320,7 +320,10 @@ PROPERTIES = {
 
 
 def install():
-    for name, fn in {**METHODS, **ndarray_operands.wrap(OPERATORS)}.items():
+    from .ops import inplace_twins
+    assert not set(inplace_twins.METHODS) & set(METHODS)
+    for name, fn in {**METHODS, **inplace_twins.METHODS,
+                     **ndarray_operands.wrap(OPERATORS)}.items():
         setattr(Tensor, name, fn)
     for name, fn in PROPERTIES.items():
         if isinstance(fn, tuple):

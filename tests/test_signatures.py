@@ -86,19 +86,26 @@ TORCH_CORRECTIONS = {
     "Tensor.softmax": Fix(lambda: _t().softmax(0, dtype=torch.float64).dtype is torch.float64,
                           add={"dtype"}),
     **{f"Tensor.{n}": _other_not(n, "value") for n in (
-        "div", "div_", "divide", "true_divide", "mul", "mul_", "multiply", "floor_divide",
-        "floor_divide_")},
-    **{f"Tensor.{n}": _other_not(n, "divisor") for n in ("fmod", "remainder", "remainder_")},
+        "div", "div_", "divide", "divide_", "true_divide", "true_divide_", "mul", "mul_",
+        "multiply", "multiply_", "floor_divide", "floor_divide_")},
+    **{f"Tensor.{n}": _other_not(n, "divisor") for n in ("fmod", "fmod_", "remainder",
+                                                          "remainder_")},
     **{f"Tensor.{n}": _other_not(n, None, make=_ti) for n in (
         "bitwise_and", "bitwise_and_", "bitwise_or", "bitwise_or_", "bitwise_xor",
         "bitwise_xor_")},
-    **{f"Tensor.{n}": _other_not(n, None) for n in ("logical_and", "logical_or", "logical_xor")},
+    **{f"Tensor.{n}": _other_not(n, None) for n in ("logical_and", "logical_or", "logical_xor",
+                                                     "logical_and_", "logical_or_",
+                                                     "logical_xor_")},
     # std's and var's docstrings leave out the older keyword unbiased, still accepted
     "Tensor.std": Fix(lambda: _t().std(unbiased=False).item() == 0, add={"unbiased"}),
     "Tensor.var": Fix(lambda: _t().var(0, unbiased=False).sum().item() == 0, add={"unbiased"}),
     "torch.std": Fix(lambda: torch.std(_t(), unbiased=False).item() == 0, add={"unbiased"}),
     "torch.var": Fix(lambda: torch.var(_t(), 0, unbiased=False).sum().item() == 0,
                      add={"unbiased"}),
+    "torch.std_mean": Fix(lambda: torch.std_mean(_t(), unbiased=False)[0].item() == 0,
+                          add={"unbiased"}),
+    "torch.var_mean": Fix(lambda: torch.var_mean(_t(), 0, unbiased=False)[0].sum().item() == 0,
+                          add={"unbiased"}),
     # scatter's docstrings show only src; the value and reduce overloads take keywords too
     "torch.scatter": Fix(lambda: torch.scatter(_t(), 0, _ti()[:1], value=2.0, reduce="add")
                          .sum().item() == 8, add={"value", "reduce"}),

@@ -661,6 +661,34 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, True)
 
 
+def _spread_and_mean(name, x, dim, unbiased, keepdim, correction, out, axis, take_sqrt):
+    """(var or std, mean) over the same dims: torch.var_mean / torch.std_mean."""
+    if out is not None:  # documented by PyTorch, refused by its argument parser
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"out={type(out).__name__}")
+    if isinstance(x, Tensor) and x.dtype.category < 2:
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+    spread = _var_std(x, dim, unbiased, keepdim, correction, axis, False, take_sqrt)
+    dims = _dims_arg(None if isinstance(dim, bool) else dim, axis, x.ndim)
+    if dims is None and keepdim:
+        dims = tuple(range(x.ndim))
+    return spread, (mean(x, dims, keepdim=keepdim) if dims else mean(x))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None,
+             axis=None):
+    """(var, mean) of input over dim (all dims by default), as torch.var_mean."""
+    return _spread_and_mean("var_mean", input, dim, unbiased, keepdim, correction, out, axis,
+                            False)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None,
+             axis=None):
+    """(std, mean) of input over dim (all dims by default), as torch.std_mean."""
+    return _spread_and_mean("std_mean", input, dim, unbiased, keepdim, correction, out, axis,
+                            True)
+
+
 def amax(input, dim=(), keepdim=False, *, out=None):
     if out is not None:
         return _into("amax", out, same_as_input, amax_method, input, dim, keepdim)
