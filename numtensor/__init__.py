@@ -55,8 +55,10 @@ from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401
 # torch.sin_(x), torch.clamp_(x, 0, 1), torch.zero_(x) ...: the module-level in-place spellings
-from .ops.inplace_twins import FUNCTIONS as _inplace_functions  # noqa: E402
-globals().update(_inplace_functions)
+from .ops import inplace_twins as _inplace_twins, more_math as _more_math  # noqa: E402
+from .ops import more_shapes as _more_shapes  # noqa: E402
+for _module in (_inplace_twins, _more_math, _more_shapes):
+    globals().update(_module.FUNCTIONS)
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
                           searchsorted, bucketize, bincount, histc)
 from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401
@@ -69,6 +71,12 @@ from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
 from . import accelerator, autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
+from . import testing  # noqa: E402,F401
+from ._global_switches import (use_deterministic_algorithms,  # noqa: E402,F401
+                               are_deterministic_algorithms_enabled,
+                               is_deterministic_algorithms_warn_only_enabled,
+                               set_float32_matmul_precision, get_float32_matmul_precision,
+                               compile)
 from ._legacy_types import TYPES as _LEGACY_TYPES  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402,F401
 from ._threads import set_num_threads, get_num_threads  # noqa: E402,F401

@@ -4,6 +4,7 @@ Kept apart from _tensor.py so the Tensor class itself stays small: this table is
 whole method surface, and every entry points at the single definition in ops/.
 """
 from . import _random
+from ._layout import strided
 from ._tensor import Tensor
 from .ops import complex_views as cplx, decompositions as dec, linalg_ops as la
 from .ops import advanced_indexing as adv, joining as jn
@@ -316,14 +317,15 @@ PROPERTIES = {
     "real": cplx.real,
     "imag": cplx.imag,
     "data": (views.detach, views.set_data),
+    "layout": lambda self: strided,  # numtensor's only layout
 }
 
 
 def install():
-    from .ops import inplace_twins
-    assert not set(inplace_twins.METHODS) & set(METHODS)
-    for name, fn in {**METHODS, **inplace_twins.METHODS,
-                     **ndarray_operands.wrap(OPERATORS)}.items():
+    from .ops import inplace_twins, more_math, more_shapes
+    extra = {**inplace_twins.METHODS, **more_math.METHODS, **more_shapes.METHODS}
+    assert not set(extra) & set(METHODS)
+    for name, fn in {**METHODS, **extra, **ndarray_operands.wrap(OPERATORS)}.items():
         setattr(Tensor, name, fn)
     for name, fn in PROPERTIES.items():
         if isinstance(fn, tuple):

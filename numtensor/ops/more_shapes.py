@@ -1,0 +1,3 @@
+"""(being written)"""
+FUNCTIONS = {}  # torch.<name>
+METHODS = {}    # Tensor.<name>
