@@ -173,3 +173,62 @@ def test_lerp_gradients_are_torchs_formulas(weight):
     assert res[0][0] == res[1][0]
     for u, v in zip(res[0][1], res[1][1]):
         np.testing.assert_array_equal(u, v)
+
+
+@pytest.mark.parametrize("program", [
+    # out-of-range numbers stored into a tensor raise PyTorch's overflow error...
+    lambda L: L.zeros(2, dtype=L.uint8).masked_fill(L.tensor([True, False]), 256),
+    lambda L: L.zeros(2, dtype=L.uint8).masked_fill(L.tensor([True, False]), -1.5),
+    lambda L: L.zeros(2, dtype=L.float16).masked_fill_(L.tensor([True, False]), 1e5),
+    lambda L: L.zeros(2, dtype=L.float16).fill_(1e5),
+    lambda L: L.full((2,), 1e39),
+    lambda L: L.zeros(2, dtype=L.uint8).index_put_((L.tensor([0]),), L.tensor(7, dtype=L.uint8)),
+    # ...but setitem lets any float into float16 (inf) and -1 wraps into uint8, as in PyTorch
+    lambda L: L.zeros(2, dtype=L.float16).fill_(L.tensor(1e5)),
+    lambda L: L.zeros(2, dtype=L.uint8).masked_fill(L.tensor([True, False]), -1),
+    # division by a bool number, and integer division by zero with no elements
+    lambda L: L.fmod(L.tensor(5), True),
+    lambda L: L.remainder(L.tensor([5, -3]), True),
+    lambda L: L.fmod(L.tensor([5.5]), True),
+    lambda L: L.remainder(L.zeros(0, dtype=L.int16), False),
+    lambda L: L.floor_divide(L.zeros(0, dtype=L.int16), 0),
+    lambda L: L.remainder(L.zeros(2, dtype=L.bool), False),
+    lambda L: L.remainder(L.ones(2, dtype=L.int16), 0),
+    # a bool product raises only when there is work
+    lambda L: L.matmul(L.zeros(0, 3, dtype=L.bool), L.zeros(3, 2, dtype=L.bool)),
+    lambda L: L.mm(L.zeros(2, 0, dtype=L.bool), L.zeros(0, 2, dtype=L.bool)),
+    lambda L: L.mv(L.zeros(2, 0, dtype=L.bool), L.zeros(0, dtype=L.bool)),
+    lambda L: L.bmm(L.zeros(1, 2, 0, dtype=L.bool), L.zeros(1, 0, 2, dtype=L.bool)),
+    lambda L: L.mm(L.ones(2, 2, dtype=L.bool), L.ones(2, 2, dtype=L.bool)),
+    # tensor-only operands, unary plus of bool
+    lambda L: L.atan2(L.ones(2), 3),
+    lambda L: L.logical_and(L.ones(2), True),
+    lambda L: L.ones(2).logical_xor(0),
+    lambda L: L.positive(L.tensor([True])),
+    lambda L: L.positive(L.tensor([1.5])),
+])
+def test_stores_divisions_and_operands_match_torch(program):
+    assert _outcome(nt, program) == _outcome(torch, program)
+
+
+def test_setitem_of_out_of_range_numbers_matches_torch():
+    for dtype, value in (("float16", 1e39), ("float32", 1e39), ("uint8", 256), ("uint8", -1),
+                         ("int32", 2 ** 31), ("complex64", 1e39)):
+        outcomes = []
+        for L in (nt, torch):
+            for key in (0, [0], L.tensor([True, False])):
+                t = L.zeros(2, dtype=getattr(L, dtype))
+                try:
+                    t[key] = value
+                    outcomes.append(str(t.tolist()))
+                except RuntimeError as e:
+                    outcomes.append(str(e))
+        assert outcomes[:3] == outcomes[3:], (dtype, value)
+
+
+def test_mT_of_a_0d_tensor_is_the_identity_with_a_warning():
+    for L in (nt, torch):
+        with pytest.warns(UserWarning, match="deprecated on 0-D tensors"):
+            assert L.tensor(2.5).mT.item() == 2.5
+    with pytest.raises(RuntimeError, match="only supported on matrices"):
+        nt.ones(2).mT

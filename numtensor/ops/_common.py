@@ -1,4 +1,5 @@
 """Helpers every op uses: allocation, operand views, dim checks, scalar handling."""
+import math
 import numbers
 
 import numpy as np
@@ -46,9 +47,36 @@ def is_non_overlapping_and_dense(t):
     return True
 
 
-def scalar_for_dtype(value, dt):
+# the C++ type names in PyTorch's overflow message
+_C_TYPE_NAMES = {"int32": "int", "float16": "c10::Half", "float32": "float",
+                 "complex64": "c10::complex<float>"}
+
+
+def _overflow(dt):
+    name = _C_TYPE_NAMES.get(dt.name, f"{dt.name}_t")
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _check_float_range(value, dt):
+    """A finite number beyond float16's or float32's range is an error (inf and nan pass)."""
+    if dt.name not in ("float16", "float32", "complex64") or isinstance(value, bool):
+        return
+    limit = float(np.finfo(np.float16 if dt.name == "float16" else np.float32).max)
+    parts = (value.real, value.imag) if isinstance(value, complex) else (value,)
+    for part in parts:
+        part = float(part)
+        if math.isfinite(part) and abs(part) > limit:
+            raise _overflow(dt)
+
+
+def scalar_for_dtype(value, dt, check_floats=True):
     """value converted as torch converts a Python scalar to dt: out of range is an error,
-    except that small negative ints wrap into an unsigned dtype (-1 -> 255)."""
+    except that small negative ints wrap into an unsigned dtype (-1 -> 255).  Without
+    check_floats a finite number beyond float16's range passes (and rounds to inf), as in
+    PyTorch's fill from a tensor; setitem_scalar() gives setitem's rule."""
+    if check_floats and isinstance(value, (numbers.Number, np.number)) and \
+            not isinstance(value, (bool, np.bool_)):
+        _check_float_range(value, dt)
     if dt.category >= 2 or dt.name == "bool" or not isinstance(value, (numbers.Real, np.number)):
         return value
     info = np.iinfo(dt.np)
@@ -59,9 +87,15 @@ def scalar_for_dtype(value, dt):
     else:
         fits = np.isfinite(value) and info.min <= value <= info.max
     if not fits:
-        raise RuntimeError(f"value cannot be converted to type {dt.name}_t without overflow")
+        raise _overflow(dt)
     value = int(value)
     return value % (int(info.max) + 1) if unsigned else value
+
+
+def setitem_scalar(value, dt):
+    """A number stored by x[key] = value: PyTorch checks it as scalar_for_dtype does, but
+    lets any float into a float16 tensor (it rounds to inf there)."""
+    return scalar_for_dtype(value, dt, check_floats=dt is not _dtype.float16)
 
 
 PARTIAL_OVERLAP_ERROR = (

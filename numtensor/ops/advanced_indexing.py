@@ -32,7 +32,7 @@ from ..autograd.derivatives import attach, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides
-from ._common import empty, is_contiguous, scalar_type_name, shape_str
+from ._common import empty, is_contiguous, scalar_type_name, setitem_scalar, shape_str
 from .conversion import to
 from .copy import clone, contiguous_copy
 from .dispatch import copy_into
@@ -348,6 +348,8 @@ def _check_value_dtype(x, key, value):
 def _index_put(x, key, value, accumulate):
     check_leaf(x)
     _check_value_dtype(x, key, value)
+    if not isinstance(value, Tensor):  # t[idx] = 256 into uint8 is an error, as in PyTorch
+        value = setitem_scalar(value, x.dtype)
     p = _plan(x, key, fused_mask=not accumulate)
     base = x._base
     tracked = is_grad_enabled() and (

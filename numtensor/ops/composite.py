@@ -202,6 +202,8 @@ def exp2(input, *, out=None):
 
 def positive(input):
     x = input  # torch's parameter name, short local
+    if x.dtype is _dtype.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return x
 
 

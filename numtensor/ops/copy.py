@@ -77,8 +77,9 @@ def fill_(self, value):
     return _fill(self, value, "FillBackward2")
 
 
-def _fill(self, value, grad_name):
-    """fill_ and zero_; grad_name: the node a tensor with history gets (as in torch)."""
+def _fill(self, value, grad_name, check_floats=True):
+    """fill_ and zero_; grad_name: the node a tensor with history gets (as in torch);
+    check_floats: see _common.scalar_for_dtype."""
     if not (isinstance(value, Tensor) or is_scalar(value)):
         kind = type(value).__name__
         raise TypeError(
@@ -87,6 +88,7 @@ def _fill(self, value, grad_name):
             f"arguments have invalid types: (!{kind}!)\n * (Number value)\n      didn't match "
             f"because some of the arguments have invalid types: (!{kind}!)\n")
     if isinstance(value, Tensor):
+        check_floats = False
         if value.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value.ndim} dimensions.")
@@ -99,10 +101,10 @@ def _fill(self, value, grad_name):
     base = self._base
     if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)):
         # history must be rewritten: go through the general in-place path
-        write(self, _alloc.full(self._shape, scalar_for_dtype(value, self.dtype), self.dtype,
-                                self.device), grad_name)
+        write(self, _alloc.full(self._shape, scalar_for_dtype(value, self.dtype, check_floats),
+                                self.dtype, self.device), grad_name)
         return self
-    value = scalar_for_dtype(value, self.dtype)
+    value = scalar_for_dtype(value, self.dtype, check_floats)
     _alloc.fill_(self, value)
     self._storage._version += 1
     return self

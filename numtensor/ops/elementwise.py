@@ -662,7 +662,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         if rounding_mode == "floor":
             return floor_divide(a, b)
         if rounding_mode == "trunc":
-            _check_integer_zero_division(b, _binary_dtype(a, b, "/"))
+            _check_integer_zero_division(a, b, _binary_dtype(a, b, "/"))
             return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found '{rounding_mode}'")
@@ -703,9 +703,10 @@ def _no_complex_kernel(dt, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
 
 
-def _check_integer_zero_division(b, dt):
-    """Integer // and % by zero raise in torch (floats give inf/nan)."""
-    if dt.category >= 2:
+def _check_integer_zero_division(a, b, dt):
+    """Integer // and % by zero raise in torch (floats give inf/nan), when there is work:
+    an empty operand gives the empty result."""
+    if dt.category >= 2 or any(isinstance(t, Tensor) and t.numel() == 0 for t in (a, b)):
         return
     if isinstance(b, Tensor):
         from .reductions import any as any_
@@ -723,18 +724,26 @@ def floor_divide(input, other, *, out=None):
     dt = _binary_dtype(a, b, "//")
     _no_bool_kernel(dt, "div_floor_cpu")
     _no_complex_kernel(dt, "div_floor_cpu")
-    _check_integer_zero_division(b, dt)
+    _check_integer_zero_division(a, b, dt)
     return run_elementwise("floor_divide", (a, b), dt, dt)
+
+
+def _bool_number_as_int(a, b):
+    """fmod(x, True) and remainder(x, True) divide by 1, as in PyTorch (a bool tensor x
+    keeps its bool dtype, which has no kernel)."""
+    if isinstance(b, bool) and not (isinstance(a, Tensor) and a.dtype is _dtype.bool_):
+        return int(b)
+    return b
 
 
 def remainder(input, other, *, out=None):
     if out is not None:
         return _with_out(remainder, out, castable, input, other)
-    a, b = input, other
+    a, b = input, _bool_number_as_int(input, other)
     dt = _binary_dtype(a, b, "%")
     _no_bool_kernel(dt, "remainder_cpu")
     _no_complex_kernel(dt, "remainder_cpu")
-    _check_integer_zero_division(b, dt)
+    _check_integer_zero_division(a, b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
     attach(_remainder_backward, res, (a, b))
     return res
@@ -749,12 +758,12 @@ def _remainder_backward(ctx, g):
 def fmod(input, other, *, out=None):
     if out is not None:
         return _with_out(fmod, out, castable, input, other)
-    a, b = input, other
+    a, b = input, _bool_number_as_int(input, other)
     dt = _binary_dtype(a, b, "fmod")
     _no_complex_kernel(dt, "fmod_cpu")
     if dt.category < 2:
         # integers: the remainder with the sign of a (math.fmod is float-only in Numba)
-        _check_integer_zero_division(b, dt)
+        _check_integer_zero_division(a, b, dt)
         r = remainder(a, b)
         wrong_sign = logical_and(ne(r, 0), ne(lt(r, 0), lt(a, 0)))
         return where(wrong_sign, sub(r, b), r).to(dt)
@@ -873,7 +882,16 @@ def _pow_exponent_grad(g, base, exponent, res):
     return where(ge(exponent, 0), 0.0, grad) if base == 0 else grad
 
 
+def _require_tensors(name, input, other):
+    """atan2 and the logical binary ops take no Python number, as in PyTorch."""
+    for position, (arg, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, "
+                            f"not {type(value).__name__}")
+
+
 def atan2(input, other, *, out=None):
+    _require_tensors("atan2", input, other)
     if out is not None:
         return _with_out(atan2, out, castable, input, other)
     a, b = input, other
@@ -968,7 +986,11 @@ def _emit(op, args, dt, out, params=()):
 
 # ---- comparisons and logic --------------------------------------------------------
 def _compare(op, sym):
+    tensors_only = op.startswith("logical_")
+
     def fn(input, other, *, out=None):
+        if tensors_only:
+            _require_tensors(op, input, other)
         if out is not None:
             return _with_out(fn, out, castable, input, other)
         a, b = input, other

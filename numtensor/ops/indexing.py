@@ -147,7 +147,8 @@ def _check_value(x, value):
 
 
 def setitem(x, key, value):
-    from .copy import copy_, fill_
+    from ._common import setitem_scalar
+    from .copy import _fill, copy_
     _check_value(x, value)
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
@@ -157,7 +158,8 @@ def setitem(x, key, value):
         elif isinstance(value, (numbers.Number, np.generic)):
             from ._common import check_no_internal_overlap
             check_no_internal_overlap(target)  # x[:] = 1 is a copy in torch, not a fill_
-            fill_(target, value)
+            _fill(target, setitem_scalar(value, target.dtype), "FillBackward2",
+                  check_floats=False)  # setitem_scalar checked it
         else:
             from .._from_data import from_data
             copy_(target, from_data(value, x.dtype, x.device))

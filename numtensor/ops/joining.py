@@ -684,8 +684,9 @@ def masked_fill(x, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value.ndim} dimension(s).")
         v = value if value.dtype is x.dtype else cast(value, x.dtype)
-    else:
-        v = value  # a Python number is cast to x's dtype (a float fill truncates in an int tensor)
+    else:  # a Python number is cast to x's dtype (a float fill truncates in an int tensor)
+        from ._common import scalar_for_dtype
+        v = scalar_for_dtype(value, x.dtype)
     from ..autograd.grad_mode import no_grad
     with no_grad():
         res = where(mask, v, x) if isinstance(v, Tensor) else _where_scalar(mask, v, x)
@@ -712,6 +713,9 @@ def _where_scalar(mask, value, x):
 
 def masked_fill_(self, mask, value):
     _check_mask(mask, "masked_fill_")
+    if not isinstance(value, Tensor):
+        from ._common import scalar_for_dtype
+        scalar_for_dtype(value, self.dtype)  # an out-of-range number is an error, as in PyTorch
     from .advanced_indexing import setitem
 
     def direct():

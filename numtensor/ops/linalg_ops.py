@@ -156,7 +156,8 @@ def mm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _mm_shape_check(*input._shape, *mat2._shape)
     _mm_dtype_check(input, mat2)
-    _no_bool("addmm_impl_cpu_", input)
+    if input.numel() and mat2.numel():  # PyTorch refuses bool only when there is work
+        _no_bool("addmm_impl_cpu_", input)
     res = _product(input, mat2, ())
     attach(_mm_backward, res, (input, mat2), a_column_major=_column_major(input),
            b_column_major=_column_major(mat2))
@@ -248,7 +249,8 @@ def mv(input, vec, *, out=None):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     _mv_checks(input, vec)
-    _no_bool("addmv_impl_cpu", input)
+    if input.numel() and vec.numel():
+        _no_bool("addmv_impl_cpu", input)
     res = _raw_view(_product(input, _as_column(vec), ()), (input._shape[0],))
     attach(_mv_backward, res, (input, vec))
     return _finish(res, out)
@@ -322,7 +324,8 @@ def _bmm_checks(a, b, batch, strict_batch=False):
         got = b._shape[0] if strict_batch else batch
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{batch}, {k}] but got: [{got}, {b._shape[-2]}].")
-    _no_bool("bmm", a)
+    if a.numel() and b.numel():
+        _no_bool("bmm", a)
 
 
 def matmul(input, other, *, out=None):

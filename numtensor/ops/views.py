@@ -270,6 +270,11 @@ def matrix_H(x):
 
 
 def mT(x):
+    if x.ndim == 0:  # PyTorch still accepts it, with a warning
+        import warnings
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=2)
+        return alias(x)
     if x.ndim < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {x.ndim}-D tensor.")

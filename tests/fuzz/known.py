@@ -159,34 +159,6 @@ NUMTENSOR_BUGS = [
               (_op(p, "std", "var") and "inf" in d.detail)
               # layer_norm's variance of the same values: torch gives nan, numtensor 0
               or (_op(p, "layer_norm") and "e+20" in p.source() and "nan" in d.detail))),
-    Known("mT of a 0-d tensor",
-          "new (fuzz): x.mT of a 0-d tensor raises; torch returns x",
-          "torch.tensor(1.0).mT",
-          lambda p, d: p.shape == () and ".mT" in p.ops and "only supported on matrices" in d.detail),
-    Known("out-of-range fill values into uint8",
-          "new (fuzz): masked_fill / setitem of a negative float into a uint8 tensor wraps; torch "
-          "raises 'value cannot be converted to type uint8_t without overflow' (before any "
-          "index check, so numtensor's IndexError on an empty tensor differs from it too)",
-          "torch.zeros(2, dtype=torch.uint8).masked_fill(torch.tensor([True, False]), -1.5)",
-          lambda p, d: ("cannot be converted to type uint8_t without overflow" in d.detail
-                        and ("numtensor returns" in d.detail or "numtensor raises" in d.detail)) or (
-              p.dtype == "uint8" and d.kind == "input" and _op(p, "__setitem__", "masked_fill"))),
-    Known("fmod / remainder with a bool number",
-          "new (fuzz): fmod(x, True) and remainder(x, True) raise the bool-subtraction error; "
-          "torch computes them",
-          "torch.fmod(torch.tensor(5), True)",
-          lambda p, d: "numtensor raises RuntimeError('Subtraction, the `-` operator, with a bool"
-          in d.detail),
-    Known("unary plus of a bool tensor",
-          "new (fuzz): torch.positive of a bool tensor returns it; torch raises 'The `+` operator, "
-          "on a bool tensor is not supported.'",
-          "torch.positive(torch.tensor([True]))",
-          lambda p, d: "positive(" in p.ops and "on a bool tensor is not supported" in d.detail),
-    Known("tensor-only second operand accepts a number",
-          "new (fuzz): atan2, logical_and, logical_or, logical_xor take a Python number as "
-          "other; torch raises TypeError (other must be Tensor)",
-          "torch.atan2(torch.ones(2), 3)",
-          lambda p, d: d.kind == "exception" and "must be Tensor, not" in d.detail),
     Known("lerp of 0-d integer tensors",
           "new (fuzz): torch.lerp of 0-d integer tensors with a 0-d float weight promotes them "
           "all and returns a float; numtensor checks the weight's dtype (as torch does for "
@@ -200,18 +172,6 @@ NUMTENSOR_BUGS = [
           "ZeroDivisionError; torch gives nan+nanj / inf",
           "torch.tensor([1 + 1j]) / 0",
           lambda p, d: _raises(d, "ZeroDivisionError('complex division by zero')")),
-    Known("integer division by zero of an empty tensor",
-          "new (fuzz): remainder / floor_divide / fmod of an integer tensor by 0 raises "
-          "'ZeroDivisionError' even when the tensor is empty (torch returns the empty result), "
-          "and for bool raises it where torch raises NotImplementedError",
-          "torch.remainder(torch.zeros(0, dtype=torch.int16), False)",
-          lambda p, d: _raises(d, "RuntimeError('ZeroDivisionError')")),
-    Known("bool matmul of empty tensors",
-          "new (fuzz): matmul / mm / mv of bool tensors with no elements raise NotImplementedError; "
-          "torch raises only when there is work to do and returns the empty result",
-          "torch.matmul(torch.zeros(0, 3, dtype=torch.bool), torch.zeros(3, 2, dtype=torch.bool))",
-          lambda p, d: "matmul" in p.ops and p.dtype == "bool" and "numtensor raises" in d.detail
-          and "not implemented for" in d.detail),
     Known("cat of empty tensors loses requires_grad",
           "new (fuzz): torch.cat of tensors with no elements returns a tensor that does not "
           "require grad (and has no grad_fn) although its inputs do",

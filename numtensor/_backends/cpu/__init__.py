@@ -121,7 +121,8 @@ def _scalar(value, np_type):
     """A Python number as a kernel argument of np_type (wrapping like a cast, as PyTorch
     does for an integer scalar that does not fit an integer tensor's dtype)."""
     try:
-        return np_type(value)
+        with np.errstate(over="ignore"):  # a float beyond the dtype's range is inf, silently
+            return np_type(value)
     except (OverflowError, ValueError, TypeError):
         return np.array(value).astype(np_type)[()]
 
@@ -1093,7 +1094,8 @@ def _storage_scalar(value, np_dtype):
     """A Python number as the element bits a moving/accumulating kernel stores in a
     buffer of np_dtype (float16 as its uint16 pattern, bool as 0/1)."""
     if np_dtype == np.uint16:  # a float16 buffer seen as its bit patterns
-        return np.array(value, dtype=np.float16).view(np.uint16)[()]
+        with np.errstate(over="ignore"):  # beyond float16's range: inf, as PyTorch stores it
+            return np.array(value, dtype=np.float16).view(np.uint16)[()]
     return _scalar(value, np_dtype.type)
 
 
