@@ -94,6 +94,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from . import function  # noqa: E402
+from . import functional  # noqa: E402
 from .function import Function, FunctionCtx, InplaceFunction  # noqa: E402
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
