@@ -206,6 +206,9 @@ def test_lerp_gradients_are_torchs_formulas(weight):
     lambda L: L.ones(2).logical_xor(0),
     lambda L: L.positive(L.tensor([True])),
     lambda L: L.positive(L.tensor([1.5])),
+    # where's out= overload takes tensors only
+    lambda L: L.where(L.tensor([True, False]), L.ones(2), 3, out=L.empty(2)),
+    lambda L: L.where(L.tensor([True, False]), 3, 4, out=L.empty(2)),
 ])
 def test_stores_divisions_and_operands_match_torch(program):
     assert _outcome(nt, program) == _outcome(torch, program)
@@ -232,3 +235,14 @@ def test_mT_of_a_0d_tensor_is_the_identity_with_a_warning():
             assert L.tensor(2.5).mT.item() == 2.5
     with pytest.raises(RuntimeError, match="only supported on matrices"):
         nt.ones(2).mT
+
+
+@pytest.mark.parametrize("program", [
+    # complex division by zero: infinities and nans as PyTorch's (Numba's own complex
+    # division raised ZeroDivisionError)
+    lambda L: L.tensor([1 + 1j, 0j, -1 + 0j, 2j]) / 0,
+    lambda L: L.tensor([1 + 1j, 0j, -1 + 0j], dtype=L.complex64) / L.zeros(3, dtype=L.complex64),
+    lambda L: L.tensor([1 + 1j]) / False,
+])
+def test_complex_division_by_zero_prints_as_torch(program):
+    assert str(program(nt)) == str(program(torch))

@@ -134,11 +134,14 @@ COMPLEX_UNARY = {
     "isfinite": "cmath.isfinite(a)",
 }
 UNARY.update({"complex_" + op: expr for op, expr in COMPLEX_UNARY.items()})
+# complex a / b: Numba's own raises ZeroDivisionError for b == 0, where PyTorch gives inf/nan
+COMPLEX_BINARY = {"div": "fastmath.complex_divide(a, b)"}
+BINARY.update({"complex_" + op: expr for op, expr in COMPLEX_BINARY.items()})
 
 
 def complex_variant(op):
     """The op name to run when the compute dtype is complex."""
-    return "complex_" + op if op in COMPLEX_UNARY else op
+    return "complex_" + op if op in COMPLEX_UNARY or op in COMPLEX_BINARY else op
 
 
 def conversion(src, dst):

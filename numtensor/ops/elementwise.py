@@ -1038,6 +1038,11 @@ def where(condition, input=None, other=None, *, out=None):
         from .joining import nonzero
         return nonzero(condition, as_tuple=True)
     if out is not None:
+        # PyTorch's out= overload takes tensors only (its number overloads have no out=)
+        for position, (arg, value) in enumerate((("input", x), ("other", y)), 2):
+            if not isinstance(value, Tensor):
+                raise TypeError(f"where(): argument '{arg}' (position {position}) must be "
+                                f"Tensor, not {type(value).__name__}")
         return _with_out(where, out, where_rule, condition, x, y)
     if not isinstance(condition, Tensor):
         raise TypeError("where(): argument 'condition' must be Tensor")

@@ -167,11 +167,6 @@ NUMTENSOR_BUGS = [
           "torch.tensor(0.5))",
           lambda p, d: "lerp(" in p.ops and "for `weight` but got dtype" in d.detail
           and "numtensor raises" in d.detail),
-    Known("complex division by zero",
-          "new (fuzz): dividing a complex tensor by the number 0 (or False) raises Python's "
-          "ZeroDivisionError; torch gives nan+nanj / inf",
-          "torch.tensor([1 + 1j]) / 0",
-          lambda p, d: _raises(d, "ZeroDivisionError('complex division by zero')")),
     Known("cat of empty tensors loses requires_grad",
           "new (fuzz): torch.cat of tensors with no elements returns a tensor that does not "
           "require grad (and has no grad_fn) although its inputs do",

@@ -28,6 +28,24 @@ def clog10(z):
 
 
 @cuda.jit(device=True, inline=True)
+def cdiv(a, b):
+    """a / b as the CPU's fastmath.complex_divide: Smith's algorithm, inf/nan for b == 0."""
+    c = b.real
+    d = b.imag
+    abs_c = abs(c)
+    abs_d = abs(d)
+    if abs_c >= abs_d:
+        if abs_c == 0 and abs_d == 0:
+            return complex(a.real / abs_c, a.imag / abs_d)
+        rat = d / c
+        scl = 1 / (c + d * rat)
+        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
+    rat = c / d
+    scl = 1 / (d + c * rat)
+    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
+
+
+@cuda.jit(device=True, inline=True)
 def csin(z):
     x = z.real
     y = z.imag

@@ -41,14 +41,15 @@ import numpy as np
 from numba import cuda
 from numba.cuda import libdevice
 from numtensor._backends.cuda.device_functions import (
-    cphase, clog10, csin, ccos, ctan, csinh, ccosh, ctanh,
+    cdiv, cphase, clog10, csin, ccos, ctan, csinh, ccosh, ctanh,
     exp_f32, expm1_f32, log_f32, tanh_f32, sigmoid_f32, sigmoid_f64)
 '''
 
 # cmath functions that numba.cuda compiles out of line -> inline device functions
 _COMPLEX_SPELLINGS = {"cmath.sin(": "csin(", "cmath.cos(": "ccos(", "cmath.tan(": "ctan(",
                       "cmath.sinh(": "csinh(", "cmath.cosh(": "ccosh(", "cmath.tanh(": "ctanh(",
-                      "cmath.log10(": "clog10(", "cmath.phase(": "cphase("}
+                      "cmath.log10(": "clog10(", "cmath.phase(": "cphase(",
+                      "fastmath.complex_divide(": "cdiv("}
 # functions whose Numba version returns an integer for a float argument
 _ROUNDING = {"np.rint(": "rint", "math.floor(": "floor", "math.ceil(": "ceil",
              "math.trunc(": "trunc", "np.floor(": "floor", "np.ceil(": "ceil",
