@@ -101,6 +101,17 @@ class Optimizer:
             yield p, (-p.grad if group["maximize"] else p.grad), state
 
     @staticmethod
+    def _refuse_flags(capturable, differentiable):
+        """Raise for the flags numtensor cannot honour: it has no CUDA graph capture, and
+        its steps run under no_grad, so autograd cannot see through them."""
+        if capturable:
+            raise NotImplementedError("capturable=True is not supported: numtensor has no "
+                                      "CUDA graph capture")
+        if differentiable:
+            raise NotImplementedError("differentiable=True is not supported: numtensor's "
+                                      "optimizer steps are not differentiable")
+
+    @staticmethod
     def _run_closure(closure):
         if closure is None:
             return None
@@ -160,13 +171,15 @@ class Optimizer:
         self.__dict__.update(state)
 
     def __repr__(self):
+        # PyTorch's layout: every line ends in a newline and every group starts with one,
+        # so groups are separated by a blank line
         text = type(self).__name__ + " ("
         for i, group in enumerate(self.param_groups):
-            text += f"\nParameter Group {i}"
+            text += f"\nParameter Group {i}\n"
             for key in sorted(group):
                 if key != "params":
-                    text += f"\n    {key}: {group[key]}"
-        return text + "\n)"
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
 
 
 def _cast_state(param, key, value):
@@ -180,3 +193,16 @@ def _cast_state(param, key, value):
         return {k: _cast_state(param, k, v) for k, v in value.items()}
     return copy.deepcopy(value)
 
+
+def _real_views(*tensors):
+    """The tensors as real views when they are complex (the first one decides), so that
+    an update treats the real and imaginary parts as separate coordinates, as PyTorch's."""
+    from .. import view_as_real
+    if not tensors[0].is_complex():
+        return tensors
+    return tuple(view_as_real(t) for t in tensors)
+
+
+def _check_lr_tensor(lr):
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
