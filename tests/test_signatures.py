@@ -48,7 +48,51 @@ class Fix:
         self.proof, self.add, self.remove = proof, set(add), set(remove)
 
 
+def _split_fix(name, method, extra):
+    """PyTorch's split functions document indices_or_sections; its parser takes sections=
+    (an int), indices= (a list) or tensor_indices_or_sections= (a tensor)."""
+    def call(**kw):
+        x = torch.ones(2, 2, 2)
+        return getattr(x, name)(**kw) if method else getattr(torch, name)(x, **kw)
+
+    def proof():
+        ok = len(call(sections=2)) == 2 and len(call(indices=[1])) == 2
+        if "tensor_indices_or_sections" in extra:
+            ok = ok and len(call(tensor_indices_or_sections=torch.tensor(2))) == 2
+        return ok
+    return Fix(proof, add=extra)
+
+
 TORCH_CORRECTIONS = {
+    # docstrings that leave out out= or eps=, which PyTorch's parser takes
+    "torch.diff": Fix(lambda: (lambda o: torch.diff(_t(), out=o) is o)(torch.empty(0)),
+                      add={"out"}),
+    "torch.isin": Fix(lambda: (lambda o: torch.isin(_t(), _t(), out=o) is o)(
+        torch.empty(0, dtype=torch.bool)), add={"out"}),
+    "torch.nansum": Fix(lambda: (lambda o: torch.nansum(_t(), out=o) is o)(torch.empty(())),
+                        add={"out"}),
+    "Tensor.logit": Fix(lambda: _t().logit(eps=0.25) is not None, add={"eps"}),
+    "Tensor.logit_": Fix(lambda: (_t() / 2).logit_(eps=0.25) is not None, add={"eps"}),
+    "torch.tensor_split": _split_fix("tensor_split", False, {"tensor_indices_or_sections"}),
+    "Tensor.tensor_split": _split_fix("tensor_split", True,
+                                      {"sections", "indices", "tensor_indices_or_sections"}),
+    **{f"torch.{n}": _split_fix(n, False, {"sections", "indices"})
+       for n in ("hsplit", "vsplit", "dsplit")},
+    **{f"Tensor.{n}": _split_fix(n, True, {"sections", "indices"})
+       for n in ("hsplit", "vsplit", "dsplit")},
+    "torch.take": Fix(lambda: torch.take(_t(), _ti()[0], out=torch.empty(2)) is not None,
+                      add={"out"}),
+    "Tensor.take": Fix(lambda: _t().take(index=_ti()[0]) is not None and
+                       _rejects(lambda: _t().take(indices=_ti()[0])),
+                       add={"index"}, remove={"indices"}),
+    "Tensor.index_copy": Fix(lambda: _t().index_copy(0, _ti()[0, :1], source=_t()[:1]) is not None
+                             and _rejects(lambda: _t().index_copy(0, _ti()[0, :1],
+                                                                  tensor2=_t()[:1])),
+                             add={"source"}, remove={"tensor2"}),
+    "Tensor.index_copy_": Fix(lambda: _t().index_copy_(0, _ti()[0, :1], source=_t()[:1])
+                              is not None and _rejects(lambda: _t().index_copy_(
+                                  0, _ti()[0, :1], tensor=_t()[:1])),
+                              add={"source"}, remove={"tensor"}),
     **{f"torch.{n}": Fix(lambda n=n: getattr(torch, n)(2, pin_memory=False) is not None,
                          add={"pin_memory"})
        for n in ("zeros", "ones", "eye", "arange")},

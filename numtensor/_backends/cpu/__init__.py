@@ -237,7 +237,8 @@ class CpuBackend(Backend):
             if dtype_of_scalars.char == "e" and op not in scalar_ops.FLOAT16_NUMBER_UNROUNDED:
                 # a Python number operand becomes a float16 value first, as PyTorch's wrapped
                 # numbers do; the op then runs in float32 on float16 values
-                tail = [_F32(np.float16(inputs[i])) for i in scalars]
+                with np.errstate(over="ignore"):  # beyond float16's range: inf, silently
+                    tail = [_F32(np.float16(inputs[i])) for i in scalars]
             else:
                 tail = [_scalar(inputs[i], kt) for i in scalars]
             tail += [_scalar(v, kt) for v in params] + [kt(0)] * (2 - len(params))
