@@ -206,6 +206,15 @@ def test_lerp_gradients_are_torchs_formulas(weight):
     lambda L: L.ones(2).logical_xor(0),
     lambda L: L.positive(L.tensor([True])),
     lambda L: L.positive(L.tensor([1.5])),
+    # found by the fuzz on a fresh seed: the value is checked before the index, addcmul's
+    # value is cast to the integer dtype as PyTorch casts it, fmod has no bool kernel
+    lambda L: L.zeros((0,), dtype=L.uint8).__setitem__(0, -2.26),
+    lambda L: L.addcmul(L.tensor([3, 4], dtype=L.uint8), L.tensor(16, dtype=L.uint8),
+                        L.tensor([1, 2], dtype=L.uint8), value=-3.16),
+    lambda L: L.addcmul(L.tensor([3, 4], dtype=L.uint8), L.tensor([3, 4], dtype=L.uint8),
+                        L.tensor([3, 4], dtype=L.uint8), value=-1),
+    lambda L: L.addcmul(L.tensor([3, 4]), L.tensor([3, 4]), L.tensor([3, 4]), value=2.5),
+    lambda L: L.fmod(L.tensor([True, False]), L.tensor([False]).expand(2)),
     # where's out= overload takes tensors only
     lambda L: L.where(L.tensor([True, False]), L.ones(2), 3, out=L.empty(2)),
     lambda L: L.where(L.tensor([True, False]), 3, 4, out=L.empty(2)),

@@ -105,7 +105,9 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     if all(isinstance(t, Tensor) and t.dtype.name == "bool" for t in (x, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
     if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
-        value = int(value)
+        # cast as PyTorch casts it: 2.5 -> 2, -1 wraps into uint8, -0.34 overflows it
+        from ._common import scalar_for_dtype
+        value = scalar_for_dtype(value, _dtype.result_type(x, tensor1, tensor2))
     # PyTorch's order, (value * tensor1) * tensor2, so float results round the same
     return ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
 

@@ -760,6 +760,7 @@ def fmod(input, other, *, out=None):
         return _with_out(fmod, out, castable, input, other)
     a, b = input, _bool_number_as_int(input, other)
     dt = _binary_dtype(a, b, "fmod")
+    _no_bool_kernel(dt, "fmod_cpu")
     _no_complex_kernel(dt, "fmod_cpu")
     if dt.category < 2:
         # integers: the remainder with the sign of a (math.fmod is float-only in Numba)

@@ -150,6 +150,8 @@ def setitem(x, key, value):
     from ._common import setitem_scalar
     from .copy import _fill, copy_
     _check_value(x, value)
+    if isinstance(value, (numbers.Number, np.generic)):  # PyTorch checks it before the index
+        value = setitem_scalar(value, x.dtype)
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
         target = basic_view(x, key)
@@ -158,8 +160,7 @@ def setitem(x, key, value):
         elif isinstance(value, (numbers.Number, np.generic)):
             from ._common import check_no_internal_overlap
             check_no_internal_overlap(target)  # x[:] = 1 is a copy in torch, not a fill_
-            _fill(target, setitem_scalar(value, target.dtype), "FillBackward2",
-                  check_floats=False)  # setitem_scalar checked it
+            _fill(target, value, "FillBackward2", check_floats=False)  # checked above
         else:
             from .._from_data import from_data
             copy_(target, from_data(value, x.dtype, x.device))
