@@ -14,6 +14,12 @@ from .modules import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmoid,
                       KLDivLoss, SoftMarginLoss, MarginRankingLoss, HingeEmbeddingLoss,
                       CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                       MultiLabelSoftMarginLoss)
+from .modules import (RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell,  # noqa: F401
+                      GRUCell)
+from .modules import (MultiheadAttention, Transformer, TransformerEncoder,  # noqa: F401
+                      TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer)
+from .modules import (ConvTranspose1d, ConvTranspose2d, LazyConvTranspose1d,  # noqa: F401
+                      LazyConvTranspose2d, Unfold, Fold)
 from .modules import __all__ as _modules_all
 from . import functional, init, utils  # noqa: F401
 

@@ -19,6 +19,8 @@ from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..ops import losses as _loss_ops
 from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
+from ..ops.conv_transpose import (conv_transpose1d, conv_transpose2d, fold,  # noqa: F401
+                                  unfold)
 from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
                            adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
                            adaptive_max_pool2d, adaptive_max_pool2d_with_indices, avg_pool1d,
@@ -26,7 +28,8 @@ from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F4
                            max_pool2d_with_indices)
 from ._erf import erfc
 
-__all__ = ["linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
+__all__ = ["linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold",
+           "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
            "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
            "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
@@ -694,3 +697,6 @@ from ._functional_losses import (cosine_embedding_loss, gaussian_nll_loss,  # no
 
 __all__ += (_functional_activations.__all__ + _functional_distances.__all__
             + _functional_interpolate.__all__ + _functional_losses.__all__)
+from ._functional_attention import (__all__ as _attention_all,  # noqa: E402,F401
+                                    multi_head_attention_forward, scaled_dot_product_attention)
+__all__ += _attention_all

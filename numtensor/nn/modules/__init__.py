@@ -3,6 +3,8 @@ from .module import Module  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList  # noqa: F401
 from .linear import Identity, Linear, LazyLinear  # noqa: F401
 from .conv import Conv1d, Conv2d, LazyConv1d, LazyConv2d  # noqa: F401
+from .conv import (ConvTranspose1d, ConvTranspose2d, LazyConvTranspose1d,  # noqa: F401
+                   LazyConvTranspose2d, Unfold, Fold)
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,  # noqa: F401
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d)
 from .activation import ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax  # noqa: F401
@@ -15,6 +17,9 @@ from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: 
                             LazyBatchNorm2d, LayerNorm, GroupNorm)
 from .dropout import Dropout  # noqa: F401
 from .sparse import Embedding  # noqa: F401
+from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: F401
+from .transformer import (MultiheadAttention, Transformer, TransformerDecoder,  # noqa: F401
+                          TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 from .flatten import Flatten, Unflatten  # noqa: F401
 from .lazy import LazyModuleMixin  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss,  # noqa: F401
@@ -37,4 +42,8 @@ __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", 
            "CosineSimilarity", "PairwiseDistance", "Upsample",
            "SmoothL1Loss", "HuberLoss", "KLDivLoss", "SoftMarginLoss", "MarginRankingLoss",
            "HingeEmbeddingLoss", "CosineEmbeddingLoss", "TripletMarginLoss", "PoissonNLLLoss",
-           "GaussianNLLLoss", "MultiLabelSoftMarginLoss"]
+           "GaussianNLLLoss", "MultiLabelSoftMarginLoss",
+           "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ += ["ConvTranspose1d", "ConvTranspose2d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+            "Unfold", "Fold", "MultiheadAttention", "Transformer", "TransformerEncoder",
+            "TransformerDecoder", "TransformerEncoderLayer", "TransformerDecoderLayer"]
