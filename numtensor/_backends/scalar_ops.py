@@ -136,6 +136,24 @@ COMPLEX_UNARY = {
 UNARY.update({"complex_" + op: expr for op, expr in COMPLEX_UNARY.items()})
 # complex a / b: Numba's own raises ZeroDivisionError for b == 0, where PyTorch gives inf/nan
 COMPLEX_BINARY = {"div": "fastmath.complex_divide(a, b)"}
+
+
+def complex_divide(a, b):
+    """a / b for complex numbers, in the parts' own precision: Smith's algorithm as PyTorch's
+    c10::complex divides (scaled by the larger part of b, so no square overflows), and a
+    division by zero gives infinities or nans.  Plain Python, compiled by each backend
+    (cpu/fastmath.py, cuda/device_functions.py) for its kernels."""
+    c, d = b.real, b.imag
+    abs_c, abs_d = abs(c), abs(d)
+    if abs_c >= abs_d:
+        if abs_c == 0 and abs_d == 0:
+            return complex(a.real / abs_c, a.imag / abs_d)
+        rat = d / c
+        scl = 1 / (c + d * rat)
+        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
+    rat = c / d
+    scl = 1 / (d + c * rat)
+    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
 BINARY.update({"complex_" + op: expr for op, expr in COMPLEX_BINARY.items()})
 
 

@@ -44,6 +44,8 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
+from .. import scalar_ops
+
 # ---- bit casts and fused multiply-add --------------------------------------------------
 
 
@@ -288,22 +290,8 @@ def _sigmoid_libm(x):
     return 1.0 / (1.0 + math.exp(-x))
 
 
-@njit(cache=True)
-def complex_divide(a, b):
-    """a / b for complex numbers, in the parts' own precision: Smith's algorithm as PyTorch's
-    c10::complex divides (scaled by the larger part of b, so no square overflows), and a
-    division by zero gives infinities or nans instead of Numba's ZeroDivisionError."""
-    c, d = b.real, b.imag
-    abs_c, abs_d = abs(c), abs(d)
-    if abs_c >= abs_d:
-        if abs_c == 0 and abs_d == 0:
-            return complex(a.real / abs_c, a.imag / abs_d)
-        rat = d / c
-        scl = 1 / (c + d * rat)
-        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
-    rat = c / d
-    scl = 1 / (d + c * rat)
-    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
+# complex a / b (scalar_ops.complex_divide), compiled for the CPU kernels
+complex_divide = njit(cache=True)(scalar_ops.complex_divide)
 
 
 def _entry_point(name, fast, slow):

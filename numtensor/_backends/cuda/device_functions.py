@@ -11,6 +11,7 @@ import math
 import numpy as np
 from numba import cuda
 
+from .. import scalar_ops
 from .launch import SIMULATOR
 
 _LN10 = 2.302585092994046
@@ -27,22 +28,8 @@ def clog10(z):
     return complex(math.log(abs(z)) / _LN10, math.atan2(z.imag, z.real) / _LN10)
 
 
-@cuda.jit(device=True, inline=True)
-def cdiv(a, b):
-    """a / b as the CPU's fastmath.complex_divide: Smith's algorithm, inf/nan for b == 0."""
-    c = b.real
-    d = b.imag
-    abs_c = abs(c)
-    abs_d = abs(d)
-    if abs_c >= abs_d:
-        if abs_c == 0 and abs_d == 0:
-            return complex(a.real / abs_c, a.imag / abs_d)
-        rat = d / c
-        scl = 1 / (c + d * rat)
-        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
-    rat = c / d
-    scl = 1 / (d + c * rat)
-    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
+# complex a / b as the CPU's (scalar_ops.complex_divide)
+cdiv = cuda.jit(device=True, inline=True)(scalar_ops.complex_divide)
 
 
 @cuda.jit(device=True, inline=True)
