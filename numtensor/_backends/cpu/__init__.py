@@ -20,35 +20,42 @@ from ..base import Backend
 from . import allocator
 
 GRAIN = 32768  # below this many elements, the serial twin beats waking the threads
-# Element-wise kernels do little per element, so their threads pay off later: Numba's
-# threads sleep between kernels (_start_threads_with_passive_wait) and waking them cost
-# about 20 us here.  Measured, serial against parallel: relu of 32K floats 9 vs 28 us,
-# of 64K 13.5 vs 31, of 128K 26 vs 36, of 256K 88 vs 58; add of 128K 38 vs 37; exp of
-# 64K 55 vs 60, of 128K 115 vs 96
+# Element-wise kernels do little per element, so their threads pay off later.  Measured
+# (earlier, threads asleep between kernels), serial against parallel: relu of 32K floats
+# 9 vs 28 us, of 64K 13.5 vs 31, of 128K 26 vs 36, of 256K 88 vs 58; add of 128K 38 vs
+# 37; exp of 64K 55 vs 60, of 128K 115 vs 96
 ELEMENTWISE_GRAIN = 1 << 17
 
+# How long Numba's OpenMP threads spin after a parallel kernel before they sleep, in
+# libgomp's spin iterations (GOMP_SPINCOUNT): about 0.1 ms here, longer than most gaps
+# between the kernels of one training step.  Waking a sleeping thread costs about 55 us
+# on this machine: with OpenMP's passive policy (no spin) a relu of 200K floats took
+# 54-92 us against 10 us with the spin.  Measured against the passive policy: convnet
+# step 12.3 -> 11.4 ms, MLP step 1.56 -> 1.08 ms.  The cost is with another process
+# keeping a core busy, where a spinning thread takes turns from the one it waits for:
+# add of 1e7 then takes 2.5x its quiet time (1.9x passive; 2.7x with a 30000 spin).
+SPIN_COUNT = "10000"
 
-def _start_threads_with_passive_wait():
-    """Start Numba's thread pool with OpenMP's passive wait policy (unless the user set
-    one).  The BLAS behind matmul has a thread pool of its own: with OpenMP's default
-    spinning, Numba's idle threads keep the cores busy after each parallel kernel and a
-    BLAS call that follows waits for them (measured on 2 cores: a 128x784 @ 784x256
-    product after a parallel relu took 8.4 ms instead of 0.4 ms).  The policy is read
-    once, when the OpenMP runtime loads, so it is set only for that moment."""
+
+def _start_threads_with_short_spin():
+    """Start Numba's thread pool with a short spin (SPIN_COUNT), unless the user set an
+    OpenMP wait policy or spin count.  libgomp reads them once, when it loads (here, or
+    earlier if another library such as PyTorch loaded it first), so they are set only
+    for that moment."""
     import os
-    if "OMP_WAIT_POLICY" in os.environ:
+    if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
         return
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    os.environ["GOMP_SPINCOUNT"] = SPIN_COUNT
     try:
         from numba.np.ufunc import parallel
         parallel._launch_threads()
     except Exception:  # another Numba: its threads start on first use, as before
         pass
     finally:
-        del os.environ["OMP_WAIT_POLICY"]
+        del os.environ["GOMP_SPINCOUNT"]
 
 
-_start_threads_with_passive_wait()
+_start_threads_with_short_spin()
 
 _F16 = np.dtype(np.float16)
 _BOOL = np.dtype(np.bool_)
@@ -975,7 +982,7 @@ def _put_blas_on_one_thread():
 
 
 # A lone product of fewer multiply-adds than this runs on the calling thread: waking
-# Numba's threads (asleep between kernels: see _start_threads_with_passive_wait) costs
+# Numba's threads (asleep after a long gap: see _start_threads_with_short_spin) costs
 # more than the split saves.  Measured here, one thread against two: 2M (128x512 @
 # 512x32) 74 vs 110 us, 4M about even, 8M (128x512 @ 512x128) 193 vs 161 us
 SPLIT_FROM = 1 << 22
