@@ -348,7 +348,7 @@ def test_linear_weight_grad_is_contiguous_as_torchs():
 
 
 # ---- addmm: a Linear layer's product and bias in one node --------------------------------
-@pytest.mark.parametrize("bias_shape", [(2,), (1, 2), (4, 2), ()])
+@pytest.mark.parametrize("bias_shape", [(2,), (1, 2), (4, 2), (), (1,), (4, 1), (1, 1)])
 @pytest.mark.parametrize("beta,alpha", [(1, 1), (0.5, 2.0), (0, 1)])
 def test_addmm_matches_torch(bias_shape, beta, alpha):
     import torch
@@ -367,6 +367,26 @@ def test_addmm_matches_torch(bias_shape, beta, alpha):
     for u, v in zip(grads, tgrads):
         np.testing.assert_allclose(u.numpy(), v.numpy(), rtol=1e-12, atol=1e-12)
         assert u.stride() == v.stride()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "float16"])
+def test_addmm_accumulating_into_its_input_matches_torch(dtype):
+    # alpha = beta = 1 (a Linear layer's bias): the product is added to a copy of input
+    import torch
+    rng = np.random.default_rng(5)
+    for m, k, n in [(3, 4, 5), (128, 300, 256), (7, 0, 3)]:
+        a1, a2 = rng.standard_normal((k, m)), rng.standard_normal((n, k))
+        for bias in (rng.standard_normal(n), rng.standard_normal((m, 1)),
+                     rng.standard_normal((n, m)), rng.standard_normal(())):
+            res = []
+            for L in (nt, torch):
+                dt = getattr(L, dtype)
+                tb = L.tensor(bias).to(dt)
+                tb = tb.t() if tb.ndim == 2 and tb.shape[1] == m else tb  # a strided input
+                y = L.addmm(tb, L.tensor(a1).to(dt).t(), L.tensor(a2).to(dt).t())
+                res.append(y.to(L.complex128).numpy())
+            tol = 2e-2 if dtype == "float16" else 1e-5 if dtype != "float64" else 1e-12
+            np.testing.assert_allclose(res[0], res[1], rtol=tol, atol=tol * max(1, k))
 
 
 def test_addmm_gradcheck_and_errors():

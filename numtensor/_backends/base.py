@@ -169,13 +169,15 @@ class Backend(abc.ABC):
 
     # ---- matrix products --------------------------------------------------------------
     @abc.abstractmethod
-    def matmul(self, plan, a, b, out):
-        """out[i] = a[i] @ b[i] for every batch element i of a MatmulPlan.
+    def matmul(self, plan, a, b, out, accumulate=False):
+        """out[i] = a[i] @ b[i] for every batch element i of a MatmulPlan; with
+        `accumulate` (float and complex products only), out[i] += a[i] @ b[i].
 
         a, b, out: buffers (offsets are in the plan, one per batch element).  Float and
         complex operands are row-major or transposed row-major matrices (plan.layout_a,
-        plan.layout_b); integer products need unit-stride rows in b.  out is a fresh
-        contiguous (batch, m, n) buffer; k == 0 gives zeros.  Integer products wrap."""
+        plan.layout_b); integer products need unit-stride rows in b.  out is a
+        contiguous (batch, m, n) buffer; k == 0 gives zeros (or leaves out as it is,
+        accumulating).  Integer products wrap."""
 
     # ---- indexing ---------------------------------------------------------------------
     @abc.abstractmethod

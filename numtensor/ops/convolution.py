@@ -181,7 +181,9 @@ def _conv_channels_last(x, w, geo, bias):
     wt = empty((k, cout), w.dtype, w.device)  # weights^T, rows in the field's (i, j, c) order
     copy_into(_view(wt, (cout, c, kh, kw), (1, cout, kw * c * cout, c * cout)), w)
     if ones:  # the columns' last entry is 1, the weights' last row the bias
-        fill_(_view(cols, (n * p,), (k,), k - 1), 1)
+        # a one broadcast down the strided column: the copy kernel this function has
+        # compiled already, where fill_ would compile its strided kernel on a cold cache
+        copy_into(_view(cols, (n * p,), (k,), k - 1), fill_(empty((1,), x.dtype, x.device), 1))
         copy_into(_view(wt, (cout,), (1,), (k - 1) * cout), bias)
     by_position = _view(cols, (1, n * p, k), (n * p * k, k, 1))
     product = _product(by_position, _view(wt, (1, k, cout), (k * cout, cout, 1)), (1,))

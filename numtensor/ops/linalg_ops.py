@@ -21,7 +21,7 @@ from .._backends import backend_for, plan
 from .._backends.plan import broadcast_shapes, broadcast_strides, contiguous_strides, matrix_layout
 from ._common import empty, same_device, scalar_type_name
 from .copy import contiguous_copy
-from .dispatch import cast
+from .dispatch import cast, copy_into
 from . import views
 
 # C++ type names that PyTorch's mm/matmul dtype errors print
@@ -48,8 +48,10 @@ def _kernel_ready(x, rows_only):
     return x if ok else contiguous_copy(x)
 
 
-def _product(a, b, batch_shape):
-    """(*, m, k) @ (*, k, n) -> (*batch_shape, m, n); both batches broadcast to it."""
+def _product(a, b, batch_shape, into=None):
+    """(*, m, k) @ (*, k, n) -> (*batch_shape, m, n); both batches broadcast to it.
+    into: a fresh contiguous float tensor of that shape and a's dtype, computed in
+    that dtype, to which the product is added (and returned)."""
     m, k = a._shape[-2:]
     n = b._shape[-1]
     dtype = a.dtype
@@ -61,7 +63,7 @@ def _product(a, b, batch_shape):
         a = _kernel_ready(a, False)
     b = _kernel_ready(b, integer)
     batch_shape = tuple(batch_shape)
-    out = empty(batch_shape + (m, n), kdtype, a.device)
+    out = empty(batch_shape + (m, n), kdtype, a.device) if into is None else into
 
     def batch_strides(x):
         return broadcast_strides(x._shape[:-2], x._strides[:-2], batch_shape) if batch_shape else ()
@@ -69,9 +71,16 @@ def _product(a, b, batch_shape):
     p = plan.matmul(batch_shape, m, k, n,
                     a._offset, batch_strides(a), a._strides[-2], a._strides[-1],
                     b._offset, batch_strides(b), b._strides[-2], b._strides[-1])
-    be.matmul(p, buffer(a), buffer(b), buffer(out))
+    be.matmul(p, buffer(a), buffer(b), buffer(out), accumulate=into is not None)
     return cast(out, dtype) if dtype is not kdtype else out
 
+
+
+def _accumulates(x):
+    """Whether a product in x's dtype can be added to its output by the backend: float
+    and complex dtypes computed in themselves (float16 is computed in float32)."""
+    return (x.dtype.is_floating_point or x.dtype.is_complex) and \
+        backend_for(x.device).compute_dtype("matmul", x.dtype) is x.dtype
 
 
 def _as_row(v):
@@ -208,14 +217,21 @@ def addmm(input, mat1, mat2, out_dtype=_NO_OUT_DTYPE, *, beta=1, alpha=1, out=No
             f"{len(shape) - 1}.  Target sizes: [{shape[0]}, {shape[1]}].  Tensor sizes: "
             f"[{', '.join(map(str, input._shape))}]")
     from ..autograd.grad_mode import no_grad
-    res = _product(mat1, mat2, ())  # a fresh tensor with no history: scaled in place
-    with no_grad():
-        if alpha != 1:
-            res.mul_(alpha)
-        if beta != 0:
-            res.add_(input, alpha=beta)
+    if alpha == 1 and beta == 1 and _accumulates(mat1):
+        # as PyTorch: the result starts as a copy of input, and BLAS adds the product
+        res = empty(shape, mat1.dtype, mat1.device)
+        copy_into(res, input)  # broadcast
+        _product(mat1, mat2, (), into=res)
+    else:
+        res = _product(mat1, mat2, ())  # a fresh tensor with no history: scaled in place
+        with no_grad():
+            if alpha != 1:
+                res.mul_(alpha)
+            if beta != 0:
+                res.add_(input, alpha=beta)
     attach(_addmm_backward, res, (input, mat1, mat2), a_column_major=_column_major(mat1),
-           b_column_major=_column_major(mat2), alpha=alpha, beta=beta)
+           b_column_major=_column_major(mat2), alpha=alpha, beta=beta,
+           row_bias=_row_bias_shape(input, mat1, mat2))
     return _finish(res, out)
 
 
@@ -226,6 +242,8 @@ def _addmm_backward(ctx, g):
     grad_in = None
     if need[0]:
         grad_in = g if ctx.beta == 1 else g * ctx.beta  # the engine sums it to input's shape
+        if ctx.row_bias:
+            grad_in = _column_sums(grad_in, ctx.row_bias)
     if need[1] or need[2]:
         gs = g if ctx.alpha == 1 else g * ctx.alpha
         # laid out like their inputs, as in mm's backward (W.grad of a Linear is contiguous)
@@ -237,6 +255,24 @@ def _addmm_backward(ctx, g):
             grad_b = views.t(mm(views.t(gs), a)) if ctx.b_column_major else mm(views.t(a), gs)
         return grad_in, grad_a, grad_b
     return grad_in, None, None
+
+
+def _row_bias_shape(input, mat1, mat2):
+    """input's shape when it is one full row broadcast down the product (a Linear layer's
+    bias, (n,) or (1, n)) in a dtype whose products the backend adds up, else None."""
+    shape = tuple(input._shape)
+    full_row = len(shape) == 1 or len(shape) == 2 and shape[0] == 1
+    if not full_row or shape[-1] != mat2._shape[1] or not _accumulates(mat1):
+        return None
+    return shape
+
+
+def _column_sums(g, shape):
+    """g (m, n) summed over its rows, in `shape` ((n,) or (1, n)), as a product with a row
+    of ones: a product kernel every training step has compiled already, where a sum over
+    dim 0 would compile one more parallel kernel on a cold cache (about 0.8 s)."""
+    ones = empty((1, g._shape[0]), g.dtype, g.device).fill_(1)
+    return mm(ones, g).view(shape)
 
 
 def _column_major(x):

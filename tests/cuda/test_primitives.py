@@ -229,6 +229,17 @@ def test_matmul_shapes_layouts_and_batches(dtype):
           _values((3, 6, 5), dtype, 6), dtype=dtype, **tol)
 
 
+@pytest.mark.parametrize("dtype", [nt.float32, nt.float64, nt.complex64], ids=str)
+def test_addmm_adds_the_product_to_a_copy_of_its_input(dtype):
+    # alpha = beta = 1 asks the backend to accumulate into the broadcast input
+    a, b = _values((6, 9), dtype, 1), _values((9, 5), dtype, 2)
+    for shape in [(5,), (6, 1), (6, 5), ()]:
+        check(lambda c, x, y: nt.addmm(c, x, y), _values(shape, dtype, 3), a, b, dtype=dtype,
+              rtol=1e-5, atol=1e-5)
+    check(lambda c, x, y: nt.addmm(c, x[:, :0], y[:0]), _values((5,), dtype, 3), a, b,
+          dtype=dtype)
+
+
 def test_integer_matmul_wraps_and_empty_inner_dim():
     a = np.full((3, 40), 100, np.int64)
     check(lambda x, y: x @ y, a.astype(np.int8), a.T.astype(np.int8), dtype=nt.int8)

@@ -39,9 +39,9 @@ SPIN_COUNT = "10000"
 
 def _start_threads_with_short_spin():
     """Start Numba's thread pool with a short spin (SPIN_COUNT), unless the user set an
-    OpenMP wait policy or spin count.  libgomp reads them once, when it loads (here, or
-    earlier if another library such as PyTorch loaded it first), so they are set only
-    for that moment."""
+    OpenMP wait policy or spin count.  libgomp reads them once, when it loads (here,
+    unless another library loaded the same libgomp before), so they are set only for
+    that moment."""
     import os
     if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
         return
@@ -438,21 +438,22 @@ class CpuBackend(Backend):
            _identity(op, out[0].dtype))
 
     # ---- matrix products ------------------------------------------------------------------
-    def matmul(self, plan, a, b, out):
+    def matmul(self, plan, a, b, out, accumulate=False):
         mk = _kernel_module("matmul_kernels")
         m, k, n = plan.m, plan.k, plan.n
         if m == 0 or n == 0 or plan.batch == 0:
             return
         if k == 0:  # an empty sum: BLAS would be handed zero leading dimensions
-            out[:plan.batch * m * n] = 0
+            if not accumulate:
+                out[:plan.batch * m * n] = 0
             return
         if out.dtype.kind in "fc":
             if max(m, k, n) >= _BLAS_INT_LIMIT:
                 raise RuntimeError(f"matmul: a matrix dimension of {max(m, k, n)} is beyond "
                                    f"the BLAS's 32-bit integers")
-            consts = _gemm_constants.get(out.dtype)
+            consts = _gemm_constants.get((out.dtype, accumulate))
             if consts is None:
-                consts = _make_gemm_constants(out.dtype)
+                consts = _make_gemm_constants(out.dtype, accumulate)
             # the buffers as bytes: one compiled kernel for the four dtypes
             args = (mk.KINDS[out.dtype], plan.layout_a == "t", plan.layout_b == "t",
                     a.view(_BYTE), plan.a_offsets, b.view(_BYTE), plan.b_offsets,
@@ -473,6 +474,8 @@ class CpuBackend(Backend):
             if not inside:
                 raise RuntimeError("matmul: a matrix of the plan lies outside its buffer")
         else:
+            if accumulate:
+                raise NotImplementedError("matmul: accumulating integer products")
             fn = mk.int_gemm_par if plan.batch * m * n * k >= GRAIN else mk.int_gemm
             fn(a, plan.a_offsets, plan.a_rs, plan.a_cs, b, plan.b_offsets, plan.b_rs, out,
                plan.out_offsets, m, k, n)
@@ -966,12 +969,13 @@ _TORCH_ORDER_ROWS_LIMIT = 2 ** 17
 
 _blas_on_one_thread = []  # [True] once the first float product has put it there
 _BLAS_INT_LIMIT = 2 ** 31  # SciPy's BLAS takes 32-bit integers
-_gemm_constants = {}  # dtype -> the constant arguments of its gemm calls
+_gemm_constants = {}  # (dtype, accumulate) -> the constant arguments of its gemm calls
 _BYTE = np.dtype(np.uint8)
 
 
-def _make_gemm_constants(dtype):
-    consts = _gemm_constants[dtype] = _kernel_module("matmul_kernels").gemm_constants(dtype)
+def _make_gemm_constants(dtype, accumulate):
+    consts = _kernel_module("matmul_kernels").gemm_constants(dtype, accumulate)
+    _gemm_constants[dtype, accumulate] = consts
     return consts
 
 

@@ -24,8 +24,10 @@ for 15 s instead of 8).
 """
 import numpy as np
 from numba import njit, prange
+from .jit_options import NO_PYTHON_ENTRY
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 
 TORCH_GRAIN = 32768
 _LEVELS = 4
@@ -43,7 +45,7 @@ def ceil_log2(x):
     return bits
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _column_sums(x, base, stride, nrows, cols, acc):
     """acc[0, :cols] = the cascaded column sums of the nrows x cols block of elements
     x[base + (r * cols + c) * stride].  Each column is its own chain of additions, so
@@ -122,7 +124,7 @@ def run_sum(x, base, n, stride, lanes, acc):
     return total
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _start(o, shape, strides, origin):
     """The offset of flat index o of a row-major (shape, strides) index space."""
     at = origin
@@ -134,7 +136,7 @@ def _start(o, shape, strides, origin):
     return at
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _output_sum(x, bx, outer_shape, outer_x, nruns, n, stride, lanes, acc):
     """The sum of one output: its runs (an outer reduced index space of nruns, each a run
     of n at `stride`) added to zero in order."""
@@ -153,7 +155,7 @@ def one_run(x, ox, n, stride, y, oy, lanes):
     y[oy] = run_sum(x, ox, n, stride, lanes, acc)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _outputs(lo, hi, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes,
              nruns, acc):
     """Outputs lo..hi-1 (in the order of the kept index space) = the sums of their runs.

@@ -13,11 +13,13 @@ twin took about 5 s of compilation against 2 s for this one.
 """
 import numpy as np
 from numba import njit, prange
+from .jit_options import NO_PYTHON_ENTRY
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _col2im_plane(plane, cols, c_off, cs, g, out, o_off, os_):
     """Plane `plane` = (n, c) of the image: zeroed, then its kernel taps added in order."""
     C, H, W, KH, KW = g[1], g[2], g[3], g[4], g[5]

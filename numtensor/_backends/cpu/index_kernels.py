@@ -27,6 +27,7 @@ adds in float32 and rounds, into bool it saturates, so no value lands as raw bit
 """
 import numpy as np
 from numba import njit, prange, types
+from .jit_options import NO_PYTHON_ENTRY
 from numba.extending import overload
 
 # float16 scatter-add converts with half_kernels (F16C instructions where the CPU has them;
@@ -34,6 +35,7 @@ from numba.extending import overload
 from .half_kernels import float_to_half_bits, half_bits_to_float
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 COL_BLOCK = 16  # columns per scatter work unit
 
 # Offsets are unsigned inside the hot loops: with signed indices Numba checks every
@@ -133,7 +135,7 @@ def _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o):
             out[o + q] = src[base + _offset_of(q, post_shape, post_strides)]
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _gather_rows(lo, hi, src, soff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
                  post_shape, post_strides, out, oout):
     one_pre = pre_shape.shape[0] == 0  # x[idx] with idx first: no division per row
@@ -271,7 +273,7 @@ def _chunk(c, nchunks, nlines):
     return c * nlines // nchunks, (c + 1) * nlines // nchunks
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _first_bad_in_lines(lo, hi, shape, dim, size, idx, io, si):
     """(row-major flat position, value) of the first index outside [0, size) among lines
     lo..hi-1, or (-1, 0): torch.gather/scatter take no negative indices.  Row-major
@@ -322,7 +324,7 @@ def check_dim_index_par(shape, dim, size, idx, io, si, nlines):
     return best >= 0, value
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _gather_lines(lo, hi, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_):
     for line in range(lo, hi):
         bs = so + _line_base(line, shape, dim, ss)
@@ -348,7 +350,7 @@ def gather_dim_par(shape, dim, size, src, so, ss, idx, io, si, out, oo, so_, nli
         _gather_lines(lo, hi, shape, dim, size, src, so, ss, idx, io, si, out, oo, so_)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _scatter_lines(lo, hi, shape, dim, size, dst, do, sd, idx, io, si, val, vo, sv, scalar,
                    use_scalar, add):
     for line in range(lo, hi):

@@ -11,14 +11,16 @@ hundred rows, less work than waking the threads.
 """
 import numpy as np
 from numba import njit
+from .jit_options import NO_PYTHON_ENTRY
 
 from .cascade_sum_kernels import ceil_log2  # PyTorch's CeilLog2
 
 OPTS = dict(cache=True, nogil=True, error_model="numpy")  # 0 / 0 is NaN, as in PyTorch
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 _LEVELS = 8
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _first_bad(t, to, n, c, ignore_index):
     """The first row whose target is outside [0, c) and not ignore_index, or -1."""
     for i in range(n):

@@ -33,9 +33,11 @@ stays in cache while a block of rows of A streams past it, parallel over row blo
 import llvmlite.binding as llvm
 import numpy as np
 from numba import njit, prange, types
+from .jit_options import NO_PYTHON_ENTRY
 from numba.extending import get_cython_function_address
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 
 ROW_BLOCK = 16    # rows of C per parallel work item
 COL_BLOCK = 512   # columns of B/C per tile
@@ -56,16 +58,19 @@ _cgemm = types.ExternalFunction("numtensor_cgemm", _GEMM_SIGNATURE)
 _zgemm = types.ExternalFunction("numtensor_zgemm", _GEMM_SIGNATURE)
 
 
-def gemm_constants(dtype):
-    """The constant arguments of a gemm call, as one small byte array: the letters 'N' and 'T' (bytes 0 and 1), alpha = 1 (from byte 16)
-    and beta = 0 (from byte 32), in dtype."""
+def gemm_constants(dtype, accumulate=False):
+    """The constant arguments of a gemm call, as one small byte array: the letters 'N'
+    and 'T' (bytes 0 and 1), alpha = 1 (from byte 16) and beta (from byte 32), in dtype:
+    0, or 1 to add the product to C."""
     raw = np.zeros(48, np.uint8)
     raw[0], raw[1] = ord("N"), ord("T")
     raw[16:16 + dtype.itemsize].view(dtype)[0] = 1
+    if accumulate:
+        raw[32:32 + dtype.itemsize].view(dtype)[0] = 1
     return raw
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _gemm_block(kind, a_t, b_t, a, b, c, size, consts, ints, m, k, n, r0, r1, c0, c1):
     """C[r0:r1, c0:c1] = (A @ B)[r0:r1, c0:c1] for one product whose row-major (m, k),
     (k, n) and (m, n) matrices start at addresses a, b and c (elements of `size`
@@ -103,7 +108,7 @@ def _gemm_block(kind, a_t, b_t, a, b, c, size, consts, ints, m, k, n, r0, r1, c0
         _zgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _inside(offs, extent, size):
     """Whether every matrix of `extent` elements starting at offs lies in `size` elements."""
     for i in range(offs.size):
@@ -112,7 +117,7 @@ def _inside(offs, extent, size):
     return True
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
     """Whether every matrix of the batch lies inside its byte buffer."""
     return _inside(a_offs, m * k, a.size // size) and \

@@ -20,10 +20,12 @@ import math
 
 import numpy as np
 from numba import njit
+from .jit_options import NO_PYTHON_ENTRY
 
 from .fastmath import float32_bits, float32_from_bits, fused_mul_add
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 
 N = 624
 _M = 397
@@ -38,7 +40,7 @@ _MASK53 = np.uint64((1 << 53) - 1)
 _F = np.float32
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _twist(state):
     for k in range(N):
         y = (np.uint64(state[k]) & _UPPER) | (np.uint64(state[(k + 1) % N]) & _LOWER)

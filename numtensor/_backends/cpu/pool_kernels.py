@@ -20,8 +20,10 @@ wrap-around, several times slower); every offset formed there is >= 0.
 """
 import numpy as np
 from numba import njit, prange
+from .jit_options import NO_PYTHON_ENTRY
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 U = np.uint64
 
 
@@ -64,7 +66,7 @@ def _window_max(x, xb, xh, xw, h0, hn, w0, wn, DH, DW, W, lowest):
     return best, where
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _max_plane(x, x_off, xs, g, fh, ch, fw, cw, y, y_off, ys, ind, i_off, lowest, n, c):
     OH, OW, DH, DW, W = g[4], g[5], g[6], g[7], g[3]
     xb = U(x_off + n * xs[0] + c * xs[1])
@@ -103,7 +105,7 @@ def _zero_plane(gx, xb, H, W, xh, xw):
             gx[row + iw * uw] = zero
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _max_back_plane(gy, gy_off, ys, ind, i_off, g, gx, gx_off, xs, n, c):
     H, W, OH, OW = g[2], g[3], g[4], g[5]
     xb = U(gx_off + n * xs[0] + c * xs[1])
@@ -130,7 +132,7 @@ def max_pool_backward_par(gy, gy_off, ys, ind, i_off, g, gx, gx_off, xs):
         _max_back_plane(gy, gy_off, ys, ind, i_off, g, gx, gx_off, xs, w // g[1], w % g[1])
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _avg_plane(x, x_off, xs, g, fh, ch, dh, fw, cw, dw, override, y, y_off, ys, integer, n, c):
     OH, OW = g[4], g[5]
     xb = U(x_off + n * xs[0] + c * xs[1])
@@ -169,7 +171,7 @@ def avg_pool_par(x, x_off, xs, g, fh, ch, dh, fw, cw, dw, override, y, y_off, ys
                    w // g[1], w % g[1])
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _avg_back_plane(gy, gy_off, ys, g, fh, ch, dh, fw, cw, dw, override, gx, gx_off, xs, n, c):
     H, W, OH, OW = g[2], g[3], g[4], g[5]
     xb = U(gx_off + n * xs[0] + c * xs[1])

@@ -22,8 +22,10 @@ import math
 
 import numpy as np
 from numba import njit, prange
+from .jit_options import NO_PYTHON_ENTRY
 
 OPTS = dict(cache=True, nogil=True)
+HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
 BLOCK = 64  # lines per work item when inner > 1
 ROW_CHUNKS = 256  # parallel work items of the rows kernels: ranges of rows
 
@@ -89,7 +91,7 @@ def _block_forward(x, out, base, n, inner, width, log):
                 out[at + t] *= s[t]
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _row_forward_items(x, x_off, out, o_off, n, log, lo, hi):
     """Rows lo..hi-1: one call per kernel or per parallel chunk of rows (a call per row,
     with the arrays as arguments, cost a third of a short row's time)."""
@@ -112,7 +114,7 @@ def rows_par(x, x_off, out, o_off, nrows, n, log):
                            (c + 1) * nrows // nchunks)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _block_forward_item(x, x_off, out, o_off, n, inner, log, w):
     nblocks = (inner + BLOCK - 1) // BLOCK
     o = w // nblocks
@@ -166,7 +168,7 @@ def _row_backward(g, y, out, log):
             out[r] = y[r] * (g[r] - s)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _row_backward_items(g, g_off, y, y_off, out, o_off, n, log, lo, hi):
     for w in range(lo, hi):
         a, b, c = g_off + w * n, y_off + w * n, o_off + w * n
@@ -186,7 +188,7 @@ def rows_backward_par(g, g_off, y, y_off, out, o_off, nrows, n, log):
                             (c + 1) * nrows // nchunks)
 
 
-@njit(**OPTS)
+@njit(**HELPER)
 def _block_backward_item(g, g_off, y, y_off, out, o_off, n, inner, log, w):
     nblocks = (inner + BLOCK - 1) // BLOCK
     o = w // nblocks

@@ -159,13 +159,17 @@ class CudaBackend(Backend):
         rk.scan(op, plan, x, out)
 
     # ---- matrix products ---------------------------------------------------------------
-    def matmul(self, plan, a, b, out):
+    def matmul(self, plan, a, b, out, accumulate=False):
         from . import matmul_kernels as mk
         if plan.k == 0 and plan.m * plan.n * plan.batch:  # an empty sum
-            from .. import plan as planner
-            self.fill(planner.contiguous_elementwise(plan.batch * plan.m * plan.n, 0), (out, 0), 0)
+            if not accumulate:
+                from .. import plan as planner
+                self.fill(planner.contiguous_elementwise(plan.batch * plan.m * plan.n, 0),
+                          (out, 0), 0)
             return
-        mk.matmul(plan, a, b, out)
+        if accumulate and out.dtype.kind not in "fc":
+            raise NotImplementedError("matmul: accumulating integer products")
+        mk.matmul(plan, a, b, out, accumulate)
 
     # ---- indexing ----------------------------------------------------------------------------
     def index_offsets(self, plan, index, size, stride, out, accumulate):

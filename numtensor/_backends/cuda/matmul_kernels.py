@@ -44,7 +44,7 @@ ZERO = np.{name}(0)
 
 
 @cuda.jit(cache=True)
-def gemm(a, a_offs, a_rs, a_cs, b, b_offs, b_rs, b_cs, c, c_offs, m, k, n, batch):
+def gemm(a, a_offs, a_rs, a_cs, b, b_offs, b_rs, b_cs, c, c_offs, m, k, n, batch, accumulate):
     As = cuda.shared.array(({BK}, {BM1}), DTYPE)
     Bs = cuda.shared.array(({BK}, {BN1}), DTYPE)
     acc = cuda.local.array((TM, TN), DTYPE)
@@ -109,7 +109,10 @@ def gemm(a, a_offs, a_rs, a_cs, b, b_offs, b_rs, b_cs, c, c_offs, m, k, n, batch
                         for j in range(TN):
                             gn = n0 + tx + j * TX
                             if gn < n:
-                                c[co + gm * n + gn] = acc[i, j]
+                                if accumulate:
+                                    c[co + gm * n + gn] += acc[i, j]
+                                else:
+                                    c[co + gm * n + gn] = acc[i, j]
 '''
 
 _modules = {}
@@ -125,7 +128,7 @@ def gemm_kernel(np_dtype):
     return mod.gemm
 
 
-def matmul(plan, a, b, out):
+def matmul(plan, a, b, out, accumulate=False):
     m, k, n, batch = plan.m, plan.k, plan.n, plan.batch
     if m == 0 or n == 0 or batch == 0 or k == 0:  # (k == 0: the backend fills zeros)
         return
@@ -134,4 +137,4 @@ def matmul(plan, a, b, out):
                              ("c", plan.out_offsets))]
     grid = (min(-(-n // BN), MAX_GRID), min(-(-m // BM), MAX_GRID), min(batch, MAX_GRID))
     launch.run(gemm_kernel(out.dtype), grid, (TX, TY), a, offs[0], plan.a_rs, plan.a_cs,
-               b, offs[1], plan.b_rs, plan.b_cs, out, offs[2], m, k, n, batch)
+               b, offs[1], plan.b_rs, plan.b_cs, out, offs[2], m, k, n, batch, accumulate)
