@@ -1,6 +1,7 @@
 """numtensor.nn: modules, parameters, functional layers and initialisers (PyTorch's API)."""
 from .parameter import Parameter, UninitializedParameter, UninitializedBuffer  # noqa: F401
-from .modules import (Module, Sequential, ModuleList, ModuleDict, ParameterList, Identity, Linear,  # noqa: F401
+from .modules import (Module, Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,  # noqa: F401
+                      Identity, Linear,
                       LazyLinear, Conv1d, Conv2d, LazyConv1d, LazyConv2d, MaxPool1d, MaxPool2d,
                       AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d,
                       AdaptiveMaxPool1d, AdaptiveMaxPool2d, ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax,

@@ -1,6 +1,6 @@
 """The nn layers, one small module per family."""
 from .module import Module  # noqa: F401
-from .container import Sequential, ModuleList, ModuleDict, ParameterList  # noqa: F401
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .linear import Identity, Linear, LazyLinear  # noqa: F401
 from .conv import Conv1d, Conv2d, LazyConv1d, LazyConv2d  # noqa: F401
 from .conv import (ConvTranspose1d, ConvTranspose2d, LazyConvTranspose1d,  # noqa: F401
@@ -28,7 +28,8 @@ from .loss import (SmoothL1Loss, HuberLoss, KLDivLoss, SoftMarginLoss,  # noqa: 
                    MarginRankingLoss, HingeEmbeddingLoss, CosineEmbeddingLoss, TripletMarginLoss,
                    PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
 
-__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "Identity", "Linear", "LazyLinear",
+__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Identity",
+           "Linear", "LazyLinear",
            "Conv1d", "Conv2d", "LazyConv1d", "LazyConv2d", "MaxPool1d", "MaxPool2d", "AvgPool1d",
            "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d",
            "AdaptiveMaxPool2d",
