@@ -1,13 +1,14 @@
-"""interpolate / upsample: 'nearest' on 3-D, 4-D and 5-D input, 'linear' on 3-D and
-'bilinear' on 4-D, as gathers along each spatial dim.
+"""interpolate / upsample: 'nearest' and 'area' on 3-D, 4-D and 5-D input, 'linear' on
+3-D, 'bilinear' and 'bicubic' on 4-D, as gathers along each spatial dim.
 
 Resampling separates by dim: nearest picks one source index per output position,
-(bi)linear blends the two neighbouring source positions with weights that depend on
-the output position only.  So each dim is an index_select (whose backward scatters the
-gradient back) and, for linear modes, a weighted sum of two of them.  The index and
-weight tables are computed by tensor ops on the input's device, in float32 as
-PyTorch's kernels compute them, and the whole resampling is one node named as
-PyTorch's (UpsampleNearest2DBackward0, UpsampleBilinear2DBackward0, ...)."""
+(bi)linear blends the two neighbouring source positions and bicubic the four around it,
+with weights that depend on the output position only.  So each dim is an index_select
+(whose backward scatters the gradient back) and, for the blending modes, a weighted sum
+of two or four of them.  The index and weight tables are computed by tensor ops on the
+input's device, in float32 as PyTorch's kernels compute them, and the whole resampling
+is one node named as PyTorch's (UpsampleNearest2DBackward0, UpsampleBicubic2DBackward0,
+...).  'area' is adaptive average pooling to the output size, as in PyTorch."""
 import math
 import warnings
 
@@ -33,21 +34,56 @@ def _rounded(value, dtype):
     return float(np.float32(value)) if dtype.itemsize == 4 else float(value)
 
 
-def _linear_taps(in_size, out_size, scale, align_corners, dtype, device):
-    """(lower index, upper index, weight of the upper one) for each output position,
-    computed in float32, or float64 for float64 input (PyTorch's accumulate type)."""
+def _source_positions(in_size, out_size, scale, align_corners, dtype, device):
+    """The (fractional) input position each output position samples, in `dtype`: corners
+    map to corners when align_corners, else pixel centres to pixel centres, stretched by
+    1/scale_factor when one was given (PyTorch's area_pixel_compute_source_index)."""
     from .. import arange
     positions = arange(out_size, dtype=dtype, device=device)
     if align_corners:
         step = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
-        source = positions * _rounded(step, dtype)
-    else:
-        step = (1.0 / scale) if scale is not None else in_size / out_size
-        source = ((positions + 0.5) * _rounded(step, dtype) - 0.5).clamp(min=0.0)
+        return positions * _rounded(step, dtype)
+    step = (1.0 / scale) if scale is not None else in_size / out_size
+    return (positions + 0.5) * _rounded(step, dtype) - 0.5
+
+
+def _linear_taps(in_size, out_size, scale, align_corners, dtype, device):
+    """(lower index, upper index, weight of the upper one) for each output position,
+    computed in float32, or float64 for float64 input (PyTorch's accumulate type)."""
+    # linear modes clamp positions left of the first pixel centre to it
+    source = _source_positions(in_size, out_size, scale, align_corners, dtype,
+                               device).clamp(min=0.0)
     lower = source.floor().long().clamp(max=in_size - 1)
     upper = (lower + 1).clamp(max=in_size - 1)
     weight = source - lower.to(dtype)
     return lower, upper, weight
+
+
+_A = -0.75  # PyTorch's cubic convolution constant (as in OpenCV)
+
+
+def _cubic_near(x):
+    """Cubic convolution weight of a tap at distance x <= 1."""
+    return ((_A + 2) * x - (_A + 3)) * x * x + 1
+
+
+def _cubic_far(x):
+    """Cubic convolution weight of a tap at distance 1 < x < 2."""
+    return ((_A * x - 5 * _A) * x + 8 * _A) * x - 4 * _A
+
+
+def _cubic_taps(in_size, out_size, scale, align_corners, dtype, device):
+    """Four (index, weight) pairs per output position, as upsample_bicubic2d computes
+    them: the taps at floor(source) - 1 ... floor(source) + 2, clamped into the input
+    (the border pixel repeats), weighted by the distance t to floor(source)."""
+    # unlike the linear modes, the source position is not clamped at 0
+    source = _source_positions(in_size, out_size, scale, align_corners, dtype, device)
+    base = source.floor().long().clamp(max=in_size - 1)
+    t = (source - base.to(dtype)).clamp(0.0, 1.0)
+    weights = (_cubic_far(t + 1.0), _cubic_near(t), _cubic_near(1.0 - t),
+               _cubic_far((1.0 - t) + 1.0))
+    indices = [(base + (j - 1)).clamp(0, in_size - 1) for j in range(4)]
+    return indices, weights
 
 
 def _resample_nearest(input, sizes, scales):
@@ -73,6 +109,61 @@ def _resample_linear(input, sizes, scales, align_corners):
     return input
 
 
+def _resample_cubic(input, sizes, scales, align_corners):
+    from .. import float32
+    dtype = input.dtype if input.dtype.itemsize == 8 else float32
+    # last dim first: PyTorch's kernel blends along W inside the blend along H, so the
+    # float32 intermediates are the same sums (equal to within a few ulps)
+    for k in reversed(range(len(sizes))):
+        dim, out_size = 2 + k, sizes[k]
+        indices, weights = _cubic_taps(input.shape[dim], out_size, scales[k], align_corners,
+                                       dtype, input.device)
+        shape = [1] * input.ndim
+        shape[dim] = out_size
+        blended = None
+        for index, weight in zip(indices, weights):
+            term = input.index_select(dim, index) * weight.to(input.dtype).reshape(shape)
+            blended = term if blended is None else blended + term
+        input = blended
+    return input
+
+
+def _adaptive_avg_pool3d(input, sizes):
+    """Average pooling of the last three dims to `sizes`: the box average is the average
+    over D of the averages over (H, W), so two 2-D/1-D poolings compose it."""
+    from ..ops.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+    n, c, d, h, w = input.shape
+    od, oh, ow = sizes
+    planes = adaptive_avg_pool2d(input.reshape(n, c * d, h, w), (oh, ow))
+    # move D last, pool it, and move it back
+    rows = planes.reshape(n, c, d, oh * ow).transpose(2, 3).reshape(n, c * oh * ow, d)
+    pooled = adaptive_avg_pool1d(rows, od)
+    return pooled.reshape(n, c, oh * ow, od).transpose(2, 3).reshape(n, c, od, oh, ow)
+
+
+def _area(input, sizes):
+    """'area' is PyTorch's adaptive_avg_pool1d/2d/3d to the output size."""
+    from ..ops.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+    if input.ndim == 3:
+        return adaptive_avg_pool1d(input, sizes[0])
+    if input.ndim == 4:
+        return adaptive_avg_pool2d(input, sizes)
+    # numtensor has no adaptive_avg_pool3d: check as PyTorch's does, then compose
+    for d in range(1, 5):
+        if input.shape[d] == 0:
+            raise RuntimeError(f"adaptive_avg_pool3d(): Expected input to have non-zero size "
+                               f"for non-batch dimensions, but input has sizes "
+                               f"{list(input.shape)} with dimension {d} being empty")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"adaptive_avg_pool3d_cpu" not implemented for '
+                                  f"'{input.dtype._tensor_type[:-len('Tensor')]}'")
+    if list(sizes) == [1, 1, 1]:  # PyTorch takes the mean (MeanBackward1)
+        return input.mean((-3, -2, -1), keepdim=True)
+    return _ADAPTIVE_AVG_POOL3D(input, sizes)
+
+
+_ADAPTIVE_AVG_POOL3D = composite("AdaptiveAvgPool3DBackward0")(_adaptive_avg_pool3d)
+_CUBIC = composite("UpsampleBicubic2DBackward0")(_resample_cubic)
 _NEAREST = {n: composite(f"UpsampleNearest{n}DBackward0")(_resample_nearest) for n in (1, 2, 3)}
 _LINEAR = {1: composite("UpsampleLinear1DBackward0")(_resample_linear),
            2: composite("UpsampleBilinear2DBackward0")(_resample_linear)}
@@ -111,7 +202,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         sizes = [int(math.floor(n * f)) for n, f in zip(in_sizes, factors)]
         # recompute_scale_factor=True resamples by the rounded output size instead
         scales = [None] * spatial if recompute_scale_factor else factors
-    if mode not in _MODES or spatial not in (1, 2, 3):
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
+    if mode not in _MODES or spatial not in (1, 2, 3) or (mode == "bicubic" and spatial != 2):
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
             f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
@@ -121,19 +217,26 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
     if antialias:
         raise NotImplementedError("numtensor: interpolate supports antialias=False only")
+    if mode == "area":  # the pooling functions check sizes and dtype with their own messages
+        return _area(input, sizes)
     if mode == "nearest":
         kernel = _NEAREST[spatial]
     elif mode in ("linear", "bilinear"):
         kernel = _LINEAR[spatial]
+    elif mode == "bicubic":
+        kernel = _CUBIC
     else:
-        raise NotImplementedError(f"numtensor: interpolate supports the modes nearest, linear "
-                                  f"and bilinear, not {mode}")
+        raise NotImplementedError(f"numtensor: interpolate supports the modes nearest, linear, "
+                                  f"bilinear, bicubic and area, not {mode}")
     _check_sizes(input, in_sizes, sizes)
     if not input.dtype.is_floating_point:
+        type_name = input.dtype._tensor_type[:-len('Tensor')]
+        if mode == "bicubic":
+            raise NotImplementedError(f'"compute_indices_weights_cubic" not implemented for '
+                                      f"'{type_name}'")
         suffix = "_channels_last" if spatial == 2 else ""
-        name = {"nearest": "nearest", "linear": "linear", "bilinear": "bilinear"}[mode]
-        raise NotImplementedError(f'"upsample_{name}{spatial}d{suffix}" not implemented for '
-                                  f"'{input.dtype._tensor_type[:-len('Tensor')]}'")
+        raise NotImplementedError(f'"upsample_{mode}{spatial}d{suffix}" not implemented for '
+                                  f"'{type_name}'")
     if mode == "nearest":
         return kernel(input, sizes, scales)
     return kernel(input, sizes, scales, bool(align_corners))
