@@ -255,3 +255,48 @@ def test_mT_of_a_0d_tensor_is_the_identity_with_a_warning():
 ])
 def test_complex_division_by_zero_prints_as_torch(program):
     assert str(program(nt)) == str(program(torch))
+
+
+def _gradients(lib, fn, values, grad_out=None):
+    x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+    y = fn(lib, x)
+    y.backward(y.new_ones(y.shape) if grad_out is None else lib.tensor(grad_out, dtype=lib.float64))
+    return x.grad.numpy()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.relu(x), lambda L, x: L.clamp(x, min=0), lambda L, x: L.clamp(x, -0.5, 0.5),
+    lambda L, x: L.clamp(x, max=L.tensor(0.5, dtype=L.float64)),
+], ids=["relu", "clamp_min", "clamp", "clamp_tensor"])
+def test_selecting_backward_at_nan_keeps_torchs_zeros(fn):
+    """A NaN input passes relu's gradient (NaN <= 0 is false); clamp gives +0, not -0."""
+    values, g = [float("nan"), 1.0, -1.0, 0.0], [-1.0, 0.5, 2.0, 3.0]
+    ours, theirs = _gradients(nt, fn, values, g), _gradients(torch, fn, values, g)
+    np.testing.assert_array_equal(ours, theirs)
+    assert (np.signbit(ours) == np.signbit(theirs)).all()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: L.clamp(x, max=2), lambda L, x: L.maximum(x, L.full_like(x, 2.0)),
+    lambda L, x: L.minimum(x, L.full_like(x, 2.0)), lambda L, x: x.max(),
+    lambda L, x: x.max(0).values, lambda L, x: x.amax(), lambda L, x: x.min(),
+], ids=["clamp", "maximum", "minimum", "max", "max_dim", "amax", "min"])
+def test_inf_gradients_stay_out_of_unselected_elements(fn):
+    """The backward of a selecting op puts 0 where the input was not selected, also under
+    an inf gradient (amax multiplies by its mask, and gives NaN there, as PyTorch)."""
+    def divided(L, x):
+        return fn(L, x) / 0
+    values = [3.0, 1.0, 2.0, 3.0]
+    np.testing.assert_array_equal(_gradients(nt, divided, values), _gradients(torch, divided, values))
+
+
+def test_max_and_min_of_nans_share_the_gradient_among_the_nans():
+    values = [[float("nan"), 1.0, float("nan")], [2.0, 2.0, 1.0]]
+    for f in ("max", "min", "amax", "amin"):
+        ours = _gradients(nt, lambda L, x: getattr(x, f)(), values)
+        np.testing.assert_array_equal(ours, _gradients(torch, lambda L, x: getattr(x, f)(), values))
+
+
+def test_inplace_op_on_an_empty_expanded_tensor_writes_nothing():
+    for L in (nt, torch):
+        assert L.zeros(0, 1).expand(0, 2).abs_().shape == (0, 2)

@@ -91,7 +91,7 @@ BINARY = {
     "bitwise_xor": "a ^ b",
     # a*(b - p0): add with alpha, lerp-like helpers kept tiny
     "add_scaled": "a + p0 * b",
-    "relu_grad": "b if a > 0 else p0",
+    "relu_grad": "p0 if a <= 0 else b",  # a NaN result passes the gradient, as in PyTorch
     "threshold_mask": "b if a > p0 else p1",
 }
 

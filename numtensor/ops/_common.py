@@ -113,8 +113,9 @@ def aliases_differently(x, out):
 
 
 def check_no_internal_overlap(out):
-    """An in-place write into an expanded tensor (stride 0) is refused, as in torch."""
-    if any(s == 0 and n > 1 for n, s in zip(out._shape, out._strides)):
+    """An in-place write into an expanded tensor (stride 0) is refused, as in torch
+    (unless it has no elements: nothing is written)."""
+    if 0 not in out._shape and any(s == 0 and n > 1 for n, s in zip(out._shape, out._strides)):
         raise RuntimeError(INTERNAL_OVERLAP_ERROR)
 
 

@@ -377,7 +377,7 @@ def reciprocal(input, *, out=None):
 def _relu_backward(ctx, g):
     out = ctx.result
     if is_grad_enabled():  # create_graph: stay differentiable
-        return (g * gt(out, 0),)
+        return (g * le(out, 0).logical_not(),)  # NaN <= 0 is false: a NaN passes g
     return (run_elementwise("relu_grad", (out, g), g.dtype, g.dtype),)
 
 
@@ -485,7 +485,8 @@ def clamp_numbers(x, min, max, node_name=None):
 
 @derivative("ClampBackward1", saves=("self",))
 def _clamp_backward(ctx, g):
-    return (g * _in_range(ctx.self, ctx.min, ctx.max),)
+    # selected, not multiplied by a 0/1 mask: an inf or NaN gradient stays out, as in PyTorch
+    return (where(_in_range(ctx.self, ctx.min, ctx.max), g, 0.0),)
 
 
 def _clamp_tensor(x, min, max):
@@ -956,9 +957,9 @@ def _minimum_backward(ctx, g):
 
 
 def _tie_split(g, mine, other, wins):
-    # PyTorch's rule: the winner gets the gradient, a tie splits it in half
-    w = where(wins(mine, other), 1.0, where(eq(mine, other), 0.5, 0.0))
-    return g * w
+    # PyTorch's rule: the winner gets the gradient, a tie splits it in half (selected, not
+    # multiplied by a mask, so that the loser's 0 stays 0 under an inf gradient)
+    return where(wins(mine, other), g, where(eq(mine, other), g * 0.5, 0.0))
 
 
 def _emit(op, args, dt, out, params=()):

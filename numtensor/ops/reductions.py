@@ -222,18 +222,24 @@ def _minmax_reduce(x, op, dims, keepdim, name, grad_name):
                                   f"'{scalar_type_name(x.dtype)}'")
     out = _reduce(x, op, dims, keepdim, x.dtype)
     if x.requires_grad:
-        attach(_MINMAX_REDUCE[grad_name], out, (x,), dims=dims, keepdim=keepdim)
+        attach(_MINMAX_REDUCE[grad_name], out, (x,), dims=dims, keepdim=keepdim,
+               selects=grad_name in ("MaxBackward1", "MinBackward1"))
     return out
 
 
 def _minmax_reduce_backward(ctx, g):
-    # ties share the gradient evenly (PyTorch's rule for amax/amin/max())
+    # ties share the gradient evenly (PyTorch's rule for amax/amin/max()); amax and amin
+    # multiply by the 0/1 mask (an inf gradient gives NaN elsewhere, as in PyTorch), max()
+    # and min() put the share where the mask is and 0 elsewhere
     x, dims, keepdim = ctx.self, ctx.dims, ctx.keepdim
     shape = x._shape
     oe = _expand_back(ctx.result, shape, dims, keepdim)
     mask = ew.eq(x, oe)
+    if ctx.selects:  # a NaN maximum is every NaN of the input
+        mask = ew.logical_or(mask, ew.logical_and(ew.isnan(x), ew.isnan(oe)))
     count = _expand_back(sum(mask, dims, keepdim) if dims else sum(mask), shape, dims, keepdim)
-    return (ew.div(ew.mul(_expand_back(g, shape, dims, keepdim), mask), count),)
+    share = ew.div(_expand_back(g, shape, dims, keepdim), count)
+    return (ew.where(mask, share, 0.0) if ctx.selects else ew.mul(share, mask),)
 
 
 _MINMAX_REDUCE = {name: derivative(name, saves=("self", "result"))(_minmax_reduce_backward)
@@ -332,7 +338,8 @@ def _max_min_dim_backward(ctx, g, _g_indices=None):
     pos = reshape(pos, tuple(shape[d] if k == d else 1 for k in range(len(shape))))
     mask = ew.eq(pos, idx)
     ge = g if keepdim else unsqueeze(g, d)
-    return (ew.mul(ge, mask),)
+    # selected, not multiplied: the other positions get 0 even under an inf gradient
+    return (ew.where(mask, ge, 0.0),)
 
 
 _MAX_MIN_DIM = {name: derivative(name, saves=("indices",))(_max_min_dim_backward)
