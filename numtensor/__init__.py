@@ -142,6 +142,30 @@ def log_softmax(input, dim, dtype=None):
     return log_softmax_(input, dim, dtype=dtype)
 
 
+def pixel_shuffle(input, upscale_factor):
+    """(*, C*r*r, H, W) -> (*, C, H*r, W*r) (see numtensor.nn.functional.pixel_shuffle)."""
+    from .nn._functional_shuffle import pixel_shuffle as pixel_shuffle_
+    return pixel_shuffle_(input, upscale_factor)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H*r, W*r) -> (*, C*r*r, H, W), pixel_shuffle's inverse."""
+    from .nn._functional_shuffle import pixel_unshuffle as pixel_unshuffle_
+    return pixel_unshuffle_(input, downscale_factor)
+
+
+def channel_shuffle(input, groups):
+    """Interleave the channels of `groups` groups (see nn.ChannelShuffle)."""
+    from .nn._functional_shuffle import channel_shuffle as channel_shuffle_
+    return channel_shuffle_(input, groups)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """x1^T A x2 + b for each output feature (see numtensor.nn.functional.bilinear)."""
+    from .nn._functional_norms import bilinear as bilinear_
+    return bilinear_(input1, input2, weight, bias)
+
+
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution (see numtensor.nn.functional.conv1d)."""
     from .ops.convolution import conv1d as conv1d_

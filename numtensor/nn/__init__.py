@@ -21,6 +21,15 @@ from .modules import (MultiheadAttention, Transformer, TransformerEncoder,  # no
                       TransformerDecoder, TransformerEncoderLayer, TransformerDecoderLayer)
 from .modules import (ConvTranspose1d, ConvTranspose2d, LazyConvTranspose1d,  # noqa: F401
                       LazyConvTranspose2d, Unfold, Fold)
+from .modules import (Bilinear, BatchNorm3d, LazyBatchNorm3d, InstanceNorm1d,  # noqa: F401
+                      InstanceNorm2d, InstanceNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d,
+                      LazyInstanceNorm3d, RMSNorm, LocalResponseNorm)
+from .modules import (Dropout1d, Dropout2d, Dropout3d, UpsamplingNearest2d,  # noqa: F401
+                      UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ChannelShuffle,
+                      CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d, ConstantPad2d,
+                      ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+                      ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
+                      ZeroPad3d)
 from .modules import __all__ as _modules_all
 from . import functional, init, utils  # noqa: F401
 

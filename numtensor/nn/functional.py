@@ -21,6 +21,7 @@ from ..ops import softmax as _softmax_ops
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
 from ..ops.conv_transpose import (conv_transpose1d, conv_transpose2d, fold,  # noqa: F401
                                   unfold)
+from ..ops.conv_transpose import _int_list
 from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F401
                            adaptive_max_pool1d, adaptive_max_pool1d_with_indices,
                            adaptive_max_pool2d, adaptive_max_pool2d_with_indices, avg_pool1d,
@@ -35,7 +36,8 @@ __all__ = ["linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "relu", "relu_", "leaky_relu", "gelu", "sigmoid", "tanh", "softmax",
            "log_softmax", "dropout", "batch_norm", "layer_norm", "group_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin"]
+           "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin",
+           "dropout1d", "dropout2d", "dropout3d"]
 # (extended at the end of the module by the families that live in their own modules)
 
 
@@ -223,6 +225,90 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return input.mul_(noise) if inplace else input * noise
 
 
+def _feature_dropout(input, p, training, inplace):
+    """PyTorch's feature_dropout: one Bernoulli draw per (dim 0, dim 1) pair, so a whole
+    channel is kept (scaled by 1/(1-p)) or zeroed; the draw comes from the same generator
+    as dropout's."""
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    with no_grad():
+        if p == 1.0:
+            # a product with 0 (not a fill), as PyTorch: inf and nan inputs give nan
+            noise = input.new_zeros(())
+        else:
+            if input.ndim < 2:
+                raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+            shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+            noise = input.new_empty(shape).bernoulli_(1.0 - p)
+            noise.div_(1.0 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _unbatched_feature_dropout(input, p, training, inplace):
+    """feature dropout of an input without a batch dim: a batch of one, dropped back."""
+    input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    result = _feature_dropout(input, p, training, inplace)
+    return result.squeeze_(0) if inplace else result.squeeze(0)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, L) or (C, L) input with probability p, scaling the
+    kept ones by 1/(1-p) (training only)."""
+    _check_p(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D "
+                           "input. Note that dropout1d exists to provide channel-wise dropout on "
+                           "inputs with 1 spatial dimension, a channel dimension, and an optional "
+                           "batch dimension (i.e. 2D or 3D inputs).")
+    if input.dim() == 2:
+        return _unbatched_feature_dropout(input, p, training, inplace)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, H, W) input with probability p, scaling the kept
+    ones by 1/(1-p) (training only).  As in PyTorch, a 3-D input is read as (N, C, L)."""
+    _check_p(p)
+    ndim = input.dim()
+    if ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout2d "
+                      "exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D "
+                      "or 4D inputs).", stacklevel=2)
+    if ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+                      "1D dropout behavior is desired - input is interpreted as shape (N, C, L), "
+                      "where C is the channel dim. This behavior will change in a future release "
+                      "to interpret the input as one without a batch dimension, i.e. shape (C, "
+                      "H, W). To maintain the 1D channel-wise dropout behavior, please switch to "
+                      "using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability p,
+    scaling the kept ones by 1/(1-p) (training only)."""
+    _check_p(p)
+    ndim = input.dim()
+    if ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated "
+                      "and will result in an error in a future release. To retain the behavior "
+                      "and silence this warning, please use dropout instead. Note that dropout3d "
+                      "exists to provide channel-wise dropout on inputs with 3 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D "
+                      "or 5D inputs).", stacklevel=2)
+    if ndim != 5:  # PyTorch takes every other rank as unbatched
+        return _unbatched_feature_dropout(input, p, training, inplace)
+    return _feature_dropout(input, p, training, inplace)
+
+
 # ---- normalisation ---------------------------------------------------------------------
 def _moments(x, dims):
     """(mean, biased variance) of x over dims, kept as size-1 dims, for layer and group
@@ -406,7 +492,7 @@ def pad(input, pad, mode="constant", value=None):
     """Pad (or crop, with negative amounts) the last len(pad)//2 dims: pad lists
     (left, right) for the last dim, then the one before, ...  Modes: constant, reflect,
     replicate, circular."""
-    pad = [int(p) for p in pad]
+    pad = list(_int_list("pad", "pad", 2, pad))  # PyTorch's parser: ints only, no floats
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:
@@ -423,10 +509,48 @@ def pad(input, pad, mode="constant", value=None):
     if k not in (1, 2, 3) or input.ndim not in (k + 1, k + 2):
         raise NotImplementedError(f"Padding size {len(pad)} is not supported for {input.ndim}D "
                                   f"input tensor.\n{_PAD_SUPPORT}")
+    _check_pad_sizes(input, pad, mode)
     for i in range(k):
         dim = input.ndim - 1 - i
-        input = _pad_by_index(input, dim, pad[2 * i], pad[2 * i + 1], mode, pad)
+        input = _pad_by_index(input, dim, pad[2 * i], pad[2 * i + 1], mode)
     return input
+
+
+def _check_pad_sizes(input, pad, mode):
+    """PyTorch's checks of the padded dims for reflect / replicate / circular, all made on
+    the input's shape before any dim is padded, in PyTorch's order and words."""
+    k = len(pad) // 2
+    sizes = tuple(input.shape[input.ndim - k:])  # (D,) (H,) W
+    pairs = [(pad[2 * (k - 1 - j)], pad[2 * (k - 1 - j) + 1]) for j in range(k)]  # as sizes
+    out = [n + before + after for n, (before, after) in zip(sizes, pairs)]
+    if mode == "circular":
+        for n, (before, after), size in zip(sizes, pairs, out):
+            if before > n or after > n:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if size < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        return
+    if mode == "reflect":
+        for i in range(k):  # the last dim first: Argument #4, then #6 and #8
+            n, (before, after) = sizes[k - 1 - i], pairs[k - 1 - i]
+            if before >= n or after >= n:
+                raise RuntimeError(
+                    f"Argument #{4 + 2 * i}: Padding size should be less than the corresponding "
+                    f"input dimension, but got: padding ({before}, {after}) at dimension "
+                    f"{input.ndim - 1 - i} of input {_shape_list(input.shape)}")
+    if all(size < 1 for size in out):
+        if k == 1:
+            shown = f"input (W: {sizes[0]})"
+        elif k == 2:
+            shown = f"input (H: {sizes[0]}, W: {sizes[1]}{' ' if mode == 'replicate' else ''})"
+        else:
+            shown = f"input (D: {sizes[0]} H: {sizes[1]}, W: {sizes[2]})"
+        result = " ".join(f"{name}: {size}" for name, size in zip("DHW"[3 - k:], out))
+        raise RuntimeError(f"{shown} is too small. Calculated output {result}")
+    if min(out) < 0:  # one dim negative, another not: the result cannot be made
+        shape = tuple(input.shape[:input.ndim - k]) + tuple(out)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: "
+                           f"{_shape_list(shape)}")
 
 
 @composite("ConstantPadNdBackward0")
@@ -453,16 +577,19 @@ def _pad_constant(input, pad, value):
     return input
 
 
-def _pad_by_index(input, dim, before, after, mode, pad):
-    """reflect / replicate / circular as a gather of source positions along dim."""
+def _pad_by_index(input, dim, before, after, mode):
+    """reflect / replicate / circular as a gather of source positions along dim (the
+    sizes were checked by _check_pad_sizes)."""
     from .. import arange
     n = input.shape[dim]
-    if mode == "reflect" and (before >= n or after >= n):
-        raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
-                           f"input dimension, but got: padding ({before}, {after}) at dimension "
-                           f"{dim} of input {_shape_list(input.shape)}")
-    if mode == "circular" and (before > n or after > n):
-        raise RuntimeError("Padding value causes wrapping around more than once.")
+    if mode == "circular" and min(before, after) < 0:
+        # PyTorch crops the negative amounts first and wraps around what is left
+        start, stop = max(-before, 0), n - max(-after, 0)
+        if stop <= start:  # nothing left to wrap around (PyTorch leaves the padding unwritten)
+            widths = [0] * (2 * (input.ndim - 1 - dim)) + [n + before + after, 0]
+            return _pad_constant(input.narrow(dim, 0, 0), widths, 0.0)
+        input = input.narrow(dim, start, stop - start)
+        n, before, after = stop - start, max(before, 0), max(after, 0)
     positions = arange(-before, n + after, device=input.device)
     if mode == "replicate":
         source = positions.clamp(0, n - 1)
@@ -681,7 +808,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 # ---- the families in their own modules (they use the helpers above) -------------------------
 from . import (_functional_activations, _functional_distances,  # noqa: E402
-               _functional_interpolate, _functional_losses)
+               _functional_interpolate, _functional_losses, _functional_shuffle)
 from ._functional_activations import (celu, celu_, elu, elu_, glu, hardshrink,  # noqa: E402,F401
                                       hardsigmoid, hardswish, hardtanh, hardtanh_, mish, prelu,
                                       relu6, rrelu, rrelu_, selu, selu_, silu, softshrink,
@@ -694,9 +821,15 @@ from ._functional_losses import (cosine_embedding_loss, gaussian_nll_loss,  # no
                                  hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss,
                                  multilabel_soft_margin_loss, poisson_nll_loss, smooth_l1_loss,
                                  soft_margin_loss, triplet_margin_loss)
+from ._functional_shuffle import (channel_shuffle, pixel_shuffle,  # noqa: E402,F401
+                                  pixel_unshuffle)
 
 __all__ += (_functional_activations.__all__ + _functional_distances.__all__
-            + _functional_interpolate.__all__ + _functional_losses.__all__)
+            + _functional_interpolate.__all__ + _functional_losses.__all__
+            + _functional_shuffle.__all__)
 from ._functional_attention import (__all__ as _attention_all,  # noqa: E402,F401
                                     multi_head_attention_forward, scaled_dot_product_attention)
 __all__ += _attention_all
+from ._functional_norms import (__all__ as _norms_all, bilinear,  # noqa: E402,F401
+                                instance_norm, local_response_norm, rms_norm)
+__all__ += _norms_all
