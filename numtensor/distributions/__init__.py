@@ -3,10 +3,24 @@ argument validation (PyTorch's API)."""
 from . import constraints  # noqa: F401
 from .distribution import Distribution  # noqa: F401
 from .bernoulli import Bernoulli  # noqa: F401
+from .beta import Beta, Dirichlet  # noqa: F401
 from .categorical import Categorical  # noqa: F401
+from .exponential import Exponential  # noqa: F401
+from .gamma import Gamma  # noqa: F401
+from .geometric import Geometric  # noqa: F401
+from .independent import Independent  # noqa: F401
+from .laplace import Laplace  # noqa: F401
 from .multinomial import Multinomial  # noqa: F401
+from .multivariate_normal import MultivariateNormal  # noqa: F401
 from .normal import Normal  # noqa: F401
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough  # noqa: F401
+from .poisson import Poisson  # noqa: F401
 from .uniform import Uniform  # noqa: F401
+from . import kl  # noqa: F401
+from .kl import kl_divergence, register_kl  # noqa: F401
 
-__all__ = ["Distribution", "Bernoulli", "Categorical", "Multinomial", "Normal", "Uniform",
-           "constraints"]
+__all__ = ["Distribution", "Bernoulli", "Beta", "Categorical", "Dirichlet", "Exponential",
+           "Gamma", "Geometric", "Independent", "Laplace", "Multinomial",
+           "MultivariateNormal", "Normal", "OneHotCategorical",
+           "OneHotCategoricalStraightThrough", "Poisson", "Uniform", "constraints",
+           "kl_divergence", "register_kl"]
