@@ -22,9 +22,10 @@ if ! python -c "import torch" 2>/dev/null; then
 fi
 # Two worker processes (pytest-xdist), a test file each at a time: most of a cold run is
 # Numba compiling kernels, one core per process; NUMTENSOR_TEST_WORKERS=0 runs serially.
+# --durations lists the slowest tests (on a cold cache, mostly compilation) to watch CI time.
 workers=(-n "${NUMTENSOR_TEST_WORKERS:-2}" --dist loadfile)
 if [ "${NUMTENSOR_TEST_WORKERS:-2}" = 0 ]; then workers=(); fi
-python -m pytest -q "${workers[@]}" tests --ignore=tests/cuda "$@"
+python -m pytest -q "${workers[@]}" --durations=25 tests --ignore=tests/cuda "$@"
 NUMTENSOR_GUARD_BYTES=64 python -m pytest -q "${workers[@]}" tests/test_indexing.py tests/test_joining.py \
     tests/test_elementwise.py tests/test_dtypes.py tests/test_memory_safety.py \
     tests/test_autograd.py tests/backends/test_conformance_nn.py tests/test_batched_matmul.py
