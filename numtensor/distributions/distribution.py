@@ -127,6 +127,14 @@ class Distribution:
                              f"{tuple(value.shape)}) to be within the support ({support!r}) of "
                              f"the distribution {self!r}, but found invalid values:\n{value}")
 
+    def _expanded(self, new, batch_shape, event_shape=None):
+        """The last step of expand(): new (its parameters already expanded) gets the batch
+        shape and keeps this distribution's validation setting."""
+        Distribution.__init__(new, batch_shape, self.event_shape if event_shape is None
+                              else event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls, _instance=None):
         if _instance is None and type(self).__init__ != cls.__init__:
             raise NotImplementedError(f"Subclass {type(self).__name__} of {cls.__name__} that "

@@ -38,9 +38,7 @@ class Geometric(Distribution):
             new.probs = self.probs.expand(batch_shape)
         if "logits" in self.__dict__:
             new.logits = self.logits.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(new, batch_shape)
 
     @property
     def mean(self):
