@@ -57,7 +57,8 @@ from .ops.advanced_indexing import index_put  # noqa: E402,F401
 # torch.sin_(x), torch.clamp_(x, 0, 1), torch.zero_(x) ...: the module-level in-place spellings
 from .ops import inplace_twins as _inplace_twins, more_math as _more_math  # noqa: E402
 from .ops import more_shapes as _more_shapes  # noqa: E402
-for _module in (_inplace_twins, _more_math, _more_shapes):
+from .ops import special_math as _special_math, more_functions as _more_functions  # noqa: E402
+for _module in (_inplace_twins, _more_math, _more_shapes, _special_math, _more_functions):
     globals().update(_module.FUNCTIONS)
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
                           searchsorted, bucketize, bincount, histc)
