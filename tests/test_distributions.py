@@ -133,7 +133,7 @@ def test_log_prob_gradcheck():
 
 
 def test_lgamma_accuracy():
-    from numtensor.distributions.utils import lgamma
+    lgamma = nt.lgamma  # the one the distributions use
     x = np.concatenate([np.linspace(0.5, 10, 40), [20.0, 101.0, 1001.0, 1e5]])
     got = arr(lgamma(nt.tensor(x, dtype=nt.float64)))
     want = np.array([math.lgamma(v) for v in x])

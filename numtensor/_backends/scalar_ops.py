@@ -63,6 +63,12 @@ UNARY = {
     "sigmoid_grad": "a * (1 - a)",
     "conj": "a.conjugate()",
     "tanh_grad": "1 - a * a",
+    "erf": "math.erf(a)",
+    "erfc": "math.erfc(a)",
+    "lgamma": "math.lgamma(a)",
+    "asinh": "math.asinh(a)",
+    "acosh": "math.acosh(a)",
+    "atanh": "math.atanh(a)",
 }
 
 BINARY = {
@@ -93,6 +99,10 @@ BINARY = {
     "add_scaled": "a + p0 * b",
     "relu_grad": "p0 if a <= 0 else b",  # a NaN result passes the gradient, as in PyTorch
     "threshold_mask": "b if a > p0 else p1",
+    "copysign": "math.copysign(a, b)",
+    # NaN-ignoring max/min: a NaN operand gives the other one
+    "fmax": "b if a != a else (a if (b != b or a >= b) else b)",
+    "fmin": "b if a != a else (a if (b != b or a <= b) else b)",
 }
 
 # A Python number operand of a float16 op is rounded to float16 first (PyTorch's wrapped

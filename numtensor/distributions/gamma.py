@@ -1,7 +1,7 @@
 """Gamma(concentration, rate), and the special functions the Gamma family needs.
 
-numtensor has no lgamma/digamma/gammainc kernels, so they are composed here from tensor
-ops in float64 (differentiable where autograd should see them).  Standard Gamma draws
+numtensor has no gammainc kernel, so it is composed here from tensor ops in float64
+(lgamma and digamma are numtensor's own).  Standard Gamma draws
 use Marsaglia and Tsang's rejection method, repeated on the rejected elements until all
 are accepted; their gradient with respect to the concentration is the implicit
 reparameterisation gradient -(dF/dalpha) / f, with PyTorch's approximations of it (a
@@ -14,7 +14,8 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import no_grad
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lgamma as _lgamma_shifted
+from ..ops.special_math import digamma, lgamma
+from .utils import broadcast_all
 
 
 class _GreaterThanEq(constraints.Constraint):
@@ -33,33 +34,7 @@ class _GreaterThanEq(constraints.Constraint):
 nonnegative = _GreaterThanEq(0.0)
 
 
-# ---- special functions -------------------------------------------------------------------
-def lgamma(x):
-    """log Gamma(x) for x >= 0 (inf at 0), computed in float64 and cast back."""
-    return _lgamma_shifted(x)
-
-
-# psi(y) ~ log y - 1/(2y) - sum_k B_2k / (2k y^2k): the B_2k / 2k, k = 1..7
-_PSI_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
-
-
-def digamma(x):
-    """psi(x) = d/dx log Gamma(x) for x >= 0 (-inf at 0): the recurrence
-    psi(x) = psi(x + 10) - sum_{k<10} 1/(x + k), then the asymptotic series at x + 10.
-    Float64 tensor ops, cast back (autograd differentiates it)."""
-    from .. import float64
-    xd = x.to(float64)
-    shift = xd.reciprocal()
-    for k in range(1, 10):
-        shift = shift + (xd + float(k)).reciprocal()
-    y = xd + 10.0
-    inv_sq = y.reciprocal() ** 2
-    series = inv_sq * _PSI_SERIES[-1]
-    for c in reversed(_PSI_SERIES[:-1]):
-        series = (series + c) * inv_sq
-    return (y.log() - 0.5 * y.reciprocal() - series - shift).to(x.dtype)
-
-
+# ---- the incomplete gamma function -------------------------------------------------------
 def _gammainc_values(a, x):
     """The regularised lower incomplete gamma P(a, x) (a > 0, x >= 0), float64, without
     history: the power series where x < a + 1, else 1 - Q from Legendre's continued

@@ -5,7 +5,8 @@ from .._size import Size
 from . import constraints
 from .categorical import Categorical
 from .distribution import Distribution
-from .utils import broadcast_all, lgamma
+from ..ops.special_math import lgamma
+from .utils import broadcast_all
 
 
 class Multinomial(Distribution):

@@ -1,5 +1,4 @@
-"""Helpers shared by the distributions: broadcasting parameters, probs <-> logits, lgamma."""
-import math
+"""Helpers shared by the distributions: broadcasting parameters, probs <-> logits."""
 import numbers
 
 from .._tensor import Tensor
@@ -42,32 +41,6 @@ def logits_to_probs(logits, is_binary=False):
 
 # Stirling's series for log Gamma(y): (y - 1/2) log y - y + log(2 pi)/2 + sum_k c_k / y^(2k-1),
 # with c_k = B_2k / (2k (2k - 1)) from the Bernoulli numbers
-_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156,
-             -3617 / 122400)
-_SHIFT = 10
-
-
-def lgamma(x):
-    """log Gamma(x) for 0.5 <= x < 1e30 (the distributions need it at counts + 1).
-
-    Gamma(x) = Gamma(x + 10) / (x (x + 1) ... (x + 9)), and Stirling's series is accurate
-    to double precision at x + 10 >= 10.5.  Computed in float64 from tensor ops (so it is
-    differentiable) and cast back."""
-    from .. import float64
-    xd = x.to(float64)
-    product = xd
-    for k in range(1, _SHIFT):
-        product = product * (xd + float(k))
-    y = xd + float(_SHIFT)
-    inv, inv_sq = y.reciprocal(), y.reciprocal() ** 2
-    series = inv * _STIRLING[-1]
-    for c in reversed(_STIRLING[:-1]):
-        series = series * inv_sq + c * 1.0
-    series = series * inv
-    stirling = (y - 0.5) * y.log() - y + 0.5 * math.log(2 * math.pi) + series
-    return (stirling - product.log()).to(x.dtype)
-
-
 class lazy_property:
     """Computed on first access, then stored on the instance (PyTorch's probs/logits)."""
 

@@ -69,7 +69,10 @@ _FASTMATH_OTHER = {"fastmath.exp(": "math.exp(", "fastmath.expm1(": "math.expm1(
 # Under the simulator Python's math functions raise (math domain error, math range
 # error) where a GPU returns NaN or infinity; NumPy's return them, in the argument's type.
 _SIMULATOR_SPELLINGS = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2",
+                        "asinh": "arcsinh", "acosh": "arccosh", "atanh": "arctanh",
                         "phase": "angle"}
+# ... except the functions NumPy has no scalar version of: Python's math keeps them
+_SIMULATOR_KEEPS_MATH = {"erf", "erfc", "lgamma", "copysign"}
 
 
 # NumPy refuses arithmetic on its booleans, which Numba treats as integers
@@ -79,7 +82,8 @@ _SIMULATOR_EXPRESSIONS = {"(a > p0) - (a < p0)": "int(a > p0) - int(a < p0)"}
 def _simulator_spelling(expr):
     expr = _SIMULATOR_EXPRESSIONS.get(expr, expr)
     return re.sub(r"\bc?math\.(\w+)\(",
-                  lambda m: f"np.{_SIMULATOR_SPELLINGS.get(m.group(1), m.group(1))}(", expr)
+                  lambda m: m.group(0) if m.group(1) in _SIMULATOR_KEEPS_MATH
+                  else f"np.{_SIMULATOR_SPELLINGS.get(m.group(1), m.group(1))}(", expr)
 
 
 def cuda_spelling(expr, np_dtype):
