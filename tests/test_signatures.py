@@ -64,6 +64,15 @@ def _split_fix(name, method, extra):
 
 
 TORCH_CORRECTIONS = {
+    # docstrings that leave out keywords PyTorch's parser takes
+    "torch.slogdet": Fix(lambda: torch.slogdet(_t(), out=(torch.empty(()), torch.empty(())))
+                         is not None, add={"out"}),
+    "torch.trapz": Fix(lambda: torch.trapz(_t(), dx=2.0) is not None, add={"dx"}),
+    "Tensor.pinverse": Fix(lambda: _t().pinverse(rcond=0.1) is not None, add={"rcond"}),
+    # a docstring typo: "atanh_(other) -> Tensor", but the method takes no argument
+    **{f"Tensor.{n}": Fix(lambda n=n: getattr(_t() / 2, n)() is not None and _rejects(
+        lambda: getattr(_t() / 2, n)(other=_t())), remove={"other"})
+       for n in ("atanh_", "arctanh_")},
     # docstrings that leave out out= or eps=, which PyTorch's parser takes
     "torch.diff": Fix(lambda: (lambda o: torch.diff(_t(), out=o) is o)(torch.empty(0)),
                       add={"out"}),
