@@ -21,6 +21,7 @@ from .._tensor import Tensor
 from .._backends.plan import broadcast_shapes
 from ._common import scalar_type_name, wrap_dim
 from .linalg_ops import _NO_OUT_DTYPE, _refuse_out_dtype
+from .more_math import _into, _require_tensor  # out= and argument checks, shared
 from .out_args import castable, check_grad, exact, finish
 
 _slogdet_tuple = return_types._make("slogdet", ["sign", "logabsdet"])
@@ -30,19 +31,6 @@ _mode_tuple = return_types.mode
 
 
 # ---- shared helpers ------------------------------------------------------------------
-def _into(fname, out, rule, fn, *args, **kwargs):
-    """fn(*args, **kwargs) stored into out by PyTorch's out= contract (out_args.py)."""
-    tensors = tuple(a for a in args if isinstance(a, Tensor))
-    check_grad(fname, out, *tensors)
-    return finish(fname, fn(*args, **kwargs), out, tensors, rule)
-
-
-def _require_tensor(fname, argname, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
-
-
 def _int_arg(fname, argname, position, value):
     if isinstance(value, bool) or not hasattr(value, "__index__") or isinstance(value, Tensor):
         raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be int, "
