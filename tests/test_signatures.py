@@ -69,6 +69,10 @@ TORCH_CORRECTIONS = {
                          is not None, add={"out"}),
     "torch.trapz": Fix(lambda: torch.trapz(_t(), dx=2.0) is not None, add={"dx"}),
     "Tensor.pinverse": Fix(lambda: _t().pinverse(rcond=0.1) is not None, add={"rcond"}),
+    # documented as masked_scatter(mask, tensor); the parser takes source= and refuses tensor=
+    "Tensor.masked_scatter": Fix(lambda: _t().masked_scatter(_t() > 0, source=_t()) is not None
+                                 and _rejects(lambda: _t().masked_scatter(_t() > 0, tensor=_t())),
+                                 add={"source"}, remove={"tensor"}),
     # a docstring typo: "atanh_(other) -> Tensor", but the method takes no argument
     **{f"Tensor.{n}": Fix(lambda n=n: getattr(_t() / 2, n)() is not None and _rejects(
         lambda: getattr(_t() / 2, n)(other=_t())), remove={"other"})

@@ -825,3 +825,107 @@ for _name, _fn in METHODS.items():
     if _fn.__name__.startswith("_"):
         _fn.__name__ = _fn.__qualname__ = _name
         _fn.__doc__ = f"See torch.{_name}()."
+
+
+# ---- Group 3: select_scatter, slice_scatter, masked_scatter ----------------------------
+# Each result is a clone of input with part of it overwritten through an indexing
+# assignment (recorded as CopySlices) or a where(), so autograd reaches input and src.
+
+def _overwrite_view(fname, input, src, key):
+    """A clone of input whose input[key] view is replaced by src (cast to input's dtype)."""
+    _require_tensor(fname, "input", 1, input)
+    _require_tensor(fname, "src", 2, src)
+    res = input.clone()
+    view_shape = res[key].shape
+    if tuple(src.shape) != tuple(view_shape):
+        raise RuntimeError("expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(view_shape)}")
+    res[key] = src
+    return res
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of input whose slice at `index` along dim is replaced by src."""
+    _require_tensor("select_scatter", "input", 1, input)
+    d = wrap_dim(dim, input.ndim)
+    index = _int_arg("select_scatter", "index", 4, index)
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return _overwrite_view("select_scatter", input, src, (slice(None),) * d + (index,))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of input whose slice start:end:step along dim is replaced by src."""
+    _require_tensor("slice_scatter", "input", 1, input)
+    d = wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    return _overwrite_view("slice_scatter", input, src,
+                           (slice(None),) * d + (slice(start, end, step),))
+
+
+def masked_scatter(input, mask, source):
+    """A copy of input (broadcast with mask) where the True positions of mask take the
+    elements of source one after another, in row-major order."""
+    _require_tensor("masked_scatter", "input", 1, input)
+    _require_tensor("masked_scatter", "mask", 2, mask)
+    _require_tensor("masked_scatter", "source", 3, source)
+    shape = broadcast_shapes(tuple(mask.shape), tuple(input.shape))  # torch's order
+    return _masked_scatter(input.expand(shape), mask.expand(shape), source)
+
+
+def _masked_scatter(x, m, source):
+    """masked_scatter with x and m already of one shape."""
+    if source.dtype != x.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but "
+                           f"got{scalar_type_name(x.dtype)} and "
+                           f"{scalar_type_name(source.dtype)}")
+    if m.dtype != nt.bool:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {scalar_type_name(m.dtype)}")
+    flat = m.reshape(-1)
+    count = int(flat.sum().item()) if flat.numel() else 0
+    if count > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    if count == 0:  # nothing taken from source (which may even be empty)
+        return x.clone()
+    pos = (nt.cumsum(flat, 0) - 1).clamp(min=0)  # the source element each position reads
+    taken = nt.take(source, pos).reshape(x.shape)
+    return nt.where(m, taken, x)
+
+
+def _select_scatter_method(self, src, dim, index):
+    return select_scatter(self, src, dim, index)
+
+
+def _slice_scatter_method(self, src, dim=0, start=None, end=None, step=1):
+    return slice_scatter(self, src, dim, start, end, step)
+
+
+def _masked_scatter_method(self, mask, source):
+    return masked_scatter(self, mask, source)
+
+
+def _masked_scatter__method(self, mask, source):
+    _require_tensor("masked_scatter_", "mask", 1, mask)
+    _require_tensor("masked_scatter_", "source", 2, source)
+    m = mask.expand(self.shape)  # the mask must broadcast to self's own shape
+    if source.dtype != self.dtype or m.dtype != nt.bool:
+        _masked_scatter(self, m, source)  # raises PyTorch's error
+    return self.copy_(_masked_scatter(self, m, source))
+
+
+_masked_scatter__method.__name__ = _masked_scatter__method.__qualname__ = "masked_scatter_"
+_masked_scatter__method.__doc__ = "In-place version of masked_scatter()."
+for _name, _fn in {"select_scatter": _select_scatter_method,
+                   "slice_scatter": _slice_scatter_method,
+                   "masked_scatter": _masked_scatter_method,
+                   "masked_scatter_": _masked_scatter__method}.items():
+    METHODS[_name] = _fn
+    if _fn.__name__.startswith("_"):
+        _fn.__name__ = _fn.__qualname__ = _name
+        _fn.__doc__ = f"See torch.{_name}()."
+FUNCTIONS.update(select_scatter=select_scatter, slice_scatter=slice_scatter,
+                 masked_scatter=masked_scatter)
