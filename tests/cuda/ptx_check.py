@@ -169,7 +169,8 @@ NUMERIC = INTS + FLOATING
 UNARY_DTYPES = {
     **{op: FLOATING for op in ("exp", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt",
                                "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh",
-                               "tanh", "sigmoid", "sigmoid_grad", "tanh_grad")},
+                               "tanh", "sigmoid", "sigmoid_grad", "tanh_grad", "erf", "erfc",
+                               "lgamma", "asinh", "acosh", "atanh")},
     "reciprocal": FLOATING + COMPLEX,
     **{op: NUMERIC + COMPLEX for op in ("identity", "neg", "abs")},
     **{op: ["bool"] + NUMERIC + COMPLEX for op in ("square", "logical_not", "isnan",
@@ -186,9 +187,10 @@ BINARY_DTYPES = {
                                                     "logical_or", "logical_xor")},
     "div": FLOATING + COMPLEX, "pow": NUMERIC + COMPLEX, "add_scaled": NUMERIC + COMPLEX,
     **{op: NUMERIC for op in ("floor_divide", "remainder", "fmod", "threshold_mask")},
-    **{op: ["bool"] + NUMERIC for op in ("maximum", "minimum", "lt", "le", "gt", "ge")},
+    **{op: ["bool"] + NUMERIC for op in ("maximum", "minimum", "fmax", "fmin", "lt", "le", "gt",
+                                          "ge")},
     **{op: ["bool"] + INTS for op in ("bitwise_and", "bitwise_or", "bitwise_xor")},
-    **{op: FLOATING for op in ("atan2", "relu_grad")},
+    **{op: FLOATING for op in ("atan2", "relu_grad", "copysign")},
 }
 
 
