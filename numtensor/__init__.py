@@ -73,7 +73,6 @@ from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
 from . import accelerator, autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
 from . import testing  # noqa: E402,F401
-from . import special  # noqa: E402,F401
 from ._global_switches import (use_deterministic_algorithms,  # noqa: E402,F401
                                are_deterministic_algorithms_enabled,
                                is_deterministic_algorithms_warn_only_enabled,
@@ -115,7 +114,7 @@ def broadcast_shapes(*shapes):
 
 # nn, optim, utils and distributions are plain Python built on the ops above; they load on
 # first use, so `import numtensor` stays fast.
-_LAZY_SUBMODULES = ("nn", "optim", "utils", "distributions")
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "distributions", "special")
 _SERIALIZATION = ("save", "load")
 
 

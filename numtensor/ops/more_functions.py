@@ -728,18 +728,24 @@ def _renorm_method(self, p, dim, maxnorm):
 
 
 # ---- complex construction ----------------------------------------------------------------
+def _check_float_pair(fname, first, second):
+    """complex() and polar(): two tensors, both float32 or both float64 (PyTorch's errors)."""
+    (n1, a), (n2, b) = first, second
+    _require_tensor(fname, n1, 1, a)
+    _require_tensor(fname, n2, 2, b)
+    if a.dtype not in (nt.float32, nt.float64) or b.dtype not in (nt.float32, nt.float64):
+        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{scalar_type_name(a.dtype)} and {scalar_type_name(b.dtype)}")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {scalar_type_name(a.dtype)} but "
+                           f"got scalar type {scalar_type_name(b.dtype)} for second argument")
+
+
 def complex(real, imag, *, out=None):
     """The complex tensor real + i * imag (both float32 or both float64)."""
     if out is not None:
         return _into("complex", out, exact, complex, real, imag)
-    _require_tensor("complex", "real", 1, real)
-    _require_tensor("complex", "imag", 2, imag)
-    if real.dtype not in (nt.float32, nt.float64) or imag.dtype not in (nt.float32, nt.float64):
-        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
-                           f"{scalar_type_name(real.dtype)} and {scalar_type_name(imag.dtype)}")
-    if real.dtype is not imag.dtype:
-        raise RuntimeError(f"Expected object of scalar type {scalar_type_name(real.dtype)} but "
-                           f"got scalar type {scalar_type_name(imag.dtype)} for second argument")
+    _check_float_pair("complex", ("real", real), ("imag", imag))
     shape = broadcast_shapes(tuple(real.shape), tuple(imag.shape))
     pair = nt.stack([real.expand(shape), imag.expand(shape)], -1)
     return nt.view_as_complex(pair)
@@ -749,14 +755,7 @@ def polar(abs, angle, *, out=None):
     """The complex tensor abs * (cos(angle) + i sin(angle))."""
     if out is not None:
         return _into("polar", out, exact, polar, abs, angle)
-    _require_tensor("polar", "abs", 1, abs)
-    _require_tensor("polar", "angle", 2, angle)
-    if abs.dtype not in (nt.float32, nt.float64) or angle.dtype not in (nt.float32, nt.float64):
-        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
-                           f"{scalar_type_name(abs.dtype)} and {scalar_type_name(angle.dtype)}")
-    if abs.dtype is not angle.dtype:
-        raise RuntimeError(f"Expected object of scalar type {scalar_type_name(abs.dtype)} but "
-                           f"got scalar type {scalar_type_name(angle.dtype)} for second argument")
+    _check_float_pair("polar", ("abs", abs), ("angle", angle))
     return complex(abs * nt.cos(angle), abs * nt.sin(angle))
 
 

@@ -172,28 +172,24 @@ def _bool_out(name):
     return rule
 
 
-def isposinf(input, *, out=None):
-    """True where input is +inf."""
-    if out is not None:
-        return _with_out(isposinf, out, _bool_out("isposinf"), input)
-    _require_tensor("isposinf", input)
-    if input.dtype.is_complex:
-        raise RuntimeError("isposinf does not support complex inputs.")
-    if not input.dtype.is_floating_point:
-        return ew.ne(input.detach(), input.detach())
-    return ew.eq(input.detach(), math.inf)
+def _infinity_test(name, value):
+    """isposinf / isneginf: True where input equals `value` (never for integers)."""
+    def fn(input, *, out=None):
+        if out is not None:
+            return _with_out(fn, out, _bool_out(name), input)
+        _require_tensor(name, input)
+        if input.dtype.is_complex:
+            raise RuntimeError(f"{name} does not support complex inputs.")
+        if not input.dtype.is_floating_point:
+            return ew.ne(input.detach(), input.detach())
+        return ew.eq(input.detach(), value)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"True where input is {'+' if value > 0 else '-'}inf."
+    return fn
 
 
-def isneginf(input, *, out=None):
-    """True where input is -inf."""
-    if out is not None:
-        return _with_out(isneginf, out, _bool_out("isneginf"), input)
-    _require_tensor("isneginf", input)
-    if input.dtype.is_complex:
-        raise RuntimeError("isneginf does not support complex inputs.")
-    if not input.dtype.is_floating_point:
-        return ew.ne(input.detach(), input.detach())
-    return ew.eq(input.detach(), -math.inf)
+isposinf = _infinity_test("isposinf", math.inf)
+isneginf = _infinity_test("isneginf", -math.inf)
 
 
 def isreal(input):
