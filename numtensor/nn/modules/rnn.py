@@ -3,7 +3,11 @@
 Every step is composed of ordinary tensor ops (linear, sigmoid, tanh, chunk, stack), so the
 layers run on each backend and autograd differentiates them with no extra code.  As in
 PyTorch's CPU path, the input-to-hidden products of all time steps of a layer are one matmul;
-only the hidden-to-hidden product is computed step by step."""
+only the hidden-to-hidden product is computed step by step.
+
+A PackedSequence input runs the same steps over its packed rows: the batch shrinks as the
+sequences end (they are sorted longest first), so each one's final state is taken at its own
+last step."""
 import math
 import numbers
 import warnings
@@ -12,6 +16,7 @@ from collections import namedtuple
 from ... import cat, empty, stack, zeros
 from ..._tensor import Tensor
 from .. import functional as F, init
+from ..utils.rnn import PackedSequence
 from ..parameter import Parameter
 from .module import Module
 
@@ -56,23 +61,42 @@ _STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "LSTM": _lstm_step, "G
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-def _run_direction(step, x, state, w, reverse):
-    """One direction of one layer over a time-major sequence x (L, N, H_in).
-    Returns the outputs stacked (L, N, H_out) and the final state tuple."""
-    x_gates = F.linear(x, w.w_ih, w.b_ih).unbind(0)  # all time steps in one matmul
-    times = range(len(x_gates) - 1, -1, -1) if reverse else range(len(x_gates))
-    outputs = [None] * len(x_gates)
+def _rows(state, start, length):
+    """Rows start .. start+length-1 (sequences of the batch) of every tensor of a state."""
+    return tuple(s.narrow(0, start, length) for s in state)
+
+
+def _run_direction(step, x, state, w, reverse, batch_sizes):
+    """One direction of one layer over packed rows x (sum(batch_sizes), H_in): time step t
+    holds the first batch_sizes[t] sequences, those still running (a padded batch of N has
+    every batch size N).  Returns the outputs in the same rows (H_out features) and the final
+    state tuple (N, H), each sequence's taken at its own last step."""
+    x_gates = F.linear(x, w.w_ih, w.b_ih).split(batch_sizes)  # all time steps in one matmul
+    initial = state
+    if reverse:  # starts at the last step, where only the longest sequences run
+        state = _rows(state, 0, batch_sizes[-1])
+    times = range(len(batch_sizes) - 1, -1, -1) if reverse else range(len(batch_sizes))
+    ended = []  # forward: final states of the sequences that ended, shortest first
+    outputs = [None] * len(batch_sizes)
     for t in times:
+        running, n = batch_sizes[t], state[0].size(0)
+        if running < n:  # forward: sequences running .. n-1 ended at step t - 1
+            ended.append(_rows(state, running, n - running))
+            state = _rows(state, 0, running)
+        elif running > n:  # reverse: sequences n .. running-1 start here from their hx
+            state = tuple(cat([s, h.narrow(0, n, running - n)]) for s, h in zip(state, initial))
         state = step(x_gates[t], state, w)
         outputs[t] = state[0]
-    return stack(outputs, 0), state
+    if ended:
+        state = tuple(cat(parts) for parts in zip(state, *reversed(ended)))
+    return cat(outputs, 0), state
 
 
 def _unsupported_input(input):
-    """PackedSequence (a namedtuple with batch_sizes) is not supported."""
+    """Another library's PackedSequence (torch's, say) holds no numtensor tensors."""
     if not isinstance(input, Tensor) and hasattr(input, "batch_sizes"):
-        raise RuntimeError("numtensor's recurrent layers do not support PackedSequence input: "
-                           "pass a padded tensor (L, N, H_in) instead")
+        raise RuntimeError(f"expected a numtensor PackedSequence (numtensor.nn.utils.rnn), "
+                           f"got {type(input).__module__}.{type(input).__qualname__}")
 
 
 # ---- the multi-layer modules ----------------------------------------------------------------
@@ -197,7 +221,10 @@ class RNNBase(Module):
                                f"{self.input_size}, got {input.size(-1)}")
 
     def get_expected_hidden_size(self, input, batch_sizes):
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        if batch_sizes is not None:
+            mini_batch = int(batch_sizes[0])
+        else:
+            mini_batch = input.size(0) if self.batch_first else input.size(1)
         num_directions = 2 if self.bidirectional else 1
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * num_directions, mini_batch, size)
@@ -211,15 +238,13 @@ class RNNBase(Module):
         self.check_hidden_size(hidden, self.get_expected_hidden_size(input, batch_sizes))
 
     def permute_hidden(self, hx, permutation):
-        return hx  # only packed sequences reorder the batch
+        """hx with its batch (dim 1) reordered: packed sequences keep theirs sorted."""
+        return hx if permutation is None else hx.index_select(1, permutation)
 
     # ---- the computation --------------------------------------------------------------
-    def _run(self, input, states):
-        """input (L, N, H_in) or batch_first (N, L, H_in); states: one tuple of (N, H)
-        tensors per layer-direction.  Returns the output and the final state tuples."""
-        if input.size(1 if self.batch_first else 0) == 0:
-            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
-        x = input.transpose(0, 1) if self.batch_first else input
+    def _run(self, x, states, batch_sizes):
+        """The layers over packed rows x (sum(batch_sizes), H_in); states: one tuple of (N, H)
+        tensors per layer-direction.  Returns the output rows and the final state tuples."""
         step = _STEPS[self.mode]
         num_directions = 2 if self.bidirectional else 1
         finals = []
@@ -228,24 +253,64 @@ class RNNBase(Module):
             for direction in range(num_directions):
                 index = layer * num_directions + direction
                 out, final = _run_direction(step, x, states[index], self._layer_weights(index),
-                                            reverse=direction == 1)
+                                            direction == 1, batch_sizes)
                 outputs.append(out)
                 finals.append(final)
-            x = outputs[0] if num_directions == 1 else cat(outputs, 2)
+            x = outputs[0] if num_directions == 1 else cat(outputs, 1)
             # dropout between layers, never after the last one
             if self.dropout != 0 and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
-        output = x.transpose(0, 1) if self.batch_first else x
-        return output, finals
+        return x, finals
 
-    def _zero_hidden(self, input, size):
-        num_directions = 2 if self.bidirectional else 1
-        batch = input.size(0) if self.batch_first else input.size(1)
-        return zeros(self.num_layers * num_directions, batch, size, dtype=input.dtype,
-                     device=input.device)
+    def _run_hidden(self, x, hx, batch_sizes):
+        """_run with the state as forward takes and returns it: h, or (h, c) for LSTM."""
+        lstm = self.mode == "LSTM"
+        states = list(zip(*(h.unbind(0) for h in (hx if lstm else (hx,)))))
+        output, finals = self._run(x, states, batch_sizes)
+        hidden = tuple(stack(parts, 0) for parts in zip(*finals))
+        return output, hidden if lstm else hidden[0]
+
+    def _run_padded(self, input, hx):
+        """_run_hidden on input (L, N, H_in) (batch_first: (N, L, H_in)): a padded batch is
+        a packed one whose every time step holds all N sequences."""
+        if input.size(1 if self.batch_first else 0) == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        x = input.transpose(0, 1) if self.batch_first else input
+        length, batch = x.shape[:2]
+        output, hidden = self._run_hidden(x.reshape(length * batch, x.size(2)), hx,
+                                          [batch] * length)
+        output = output.reshape(length, batch, output.size(1))
+        return output.transpose(0, 1) if self.batch_first else output, hidden
+
+    def _forward_packed(self, input, hx):
+        """forward on a PackedSequence.  Inside it the batch is in sorted_indices order, so
+        hx is permuted into that order and the final state back out of it, as in PyTorch."""
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        if hx is None:
+            hx = self._zero_state(data, batch_sizes)
+        else:
+            hx = self.permute_hidden(hx, sorted_indices)
+        self.check_forward_args(data, hx, batch_sizes)
+        output, hidden = self._run_hidden(data, hx, batch_sizes.tolist())
+        return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                self.permute_hidden(hidden, unsorted_indices))
+
+    def _zero_hidden(self, input, size, batch_sizes=None):
+        shape = self.get_expected_hidden_size(input, batch_sizes)[:2] + (size,)
+        return zeros(shape, dtype=input.dtype, device=input.device)
+
+    def _zero_state(self, input, batch_sizes=None):
+        """The default initial state: zeros h, or (h, c) for LSTM."""
+        real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
+        h = self._zero_hidden(input, real_hidden_size, batch_sizes)
+        if self.mode != "LSTM":
+            return h
+        return h, self._zero_hidden(input, self.hidden_size, batch_sizes)
 
     def _forward_single_state(self, input, hx, dims_message):
         """forward of RNN and GRU, whose state is one tensor h."""
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         _unsupported_input(input)
         if input.dim() not in (2, 3):
             raise ValueError(dims_message.format(input.dim()))
@@ -262,10 +327,9 @@ class RNNBase(Module):
             raise RuntimeError("For batched 3-D input, hx should also be 3-D but got "
                                f"{hx.dim()}-D tensor")
         if hx is None:
-            hx = self._zero_hidden(input, self.hidden_size)
+            hx = self._zero_state(input)
         self.check_forward_args(input, hx, None)
-        output, finals = self._run(input, [(h,) for h in hx.unbind(0)])
-        hidden = stack([state[0] for state in finals], 0)
+        output, hidden = self._run_padded(input, hx)
         if not is_batched:
             output = output.squeeze(batch_dim)
             hidden = hidden.squeeze(1)
@@ -326,9 +390,7 @@ class LSTM(RNNBase):
                          bidirectional, proj_size, device, dtype)
 
     def get_expected_cell_size(self, input, batch_sizes):
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
-        num_directions = 2 if self.bidirectional else 1
-        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+        return self.get_expected_hidden_size(input, batch_sizes)[:2] + (self.hidden_size,)
 
     def check_forward_args(self, input, hidden, batch_sizes):
         self.check_input(input, batch_sizes)
@@ -337,7 +399,14 @@ class LSTM(RNNBase):
         self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
                                "Expected hidden[1] size {}, got {}")
 
+    def permute_hidden(self, hx, permutation):
+        if permutation is None:
+            return hx
+        return hx[0].index_select(1, permutation), hx[1].index_select(1, permutation)
+
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         _unsupported_input(input)
         if input.dim() not in (2, 3):
             raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.dim()}D instead")
@@ -346,9 +415,7 @@ class LSTM(RNNBase):
         if not is_batched:
             input = input.unsqueeze(batch_dim)
         if hx is None:
-            real_hidden_size = self.proj_size if self.proj_size > 0 else self.hidden_size
-            hx = (self._zero_hidden(input, real_hidden_size),
-                  self._zero_hidden(input, self.hidden_size))
+            hx = self._zero_state(input)
         else:
             want = 3 if is_batched else 2
             if hx[0].dim() != want or hx[1].dim() != want:
@@ -358,9 +425,7 @@ class LSTM(RNNBase):
             if not is_batched:
                 hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
         self.check_forward_args(input, hx, None)
-        output, finals = self._run(input, list(zip(hx[0].unbind(0), hx[1].unbind(0))))
-        h_n = stack([state[0] for state in finals], 0)
-        c_n = stack([state[1] for state in finals], 0)
+        output, (h_n, c_n) = self._run_padded(input, hx)
         if not is_batched:
             output = output.squeeze(batch_dim)
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)

@@ -1,8 +1,10 @@
-"""numtensor.nn.utils: gradient clipping and flattening parameters to one vector."""
+"""numtensor.nn.utils: gradient clipping, flattening parameters to one vector, and (in rnn)
+packed sequences."""
 import math
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
+from . import rnn  # noqa: F401  (torch.nn.utils.rnn is reachable as an attribute too)
 
 
 def _as_list(parameters):
@@ -60,4 +62,4 @@ def vector_to_parameters(vec, parameters):
 
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector",
-           "vector_to_parameters"]
+           "vector_to_parameters", "rnn"]
