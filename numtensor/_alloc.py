@@ -23,7 +23,7 @@ def empty(shape, dtype, device=CPU, strides=None):
     for s in shape:
         n *= s
     buf = backend_for(device).allocate(n, dtype.np)
-    return make_tensor(TypedStorage(buf, dtype, device), 0, shape,
+    return make_tensor(TypedStorage(buf, dtype, device, True), 0, shape,
                        dense_strides(shape) if strides is None else tuple(strides))
 
 
@@ -61,7 +61,7 @@ def zeros(shape, dtype, device=CPU):
     for s in shape:
         n *= s
     buf = backend_for(device).allocate_zeroed(n, dtype.np)
-    return make_tensor(TypedStorage(buf, dtype, device), 0, shape, dense_strides(shape))
+    return make_tensor(TypedStorage(buf, dtype, device, True), 0, shape, dense_strides(shape))
 
 
 def ones(shape, dtype, device=CPU):

@@ -13,13 +13,16 @@ _warned = [False]
 
 
 class TypedStorage:
-    __slots__ = ("_buf", "dtype", "device", "_version", "__weakref__")
+    __slots__ = ("_buf", "dtype", "device", "_version", "plain", "__weakref__")
 
-    def __init__(self, buf, dtype, device=CPU):
+    def __init__(self, buf, dtype, device=CPU, plain=False):
         self._buf = buf
         self.dtype = dtype
         self.device = device
         self._version = 0
+        # the backend allocated buf itself (not memory shared with NumPy or another
+        # library, which may be read-only or unaligned): its kernels may take it unchecked
+        self.plain = plain
 
     # -- what tensor.storage() users see ------------------------------------------
     def size(self):

@@ -92,3 +92,30 @@ def test_guard_bytes_catch_an_out_of_bounds_write():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert out.stdout.strip() == "BufferOverrunError", out.stderr
+
+
+@pytest.mark.parametrize("kind", ["readonly", "unaligned"])
+def test_small_ops_on_shared_numpy_memory_take_the_checked_call(kind):
+    # the small-op fast path calls compiled kernels without Numba's argument typing only
+    # for buffers numtensor allocated; memory shared with NumPy may be read-only or
+    # unaligned, a different compiled signature, so it must go through the dispatcher
+    a = np.arange(1, 11, dtype=np.float32)
+    if kind == "readonly":
+        a.setflags(write=False)
+    else:
+        raw = np.zeros(4 * 10 + 1, dtype=np.uint8)
+        a = np.frombuffer(raw.data, dtype=np.float32, count=10, offset=1)
+        a[...] = np.arange(1, 11, dtype=np.float32)
+        assert not a.flags.aligned
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's "not writable" warning
+        x = nt.from_numpy(a)
+    assert not x._storage.plain
+    y = nt.arange(1, 11, dtype=nt.float32)
+    for _ in range(3):  # later calls too, after the plain path has learnt its entry
+        np.testing.assert_array_equal((y + y).numpy(), 2 * np.arange(1, 11))
+        np.testing.assert_array_equal((x + y).numpy(), 2 * np.arange(1, 11))
+        np.testing.assert_array_equal((y * x).numpy(), np.arange(1, 11) ** 2)
+        np.testing.assert_array_equal((x * 2.0).numpy(), 2 * np.arange(1, 11))
+        np.testing.assert_array_equal(x.exp().numpy(), y.exp().numpy())

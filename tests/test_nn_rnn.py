@@ -401,7 +401,7 @@ def test_forward_errors_match_torch(case):
     raises_like(lambda: make(nt), lambda: make(torch))
 
 
-def test_packed_sequence_is_refused_clearly():
+def test_foreign_packed_sequence_is_refused():
     packed = torch.nn.utils.rnn.pack_padded_sequence(torch.zeros(SEQ, BATCH, INPUT), [4, 2])
     with pytest.raises(RuntimeError, match="PackedSequence"):
         nt.nn.LSTM(INPUT, HIDDEN)(packed)

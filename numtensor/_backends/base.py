@@ -123,13 +123,14 @@ class Backend(abc.ABC):
         element is read at every position) or None (a Python number); `inputs` holds the
         operands and numbers in that order.  out: an operand to write into (n elements
         from its offset; an in-place op), or None for a fresh buffer of out_np_dtype.
-        in_np_dtype: the tensor operands' (compute) dtype.  This default plans and
+        in_np_dtype: the tensor operands' (compute) dtype.  plain: every buffer is one the
+        backend allocated (TypedStorage.plain).  This default plans and
         launches map/zip on every call; a backend may resolve its kernel once instead."""
         from . import plan
         strides = tuple((c,) for c in codes if c is not None) + ((1,),)
         launch = self.map if len(codes) == 1 else self.zip
 
-        def route(inputs, out, n, params):
+        def route(inputs, out, n, params, plain=False):
             if out is None:
                 out = (self.allocate(n, out_np_dtype), 0)
             launch(op, plan.elementwise((n,), strides), *inputs, out, params)

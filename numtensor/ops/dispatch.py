@@ -95,6 +95,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
             return None
         codes = _UNARY
         inputs = ((storage._buf, a._offset),)
+        plain = storage.plain
     else:
         b = args[1]
         if type(b) is Tensor:
@@ -114,15 +115,17 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
             else:
                 return None
             inputs = ((storage._buf, a._offset), (other._buf, b._offset))
+            plain = storage.plain and other.plain
         elif type(b) in _NUMBER_TYPES and a._strides == dense:
             codes = _NUMBER_SECOND
             inputs = ((storage._buf, a._offset), b)
+            plain = storage.plain
         else:
             return None
     route = _routes.get((op, codes, compute_dtype, out_dtype, dev.type)) or \
         _route(op, codes, compute_dtype, out_dtype, dev)
-    buf = route(inputs, None, math.prod(shape), params)
-    return make_tensor(TypedStorage(buf, out_dtype, dev), 0, shape, dense)
+    buf = route(inputs, None, math.prod(shape), params, plain)
+    return make_tensor(TypedStorage(buf, out_dtype, dev, True), 0, shape, dense)
 
 
 def _route(op, codes, compute_dtype, out_dtype, dev):
@@ -145,6 +148,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     if out._strides != dense:
         return False
     dev = storage.device
+    plain = storage.plain
     if len(args) == 1:
         codes = _UNARY
         inputs = ((storage._buf, out._offset),)
@@ -162,6 +166,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
                 return False
             codes = _BOTH_WALKED
             inputs = ((storage._buf, out._offset), (s._buf, b._offset))
+            plain = plain and s.plain
         elif type(b) in _NUMBER_TYPES:
             codes = _NUMBER_SECOND
             inputs = ((storage._buf, out._offset), b)
@@ -169,7 +174,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
             return False
     route = _routes.get((op, codes, compute_dtype, compute_dtype, dev.type)) or \
         _route(op, codes, compute_dtype, compute_dtype, dev)
-    route(inputs, inputs[0], math.prod(shape), params)
+    route(inputs, inputs[0], math.prod(shape), params, plain)
     return True
 
 

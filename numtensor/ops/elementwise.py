@@ -581,7 +581,10 @@ def add(input, other, *, alpha=1, out=None):
         res = _emit("add", (a, b), dt, out)
     if res is out:
         return out
-    attach(_add_backward, res, (a, b), alpha=alpha)
+    # the gate attach opens with, written out: most small ops record nothing (inference,
+    # optimizer updates), and the call with its keywords is a tenth of a small add
+    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+        attach(_add_backward, res, (a, b), alpha=alpha)
     return res if out is None else finish("add", res, out, (a, b))
 
 
@@ -617,8 +620,9 @@ def sub(input, other, *, alpha=1, out=None):
     if res is out:
         return out
     # `2 - x` is torch's rsub with a scalar: RsubBackward1
-    attach(_sub_backward, res, (a, b), node_name=None if isinstance(a, Tensor) else "RsubBackward1",
-           alpha=alpha)
+    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+        attach(_sub_backward, res, (a, b),
+               node_name=None if isinstance(a, Tensor) else "RsubBackward1", alpha=alpha)
     return res if out is None else finish("sub", res, out, (a, b))
 
 
@@ -645,7 +649,8 @@ def mul(input, other, *, out=None):
     res = _emit("mul", (a, b), dt, out)
     if res is out:
         return out
-    attach(_mul_backward, res, (a, b))
+    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+        attach(_mul_backward, res, (a, b))
     return res if out is None else finish("mul", res, out, (a, b))
 
 
@@ -673,7 +678,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     res = _emit("div", (a, b), dt, out)
     if res is out:
         return out
-    attach(_div_backward, res, (a, b))
+    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+        attach(_div_backward, res, (a, b))
     return res if out is None else finish("div", res, out, (a, b))
 
 

@@ -124,14 +124,37 @@ def _zero_params(np_dtype):
     return zeros
 
 
+# the largest finite value of each float kernel type: a number within it converts
+# without the overflow check (a NumPy errstate costs five times the conversion)
+_REAL_NUMBERS = (int, float)
+_FLOAT_LIMITS = {np.float32: float(np.finfo(np.float32).max),
+                 np.float64: float(np.finfo(np.float64).max)}
+
+
 def _scalar(value, np_type):
     """A Python number as a kernel argument of np_type (wrapping like a cast, as PyTorch
     does for an integer scalar that does not fit an integer tensor's dtype)."""
+    limit = _FLOAT_LIMITS.get(np_type)
+    if limit is not None and type(value) in _REAL_NUMBERS and -limit <= value <= limit:
+        return np_type(value)
     try:
         with np.errstate(over="ignore"):  # a float beyond the dtype's range is inf, silently
             return np_type(value)
     except (OverflowError, ValueError, TypeError):
         return np.array(value).astype(np_type)[()]
+
+
+def _plain_signature(codes, in_np_dtype, out_np_dtype, zero):
+    """The Numba argument types of a dense route's kernel call when every buffer is plain:
+    per input an array and its offset (a number: one scalar), then the output array, its
+    offset, the count and the two parameters."""
+    import numba
+    arr, out_arr, word, scalar = (numba.typeof(np.empty(0, in_np_dtype)),
+                                  numba.typeof(np.empty(0, out_np_dtype)), numba.int64,
+                                  numba.typeof(zero))
+    walked = [t for c in codes if c is not None for t in (arr, word)]
+    numbers = [scalar for c in codes if c is None]
+    return tuple(walked + [out_arr, word, word] + numbers + [scalar, scalar])
 
 
 def _float32_dtype():
@@ -307,44 +330,76 @@ class CpuBackend(Backend):
         def failed(e):
             _reraise_typing_error(e, op, in_np_dtype)
 
+        # Plain buffers (allocated here: 1-D, contiguous, aligned, writable) always take
+        # the kernels' one compiled signature, so a call may skip Numba's dispatcher,
+        # which types every argument again (a quarter of a 10-element add's time)
+        signature = None if allocator._GUARD else _plain_signature(
+            codes, in_np_dtype, out_np_dtype, zero)
+        entries = [None, None]  # the serial and parallel kernels' entries, once compiled
+
+        def learn(big):
+            """After a dispatcher call on plain buffers: keep that compiled entry."""
+            compiled = (parallel if big else serial).overloads.get(signature)
+            if compiled is not None:
+                entries[big] = compiled.entry_point
+
         # the three shapes of call the ops layer's fast path makes; out: an operand to
-        # write into, or None for a fresh buffer
+        # write into, or None for a fresh buffer; plain: every buffer is plain
         if len(codes) == 1:
-            def route(inputs, out, n, params):
+            def route(inputs, out, n, params, plain=False):
                 (xb, xo), = inputs
                 yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
+                    big = n >= ELEMENTWISE_GRAIN
+                    entry = entries[big] if plain else None
                     try:
-                        kernel = parallel if n >= ELEMENTWISE_GRAIN else serial
-                        kernel(xb, xo, yb, yo, n, p0, p1)
+                        if entry is not None:
+                            entry(xb, xo, yb, yo, n, p0, p1)
+                        else:
+                            (parallel if big else serial)(xb, xo, yb, yo, n, p0, p1)
+                            if plain and signature:
+                                learn(big)
                     except Exception as e:
                         failed(e)
                 return yb
         elif numbers:
-            def route(inputs, out, n, params):
+            def route(inputs, out, n, params, plain=False):
                 (ab, ao), b = inputs
                 yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
+                    big = n >= ELEMENTWISE_GRAIN
+                    entry = entries[big] if plain else None
+                    b = _scalar(b, kt)
                     try:
-                        kernel = parallel if n >= ELEMENTWISE_GRAIN else serial
-                        kernel(ab, ao, yb, yo, n, _scalar(b, kt), p0, p1)
+                        if entry is not None:
+                            entry(ab, ao, yb, yo, n, b, p0, p1)
+                        else:
+                            (parallel if big else serial)(ab, ao, yb, yo, n, b, p0, p1)
+                            if plain and signature:
+                                learn(big)
                     except Exception as e:
                         failed(e)
                 return yb
         else:
-            def route(inputs, out, n, params):
+            def route(inputs, out, n, params, plain=False):
                 (ab, ao), (bb, bo) = inputs
                 yb, yo = (np_empty(n, out_dtype) if n < pooled_from else
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
+                    big = n >= ELEMENTWISE_GRAIN
+                    entry = entries[big] if plain else None
                     try:
-                        kernel = parallel if n >= ELEMENTWISE_GRAIN else serial
-                        kernel(ab, ao, bb, bo, yb, yo, n, p0, p1)
+                        if entry is not None:
+                            entry(ab, ao, bb, bo, yb, yo, n, p0, p1)
+                        else:
+                            (parallel if big else serial)(ab, ao, bb, bo, yb, yo, n, p0, p1)
+                            if plain and signature:
+                                learn(big)
                     except Exception as e:
                         failed(e)
                 return yb
