@@ -4,13 +4,12 @@ import numbers
 from .._size import Size
 from . import constraints
 from .distribution import Distribution
-from .gamma import nonnegative
 from .utils import broadcast_all
 
 
 class Exponential(Distribution):
     arg_constraints = {"rate": constraints.positive}
-    support = nonnegative
+    support = constraints.nonnegative
     has_rsample = True
 
     def __init__(self, rate, validate_args=None):

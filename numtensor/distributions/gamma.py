@@ -18,22 +18,6 @@ from ..ops.special_math import digamma, lgamma
 from .utils import broadcast_all
 
 
-class _GreaterThanEq(constraints.Constraint):
-    """value >= lower_bound (PyTorch's constraints.greater_than_eq)."""
-
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-
-    def check(self, value):
-        return value >= self.lower_bound
-
-    def __repr__(self):
-        return f"GreaterThanEq(lower_bound={self.lower_bound})"
-
-
-nonnegative = _GreaterThanEq(0.0)
-
-
 # ---- the incomplete gamma function -------------------------------------------------------
 def _gammainc_values(a, x):
     """The regularised lower incomplete gamma P(a, x) (a > 0, x >= 0), float64, without
@@ -212,7 +196,7 @@ class Gamma(Distribution):
     """Gamma with shape `concentration` and inverse scale `rate`."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
-    support = nonnegative
+    support = constraints.nonnegative
     has_rsample = True
 
     def __init__(self, concentration, rate, validate_args=None):

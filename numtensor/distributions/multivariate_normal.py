@@ -41,7 +41,6 @@ class _LowerCholesky(constraints.Constraint):
         return lower & positive_diagonal
 
 
-real_vector = constraints.independent(constraints.real, 1)
 positive_definite = _PositiveDefinite()
 lower_cholesky = _LowerCholesky()
 
@@ -84,11 +83,11 @@ def _precision_to_scale_tril(P):
 
 
 class MultivariateNormal(Distribution):
-    arg_constraints = {"loc": real_vector,
+    arg_constraints = {"loc": constraints.real_vector,
                        "covariance_matrix": positive_definite,
                        "precision_matrix": positive_definite,
                        "scale_tril": lower_cholesky}
-    support = real_vector
+    support = constraints.real_vector
     has_rsample = True
 
     def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None,

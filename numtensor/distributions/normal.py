@@ -67,5 +67,9 @@ class Normal(Distribution):
             self._validate_sample(value)
         return 0.5 * erfc((value - self.loc) * self.scale.reciprocal() * -math.sqrt(0.5))
 
+    def icdf(self, value):
+        from ..ops.special_math import erfinv
+        return self.loc + self.scale * erfinv(2 * value - 1) * math.sqrt(2)
+
     def entropy(self):
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()

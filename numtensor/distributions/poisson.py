@@ -5,7 +5,7 @@ from .._size import Size
 from ..autograd.grad_mode import no_grad
 from . import constraints
 from .distribution import Distribution
-from .gamma import lgamma, nonnegative
+from .gamma import lgamma
 from .utils import broadcast_all
 
 
@@ -71,7 +71,7 @@ def sample_poisson(rate):
 
 
 class Poisson(Distribution):
-    arg_constraints = {"rate": nonnegative}
+    arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 
     def __init__(self, rate, validate_args=None):

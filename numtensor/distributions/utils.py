@@ -4,6 +4,9 @@ import numbers
 from .._tensor import Tensor
 
 
+euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
+
+
 def broadcast_all(*values):
     """Tensors (numbers become tensors of the first tensor's dtype, or the default dtype)
     expanded to one broadcast shape."""

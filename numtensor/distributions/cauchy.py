@@ -1,0 +1,67 @@
+"""Cauchy(loc, scale): the ratio of two centred normals, shifted and scaled."""
+import math
+import numbers
+
+from .._size import Size
+from . import constraints
+from .distribution import Distribution
+from .utils import broadcast_all
+
+
+class Cauchy(Distribution):
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        self.loc, self.scale = broadcast_all(loc, scale)
+        scalar = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
+        super().__init__(Size() if scalar else self.loc.shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(Cauchy, _instance)
+        batch_shape = Size(batch_shape)
+        new.loc = self.loc.expand(batch_shape)
+        new.scale = self.scale.expand(batch_shape)
+        return self._expanded(new, batch_shape)
+
+    @property
+    def mean(self):
+        from .. import full
+        return full(self._extended_shape(), math.nan, dtype=self.loc.dtype,
+                    device=self.loc.device)
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        from .. import full
+        return full(self._extended_shape(), math.inf, dtype=self.loc.dtype,
+                    device=self.loc.device)
+
+    def rsample(self, sample_shape=Size()):
+        """loc + scale * tan(pi (u - 1/2)), u ~ U[0, 1) (what Tensor.cauchy_ draws)."""
+        from .. import rand
+        shape = self._extended_shape(sample_shape)
+        u = rand(shape, dtype=self.loc.dtype, device=self.loc.device)
+        eps = (math.pi * (u - 0.5)).tan()
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return (-math.log(math.pi) - self.scale.log()
+                - (((value - self.loc) / self.scale) ** 2).log1p())
+
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return ((value - self.loc) / self.scale).atan() / math.pi + 0.5
+
+    def icdf(self, value):
+        return (math.pi * (value - 0.5)).tan() * self.scale + self.loc
+
+    def entropy(self):
+        return math.log(4 * math.pi) + self.scale.log()
