@@ -271,9 +271,11 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
         old = leaf.grad
         if (old._shape == grad._shape and old.dtype is grad.dtype and old._base is None
                 and old._storage is not grad._storage and old.is_contiguous()):
-            # the common case, straight to the kernel: old += grad
-            from ..ops.dispatch import run_elementwise
-            run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
+            # the common case, straight to the kernel: old += grad (the prepared dense
+            # route when grad is dense too)
+            from ..ops.dispatch import run_elementwise, run_into_self
+            if not run_into_self("add", (old, grad), old.dtype, old):
+                run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
             old._storage._version += 1
             return
         with no_grad():
