@@ -26,6 +26,25 @@ GRAIN = 32768  # below this many elements, the serial twin beats waking the thre
 # 37; exp of 64K 55 vs 60, of 128K 115 vs 96
 ELEMENTWISE_GRAIN = 1 << 17
 
+# A small call whose serial twin is not compiled yet, while its parallel twin is, borrows
+# the parallel one for the kernel's first BORROWED_CALLS small calls: a first training
+# step then compiles one twin per element-wise kernel (and of the float products)
+# instead of both (0.1-0.4 s each; a strided copy's serial twin 0.37 s).  A process that keeps making small calls compiles
+# the serial twin after that.
+BORROWED_CALLS = 64
+_borrowed = {}  # serial twin -> small calls it has lent to its parallel twin
+
+
+def _borrows_parallel(serial, parallel):
+    """Whether a small call should run on the parallel twin (see BORROWED_CALLS)."""
+    if serial.overloads or not parallel.overloads:
+        return False
+    calls = _borrowed.get(serial, 0)
+    if calls >= BORROWED_CALLS:
+        return False
+    _borrowed[serial] = calls + 1
+    return True
+
 # How long Numba's OpenMP threads spin after a parallel kernel before they sleep, in
 # libgomp's spin iterations (GOMP_SPINCOUNT): about 0.1 ms here, longer than most gaps
 # between the kernels of one training step.  Waking a sleeping thread costs about 55 us
@@ -274,18 +293,21 @@ class CpuBackend(Backend):
             tail += [_scalar(v, kt) for v in params] + [kt(0)] * (2 - len(params))
         else:
             tail = _zero_params(dtype_of_scalars)
-        par = n >= ELEMENTWISE_GRAIN
         flat = plan.flat
+        twins = _FLAT_KERNELS.get(flat) if flat is not None else None
+        serial, parallel = (mod.strided, mod.strided_par) if twins is None else \
+            (getattr(mod, twins[0]), getattr(mod, twins[1]))
+        kernel = parallel if n >= ELEMENTWISE_GRAIN or _borrows_parallel(serial, parallel) \
+            else serial
         try:
-            if flat is not None and flat in _FLAT_KERNELS:
-                getattr(mod, _FLAT_KERNELS[flat][par])(*args, obuf, out[1], n, *tail)
+            if twins is not None:
+                kernel(*args, obuf, out[1], n, *tail)
                 return
             strided_args = []
             arrays = plan.stride_arrays
             for k in range(0, len(args), 2):
                 strided_args += [args[k], args[k + 1], arrays[k // 2]]
-            fn = mod.strided_par if par else mod.strided
-            fn(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
+            kernel(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
         except Exception as e:
             _reraise_typing_error(e, op, dtype_of_scalars)
 
@@ -337,6 +359,14 @@ class CpuBackend(Backend):
             codes, in_np_dtype, out_np_dtype, zero)
         entries = [None, None]  # the serial and parallel kernels' entries, once compiled
 
+        borrowing = True  # until the serial twin is compiled or lends no more
+
+        def borrows():
+            nonlocal borrowing
+            if serial.overloads:
+                borrowing = False
+            return _borrows_parallel(serial, parallel)
+
         def learn(big):
             """After a dispatcher call on plain buffers: keep that compiled entry."""
             compiled = (parallel if big else serial).overloads.get(signature)
@@ -352,7 +382,7 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
                     entry = entries[big] if plain else None
                     try:
                         if entry is not None:
@@ -371,7 +401,7 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
                     entry = entries[big] if plain else None
                     b = _scalar(b, kt)
                     try:
@@ -391,7 +421,7 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
                     entry = entries[big] if plain else None
                     try:
                         if entry is not None:
@@ -516,6 +546,8 @@ class CpuBackend(Backend):
             if not _blas_on_one_thread:
                 _put_blas_on_one_thread()
             blocks = _work_blocks(plan)
+            if blocks == 0 and _borrows_parallel(mk.gemm, mk.gemm_par):
+                blocks = 1  # the products one per work item: the serial order, one thread
             if blocks > 0:
                 blas_threads = _kernel_module("blas_threads")
                 with blas_threads.single_threaded():
