@@ -300,3 +300,12 @@ def test_max_and_min_of_nans_share_the_gradient_among_the_nans():
 def test_inplace_op_on_an_empty_expanded_tensor_writes_nothing():
     for L in (nt, torch):
         assert L.zeros(0, 1).expand(0, 2).abs_().shape == (0, 2)
+
+
+def test_integer_fmod_by_a_bool_tensor():
+    # the integer fmod fixes the sign with a subtraction, which refuses bool operands
+    def run(L):
+        x = L.tensor([[-5], [14], [-14], [14]], dtype=L.int64)[1:]
+        return L.fmod(x, L.tensor(True)), L.fmod(L.tensor([-7, 7, 3]), L.tensor([True, True, True]))
+    for ours, want in zip(run(nt), run(torch)):
+        assert ours.tolist() == want.tolist() and str(ours.dtype) == str(want.dtype)

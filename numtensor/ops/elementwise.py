@@ -774,6 +774,8 @@ def fmod(input, other, *, out=None):
         _check_integer_zero_division(a, b, dt)
         r = remainder(a, b)
         wrong_sign = logical_and(ne(r, 0), ne(lt(r, 0), lt(a, 0)))
+        if isinstance(b, Tensor) and b.dtype is _dtype.bool_:  # sub refuses bool operands
+            b = b.to(dt)
         return where(wrong_sign, sub(r, b), r).to(dt)
     return run_elementwise("fmod", (a, b), dt, dt)
 
