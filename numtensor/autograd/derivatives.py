@@ -44,7 +44,7 @@ def node_class(name):
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
     __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
-                 "__weakref__")
+                 "kept", "__weakref__")
 
     def __init__(self, name, vjp, inputs, saves, materialize=False):
         self.name = name
@@ -62,6 +62,19 @@ class Derivative:
             self.saves = tuple(saves)
             self.reads = None
         self.saved_pos = {n: i for i, n in enumerate(self.saves)}
+        self.kept = {}  # needs_input_grad -> per saved name, whether a gradient reads it
+
+    def kept_for(self, needs):
+        """Per saved name, whether a gradient that will be computed reads it."""
+        kept = self.kept.get(needs)
+        if kept is None:
+            if self.reads is None:
+                kept = (True,) * len(self.saves)
+            else:
+                wanted = {n for group, need in zip(self.reads, needs) if need for n in group}
+                kept = tuple(name in wanted for name in self.saves)
+            self.kept[needs] = kept
+        return kept
 
     def __repr__(self):
         return f"<derivative {self.name} of {self.vjp.__module__}.{self.vjp.__name__}>"
@@ -111,12 +124,9 @@ def attach(d, outputs, inputs, node_name=None, **extra):
         if extra:
             node._params = extra
         return outputs
-    wanted = None
-    if d.reads is not None:
-        wanted = {n for group, need in zip(d.reads, needs) if need for n in group}
     saved = []
-    for name in d.saves:
-        if wanted is not None and name not in wanted:
+    for name, kept in zip(d.saves, d.kept_for(node.needs_input_grad)):
+        if not kept:
             extra.pop(name, None)
             saved.append(None)  # not read by any gradient that will be computed
             continue
@@ -136,7 +146,7 @@ def attach(d, outputs, inputs, node_name=None, **extra):
 
 
 # ---- composite ops: composed from tensor ops, one node named as PyTorch's ------------------
-def composite(name, nondifferentiable=(), kernel=None):
+def composite(name, nondifferentiable=(), kernel=None, inputs=None):
     """Decorator for a function that PyTorch runs as one op with its own backward node
     (layer_norm: NativeLayerNormBackward0, batch_norm: NativeBatchNormBackward0) and
     that numtensor composes from differentiable tensor ops.
@@ -149,7 +159,10 @@ def composite(name, nondifferentiable=(), kernel=None):
     graph reaches the real arguments (double backward).  Without grad mode, or with no
     tensor argument requiring grad, the function runs as is.  It must not modify its
     tensor arguments in place.  Arguments named in `nondifferentiable` (a loss's class
-    weights) may not require grad, as in PyTorch, whose message names `kernel`."""
+    weights) may not require grad, as in PyTorch, whose message names `kernel`.  `inputs`
+    names the arguments that are inputs of PyTorch's node (mse_loss: input and target):
+    each is an edge of the node, (None, 0) in next_functions when it does not require
+    grad; without it, the tensor arguments that require grad are the node's inputs."""
     d = Derivative(name, _composite_vjp, inputs=(), saves=())
     REGISTRY.append(d)
 
@@ -157,6 +170,7 @@ def composite(name, nondifferentiable=(), kernel=None):
         import inspect
         params = list(inspect.signature(fn).parameters)
         refused = [(params.index(n), n) for n in nondifferentiable]
+        named = None if inputs is None else [(params.index(n), n) for n in inputs]
 
         def run(*args, **kwargs):
             if not is_grad_enabled():
@@ -183,8 +197,14 @@ def composite(name, nondifferentiable=(), kernel=None):
             if not getattr(inner, "_requires_grad", False):
                 return inner
             # the aliases' nodes now: an in-place op on an argument later re-bases views
+            targets = [edge_for(a) for a in aliases]
+            if named is not None:  # PyTorch's node inputs, an edge each (None: no gradient)
+                by_id = {id(a): (t, target) for a, t, target in zip(aliases, originals, targets)}
+                pairs = [by_id.get(id(args[pos] if pos < len(args) else kwargs.get(pname)),
+                                   (None, None)) for pos, pname in named]
+                originals, targets = [t for t, _ in pairs], [target for _, target in pairs]
             return attach(d, inner.detach(), tuple(originals), inner=inner,
-                          targets=tuple(edge_for(a) for a in aliases))
+                          targets=tuple(targets))
         run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
         run.__module__, run.__wrapped__ = fn.__module__, fn
         return run
@@ -194,8 +214,8 @@ def composite(name, nondifferentiable=(), kernel=None):
 def _composite_vjp(ctx, grad):
     from . import engine
     targets = ctx.targets
-    capture = dict.fromkeys(targets)
+    capture = dict.fromkeys(t for t in targets if t is not None)
     engine.run_backward([edge_for(ctx.inner)], [grad], retain_graph=True,
                         create_graph=is_grad_enabled(), capture=capture, accumulate=False,
-                        stop_at={node for node, _ in targets})
-    return tuple(capture[t] for t in targets)
+                        stop_at={node for node, _ in capture})
+    return tuple(None if t is None else capture[t] for t in targets)

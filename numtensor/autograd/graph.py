@@ -42,8 +42,11 @@ class Node:
     def save(self, values):
         """Keep values for backward; a tensor's version is noted to catch later in-place
         changes (as PyTorch's saved variables do)."""
-        self._saved = tuple((v, v._version, v.grad_fn) if hasattr(v, "_storage") else (v, None, None)
-                            for v in values)
+        saved = []
+        for v in values:
+            saved.append((v, v._storage._version, v.grad_fn) if hasattr(v, "_storage")
+                         else (v, None, None))
+        self._saved = tuple(saved)
 
     def set_outputs(self, outs, single):
         if single:  # the common case, without the loop
