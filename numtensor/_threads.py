@@ -1,13 +1,14 @@
 """set_num_threads / get_num_threads: the number of threads parallel kernels use.
 
-They are Numba's thread count, imported on first call only (import numtensor never
-imports Numba).  Like Numba's setting it applies to the calling thread."""
+The count is the CPU backend's (its team: Numba's threads, fewer while other processes
+keep cores busy), imported on first call only (import numtensor never imports Numba).
+Like Numba's setting it applies to the calling thread."""
 
 
 def get_num_threads():
     """The number of threads used by parallel kernels."""
-    import numba
-    return numba.get_num_threads()
+    from ._backends.cpu import team
+    return team.requested()
 
 
 def set_num_threads(int, /):  # noqa: A002  (torch's parameter name)
@@ -20,4 +21,5 @@ def set_num_threads(int, /):  # noqa: A002  (torch's parameter name)
     if n <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
     import numba
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    from ._backends.cpu import team
+    team.request(min(n, numba.config.NUMBA_NUM_THREADS))

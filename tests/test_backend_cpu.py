@@ -129,3 +129,48 @@ def test_large_buffers_are_reused_but_never_while_numpy_still_sees_them():
     small = nt.ones(10) + 1                    # small buffers never enter the pool
     del small
     assert allocator.pooled_bytes() == 0
+
+
+def test_team_follows_the_cores_other_processes_leave_free(monkeypatch):
+    # a fake clock: other processes keep `others` cores busy between two looks
+    import numba
+    import numtensor._backends.cpu.team as team
+    clock = {"wall": 100.0, "busy": 50.0, "own": 10.0}
+    monkeypatch.setattr(team.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(team.time, "process_time", lambda: clock["own"])
+    monkeypatch.setattr(team, "_machine_busy_seconds", lambda: clock["busy"])
+    monkeypatch.setattr(team, "_cores", lambda: 4)
+    monkeypatch.setattr(team, "requested", lambda: 3)
+    monkeypatch.setattr(team, "_state", {"at": None})
+    monkeypatch.setattr(team, "_team", [None])
+    counts = []
+    monkeypatch.setattr(numba, "set_num_threads", counts.append)
+
+    def look(others, own=0.5, wall=1.0):
+        clock["wall"] += wall
+        clock["own"] += own
+        clock["busy"] += own + others * wall
+        team.update()
+    team.update()           # the first look only takes a reading
+    look(others=0.0)        # quiet: the user's 3 (of 4 cores)
+    look(others=2.0)        # two cores busy elsewhere: the 2 left
+    look(others=3.6)        # all but a fraction: still one thread
+    clock["wall"] += 0.01   # within SAMPLE_SECONDS: no new look
+    team.update()
+    look(others=0.2)        # quiet again
+    assert counts == [3, 2, 1, 3]
+
+
+def test_get_num_threads_reports_the_users_count_while_the_team_is_smaller():
+    import numba
+    import numtensor._backends.cpu.team as team
+    before = nt.get_num_threads()
+    try:
+        nt.set_num_threads(2 if numba.config.NUMBA_NUM_THREADS >= 2 else 1)
+        want = nt.get_num_threads()
+        numba.set_num_threads(1)  # what update() does while other processes are busy
+        team._team[0] = 1
+        assert nt.get_num_threads() == want
+    finally:
+        nt.set_num_threads(before)
+    assert nt.get_num_threads() == before

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import scalar_ops
 from ..base import Backend
-from . import allocator
+from . import allocator, team
 
 GRAIN = 32768  # below this many elements, the serial twin beats waking the threads
 # Element-wise kernels do little per element, so their threads pay off later.  Measured
@@ -297,8 +297,11 @@ class CpuBackend(Backend):
         twins = _FLAT_KERNELS.get(flat) if flat is not None else None
         serial, parallel = (mod.strided, mod.strided_par) if twins is None else \
             (getattr(mod, twins[0]), getattr(mod, twins[1]))
-        kernel = parallel if n >= ELEMENTWISE_GRAIN or _borrows_parallel(serial, parallel) \
-            else serial
+        if n >= ELEMENTWISE_GRAIN:
+            team.update()
+            kernel = parallel
+        else:
+            kernel = parallel if _borrows_parallel(serial, parallel) else serial
         try:
             if twins is not None:
                 kernel(*args, obuf, out[1], n, *tail)
@@ -360,6 +363,7 @@ class CpuBackend(Backend):
         entries = [None, None]  # the serial and parallel kernels' entries, once compiled
 
         borrowing = True  # until the serial twin is compiled or lends no more
+        update_team = team.update
 
         def borrows():
             nonlocal borrowing
@@ -382,7 +386,11 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
+                    big = n >= ELEMENTWISE_GRAIN
+                    if big:
+                        update_team()
+                    elif borrowing:
+                        big = borrows()
                     entry = entries[big] if plain else None
                     try:
                         if entry is not None:
@@ -401,7 +409,11 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
+                    big = n >= ELEMENTWISE_GRAIN
+                    if big:
+                        update_team()
+                    elif borrowing:
+                        big = borrows()
                     entry = entries[big] if plain else None
                     b = _scalar(b, kt)
                     try:
@@ -421,7 +433,11 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN or (borrowing and borrows())
+                    big = n >= ELEMENTWISE_GRAIN
+                    if big:
+                        update_team()
+                    elif borrowing:
+                        big = borrows()
                     entry = entries[big] if plain else None
                     try:
                         if entry is not None:
@@ -439,6 +455,8 @@ class CpuBackend(Backend):
     def reduce(self, op, plan, x, out):
         if plan.nout == 0:
             return
+        if plan.nout * plan.nred >= GRAIN:
+            team.update()
         (xb, xo), (yb, yo) = x, out
         if op == "sum" and plan.reduced_inside and xb.dtype == yb.dtype and \
                 xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
@@ -480,7 +498,9 @@ class CpuBackend(Backend):
             return
         kshape, kx, ky, rshape, rx = plan.arrays
         outer_shape, outer_x = rshape[:-1], rx[:-1]
-        if whole and plan.nred >= ck.TORCH_GRAIN and (threads := _threads()) > 1:
+        # PyTorch splits a whole sum by its thread count: the user's count, whatever the
+        # team that runs it (team.py), so that the value never depends on the load
+        if whole and plan.nred >= ck.TORCH_GRAIN and (threads := team.requested()) > 1:
             ck.all_chunked(outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nruns,
                            threads)
             return
@@ -545,6 +565,7 @@ class CpuBackend(Backend):
                     out.view(_BYTE), plan.out_offsets, out.itemsize, consts, m, k, n)
             if not _blas_on_one_thread:
                 _put_blas_on_one_thread()
+            team.update()
             blocks = _work_blocks(plan)
             if blocks == 0 and _borrows_parallel(mk.gemm, mk.gemm_par):
                 blocks = 1  # the products one per work item: the serial order, one thread
@@ -698,8 +719,8 @@ class CpuBackend(Backend):
             y = out[0][out[1]:]
             width = _TORCH_VECTOR_BYTES // y.dtype.itemsize
             chunk = n
-            if n > _TORCH_ARANGE_GRAIN and _threads() > 1:
-                tasks = min(_threads(), -(-n // _TORCH_ARANGE_GRAIN))
+            if n > _TORCH_ARANGE_GRAIN and team.requested() > 1:  # the user's count, as sums
+                tasks = min(team.requested(), -(-n // _TORCH_ARANGE_GRAIN))
                 chunk = -(-n // tasks)
             fk.arange_vectorised(y, n, float(start), float(step), width, chunk)
         return True
