@@ -179,6 +179,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv2d_(input, weight, bias, stride, padding, dilation, groups)
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution (see numtensor.nn.functional.conv3d)."""
+    from .nn._functional_3d import conv3d as conv3d_
+    return conv3d_(input, weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """Max pooling over (D, H, W) windows (see numtensor.nn.functional.max_pool3d)."""
+    from .nn._functional_3d import max_pool3d as pool
+    return pool(input, kernel_size, stride if stride != () else None, padding, dilation, ceil_mode)
+
+
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     """Max pooling over the last dim (see numtensor.nn.functional.max_pool1d)."""
     from .ops.pooling import max_pool1d as pool

@@ -30,6 +30,8 @@ from .modules import (Dropout1d, Dropout2d, Dropout3d, UpsamplingNearest2d,  # n
                       ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
                       ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d,
                       ZeroPad3d)
+from .modules import (Conv3d, LazyConv3d, MaxPool3d, AvgPool3d,  # noqa: F401
+                      AdaptiveAvgPool3d, AdaptiveMaxPool3d)
 from .modules import __all__ as _modules_all
 from . import functional, init, utils  # noqa: F401
 

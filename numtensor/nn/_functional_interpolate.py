@@ -1,7 +1,9 @@
-"""interpolate / upsample: 'nearest' and 'area' on 3-D, 4-D and 5-D input, 'linear' on
-3-D, 'bilinear' and 'bicubic' on 4-D, as gathers along each spatial dim.
+"""interpolate / upsample: 'nearest', 'nearest-exact' and 'area' on 3-D, 4-D and 5-D
+input, 'linear' on 3-D, 'bilinear' and 'bicubic' on 4-D, 'trilinear' on 5-D, as gathers
+along each spatial dim.
 
-Resampling separates by dim: nearest picks one source index per output position,
+Resampling separates by dim: nearest picks one source index per output position
+(nearest-exact the one under the output pixel's centre),
 (bi)linear blends the two neighbouring source positions and bicubic the four around it,
 with weights that depend on the output position only.  So each dim is an index_select
 (whose backward scatters the gradient back) and, for the blending modes, a weighted sum
@@ -25,6 +27,15 @@ def _nearest_indices(in_size, out_size, scale, device):
     from .. import arange, float32
     step = (1.0 / scale) if scale is not None else in_size / out_size
     positions = arange(out_size, dtype=float32, device=device) * _rounded(step, float32)
+    return positions.floor().long().clamp(max=in_size - 1)
+
+
+def _nearest_exact_indices(in_size, out_size, scale, device):
+    """floor((out_index + 0.5) * scale) clamped to the last input index (PyTorch's
+    nearest_neighbor_exact_compute_source_index, in float32)."""
+    from .. import arange, float32
+    step = (1.0 / scale) if scale is not None else in_size / out_size
+    positions = (arange(out_size, dtype=float32, device=device) + 0.5) * _rounded(step, float32)
     return positions.floor().long().clamp(max=in_size - 1)
 
 
@@ -86,10 +97,11 @@ def _cubic_taps(in_size, out_size, scale, align_corners, dtype, device):
     return indices, weights
 
 
-def _resample_nearest(input, sizes, scales):
+def _resample_nearest(input, sizes, scales, exact=False):
+    indices = _nearest_exact_indices if exact else _nearest_indices
     for k, (out_size, scale) in enumerate(zip(sizes, scales)):
         dim = 2 + k
-        index = _nearest_indices(input.shape[dim], out_size, scale, input.device)
+        index = indices(input.shape[dim], out_size, scale, input.device)
         input = input.index_select(dim, index)
     return input
 
@@ -128,45 +140,24 @@ def _resample_cubic(input, sizes, scales, align_corners):
     return input
 
 
-def _adaptive_avg_pool3d(input, sizes):
-    """Average pooling of the last three dims to `sizes`: the box average is the average
-    over D of the averages over (H, W), so two 2-D/1-D poolings compose it."""
-    from ..ops.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
-    n, c, d, h, w = input.shape
-    od, oh, ow = sizes
-    planes = adaptive_avg_pool2d(input.reshape(n, c * d, h, w), (oh, ow))
-    # move D last, pool it, and move it back
-    rows = planes.reshape(n, c, d, oh * ow).transpose(2, 3).reshape(n, c * oh * ow, d)
-    pooled = adaptive_avg_pool1d(rows, od)
-    return pooled.reshape(n, c, oh * ow, od).transpose(2, 3).reshape(n, c, od, oh, ow)
-
-
 def _area(input, sizes):
     """'area' is PyTorch's adaptive_avg_pool1d/2d/3d to the output size."""
     from ..ops.pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+    from ._functional_3d import adaptive_avg_pool3d
     if input.ndim == 3:
         return adaptive_avg_pool1d(input, sizes[0])
     if input.ndim == 4:
         return adaptive_avg_pool2d(input, sizes)
-    # numtensor has no adaptive_avg_pool3d: check as PyTorch's does, then compose
-    for d in range(1, 5):
-        if input.shape[d] == 0:
-            raise RuntimeError(f"adaptive_avg_pool3d(): Expected input to have non-zero size "
-                               f"for non-batch dimensions, but input has sizes "
-                               f"{list(input.shape)} with dimension {d} being empty")
-    if not input.dtype.is_floating_point:
-        raise NotImplementedError(f'"adaptive_avg_pool3d_cpu" not implemented for '
-                                  f"'{input.dtype._tensor_type[:-len('Tensor')]}'")
-    if list(sizes) == [1, 1, 1]:  # PyTorch takes the mean (MeanBackward1)
-        return input.mean((-3, -2, -1), keepdim=True)
-    return _ADAPTIVE_AVG_POOL3D(input, sizes)
+    return adaptive_avg_pool3d(input, sizes)
 
 
-_ADAPTIVE_AVG_POOL3D = composite("AdaptiveAvgPool3DBackward0")(_adaptive_avg_pool3d)
 _CUBIC = composite("UpsampleBicubic2DBackward0")(_resample_cubic)
 _NEAREST = {n: composite(f"UpsampleNearest{n}DBackward0")(_resample_nearest) for n in (1, 2, 3)}
+_NEAREST_EXACT = {n: composite(f"UpsampleNearestExact{n}DBackward0")(_resample_nearest)
+                  for n in (1, 2, 3)}
 _LINEAR = {1: composite("UpsampleLinear1DBackward0")(_resample_linear),
-           2: composite("UpsampleBilinear2DBackward0")(_resample_linear)}
+           2: composite("UpsampleBilinear2DBackward0")(_resample_linear),
+           3: composite("UpsampleTrilinear3DBackward0")(_resample_linear)}
 
 
 def _per_dim(value, spatial, what, input_sizes):
@@ -216,29 +207,35 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
     if antialias:
-        raise NotImplementedError("numtensor: interpolate supports antialias=False only")
+        raise NotImplementedError(f"numtensor: interpolate does not support antialias=True "
+                                  f"(mode={mode!r}); use antialias=False")
     if mode == "area":  # the pooling functions check sizes and dtype with their own messages
         return _area(input, sizes)
     if mode == "nearest":
         kernel = _NEAREST[spatial]
-    elif mode in ("linear", "bilinear"):
+    elif mode == "nearest-exact":
+        kernel = _NEAREST_EXACT[spatial]
+    elif mode in ("linear", "bilinear", "trilinear"):
         kernel = _LINEAR[spatial]
     elif mode == "bicubic":
         kernel = _CUBIC
     else:
-        raise NotImplementedError(f"numtensor: interpolate supports the modes nearest, linear, "
-                                  f"bilinear, bicubic and area, not {mode}")
+        raise NotImplementedError(f"numtensor: interpolate does not support mode={mode!r}")
     _check_sizes(input, in_sizes, sizes)
-    if not input.dtype.is_floating_point:
+    nearest = mode in ("nearest", "nearest-exact")
+    if not input.dtype.is_floating_point and not (nearest and input.dtype.name == "uint8"):
+        # PyTorch's message names the kernel that refuses the dtype
         type_name = input.dtype._tensor_type[:-len('Tensor')]
-        if mode == "bicubic":
-            raise NotImplementedError(f'"compute_indices_weights_cubic" not implemented for '
-                                      f"'{type_name}'")
-        suffix = "_channels_last" if spatial == 2 else ""
-        raise NotImplementedError(f'"upsample_{mode}{spatial}d{suffix}" not implemented for '
-                                  f"'{type_name}'")
+        if spatial == 2 and mode != "bicubic":
+            kernel_name = f"upsample_{'nearest' if nearest else mode}2d_channels_last"
+        else:
+            kernel_name = "compute_indices_weights_" + (
+                "nearest" if nearest else "cubic" if mode == "bicubic" else "linear")
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'{type_name}\'')
     if mode == "nearest":
         return kernel(input, sizes, scales)
+    if mode == "nearest-exact":
+        return kernel(input, sizes, scales, True)
     return kernel(input, sizes, scales, bool(align_corners))
 
 

@@ -833,3 +833,7 @@ __all__ += _attention_all
 from ._functional_norms import (__all__ as _norms_all, bilinear,  # noqa: E402,F401
                                 instance_norm, local_response_norm, rms_norm)
 __all__ += _norms_all
+from ._functional_3d import (__all__ as _3d_all, adaptive_avg_pool3d,  # noqa: E402,F401
+                             adaptive_max_pool3d, adaptive_max_pool3d_with_indices, avg_pool3d,
+                             conv3d, max_pool3d, max_pool3d_with_indices)
+__all__ += _3d_all

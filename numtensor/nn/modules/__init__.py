@@ -3,10 +3,12 @@ from .module import Module  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .linear import Identity, Linear, LazyLinear, Bilinear  # noqa: F401
 from .conv import Conv1d, Conv2d, LazyConv1d, LazyConv2d  # noqa: F401
+from .conv import Conv3d, LazyConv3d  # noqa: F401
 from .conv import (ConvTranspose1d, ConvTranspose2d, LazyConvTranspose1d,  # noqa: F401
                    LazyConvTranspose2d, Unfold, Fold)
 from .pooling import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d,  # noqa: F401
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d)
+from .pooling import (MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d)  # noqa: F401
 from .activation import ReLU, LeakyReLU, GELU, Sigmoid, Tanh, Softmax, LogSoftmax  # noqa: F401
 from .activation import (ELU, SELU, CELU, SiLU, Mish, ReLU6, Hardtanh, Hardsigmoid,  # noqa: F401
                          Hardswish, Hardshrink, Softshrink, Tanhshrink, Softsign, Softplus,
@@ -65,3 +67,5 @@ __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "UpsamplingNearest2d", "Upsam
             "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
             "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d",
             "ZeroPad3d"]
+__all__ += ["Conv3d", "LazyConv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
+            "AdaptiveMaxPool3d"]

@@ -1,5 +1,6 @@
-"""Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d and their lazy forms (LazyConv1d,
-LazyConv2d, LazyConvTranspose1d, LazyConvTranspose2d); Unfold and Fold."""
+"""Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d and their lazy forms
+(LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d); Unfold
+and Fold."""
 import math
 import numbers
 
@@ -115,7 +116,7 @@ class _ConvNd(Module):
         return s
 
     def _conv_forward(self, input, weight, bias):
-        conv = F.conv1d if self._dims == 1 else F.conv2d
+        conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[self._dims]
         if self.padding_mode != "zeros":
             padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(padded, weight, bias, self.stride, (0,) * self._dims, self.dilation,
@@ -146,6 +147,17 @@ class Conv2d(_ConvNd):
     """2-D convolution over (N, C, H, W) or (C, H, W) inputs."""
 
     _dims = 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C, D, H, W) or (C, D, H, W) inputs."""
+
+    _dims = 3
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
                  groups=1, bias=True, padding_mode="zeros", device=None, dtype=None):
@@ -192,6 +204,21 @@ class LazyConv2d(_LazyConvXdMixin, Conv2d):
     """A Conv2d whose in_channels comes from its first input."""
 
     cls_to_become = Conv2d
+
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False,
+                         padding_mode)
+        self.out_channels = out_channels
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+
+class LazyConv3d(_LazyConvXdMixin, Conv3d):
+    """A Conv3d whose in_channels comes from its first input."""
+
+    cls_to_become = Conv3d
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", device=None, dtype=None):
