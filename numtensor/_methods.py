@@ -20,6 +20,10 @@ def _reflect(fn):
     return lambda self, other: fn(other, self)
 
 
+def _commuted(fn):
+    return lambda self, other: fn(self, other)
+
+
 def _invert(self):
     """~x: logical not of a bool tensor, bitwise not of an integer one."""
     if self.dtype.category >= 2:
@@ -289,10 +293,12 @@ METHODS = {
     "softmax": _softmax, "log_softmax": _log_softmax,
 }
 
+# torch's __radd__ and __rmul__ are self.add(other) and self.mul(other): `2 * x` records
+# x as the node's first input, as `x * 2` does (grad_fn.next_functions)
 OPERATORS = {
-    "__add__": ew.add, "__radd__": _reflect(ew.add), "__iadd__": ew.add_,
+    "__add__": ew.add, "__radd__": _commuted(ew.add), "__iadd__": ew.add_,
     "__sub__": ew.sub, "__rsub__": _reflect(ew.sub), "__isub__": ew.sub_,
-    "__mul__": ew.mul, "__rmul__": _reflect(ew.mul), "__imul__": ew.mul_,
+    "__mul__": ew.mul, "__rmul__": _commuted(ew.mul), "__imul__": ew.mul_,
     "__truediv__": ew.div, "__rtruediv__": lambda self, other: ew.mul(ew.reciprocal(self), other),  # as torch
     "__itruediv__": ew.div_,
     "__floordiv__": ew.floor_divide, "__rfloordiv__": _reflect(ew.floor_divide),

@@ -98,6 +98,19 @@ def test_next_functions_lead_to_accumulate_grad():
     assert (x * 3).grad_fn.next_functions[0][0] is acc_x  # one sink per leaf
 
 
+@pytest.mark.parametrize("expr", ["2 * b", "2.5 * b", "True * b", "1 + b", "b * 2", "b + 1",
+                                  "2 / b", "b - 1", "-b", "b * t", "t * b", "t + b"])
+def test_next_functions_of_reflected_operators_match_torch(expr):
+    """`2 * b` is torch's b.mul(2): b's edge first (the autograd tutorial's
+    d.grad_fn.next_functions[0][0].next_functions)."""
+    def names(lib):
+        b = lib.tensor([1.0, 2.0], requires_grad=True).sin()
+        t = lib.tensor([3.0, 4.0])
+        y = eval(expr, {"b": b, "t": t})
+        return y.grad_fn.name(), [n if n is None else n.name() for n, _ in y.grad_fn.next_functions]
+    assert names(nt) == names(_torch())
+
+
 def test_no_history_without_requires_grad_or_in_no_grad():
     x = nt.ones(2)
     assert (x * 2).grad_fn is None and not (x * 2).requires_grad

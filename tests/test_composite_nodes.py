@@ -45,6 +45,7 @@ CASES = {
         x, L.zeros(3, dtype=L.float64), L.ones(3, dtype=L.float64), w, training=False),
         [X4, np.array([1.0, 2.0, 0.5])]),
     "pad": (lambda L, x: L.nn.functional.pad(x, (1, 2, 0, 1), value=0.5), [X]),
+    "embedding": (lambda L, w: L.nn.functional.embedding(L.tensor([[1, 2], [2, 0]]), w), [X]),
 }
 
 
@@ -124,6 +125,31 @@ def test_next_functions_lead_to_the_arguments():
         return [type(n).__name__ if n is not None else None for n, _ in fn.next_functions]
     assert names(loss.grad_fn) == names(tloss.grad_fn)
     assert names(loss.grad_fn.next_functions[0][0]) == names(tloss.grad_fn.next_functions[0][0])
+
+
+# PyTorch's node has an edge per tensor input of the op, (None, 0) where no gradient goes
+# (the tutorial's loss.grad_fn.next_functions on an MSELoss)
+@pytest.mark.parametrize("call", [
+    lambda L, x, t, w: L.nn.functional.mse_loss(x, t),
+    lambda L, x, t, w: L.nn.functional.mse_loss(t, x),
+    lambda L, x, t, w: L.nn.functional.mse_loss(x, t, weight=t, reduction="none"),
+    lambda L, x, t, w: L.nn.functional.huber_loss(x, t),
+    lambda L, x, t, w: L.nn.functional.smooth_l1_loss(t, x),
+    lambda L, x, t, w: L.nn.functional.binary_cross_entropy(x.sigmoid(), t, weight=w),
+    lambda L, x, t, w: L.nn.functional.binary_cross_entropy_with_logits(x, t, pos_weight=w),
+    lambda L, x, t, w: L.nn.functional.layer_norm(x, (3,)),
+    lambda L, x, t, w: L.nn.functional.layer_norm(t, (3,), x[0]),
+    lambda L, x, t, w: L.nn.functional.batch_norm(x, None, None, w, training=True),
+    lambda L, x, t, w: L.nn.functional.group_norm(x.view(4, 3, 1), 3, bias=w),
+    lambda L, x, t, w: L.nn.functional.prelu(x, L.tensor([0.25], dtype=L.float64)),
+    lambda L, x, t, w: L.nn.functional.embedding(L.tensor([0, 2]), x),
+])
+def test_next_functions_have_an_edge_per_input_of_torch_node(call):
+    def names(L):
+        x = L.tensor(X, requires_grad=True)
+        y = call(L, x, L.tensor(T01), L.tensor([1.0, 2.0, 0.5], dtype=L.float64))
+        return y.grad_fn.name(), [n if n is None else n.name() for n, _ in y.grad_fn.next_functions]
+    assert names(nt) == names(torch)
 
 
 def test_backward_twice_needs_retain_graph():

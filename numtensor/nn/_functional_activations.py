@@ -196,7 +196,7 @@ def threshold_(input, threshold, value):
 
 
 # ---- parametric and gated ------------------------------------------------------------------
-@composite("PreluKernelBackward0")
+@composite("PreluKernelBackward0", inputs=("input", "weight"))
 def _prelu(input, weight):
     if weight.numel() > 1:  # one slope per channel (dim 1)
         shape = [1] * input.ndim

@@ -20,7 +20,7 @@ def _check_reduction(reduction):
 
 
 # ---- robust regression --------------------------------------------------------------------
-@composite("HuberLossBackward0")
+@composite("HuberLossBackward0", inputs=("input", "target"))
 def _huber(input, target, reduction, delta):
     diff = input - target
     size = diff.abs()
@@ -42,7 +42,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _reduce(_huber(input, target, "none", delta) * weight, reduction)
 
 
-@composite("SmoothL1LossBackward0")
+@composite("SmoothL1LossBackward0", inputs=("input", "target"))
 def _smooth_l1(input, target, reduction, beta):
     diff = input - target
     size = diff.abs()

@@ -322,7 +322,7 @@ def _moments(x, dims):
     return mean + residue, x.var(dims, unbiased=False, keepdim=True)
 
 
-@composite("NativeBatchNormBackward0")
+@composite("NativeBatchNormBackward0", inputs=("input", "weight", "bias"))
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-05):
     """Normalise over every dim but dim 1 (the channels).  Training uses the batch
@@ -362,7 +362,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-@composite("NativeLayerNormBackward0")
+@composite("NativeLayerNormBackward0", inputs=("input", "weight", "bias"))
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     """Normalise over the last len(normalized_shape) dims (biased variance)."""
     if isinstance(normalized_shape, numbers.Integral):
@@ -386,7 +386,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     return out
 
 
-@composite("NativeGroupNormBackward0")
+@composite("NativeGroupNormBackward0", inputs=("input", "weight", "bias"))
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     """Normalise each sample's channels in num_groups groups (biased variance), then a
     per-channel affine map."""
@@ -441,16 +441,21 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _renorm_rows(weight, flat, max_norm, norm_type)
+    return _embedding_rows(weight, flat, tuple(input.shape), padding_idx, scale_grad_by_freq)
+
+
+@composite("EmbeddingBackward0", inputs=("weight",))
+def _embedding_rows(weight, flat, shape, padding_idx, scale_grad_by_freq):
     rows = weight.index_select(0, flat)
     if scale_grad_by_freq and flat.numel():
         # the value stays, the gradient of each row is divided by its count in the batch
-        counts = one_hot(flat, num).sum(0).index_select(0, flat).unsqueeze(1).to(rows.dtype)
-        rows = rows.detach() + (rows - rows.detach()) / counts
+        counts = one_hot(flat, weight.shape[0]).sum(0).index_select(0, flat).unsqueeze(1)
+        rows = rows.detach() + (rows - rows.detach()) / counts.to(rows.dtype)
     if padding_idx is not None:
         from .. import where
         # the padding row gets no gradient (its value is still looked up)
         rows = where((flat == padding_idx).unsqueeze(1), rows.detach(), rows)
-    return rows.reshape(*input.shape, weight.shape[1])
+    return rows.reshape(*shape, weight.shape[1])
 
 
 def _renorm_rows(weight, flat, max_norm, norm_type):
@@ -745,13 +750,20 @@ def _pointwise_loss(values, input, weight, reduction):
     return _reduce(weighted, reduction)
 
 
-@composite("MseLossBackward0")
+@composite("MseLossBackward0", inputs=("input", "target"))
+def _mse(input, target, reduction):
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """(input - target)**2, averaged or summed (target broadcasts, with a warning)."""
     reduction = _reduction(size_average, reduce, reduction)
     _warn_size(input, target)
-    diff = input - target
-    return _pointwise_loss(diff * diff, input, weight, reduction)
+    if weight is None:
+        return _mse(input, target, reduction)
+    # torch composes the weighted loss from plain ops (no MseLossBackward0)
+    return _pointwise_loss((input - target) ** 2, input, weight, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -769,7 +781,8 @@ def _safe_log(x):
     return where(positive, where(positive, x, 1.0).log().clamp(min=-100.0), -100.0)
 
 
-@composite("BinaryCrossEntropyBackward0", nondifferentiable=("weight",))
+@composite("BinaryCrossEntropyBackward0", nondifferentiable=("weight",),
+           inputs=("input", "target"))
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
@@ -787,7 +800,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 
 @composite("BinaryCrossEntropyWithLogitsBackward0",
-           nondifferentiable=("weight", "pos_weight"))
+           nondifferentiable=("weight", "pos_weight"), inputs=("input", "target"))
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(input), target), computed stably from the logits:
