@@ -158,7 +158,9 @@ def test_team_follows_the_cores_other_processes_leave_free(monkeypatch):
     clock["wall"] += 0.01   # within SAMPLE_SECONDS: no new look
     team.update()
     look(others=0.2)        # quiet again
-    assert counts == [3, 2, 1, 3]
+    look(others=2.0)
+    look(others=2.0, wall=5.0)  # a look long after the last: the user's count again
+    assert counts == [3, 2, 1, 3, 2, 3]
 
 
 def test_get_num_threads_reports_the_users_count_while_the_team_is_smaller():

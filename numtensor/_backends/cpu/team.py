@@ -19,6 +19,9 @@ import os
 import time
 
 SAMPLE_SECONDS = 0.05
+# a look older than this says little about now (the load it saw may be long gone): the
+# team goes back to the user's count until the next look
+STALE_SECONDS = 1.0
 
 _requested = [None]  # the user's set_num_threads count, or None: all of Numba's threads
 _state = {"at": None}  # the last look: wall time, machine busy seconds, own CPU seconds
@@ -73,8 +76,11 @@ def update():
     _state["at"] = (now, busy, own)
     if last is None or busy is None or last[1] is None:
         return
-    others = ((busy - last[1]) - (own - last[2])) / (now - last[0])  # cores they kept busy
-    team = max(1, min(requested(), _cores() - int(others + 0.5)))
+    if now - last[0] > STALE_SECONDS:
+        team = requested()
+    else:
+        others = ((busy - last[1]) - (own - last[2])) / (now - last[0])  # cores kept busy
+        team = max(1, min(requested(), _cores() - int(others + 0.5)))
     if team != _team[0]:
         import numba
         numba.set_num_threads(team)
