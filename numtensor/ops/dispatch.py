@@ -75,6 +75,18 @@ _UNARY, _BOTH_WALKED, _SECOND_SPREAD, _FIRST_SPREAD, _NUMBER_SECOND = \
 _NUMBER_TYPES = (int, float, bool)
 
 
+_geometry = {}  # shape -> (row-major strides, element count): the fast paths' dense layout
+
+
+def _dense_geometry(shape):
+    geometry = _geometry.get(shape)
+    if geometry is None:
+        if len(_geometry) > 4096:  # shapes seen are few in practice; keep it bounded
+            _geometry.clear()
+        geometry = _geometry[shape] = (dense_strides(shape), math.prod(shape))
+    return geometry
+
+
 def _fast_path(op, args, compute_dtype, out_dtype, params):
     """Tensors of the compute dtype and one shape, each dense or one value broadcast over
     the shape (every stride 0: the expanded gradient of a reduction; not all of them), or
@@ -88,7 +100,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     if storage.dtype is not compute_dtype:
         return None
     shape = a._shape
-    dense = dense_strides(shape)
+    dense, n = _geometry.get(shape) or _dense_geometry(shape)
     dev = storage.device
     if len(args) == 1:
         if a._strides != dense:
@@ -124,7 +136,7 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
             return None
     route = _routes.get((op, codes, compute_dtype, out_dtype, dev.type)) or \
         _route(op, codes, compute_dtype, out_dtype, dev)
-    buf = route(inputs, None, math.prod(shape), params, plain)
+    buf = route(inputs, None, n, params, plain)
     return make_tensor(TypedStorage(buf, out_dtype, dev, True), 0, shape, dense)
 
 
@@ -144,7 +156,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     if storage.dtype is not compute_dtype or len(args) > 2:
         return False
     shape = out._shape
-    dense = dense_strides(shape)
+    dense, n = _geometry.get(shape) or _dense_geometry(shape)
     if out._strides != dense:
         return False
     dev = storage.device
@@ -174,7 +186,7 @@ def run_into_self(op, args, compute_dtype, out, params=()):
             return False
     route = _routes.get((op, codes, compute_dtype, compute_dtype, dev.type)) or \
         _route(op, codes, compute_dtype, compute_dtype, dev)
-    route(inputs, inputs[0], math.prod(shape), params, plain)
+    route(inputs, inputs[0], n, params, plain)
     return True
 
 

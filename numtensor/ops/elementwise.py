@@ -577,6 +577,8 @@ def add(input, other, *, alpha=1, out=None):
     if alpha != 1:
         _check_alpha(dt, alpha)
         res = _emit("add_scaled", (a, b), dt, out, params=(alpha,))
+    elif out is None:  # _emit's first case, without its call
+        res = run_elementwise("add", (a, b), dt, dt)
     else:
         res = _emit("add", (a, b), dt, out)
     if res is out:
@@ -646,7 +648,7 @@ def mul(input, other, *, out=None):
     if out is not None:
         check_grad("mul", out, a, b)
     dt = _binary_dtype(a, b, "*")
-    res = _emit("mul", (a, b), dt, out)
+    res = run_elementwise("mul", (a, b), dt, dt) if out is None else _emit("mul", (a, b), dt, out)
     if res is out:
         return out
     if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
