@@ -31,6 +31,9 @@ def parse_size(args, what="size"):
         args = args[0]
     out = []
     for s in args:
+        if type(s) is int:  # the common case, without the checks below
+            out.append(s)
+            continue
         if hasattr(s, "item") and hasattr(s, "ndim") and getattr(s, "ndim", 1) == 0:
             s = s.item()
         if isinstance(s, bool) or not hasattr(s, "__index__"):

@@ -57,11 +57,18 @@ def _overflow(dt):
     return RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
+_FLOAT_LIMITS = {"float16": float(np.finfo(np.float16).max),
+                 "float32": float(np.finfo(np.float32).max),
+                 "complex64": float(np.finfo(np.float32).max)}
+
+
 def _check_float_range(value, dt):
     """A finite number beyond float16's or float32's range is an error (inf and nan pass)."""
-    if dt.name not in ("float16", "float32", "complex64") or isinstance(value, bool):
+    limit = _FLOAT_LIMITS.get(dt.name)
+    if limit is None or isinstance(value, bool):
         return
-    limit = float(np.finfo(np.float16 if dt.name == "float16" else np.float32).max)
+    if type(value) is int and -limit <= value <= limit:  # zeros, ones, small fills
+        return
     parts = (value.real, value.imag) if isinstance(value, complex) else (value,)
     for part in parts:
         part = float(part)
