@@ -77,6 +77,22 @@ def _leaf_dtype(flat):
     return best
 
 
+_INT_KINDS, _FLOAT_KINDS, _REAL_KINDS = {int}, {float}, {int, float}
+
+
+def _flat_numbers_dtype(data):
+    """The inferred dtype of a flat list of plain Python ints and floats (the common
+    torch.tensor([1., 2., 3.])), or None for any other data: the full walk below."""
+    if type(data) is not list or not data:
+        return None
+    kinds = set(map(type, data))
+    if kinds == _INT_KINDS:
+        return _dtype.int64
+    if kinds <= _REAL_KINDS:
+        return _dtype.get_default_dtype()
+    return None
+
+
 def from_data(data, dt, dev):
     """A new tensor holding data (nested sequences, numbers or a NumPy array; not a
     Tensor) in dtype dt (None: inferred as torch infers it) on device dev."""
@@ -84,16 +100,21 @@ def from_data(data, dt, dev):
         arr = data
         inferred = _dtype.from_numpy_dtype(arr.dtype)
     else:
-        shape, flat = [], []
-        _infer(data, shape, flat)
-        inferred = _leaf_dtype(flat)
-        values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
-                  (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
+        inferred = _flat_numbers_dtype(data)
+        if inferred is not None:  # a flat list of plain numbers: nothing to walk
+            shape, values, holds_tensors = [len(data)], data, False
+        else:
+            shape, flat = [], []
+            _infer(data, shape, flat)
+            inferred = _leaf_dtype(flat)
+            values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
+                      (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
+            holds_tensors = any(isinstance(v, Tensor) and v.ndim for v in flat)
         want = (dt or inferred).np
         if want == np.float16:
             want = np.float64  # rounded to float16 through float32 below, as PyTorch does
         try:
-            arr = np.array(values, dtype=want if not any(isinstance(v, Tensor) and v.ndim for v in flat) else None)
+            arr = np.array(values, dtype=None if holds_tensors else want)
         except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
             arr = _wrap_negative_ints(values, dt or inferred)
         arr = arr.reshape(shape)
