@@ -99,16 +99,101 @@ def test_next_functions_lead_to_accumulate_grad():
 
 
 @pytest.mark.parametrize("expr", ["2 * b", "2.5 * b", "True * b", "1 + b", "b * 2", "b + 1",
-                                  "2 / b", "b - 1", "-b", "b * t", "t * b", "t + b"])
+                                  "2 / b", "b - 1", "-b", "b * t", "t * b", "t + b",
+                                  # `2 - b` is torch's b.rsub(2): RsubBackward1, one edge
+                                  "2 - b", "2.5 - b", "b - t", "t - b",
+                                  "torch.rsub(b, 2)", "torch.rsub(b, 2, alpha=3)",
+                                  "torch.rsub(b, t)", "torch.rsub(t, b)", "torch.rsub(b, b)",
+                                  "torch.addcmul(b, t, t)", "torch.addcmul(t, b, t, value=2)",
+                                  "torch.addcmul(t, t, b)", "b.addcmul(b, b)",
+                                  "torch.addcdiv(b, t, t)", "torch.addcdiv(t, t, b, value=0.5)",
+                                  "torch.addcdiv(t, b, t)", "b.addcdiv(b, b)",
+                                  "t.clone().addcmul_(b, t)", "t.clone().addcdiv_(t, b)"])
 def test_next_functions_of_reflected_operators_match_torch(expr):
     """`2 * b` is torch's b.mul(2): b's edge first (the autograd tutorial's
     d.grad_fn.next_functions[0][0].next_functions)."""
     def names(lib):
         b = lib.tensor([1.0, 2.0], requires_grad=True).sin()
         t = lib.tensor([3.0, 4.0])
-        y = eval(expr, {"b": b, "t": t})
-        return y.grad_fn.name(), [n if n is None else n.name() for n, _ in y.grad_fn.next_functions]
+        y = eval(expr, {"b": b, "t": t, "torch": lib})
+        return (type(y.grad_fn).__name__, y.grad_fn.name(),
+                [n if n is None else n.name() for n, _ in y.grad_fn.next_functions])
     assert names(nt) == names(_torch())
+
+
+_GRAPH_EXPRS = [
+    "b / 2", "2 / b", "b ** 2", "2 ** b", "b ** b", "-b", "b.mean()", "b.sum()", "b.sum(0)",
+    "b[0]", "b[1:]", "m.t()", "m.view(-1)", "m.reshape(-1)", "torch.cat([b, t])",
+    "torch.stack([b, t])", "b.abs()", "b.clamp(0, 1)", "b.clamp(min=0)", "F.relu(b)",
+    "F.linear(m, w)", "F.linear(m, w, v)", "m @ w", "b @ b", "b.unsqueeze(0)",
+    "m.permute(1, 0)", "m.expand(2, 2, 2)", "m.max(0)[0]", "torch.where(b > 0, b, t)",
+    "F.softmax(m, 0)", "m.sum(dim=1, keepdim=True)", "b.sub(t, alpha=2)", "b.exp()",
+]
+
+
+@pytest.mark.parametrize("expr", _GRAPH_EXPRS)
+def test_graph_of_common_ops_matches_torch(expr):
+    """Node class names and next_functions, two levels deep, as torch records them."""
+    def graph(lib):
+        F = nt.nn.functional if lib is nt else lib.nn.functional
+        b = lib.tensor([0.5, 2.0], dtype=lib.float64, requires_grad=True).sin()
+        t = lib.tensor([3.0, 4.0], dtype=lib.float64)
+        m = lib.tensor([[0.1, 0.2], [0.3, 0.4]], dtype=lib.float64, requires_grad=True).cos()
+        w = lib.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=lib.float64, requires_grad=True)
+        v = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        y = eval(expr, {"b": b, "t": t, "m": m, "w": w, "v": v, "torch": lib, "F": F})
+
+        def describe(fn, depth):
+            if fn is None:
+                return None
+            if depth == 0:
+                return type(fn).__name__
+            return (type(fn).__name__,
+                    tuple((describe(n, depth - 1), i) for n, i in fn.next_functions))
+        return describe(y.grad_fn, 2)
+    assert graph(nt) == graph(_torch())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, y, z: 2.5 - x,
+    lambda x, y, z: nt.sub(2.0, x, alpha=3),
+    lambda x, y, z: nt.rsub(x, 2, alpha=1.5),
+    lambda x, y, z: nt.rsub(x, y, alpha=2),
+    lambda x, y, z: nt.rsub(z, x),
+    lambda x, y, z: nt.addcmul(x, y, z),
+    lambda x, y, z: nt.addcmul(x, y, z, value=-0.75),
+    lambda x, y, z: nt.addcmul(y, x, x, value=2),
+    lambda x, y, z: nt.addcdiv(x, y, z + 3, value=1.5),
+    lambda x, y, z: nt.addcdiv(z, x, y + 3),
+    lambda x, y, z: (x * 1).addcmul_(y, z, value=0.5),
+    lambda x, y, z: (x * 1).addcdiv_(y, z + 3, value=-2),
+])
+def test_gradcheck_of_rsub_addcmul_addcdiv(fn):
+    from numtensor.autograd import gradcheck
+    rng = np.random.default_rng(0)
+    # x (2, 3), y (3,) and z (2, 1): the gradients are reduced to broadcast shapes
+    args = tuple(nt.tensor(rng.uniform(0.5, 1.5, shape), dtype=nt.float64, requires_grad=True)
+                 for shape in ((2, 3), (3,), (2, 1)))
+    assert gradcheck(fn, args)
+
+
+@pytest.mark.parametrize("op", ["addcmul", "addcdiv", "rsub_tensor", "rsub_scalar"])
+def test_rsub_addcmul_addcdiv_gradients_match_torch(op):
+    fns = {"addcmul": lambda L, x, y, z: L.addcmul(x, y, z, value=0.7),
+           "addcdiv": lambda L, x, y, z: L.addcdiv(x, y, z, value=-1.3),
+           "rsub_tensor": lambda L, x, y, z: L.rsub(x, z, alpha=2.5) * y,
+           "rsub_scalar": lambda L, x, y, z: (L.rsub(x, 2, alpha=2.5) + y) * z}
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal((3, 1)), rng.standard_normal(4), rng.standard_normal((3, 4)) + 3]
+    assert_grads_match_torch(_torch(), fns[op], arrays)
+
+
+def test_addcmul_without_grad_records_nothing():
+    x, y = nt.ones(2), nt.ones(2)
+    assert nt.addcmul(x, y, y).grad_fn is None
+    w = nt.ones(2, requires_grad=True)
+    with nt.no_grad():
+        assert not nt.addcdiv(w, y, y).requires_grad
 
 
 def test_no_history_without_requires_grad_or_in_no_grad():

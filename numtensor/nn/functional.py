@@ -850,3 +850,6 @@ from ._functional_3d import (__all__ as _3d_all, adaptive_avg_pool3d,  # noqa: E
                              adaptive_max_pool3d, adaptive_max_pool3d_with_indices, avg_pool3d,
                              conv3d, max_pool3d, max_pool3d_with_indices)
 __all__ += _3d_all
+from ._functional_grid import (__all__ as _grid_all, affine_grid,  # noqa: E402,F401
+                               grid_sample)
+__all__ += _grid_all

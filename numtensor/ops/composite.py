@@ -9,7 +9,7 @@ import math
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.derivatives import attach, derivative
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ._common import scalar_type_name
 from . import elementwise as ew
 from .inplace import apply_inplace
@@ -108,8 +108,28 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         # cast as PyTorch casts it: 2.5 -> 2, -1 wraps into uint8, -0.34 overflows it
         from ._common import scalar_for_dtype
         value = scalar_for_dtype(value, _dtype.result_type(x, tensor1, tensor2))
-    # PyTorch's order, (value * tensor1) * tensor2, so float results round the same
-    return ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
+    if not _records(x, tensor1, tensor2):
+        # PyTorch's order, (value * tensor1) * tensor2, so float results round the same
+        return ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
+    with no_grad():
+        res = ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
+    return attach(_addcmul_backward, res, (x, tensor1, tensor2), value=value)
+
+
+def _records(x, tensor1, tensor2):
+    """Whether an op of these arguments records a node (one requires grad, grad mode on);
+    an optimizer's addcmul_ under no_grad answers at the first test or the second."""
+    return ((getattr(x, "_requires_grad", False) or getattr(tensor1, "_requires_grad", False)
+             or getattr(tensor2, "_requires_grad", False)) and is_grad_enabled())
+
+
+@derivative("AddcmulBackward0", inputs=("self", "tensor1", "tensor2"),
+            saves={"tensor1": ("tensor2",), "tensor2": ("tensor1",)})
+def _addcmul_backward(ctx, g):
+    need, value = ctx.needs_input_grad, ctx.value
+    return (g,
+            (ew.mul(g, ew.mul(ctx.tensor2, value)) if need[1] else None),
+            (ew.mul(g, ew.mul(ctx.tensor1, value)) if need[2] else None))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
@@ -125,8 +145,23 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
-    # PyTorch's order, (value * tensor1) / tensor2, so float results round the same
-    return ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
+    if not _records(x, tensor1, tensor2):
+        # PyTorch's order, (value * tensor1) / tensor2, so float results round the same
+        return ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
+    with no_grad():
+        res = ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
+    return attach(_addcdiv_backward, res, (x, tensor1, tensor2), value=value)
+
+
+@derivative("AddcdivBackward0", inputs=("self", "tensor1", "tensor2"),
+            saves={"tensor1": ("tensor2",), "tensor2": ("tensor1", "tensor2")})
+def _addcdiv_backward(ctx, g):
+    # PyTorch's formulas: grad * (value / tensor2), -grad * value * tensor1 / tensor2**2
+    need, value = ctx.needs_input_grad, ctx.value
+    return (g,
+            (ew.mul(g, ew.div(value, ctx.tensor2)) if need[1] else None),
+            (ew.div(ew.mul(ew.mul(ew.neg(g), value), ctx.tensor1),
+                    ew.mul(ctx.tensor2, ctx.tensor2)) if need[2] else None))
 
 
 def addcmul_(x, tensor1, tensor2, *, value=1):

@@ -621,10 +621,11 @@ def sub(input, other, *, alpha=1, out=None):
         res = _emit("sub", (a, b), dt, out)
     if res is out:
         return out
-    # `2 - x` is torch's rsub with a scalar: RsubBackward1
     if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
-        attach(_sub_backward, res, (a, b),
-               node_name=None if isinstance(a, Tensor) else "RsubBackward1", alpha=alpha)
+        if isinstance(a, Tensor):
+            attach(_sub_backward, res, (a, b), alpha=alpha)
+        else:  # `2 - x` is torch's x.rsub(2): RsubBackward1, x its only edge
+            attach(_rsub_scalar_backward, res, (b,), alpha=alpha)
     return res if out is None else finish("sub", res, out, (a, b))
 
 
@@ -634,8 +635,37 @@ def _sub_backward(ctx, g):
     return g, (-g if alpha == 1 else g * -alpha)
 
 
-def rsub(a, b, alpha=1):
-    return sub(b, a, alpha=alpha)
+@derivative("RsubBackward1", inputs=("self",))
+def _rsub_scalar_backward(ctx, g):
+    alpha = ctx.alpha
+    return (-g if alpha == 1 else g * -alpha),
+
+
+def rsub(input, other, alpha=1):
+    """other - alpha * input (torch.rsub; alpha is keyword-only when other is a tensor).
+    A tensor `other` records RsubBackward0 with edges (input, other); a number,
+    RsubBackward1 with input's edge only."""
+    if not isinstance(other, Tensor):
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"rsub() received an invalid combination of arguments - got "
+                f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+                f" * (Tensor input, Tensor other, *, Number alpha = 1)\n"
+                f" * (Tensor input, Number other, Number alpha = 1)\n")
+        return sub(other, input, alpha=alpha)  # RsubBackward1
+    if not isinstance(input, Tensor):
+        raise TypeError(f"rsub(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not (input._requires_grad or other._requires_grad):
+        return sub(other, input, alpha=alpha)
+    res = sub(other.detach(), input.detach(), alpha=alpha)
+    return attach(_rsub_backward, res, (input, other), alpha=alpha)
+
+
+@derivative("RsubBackward0", inputs=("self", "other"))
+def _rsub_backward(ctx, g):
+    alpha = ctx.alpha
+    return (-g if alpha == 1 else g * -alpha), g
 
 
 def _check_alpha(dt, alpha):
