@@ -58,7 +58,9 @@ from .ops.advanced_indexing import index_put  # noqa: E402,F401
 from .ops import inplace_twins as _inplace_twins, more_math as _more_math  # noqa: E402
 from .ops import more_shapes as _more_shapes  # noqa: E402
 from .ops import special_math as _special_math, more_functions as _more_functions  # noqa: E402
-for _module in (_inplace_twins, _more_math, _more_shapes, _special_math, _more_functions):
+from .ops import scatter_reduce as _scatter_reduce_module  # noqa: E402
+for _module in (_inplace_twins, _more_math, _more_shapes, _special_math, _more_functions,
+                _scatter_reduce_module):
     globals().update(_module.FUNCTIONS)
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
                           searchsorted, bucketize, bincount, histc)

@@ -329,8 +329,9 @@ PROPERTIES = {
 
 def install():
     from .ops import inplace_twins, more_functions, more_math, more_shapes, special_math
+    from .ops import scatter_reduce
     extra = {**inplace_twins.METHODS, **more_math.METHODS, **more_shapes.METHODS,
-             **special_math.METHODS, **more_functions.METHODS}
+             **special_math.METHODS, **more_functions.METHODS, **scatter_reduce.METHODS}
     assert not set(extra) & set(METHODS)
     for name, fn in {**METHODS, **extra, **ndarray_operands.wrap(OPERATORS)}.items():
         setattr(Tensor, name, fn)

@@ -95,6 +95,8 @@ TORCH_CORRECTIONS = {
        for n in ("hsplit", "vsplit", "dsplit")},
     "torch.take": Fix(lambda: torch.take(_t(), _ti()[0], out=torch.empty(2)) is not None,
                       add={"out"}),
+    "torch.scatter_reduce": Fix(lambda: (lambda o: torch.scatter_reduce(
+        _t(), 0, _ti(), _t(), "sum", out=o) is o)(torch.empty(2, 2)), add={"out"}),
     "Tensor.take": Fix(lambda: _t().take(index=_ti()[0]) is not None and
                        _rejects(lambda: _t().take(indices=_ti()[0])),
                        add={"index"}, remove={"indices"}),
