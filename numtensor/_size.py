@@ -3,8 +3,15 @@ import operator
 
 
 class Size(tuple):
+    # type(x.shape) prints <class 'torch.Size'> as in PyTorch; pickling goes through
+    # __reduce__ (_rebuild_size, found in this module), not this path
+    __module__ = "torch"
+
     def __new__(cls, sizes=()):
         return super().__new__(cls, (operator.index(s) for s in sizes))
+
+    def __reduce__(self):
+        return (_rebuild_size, (tuple(self),))
 
     def numel(self):
         n = 1
@@ -23,6 +30,10 @@ class Size(tuple):
 
     def __add__(self, other):
         return Size(tuple(self) + tuple(other))
+
+
+def _rebuild_size(sizes):
+    return Size(sizes)
 
 
 def parse_size(args, what="size"):

@@ -133,8 +133,10 @@ def gelu(input, approximate="none"):
     if approximate != "none":
         raise RuntimeError("approximate argument must be either none or tanh.")
     _require_float(input, "GeluKernelImpl")
-    # 1 + erf(x / sqrt 2) = erfc(-x / sqrt 2): accurate also in the far negative tail
-    return input * 0.5 * erfc(input * -math.sqrt(0.5))
+    # 1 + erf(x / sqrt 2) = erfc(-x / sqrt 2), rounded as PyTorch's 1 + erf(..) is: erf
+    # sits on the dtype's grid near -1, so far in the negative tail the sum is exactly 0
+    # (gelu(-8.) is -0., not -5e-15, in float32); (t - 1) + 1 puts t on that grid
+    return input * 0.5 * ((erfc(input * -math.sqrt(0.5)) - 1.0) + 1.0)
 
 
 def sigmoid(input):

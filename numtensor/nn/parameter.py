@@ -27,6 +27,10 @@ def _wrap(cls, data, requires_grad):
 class Parameter(Tensor):
     """Parameter(data=None, requires_grad=True)."""
 
+    # type(p) prints <class 'torch.nn.parameter.Parameter'> as in PyTorch (d2l prints it);
+    # pickling goes through __reduce_ex__ (_rebuild_parameter), not this path
+    __module__ = "torch.nn.parameter"
+
     def __new__(cls, data=None, requires_grad=True):
         return _wrap(cls, data, requires_grad)
 

@@ -110,7 +110,7 @@ def _raise_first_failure(info, name, batched, explain):
 
 
 def _per_matrix(A, kind, name, explain):
-    """A fresh tensor of A's shape holding the fallible kernel `kind` (inv, cholesky)
+    """A fresh tensor of A's shape holding the fallible kernel `kind` (cholesky)
     applied to each n x n matrix of A.  A failure raises LinAlgError naming the first
     failing batch element; explain(matrix, n) words why, from that matrix's values."""
     n = A._shape[-1]
@@ -130,7 +130,18 @@ def inv(A, *, out=None):
         pivot = _lapack(A).linalg_first_zero_pivot(matrix, n) or n
         return (f"The diagonal element {pivot} is zero, the inversion could not be "
                 "completed because the input matrix is singular.")
-    res = _per_matrix(A, "inv", "linalg.inv", explain)
+    # PyTorch inverts by solving A X = I (getrf + getrs), not with getri: the solve kernel
+    # gives its rounding and its signed zeros (inv([[2., 0.], [0., 4.]]) has +0. off the
+    # diagonal, where getri's answer has -0.)
+    n = A._shape[-1]
+    batch = A._shape[:-2]
+    a = _dense(A)
+    _, identity = _triangle_masks(n, A.device)
+    eyes = _dense(views.expand(cast(identity, A.dtype), batch + (n, n)))
+    res = empty(A._shape, A.dtype, A.device)
+    info = _lapack(A).linalg_solve(a, eyes, math.prod(batch), n, n, _op(res))
+    _raise_first_failure(info, "linalg.inv", A.ndim > 2,
+                         lambda i: explain((a[0], a[1] + i * n * n), n))
     attach(_inv_backward, res, (A,))
     return _out(res, out)
 
