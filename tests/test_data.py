@@ -281,3 +281,21 @@ def test_workers_iterable_dataset_persistent_and_errors():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert get_worker_info() is None
+
+
+def test_an_unguarded_script_with_workers_is_told_what_to_do(tmp_path):
+    # spawned workers import the main script again: one that iterates a DataLoader at top
+    # level (d2l's style, num_workers=4) kills them, and the error says why
+    import subprocess
+    import sys
+    script = tmp_path / "unguarded.py"
+    script.write_text("import numtensor as torch\n"
+                      "from numtensor.utils.data import DataLoader, TensorDataset\n"
+                      "for b in DataLoader(TensorDataset(torch.arange(8.0)), batch_size=4,\n"
+                      "                    num_workers=2):\n"
+                      "    print(b)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode != 0
+    assert "exited unexpectedly. Workers start with 'spawn'" in run.stderr
+    assert "if __name__ == '__main__':" in run.stderr

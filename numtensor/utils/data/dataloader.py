@@ -204,6 +204,7 @@ class _MultiProcessIterator:
         context = loader.multiprocessing_context
         if context is None or isinstance(context, str):
             context = multiprocessing.get_context(context or "spawn")
+        self._start_method = context.get_start_method()
         base_seed = _draw_base_seed(loader)
         self._result_queue = context.Queue()
         self._index_queues, self._workers = [], []
@@ -297,8 +298,14 @@ class _MultiProcessIterator:
                 dead = [w.pid for w in self._workers if not w.is_alive()]
                 if dead:
                     self._shutdown()
+                    hint = "" if self._start_method == "fork" else (
+                        f". Workers start with '{self._start_method}', which imports the main "
+                        "script again in each worker: a script that makes and iterates the "
+                        "DataLoader at top level needs an `if __name__ == '__main__':` guard "
+                        "(or num_workers=0)")
                     raise RuntimeError(f"DataLoader worker (pid(s) "
-                                       f"{', '.join(str(p) for p in dead)}) exited unexpectedly")
+                                       f"{', '.join(str(p) for p in dead)}) exited "
+                                       f"unexpectedly{hint}") from None
 
     def _shutdown(self):
         if self._shut:
