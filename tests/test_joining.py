@@ -236,8 +236,14 @@ def test_masked_fill():
     check(lambda L, x: L.masked_fill(x, L.from_numpy(m[0].copy()), 2), _rand(3, 4), grad=True)
     check(lambda L, x: x.masked_fill(L.from_numpy(m.T.copy()), 0.0), _rand(3, 4), permute=True)
     check(lambda L, x: x.masked_fill(L.from_numpy(m.copy()), 7), _rand(3, 4).astype(np.int64))
-    x = nt.ones(2, requires_grad=True)
-    assert x.masked_fill(nt.tensor([True, False]), 0).grad_fn.name() == "MaskedFillBackward0"
+    # PyTorch's two overloads: a number fill has one edge, a tensor fill two
+    import torch
+    for L in (nt, torch):
+        x, v = L.ones(2, requires_grad=True), L.tensor(3.0, requires_grad=True)
+        by_number = x.masked_fill(L.tensor([True, False]), 0).grad_fn
+        by_tensor = x.masked_fill(L.tensor([True, False]), v).grad_fn
+        assert (by_number.name(), len(by_number.next_functions)) == ("MaskedFillBackward0", 1)
+        assert (by_tensor.name(), len(by_tensor.next_functions)) == ("MaskedFillBackward1", 2)
 
 
 def test_masked_fill_tensor_value_gradient():

@@ -692,13 +692,21 @@ def masked_fill(x, mask, value):
         res = where(mask, v, x) if isinstance(v, Tensor) else _where_scalar(mask, v, x)
     if res.dtype is not x.dtype:
         res = cast(res, x.dtype)
-    vt = value if isinstance(value, Tensor) else None
-    attach(_masked_fill_backward, res, (x, vt), mask=mask)
+    if isinstance(value, Tensor):  # PyTorch's two overloads record two node kinds
+        attach(_masked_fill_tensor_backward, res, (x, value), mask=mask)
+    else:
+        attach(_masked_fill_number_backward, res, (x,), mask=mask)
     return res
 
 
-@derivative("MaskedFillBackward0", inputs=("self", "value"), saves=("mask",))
-def _masked_fill_backward(ctx, g):
+@derivative("MaskedFillBackward0", inputs=("self",), saves=("mask",))
+def _masked_fill_number_backward(ctx, g):
+    from .elementwise import where
+    return (where(ctx.mask, 0.0, g),)
+
+
+@derivative("MaskedFillBackward1", inputs=("self", "value"), saves=("mask",))
+def _masked_fill_tensor_backward(ctx, g):
     from .elementwise import where
     from .reductions import sum as red_sum
     need, mask = ctx.needs_input_grad, ctx.mask
