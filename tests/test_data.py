@@ -283,19 +283,59 @@ def test_workers_iterable_dataset_persistent_and_errors():
         assert get_worker_info() is None
 
 
-def test_an_unguarded_script_with_workers_is_told_what_to_do(tmp_path):
-    # spawned workers import the main script again: one that iterates a DataLoader at top
-    # level (d2l's style, num_workers=4) kills them, and the error says why
-    import subprocess
-    import sys
+def _unguarded_script(tmp_path, context):
     script = tmp_path / "unguarded.py"
     script.write_text("import numtensor as torch\n"
                       "from numtensor.utils.data import DataLoader, TensorDataset\n"
+                      "x = torch.rand(10**6); (x + x).sum()  # the threads have run\n"
                       "for b in DataLoader(TensorDataset(torch.arange(8.0)), batch_size=4,\n"
-                      "                    num_workers=2):\n"
-                      "    print(b)\n")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
+                      f"                    num_workers=2, multiprocessing_context={context!r}):\n"
+                      "    print(b[0].tolist())\n")
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork here")
+def test_an_unguarded_script_with_forked_workers_runs(tmp_path):
+    # d2l's style: a script without a main guard, get_dataloader_workers() workers
+    run = _unguarded_script(tmp_path, "fork")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["[0.0, 1.0, 2.0, 3.0]", "[4.0, 5.0, 6.0, 7.0]"]
+
+
+def test_an_unguarded_script_with_spawned_workers_is_told_what_to_do(tmp_path):
+    # spawned workers import the main script again, and die at its top-level loop
+    run = _unguarded_script(tmp_path, "spawn")
     assert run.returncode != 0
     assert "exited unexpectedly. Workers start with 'spawn'" in run.stderr
     assert "if __name__ == '__main__':" in run.stderr
+
+
+class HeavyItems(Dataset):
+    """Items that run the backend's parallel-sized kernels (a product, big element-wise
+    ops, sums, sorts, a mask, pooling, softmax, fills): in a forked worker each must take
+    its serial form, or GNU OpenMP ends the process."""
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        g = nt.Generator().manual_seed(i)
+        a, b = nt.rand(300, 300, generator=g), nt.rand(300, 300, generator=g)
+        x = nt.rand(300000, generator=g)
+        return nt.stack([(a @ b).sum(), (x + x).sum(), x.exp().mean(), x.sort().values[-1],
+                         x[x > 0.5].sum(), nt.softmax(a, 1).sum(), nt.arange(300000.).sum(),
+                         nt.linspace(0, 1, 300000).sum(),
+                         nt.nn.functional.max_pool2d(a.reshape(1, 1, 300, 300), 2).sum()])
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork here")
+def test_forked_workers_run_parallel_sized_work_serially():
+    x = nt.rand(10**6)
+    (x + x).sum()  # the parent's threads have run
+    want = [t.tolist() for t in DataLoader(HeavyItems(), batch_size=2)]
+    got = [t.tolist() for t in DataLoader(HeavyItems(), batch_size=2, num_workers=2,
+                                         multiprocessing_context="fork")]
+    np.testing.assert_allclose(np.array(got), np.array(want), rtol=1e-5)

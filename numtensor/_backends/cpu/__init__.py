@@ -12,6 +12,7 @@ Device policy that lives here and nowhere else:
   * bool and float16 move through gathers and scatters as uint8/uint16 bit patterns.
 """
 import math
+import os
 
 import numpy as np
 
@@ -33,6 +34,26 @@ ELEMENTWISE_GRAIN = 1 << 17
 # the serial twin after that.
 BORROWED_CALLS = 64
 _borrowed = {}  # serial twin -> small calls it has lent to its parallel twin
+
+
+def _serial_after_fork():
+    """In a forked child (a DataLoader worker, say): GNU OpenMP cannot run a parallel
+    region in a process forked from one whose threads ran (Numba ends the child with
+    "fork() called from a process already using GNU OpenMP"), so every kernel there takes
+    its serial form: the size thresholds above move out of reach, no serial call borrows a
+    parallel twin, the products and the PyTorch-order splits see one thread, and the fills
+    that have only a parallel form use their serial twins (_FORKED).  One thread per
+    worker is also what PyTorch's DataLoader workers use."""
+    global GRAIN, ELEMENTWISE_GRAIN, BORROWED_CALLS, _FORKED
+    GRAIN = ELEMENTWISE_GRAIN = 1 << 62
+    BORROWED_CALLS = 0
+    _FORKED = True
+    team.run_serially()
+
+
+_FORKED = False
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_serial_after_fork)
 
 
 def _borrows_parallel(serial, parallel):
@@ -61,7 +82,6 @@ def _start_threads_with_short_spin():
     OpenMP wait policy or spin count.  libgomp reads them once, when it loads (here,
     unless another library loaded the same libgomp before), so they are set only for
     that moment."""
-    import os
     if "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
         return
     os.environ["GOMP_SPINCOUNT"] = SPIN_COUNT
@@ -709,7 +729,8 @@ class CpuBackend(Backend):
         fk = _kernel_module("fill_kernels")
         if n:
             kt = out[0].dtype.type
-            fk.arange(out[0][out[1]:], n, kt(start), kt(step))
+            fill = fk.arange_serial if _FORKED else fk.arange
+            fill(out[0][out[1]:], n, kt(start), kt(step))
 
     def arange_as_pytorch_rounds(self, out, n, start, step):
         # PyTorch's vectorised CPU fill, so that the same values come out (a plain
@@ -722,13 +743,15 @@ class CpuBackend(Backend):
             if n > _TORCH_ARANGE_GRAIN and team.requested() > 1:  # the user's count, as sums
                 tasks = min(team.requested(), -(-n // _TORCH_ARANGE_GRAIN))
                 chunk = -(-n // tasks)
-            fk.arange_vectorised(y, n, float(start), float(step), width, chunk)
+            fill = fk.arange_vectorised_serial if _FORKED else fk.arange_vectorised
+            fill(y, n, float(start), float(step), width, chunk)
         return True
 
     def linspace(self, out, n, start, end, step):
         fk = _kernel_module("fill_kernels")
         if n:
-            fk.linspace(out[0][out[1]:], n, float(start), float(end), float(step))
+            fill = fk.linspace_serial if _FORKED else fk.linspace
+            fill(out[0][out[1]:], n, float(start), float(end), float(step))
 
     def random_uniform(self, out, n, seed, counter, low, high):
         rk = _kernel_module("random_kernels")
@@ -1059,6 +1082,8 @@ def _reraise_typing_error(e, op, np_dtype):
     raise e
 
 def _threads():
+    if _FORKED:
+        return 1
     import numba
     return numba.get_num_threads()
 

@@ -65,6 +65,14 @@ def _machine_busy_seconds():
     return (sum(ticks) - ticks[3] - ticks[4]) / _TICKS
 
 
+def run_serially():
+    """In a forked child, where kernels run serially (the backend's _serial_after_fork):
+    one thread, and no more looks."""
+    _requested[0] = 1
+    _team[0] = 1
+    _state["at"] = (float("inf"), None, None)
+
+
 def update():
     """Set Numba's thread count for the next kernels to the free cores (see the module
     docstring); cheap between looks."""

@@ -1,11 +1,12 @@
 """DataLoader worker processes.
 
-Workers are started with the 'spawn' method by default: numtensor's kernels run on an
-OpenMP thread pool, and a child forked from a process whose pool is running dies
-("fork() called from a process already using GNU OpenMP").  A spawned child starts a
-fresh interpreter, so the dataset, collate_fn and worker_init_fn must be picklable
-(defined at module level, not lambdas), and a script must guard its entry point with
-`if __name__ == "__main__":`, as PyTorch requires on macOS and Windows.
+Workers start with the platform's default method, as in PyTorch: fork on Linux (Python
+3.11-3.13), spawn on macOS and Windows.  A forked worker runs every kernel serially: GNU
+OpenMP cannot run a parallel region in a child forked from a process whose threads ran
+(see the CPU backend's _serial_after_fork), and PyTorch's workers run on one thread too.
+A spawned child starts a fresh interpreter, so the dataset, collate_fn and worker_init_fn
+must be picklable (defined at module level, not lambdas), and a script must guard its
+entry point with `if __name__ == "__main__":`.
 """
 import queue
 import random

@@ -30,10 +30,11 @@ class DataLoader:
     reproducible), and merged by collate_fn (default_collate stacks tensors and turns
     numbers into tensors).  sampler / batch_sampler choose the indices instead.
 
-    num_workers > 0 loads batches in that many worker processes, started with the 'spawn'
-    method unless multiprocessing_context says otherwise (forking after a parallel kernel
-    has run kills the child).  With spawn, the dataset, collate_fn and worker_init_fn must
-    be picklable: defined at module level, not lambdas or classes local to a function.
+    num_workers > 0 loads batches in that many worker processes, started with the
+    platform's default method (fork on Linux) unless multiprocessing_context says
+    otherwise; a forked worker runs its kernels serially.  With spawn, the dataset,
+    collate_fn and worker_init_fn must be picklable: defined at module level, not lambdas
+    or classes local to a function.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
@@ -203,7 +204,7 @@ class _MultiProcessIterator:
         self._loader = loader
         context = loader.multiprocessing_context
         if context is None or isinstance(context, str):
-            context = multiprocessing.get_context(context or "spawn")
+            context = multiprocessing.get_context(context)  # None: the platform's default
         self._start_method = context.get_start_method()
         base_seed = _draw_base_seed(loader)
         self._result_queue = context.Queue()
