@@ -297,7 +297,7 @@ METHODS = {
 # x as the node's first input, as `x * 2` does (grad_fn.next_functions)
 OPERATORS = {
     "__add__": ew.add, "__radd__": _commuted(ew.add), "__iadd__": ew.add_,
-    "__sub__": ew.sub, "__rsub__": _reflect(ew.sub), "__isub__": ew.sub_,
+    "__sub__": ew.sub, "__rsub__": _commuted(ew.rsub), "__isub__": ew.sub_,
     "__mul__": ew.mul, "__rmul__": _commuted(ew.mul), "__imul__": ew.mul_,
     "__truediv__": ew.div, "__rtruediv__": lambda self, other: ew.mul(ew.reciprocal(self), other),  # as torch
     "__itruediv__": ew.div_,

@@ -103,6 +103,8 @@ def test_next_functions_lead_to_accumulate_grad():
                                   # `2 - b` is torch's b.rsub(2): RsubBackward1, one edge
                                   "2 - b", "2.5 - b", "b - t", "t - b",
                                   "torch.rsub(b, 2)", "torch.rsub(b, 2, alpha=3)",
+                                  # ... but torch.sub(2, b) is SubBackward0 with (None, b)
+                                  "torch.sub(2, b)", "torch.sub(2, b, alpha=3)",
                                   "torch.rsub(b, t)", "torch.rsub(t, b)", "torch.rsub(b, b)",
                                   "torch.addcmul(b, t, t)", "torch.addcmul(t, b, t, value=2)",
                                   "torch.addcmul(t, t, b)", "b.addcmul(b, b)",

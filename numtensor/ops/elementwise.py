@@ -622,10 +622,7 @@ def sub(input, other, *, alpha=1, out=None):
     if res is out:
         return out
     if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
-        if isinstance(a, Tensor):
-            attach(_sub_backward, res, (a, b), alpha=alpha)
-        else:  # `2 - x` is torch's x.rsub(2): RsubBackward1, x its only edge
-            attach(_rsub_scalar_backward, res, (b,), alpha=alpha)
+        attach(_sub_backward, res, (a, b), alpha=alpha)  # torch.sub(2, x): (None, x) edges
     return res if out is None else finish("sub", res, out, (a, b))
 
 
@@ -652,7 +649,11 @@ def rsub(input, other, alpha=1):
                 f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
                 f" * (Tensor input, Tensor other, *, Number alpha = 1)\n"
                 f" * (Tensor input, Number other, Number alpha = 1)\n")
-        return sub(other, input, alpha=alpha)  # RsubBackward1
+        if not input._requires_grad:
+            return sub(other, input, alpha=alpha)
+        # `2 - x` is x.__rsub__(2): RsubBackward1, x its only edge
+        res = sub(other, input.detach(), alpha=alpha)
+        return attach(_rsub_scalar_backward, res, (input,), alpha=alpha)
     if not isinstance(input, Tensor):
         raise TypeError(f"rsub(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
