@@ -339,3 +339,26 @@ def test_forked_workers_run_parallel_sized_work_serially():
     got = [t.tolist() for t in DataLoader(HeavyItems(), batch_size=2, num_workers=2,
                                          multiprocessing_context="fork")]
     np.testing.assert_allclose(np.array(got), np.array(want), rtol=1e-5)
+
+
+class ConvGradients(Dataset):
+    """An item that runs a convolution's backward (col2im) in the worker."""
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        g = nt.Generator().manual_seed(i)
+        x = nt.rand(8, 3, 40, 40, generator=g, requires_grad=True)
+        w = nt.rand(6, 3, 5, 5, generator=g)
+        nt.nn.functional.conv2d(x, w, padding=2).sum().backward()
+        return x.grad.sum()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork here")
+def test_forked_workers_run_a_convolution_backward():
+    (nt.rand(10**6) * 2).sum()  # the parent's threads have run
+    want = [t.tolist() for t in DataLoader(ConvGradients(), batch_size=2)]
+    got = [t.tolist() for t in DataLoader(ConvGradients(), batch_size=2, num_workers=1,
+                                         multiprocessing_context="fork")]
+    np.testing.assert_allclose(np.array(got), np.array(want), rtol=1e-5)

@@ -41,9 +41,9 @@ def _serial_after_fork():
     region in a process forked from one whose threads ran (Numba ends the child with
     "fork() called from a process already using GNU OpenMP"), so every kernel there takes
     its serial form: the size thresholds above move out of reach, no serial call borrows a
-    parallel twin, the products and the PyTorch-order splits see one thread, and the fills
-    that have only a parallel form use their serial twins (_FORKED).  One thread per
-    worker is also what PyTorch's DataLoader workers use."""
+    parallel twin, the products and the PyTorch-order splits see one thread, and the index
+    fills and col2im, which have only a parallel form elsewhere, use serial twins there
+    (_FORKED).  One thread per worker is also what PyTorch's DataLoader workers use."""
     global GRAIN, ELEMENTWISE_GRAIN, BORROWED_CALLS, _FORKED
     GRAIN = ELEMENTWISE_GRAIN = 1 << 62
     BORROWED_CALLS = 0
@@ -974,7 +974,7 @@ class CpuBackend(Backend):
             self.fill(_image_plan(plan), out, 0)
             return
         conv_columns = _kernel_module("conv_columns")
-        conv_columns.col2im(self, plan, cols, out)
+        conv_columns.col2im(self, plan, cols, out, serial=_FORKED)
 
     @staticmethod
     def _pool_parallel(plan):

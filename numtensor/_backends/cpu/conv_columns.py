@@ -97,6 +97,6 @@ def im2col(backend, pl, x, out):
                          (out[0], out[1] + row * cs[1]), 1)
 
 
-def col2im(backend, pl, cols, out):
-    conv_kernels.col2im(cols[0], cols[1], pl.cols_strides, pl.geometry, out[0], out[1],
-                        pl.x_strides)
+def col2im(backend, pl, cols, out, serial=False):
+    kernel = conv_kernels.col2im_serial if serial else conv_kernels.col2im
+    kernel(cols[0], cols[1], pl.cols_strides, pl.geometry, out[0], out[1], pl.x_strides)

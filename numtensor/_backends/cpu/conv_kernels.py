@@ -65,3 +65,11 @@ def col2im(cols, c_off, cs, g, out, o_off, os_):
     # took about 0.6 s more to compile
     for plane in prange(g[0] * g[1]):
         _col2im_plane(np.int64(plane), cols, c_off, cs, g, out, o_off, os_)
+
+
+@njit(**OPTS)
+def col2im_serial(cols, c_off, cs, g, out, o_off, os_):
+    """col2im in a forked child, where no parallel region may run (see the backend's
+    _serial_after_fork)."""
+    for plane in range(g[0] * g[1]):
+        _col2im_plane(np.int64(plane), cols, c_off, cs, g, out, o_off, os_)
