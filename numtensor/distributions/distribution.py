@@ -150,3 +150,27 @@ class Distribution:
                 value = self.__dict__[name]
                 shown.append(f"{name}: {value if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class LocationScale(Distribution):
+    """What Normal, Laplace and Cauchy share: real loc and positive scale parameters,
+    broadcast together (two Python numbers give a scalar batch shape), expanded together."""
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc, scale, validate_args=None):
+        import numbers
+        from .utils import broadcast_all
+        self.loc, self.scale = broadcast_all(loc, scale)
+        scalar = isinstance(loc, numbers.Number) and isinstance(scale, numbers.Number)
+        super().__init__(Size() if scalar else self.loc.shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        # the family is the class right below this one (Normal for a user's subclass of it)
+        family = next(c for c in type(self).__mro__ if LocationScale in c.__bases__)
+        new = self._get_checked_instance(family, _instance)
+        batch_shape = Size(batch_shape)
+        new.loc = self.loc.expand(batch_shape)
+        new.scale = self.scale.expand(batch_shape)
+        return self._expanded(new, batch_shape)
