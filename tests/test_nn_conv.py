@@ -95,6 +95,8 @@ def test_conv2d_short_output_rows_with_a_bigger_batch(seed):
     (((4, 6, 9, 9), (6, 1, 3, 3)), 6),        # depthwise
     (((3, 8, 6, 7), (64, 4, 4, 4)), 2),       # grouped, 32 channels and 64 rows per group:
     (((5, 9, 7, 6), (96, 3, 5, 5)), 3),       # the product runs columns^T @ weights^T
+    (((6, 4, 10, 10), (6, 2, 3, 3)), 2),      # grouped, 64 positions: per-sample products
+    (((12, 3, 5, 5), (4, 3, 3, 3)), 1),       # 9 positions: one product for the batch
 ])
 def test_conv2d_lecture_shapes(shapes, groups):
     x, w = randn(*shapes[0], seed=1), randn(*shapes[1], seed=2)
