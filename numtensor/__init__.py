@@ -55,13 +55,10 @@ from .ops.joining import (cat, concat, concatenate, stack, hstack, vstack, split
                           nonzero, argwhere)
 from .ops.advanced_indexing import index_put  # noqa: E402,F401
 # torch.sin_(x), torch.clamp_(x, 0, 1), torch.zero_(x) ...: the module-level in-place spellings
-from .ops import inplace_twins as _inplace_twins, more_math as _more_math  # noqa: E402
-from .ops import more_shapes as _more_shapes  # noqa: E402
-from .ops import special_math as _special_math, more_functions as _more_functions  # noqa: E402
-from .ops import scatter_reduce as _scatter_reduce_module  # noqa: E402
-for _module in (_inplace_twins, _more_math, _more_shapes, _special_math, _more_functions,
-                _scatter_reduce_module):
-    globals().update(_module.FUNCTIONS)
+from .ops import inplace_twins as _inplace_twins  # noqa: E402
+globals().update(_inplace_twins.FUNCTIONS)
+# the rarer ops (torch.erf, torch.diff, torch.kron ...) load on first use: see _lazy_ops.py
+from ._lazy_ops import FUNCTION_MODULE as _LAZY_FUNCTIONS, load as _load_ops  # noqa: E402
 from .ops.sorting import (sort, argsort, msort, topk, kthvalue, unique, unique_consecutive,  # noqa: E402,F401
                           searchsorted, bucketize, bincount, histc)
 from .ops.tensor_algebra import (diagonal, diag, diag_embed, tril, triu, trace, cross,  # noqa: E402,F401
@@ -74,7 +71,6 @@ from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
 from . import accelerator, autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
-from . import testing  # noqa: E402,F401
 from ._global_switches import (use_deterministic_algorithms,  # noqa: E402,F401
                                are_deterministic_algorithms_enabled,
                                is_deterministic_algorithms_warn_only_enabled,
@@ -116,7 +112,7 @@ def broadcast_shapes(*shapes):
 
 # nn, optim, utils and distributions are plain Python built on the ops above; they load on
 # first use, so `import numtensor` stays fast.
-_LAZY_SUBMODULES = ("nn", "optim", "utils", "distributions", "special")
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "distributions", "special", "testing")
 _SERIALIZATION = ("save", "load")
 
 
@@ -130,7 +126,14 @@ def __getattr__(name):
         value = getattr(importlib.import_module(".serialization", __name__), name)
         globals()[name] = value
         return value
+    if name in _LAZY_FUNCTIONS:
+        return _load_ops(_LAZY_FUNCTIONS[name]).FUNCTIONS[name]
     raise AttributeError(f"module 'numtensor' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | set(_SERIALIZATION) |
+                  set(_LAZY_FUNCTIONS))
 
 
 def softmax(input, dim, dtype=None):

@@ -328,12 +328,12 @@ PROPERTIES = {
 
 
 def install():
-    from .ops import inplace_twins, more_functions, more_math, more_shapes, special_math
-    from .ops import scatter_reduce
-    extra = {**inplace_twins.METHODS, **more_math.METHODS, **more_shapes.METHODS,
-             **special_math.METHODS, **more_functions.METHODS, **scatter_reduce.METHODS}
-    assert not set(extra) & set(METHODS)
-    for name, fn in {**METHODS, **extra, **ndarray_operands.wrap(OPERATORS)}.items():
+    from .ops import inplace_twins
+    from ._lazy_ops import install_placeholders
+    assert not set(inplace_twins.METHODS) & set(METHODS)
+    install_placeholders(Tensor)  # the rarer ops' methods, loaded on first use
+    for name, fn in {**METHODS, **inplace_twins.METHODS,
+                     **ndarray_operands.wrap(OPERATORS)}.items():
         setattr(Tensor, name, fn)
     for name, fn in PROPERTIES.items():
         if isinstance(fn, tuple):

@@ -94,7 +94,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
 from . import function  # noqa: E402
-from . import functional  # noqa: E402
 from .function import Function, FunctionCtx, InplaceFunction  # noqa: E402
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
@@ -102,3 +101,11 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is
            "FunctionCtx"]
 
 from .variable import Variable  # noqa: E402,F401  (the legacy name old tutorials import)
+
+
+def __getattr__(name):
+    # autograd.functional (jacobian, hessian ...) loads on first use: import time
+    if name == "functional":
+        import importlib
+        return importlib.import_module(".functional", __name__)
+    raise AttributeError(f"module 'numtensor.autograd' has no attribute '{name}'")
