@@ -97,6 +97,9 @@ def test_conv2d_short_output_rows_with_a_bigger_batch(seed):
     (((5, 9, 7, 6), (96, 3, 5, 5)), 3),       # the product runs columns^T @ weights^T
     (((6, 4, 10, 10), (6, 2, 3, 3)), 2),      # grouped, 64 positions: per-sample products
     (((12, 3, 5, 5), (4, 3, 3, 3)), 1),       # 9 positions: one product for the batch
+    (((7, 32, 4, 4), (64, 32, 3, 3)), 1),     # deep field, 4 positions: per-sample products
+    (((7, 32, 3, 3), (64, 32, 3, 3)), 1),     # deep field, 1 position: one product
+    (((3, 32, 10, 10), (40, 32, 3, 3)), 1),   # deep field, 64 positions: one product
 ])
 def test_conv2d_lecture_shapes(shapes, groups):
     x, w = randn(*shapes[0], seed=1), randn(*shapes[1], seed=2)
