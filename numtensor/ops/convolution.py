@@ -31,6 +31,7 @@ With few positions a sample (from 2 to CHANNELS_LAST_PER_SAMPLE_BELOW) the forwa
 runs one product per sample instead, weights @ that sample's columns transposed, written
 straight into the result (the lecture's second layer 1.25-1.29 -> 0.95-1.01 ms).
 """
+import numbers
 import warnings
 
 from .. import _dtype
@@ -405,12 +406,15 @@ def _invalid_arguments(name, args, kwargs):
 
 
 def _is_int(v):
-    import numbers
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+    return type(v) is int or isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 
 def _int_tuple(value, n):
     """An int or a sequence of ints as a tuple (an int repeats n times); None if invalid."""
+    if type(value) is int:  # the common spellings first: this runs on every call
+        return (value,) * n
+    if type(value) is tuple and all(type(v) is int for v in value):
+        return value
     if _is_int(value):
         return (int(value),) * n
     if isinstance(value, (tuple, list)) and all(_is_int(v) for v in value):
