@@ -239,7 +239,7 @@ METHODS = {
     "select": views.select, "squeeze": views.squeeze, "unsqueeze": views.unsqueeze,
     "as_strided": views.as_strided, "detach": views.detach, "detach_": views.detach_,
     "transpose_": views.transpose_, "t_": views.t_, "squeeze_": views.squeeze_,
-    "unsqueeze_": views.unsqueeze_, "set_": views.set_, "movedim": views.movedim,
+    "unsqueeze_": views.unsqueeze_, "as_strided_": views.as_strided_, "set_": views.set_, "movedim": views.movedim,
     "moveaxis": views.movedim, "unfold": views.unfold, "is_contiguous": views.is_contiguous_,
     # copies and conversions
     "clone": copy.clone, "contiguous": copy.contiguous, "copy_": copy.copy_, "fill_": copy.fill_,

@@ -23,9 +23,9 @@ VIEW_OF_LEAF_ERROR = ("a view of a leaf Variable that requires grad is being use
 def check_leaf(self):
     if not is_grad_enabled():
         return
-    if self._requires_grad and self.grad_fn is None:
-        raise RuntimeError(LEAF_ERROR)
     base = self._base
+    if self._requires_grad and self.grad_fn is None:  # (a leaf made from a view is a view)
+        raise RuntimeError(LEAF_ERROR if base is None else VIEW_OF_LEAF_ERROR)
     if base is not None and base._requires_grad and base.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_ERROR)
 

@@ -113,7 +113,6 @@ _view_backward = derivative("ViewBackward0")(_reshape_backward)
 _unsafe_view_backward = derivative("UnsafeViewBackward0")(_reshape_backward)
 _reshape_alias_backward = derivative("ReshapeAliasBackward0")(_reshape_backward)
 _squeeze_backward = derivative("SqueezeBackward0")(_reshape_backward)
-_squeeze_dim_backward = derivative("SqueezeBackward1")(_reshape_backward)
 
 
 def reshape(input, *shape):
@@ -194,17 +193,20 @@ def _permute_backward(ctx, g):
 
 
 def transpose(input, dim0, dim1):
-    x = input  # torch's parameter name, short local
+    return _transposed(input, dim0, dim1, "TransposeBackward0")
+
+
+def _transposed(x, dim0, dim1, node_name):
     nd = x.ndim
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     if nd == 0:
-        return alias(x, "TransposeBackward0")
+        return alias(x, node_name)
     shape, strides = list(x._shape), list(x._strides)
     shape[d0], shape[d1] = shape[d1], shape[d0]
     strides[d0], strides[d1] = strides[d1], strides[d0]
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        attach(_transpose_backward, out, (x,), dims=(d0, d1))
+        attach(_transpose_backward, out, (x,), node_name, dims=(d0, d1))
     return out
 
 
@@ -222,14 +224,18 @@ def swapaxes(input, axis0, axis1):
 
 
 def t(input):
-    x = input  # torch's parameter name, short local
+    return _t_view(input, "t", "TBackward0")
+
+
+def _t_view(x, fname, node_name):
     if x.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+        raise RuntimeError(f"{fname}() expects a tensor with <= 2 dimensions, but self is "
+                           f"{x.ndim}D")
     if x.ndim < 2:
-        return alias(x, "TBackward0")
+        return alias(x, node_name)
     out = make_view(x, x._shape[::-1], x._strides[::-1])
     if x.requires_grad:
-        attach(_t_backward, out, (x,))
+        attach(_t_backward, out, (x,), node_name)
     return out
 
 
@@ -408,7 +414,13 @@ def _select_backward(ctx, g):
 
 
 def squeeze(input, dim=None):
-    x = input  # torch's parameter name, short local
+    # PyTorch's nodes: SqueezeBackward0 (all dims), 1 (one dim), 2 (a tuple of dims)
+    return _squeezed(input, dim, 0)
+
+
+def _squeezed(x, dim, first_node):
+    """squeeze's view; its node is SqueezeBackward<first_node + 0, 1 or 2> by the kind of
+    dim (squeeze_'s are 3, 4 and 5)."""
     if dim is None:
         dims = [i for i, s in enumerate(x._shape) if s == 1]
     else:
@@ -417,13 +429,17 @@ def squeeze(input, dim=None):
     keep = [i for i in range(x.ndim) if i not in dims]
     out = make_view(x, [x._shape[i] for i in keep], [x._strides[i] for i in keep])
     if x.requires_grad:
-        attach(_squeeze_backward if dim is None else _squeeze_dim_backward, out, (x,),
+        kind = 0 if dim is None else 2 if isinstance(dim, (list, tuple)) else 1
+        attach(_squeeze_backward, out, (x,), f"SqueezeBackward{first_node + kind}",
                shape=x._shape)
     return out
 
 
 def unsqueeze(input, dim):
-    x = input  # torch's parameter name, short local
+    return _unsqueezed(input, dim, "UnsqueezeBackward0")
+
+
+def _unsqueezed(x, dim, node_name):
     d = wrap_dim(dim, x.ndim + 1)
     shape, strides = list(x._shape), list(x._strides)
     st = shape[d] * strides[d] if d < len(shape) else 1
@@ -431,7 +447,7 @@ def unsqueeze(input, dim):
     strides.insert(d, st)
     out = make_view(x, shape, strides)
     if x.requires_grad:
-        attach(_unsqueeze_backward, out, (x,), dim=d)
+        attach(_unsqueeze_backward, out, (x,), node_name, dim=d)
     return out
 
 
@@ -441,13 +457,16 @@ def _unsqueeze_backward(ctx, g):
 
 
 def as_strided(input, size, stride, storage_offset=None):
-    x = input  # torch's parameter name, short local
+    return _strided_view(input, size, stride, storage_offset, "AsStridedBackward0")
+
+
+def _strided_view(x, size, stride, storage_offset, node_name):
     size, stride = tuple(size), tuple(stride)
     off = x._offset if storage_offset is None else storage_offset
     _check_in_storage(x._storage, off, size, stride)
     out = make_view(x, size, stride, off)
     if x.requires_grad:
-        attach(_as_strided_backward, out, (x,), storage_size=len(x._storage),
+        attach(_as_strided_backward, out, (x,), node_name, storage_size=len(x._storage),
                input_geometry=(x._offset, x._shape, x._strides), view_geometry=(off, size, stride))
     return out
 
@@ -537,35 +556,45 @@ def set_(x, source=None, storage_offset=0, size=None, stride=None):
     return x
 
 
+# ---- in-place view ops: x itself takes the view's geometry ------------------------------
+def _become(x, view):
+    """x takes view's geometry, and its history when it has one (the view's node, under
+    PyTorch's name for the in-place form, has x's old history as its input).  The
+    memory is untouched: no version bump, and a view stays a view of its base."""
+    x._shape, x._strides, x._offset = view._shape, view._strides, view._offset
+    if view.grad_fn is not None:
+        x.grad_fn, x._output_nr, x._requires_grad = view.grad_fn, view._output_nr, True
+        x._history_version = x._storage._version
+    return x
+
+
+def _in_place_view(x):
+    """PyTorch's check before an in-place op: not on a leaf that requires grad."""
+    from .inplace import check_leaf
+    check_leaf(x)
+    return x
+
+
 def transpose_(x, dim0, dim1):
     """In-place transpose: x itself gets the swapped geometry and is returned."""
-    nd = x.ndim
-    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
-    if nd == 0:
-        return x
-    shape, strides = list(x._shape), list(x._strides)
-    shape[d0], shape[d1] = shape[d1], shape[d0]
-    strides[d0], strides[d1] = strides[d1], strides[d0]
-    x._shape, x._strides = tuple(shape), tuple(strides)
-    return x
+    return _become(x, _transposed(_in_place_view(x), dim0, dim1, "TransposeBackward1"))
 
 
 def t_(x):
-    if x.ndim > 2:
-        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
-    return transpose_(x, 0, 1) if x.ndim == 2 else x
+    return _become(x, _t_view(_in_place_view(x), "t_", "TBackward1"))
 
 
 def squeeze_(x, dim=None):
-    v = squeeze(x, dim)
-    x._shape, x._strides = v._shape, v._strides
-    return x
+    return _become(x, _squeezed(_in_place_view(x), dim, 3))
 
 
 def unsqueeze_(x, dim):
-    v = unsqueeze(x, dim)
-    x._shape, x._strides = v._shape, v._strides
-    return x
+    return _become(x, _unsqueezed(_in_place_view(x), dim, "UnsqueezeBackward1"))
+
+
+def as_strided_(x, size, stride, storage_offset=None):
+    return _become(x, _strided_view(_in_place_view(x), size, stride, storage_offset,
+                                    "AsStridedBackward1"))
 
 
 def detach(x):
