@@ -405,3 +405,26 @@ def test_foreign_packed_sequence_is_refused():
     packed = torch.nn.utils.rnn.pack_padded_sequence(torch.zeros(SEQ, BATCH, INPUT), [4, 2])
     with pytest.raises(RuntimeError, match="PackedSequence"):
         nt.nn.LSTM(INPUT, HIDDEN)(packed)
+
+
+_NODE_CASES = [(cls, bf, kw) for cls in ("RNN", "LSTM", "GRU") for bf in (False, True)
+               for kw in ({}, {"bidirectional": True}, {"num_layers": 2}, {"dtype": "float64"})]
+_NODE_CASES += [("LSTM", bf, {"proj_size": 2}) for bf in (False, True)]
+
+
+@pytest.mark.parametrize("cls,batch_first,kw", _NODE_CASES)
+def test_output_and_state_nodes_are_pytorchs(cls, batch_first, kw):
+    """The output's grad_fn as PyTorch's CPU build prints it: the steps stacked
+    (StackBackward0; oneDNN's float32 LSTM layer: MkldnnRnnLayerBackward0), the
+    directions joined (CatBackward0), batch_first transposed (RNN and GRU in place:
+    TransposeBackward1; LSTM: TransposeBackward0); the final states stacked."""
+    names = []
+    for lib in (nt, torch):
+        kw_lib = dict(kw, dtype=getattr(lib, kw["dtype"])) if "dtype" in kw else kw
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PyTorch's note that oneDNN has no projections
+            m = getattr(lib.nn, cls)(4, 3, batch_first=batch_first, **kw_lib)
+            out, h = m(lib.tensor(randn(5, 2, 4, seed=3), dtype=kw_lib.get("dtype")))
+        states = h if isinstance(h, tuple) else (h,)
+        names.append((type(out.grad_fn).__name__, [type(s.grad_fn).__name__ for s in states]))
+    assert names[0] == names[1]

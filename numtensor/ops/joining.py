@@ -98,6 +98,12 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim=0, *, out=None):
+    return _finish_out(stack_as(tensors, dim, "StackBackward0"), out)
+
+
+def stack_as(tensors, dim, node_name):
+    """stack, its node named node_name: where PyTorch runs a fused op whose output is the
+    stacked steps (an LSTM layer's, MkldnnRnnLayerBackward0)."""
     tensors = _tensor_list(tensors, "stack")
     same_device(*tensors)
     shape0 = tensors[0]._shape
@@ -113,8 +119,7 @@ def stack(tensors, dim=0, *, out=None):
     res = empty(shape, dt, tensors[0].device)
     for i, t in enumerate(tensors):
         copy_into(select(res, d, i), t)
-    attach(_stack_backward, res, tuple(tensors), dim=d, count=len(tensors))
-    return _finish_out(res, out)
+    return attach(_stack_backward, res, tuple(tensors), node_name, dim=d, count=len(tensors))
 
 
 @derivative("StackBackward0", inputs=("tensors",))

@@ -13,7 +13,8 @@ import numbers
 import warnings
 from collections import namedtuple
 
-from ... import cat, empty, stack, zeros
+from ... import cat, empty, float32, stack, zeros
+from ...ops.joining import stack_as
 from ..._tensor import Tensor
 from .. import functional as F, init
 from ..utils.rnn import PackedSequence
@@ -69,8 +70,8 @@ def _rows(state, start, length):
 def _run_direction(step, x, state, w, reverse, batch_sizes):
     """One direction of one layer over packed rows x (sum(batch_sizes), H_in): time step t
     holds the first batch_sizes[t] sequences, those still running (a padded batch of N has
-    every batch size N).  Returns the outputs in the same rows (H_out features) and the final
-    state tuple (N, H), each sequence's taken at its own last step."""
+    every batch size N).  Returns the output of each time step (batch_sizes[t], H_out) and
+    the final state tuple (N, H), each sequence's taken at its own last step."""
     x_gates = F.linear(x, w.w_ih, w.b_ih).split(batch_sizes)  # all time steps in one matmul
     initial = state
     if reverse:  # starts at the last step, where only the longest sequences run
@@ -89,7 +90,7 @@ def _run_direction(step, x, state, w, reverse, batch_sizes):
         outputs[t] = state[0]
     if ended:
         state = tuple(cat(parts) for parts in zip(state, *reversed(ended)))
-    return cat(outputs, 0), state
+    return outputs, state
 
 
 def _unsupported_input(input):
@@ -242,9 +243,11 @@ class RNNBase(Module):
         return hx if permutation is None else hx.index_select(1, permutation)
 
     # ---- the computation --------------------------------------------------------------
-    def _run(self, x, states, batch_sizes):
+    def _run(self, x, states, batch_sizes, padded=False):
         """The layers over packed rows x (sum(batch_sizes), H_in); states: one tuple of (N, H)
-        tensors per layer-direction.  Returns the output rows and the final state tuples."""
+        tensors per layer-direction.  Returns the output rows, or with `padded` (every
+        time step holds the whole batch) the output (L, N, H_out) as PyTorch assembles it,
+        and the final state tuples."""
         step = _STEPS[self.mode]
         num_directions = 2 if self.bidirectional else 1
         finals = []
@@ -252,21 +255,40 @@ class RNNBase(Module):
             outputs = []
             for direction in range(num_directions):
                 index = layer * num_directions + direction
-                out, final = _run_direction(step, x, states[index], self._layer_weights(index),
-                                            direction == 1, batch_sizes)
-                outputs.append(out)
+                steps, final = _run_direction(step, x, states[index],
+                                              self._layer_weights(index), direction == 1,
+                                              batch_sizes)
+                outputs.append(steps)
                 finals.append(final)
-            x = outputs[0] if num_directions == 1 else cat(outputs, 1)
+            if padded and layer == self.num_layers - 1:
+                return self._padded_output(outputs), finals
+            rows = [cat(steps, 0) for steps in outputs]
+            x = rows[0] if num_directions == 1 else cat(rows, 1)
             # dropout between layers, never after the last one
             if self.dropout != 0 and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         return x, finals
 
-    def _run_hidden(self, x, hx, batch_sizes):
+    def _one_layer_kernel(self, dtype):
+        """Whether PyTorch's CPU build runs this module as oneDNN's fused LSTM layer, whose
+        output node is MkldnnRnnLayerBackward0: a float32 LSTM without projections."""
+        return self.mode == "LSTM" and self.proj_size == 0 and dtype == float32
+
+    def _padded_output(self, outputs):
+        """The last layer's output (L, N, H_out) from each direction's time steps: the
+        steps stacked, and the directions joined along the features, as PyTorch records
+        them (StackBackward0, CatBackward0; oneDNN's LSTM layer: MkldnnRnnLayerBackward0)."""
+        if len(outputs) == 2:
+            return cat([stack(steps, 0) for steps in outputs], 2)
+        if self._one_layer_kernel(outputs[0][0].dtype):
+            return stack_as(outputs[0], 0, "MkldnnRnnLayerBackward0")
+        return stack(outputs[0], 0)
+
+    def _run_hidden(self, x, hx, batch_sizes, padded=False):
         """_run with the state as forward takes and returns it: h, or (h, c) for LSTM."""
         lstm = self.mode == "LSTM"
         states = list(zip(*(h.unbind(0) for h in (hx if lstm else (hx,)))))
-        output, finals = self._run(x, states, batch_sizes)
+        output, finals = self._run(x, states, batch_sizes, padded)
         hidden = tuple(stack(parts, 0) for parts in zip(*finals))
         return output, hidden if lstm else hidden[0]
 
@@ -278,9 +300,13 @@ class RNNBase(Module):
         x = input.transpose(0, 1) if self.batch_first else input
         length, batch = x.shape[:2]
         output, hidden = self._run_hidden(x.reshape(length * batch, x.size(2)), hx,
-                                          [batch] * length)
-        output = output.reshape(length, batch, output.size(1))
-        return output.transpose(0, 1) if self.batch_first else output, hidden
+                                          [batch] * length, padded=True)
+        if self.batch_first:  # PyTorch's LSTM transposes out of place, RNN and GRU in place
+            if self.mode == "LSTM":
+                output = output.transpose(0, 1)
+            else:
+                output.transpose_(0, 1)
+        return output, hidden
 
     def _forward_packed(self, input, hx):
         """forward on a PackedSequence.  Inside it the batch is in sorted_indices order, so
