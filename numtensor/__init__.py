@@ -264,13 +264,6 @@ def is_complex(input):
     return input.dtype.is_complex
 
 
-def is_nonzero(input):
-    """True if the one-element tensor input is not zero."""
-    if input.numel() != 1:
-        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return _builtins.bool(input.item())
-
-
 from . import _docstrings  # noqa: E402
 _docstrings.fill(globals())
 from .ops import axis_keywords as _axis_keywords  # noqa: E402

@@ -58,6 +58,29 @@ LAZY_OPS = {
         diagflat renorm angle select_scatter slice_scatter masked_scatter
         masked_scatter_
         """.split()),
+    "bit_math": (
+        """
+        bitwise_left_shift bitwise_right_shift arctan2 ldexp nextafter gcd lcm hardshrink
+        prelu gcd_ lcm_ ldexp_
+        """.split(),
+        """
+        bitwise_left_shift bitwise_left_shift_ bitwise_right_shift bitwise_right_shift_
+        __lshift__ __rshift__ __rlshift__ __rrshift__ __ilshift__ __irshift__ arctan2
+        arctan2_ ldexp ldexp_ nextafter nextafter_ gcd gcd_ lcm lcm_ hardshrink prelu
+        """.split()),
+    "tensor_extras": (
+        """
+        is_nonzero is_same_size is_inference is_neg resolve_neg narrow_copy
+        split_with_sizes unsafe_split unsafe_split_with_sizes unsafe_chunk adjoint addmv_
+        resize_as_
+        """.split(),
+        """
+        is_nonzero is_same_size is_inference is_neg resolve_neg is_set_to is_shared
+        share_memory_ is_pinned dim_order narrow_copy split_with_sizes unsafe_split
+        unsafe_split_with_sizes unsafe_chunk sum_to_size adjoint new_empty_strided
+        addbmm_ addmv_ addr_ baddbmm_ renorm_ fill_diagonal_ resize_ resize_as_ cfloat
+        cdouble
+        """.split()),
     "scatter_reduce": (
         """
         scatter_reduce index_reduce

@@ -324,6 +324,11 @@ PROPERTIES = {
     "imag": cplx.imag,
     "data": (views.detach, views.set_data),
     "layout": lambda self: strided,  # numtensor's only layout
+    "output_nr": lambda self: self._output_nr,
+    # dense tensors on the CPU or a CUDA device: none of PyTorch's other kinds
+    **{name: lambda self: False for name in (
+        "is_meta", "is_mkldnn", "is_quantized", "is_sparse", "is_sparse_csr", "is_nested",
+        "is_xla", "is_xpu", "is_ipu", "is_vulkan", "is_maia", "is_mtia", "is_mps")},
 }
 
 

@@ -84,6 +84,15 @@ TORCH_CORRECTIONS = {
         torch.empty(0, dtype=torch.bool)), add={"out"}),
     "torch.nansum": Fix(lambda: (lambda o: torch.nansum(_t(), out=o) is o)(torch.empty(())),
                         add={"out"}),
+    # documented as narrow_copy(dimension, ...) and resize_as_(tensor); the parser takes
+    # dim= and the_template=, and refuses the documented names
+    "Tensor.narrow_copy": Fix(lambda: _t().narrow_copy(dim=0, start=0, length=1) is not None
+                              and _rejects(lambda: _t().narrow_copy(dimension=0, start=0,
+                                                                    length=1)),
+                              add={"dim"}, remove={"dimension"}),
+    "Tensor.resize_as_": Fix(lambda: _t().clone().resize_as_(the_template=_t()) is not None
+                             and _rejects(lambda: _t().clone().resize_as_(tensor=_t())),
+                             add={"the_template"}, remove={"tensor"}),
     "Tensor.logit": Fix(lambda: _t().logit(eps=0.25) is not None, add={"eps"}),
     "Tensor.logit_": Fix(lambda: (_t() / 2).logit_(eps=0.25) is not None, add={"eps"}),
     "torch.tensor_split": _split_fix("tensor_split", False, {"tensor_indices_or_sections"}),

@@ -103,6 +103,10 @@ BINARY = {
     # NaN-ignoring max/min: a NaN operand gives the other one
     "fmax": "b if a != a else (a if (b != b or a >= b) else b)",
     "fmin": "b if a != a else (a if (b != b or a <= b) else b)",
+    # integer shifts as PyTorch's CPU kernels: p0 is the bit width; a negative or
+    # oversized count shifts every bit out (0, or -1 for a negative a shifted right)
+    "lshift": "0 if (b < 0 or b >= p0) else a << b",
+    "rshift": "(-1 if a < 0 else 0) if (b < 0 or b >= p0) else a >> b",
 }
 
 # A Python number operand of a float16 op is rounded to float16 first (PyTorch's wrapped

@@ -190,6 +190,7 @@ BINARY_DTYPES = {
     **{op: ["bool"] + NUMERIC for op in ("maximum", "minimum", "fmax", "fmin", "lt", "le", "gt",
                                           "ge")},
     **{op: ["bool"] + INTS for op in ("bitwise_and", "bitwise_or", "bitwise_xor")},
+    **{op: INTS for op in ("lshift", "rshift")},
     **{op: FLOATING for op in ("atan2", "relu_grad", "copysign")},
 }
 
