@@ -309,3 +309,15 @@ def test_integer_fmod_by_a_bool_tensor():
         return L.fmod(x, L.tensor(True)), L.fmod(L.tensor([-7, 7, 3]), L.tensor([True, True, True]))
     for ours, want in zip(run(nt), run(torch)):
         assert ours.tolist() == want.tolist() and str(ours.dtype) == str(want.dtype)
+
+
+def test_variance_of_equal_values_is_exactly_zero():
+    """Fuzz seed 5151, case 4144: the rounded mean of three 0.86f is one ulp off, so the
+    plain two-pass variance was 3.6e-15 (ceil gave 1); the corrected two-pass sum gives
+    0, as PyTorch does, and std's gradient over such a slice is 0 too."""
+    x = nt.tensor([[-5.44], [-3.08], [0.86], [-1.02]]).expand(4, 3)
+    assert nt.var(x, dim=1, correction=0).tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert nt.ceil(nt.var(x, dim=1, correction=0)).tolist() == [0.0] * 4
+    w = nt.tensor([[-1.39, 0.37, -1.01]], dtype=nt.float64, requires_grad=True)
+    (g,) = nt.autograd.grad(nt.std(w.expand(3, 3), dim=-2).sum(), w)
+    assert g.tolist() == [[0.0, 0.0, 0.0]]

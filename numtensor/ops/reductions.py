@@ -381,6 +381,12 @@ def _var_std(x, dim, unbiased, keepdim, correction, axis, keepdims, take_sqrt):
         if xc.dtype.is_complex:
             centered = ew.abs(centered)
         ss = _reduce(ew.mul(centered, centered), "sum", dims, keepdim, centered.dtype)
+        if not xc.dtype.is_complex and n > 0:
+            # the corrected two-pass sum: less the rounded mean's residue, (sum of the
+            # deviations)^2 / N, so that equal values have a variance of exactly 0, as
+            # PyTorch's Welford gives (the mean of three 0.86f is one ulp off 0.86f)
+            residue = _reduce(centered, "sum", dims, keepdim, centered.dtype)
+            ss = ew.clamp(ew.sub(ss, ew.div(ew.mul(residue, residue), n)), 0)
         # torch divides by max(0, N - correction): a zero divisor gives inf (or nan)
         denom = builtins.max(0, n - correction)
         out = ew.div(ss, denom)

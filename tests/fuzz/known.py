@@ -112,13 +112,17 @@ TORCH_QUIRKS = [
 
 # Each: issue 15's item (or "new" for what the fuzz test found), and a reproducer.
 NUMTENSOR_BUGS = [
-    Known("std / var gradient over a constant slice",
-          "new (fuzz): for a slice of equal values numtensor's two-pass mean can leave a "
-          "rounding residue (std about 1e-17, not 0), so the gradient there is a finite "
-          "+-1/sqrt(n(n-1)) where torch's exactly-zero std gives 0",
-          "x = torch.tensor([[-1.39, 0.37, -1.01]], dtype=torch.float64, requires_grad=True); "
-          "torch.autograd.grad(torch.std(x.expand(3, 3), dim=-2).sum(), x)[0]",
-          lambda p, d: d.kind == "grad" and _op(p, "std", "var")),
+    Known("sums through cancelling 1e20s in another order",
+          "new (fuzz, seed 5151): a sum over several non-trailing dims of a strided tensor "
+          "adds in numtensor's order, not PyTorch's (its order is copied for whole sums and "
+          "trailing dims only); where +1e20 and -1e20 cancel, the small terms added before the "
+          "cancellation are lost in one order and kept in the other (-0.14 against -1.85, "
+          "the exact sum being -7.81)",
+          "x = torch.tensor([[[-3.46, 0.33, -1e20, -float('inf'), 0.5, -0.0]] * 2, "
+          "[[-4.71, 3.9, 1e20, float('nan'), 1.71, 5.06]] * 2, [[-3.22, 0.57, 3.51, -1e20, "
+          "-2.14, 4.3]] * 2])[..., ::2]; torch.sum(x, dim=(0, 2))",
+          lambda p, d: d.kind == "result" and _op(p, "sum(", "mean(", "nansum(")
+          and "e+20" in p.source()),
     Known("addcmul rounds twice",
           "new (fuzz): torch's CPU addcmul fuses value * tensor1 * tensor2 + input into one "
           "fused multiply-add (one rounding); numtensor composes it from mul and add (two "
