@@ -272,3 +272,34 @@ def test_cholesky_error_text():
     with pytest.raises(RuntimeError, match="^cholesky: The factorization could not be "
                                            "completed .* order 1 is not positive-definite"):
         nt.cholesky(-nt.eye(2))
+
+
+@pytest.mark.parametrize("op", ["addmv", "addr", "baddbmm", "addbmm"])
+@pytest.mark.parametrize("needs", [(True, True, True), (False, True, False), (True, False, False)])
+def test_products_with_a_bias_record_pytorchs_node(op, needs):
+    """AddmvBackward0, AddrBackward0, BaddbmmBackward0, AddbmmBackward0: one node with an
+    edge per argument (None where it needs no gradient), the gradients PyTorch's; the
+    in-place forms record the same node."""
+    shapes = {"addmv": ((3,), (3, 4), (4,)), "addr": ((3, 4), (3,), (4,)),
+              "baddbmm": ((2, 3, 5), (2, 3, 4), (2, 4, 5)),
+              "addbmm": ((3, 5), (2, 3, 4), (2, 4, 5))}[op]
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    seen = []
+    for lib in (nt, torch):
+        args = [lib.tensor(a, requires_grad=n) for a, n in zip(arrays, needs)]
+        out = getattr(lib, op)(*args, beta=0.5, alpha=2.0)
+        out.sum().backward()
+        node = out.grad_fn
+        seen.append((type(node).__name__,
+                     [None if f is None else type(f).__name__ for f, _ in node.next_functions],
+                     [None if a.grad is None else a.grad.numpy() for a in args]))
+        inplace = lib.tensor(arrays[0], requires_grad=True) * 1
+        getattr(inplace, op + "_")(*args[1:])
+        assert type(inplace.grad_fn).__name__ == seen[-1][0]
+    (name_n, edges_n, grads_n), (name_t, edges_t, grads_t) = seen
+    assert (name_n, edges_n) == (name_t, edges_t)
+    for gn, gt in zip(grads_n, grads_t):
+        assert (gn is None) == (gt is None)
+        if gn is not None:
+            np.testing.assert_allclose(gn, gt, rtol=1e-12)

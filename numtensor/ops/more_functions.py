@@ -16,6 +16,7 @@ import warnings
 
 import numtensor as nt  # the package itself: read only when a function runs
 
+from ..autograd.derivatives import composite
 from .. import return_types
 from .._tensor import Tensor
 from .._backends.plan import broadcast_shapes
@@ -179,6 +180,11 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
         raise RuntimeError(f"size mismatch, got input ({', '.join(map(str, input.shape))}), "
                            f"mat ({dims}), vec ({', '.join(map(str, vec.shape))})")
     _same_dtypes("addmv", input, mat, vec)
+    return _addmv(input, mat, vec, beta, alpha)
+
+
+@composite("AddmvBackward0", inputs=("input", "mat", "vec"))
+def _addmv(input, mat, vec, beta, alpha):
     return _scaled_sum("addmv", input, nt.mv(mat, vec), beta, alpha)
 
 
@@ -192,6 +198,11 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
         raise RuntimeError(f"addr: Expected 1-D argument vec1, but got {vec1.ndim}-D"
                            if vec1.ndim != 1 else
                            f"addr: Expected 1-D argument vec2, but got {vec2.ndim}-D")
+    return _addr(input, vec1, vec2, beta, alpha)
+
+
+@composite("AddrBackward0", inputs=("input", "vec1", "vec2"))
+def _addr(input, vec1, vec2, beta, alpha):
     return _scaled_sum("addr", input, nt.outer(vec1, vec2), beta, alpha)
 
 
@@ -213,6 +224,11 @@ def baddbmm(input, batch1, batch2, out_dtype=_NO_OUT_DTYPE, *, beta=1, alpha=1, 
     for i, (name, t) in enumerate((("input", input), ("batch1", batch1), ("batch2", batch2))):
         _require_tensor("baddbmm", name, i + 1, t)
     _check_batches("baddbmm", batch1, batch2)
+    return _baddbmm(input, batch1, batch2, beta, alpha)
+
+
+@composite("BaddbmmBackward0", inputs=("input", "batch1", "batch2"))
+def _baddbmm(input, batch1, batch2, beta, alpha):
     return _scaled_sum("baddbmm", input, nt.bmm(batch1, batch2), beta, alpha)
 
 
@@ -228,10 +244,15 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if batch2.shape[0] != b or batch2.shape[1] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b}, {k}] but got: [{batch2.shape[0]}, {batch2.shape[1]}].")
-    p = batch2.shape[2]
+    return _addbmm(input, batch1, batch2, beta, alpha)
+
+
+@composite("AddbmmBackward0", inputs=("input", "batch1", "batch2"))
+def _addbmm(input, batch1, batch2, beta, alpha):
+    b, n, k = batch1.shape
     # the batch joined into the contraction: [n, b*k] @ [b*k, p]
     left = batch1.permute(1, 0, 2).reshape(n, b * k)
-    right = batch2.reshape(b * k, p)
+    right = batch2.reshape(b * k, batch2.shape[2])
     return _scaled_sum("addbmm", input, nt.mm(left, right), beta, alpha)
 
 
