@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import numtensor as nt
+from nn_helpers import raises_like
 
 INTS = ["uint8", "int8", "int16", "int32", "int64"]
 FLOATS = ["float16", "float32", "float64"]
@@ -32,14 +33,6 @@ def ints(dt, shape, lo=-100, hi=100):
 
 def floats(dt, shape):
     return torch.from_numpy(rng.standard_normal(shape)).to(getattr(torch, dt))
-
-
-def raises_like(fn_nt, fn_torch):
-    with pytest.raises(Exception) as theirs:
-        fn_torch()
-    with pytest.raises(type(theirs.value)) as ours:
-        fn_nt()
-    assert str(ours.value) == str(theirs.value)
 
 
 # ---- shifts -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import torch
 
 import numtensor as nt
 from numtensor.autograd import gradcheck
+from nn_helpers import raises_like as same_error
 
 
 def both(data, dtype="float64", requires_grad=False):
@@ -18,14 +19,6 @@ def same(n, t):
     assert tuple(n.shape) == tuple(t.shape)
     assert str(n.dtype) == str(t.dtype)
     np.testing.assert_allclose(np.asarray(n.detach().tolist()), t.detach().numpy(), atol=1e-12)
-
-
-def same_error(fn_nt, fn_t):
-    with pytest.raises(Exception) as et:
-        fn_t()
-    with pytest.raises(type(et.value)) as en:
-        fn_nt()
-    assert str(en.value) == str(et.value)
 
 
 def grad_name(t):
