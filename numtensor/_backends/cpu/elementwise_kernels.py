@@ -205,22 +205,10 @@ def _render_strided_span(sig, expr):
     L += _inner_loop(sig, expr, dict({i: None for i in sig.tensors}, y=None), 20, "jb, je")
     L += ["        e += nrun * m",
           "        if whole:"]
-    L += [f"            q{o} += nrun * r{o}" for o in ops]
-    L += ["            idx[nd - 2] += nrun",
-          "            if idx[nd - 2] < rows or e >= stop:",
-          "                continue",
-          "            idx[nd - 2] = 0"]
-    L += [f"            q{o} -= rows * r{o}" for o in ops]
-    L += ["            carry = nd - 3",
-          "        else:"]
-    L += [f"            q{o} += m * t{o}" for o in ops]
-    L += ["            idx[nd - 1] = j0 + m",
-          "            if idx[nd - 1] < inner or e >= stop:",
-          "                continue",
-          "            idx[nd - 1] = 0"]
-    L += [f"            q{o} -= inner * t{o}" for o in ops]
-    L += ["            carry = nd - 2",
-          "        for d in range(carry, -1, -1):",
+    L += _advance(ops, "nd - 2", "nrun", "rows", "r", "nd - 3")
+    L += ["        else:"]
+    L += _advance(ops, "nd - 1", "m", "inner", "t", "nd - 2")
+    L += ["        for d in range(carry, -1, -1):",
           "            idx[d] += 1"]
     L += [f"            q{o} += s{o}_[d]" for o in ops]
     L += ["            if idx[d] < shape[d]:",
@@ -228,6 +216,19 @@ def _render_strided_span(sig, expr):
           "            idx[d] = 0"]
     L += [f"            q{o} -= shape[d] * s{o}_[d]" for o in ops]
     return "\n".join(L) + "\n"
+
+
+def _advance(ops, dim, count, extent, step, carry):
+    """The span's step past `count` positions of dim `dim` (offsets move by `step`<o>):
+    on to the next position, or, at the dim's end (`extent`), back to its start with
+    the carry into the outer dims from `carry` down."""
+    L = [f"            q{o} += {count} * {step}{o}" for o in ops]
+    L += [f"            idx[{dim}] += {count}",
+          f"            if idx[{dim}] < {extent} or e >= stop:",
+          "                continue",
+          f"            idx[{dim}] = 0"]
+    L += [f"            q{o} -= {extent} * {step}{o}" for o in ops]
+    return L + [f"            carry = {carry}"]
 
 
 def _render_strided(sig, par):
