@@ -89,6 +89,37 @@ def test_conv2d_short_output_rows_with_a_bigger_batch(seed):
     run_conv("conv2d", x, w, b, layout, atol=1e-4, rtol=1e-4, **case["kw"])
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_shallow_fields_with_many_positions_take_per_sample_columns(seed):
+    """16+ output positions a sample and a field no deeper than that: the columns are
+    laid out sample by sample and the weight gradient is a product per sample summed
+    over the batch.  Groups, bias, conv1d and a gradient that is not contiguous (expanded
+    from a sum, or a transposed view) all reach that path."""
+    rng = np.random.default_rng(900 + seed)
+    dims = 1 + seed % 2
+    groups = int(rng.choice([1, 2, 3]))
+    cin, cout = groups * int(rng.integers(1, 3)), groups * int(rng.integers(1, 4))
+    k = tuple(int(v) for v in rng.integers(1, 4, dims))
+    size = tuple(int(v) for v in rng.integers(6, 12, dims)) if dims == 2 else (int(rng.integers(20, 40)),)
+    x = randn(int(rng.integers(1, 5)), cin, *size, seed=seed)
+    w = randn(cout, cin // groups, *k, seed=seed + 50)
+    b = randn(cout, seed=seed + 99) if seed % 4 else None
+    kw = dict(groups=groups, padding=int(rng.integers(0, 2)))
+    grads = []
+    for lib, F in ((nt, F_nt), (torch, F_t)):
+        xt, wt = lib.tensor(x, requires_grad=True), lib.tensor(w, requires_grad=True)
+        bt = None if b is None else lib.tensor(b, requires_grad=True)
+        y = getattr(F, f"conv{dims}d")(xt, wt, bt, **kw)
+        assert math.prod(y.shape[2:]) >= 16
+        if seed % 3 == 0:
+            y.sum().backward()                      # an expanded (stride 0) gradient
+        else:
+            (y.transpose(0, 1) * lib.tensor(randn(*y.transpose(0, 1).shape, seed=7))).sum().backward()
+        grads.append((y, xt.grad, wt.grad, None if bt is None else bt.grad))
+    for got, want in zip(*grads):
+        assert_close(got, want, atol=1e-4, rtol=1e-4)
+
+
 @pytest.mark.parametrize("shapes,groups", [
     (((100, 1, 28, 28), (32, 1, 5, 5)), 1),   # the lecture's first layer: per-sample products
     (((10, 32, 8, 8), (64, 32, 5, 5)), 1),    # its second: batch-wide products

@@ -14,6 +14,8 @@ col2im, the adjoint, sums overlapping windows, which a copy cannot do: it has a 
 (conv_kernels.py).  Composing it of KH*KW strided adds, one per kernel tap, measured
 3-10x slower.
 """
+import numpy as np
+
 from .. import plan as planner
 from . import conv_kernels
 
@@ -91,10 +93,16 @@ def im2col(backend, pl, x, out):
         pl = _view_plan(shape, view_strides, col_strides)
     backend.copy(pl, src, out)
     if g.ones:  # each group's last row: ones, which multiply the bias column of the weights
+        positions = g.oh * g.ow
+        one = np.ones(1, out[0].dtype)
         for group in range(g.groups):
             row = (group + 1) * g.rows_per_group - 1
-            backend.fill(_view_plan((g.n, g.oh * g.ow), (cs[0], cs[2])),
-                         (out[0], out[1] + row * cs[1]), 1)
+            at = (out[0], out[1] + row * cs[1])
+            if cs[0] == positions * cs[2]:  # the batch's rows are one run: the flat fill
+                backend.fill(_view_plan((g.n, positions), (cs[0], cs[2])), at, 1)
+            else:  # columns sample by sample: a one broadcast by the strided copy kernel
+                # that im2col compiled already (a strided fill is one more to compile)
+                backend.copy(_view_plan((g.n, positions), (0, 0), (cs[0], cs[2])), (one, 0), at)
 
 
 def col2im(backend, pl, cols, out, serial=False):
