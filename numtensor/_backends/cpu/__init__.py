@@ -585,8 +585,11 @@ class CpuBackend(Backend):
                     out.view(_BYTE), plan.out_offsets, out.itemsize, consts, m, k, n)
             if not _blas_on_one_thread:
                 _put_blas_on_one_thread()
-            team.update()
-            blocks = _work_blocks(plan)
+            if plan.batch * m * n * k < GRAIN:  # serial: no team to choose (_work_blocks)
+                blocks = 0
+            else:
+                team.update()
+                blocks = _work_blocks(plan)
             if blocks == 0 and _borrows_parallel(mk.gemm, mk.gemm_par):
                 blocks = 1  # the products one per work item: the serial order, one thread
             if blocks > 0:
