@@ -26,25 +26,34 @@ a shape, an alpha) go to attach() by keyword too and read back as ctx attributes
 `ctx.needs_input_grad[i]` says whether input i wants a gradient, so a backward can skip
 work.  REGISTRY lists every derivative, for audits and for the gradcheck tests.
 """
-from .graph import Node, edge_for, is_grad_enabled
+from .._tensor import Tensor
+from .grad_mode import _state as _grad_mode
+from .graph import Node, edge_for, is_grad_enabled, saved_property
 
 REGISTRY = []
 _NODE_CLASSES = {}
 
 
-def node_class(name):
-    """The Node subclass named like PyTorch's node class (type(y.grad_fn).__name__ is
-    'MulBackward0' there too); one per name, made on first use."""
-    cls = _NODE_CLASSES.get(name)
+def node_class(name, d):
+    """The Node subclass of derivative d named like PyTorch's node class
+    (type(y.grad_fn).__name__ is 'MulBackward0' there too); one per name and
+    derivative, made on first use, with a property per saved name (and, added on first
+    read, per plain parameter) for its vjp's ctx reads."""
+    key = (name, d)
+    cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+        attrs = {"__slots__": (), "_derivative_of_class": d}
+        for pos, saved in enumerate(d.saves):
+            if not hasattr(Node, saved):
+                attrs[saved] = saved_property(pos)
+        cls = _NODE_CLASSES[key] = type(name, (Node,), attrs)
     return cls
 
 
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
     __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
-                 "kept", "__weakref__")
+                 "plans", "__weakref__")
 
     def __init__(self, name, vjp, inputs, saves, materialize=False):
         self.name = name
@@ -62,19 +71,34 @@ class Derivative:
             self.saves = tuple(saves)
             self.reads = None
         self.saved_pos = {n: i for i, n in enumerate(self.saves)}
-        self.kept = {}  # needs_input_grad -> per saved name, whether a gradient reads it
+        self.plans = {}  # needs_input_grad -> save_plan
 
-    def kept_for(self, needs):
-        """Per saved name, whether a gradient that will be computed reads it."""
-        kept = self.kept.get(needs)
-        if kept is None:
+    def save_plan(self, needs):
+        """Per saved name, (name, where attach finds its value): None when no gradient
+        that will be computed reads it, i >= 0 for input i, -1 - j for output j, or
+        _FROM_EXTRA for a value passed to attach() by keyword.  A keyword argument of
+        the same name is taken first in every case."""
+        plan = self.plans.get(needs)
+        if plan is None:
             if self.reads is None:
-                kept = (True,) * len(self.saves)
+                wanted = set(self.saves)
             else:
                 wanted = {n for group, need in zip(self.reads, needs) if need for n in group}
-                kept = tuple(name in wanted for name in self.saves)
-            self.kept[needs] = kept
-        return kept
+            plan = []
+            for name in self.saves:
+                if name not in wanted:
+                    source = None
+                elif name == "result":
+                    source = -1
+                elif name.startswith("result") and name[6:].isdigit():
+                    source = -1 - int(name[6:])
+                elif name in self.inputs:
+                    source = self.inputs.index(name)
+                else:
+                    source = _FROM_EXTRA
+                plan.append((name, source))
+            plan = self.plans[needs] = tuple(plan)
+        return plan
 
     def __repr__(self):
         return f"<derivative {self.name} of {self.vjp.__module__}.{self.vjp.__name__}>"
@@ -100,7 +124,7 @@ def attach(d, outputs, inputs, node_name=None, **extra):
             break
     else:
         return outputs
-    if not is_grad_enabled():
+    if not _grad_mode.enabled:  # is_grad_enabled(), without its call
         return outputs
     edges = []
     meta = []
@@ -117,32 +141,39 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     single = not isinstance(outputs, (tuple, list))
     outs = (outputs,) if single else outputs
     name = node_name or d.name
-    node = (_NODE_CLASSES.get(name) or node_class(name))(
+    node = (_NODE_CLASSES.get((name, d)) or node_class(name, d))(
         name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
     node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
     if not d.saves:  # (add, sub, neg...): at most plain parameters, nothing to save
         if extra:
             node._params = extra
         return outputs
-    saved = []
-    for name, kept in zip(d.saves, d.kept_for(node.needs_input_grad)):
-        if not kept:
-            extra.pop(name, None)
-            saved.append(None)  # not read by any gradient that will be computed
-            continue
-        if name in extra:
+    saved = []  # (value, its version, its grad_fn) triples, as Node.save keeps them
+    for name, source in d.save_plan(node.needs_input_grad):
+        if extra and name in extra:
             value = extra.pop(name)
-        elif name == "result":
-            value = outs[0]
-        elif name.startswith("result") and name[6:].isdigit():
-            value = outs[int(name[6:])]
+            if source is None:
+                saved.append(_UNSAVED)
+                continue
+        elif source is None:  # not read by any gradient that will be computed
+            saved.append(_UNSAVED)
+            continue
+        elif source is _FROM_EXTRA:
+            raise TypeError(f"attach(): {d.name} saves '{name}', which was not passed")
         else:
-            value = inputs[d.inputs.index(name)]
-        saved.append(value)
-    node.save(saved)
+            value = inputs[source] if source >= 0 else outs[-1 - source]
+        if isinstance(value, Tensor):
+            saved.append((value, value._storage._version, value.grad_fn))
+        else:
+            saved.append((value, None, None))
+    node._saved = tuple(saved)
     if extra:
         node._params = extra
     return outputs
+
+
+_FROM_EXTRA = "extra"  # save_plan's source of a value passed to attach() by keyword
+_UNSAVED = (None, None, None)
 
 
 # ---- composite ops: composed from tensor ops, one node named as PyTorch's ------------------

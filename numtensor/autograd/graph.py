@@ -71,7 +71,11 @@ class Node:
 
     # ---- ctx: what the vjp reads ------------------------------------------------------
     def __getattr__(self, name):
-        # only reached when normal attribute lookup fails: saved values, then parameters
+        # only reached when normal attribute lookup fails: saved values, then parameters.
+        # The node classes of the gradient registry (one per name and derivative) read
+        # them through properties instead (param_property), installed here on first use:
+        # a failed lookup raises an AttributeError inside Python before this runs, and
+        # cost 0.44 us per ctx read, against 0.05 us for a property
         pos = self._derivative.saved_pos.get(name)
         if pos is not None:
             if self._freed:
@@ -79,6 +83,9 @@ class Node:
             return self._saved[pos][0]
         params = self._params
         if params is not None and name in params:
+            cls = type(self)
+            if cls.__dict__.get("_derivative_of_class") is self._derivative:
+                setattr(cls, name, param_property(name))
             return params[name]
         raise AttributeError(f"'{self._name}' object has no attribute '{name}'")
 
@@ -124,6 +131,25 @@ class Node:
 
     def __repr__(self):
         return f"<{self._name} object at {hex(id(self))}>"
+
+
+def saved_property(pos):
+    """ctx.<name> of a saved value: the value at position pos of the node's saves."""
+    def saved_value(node):
+        if node._freed:
+            raise RuntimeError(FREED_ERROR)
+        return node._saved[pos][0]
+    return property(saved_value)
+
+
+def param_property(name):
+    """ctx.<name> of a plain parameter the forward passed to attach()."""
+    def param(node):
+        params = node._params
+        if params is not None and name in params:
+            return params[name]
+        raise AttributeError(f"'{node._name}' object has no attribute '{name}'")
+    return property(param)
 
 
 class AccumulateGrad:
