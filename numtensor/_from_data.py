@@ -161,4 +161,9 @@ def from_numpy(arr):
     else:
         span = 1 + sum((n - 1) * s for n, s in zip(arr.shape, strides))
         flat = np.lib.stride_tricks.as_strided(arr, shape=(span,), strides=(item,))
-    return from_buffer(flat, dt, CPU, arr.shape, strides)
+    t = from_buffer(flat, dt, CPU, arr.shape, strides)
+    # memory shared with NumPy that is as the allocator's own (writable, aligned, one
+    # contiguous run) is typed alike by Numba: the kernels may take it unchecked too
+    flags = flat.flags
+    t._storage.plain = flags.writeable and flags.aligned and flags.c_contiguous
+    return t
