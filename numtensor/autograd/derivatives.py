@@ -31,7 +31,6 @@ from .grad_mode import _state as _grad_mode
 from .graph import Node, edge_for, is_grad_enabled, saved_property
 
 REGISTRY = []
-_NODE_CLASSES = {}
 
 
 def node_class(name, d):
@@ -39,21 +38,20 @@ def node_class(name, d):
     (type(y.grad_fn).__name__ is 'MulBackward0' there too); one per name and
     derivative, made on first use, with a property per saved name (and, added on first
     read, per plain parameter) for its vjp's ctx reads."""
-    key = (name, d)
-    cls = _NODE_CLASSES.get(key)
-    if cls is None:
+    cls = d.node_classes.get(name)
+    if cls is None:  # kept by d: a custom Function's classes go with it
         attrs = {"__slots__": (), "_derivative_of_class": d}
         for pos, saved in enumerate(d.saves):
             if not hasattr(Node, saved):
                 attrs[saved] = saved_property(pos)
-        cls = _NODE_CLASSES[key] = type(name, (Node,), attrs)
+        cls = d.node_classes[name] = type(name, (Node,), attrs)
     return cls
 
 
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
     __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
-                 "plans", "__weakref__")
+                 "plans", "node_classes", "__weakref__")
 
     def __init__(self, name, vjp, inputs, saves, materialize=False):
         self.name = name
@@ -72,6 +70,7 @@ class Derivative:
             self.reads = None
         self.saved_pos = {n: i for i, n in enumerate(self.saves)}
         self.plans = {}  # needs_input_grad -> save_plan
+        self.node_classes = {}  # node name -> its Node subclass (node_class)
 
     def save_plan(self, needs):
         """Per saved name, (name, where attach finds its value): None when no gradient
@@ -141,7 +140,7 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     single = not isinstance(outputs, (tuple, list))
     outs = (outputs,) if single else outputs
     name = node_name or d.name
-    node = (_NODE_CLASSES.get((name, d)) or node_class(name, d))(
+    node = (d.node_classes.get(name) or node_class(name, d))(
         name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
     node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
     if not d.saves:  # (add, sub, neg...): at most plain parameters, nothing to save
