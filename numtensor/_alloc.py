@@ -5,6 +5,7 @@ only parse PyTorch's arguments; ops allocate their outputs here), and every fill
 backend primitive, so no host buffer is ever made and copied over.
 """
 import math
+from math import prod
 
 from . import _dtype
 from ._backends import backend_for, plan
@@ -19,12 +20,16 @@ dense_strides = plan.dense_strides
 def empty(shape, dtype, device=CPU, strides=None):
     """A fresh tensor; contiguous unless strides (dense, any order) are given."""
     shape = tuple(shape)
-    n = 1
-    for s in shape:
-        n *= s
-    buf = backend_for(device).allocate(n, dtype.np)
+    buf = (_cpu_allocate if device is CPU else backend_for(device).allocate)(prod(shape), dtype.np)
     return make_tensor(TypedStorage(buf, dtype, device, True), 0, shape,
                        dense_strides(shape) if strides is None else tuple(strides))
+
+
+def _cpu_allocate(n, np_dtype):
+    """The CPU backend's allocate, looked up once (every op's output comes through here)."""
+    global _cpu_allocate
+    _cpu_allocate = backend_for(CPU).allocate
+    return _cpu_allocate(n, np_dtype)
 
 
 def from_buffer(buf, dtype, device, shape, strides=None, offset=0):

@@ -36,14 +36,17 @@ def _release(raw):
         _held[0] += raw.nbytes
 
 
+np_empty = np.empty
+
+
 def empty(n, np_dtype):
     dt = np_dtype if isinstance(np_dtype, np.dtype) else np.dtype(np_dtype)
     if _GUARD:  # test mode: guard bytes around every buffer, no pooling
         from .guard import guarded_empty
         return guarded_empty(n, dt, _GUARD)
-    if n * dt.itemsize < MIN_BYTES:
-        return np.empty(n, dtype=dt)
     nbytes = n * dt.itemsize
+    if nbytes < MIN_BYTES:  # the common case first: a small buffer straight from NumPy
+        return np_empty(n, dt)
     with _lock:
         blocks = _free.get(nbytes)
         raw = blocks.pop() if blocks else None
