@@ -81,6 +81,37 @@ LAZY_OPS = {
         addbmm_ addmv_ addr_ baddbmm_ renorm_ fill_diagonal_ resize_ resize_as_ cfloat
         cdouble
         """.split()),
+    "torch_functional": (
+        """
+        dropout dropout_ feature_dropout feature_dropout_ layer_norm batch_norm group_norm
+        instance_norm rms_norm embedding celu celu_ selu selu_ threshold threshold_ rrelu
+        rrelu_ cosine_similarity pairwise_distance pdist kl_div
+        binary_cross_entropy_with_logits cosine_embedding_loss hinge_embedding_loss
+        margin_ranking_loss triplet_margin_loss poisson_nll_loss constant_pad_nd
+        conv_transpose1d conv_transpose2d convolution rnn_tanh_cell rnn_relu_cell gru_cell
+        lstm_cell
+        """.split(),
+        []),
+    "more_draws_and_linalg": (
+        """
+        matrix_exp cholesky_solve cholesky_inverse mvlgamma
+        """.split(),
+        """
+        cauchy_ log_normal_ geometric_ matrix_exp cholesky_solve cholesky_inverse mvlgamma
+        mvlgamma_
+        """.split()),
+    "copy_variants": (
+        """
+        view_copy t_copy transpose_copy permute_copy unsqueeze_copy squeeze_copy
+        expand_copy diagonal_copy select_copy slice_copy split_copy split_with_sizes_copy
+        unbind_copy unfold_copy detach_copy alias_copy as_strided_copy view_as_real_copy
+        view_as_complex_copy diagonal_scatter as_strided_scatter hann_window
+        hamming_window blackman_window bartlett_window kaiser_window is_signed
+        scalar_tensor get_device typename put frexp
+        """.split(),
+        """
+        diagonal_scatter as_strided_scatter put put_ frexp
+        """.split()),
     "scatter_reduce": (
         """
         scatter_reduce index_reduce

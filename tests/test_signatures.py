@@ -120,6 +120,31 @@ TORCH_CORRECTIONS = {
     **{f"torch.{n}": Fix(lambda n=n: getattr(torch, n)(2, pin_memory=False) is not None,
                          add={"pin_memory"})
        for n in ("zeros", "ones", "eye", "arange")},
+    **{f"torch.{n}": Fix(lambda n=n: getattr(torch, n)(4, pin_memory=False) is not None,
+                         add={"pin_memory"})
+       for n in ("hann_window", "blackman_window", "bartlett_window", "kaiser_window")},
+    # hamming_window's docstring line "float alpha=0.54, float beta=0.46" reads as "float"
+    "torch.hamming_window": Fix(lambda: torch.hamming_window(5, True, alpha=0.5, beta=0.5)
+                                is not None, add={"alpha", "beta"}, remove={"float"}),
+    # rrelu_ takes a generator, which its docstring leaves out
+    "torch.rrelu_": Fix(lambda: torch.rrelu_(_t(), 0.1, 0.3, True, generator=torch.Generator())
+                        is not None, add={"generator"}),
+    # documented as frexp(input) / put(input, ...); the methods take no input=
+    "Tensor.frexp": Fix(lambda: _t().frexp() is not None and _rejects(
+        lambda: _t().frexp(input=_t())), remove={"input"}),
+    "Tensor.put": Fix(lambda: _t().put(_ti()[0, :1], _t()[0, :1]) is not None and _rejects(
+        lambda: _t().put(input=_t(), index=_ti()[0, :1], source=_t()[0, :1])), remove={"input"}),
+    # documented with the math's names (A, B, L); the parser takes input= / input2=
+    "torch.matrix_exp": Fix(lambda: torch.matrix_exp(input=_t()) is not None
+                            and _rejects(lambda: torch.matrix_exp(A=_t())),
+                            add={"input"}, remove={"A"}),
+    "torch.cholesky_solve": Fix(lambda: torch.cholesky_solve(input=_t(), input2=torch.eye(2))
+                                is not None and _rejects(
+                                    lambda: torch.cholesky_solve(B=_t(), L=torch.eye(2))),
+                                add={"input", "input2"}, remove={"B", "L"}),
+    "torch.cholesky_inverse": Fix(lambda: torch.cholesky_inverse(input=torch.eye(2)) is not None
+                                  and _rejects(lambda: torch.cholesky_inverse(L=torch.eye(2))),
+                                  add={"input"}, remove={"L"}),
     **{f"torch.{n}": Fix(lambda n=n: getattr(torch, n)(_t(), pin_memory=False) is not None,
                          add={"pin_memory"})
        for n in ("zeros_like", "ones_like", "empty_like", "rand_like", "randn_like")},
