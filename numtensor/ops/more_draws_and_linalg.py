@@ -27,6 +27,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ._common import scalar_type_name
 from .inplace import apply_inplace, check_leaf, write
+from .more_functions import _check_square
 from .more_math import _into, _require_tensor
 from .out_args import CPP_TYPE_NAME, castable, check_grad, finish
 
@@ -116,14 +117,6 @@ _PADE13 = (64764752532480000.0, 32382376266240000.0, 7771770303897600.0,
            1187353796428800.0, 129060195264000.0, 10559470521600.0, 670442572800.0,
            33522128640.0, 1323241920.0, 40840800.0, 960960.0, 16380.0, 182.0, 1.0)
 _THETA7_SINGLE, _THETA13_DOUBLE = 3.925724783138660, 5.371920351148152
-
-
-def _check_square(fname, A):
-    if A.ndim < 2:
-        raise RuntimeError(f"{fname}: The input tensor A must have at least 2 dimensions.")
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"{fname}: A must be batches of square matrices, but they are "
-                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
 
 
 def _pade(A, b):
