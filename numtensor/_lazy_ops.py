@@ -83,7 +83,8 @@ LAZY_OPS = {
         """.split()),
     "torch_functional": (
         """
-        dropout dropout_ feature_dropout feature_dropout_ layer_norm batch_norm group_norm
+        dropout dropout_ feature_dropout feature_dropout_ alpha_dropout alpha_dropout_
+        feature_alpha_dropout feature_alpha_dropout_ layer_norm batch_norm group_norm
         instance_norm rms_norm embedding celu celu_ selu selu_ threshold threshold_ rrelu
         rrelu_ cosine_similarity pairwise_distance pdist kl_div
         binary_cross_entropy_with_logits cosine_embedding_loss hinge_embedding_loss

@@ -32,6 +32,7 @@ from .modules import (Dropout1d, Dropout2d, Dropout3d, UpsamplingNearest2d,  # n
                       ZeroPad3d)
 from .modules import (Conv3d, LazyConv3d, MaxPool3d, AvgPool3d,  # noqa: F401
                       AdaptiveAvgPool3d, AdaptiveMaxPool3d)
+from .modules import AlphaDropout, FeatureAlphaDropout, EmbeddingBag  # noqa: F401
 from .modules import __all__ as _modules_all
 from . import functional, init, utils  # noqa: F401
 

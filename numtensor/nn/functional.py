@@ -37,7 +37,8 @@ __all__ = ["linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d",
            "log_softmax", "dropout", "batch_norm", "layer_norm", "group_norm", "embedding", "one_hot", "pad",
            "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "logsigmoid", "softplus", "softmin",
-           "dropout1d", "dropout2d", "dropout3d"]
+           "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+           "embedding_bag"]
 # (extended at the end of the module by the families that live in their own modules)
 
 
@@ -311,6 +312,51 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace)
 
 
+_SELU_ALPHA = 1.7580993408473766  # -scale * alpha of SELU: the value a dropped unit takes
+
+
+def _alpha_dropout(input, p, train, inplace, feature):
+    """ATen's alpha dropout: a Bernoulli(1 - p) keep mask drawn as dropout draws its own
+    (per element, or per (dim 0, dim 1) pair for the feature form), then the affine map
+    a * (x * mask + alpha' * (1 - mask)) + b that keeps zero mean and unit variance,
+    computed in the input's dtype in ATen's order so that the same seed gives PyTorch's
+    values."""
+    if p == 0 or not train or input.numel() == 0:
+        return input
+    if p == 1:
+        zero = input.new_zeros(())
+        return input.mul_(zero) if inplace else input * zero
+    with no_grad():
+        if feature:
+            if input.ndim < 2:
+                raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+            shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+        else:
+            shape = tuple(input.shape)
+        noise = input.new_empty(shape).bernoulli_(1.0 - p)
+        a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
+        shift = noise.add(-1).mul_(_SELU_ALPHA * a).add_(_SELU_ALPHA * a * p)
+        noise.mul_(a)
+    if inplace:
+        return input.mul_(noise).add_(shift)
+    return (input * noise).add_(shift)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout (for SELU networks): each element is set, with probability p, to
+    SELU's negative saturation value, then all are scaled and shifted to keep zero mean
+    and unit variance (training only; the identity otherwise)."""
+    _check_p(p)
+    return _alpha_dropout(input, p, training, inplace, False)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels: one draw per (dim 0, dim 1) pair (training only;
+    the identity otherwise)."""
+    _check_p(p)
+    return _alpha_dropout(input, p, training, inplace, True)
+
+
 # ---- normalisation ---------------------------------------------------------------------
 def _moments(x, dims):
     """(mean, biased variance) of x over dims, kept as size-1 dims, for layer and group
@@ -468,6 +514,178 @@ def _renorm_rows(weight, flat, max_norm, norm_type):
         norms = selected.norm(p=norm_type, dim=1, keepdim=True)
         scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
         weight[flat] = selected * scale
+
+
+_BAG_MODES = {"sum": 0, "mean": 1, "max": 2}
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2,
+                  scale_grad_by_freq=False, mode="mean", sparse=False, per_sample_weights=None,
+                  include_last_offset=False, padding_idx=None):
+    """Sums, means or maxes of bags of rows of weight.  A 2-D input (B, N) is B bags of N
+    indices; a 1-D input is the concatenation of the bags, which start at offsets (with
+    include_last_offset, offsets also ends with the end of the last bag).  An empty bag
+    gives zeros; the padding_idx rows are left out of every bag.  per_sample_weights
+    (mode 'sum' only) scales each looked-up row.  Returns (B, embedding_dim)."""
+    from .._tensor import Tensor
+    if weight.dtype is _dtype.int64 and input.is_floating_point():
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage "
+                      "`embedding_bag(weight, input, ...)` is deprecated, and should now be "
+                      "`embedding_bag(input, weight, ...)`.", stacklevel=2)
+        weight, input = input, weight
+    if per_sample_weights is not None and tuple(input.shape) != tuple(per_sample_weights.shape):
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is "
+                         f"not None, then it must have the same shape as the input "
+                         f"({input.shape})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            type_str = "<class 'torch.Tensor'>" if isinstance(offsets, Tensor) \
+                else str(type(offsets))
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated "
+                             "is a mini-batch of fixed length sequences. However, found offsets "
+                             f"of type {type_str}")
+        from .. import arange
+        offsets = arange(0, input.numel(), input.size(1), dtype=input.dtype)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    if mode not in _BAG_MODES:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max":
+        if scale_grad_by_freq:
+            raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if sparse:
+            raise ValueError("max mode does not support sparse weights")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(
+            "embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+            f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+            "GitHub.")
+    if sparse:
+        raise NotImplementedError("numtensor has no sparse tensors: use sparse=False")
+    input, offsets, padding_idx = _check_bags(input, weight, offsets, per_sample_weights,
+                                              include_last_offset, padding_idx)
+    if max_norm is not None:
+        _renorm_rows(weight, input, max_norm, norm_type)
+    return _embedding_bag(weight, per_sample_weights, input, offsets, scale_grad_by_freq,
+                          mode, include_last_offset, padding_idx)
+
+
+def _check_bags(input, weight, offsets, per_sample_weights, include_last_offset, padding_idx):
+    """ATen's checks of embedding_bag's tensors; returns int64 indices and offsets (PyTorch
+    promotes the two to one type, which has to be Long or Int) and padding_idx in
+    [0, num_embeddings) or None."""
+    from .. import result_type
+    from ..ops._common import scalar_type_name
+    index_type = result_type(input, offsets)
+    if index_type not in (_dtype.int64, _dtype.int32):
+        name = f"torch.{scalar_type_name(index_type)}Tensor"
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {name} instead "
+                           f"(while checking arguments for embedding_bag)")
+    if not weight.dtype.is_floating_point or weight.dtype.is_complex:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have one of the "
+                           f"following scalar types: Half, BFloat16, Float, Double; but got "
+                           f"{weight.type()} instead (while checking arguments for "
+                           f"embedding_bag)")
+    if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
+        raise RuntimeError(f"Expected tensor for argument #1 'weight' to have the same type as "
+                           f"tensor for argument #1 'per_sample_weights'; but type "
+                           f"{weight.type()} does not equal {per_sample_weights.type()} (while "
+                           f"checking arguments for embedding_bag)")
+    input, offsets = input.long(), offsets.long()
+    n, num = input.shape[0], weight.shape[0]
+    if include_last_offset and offsets.shape[0] < 1:
+        raise RuntimeError("include_last_offset: number of offset should be at least 1")
+    if offsets.shape[0]:
+        first, last = offsets[0].item(), offsets[-1].item()
+        if first != 0:
+            raise RuntimeError(f"offsets[0] has to be 0, i.e., the first sequence in the "
+                               f"mini-batch has to start from position 0. However, got {first}"
+                               f"\n[ torch.{scalar_type_name(index_type)}Tensor{{}} ]")
+        if last > n:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but "
+                               f"got offsets[-1] of {last}")
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, -{num} "
+                               f"through {num - 1}, but got {padding_idx}")
+        padding_idx = padding_idx % num
+    if n:
+        bad = ((input < 0) | (input >= num)).nonzero()
+        if bad.numel():
+            at = bad[0, 0].item()
+            raise RuntimeError(f"Index {at} of input takes value {input[at].item()} which is "
+                               f"not in the valid range [0, {num})")
+    return input, offsets, padding_idx
+
+
+@composite("EmbeddingBagBackward0", inputs=("weight", "per_sample_weights"))
+def _embedding_bag(weight, per_sample_weights, input, offsets, scale_grad_by_freq, mode,
+                   include_last_offset, padding_idx):
+    """The bags' reductions, composed: each looked-up row goes to its bag's slot by an
+    index_add (rows outside every bag, and padding rows, go to an extra slot that is cut
+    off); max picks, per bag and column, the first position holding the maximum and
+    gathers it, so that its gradient reaches that row only, as in PyTorch."""
+    from .. import arange, cat, full, searchsorted, where, zeros
+    n, dim = input.shape[0], weight.shape[1]
+    bags = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
+    pos = arange(n)
+    # the bag of each position: the last bag that starts at or before it
+    if bags:
+        seg = searchsorted(offsets[:bags].contiguous(), pos, right=True) - 1
+    else:
+        seg = zeros(n, dtype=_dtype.int64)
+    # as in PyTorch, with include_last_offset the last bag's sum stops at offsets[-1], but
+    # its max, and the size its mean divides by, run on to the end of input
+    kept = pos < (offsets[bags].item() if include_last_offset and mode == "sum" else n)
+    counted = pos < n
+    if padding_idx is not None:
+        kept = kept & (input != padding_idx)
+        counted = counted & (input != padding_idx)
+    if mode == "mean" and include_last_offset:
+        kept = kept & (pos < offsets[bags].item())
+    full_seg = where(counted, seg, bags)
+    seg = where(kept, seg, bags)
+    rows = weight.index_select(0, input)
+    if scale_grad_by_freq and n:
+        # the value stays, the gradient of each row is divided by its count in the input
+        counts = zeros(weight.shape[0], dtype=_dtype.int64).index_add_(
+            0, input, input.new_ones(n)).index_select(0, input).unsqueeze(1)
+        rows = rows.detach() + (rows - rows.detach()) / counts.to(rows.dtype)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.unsqueeze(1)
+    if mode == "max":
+        with no_grad():
+            slot = seg.unsqueeze(1).expand(n, dim)
+            best = full((bags + 1, dim), -math.inf, dtype=weight.dtype).scatter_reduce(
+                0, slot, rows, "amax")
+            first = where(rows == best.gather(0, slot), pos.unsqueeze(1).expand(n, dim), n)
+            arg = full((bags + 1, dim), n, dtype=_dtype.int64).scatter_reduce(
+                0, slot, first, "amin")[:bags]
+        return cat([rows, rows.new_zeros((1, dim))]).gather(0, arg)
+    out = zeros((bags + 1, dim), dtype=weight.dtype).index_add(0, seg, rows)[:bags]
+    if mode == "mean" and include_last_offset and bags and offsets[bags].item() < n:
+        # PyTorch's backward gives the rows past offsets[-1] the last bag's gradient too
+        every = zeros((bags + 1, dim), dtype=weight.dtype).index_add(0, full_seg, rows)[:bags]
+        out = out.detach() + (every - every.detach())
+    if mode == "mean":
+        sizes = zeros(bags + 1, dtype=weight.dtype).index_add_(
+            0, full_seg, counted.to(weight.dtype))[:bags]
+        out = out / sizes.clamp(min=1).unsqueeze(1)
+    return out
 
 
 def one_hot(tensor, num_classes=-1):

@@ -127,6 +127,26 @@ def feature_dropout_(input, p, train):
     return F._feature_dropout(input, float(p), _dropping(input, p, train), True)
 
 
+@_parsed(**_DROPOUT_KINDS)
+def alpha_dropout(input, p, train):
+    return F._alpha_dropout(input, float(p), _dropping(input, p, train), False, False)
+
+
+@_parsed(**_DROPOUT_KINDS)
+def alpha_dropout_(input, p, train):
+    return F._alpha_dropout(input, float(p), _dropping(input, p, train), True, False)
+
+
+@_parsed(**_DROPOUT_KINDS)
+def feature_alpha_dropout(input, p, train):
+    return F._alpha_dropout(input, float(p), _dropping(input, p, train), False, True)
+
+
+@_parsed(**_DROPOUT_KINDS)
+def feature_alpha_dropout_(input, p, train):
+    return F._alpha_dropout(input, float(p), _dropping(input, p, train), True, True)
+
+
 # ---- normalisation --------------------------------------------------------------------------
 @_parsed(input="Tensor", normalized_shape="int[]", weight="Tensor?", bias="Tensor?",
          eps="float", cudnn_enable="bool")
@@ -397,7 +417,10 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
 
 FUNCTIONS = {
     "dropout": dropout, "dropout_": dropout_, "feature_dropout": feature_dropout,
-    "feature_dropout_": feature_dropout_, "layer_norm": layer_norm, "batch_norm": batch_norm,
+    "feature_dropout_": feature_dropout_, "alpha_dropout": alpha_dropout,
+    "alpha_dropout_": alpha_dropout_, "feature_alpha_dropout": feature_alpha_dropout,
+    "feature_alpha_dropout_": feature_alpha_dropout_, "layer_norm": layer_norm,
+    "batch_norm": batch_norm,
     "group_norm": group_norm, "instance_norm": instance_norm, "rms_norm": rms_norm,
     "embedding": embedding, "celu": celu, "celu_": celu_, "selu": selu, "selu_": selu_,
     "threshold": threshold, "threshold_": threshold_, "rrelu": rrelu, "rrelu_": rrelu_,
@@ -422,6 +445,10 @@ _DOCS = {
     "dropout_": "In-place dropout.",
     "feature_dropout": "Zeroes whole channels with probability p when train (Dropout2d/3d).",
     "feature_dropout_": "In-place feature_dropout.",
+    "alpha_dropout": "Alpha dropout (SELU's saturation value, then rescaling) when train.",
+    "alpha_dropout_": "In-place alpha_dropout.",
+    "feature_alpha_dropout": "Alpha dropout of whole channels when train.",
+    "feature_alpha_dropout_": "In-place feature_alpha_dropout.",
     "layer_norm": "Normalizes over the trailing normalized_shape dims, then scales and shifts.",
     "batch_norm": "Normalizes each channel with batch or running statistics (nn.BatchNorm).",
     "group_norm": "Normalizes each group of channels per sample, then scales and shifts.",

@@ -20,13 +20,14 @@ from .normalization import (BatchNorm1d, BatchNorm2d, LazyBatchNorm1d,  # noqa: 
 from .normalization import (BatchNorm3d, LazyBatchNorm3d, InstanceNorm1d,  # noqa: F401
                             InstanceNorm2d, InstanceNorm3d, LazyInstanceNorm1d,
                             LazyInstanceNorm2d, LazyInstanceNorm3d, RMSNorm, LocalResponseNorm)
-from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: F401
+from .dropout import (Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout,  # noqa: F401
+                      FeatureAlphaDropout)
 from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d,  # noqa: F401
                       ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
                       ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
                       ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .pixelshuffle import PixelShuffle, PixelUnshuffle, ChannelShuffle  # noqa: F401
-from .sparse import Embedding  # noqa: F401
+from .sparse import Embedding, EmbeddingBag  # noqa: F401
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: F401
 from .transformer import (MultiheadAttention, Transformer, TransformerDecoder,  # noqa: F401
                           TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
@@ -69,3 +70,4 @@ __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "UpsamplingNearest2d", "Upsam
             "ZeroPad3d"]
 __all__ += ["Conv3d", "LazyConv3d", "MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d",
             "AdaptiveMaxPool3d"]
+__all__ += ["AlphaDropout", "FeatureAlphaDropout", "EmbeddingBag"]

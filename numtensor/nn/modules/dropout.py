@@ -1,5 +1,6 @@
 """Dropout layers: zero activations (Dropout) or whole channels (Dropout1d/2d/3d) at random
-while training, the identity in eval mode."""
+while training, or set them to SELU's saturation value with a rescaling (AlphaDropout,
+FeatureAlphaDropout); the identity in eval mode."""
 from .. import functional as F
 from .module import Module
 
@@ -48,3 +49,19 @@ class Dropout3d(_DropoutNd):
 
     def forward(self, input):
         return F.dropout3d(input, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(_DropoutNd):
+    """Alpha dropout for SELU networks: each element is set, with probability p, to SELU's
+    negative saturation value, then all are scaled and shifted to keep zero mean and unit
+    variance (in training mode)."""
+
+    def forward(self, input):
+        return F.alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels: one draw per (sample, channel)."""
+
+    def forward(self, input):
+        return F.feature_alpha_dropout(input, self.p, self.training)
