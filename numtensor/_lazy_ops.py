@@ -113,6 +113,13 @@ LAZY_OPS = {
         """
         diagonal_scatter as_strided_scatter put put_ frexp
         """.split()),
+    "lu_ops": (
+        """
+        triangular_solve lu_unpack lu_solve lu
+        """.split(),
+        """
+        triangular_solve lu_solve lu
+        """.split()),
     "scatter_reduce": (
         """
         scatter_reduce index_reduce

@@ -64,6 +64,18 @@ def _split_fix(name, method, extra):
 
 
 TORCH_CORRECTIONS = {
+    # documented as triangular_solve(b, A, ...) and lu_solve(b, LU_data, LU_pivots); the
+    # parser takes input= and refuses b=
+    "torch.triangular_solve": Fix(
+        lambda: torch.triangular_solve(input=torch.ones(2, 1), A=torch.eye(2)) is not None
+        and _rejects(lambda: torch.triangular_solve(b=torch.ones(2, 1), A=torch.eye(2))),
+        add={"input"}, remove={"b"}),
+    "torch.lu_solve": Fix(
+        lambda: torch.lu_solve(input=torch.ones(2, 1), LU_data=torch.eye(2),
+                               LU_pivots=torch.tensor([1, 2], dtype=torch.int32)) is not None
+        and _rejects(lambda: torch.lu_solve(b=torch.ones(2, 1), LU_data=torch.eye(2),
+                                            LU_pivots=torch.tensor([1, 2], dtype=torch.int32))),
+        add={"input"}, remove={"b"}),
     # docstrings that leave out keywords PyTorch's parser takes
     "torch.slogdet": Fix(lambda: torch.slogdet(_t(), out=(torch.empty(()), torch.empty(())))
                          is not None, add={"out"}),

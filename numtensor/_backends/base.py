@@ -357,6 +357,25 @@ class Backend(abc.ABC):
         """Singular value decomposition, singular values descending."""
 
     @abc.abstractmethod
+    def linalg_lu_factor(self, a, nb, m, n, lu, piv):
+        """A = P L U with partial pivoting (getrf) per m x n matrix: lu (m x n) gets L
+        below the diagonal (unit diagonal implied) and U on and above it, piv (int32,
+        min(m, n) per matrix) the 1-based row swaps; returns info (k > 0: U[k, k] is
+        exactly zero; not a failure)."""
+
+    @abc.abstractmethod
+    def linalg_solve_triangular(self, a, b, nb, n, k, upper, unitriangular, out):
+        """out = T^-1 b per matrix (a: n x n, b and out: n x k), T the upper (upper) or
+        lower triangle of a, its diagonal taken as ones when unitriangular; a zero on
+        the diagonal gives inf/nan, as BLAS trsm does."""
+
+    @abc.abstractmethod
+    def linalg_lu_solve(self, lu, piv, b, nb, n, npiv, k, trans, out):
+        """getrs: out = op(A)^-1 b per matrix, A = P L U given packed as lu (n x n) and
+        piv (int32, npiv <= n 1-based row swaps per matrix); op: the identity (trans 0),
+        the transpose (1) or the conjugate transpose (2)."""
+
+    @abc.abstractmethod
     def linalg_first_zero_pivot(self, a, n):
         """1-based position of the first zero pivot of one n x n matrix's LU
         factorisation with partial pivoting (LAPACK getrf's info), 0 if none; for error

@@ -16,6 +16,9 @@ from .._tensor import Tensor
 from ..ops.decompositions import (LinAlgError, inv, solve, lstsq, det, slogdet, eig,  # noqa: F401
                                   eigvals, eigh, eigvalsh, cholesky, qr, svd, svdvals)
 from ..ops.linalg_ops import matmul  # noqa: F401
+from ..ops.lu_ops import (solve_triangular, lu_factor, lu_factor_ex, lu, lu_solve,  # noqa: F401
+                          cond, matrix_exp, cholesky_ex, inv_ex, solve_ex, tensorinv,
+                          tensorsolve, diagonal)
 from ..ops import reductions as _red
 from ..ops import elementwise as _ew
 from ..ops import views as _views

@@ -377,3 +377,42 @@ def test_linalg_first_bad_minor_is_potrfs_info(backend, dtype):
         expected = _POTRF[dtype](a, lower=1)[1]
         assert expected == order
         assert backend.linalg_first_bad_minor(_operand(backend, a, rng).op, n) == order
+
+
+@pytest.mark.parametrize("dtype", LINALG_DTYPES, ids=dtype_id)
+def test_linalg_lu_factor_solve_triangular_and_lu_solve(backend, dtype):
+    rng = rng_for("lu", dtype)
+    nb, n, k = 3, 4, 2
+    a = _well_conditioned(rng, nb, n, dtype)
+    a[1, 2] = 0  # batch element 1: U is exactly singular (getrf's info > 0)
+    a[1, :, 2] = 0
+    b = _batch(rng, nb, (n, k), dtype)
+    ao, bo = _operand(backend, a, rng), _operand(backend, b, rng)
+    lu = _out(backend, (nb, n, n), dtype, rng)
+    piv = make_out(backend, (nb * n,), I32, "offset", rng)
+    info = np.asarray(backend.linalg_lu_factor(ao.op, nb, n, n, lu.op, piv.op))
+    for i in range(nb):
+        want_lu, want_piv, want_info = lapack.zgetrf(a[i]) if np.dtype(dtype).kind == "c" \
+            else lapack.dgetrf(a[i])
+        assert info[i] == want_info
+        np.testing.assert_array_equal(_host(piv, (nb, n))[i], want_piv + 1)
+        np.testing.assert_allclose(_host(lu, (nb, n, n))[i], want_lu, **_tol(dtype))
+    for upper in (True, False):
+        for unit in (True, False):
+            x = _out(backend, (nb, n, k), dtype, rng)
+            backend.linalg_solve_triangular(ao.op, bo.op, nb, n, k, upper, unit, x.op)
+            for i in (0, 2):
+                t = np.triu(a[i]) if upper else np.tril(a[i])
+                if unit:
+                    np.fill_diagonal(t, 1)
+                np.testing.assert_allclose(_host(x, (nb, n, k))[i], np.linalg.solve(t, b[i]),
+                                           **_tol(dtype))
+    for trans, op in ((0, lambda m: m), (1, lambda m: m.T), (2, lambda m: m.conj().T)):
+        x = _out(backend, (nb, n, k), dtype, rng)
+        backend.linalg_lu_solve(lu.op, piv.op, bo.op, nb, n, n, k, trans, x.op)
+        for i in (0, 2):
+            np.testing.assert_allclose(_host(x, (nb, n, k))[i], np.linalg.solve(op(a[i]), b[i]),
+                                       **_tol(dtype))
+    # empty problems
+    info = backend.linalg_lu_factor(ao.op, 0, n, n, lu.op, piv.op)
+    assert np.asarray(info).shape == (0,)

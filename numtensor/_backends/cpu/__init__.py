@@ -914,6 +914,22 @@ class CpuBackend(Backend):
             self._lk().svd(_span(a), nb, m, n, _span(u), _span(s), _span(vh),
                            bool(full_matrices))
 
+    def linalg_lu_factor(self, a, nb, m, n, lu, piv):
+        info = np.zeros(nb, np.int64)
+        if nb and m and n:
+            self._lk().lu_factor(_span(a), nb, m, n, _span(lu), _span(piv), info)
+        return info
+
+    def linalg_solve_triangular(self, a, b, nb, n, k, upper, unitriangular, out):
+        if nb and n and k:
+            self._lk().solve_triangular(_span(a), _span(b), nb, n, k, bool(upper),
+                                        bool(unitriangular), _span(out))
+
+    def linalg_lu_solve(self, lu, piv, b, nb, n, npiv, k, trans, out):
+        if nb and n and k:
+            self._lk().lu_solve(_span(lu), _span(piv), _span(b), nb, n, npiv, k, int(trans),
+                                _span(out))
+
     def linalg_first_zero_pivot(self, a, n):
         return int(self._lk().first_zero_pivot(_span(a)[:n * n], n))
 

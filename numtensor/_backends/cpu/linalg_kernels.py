@@ -269,3 +269,116 @@ def first_bad_minor(a, n):
                 v -= l[r, c] * np.conj(l[j, c])
             l[r, j] = v / l[j, j]
     return 0
+
+
+# ---- LU factorisation and triangular solves (linalg.lu_factor, solve_triangular, lu_solve) --
+from numba.np.linalg import F_INT_nptype  # noqa: E402  LAPACK's integer (int32 unless ILP64)
+
+# float division by zero gives inf/nan as in BLAS trsm, instead of raising
+TRI_OPTS = dict(cache=True, nogil=True, error_model="numpy")
+
+
+def _getrf(at, m, n, ipiv):
+    """LAPACK getrf in place on `at`, an (n, m) C-ordered array (A in Fortran order);
+    returns getrf's info (a stub; see the overload)."""
+    raise NotImplementedError
+
+
+@overload(_getrf)
+def _getrf_impl(at, m, n, ipiv):
+    ensure_lapack()
+    getrf = _LAPACK().numba_xxgetrf(at.dtype)
+    kind = ord(_LAPACK_KIND[at.dtype])
+
+    def impl(at, m, n, ipiv):
+        return getrf(kind, m, n, at.ctypes, max(m, 1), ipiv.ctypes)
+    return impl
+
+
+@njit(**OPTS)
+def lu_factor(a, nb, m, n, lu, piv, info):
+    """A = P L U with partial pivoting (getrf) of nb m x n matrices: lu gets L (below the
+    diagonal, unit diagonal implied) and U packed, piv the 1-based row swaps (int32,
+    min(m, n) per matrix), info getrf's info (k > 0: U[k, k] is exactly zero)."""
+    s = m * n
+    k = min(m, n)
+    ipiv = np.empty(k, F_INT_nptype)
+    for b in range(nb):
+        at = a[b * s:(b + 1) * s].reshape((m, n)).T.copy()
+        info[b] = _getrf(at, m, n, ipiv)
+        lu[b * s:(b + 1) * s].reshape((m, n))[:, :] = at.T
+        for i in range(k):
+            piv[b * k + i] = ipiv[i]
+
+
+@njit(**TRI_OPTS)
+def _tri_solve(A, X, upper, unit, trans, cj):
+    """In place: X <- op(T)^-1 X, T the upper or lower triangle of A (unit: its diagonal
+    taken as ones), op transposing when trans and conjugating when cj."""
+    n = A.shape[0]
+    k = X.shape[1]
+    up = upper != trans  # op(T) is upper triangular: solve from the last row up
+    for step in range(n):
+        i = n - 1 - step if up else step
+        lo = i + 1 if up else 0
+        hi = n if up else i
+        for j in range(lo, hi):
+            c = A[j, i] if trans else A[i, j]
+            if cj:
+                c = np.conj(c)
+            for col in range(k):
+                X[i, col] -= c * X[j, col]
+        if not unit:
+            d = A[i, i]
+            if cj:
+                d = np.conj(d)
+            if d == 0:  # x / 0 as inf/nan (Numba's complex division raises instead)
+                for col in range(k):
+                    X[i, col] = X[i, col] * np.inf
+            else:
+                for col in range(k):
+                    X[i, col] = X[i, col] / d
+
+
+@njit(**TRI_OPTS)
+def solve_triangular(a, b, nb, n, k, upper, unit, out):
+    """out = T^-1 b per matrix (a: n x n, b and out: n x k), T a's upper or lower
+    triangle, with ones on its diagonal when unit."""
+    s, t = n * n, n * k
+    for i in range(nb):
+        X = out[i * t:(i + 1) * t].reshape((n, k))
+        X[:, :] = b[i * t:(i + 1) * t].reshape((n, k))
+        _tri_solve(a[i * s:(i + 1) * s].reshape((n, n)), X, upper, unit, False, False)
+
+
+@njit(**TRI_OPTS)
+def _swap_rows(X, i, p):
+    if p != i and 0 <= p < X.shape[0]:  # an out-of-range pivot is ignored, not followed
+        for col in range(X.shape[1]):
+            tmp = X[i, col]
+            X[i, col] = X[p, col]
+            X[p, col] = tmp
+
+
+@njit(**TRI_OPTS)
+def lu_solve(lu, piv, b, nb, n, npiv, k, trans, out):
+    """getrs: out = op(A)^-1 b per matrix, A = P L U given as lu (packed, n x n) and piv
+    (npiv 1-based row swaps, npiv <= n); op is the identity (trans 0), the transpose (1)
+    or the conjugate transpose (2)."""
+    s, t = n * n, n * k
+    for bi in range(nb):
+        A = lu[bi * s:(bi + 1) * s].reshape((n, n))
+        X = out[bi * t:(bi + 1) * t].reshape((n, k))
+        X[:, :] = b[bi * t:(bi + 1) * t].reshape((n, k))
+        p = piv[bi * npiv:(bi + 1) * npiv]
+        if trans == 0:
+            for i in range(npiv):
+                _swap_rows(X, i, p[i] - 1)
+            _tri_solve(A, X, False, True, False, False)
+            _tri_solve(A, X, True, False, False, False)
+        else:
+            cj = trans == 2
+            _tri_solve(A, X, True, False, True, cj)
+            _tri_solve(A, X, False, True, True, cj)
+            for i in range(npiv - 1, -1, -1):
+                _swap_rows(X, i, p[i] - 1)

@@ -294,6 +294,18 @@ class CudaBackend(Backend):
         return on_host("linalg_svd", (a, nb, m, n, u, s, vh, full_matrices), {0: nb * m * n},
                        {4: nb * m * ku, 5: nb * k, 6: nb * kv * n})
 
+    def linalg_lu_factor(self, a, nb, m, n, lu, piv):
+        return on_host("linalg_lu_factor", (a, nb, m, n, lu, piv), {0: nb * m * n},
+                       {4: nb * m * n, 5: nb * min(m, n)})
+
+    def linalg_solve_triangular(self, a, b, nb, n, k, upper, unitriangular, out):
+        return on_host("linalg_solve_triangular", (a, b, nb, n, k, upper, unitriangular, out),
+                       {0: nb * n * n, 1: nb * n * k}, {7: nb * n * k})
+
+    def linalg_lu_solve(self, lu, piv, b, nb, n, npiv, k, trans, out):
+        return on_host("linalg_lu_solve", (lu, piv, b, nb, n, npiv, k, trans, out),
+                       {0: nb * n * n, 1: nb * npiv, 2: nb * n * k}, {8: nb * n * k})
+
     def linalg_first_zero_pivot(self, a, n):
         return on_host("linalg_first_zero_pivot", (a, n), {0: n * n}, {})
 
