@@ -75,12 +75,16 @@ from ._global_switches import (use_deterministic_algorithms,  # noqa: E402,F401
                                are_deterministic_algorithms_enabled,
                                is_deterministic_algorithms_warn_only_enabled,
                                set_float32_matmul_precision, get_float32_matmul_precision,
-                               compile)
+                               compile, set_warn_always, is_warn_always_enabled,
+                               set_flush_denormal, set_default_tensor_type)
 from ._legacy_types import TYPES as _LEGACY_TYPES  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402,F401
-from ._threads import set_num_threads, get_num_threads  # noqa: E402,F401
+from ._threads import (set_num_threads, get_num_threads, init_num_threads,  # noqa: E402,F401
+                       get_num_interop_threads, set_num_interop_threads)
 from . import linalg  # noqa: E402,F401
 from .autograd import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa: E402,F401
+from .autograd.grad_mode import (is_inference_mode_enabled, is_anomaly_enabled,  # noqa: E402,F401
+                                 is_anomaly_check_nan_enabled, set_anomaly_enabled)
 
 # dtype aliases
 half, float, double = float16, float32, float64  # noqa: A001

@@ -8,6 +8,7 @@ from ._layout import strided
 from ._tensor import Tensor
 from .ops import complex_views as cplx, decompositions as dec, linalg_ops as la
 from .ops import advanced_indexing as adv, joining as jn
+from .autograd import graph as _graph
 from .ops import (autograd_ops, conversion, copy, elementwise as ew, indexing, reductions as red,
                   views)
 from . import _creation  # after ops: ops/__init__ imports _creation's factories
@@ -280,6 +281,7 @@ METHODS = {
     # autograd
     "requires_grad_": autograd_ops.requires_grad_, "backward": autograd_ops.backward,
     "retain_grad": autograd_ops.retain_grad, "register_hook": autograd_ops.register_hook,
+    "register_post_accumulate_grad_hook": _graph.register_post_accumulate_grad_hook,
     # sorting, searching and counting
     "sort": sorting.sort_method, "argsort": sorting.argsort, "msort": sorting.msort_method,
     "topk": sorting.topk_method, "kthvalue": sorting.kthvalue_method, "unique": sorting.unique,

@@ -1,5 +1,8 @@
 """Reverse-mode automatic differentiation: backward, grad, grad mode, gradcheck."""
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (detect_anomaly, set_detect_anomaly, is_anomaly_enabled,  # noqa: F401
+                        is_anomaly_check_nan_enabled, set_anomaly_enabled,
+                        is_inference_mode_enabled)
 from .graph import AccumulateGrad, Node, _edge_for
 from . import engine as _engine
 from .. import _alloc
@@ -50,6 +53,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         for t, g in zip(targets, found):
             if g is not None:
                 _engine.accumulate_grad(t, g, create_graph)
+                acc = t.__dict__.get("_accumulator") if t.grad_fn is None else None
+                if acc is not None and acc._metadata is not None and \
+                        "post_accumulate_hooks" in acc._metadata:
+                    _engine.run_post_accumulate_hooks(acc)
         return
     outputs = _as_list(tensors)
     _check_requires_grad(outputs)
@@ -98,7 +105,7 @@ from .function import Function, FunctionCtx, InplaceFunction  # noqa: E402
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
            "inference_mode", "gradcheck", "gradgradcheck", "Node", "AccumulateGrad", "Function",
-           "FunctionCtx"]
+           "FunctionCtx", "detect_anomaly", "set_detect_anomaly"]
 
 from .variable import Variable  # noqa: E402,F401  (the legacy name old tutorials import)
 

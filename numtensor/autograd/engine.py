@@ -8,7 +8,7 @@ import sys
 
 from .._tensor import make_tensor
 from .graph import FREED_ERROR, AccumulateGrad
-from .grad_mode import _set as _set_grad_mode, is_grad_enabled, no_grad
+from .grad_mode import _anomaly, _set as _set_grad_mode, is_grad_enabled, no_grad
 
 _HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
          "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
@@ -113,6 +113,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
         order = _leading_to({node for node, _ in capture}, order)
     previous_mode = is_grad_enabled()
     _set_grad_mode(create_graph)  # backward formulas record history only for create_graph
+    node = None
     try:
         for node in order:
             grads = buffers.pop(node, None)
@@ -129,6 +130,9 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 grads = None  # so that the engine holds g once: accumulate_grad may keep it
                 if accumulate and g is not None:
                     accumulate_grad(node.variable, g, create_graph, _ENGINE_REFS)
+                    if node._metadata is not None and "post_accumulate_hooks" in node._metadata:
+                        g = None
+                        run_post_accumulate_hooks(node)
                 continue
             if node._freed:
                 raise RuntimeError(FREED_ERROR)
@@ -142,6 +146,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
             in_grads = node(*grads)
             if node._metadata is not None and "post_hooks" in node._metadata:
                 in_grads = _post_hooks(node, in_grads, grads)
+            if _anomaly.enabled and _anomaly.check_nan:  # anomaly mode's one read per node
+                _check_nan(node, in_grads)
             if not retain_graph:
                 node.release()
             for edge, meta, g in zip(node._edges, node._input_meta, in_grads):
@@ -151,6 +157,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                     g = _fit(g, meta)
                 _add_to_buffer(buffers, edge[0], edge[1], g)
             in_grads = g = None
+    except BaseException:
+        if node is not None and node._metadata is not None and "traceback_" in node._metadata:
+            _warn_forward_trace(node)  # anomaly mode: the forward call that made the node
+        raise
     finally:
         _set_grad_mode(previous_mode)
     if capture is not None:  # targets that did not run: what reached them is their gradient
@@ -203,6 +213,36 @@ def _pre_hooks(node, grads):
     if "retained" in meta:
         _retain(node, grads)
     return grads
+
+
+def run_post_accumulate_hooks(acc):
+    """Tensor.register_post_accumulate_grad_hook: each hook(leaf), once the leaf's .grad
+    holds what backward accumulated; a hook must return None."""
+    leaf = acc.variable
+    for hook in list(acc._metadata["post_accumulate_hooks"]):
+        res = hook(leaf)
+        if res is not None:
+            if hasattr(res, "_storage"):
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            raise TypeError(f"expected Variable, but hook returned '{type(res).__name__}'")
+
+
+def _check_nan(node, in_grads):
+    """Anomaly mode with check_nan: a backward that returned NaN is an error."""
+    from ..ops.elementwise import isnan
+    for i, g in enumerate(in_grads):
+        if g is not None and hasattr(g, "_storage") and bool(isnan(g.detach()).any()):
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th "
+                               f"output.")
+
+
+def _warn_forward_trace(node):
+    """Anomaly mode: an error in node's backward first warns with the stack of the forward
+    call that created the node (PyTorch's warning text)."""
+    import warnings
+    warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused "
+                  f"the error:\n{''.join(node._metadata['traceback_'])}", UserWarning,
+                  stacklevel=4)
 
 
 def _post_hooks(node, in_grads, out_grads):

@@ -7,7 +7,9 @@ ctx.needs_input_grad tells which inputs want a gradient.  The engine undoes
 broadcasting and dtype promotion on the way back (ops.sum_to_shape), so a vjp may
 return broadcast-shaped gradients.
 """
-from .grad_mode import is_grad_enabled
+import os
+
+from .grad_mode import _anomaly, is_grad_enabled
 
 FREED_ERROR = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -49,6 +51,9 @@ class Node:
         self._saved = tuple(saved)
 
     def set_outputs(self, outs, single):
+        # called once per node created (attach, Function.apply): anomaly mode's one read
+        if _anomaly.enabled:
+            self.metadata["traceback_"] = forward_trace()
         if single:  # the common case, without the loop
             o = outs[0]
             if o is not None and o._storage.dtype.category >= 2:
@@ -133,6 +138,20 @@ class Node:
         return f"<{self._name} object at {hex(id(self))}>"
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def forward_trace():
+    """traceback.format_stack() of the forward call creating a node (anomaly mode), less
+    the innermost frames inside numtensor: PyTorch's built-in ops are C++ and leave no
+    frames of their own either."""
+    import traceback
+    frames = traceback.extract_stack()
+    while frames and frames[-1].filename.startswith(_PACKAGE_DIR):
+        frames.pop()
+    return traceback.format_list(frames)
+
+
 def saved_property(pos):
     """ctx.<name> of a saved value: the value at position pos of the node's saves."""
     def saved_value(node):
@@ -201,6 +220,18 @@ class RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def register_post_accumulate_grad_hook(t, hook):
+    """Tensor.register_post_accumulate_grad_hook: hook(t) runs in backward after the
+    gradients reaching the leaf t have been accumulated into t.grad (it must return
+    None).  Returns a handle whose remove() takes the hook out."""
+    if not t.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    node, _ = edge_for(t)
+    return _add_hook(node.metadata.setdefault("post_accumulate_hooks", []), hook)
 
 
 def _add_hook(hooks, fn):
