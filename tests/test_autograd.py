@@ -1012,3 +1012,26 @@ def test_weight_gradient_seen_by_a_hook_is_copied():
     before = seen[0].clone()
     w.grad.zero_()  # the hook's tensor must not share memory with w.grad
     assert nt.equal(seen[0], before)
+
+
+def test_tensor_hooks_shape_the_gradients_autograd_grad_and_backward_inputs_return():
+    """autograd.grad and backward(inputs=) hand out the gradient a tensor's own hooks
+    returned, for a leaf and for a non-leaf target, as PyTorch does."""
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (nt, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        x.register_hook(lambda g: seen.append(g.tolist()) or g * 10)
+        y = (x * x).sum()
+        out = [lib.autograd.grad(y, x, retain_graph=True)[0].tolist(), list(seen)]
+        y.backward(inputs=[x], retain_graph=True)
+        out.append(x.grad.tolist())
+        h = x * 2
+        h.register_hook(lambda g: g * 3)
+        out.append(lib.autograd.grad((h * h).sum(), h)[0].tolist())
+        h2 = x * 2
+        h2.register_hook(lambda g: g * 3)
+        out.append(lib.autograd.grad((h2 * h2).sum(), x)[0].tolist())
+        results.append(out)
+    assert results[0] == results[1]

@@ -119,12 +119,16 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
             grads = buffers.pop(node, None)
             if grads is None:
                 continue
+            hooked = False
             if capture is not None:
+                # a captured gradient is the one the tensor's own hooks returned
+                if node._metadata is not None and "tensor_hooks" in node._metadata:
+                    grads, hooked = _tensor_hooks(node, grads), True
                 for nr, g in enumerate(grads):
                     if (node, nr) in capture and g is not None:
                         capture[(node, nr)] = g
             if node._metadata is not None:
-                grads = _pre_hooks(node, grads)
+                grads = _pre_hooks(node, grads, hooked)
             if type(node) is AccumulateGrad:
                 g = grads[0]
                 grads = None  # so that the engine holds g once: accumulate_grad may keep it
@@ -163,10 +167,17 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
         raise
     finally:
         _set_grad_mode(previous_mode)
-    if capture is not None:  # targets that did not run: what reached them is their gradient
+    if capture is not None:  # targets that did not run: what reached them, through the
+        hooked = {}          # hooks registered on them (Tensor.register_hook), once a node
         for node, nr in capture:
             if capture[(node, nr)] is None and node in buffers:
-                capture[(node, nr)] = buffers[node][nr]
+                grads = hooked.get(node)
+                if grads is None:
+                    grads = buffers[node]
+                    if node._metadata is not None and "tensor_hooks" in node._metadata:
+                        grads = _tensor_hooks(node, grads)
+                    hooked[node] = grads
+                capture[(node, nr)] = grads[nr]
 
 
 _ROOT_ONES = {}
@@ -193,11 +204,10 @@ def _zeros_for(node, i):
     return zeros(shape, dtype, device)
 
 
-def _pre_hooks(node, grads):
-    """Before a node runs: tensor hooks (Tensor.register_hook) on each output's gradient,
-    then node pre-hooks, then retain_grad, which PyTorch always runs last."""
-    meta = node._metadata
-    tensor_hooks = meta.get("tensor_hooks")
+def _tensor_hooks(node, grads):
+    """The hooks registered on node's output tensors (Tensor.register_hook), each on its
+    output's gradient; a hook may return a replacement."""
+    tensor_hooks = node._metadata.get("tensor_hooks")
     if tensor_hooks:
         grads = list(grads)
         for nr, hooks in tensor_hooks.items():
@@ -206,6 +216,16 @@ def _pre_hooks(node, grads):
                     res = hook(grads[nr])
                     if res is not None:
                         grads[nr] = res
+    return grads
+
+
+def _pre_hooks(node, grads, tensor_hooks_done=False):
+    """Before a node runs: tensor hooks (Tensor.register_hook) on each output's gradient
+    (unless already run: tensor_hooks_done), then node pre-hooks, then retain_grad, which
+    PyTorch always runs last."""
+    meta = node._metadata
+    if not tensor_hooks_done:
+        grads = _tensor_hooks(node, grads)
     for hook in list(meta.get("pre_hooks", ())):
         res = hook(tuple(grads))
         if res is not None:
