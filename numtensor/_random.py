@@ -242,6 +242,25 @@ def _twister_draw(be, twister, kind, out, n, t, params):
 
 
 # ---- in-place fills (Tensor methods) ------------------------------------------
+def _refuse_leaf(self):
+    """An in-place fill of a leaf that requires grad (or a view of one) is an error."""
+    from .ops.inplace import check_leaf
+    check_leaf(self)
+
+
+def _drawn(self, node):
+    """self was filled in place with draws: as in PyTorch, a tensor with history gets the
+    node `node`, through which no gradient flows (its old history gets zeros)."""
+    from .autograd.grad_mode import is_grad_enabled
+    base = self._base
+    if is_grad_enabled() and (self._requires_grad or (base is not None and base._requires_grad)):
+        from ._tensor import make_tensor
+        from .autograd.history import rebase_history
+        rebase_history(self, make_tensor(self._storage, self._offset, self._shape,
+                                         self._strides), node)
+    return self
+
+
 def _accepts_from_keyword(fn):
     """torch names a parameter `from`, a Python keyword: the Python function spells it
     from_ and this wrapper accepts the keyword `from` for it (and not `from_`)."""
@@ -263,7 +282,8 @@ def _accepts_from_keyword(fn):
 def uniform_(self, from_=0.0, to=1.0, *, generator=None):
     """Fills self with numbers drawn uniformly from [from, to)."""
     _check_float(self, "uniform_")
-    return _fill(self, "uniform", generator, float(from_), float(to))
+    _refuse_leaf(self)
+    return _drawn(_fill(self, "uniform", generator, float(from_), float(to)), "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -271,7 +291,9 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _check_float(self, "normal_")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return _fill(self, "normal", generator, float(mean), float(std), counters=2 * self.numel())
+    _refuse_leaf(self)
+    return _drawn(_fill(self, "normal", generator, float(mean), float(std),
+                        counters=2 * self.numel()), "NormalBackward0")
 
 
 @_accepts_from_keyword
@@ -292,7 +314,12 @@ def random_(self, from_=None, to=None, *, generator=None):
     # full range of int64 and float64; 32-bit ones otherwise
     wide = hi - lo >= 2 ** 28 if to is not None or from_ is not None else \
         self.dtype in (_dtype.int64, _dtype.float64)
-    return _fill(self, "integers", generator, lo, hi - lo, twister_params=(lo, hi - lo, wide))
+    _refuse_leaf(self)
+    # PyTorch's nodes: random_(from, to) RandomBackward0, random_(to) 1, random_() 2
+    node = "RandomBackward2" if from_ is None else "RandomBackward1" if to is None else \
+        "RandomBackward0"
+    return _drawn(_fill(self, "integers", generator, lo, hi - lo,
+                        twister_params=(lo, hi - lo, wide)), node)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -315,7 +342,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         prob, bits = float(p), None
-    return _fill(t, "bernoulli", generator, prob, twister_params=(prob, bits))
+    _refuse_leaf(t)
+    return _drawn(_fill(t, "bernoulli", generator, prob, twister_params=(prob, bits)),
+                  "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2")
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -326,13 +355,14 @@ def exponential_(self, lambd=1.0, *, generator=None):
                            f"{self.dtype._tensor_type.replace('Tensor', '')}")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={float(lambd):g}")
+    _refuse_leaf(self)
     if _gen(generator, self.device)._twister is not None:
-        return _fill(self, "exponential", generator, float(lambd))
-    uniform_(self, 0.0, 1.0, generator=generator)
+        return _drawn(_fill(self, "exponential", generator, float(lambd)), "ExponentialBackward0")
     from .ops import elementwise as ew
     with _no_grad():
+        uniform_(self, 0.0, 1.0, generator=generator)
         self.copy_(ew.neg(ew.log1p(ew.neg(self))) / lambd)
-    return self
+    return _drawn(self, "ExponentialBackward0")
 
 
 def _no_grad():

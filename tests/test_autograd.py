@@ -1035,3 +1035,28 @@ def test_tensor_hooks_shape_the_gradients_autograd_grad_and_backward_inputs_retu
         out.append(lib.autograd.grad((h2 * h2).sum(), x)[0].tolist())
         results.append(out)
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("fill", [
+    lambda t, lib: t.uniform_(), lambda t, lib: t.normal_(), lambda t, lib: t.exponential_(),
+    lambda t, lib: t.bernoulli_(0.5), lambda t, lib: t.bernoulli_(lib.full((3,), 0.5)),
+    lambda t, lib: t.random_(), lambda t, lib: t.random_(5), lambda t, lib: t.random_(0, 5),
+    lambda t, lib: t.cauchy_(), lambda t, lib: t.log_normal_(), lambda t, lib: t.geometric_(0.5)])
+def test_random_fills_refuse_leaves_and_cut_the_gradient(fill):
+    """An in-place random fill of a leaf that requires grad raises; a tensor with history
+    gets PyTorch's node (UniformBackward0 ...) and its old history a zero gradient; a
+    filled view rewrites its base's history (CopySlices)."""
+    torch = pytest.importorskip("torch")
+    from nn_helpers import raises_like
+    seen = []
+    for lib in (nt, torch):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        fill(y, lib)
+        (y * 3).sum().backward()
+        b = x * 2
+        fill(b[:3], lib)
+        seen.append((type(y.grad_fn).__name__, x.grad.tolist(), type(b.grad_fn).__name__))
+    assert seen[0] == seen[1]
+    raises_like(lambda: fill(nt.ones(3, requires_grad=True), nt),
+                lambda: fill(torch.ones(3, requires_grad=True), torch))
