@@ -1060,3 +1060,26 @@ def test_random_fills_refuse_leaves_and_cut_the_gradient(fill):
     assert seen[0] == seen[1]
     raises_like(lambda: fill(nt.ones(3, requires_grad=True), nt),
                 lambda: fill(torch.ones(3, requires_grad=True), torch))
+
+
+def test_fmod_and_remainder_gradients_and_nodes_match_torch():
+    """fmod recorded no history at all (its result did not require grad); by a number it
+    is FmodBackward0 (one edge), by a tensor FmodBackward1 with -trunc(a / b) * grad for
+    the divisor; remainder likewise RemainderBackward0 / RemainderBackward1."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (nt, torch):
+        x = lib.tensor([0.5, 1.0, 2.0, -2.5], dtype=lib.float64, requires_grad=True)
+        o = lib.tensor([0.3, 0.4, 0.7, 0.7], dtype=lib.float64, requires_grad=True)
+        for f in (lambda: x.fmod(0.3), lambda: x.fmod(o), lambda: x.remainder(0.3),
+                  lambda: x.remainder(o), lambda: x % 0.3, lambda: lib.fmod(x, o[1])):
+            x.grad = o.grad = None
+            y = f()
+            (y * lib.tensor([1.0, 2, 3, 4], dtype=lib.float64)).sum().backward()
+            seen.append((lib.__name__, type(y.grad_fn).__name__, len(y.grad_fn.next_functions),
+                         x.grad.tolist(), None if o.grad is None else o.grad.tolist()))
+    half = len(seen) // 2
+    assert [s[1:] for s in seen[:half]] == [s[1:] for s in seen[half:]]
+    x = nt.tensor([0.5, 1.0, 2.0, -2.5], dtype=nt.float64, requires_grad=True)
+    o = nt.tensor([0.3, 0.4, 0.7, 0.7], dtype=nt.float64, requires_grad=True)
+    assert nt.autograd.gradcheck(lambda a, b: a.fmod(b), (x, o))

@@ -785,14 +785,30 @@ def remainder(input, other, *, out=None):
     _no_complex_kernel(dt, "remainder_cpu")
     _check_integer_zero_division(a, b, dt)
     res = run_elementwise("remainder", (a, b), dt, dt)
-    attach(_remainder_backward, res, (a, b))
+    if isinstance(b, Tensor):
+        attach(_remainder_backward, res, (a, b))
+    else:  # a number divisor: PyTorch's node has input's edge only
+        attach(_pass_through_backward, res, (a,), node_name="RemainderBackward0")
     return res
 
 
-@derivative("RemainderBackward0", inputs=("self", "other"), saves={"other": ("self", "other")})
+@derivative("RemainderBackward1", inputs=("self", "other"), saves={"other": ("self", "other")})
 def _remainder_backward(ctx, g):
     need = ctx.needs_input_grad
     return (g if need[0] else None), (-(g * floor_divide(ctx.self, ctx.other)) if need[1] else None)
+
+
+@derivative("FmodBackward1", inputs=("self", "other"), saves={"other": ("self", "other")})
+def _fmod_backward(ctx, g):
+    need = ctx.needs_input_grad
+    return (g if need[0] else None), (
+        -(g * div(ctx.self, ctx.other, rounding_mode="trunc")) if need[1] else None)
+
+
+@derivative("FmodBackward0", inputs=("self",))
+def _pass_through_backward(ctx, g):
+    """fmod or remainder by a number: the gradient passes through unchanged."""
+    return (g,)
 
 
 def fmod(input, other, *, out=None):
@@ -810,7 +826,12 @@ def fmod(input, other, *, out=None):
         if isinstance(b, Tensor) and b.dtype is _dtype.bool_:  # sub refuses bool operands
             b = b.to(dt)
         return where(wrong_sign, sub(r, b), r).to(dt)
-    return run_elementwise("fmod", (a, b), dt, dt)
+    res = run_elementwise("fmod", (a, b), dt, dt)
+    if isinstance(b, Tensor):
+        attach(_fmod_backward, res, (a, b))
+    else:
+        attach(_pass_through_backward, res, (a,))
+    return res
 
 
 _NO_ARGUMENT = object()
