@@ -1,10 +1,18 @@
-"""numtensor.nn.utils: gradient clipping, flattening parameters to one vector, and (in rnn)
-packed sequences."""
+"""numtensor.nn.utils: gradient clipping, flattening parameters to one vector, (in rnn)
+packed sequences, parametrizations (parametrize, parametrizations), pruning (prune) and the
+hook-based weight_norm / spectral_norm."""
 import math
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from . import rnn  # noqa: F401  (torch.nn.utils.rnn is reachable as an attribute too)
+from . import parametrize  # noqa: F401
+from . import parametrizations  # noqa: F401
+from . import prune  # noqa: F401
+# as in torch, the names weight_norm / spectral_norm are the functions (the modules stay
+# importable as numtensor.nn.utils.weight_norm etc. through sys.modules)
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
+from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: F401
 
 
 def _as_list(parameters):
@@ -62,4 +70,5 @@ def vector_to_parameters(vec, parameters):
 
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector",
-           "vector_to_parameters", "rnn"]
+           "vector_to_parameters", "rnn", "parametrize", "parametrizations", "prune",
+           "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
