@@ -383,3 +383,10 @@ def test_prune_errors():
     # prune() on a bare tensor
     wn, wt = inputs(3, 4)
     assert_close(P.L1Unstructured(amount=0.5).prune(wn), Q.L1Unstructured(amount=0.5).prune(wt))
+
+
+def test_spectral_norm_version_is_saved_in_the_state_dict_metadata():
+    """A state_dict hook writes into the module's own _metadata entry, as in PyTorch."""
+    ours = nt.nn.utils.spectral_norm(nt.nn.Linear(3, 2)).state_dict()._metadata
+    theirs = torch.nn.utils.spectral_norm(torch.nn.Linear(3, 2)).state_dict()._metadata
+    assert dict(ours) == dict(theirs)

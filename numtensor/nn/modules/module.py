@@ -468,15 +468,18 @@ class Module:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
         metadata = getattr(destination, "_metadata", None)
+        local_metadata = {"version": self._version}
         if metadata is not None:
-            metadata[prefix[:-1]] = {"version": self._version}
+            metadata[prefix[:-1]] = local_metadata
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
         for hook in self._state_dict_hooks.values():
-            result = hook(self, destination, prefix, {"version": self._version})
+            # the hook gets the module's own entry of _metadata, as in PyTorch, so what it
+            # records there (spectral_norm's version) is saved with the state_dict
+            result = hook(self, destination, prefix, local_metadata)
             if result is not None:
                 destination = result
         return destination
