@@ -70,11 +70,12 @@ def clamp_max(x, max):
 
 
 def clamp_min_(x, min):
-    return apply_inplace(x, lambda cur: ew.clamp(cur, min=min), (min,))
+    # through clamp_min, so that the node is named as PyTorch's (ClampMinBackward0 ...)
+    return apply_inplace(x, lambda cur: clamp_min(cur, min), (min,))
 
 
 def clamp_max_(x, max):
-    return apply_inplace(x, lambda cur: ew.clamp(cur, max=max), (max,))
+    return apply_inplace(x, lambda cur: clamp_max(cur, max), (max,))
 
 
 def _integral_result(*tensors):

@@ -481,6 +481,9 @@ def _put_(self, index, source, accumulate, fname):
     _put_checks(fname, self, index, source)
     if index.numel() == 0:
         return self
+    if is_grad_enabled() and (self._requires_grad or source._requires_grad):
+        # one PutBackward0 node, as PyTorch's in-place op has
+        return apply_inplace(self, lambda cur: _put(cur, index, source, accumulate), (source,))
     return apply_inplace(self, lambda cur: _flat_put(cur, index, source, accumulate),
                          (source,))
 
@@ -490,7 +493,7 @@ def put_(self, index, source, accumulate=False):
     return _put_(self, index, source, accumulate, "put_")
 
 
-@composite("PutBackward0")
+@composite("PutBackward0", inputs=("input", "source"))
 def _put(input, index, source, accumulate):
     res = input.clone()  # keeps input's strides, as PyTorch's result does
     return res.copy_(_flat_put(input, index, source, accumulate)) if index.numel() else res

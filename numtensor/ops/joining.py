@@ -11,7 +11,7 @@ from .. import _dtype
 from .._size import parse_size
 from .._tensor import Tensor, operand, buffer
 from .. import _alloc
-from ..autograd.derivatives import attach, derivative
+from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from ._common import empty, is_contiguous, same_device, scalar_type_name, shape_str, wrap_dim
@@ -746,10 +746,17 @@ def masked_select(input, mask, *, out=None):
         from .out_args import check_grad, finish, same_scalar_type
         check_grad("masked_select", out, x)
         return finish("masked_select", masked_select(x, mask), out, (x,), same_scalar_type)
+    _check_mask(mask, "masked_select")
+    return _masked_select(x, mask)
+
+
+@composite("MaskedSelectBackward0", inputs=("x",))
+def _masked_select(x, mask):
+    """x's elements where mask (both broadcast) is True, as a 1-D tensor; one node, as
+    PyTorch records it."""
     from .advanced_indexing import getitem
     from .._backends.plan import broadcast_shapes
     from .views import expand
-    _check_mask(mask, "masked_select")
     shape = broadcast_shapes(x._shape, mask._shape)
     xx = x if tuple(x._shape) == shape else expand(x, shape)
     mm = mask if tuple(mask._shape) == shape else expand(mask, shape)

@@ -580,13 +580,24 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     n = xs.shape[-1]
     positions = nt.arange(n, device=x.device).expand(tuple(xs.shape))
     idx = nt.amax(nt.where(xs.detach() == value, positions, -1), -1, keepdim=True)
-    vals = nt.gather(xs, -1, idx)
+    vals = _mode_values(x, idx, d, keepdim)
     if nd == 0:
-        return _mode_tuple(vals.reshape(()), idx.reshape(()))
-    vals, idx = vals.movedim(-1, d), idx.movedim(-1, d)
+        return _mode_tuple(vals, idx.reshape(()))
+    idx = idx.movedim(-1, d)
     if not keepdim:
-        vals, idx = vals.squeeze(d), idx.squeeze(d)
+        idx = idx.squeeze(d)
     return _mode_tuple(vals, idx)
+
+
+@composite("ModeBackward0", inputs=("input",))
+def _mode_values(input, idx, d, keepdim):
+    """mode's values (idx: the chosen positions, along the last dim of input moved so),
+    as one node, named as PyTorch's."""
+    x = input
+    if x.ndim == 0:
+        return nt.gather(x.reshape(1), -1, idx).reshape(())
+    vals = nt.gather(x.movedim(d, -1), -1, idx).movedim(-1, d)
+    return vals if keepdim else vals.squeeze(d)
 
 
 def _mode_method(self, dim=-1, keepdim=False):
@@ -893,6 +904,12 @@ def masked_scatter(input, mask, source):
     _require_tensor("masked_scatter", "mask", 2, mask)
     _require_tensor("masked_scatter", "source", 3, source)
     shape = broadcast_shapes(tuple(mask.shape), tuple(input.shape))  # torch's order
+    return _masked_scatter_node(input, mask, source, shape)
+
+
+@composite("MaskedScatterBackward0", inputs=("input", "source"))
+def _masked_scatter_node(input, mask, source, shape):
+    """masked_scatter as one node, named as PyTorch's, with input and source its inputs."""
     return _masked_scatter(input.expand(shape), mask.expand(shape), source)
 
 
@@ -934,7 +951,7 @@ def _masked_scatter__method(self, mask, source):
     m = mask.expand(self.shape)  # the mask must broadcast to self's own shape
     if source.dtype != self.dtype or m.dtype != nt.bool:
         _masked_scatter(self, m, source)  # raises PyTorch's error
-    return self.copy_(_masked_scatter(self, m, source))
+    return self.copy_(_masked_scatter_node(self, m, source, tuple(self.shape)))
 
 
 _masked_scatter__method.__name__ = _masked_scatter__method.__qualname__ = "masked_scatter_"

@@ -15,7 +15,7 @@ import warnings
 from .. import _alloc, _dtype, return_types
 from .._finfo import finfo
 from .._tensor import Tensor
-from ..autograd.derivatives import attach, derivative
+from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.grad_mode import no_grad
 from .._backends.plan import broadcast_shapes
 from . import elementwise as ew, reductions as red
@@ -346,13 +346,25 @@ def _log_add_exp(fname, a, b, power, log_scale):
     dt = _dtype.result_type(a, b)
     if dt.category < 2:
         _not_implemented(f"{fname}_cpu", dt)
-    a, b = a.to(dt), b.to(dt)
+    return (_logaddexp_node if power is ew.exp else _logaddexp2_node)(a, b, dt, power,
+                                                                      log_scale)
+
+
+def _log_add_exp_compute(input, other, dt, power, log_scale):
+    a, b = input.to(dt), other.to(dt)
     if dt.is_complex:
         return _complex_log_add_exp(a, b, power, log_scale)
     top = ew.maximum(a, b)
     tail = ew.log1p(power(ew.neg(ew.abs(ew.sub(a, b)))))
     res = ew.add(top, tail if log_scale == 1.0 else ew.mul(tail, log_scale))
     return ew.where(ew.logical_and(ew.isinf(a), ew.eq(a, b)), a, res)
+
+
+# one node each, named as PyTorch's, with an edge per operand
+_logaddexp_node = composite("LogaddexpBackward0", inputs=("input", "other"))(
+    _log_add_exp_compute)
+_logaddexp2_node = composite("Logaddexp2Backward0", inputs=("input", "other"))(
+    _log_add_exp_compute)
 
 
 def _complex_log_add_exp(a, b, power, log_scale):
@@ -372,6 +384,11 @@ def hypot(input, other, *, out=None):
     dt = _dtype.result_type(input, other)
     if not dt.is_floating_point:
         _not_implemented("hypot_cpu", dt)
+    return _hypot(input, other, dt)
+
+
+@composite("HypotBackward0", inputs=("input", "other"))
+def _hypot(input, other, dt):
     a, b = input.to(dt), other.to(dt)
     if dt is _dtype.float64:
         # scaled by the larger magnitude: the square of a large float64 would overflow
@@ -506,6 +523,12 @@ def logit(input, eps=None, *, out=None):
         _not_implemented("logit_cpu", x.dtype)
     if x.dtype.category < 2:
         x = x.to(_dtype.get_default_dtype())
+    return _logit(x, eps)
+
+
+@composite("LogitBackward0", inputs=("input",))
+def _logit(input, eps):
+    x = input
     if eps is not None:
         x = ew.clamp(x, eps, 1.0 - eps)  # the gradient is 0 outside [eps, 1 - eps]
     return ew.log(ew.div(x, ew.rsub(x, 1.0)))
@@ -523,6 +546,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
         return view_as_complex(parts.contiguous())
     if not x.dtype.is_floating_point:
         return x.clone()
+    return _nan_to_num(x, nan, posinf, neginf)
+
+
+@composite("NanToNumBackward0", inputs=("input",))
+def _nan_to_num(input, nan, posinf, neginf):
+    x = input
     info = finfo(x.dtype)
     # every mask from the input itself: a replacement that rounds to inf stays inf
     res = ew.where(ew.eq(x, -math.inf), info.min if neginf is None else neginf, x)
@@ -655,13 +684,18 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     _check_cdist(x1, x2, p)
     batch = broadcast_shapes(tuple(x1.shape[:-2]), tuple(x2.shape[:-2]))
-    rows1, rows2, width = x1.shape[-2], x2.shape[-2], x1.shape[-1]
+    rows1, rows2 = x1.shape[-2], x2.shape[-2]
     use_mm = _CDIST_MODES[compute_mode]
     if p == 2 and (use_mm or (use_mm is None and (rows1 > 25 or rows2 > 25))):
         return _euclidean_dist(x1, x2)
+    return _cdist(x1, x2, p, batch + (rows1, rows2))
+
+
+@composite("CdistBackward0", inputs=("x1", "x2"))
+def _cdist(x1, x2, p, shape):
     difference = ew.sub(x1.unsqueeze(-2), x2.unsqueeze(-3))
-    if width == 0:  # no coordinates: every distance is 0
-        return red.sum(ew.abs(difference), -1).expand(batch + (rows1, rows2))
+    if x1.shape[-1] == 0:  # no coordinates: every distance is 0
+        return red.sum(ew.abs(difference), -1).expand(shape)
     return red.norm(difference, p, -1)
 
 

@@ -14,6 +14,8 @@ from .. import _alloc, _dtype
 from .._device import as_device
 from .._layout import check_layout, strided
 from .._tensor import Tensor
+from ..autograd.derivatives import composite
+from ..autograd.graph import is_grad_enabled
 from .._backends.plan import broadcast_shapes, output_order
 from . import advanced_indexing, elementwise as ew, joining, reductions, views
 from ._common import check_no_internal_overlap, is_contiguous, scalar_type_name, wrap_dim
@@ -203,16 +205,22 @@ def take(input, index, *, out=None):
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{scalar_type_name(index.dtype)}")
-    flat = views.reshape(input, (-1,))
-    n = flat._shape[0]
+    n = input.numel()
     if n == 0 and index.numel():
         raise IndexError("take(): tried to take from an empty tensor")
-    try:  # an advanced index always copies (a 0-d index must not give a view)
-        res = advanced_indexing.getitem(flat, (views.reshape(index, (-1,)),))
+    try:
+        return _take(input, index)
     except IndexError:
         bad = _first_outside(index, -n, n)
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} "
                          f"elements.") from None
+
+
+@composite("TakeBackward0", inputs=("input",))
+def _take(input, index):
+    flat = views.reshape(input, (-1,))
+    # an advanced index always copies (a 0-d index must not give a view)
+    res = advanced_indexing.getitem(flat, (views.reshape(index, (-1,)),))
     return views.reshape(res, index._shape)
 
 
@@ -375,7 +383,12 @@ def kron(input, other, *, out=None):
     # pairs then merge into dims of size a_i * b_i
     a = views.reshape(input, tuple(s for n in a_shape for s in (n, 1)))
     b = views.reshape(other, tuple(s for n in b_shape for s in (1, n)))
-    return views.reshape(ew.mul(a, b), tuple(m * n for m, n in zip(a_shape, b_shape)))
+    prod = ew.mul(a, b)
+    shape = tuple(m * n for m, n in zip(a_shape, b_shape))
+    if prod.requires_grad and is_contiguous(prod):  # PyTorch's node: _unsafe_view
+        from .linalg_ops import _unsafe_view
+        return _unsafe_view(prod, shape)
+    return views.reshape(prod, shape)
 
 
 def kron_method(self, other):
@@ -586,7 +599,20 @@ def index_fill(input, dim, index, value):
     d = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
-    return joining.masked_fill(input, _dim_mask(input, d, index), value)
+    mask = _dim_mask(input, d, index)
+    if isinstance(value, Tensor):
+        return _index_fill_tensor(input, mask, value)
+    return _index_fill(input, mask, value)
+
+
+def _index_fill_compute(input, mask, value):
+    return joining.masked_fill(input, mask, value)
+
+
+# one node, named as PyTorch's (a tensor value is an input of the node too)
+_index_fill = composite("IndexFillBackward0", inputs=("input",))(_index_fill_compute)
+_index_fill_tensor = composite("IndexFillBackward1", inputs=("input", "value"))(
+    _index_fill_compute)
 
 
 def index_fill_method(self, dim, index, value):
@@ -664,6 +690,11 @@ def index_copy(input, dim, index, source, *, out=None):
     _require_tensor(input, "index_copy", "input", 1)
     d = wrap_dim(dim, input.ndim)
     _check_index_copy(input, d, index, source)
+    return _index_copy(input, d, index, source)
+
+
+@composite("IndexCopyBackward0", inputs=("input", "source"))
+def _index_copy(input, d, index, source):
     res = clone(input)
     _copy_rows(res, d, index, source)
     return res
@@ -679,6 +710,9 @@ def index_copy_(self, dim, index, source):
     d = wrap_dim(dim, self.ndim)
     _check_index_copy(self, d, index, source)
     check_no_internal_overlap(self)
+    if is_grad_enabled() and (self._requires_grad or source._requires_grad):
+        # one IndexCopyBackward0 node, as PyTorch's in-place op has
+        return apply_inplace(self, lambda cur: _index_copy(cur, d, index, source), (source,))
     _copy_rows(self, d, index, source)
     return self
 
