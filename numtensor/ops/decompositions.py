@@ -158,12 +158,9 @@ def inverse(input, *, out=None):
     return inv(input, out=out)
 
 
-def solve(A, B, *, left=True, out=None):
-    _check_matrix(A, "linalg.solve")
-    _check_tensor(B, "linalg_solve", "B")
-    if not left:
-        # X A = B  <=>  A^T X^T = B^T
-        return _out(_mT(solve(_mT(A), _mT(B))), out)
+def solve_operands(A, B):
+    """linalg.solve's checks of A X = B: (n, whether B is a vector (or a batch of them),
+    B as matrices)."""
     if A.dtype is not B.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A "
                            f"of type {scalar_type_name(A.dtype)} and B of type "
@@ -175,6 +172,16 @@ def solve(A, B, *, left=True, out=None):
         rows, cols = (B2._shape[-2], B2._shape[-1]) if B2.ndim >= 2 else (B2._shape[0], 1)
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"AX = B ({n}x{n} and {rows}x{cols})")
+    return n, vector, B2
+
+
+def solve(A, B, *, left=True, out=None):
+    _check_matrix(A, "linalg.solve")
+    _check_tensor(B, "linalg_solve", "B")
+    if not left:
+        # X A = B  <=>  A^T X^T = B^T
+        return _out(_mT(solve(_mT(A), _mT(B))), out)
+    n, vector, B2 = solve_operands(A, B)
     k = B2._shape[-1]
     batch = broadcast_shapes(A._shape[:-2], B2._shape[:-2])
     nb = math.prod(batch)

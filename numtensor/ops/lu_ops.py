@@ -21,7 +21,7 @@ from .dispatch import cast
 from . import views
 from .decompositions import (_LinAlgError, _batch_prefix, _check_tensor, _dense, _op, _lapack,
                              _mT, _mH, _mm, _out, _triangle_masks, _inv_backward,
-                             _solve_backward, _cholesky_backward)
+                             _solve_backward, _cholesky_backward, solve_operands)
 
 
 # ---- helpers ------------------------------------------------------------------------
@@ -435,17 +435,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
         res, info = solve_ex(_mT(A), _mT(B), check_errors=check_errors)
         return _out_tuple(return_types.linalg_solve_ex(_mT(res), info), out,
                           return_types.linalg_solve_ex)
-    if A.dtype is not B.dtype:
-        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A "
-                           f"of type {scalar_type_name(A.dtype)} and B of type "
-                           f"{scalar_type_name(B.dtype)} instead")
-    n = A._shape[-1]
-    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B._shape == A._shape[:-1])
-    B2 = views.unsqueeze(B, -1) if vector else B
-    if B2.ndim < 2 or B2._shape[-2] != n:
-        rows, cols = (B2._shape[-2], B2._shape[-1]) if B2.ndim >= 2 else (B2._shape[0], 1)
-        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
-                           f"AX = B ({n}x{n} and {rows}x{cols})")
+    n, vector, B2 = solve_operands(A, B)
     batch = broadcast_shapes(A._shape[:-2], B2._shape[:-2])
     LU, piv, info = _factor(views.expand(A.detach(), batch + (n, n)), True, "linalg.solve_ex",
                             False)
