@@ -8,7 +8,7 @@ import math
 
 from .. import _dtype
 from .._tensor import Tensor
-from ..autograd.derivatives import attach, derivative
+from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ._common import scalar_type_name
 from . import elementwise as ew
@@ -58,7 +58,27 @@ def clamp_min(x, min):
     if isinstance(x, Tensor) and not isinstance(min, Tensor) and min is not None \
             and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, min, None, "ClampMinBackward0")
+    if isinstance(min, Tensor) and (getattr(x, "_requires_grad", False) or min._requires_grad) \
+            and is_grad_enabled():
+        with no_grad():
+            res = ew.clamp(x, min=min)
+        return attach(_clamp_min_tensor_backward, res, (x, min))
     return ew.clamp(x, min=min)
+
+
+@derivative("ClampMinBackward1", inputs=("self", "min"), saves=("self", "min"))
+def _clamp_min_tensor_backward(ctx, g):
+    # as clamp's: ties go to x, NaN in x sends the gradient nowhere
+    need, x, lo = ctx.needs_input_grad, ctx.self, ctx.min
+    return (ew.where(ew.ge(x, lo), g, 0.0) if need[0] else None,
+            ew.where(ew.lt(x, lo), g, 0.0) if need[1] else None)
+
+
+@derivative("ClampMaxBackward1", inputs=("self", "max"), saves=("self", "max"))
+def _clamp_max_tensor_backward(ctx, g):
+    need, x, hi = ctx.needs_input_grad, ctx.self, ctx.max
+    return (ew.where(ew.le(x, hi), g, 0.0) if need[0] else None,
+            ew.where(ew.gt(x, hi), g, 0.0) if need[1] else None)
 
 
 def clamp_max(x, max):
@@ -66,6 +86,11 @@ def clamp_max(x, max):
     if isinstance(x, Tensor) and not isinstance(max, Tensor) and max is not None \
             and not x.dtype.is_complex and x.dtype is not _dtype.bool_:
         return ew.clamp_numbers(x, None, max, "ClampMaxBackward0")
+    if isinstance(max, Tensor) and (getattr(x, "_requires_grad", False) or max._requires_grad) \
+            and is_grad_enabled():
+        with no_grad():
+            res = ew.clamp(x, max=max)
+        return attach(_clamp_max_tensor_backward, res, (x, max))
     return ew.clamp(x, max=max)
 
 
@@ -234,8 +259,12 @@ def lerp_(x, end, weight):
 def exp2(input, *, out=None):
     if out is not None:
         return _with_out(exp2, out, input)
-    x = input  # torch's parameter name, short local
-    return ew.pow(2.0, x)  # exact for integral exponents, unlike exp(x * log 2)
+    return _exp2(input)
+
+
+@composite("Exp2Backward0", inputs=("input",))
+def _exp2(input):
+    return ew.pow(2.0, input)  # exact for integral exponents, unlike exp(x * log 2)
 
 
 def positive(input):
@@ -248,12 +277,20 @@ def positive(input):
 def deg2rad(input, *, out=None):
     if out is not None:
         return _with_out(deg2rad, out, input)
-    x = input  # torch's parameter name, short local
-    return ew.mul(x, math.pi / 180.0)
+    return _deg2rad(input)
+
+
+@composite("Deg2RadBackward0", inputs=("input",))
+def _deg2rad(input):
+    return ew.mul(input, math.pi / 180.0)
 
 
 def rad2deg(input, *, out=None):
     if out is not None:
         return _with_out(rad2deg, out, input)
-    x = input  # torch's parameter name, short local
-    return ew.mul(x, 180.0 / math.pi)
+    return _rad2deg(input)
+
+
+@composite("Rad2DegBackward0", inputs=("input",))
+def _rad2deg(input):
+    return ew.mul(input, 180.0 / math.pi)

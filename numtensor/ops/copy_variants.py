@@ -246,7 +246,7 @@ def _check_src(src, view):
                            f"{list(src._shape)}, slice size = {list(view._shape)}")
 
 
-@composite("DiagonalScatterBackward0")
+@composite("DiagonalScatterBackward0", inputs=("input", "src"))
 def _diagonal_scatter(input, src, offset, dim1, dim2):
     res = input.clone()  # keeps input's strides, as PyTorch's result does
     view = res.diagonal(offset, dim1, dim2)

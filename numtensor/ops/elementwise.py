@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.derivatives import attach, derivative
-from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
@@ -329,6 +329,7 @@ trunc = _same_unary("trunc", _zero_grad_backward("TruncBackward0"), allow_bool=F
                     check=_real_only("trunc"))
 bitwise_not = _same_unary("bitwise_not", None, check=_bitwise_not_check)
 _round_backward = _zero_grad_backward("RoundBackward0")
+_round_decimals_backward = _zero_grad_backward("RoundBackward1")
 negative = neg
 absolute = abs
 fix = trunc
@@ -343,7 +344,11 @@ def round(input, *, decimals=0, out=None):
             raise NotImplementedError(f"\"round_with_decimals\" not implemented for "
                                       f"'{scalar_type_name(x.dtype)}'")
         scale = 10.0 ** decimals
-        return round(x * scale) / scale
+        if not (x.requires_grad and is_grad_enabled()):
+            return round(x * scale) / scale
+        with no_grad():
+            res = round(x * scale) / scale
+        return attach(_round_decimals_backward, res, (x,))
     if x.dtype is _dtype.bool_:
         _bool_error("round")
     if x.dtype.is_complex:

@@ -24,6 +24,7 @@ import numtensor as nt  # the package itself: read only when a function runs
 from .. import _dtype, _random
 from .._backends.plan import broadcast_shapes
 from .._tensor import Tensor
+from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
 from ._common import scalar_type_name
 from .inplace import apply_inplace, check_leaf, write
@@ -275,6 +276,11 @@ def mvlgamma(input, p, *, out=None):
     _require_tensor("mvlgamma", "input", 1, input)
     p = _p_arg(p, 2)
     _check_mvlgamma(input, p)
+    return _mvlgamma(input, p)
+
+
+@composite("MvlgammaBackward0", inputs=("input",))
+def _mvlgamma(input, p):
     x = input if input.dtype.category >= 2 else input.to(_dtype.get_default_dtype())
     offsets = nt.arange(p, dtype=x.dtype, device=x.device) * -0.5
     terms = nt.lgamma(x.unsqueeze(-1) + offsets)

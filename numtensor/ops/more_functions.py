@@ -614,6 +614,11 @@ def logcumsumexp(input, dim, *, out=None):
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
                            f"'{scalar_type_name(input.dtype)}'")
     d = wrap_dim(_int_arg("logcumsumexp", "dim", 2, dim), max(input.ndim, 1))
+    return _logcumsumexp(input, d)
+
+
+@composite("LogcumsumexpBackward0", inputs=("input",))
+def _logcumsumexp(input, d):
     if input.ndim == 0:
         return input.clone()
     y = input
@@ -749,6 +754,11 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
     d = wrap_dim(_int_arg("renorm", "dim", 3, dim), input.ndim)
+    return _renorm(input, p, d, maxnorm)
+
+
+@composite("RenormBackward0", inputs=("input",))
+def _renorm(input, p, d, maxnorm):
     others = tuple(i for i in range(input.ndim) if i != d)
     norm = nt.linalg.vector_norm(input, p, others, keepdim=True)
     factor = nt.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
@@ -866,6 +876,10 @@ def _overwrite_view(fname, input, src, key):
     """A clone of input whose input[key] view is replaced by src (cast to input's dtype)."""
     _require_tensor(fname, "input", 1, input)
     _require_tensor(fname, "src", 2, src)
+    return _OVERWRITE[fname](input, src, key)
+
+
+def _overwrite(input, src, key):
     res = input.clone()
     view_shape = res[key].shape
     if tuple(src.shape) != tuple(view_shape):
@@ -873,6 +887,11 @@ def _overwrite_view(fname, input, src, key):
                            f"{list(src.shape)}, slice size = {list(view_shape)}")
     res[key] = src
     return res
+
+
+_OVERWRITE = {fname: composite(node, inputs=("input", "src"))(_overwrite)
+              for fname, node in (("select_scatter", "SelectScatterBackward0"),
+                                  ("slice_scatter", "SliceScatterBackward0"))}
 
 
 def select_scatter(input, src, dim, index):

@@ -195,10 +195,27 @@ def _median_dim(x, dim, keepdim, pair, ignore_nan):
         raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
     with no_grad():
         indices = _median_positions(line, d, ignore_nan)
-    values = line.gather(d, indices)  # its gradient goes back to the chosen element
+    # its gradient goes back to the chosen element
+    values = _PICK[ignore_nan, "median"](x, d, indices, not keepdim or x.ndim == 0)
     if not keepdim or x.ndim == 0:
-        values, indices = values.squeeze(d), indices.squeeze(d)
+        indices = indices.squeeze(d)
     return pair(values, indices)
+
+
+def _pick_along(input, d, indices, squeeze):
+    """input's elements at indices along d (dim d of size 1 dropped when squeeze): the
+    values of median(dim), cummax ..., one node named as PyTorch's."""
+    line = input.reshape(1) if input.ndim == 0 else input
+    values = line.gather(d, indices)
+    if input.ndim == 0:
+        return values.reshape(())
+    return values.squeeze(d) if squeeze else values
+
+
+_PICK = {key: composite(name, inputs=("input",))(_pick_along)
+         for key, name in (((False, "median"), "MedianBackward1"),
+                           ((True, "median"), "NanmedianBackward1"),
+                           ("cummax", "CummaxBackward0"), ("cummin", "CumminBackward0"))}
 
 
 def _median_all(x, ignore_nan):
@@ -233,6 +250,12 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input
     if x.dtype.is_complex:
         raise RuntimeError("nansum on CPU does not support complex inputs")
+    return _nansum(x, dim, keepdim, dtype)
+
+
+@composite("NansumBackward0", inputs=("input",))
+def _nansum(input, dim, keepdim, dtype):
+    x = input
     if x.dtype.is_floating_point:
         x = ew.where(ew.isnan(x), 0.0, x)  # NaN gets no gradient, as in PyTorch
     return red.sum(x, dim, keepdim, dtype=dtype)
@@ -283,9 +306,10 @@ def _running_extreme(fname, x, dim, out, at_least, pair):
     d = wrap_dim(dim, x.ndim)
     with no_grad():
         indices = _running_indices(line, d, at_least)
-    values = line.gather(d, indices)  # each value's gradient goes to the element it came from
+    # each value's gradient goes to the element it came from
+    values = _PICK[fname](x, d, indices, False)
     if x.ndim == 0:
-        values, indices = values.reshape(()), indices.reshape(())
+        indices = indices.reshape(())
     return pair(values, indices)
 
 
@@ -465,6 +489,11 @@ def sgn(input, *, out=None):
     """sign for real tensors; x / |x| (0 at 0) for complex ones."""
     if out is not None:
         return _into("sgn", out, found, sgn, input)
+    return _sgn(input)
+
+
+@composite("SgnBackward0", inputs=("input",))
+def _sgn(input):
     x = input
     if not x.dtype.is_complex:
         return ew.sign(x)

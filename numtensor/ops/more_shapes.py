@@ -554,7 +554,11 @@ def rot90(input, k=1, dims=(0, 1)):
     if w0 == w1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
                            f"dim1 = {d1}")
-    k %= 4
+    return _rot90(input, k % 4, w0, w1)
+
+
+@composite("Rot90Backward0", inputs=("input",))
+def _rot90(input, k, w0, w1):
     # PyTorch's recipe (and so its strides): flip, then transpose the flipped copy
     if k == 1:
         return views.transpose(_flip_keeping_layout(input, (w1,)), w0, w1)
@@ -735,6 +739,31 @@ def block_diag(*tensors):
         if t.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
                                f"dimensions. Input {i} has {t.ndim} dimensions")
+    if is_grad_enabled() and any(t.requires_grad for t in tensors):
+        return _block_diag_node(len(tensors))(*tensors)
+    return _block_diag(*tensors)
+
+
+_BLOCK_DIAG_NODES = {}  # number of tensors -> block_diag recorded as one node
+
+
+def _block_diag_node(n):
+    """_block_diag as PyTorch's BlockDiagBackward0: an edge per tensor, (None, 0) for one
+    that does not require grad."""
+    node = _BLOCK_DIAG_NODES.get(n)
+    if node is None:
+        import inspect
+        names = tuple(f"tensor{i}" for i in range(n))
+
+        def block_diag_of(*tensors):
+            return _block_diag(*tensors)
+        block_diag_of.__signature__ = inspect.Signature(
+            [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in names])
+        node = _BLOCK_DIAG_NODES[n] = composite("BlockDiagBackward0", inputs=names)(block_diag_of)
+    return node
+
+
+def _block_diag(*tensors):
     dt = _dtype.result_type(*tensors)
     blocks = [_as_block(t) for t in tensors]
     rows = sum(b._shape[0] for b in blocks)
