@@ -1017,7 +1017,7 @@ def test_weight_gradient_seen_by_a_hook_is_copied():
 def test_tensor_hooks_shape_the_gradients_autograd_grad_and_backward_inputs_return():
     """autograd.grad and backward(inputs=) hand out the gradient a tensor's own hooks
     returned, for a leaf and for a non-leaf target, as PyTorch does."""
-    torch = pytest.importorskip("torch")
+    import torch
     results = []
     for lib in (nt, torch):
         x = lib.tensor([1.0, 2.0], requires_grad=True)
@@ -1046,7 +1046,7 @@ def test_random_fills_refuse_leaves_and_cut_the_gradient(fill):
     """An in-place random fill of a leaf that requires grad raises; a tensor with history
     gets PyTorch's node (UniformBackward0 ...) and its old history a zero gradient; a
     filled view rewrites its base's history (CopySlices)."""
-    torch = pytest.importorskip("torch")
+    import torch
     from nn_helpers import raises_like
     seen = []
     for lib in (nt, torch):
@@ -1066,7 +1066,7 @@ def test_fmod_and_remainder_gradients_and_nodes_match_torch():
     """fmod recorded no history at all (its result did not require grad); by a number it
     is FmodBackward0 (one edge), by a tensor FmodBackward1 with -trunc(a / b) * grad for
     the divisor; remainder likewise RemainderBackward0 / RemainderBackward1."""
-    torch = pytest.importorskip("torch")
+    import torch
     seen = []
     for lib in (nt, torch):
         x = lib.tensor([0.5, 1.0, 2.0, -2.5], dtype=lib.float64, requires_grad=True)
