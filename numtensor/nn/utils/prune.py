@@ -217,6 +217,18 @@ def _check_amount(amount):
                          "non-negative integer")
 
 
+def _zero_top_k(default_mask, scores, k, largest):
+    """default_mask with the k entries of the largest (or smallest) scores(numtensor) zeroed
+    (scores is built only when k > 0: the random one must draw nothing otherwise, as in
+    PyTorch)."""
+    mask = default_mask.clone()
+    if k != 0:
+        nt = _nt()
+        chosen = nt.topk(scores(nt).view(-1), k=k, largest=largest)
+        mask.view(-1)[chosen.indices] = 0
+    return mask
+
+
 def _how_many(amount, size):
     """The number of units to prune: amount itself (int) or round(amount * size)."""
     n = amount if isinstance(amount, numbers.Integral) else round(amount * size)
@@ -256,12 +268,7 @@ class RandomUnstructured(BasePruningMethod):
     def compute_mask(self, t, default_mask):
         """default_mask with the entries of the k largest draws of rand_like(t) zeroed."""
         k = _how_many(self.amount, t.nelement())
-        mask = default_mask.clone()
-        if k != 0:
-            nt = _nt()
-            chosen = nt.topk(nt.rand_like(t).view(-1), k=k)
-            mask.view(-1)[chosen.indices] = 0
-        return mask
+        return _zero_top_k(default_mask, (lambda nt: nt.rand_like(t)), k, largest=True)
 
     @classmethod
     def apply(cls, module, name, amount):
@@ -282,12 +289,7 @@ class L1Unstructured(BasePruningMethod):
     def compute_mask(self, t, default_mask):
         """default_mask with the k smallest |t| entries zeroed."""
         k = _how_many(self.amount, t.nelement())
-        mask = default_mask.clone()
-        if k != 0:
-            nt = _nt()
-            chosen = nt.topk(nt.abs(t).view(-1), k=k, largest=False)
-            mask.view(-1)[chosen.indices] = 0
-        return mask
+        return _zero_top_k(default_mask, (lambda nt: nt.abs(t)), k, largest=False)
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
