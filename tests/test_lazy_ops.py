@@ -59,3 +59,17 @@ def test_a_missing_name_is_still_an_attribute_error():
         nt.no_such_op
     with pytest.raises(AttributeError):
         nt.ones(1).no_such_method
+
+
+def test_no_lazy_module_is_loaded_by_import_and_linalg_loads_its_lu_family_on_use():
+    out = _fresh("""
+        import sys
+        import numtensor as torch
+        from numtensor._lazy_ops import LAZY_OPS
+        lazy = ["numtensor.ops." + m for m in LAZY_OPS] + ["numtensor.ops.lu_ops"]
+        print(sorted(m for m in lazy if m in sys.modules))
+        print("solve_triangular" in dir(torch.linalg))
+        print(torch.linalg.solve_triangular(torch.eye(2) * 2, torch.ones(2, 1), upper=True))
+        print("numtensor.ops.lu_ops" in sys.modules)
+    """)
+    assert out.splitlines() == ["[]", "True", "tensor([[0.5000],", "        [0.5000]])", "True"]

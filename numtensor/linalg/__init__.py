@@ -16,9 +16,6 @@ from .._tensor import Tensor
 from ..ops.decompositions import (LinAlgError, inv, solve, lstsq, det, slogdet, eig,  # noqa: F401
                                   eigvals, eigh, eigvalsh, cholesky, qr, svd, svdvals)
 from ..ops.linalg_ops import matmul  # noqa: F401
-from ..ops.lu_ops import (solve_triangular, lu_factor, lu_factor_ex, lu, lu_solve,  # noqa: F401
-                          cond, matrix_exp, cholesky_ex, inv_ex, solve_ex, tensorinv,
-                          tensorsolve, diagonal)
 from ..ops import reductions as _red
 from ..ops import elementwise as _ew
 from ..ops import views as _views
@@ -168,3 +165,23 @@ def cross(input, other, *, dim=-1, out=None):
     """The cross product of 3-vectors along dim (the last by default), broadcasting."""
     from ..ops.tensor_algebra import cross as _cross
     return _cross(input, other, dim, out=out)
+
+
+# The LU and triangular-solve family lives in ops/lu_ops.py, imported on first use (it is
+# rarely needed, and importing it with numtensor cost a fresh import several ms)
+_LU_NAMES = ("solve_triangular", "lu_factor", "lu_factor_ex", "lu", "lu_solve", "cond",
+             "matrix_exp", "cholesky_ex", "inv_ex", "solve_ex", "tensorinv", "tensorsolve",
+             "diagonal")
+
+
+def __getattr__(name):
+    if name in _LU_NAMES:
+        from ..ops import lu_ops
+        value = getattr(lu_ops, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'numtensor.linalg' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LU_NAMES))
