@@ -68,17 +68,14 @@ def clamp_min(x, min):
 
 @derivative("ClampMinBackward1", inputs=("self", "min"), saves=("self", "min"))
 def _clamp_min_tensor_backward(ctx, g):
-    # as clamp's: ties go to x, NaN in x sends the gradient nowhere
-    need, x, lo = ctx.needs_input_grad, ctx.self, ctx.min
-    return (ew.where(ew.ge(x, lo), g, 0.0) if need[0] else None,
-            ew.where(ew.lt(x, lo), g, 0.0) if need[1] else None)
+    gx, g_min, _ = ew.clamp_tensor_grads(ctx.self, ctx.min, None, g)  # clamp's own rule
+    return gx, g_min
 
 
 @derivative("ClampMaxBackward1", inputs=("self", "max"), saves=("self", "max"))
 def _clamp_max_tensor_backward(ctx, g):
-    need, x, hi = ctx.needs_input_grad, ctx.self, ctx.max
-    return (ew.where(ew.le(x, hi), g, 0.0) if need[0] else None,
-            ew.where(ew.gt(x, hi), g, 0.0) if need[1] else None)
+    gx, _, g_max = ew.clamp_tensor_grads(ctx.self, None, ctx.max, g)
+    return gx, g_max
 
 
 def clamp_max(x, max):

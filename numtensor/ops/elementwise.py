@@ -511,9 +511,13 @@ def _clamp_tensor(x, min, max):
 
 @derivative("ClampBackward0", inputs=("self", "min", "max"), saves=("self", "min", "max"))
 def _clamp_tensor_backward(ctx, g):
-    # ties go to x (x keeps the gradient where min <= x <= max); with min > max the
-    # result is max, so max gets the gradient there
-    x, lo, hi = ctx.self, ctx.min, ctx.max
+    return clamp_tensor_grads(ctx.self, ctx.min, ctx.max, g)
+
+
+def clamp_tensor_grads(x, lo, hi, g):
+    """The gradients (of x, of lo, of hi) of clamp(x, lo, hi) with tensor bounds (None: no
+    bound, no gradient): ties go to x (x keeps the gradient where lo <= x <= hi); with
+    lo > hi the result is hi, so hi gets the gradient there."""
     below = lt(x, lo) if lo is not None else None
     above = gt(x, hi) if hi is not None else None
     if below is not None and above is not None:
