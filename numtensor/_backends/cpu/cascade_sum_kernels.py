@@ -21,10 +21,20 @@ The order of additions being the point, nothing here may be reassociated (no fas
 Helpers are called with np.int64(k), not a bare constant k: Numba types a bare constant
 argument as a literal and compiles the helper once more for each (a whole sum compiled
 for 15 s instead of 8).
+
+Speed: the level-0 stretches of a contiguous run (most of a sum's time) are added by
+_rows_in_registers helpers, one local variable per column, so that the partial sums stay
+in registers (an accumulator array is loaded and stored again on every row: Numba's
+arrays may alias, so LLVM must assume they do) with unsigned indices (a signed index
+makes every load check for a negative index, and the loads become gathers).  LLVM's SLP
+vectorizer packs those columns into vector registers; Numba leaves it off by default,
+so the kernels here compile with it on (with_slp_vectorizer).  Lane by lane, the
+additions and their order are the same: the values do not change.
 """
 import numpy as np
-from numba import njit, prange
-from .jit_options import NO_PYTHON_ENTRY
+from numba import njit, prange, uint64
+from numba.extending import overload
+from .jit_options import NO_PYTHON_ENTRY, with_slp_vectorizer
 
 OPTS = dict(cache=True, nogil=True)
 HELPER = dict(OPTS, **NO_PYTHON_ENTRY)  # helpers called only from kernels
@@ -45,6 +55,95 @@ def ceil_log2(x):
     return bits
 
 
+def _rows_in_registers(cols, strided):
+    """A helper that sets level0[:cols] to the column sums of `rows` rows of `cols`
+    consecutive elements of x from `start` (strided: elements `stride` apart), each
+    column summed down the rows in order, from zero.  One local variable per column
+    keeps the sums in registers (see the module docstring); the source is spelled out
+    for a given cols because Numba has no fixed-size vector type."""
+    sums = [f"s{c}" for c in range(cols)]
+    step = "uint64(stride)" if strided else "uint64(1)"
+    src = [f"def rows_in_registers(x, start, {'stride, ' if strided else ''}rows, level0):",
+           f"    step = {step}",
+           f"    row = uint64({cols}) * step",
+           "    q = uint64(start)",
+           "    level0[0] = 0",
+           "    zero = level0[0]"]
+    src += [f"    {s} = zero" for s in sums]
+    src += ["    for _ in range(rows):"]
+    src += [f"        {s} += x[q + uint64({c}) * step]" for c, s in enumerate(sums)]
+    src += ["        q += row"]
+    src += [f"    level0[{c}] = {s}" for c, s in enumerate(sums)]
+    return _compiled(src, "rows_in_registers")
+
+
+def _compiled(lines, name):
+    """The function `name` defined by the source lines (built from integers only), as a
+    Python function for the overloads below: Numba compiles it into each kernel that
+    calls it, and that kernel's cache keeps it (exec'd code has no file of its own)."""
+    namespace = {"uint64": uint64}
+    exec("\n".join(lines), namespace)
+    return namespace[name]
+
+
+def _short_run_in_registers(lanes):
+    """A helper returning the sum of a run of n contiguous elements of x from `start`
+    that has at most 16 rows of 4 vectors (the cascade is then one level-0 stretch),
+    all of run_sum's steps with the partial sums in registers: the rows, the vectors
+    left after them (into the first accumulator), the four accumulators lane by lane,
+    then the elements left and the lanes added to `zero` one by one.  The sums of the
+    short rows of sum(dim=-1) and of small losses take this road."""
+    cols = 4 * lanes
+    sums = [f"s{c}" for c in range(cols)]
+    src = ["def short_run(x, start, n, zero):",
+           "    q = uint64(start)",
+           f"    nvec = uint64(n) // uint64({lanes})",
+           "    rows = nvec // uint64(4)"]
+    src += [f"    {s} = zero" for s in sums]
+    src += ["    for _ in range(rows):"]
+    src += [f"        {s} += x[q + uint64({c})]" for c, s in enumerate(sums)]
+    src += [f"        q += uint64({cols})",
+            "    left = nvec - rows * uint64(4)"]
+    for v in range(3):  # at most 3 vectors after the rows
+        src += [f"    if left > uint64({v}):"]
+        src += [f"        {sums[lane]} += x[q + uint64({lane})]" for lane in range(lanes)]
+        src += [f"        q += uint64({lanes})"]
+    src += [f"    {sums[lane]} += {sums[k * lanes + lane]}"
+            for k in range(1, 4) for lane in range(lanes)]
+    src += ["    total = zero",
+            f"    for i in range(nvec * uint64({lanes}), uint64(n)):",
+            "        total += x[uint64(start) + i]"]
+    src += [f"    total += {sums[lane]}" for lane in range(lanes)]
+    src += ["    return total"]
+    return _compiled(src, "short_run")
+
+
+# by x's item size: 4 vectors of 8 float32s or of 4 float64s (32-byte vectors)
+_VECTOR_ROWS = {4: _rows_in_registers(32, strided=False), 8: _rows_in_registers(16, strided=False)}
+_SHORT_RUNS = {4: _short_run_in_registers(8), 8: _short_run_in_registers(4)}
+_scalar_rows = njit(nogil=True, **NO_PYTHON_ENTRY)(_rows_in_registers(4, strided=True))
+
+
+def _vector_rows(x, start, rows, level0):
+    """_rows_in_registers for x's dtype (see the overload)."""
+
+
+def _short_run(x, start, n, zero):
+    """_short_run_in_registers for x's dtype (see the overload)."""
+
+
+# chosen when a kernel is typed, so that a float32 kernel compiles the float32 helper
+# only (a choice at run time compiled both: 2 s more for the first sum on a cold cache)
+@overload(_vector_rows, jit_options=dict(nogil=True))
+def _vector_rows_typed(x, start, rows, level0):
+    return _VECTOR_ROWS[x.dtype.bitwidth // 8]
+
+
+@overload(_short_run, jit_options=dict(nogil=True))
+def _short_run_typed(x, start, n, zero):
+    return _SHORT_RUNS[x.dtype.bitwidth // 8]
+
+
 @njit(**HELPER)
 def _column_sums(x, base, stride, nrows, cols, acc):
     """acc[0, :cols] = the cascaded column sums of the nrows x cols block of elements
@@ -61,18 +160,10 @@ def _column_sums(x, base, stride, nrows, cols, acc):
     i = 0
     while True:
         stretch = min(level_step, nrows - i)
-        level0[:] = 0
-        if stride == 1:  # one slice per stretch: a slice per row cost more than its adds
-            block = x[base + i * cols:base + (i + stretch) * cols]
-            for r in range(stretch):
-                q = r * cols
-                for c in range(cols):
-                    level0[c] += block[q + c]
-        else:
-            for r in range(i, i + stretch):
-                q = base + r * cols * stride
-                for c in range(cols):
-                    level0[c] += x[q + c * stride]
+        if cols == 4:  # scalars: a short run or one at a stride
+            _scalar_rows(x, base + i * cols * stride, stride, stretch, level0)
+        else:  # 4 vectors, stride 1
+            _vector_rows(x, base + i * cols, stretch, level0)
         i += stretch
         if stretch < level_step:
             break
@@ -100,6 +191,9 @@ def run_sum(x, base, n, stride, lanes, acc):
     cols = np.int64(4) if scalars else 4 * lanes
     nvec = n if scalars else n // lanes
     rows = nvec // 4
+    if not scalars and rows <= 16:  # one level-0 stretch: all of it in registers
+        acc[3, 0] = 0
+        return _short_run(x, base, n, acc[3, 0])
     _column_sums(x, base, stride, rows, cols, acc)
     if scalars:  # the rest into the first column, then the four summed
         s0 = acc[0, 0]
@@ -147,6 +241,7 @@ def _output_sum(x, bx, outer_shape, outer_x, nruns, n, stride, lanes, acc):
     return total
 
 
+@with_slp_vectorizer
 @njit(**OPTS)
 def one_run(x, ox, n, stride, y, oy, lanes):
     """y[oy] = the sum of one run (a whole sum below the threads' split): the small
@@ -162,14 +257,32 @@ def _outputs(lo, hi, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, 
     One kept dim with one run per output (sum(dim=-1) of a matrix) steps its offsets
     instead of recomputing them: that costs more than a short run's sum."""
     if kshape.size == 1 and nruns == 1:
-        for o in range(lo, hi):
-            y[oy + o * ky[0]] = run_sum(x, ox + o * kx[0], n, stride, lanes, acc)
+        # short contiguous rows straight to the register helper: a call of run_sum per
+        # row cost more than the row's sum (measured: 36 against 12 ns a row of 100)
+        acc[3, 0] = 0
+        zero = acc[3, 0]
+        if stride == 1 and lanes <= n and n // lanes // 4 <= 16:
+            for o in range(lo, hi):
+                y[oy + o * ky[0]] = _short_run(x, ox + o * kx[0], n, zero)
+        else:
+            for o in range(lo, hi):
+                y[oy + o * ky[0]] = run_sum(x, ox + o * kx[0], n, stride, lanes, acc)
         return
     for o in range(lo, hi):
         y[_start(o, kshape, ky, oy)] = _output_sum(x, _start(o, kshape, kx, ox), outer_shape,
                                                   outer_x, nruns, n, stride, lanes, acc)
 
 
+@njit(**HELPER)
+def _scratch_per_thread(k, lanes, x):
+    """k scratches of shape (4, 4 * lanes) in x's dtype, scratch[i, :4], in one
+    allocation (one per chunk cost as much as the sums of a chunk of short rows), each
+    a spare row of 4 * lanes elements (128 bytes) from the next, so that no cache line
+    holds partial sums of two threads."""
+    return np.empty((k, _LEVELS + 1, 4 * lanes), x.dtype)
+
+
+@with_slp_vectorizer
 @njit(**OPTS)
 def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
     """y at each kept position = the sum of its runs of x."""
@@ -178,15 +291,17 @@ def rows(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, n
              lanes, nruns, acc)
 
 
+@with_slp_vectorizer
 @njit(parallel=True, **OPTS)
 def rows_par(kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nout, nruns):
     nchunk = min(nout, 256)
+    scratch = _scratch_per_thread(nchunk, lanes, x)
     for c in prange(nchunk):
-        acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
         _outputs(c * nout // nchunk, (c + 1) * nout // nchunk, kshape, kx, ky, outer_shape,
-                 outer_x, x, ox, n, stride, y, oy, lanes, nruns, acc)
+                 outer_x, x, ox, n, stride, y, oy, lanes, nruns, scratch[c, :_LEVELS])
 
 
+@with_slp_vectorizer
 @njit(parallel=True, **OPTS)
 def all_chunked(outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nruns, nthreads):
     """One sum of nruns * n >= 32768 elements as PyTorch splits it among nthreads: the
@@ -197,8 +312,9 @@ def all_chunked(outer_shape, outer_x, x, ox, n, stride, y, oy, lanes, nruns, nth
     k = min(nthreads, (total + TORCH_GRAIN - 1) // TORCH_GRAIN)
     chunk = (total + k - 1) // k
     partial = np.zeros(nthreads, x.dtype)
+    scratch = _scratch_per_thread(k, lanes, x)
     for t in prange(k):
-        acc = np.empty((_LEVELS, 4 * lanes), x.dtype)
+        acc = scratch[t, :_LEVELS]
         b = t * chunk
         e = min(total, b + chunk)
         part = partial[t]
