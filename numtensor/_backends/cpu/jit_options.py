@@ -18,15 +18,19 @@ def with_slp_vectorizer(dispatcher):
 
     def compile_with_slp(*args, **kwargs):
         from numba.core import config
-        # Numba re-reads its NUMBA_* environment variables when a compilation starts if
-        # one changed since its last look (numtensor sets NUMBA_CACHE_DIR on first use),
-        # which would put the switch back to its default: let that happen first
-        config.reload_config()
-        before = config.SLP_VECTORIZE
-        config.SLP_VECTORIZE = True
-        try:
-            return compile_for_args(*args, **kwargs)
-        finally:
-            config.SLP_VECTORIZE = before
+        from numba.core.compiler_lock import global_compiler_lock
+        # under Numba's compiler lock (re-entrant): no other thread compiles while the
+        # switch is on
+        with global_compiler_lock:
+            # Numba re-reads its NUMBA_* environment variables when a compilation starts
+            # if one changed since its last look (numtensor sets NUMBA_CACHE_DIR on first
+            # use), which would put the switch back to its default: that happens first
+            config.reload_config()
+            before = config.SLP_VECTORIZE
+            config.SLP_VECTORIZE = True
+            try:
+                return compile_for_args(*args, **kwargs)
+            finally:
+                config.SLP_VECTORIZE = before
     dispatcher._compile_for_args = compile_with_slp
     return dispatcher
