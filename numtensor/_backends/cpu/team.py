@@ -19,9 +19,11 @@ import os
 import time
 
 SAMPLE_SECONDS = 0.05
-# a look older than this says little about now (the load it saw may be long gone): the
-# team goes back to the user's count until the next look
-STALE_SECONDS = 1.0
+# a look older than this says little about now: the team goes back to the user's count
+# until the next look.  An average over a longer window counts load that may have ended
+# long before (a quiet sum of 1e7 right after a second of load ran half its calls on one
+# thread while such a window was the latest), so the window is at most two samples long
+STALE_SECONDS = 2 * SAMPLE_SECONDS
 
 _requested = [None]  # the user's set_num_threads count, or None: all of Numba's threads
 _state = {"at": None}  # the last look: wall time, machine busy seconds, own CPU seconds
