@@ -118,37 +118,47 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     grad.  extra: tensors or values named in d.saves, and plain parameters for ctx.
     node_name: a different name for the node (one formula that PyTorch names by the op
     that used it, such as FillBackward2 and ZeroBackward0).  Returns outputs."""
-    for t in inputs:  # the common case first: nothing requires grad, record nothing
-        if getattr(t, "_requires_grad", False):
-            break
+    if len(inputs) == 2:  # binary ops, the common case: the tuples built directly
+        a, b = inputs
+        wants_a = getattr(a, "_requires_grad", False) is True
+        wants_b = getattr(b, "_requires_grad", False) is True
+        if not (wants_a or wants_b) or not _grad_mode.enabled:  # record nothing
+            return outputs
+        edges = (edge_for(a) if wants_a else None, edge_for(b) if wants_b else None)
+        meta = ((a._shape, a._storage.dtype) if wants_a else None,
+                (b._shape, b._storage.dtype) if wants_b else None)
+        needs = (wants_a, wants_b)
     else:
-        return outputs
-    if not _grad_mode.enabled:  # is_grad_enabled(), without its call
-        return outputs
-    edges = []
-    meta = []
-    needs = []
-    for t in inputs:  # some input requires grad: the loop above found one
-        if getattr(t, "_requires_grad", False):
-            edges.append(edge_for(t))
-            meta.append((t._shape, t._storage.dtype))
-            needs.append(True)
+        for t in inputs:  # the common case first: nothing requires grad, record nothing
+            if getattr(t, "_requires_grad", False):
+                break
         else:
-            edges.append(None)
-            meta.append(None)
-            needs.append(False)
+            return outputs
+        if not _grad_mode.enabled:  # is_grad_enabled(), without its call
+            return outputs
+        edges, meta, needs = [], [], []
+        for t in inputs:  # some input requires grad: the loop above found one
+            if getattr(t, "_requires_grad", False):
+                edges.append(edge_for(t))
+                meta.append((t._shape, t._storage.dtype))
+                needs.append(True)
+            else:
+                edges.append(None)
+                meta.append(None)
+                needs.append(False)
+        edges, meta, needs = tuple(edges), tuple(meta), tuple(needs)
     single = not isinstance(outputs, (tuple, list))
     outs = (outputs,) if single else outputs
     name = node_name or d.name
     node = (d.node_classes.get(name) or node_class(name, d))(
-        name, d, tuple(edges), tuple(meta), len(outs), tuple(needs))
+        name, d, edges, meta, len(outs), needs)
     node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
     if not d.saves:  # (add, sub, neg...): at most plain parameters, nothing to save
         if extra:
             node._params = extra
         return outputs
     saved = []  # (value, its version, its grad_fn) triples, as Node.save keeps them
-    for name, source in d.save_plan(node.needs_input_grad):
+    for name, source in d.plans.get(needs) or d.save_plan(needs):
         if extra and name in extra:
             value = extra.pop(name)
             if source is None:

@@ -140,14 +140,15 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 continue
             if node._freed:
                 raise RuntimeError(FREED_ERROR)
-            if node._saved:
-                _check_saved(node)
-            if node._n_outputs > 1 and node._derivative.materialize and \
-                    node._derivative.materialize(node):
+            for t, version, _ in node._saved:  # _check_saved's test, without its call
+                if version is not None and t._version != version:
+                    _check_saved(node)
+            derivative = node._derivative
+            if node._n_outputs > 1 and derivative.materialize and derivative.materialize(node):
                 # custom Functions see zeros for outputs that got no gradient (PyTorch's
                 # default); built-in backwards get None and skip that work
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            in_grads = node(*grads)
+            in_grads = derivative.vjp(node, *grads)  # node(*grads), less a call
             if node._metadata is not None and "post_hooks" in node._metadata:
                 in_grads = _post_hooks(node, in_grads, grads)
             if _anomaly.enabled and _anomaly.check_nan:  # anomaly mode's one read per node
@@ -157,9 +158,14 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
             for edge, meta, g in zip(node._edges, node._input_meta, in_grads):
                 if edge is None or g is None:
                     continue
-                if g._shape != meta[0] or g.dtype is not meta[1]:
+                if g._shape != meta[0] or g._storage.dtype is not meta[1]:
                     g = _fit(g, meta)
-                _add_to_buffer(buffers, edge[0], edge[1], g)
+                target, nr = edge
+                slot = buffers.get(target)  # _add_to_buffer's common case written out
+                if slot is None and target._n_outputs == 1:
+                    buffers[target] = [g]
+                else:
+                    _add_to_buffer(buffers, target, nr, g)
             in_grads = g = None
     except BaseException:
         if node is not None and node._metadata is not None and "traceback_" in node._metadata:

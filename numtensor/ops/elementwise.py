@@ -698,8 +698,8 @@ def mul(input, other, *, out=None):
 
 @derivative("MulBackward0", inputs=("self", "other"), saves={"self": ("other",), "other": ("self",)})
 def _mul_backward(ctx, g):
-    need = ctx.needs_input_grad
-    return (g * ctx.other if need[0] else None), (g * ctx.self if need[1] else None)
+    need = ctx.needs_input_grad  # mul itself, not `*`: the operator's NumPy wrapper is a call more
+    return (mul(g, ctx.other) if need[0] else None), (mul(g, ctx.self) if need[1] else None)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
