@@ -38,10 +38,21 @@ def _keepdim(keepdim, keepdims):
     return bool(keepdim or keepdims)
 
 
+_out_shapes = {}  # (shape, dims, keepdim) -> the reduction's shape: few in practice
+
+
 def _out_shape(shape, dims, keepdim):
-    if keepdim:
-        return tuple(1 if d in dims else s for d, s in enumerate(shape))
-    return tuple(s for d, s in enumerate(shape) if d not in dims)
+    key = (shape, tuple(dims), keepdim)
+    out = _out_shapes.get(key)
+    if out is None:
+        if len(_out_shapes) > 4096:  # keep it bounded
+            _out_shapes.clear()
+        if keepdim:
+            out = tuple(1 if d in dims else s for d, s in enumerate(shape))
+        else:
+            out = tuple(s for d, s in enumerate(shape) if d not in dims)
+        _out_shapes[key] = out
+    return out
 
 
 _EVERY_DIM = [tuple(range(nd)) for nd in range(65)]
@@ -59,7 +70,7 @@ def _reduce(x, op, dims, keepdim, out_dtype):
         x = cast(x, acc_dtype)
     elif op in ("all", "any") and be.compute_dtype("reduce", x.dtype) is not x.dtype:
         x = cast(x, be.compute_dtype("reduce", x.dtype))
-    kept_shape = () if len(dims) == nd else tuple(x._shape[d] for d in range(nd) if d not in dims)
+    kept_shape = () if len(dims) == nd else _out_shape(x._shape, dims, False)
     out = empty(kept_shape, acc_dtype, x._storage.device)
     if out.numel():
         p = plan.reduce(x._shape, x._strides, dims)
