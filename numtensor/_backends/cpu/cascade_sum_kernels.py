@@ -145,6 +145,27 @@ def _short_run_typed(x, start, n, zero):
 
 
 @njit(**HELPER)
+def _short_scalar_run(x, start, stride, n, zero):
+    """run_sum's road for a run of scalars (shorter than a vector, or at a stride) of at
+    most 16 rows of 4, where the cascade is one level-0 stretch: the four column sums,
+    the elements left into the first, then the four added, all in registers."""
+    step = uint64(stride)
+    q = uint64(start)
+    rows = uint64(n) // uint64(4)
+    s0 = s1 = s2 = s3 = zero
+    for _ in range(rows):
+        s0 += x[q]
+        s1 += x[q + step]
+        s2 += x[q + uint64(2) * step]
+        s3 += x[q + uint64(3) * step]
+        q += uint64(4) * step
+    for _ in range(uint64(n) - rows * uint64(4)):
+        s0 += x[q]
+        q += step
+    return zero + (((s0 + s1) + s2) + s3)
+
+
+@njit(**HELPER)
 def _column_sums(x, base, stride, nrows, cols, acc):
     """acc[0, :cols] = the cascaded column sums of the nrows x cols block of elements
     x[base + (r * cols + c) * stride].  Each column is its own chain of additions, so
@@ -191,8 +212,10 @@ def run_sum(x, base, n, stride, lanes, acc):
     cols = np.int64(4) if scalars else 4 * lanes
     nvec = n if scalars else n // lanes
     rows = nvec // 4
-    if not scalars and rows <= 16:  # one level-0 stretch: all of it in registers
+    if rows <= 16:  # one level-0 stretch: all of it in registers
         acc[3, 0] = 0
+        if scalars:
+            return _short_scalar_run(x, base, stride, n, acc[3, 0])
         return _short_run(x, base, n, acc[3, 0])
     _column_sums(x, base, stride, rows, cols, acc)
     if scalars:  # the rest into the first column, then the four summed
@@ -258,12 +281,15 @@ def _outputs(lo, hi, kshape, kx, ky, outer_shape, outer_x, x, ox, n, stride, y, 
     instead of recomputing them: that costs more than a short run's sum."""
     if kshape.size == 1 and nruns == 1:
         # short contiguous rows straight to the register helper: a call of run_sum per
-        # row cost more than the row's sum (measured: 36 against 12 ns a row of 100)
+        # row cost more than the row's sum (measured: 36 against 15 ns a row of 100)
         acc[3, 0] = 0
         zero = acc[3, 0]
         if stride == 1 and lanes <= n and n // lanes // 4 <= 16:
             for o in range(lo, hi):
                 y[oy + o * ky[0]] = _short_run(x, ox + o * kx[0], n, zero)
+        elif (stride != 1 or n < lanes) and n // 4 <= 16:
+            for o in range(lo, hi):
+                y[oy + o * ky[0]] = _short_scalar_run(x, ox + o * kx[0], stride, n, zero)
         else:
             for o in range(lo, hi):
                 y[oy + o * ky[0]] = run_sum(x, ox + o * kx[0], n, stride, lanes, acc)
