@@ -30,8 +30,18 @@ def _dims_arg(dim, axis, nd):
         raise TypeError(f"reduction received an invalid combination of arguments - got (dim=str)")
     if isinstance(dim, (list, tuple)) and len(dim) == 0:
         return None
+    if type(dim) is int:  # the common case, looked up: wrap_dims costs half a microsecond
+        dims = _int_dims.get((dim, nd))
+        if dims is not None:
+            return dims
     dims = wrap_dims(dim, nd)
-    return () if nd == 0 else dims  # a 0-d tensor accepts dim 0/-1 and reduces nothing
+    dims = () if nd == 0 else dims  # a 0-d tensor accepts dim 0/-1 and reduces nothing
+    if type(dim) is int and len(_int_dims) < 4096:
+        _int_dims[(dim, nd)] = dims
+    return dims
+
+
+_int_dims = {}  # (dim, ndim) -> _dims_arg's answer for an int dim in range
 
 
 def _keepdim(keepdim, keepdims):
