@@ -52,10 +52,9 @@ def _product(a, b, batch_shape, into=None):
     """(*, m, k) @ (*, k, n) -> (*batch_shape, m, n); both batches broadcast to it.
     into: a fresh contiguous float tensor of that shape and a's dtype, computed in
     that dtype, to which the product is added (and returned)."""
-    if not batch_shape:
-        res = _matrix_product(a, b, into)
-        if res is not None:
-            return res
+    res = _in_place_product(a, b, batch_shape, into)
+    if res is not None:
+        return res
     m, k = a._shape[-2:]
     n = b._shape[-1]
     dtype = a.dtype
@@ -68,19 +67,23 @@ def _product(a, b, batch_shape, into=None):
     b = _kernel_ready(b, integer)
     batch_shape = tuple(batch_shape)
     out = empty(batch_shape + (m, n), kdtype, a.device) if into is None else into
-
-    def batch_strides(x):
-        return broadcast_strides(x._shape[:-2], x._strides[:-2], batch_shape) if batch_shape else ()
-
-    p = plan.matmul(batch_shape, m, k, n,
-                    a._offset, batch_strides(a), a._strides[-2], a._strides[-1],
-                    b._offset, batch_strides(b), b._strides[-2], b._strides[-1])
+    p = _plan(a, b, batch_shape)
     be.matmul(p, buffer(a), buffer(b), buffer(out), accumulate=into is not None)
     return cast(out, dtype) if dtype is not kdtype else out
 
 
+def _plan(a, b, batch_shape):
+    """The backend's plan of the products of a and b (read in place) over batch_shape."""
+    def batch_strides(x):
+        return broadcast_strides(x._shape[:-2], x._strides[:-2], batch_shape) if batch_shape else ()
 
-_matrix_plans = {}   # (geometry of a, of b) -> the MatmulPlan of their product
+    m, k = a._shape[-2:]
+    return plan.matmul(batch_shape, m, k, b._shape[-1],
+                       a._offset, batch_strides(a), a._strides[-2], a._strides[-1],
+                       b._offset, batch_strides(b), b._strides[-2], b._strides[-1])
+
+
+_product_plans = {}   # (batch shape, geometry of a, of b) -> (plan, output shape)
 _in_place_dtypes = {}  # (device type, dtype) -> whether the backend multiplies it as is
 
 
@@ -95,28 +98,33 @@ def _multiplied_as_is(device, dtype):
     return direct
 
 
-def _matrix_product(a, b, into=None):
-    """a @ b (added to `into`, when given) for two matrices of one float dtype that the
-    backend multiplies in that dtype and reads in place (row-major, or the transpose of
-    row-major): a Linear layer's products and their gradients.  The plan is kept per
-    geometry, so a call only allocates and runs the kernel (a 4 x 4 product took 5.4 us
-    in _product, most of it converting, checking and planning what had not changed).
-    None when the arguments are not of that kind."""
+def _in_place_product(a, b, batch_shape, into=None):
+    """a @ b over batch_shape (added to `into`, when given) for operands of one float
+    dtype that the backend multiplies in that dtype and reads in place (each matrix
+    row-major, or the transpose of row-major): a Linear layer's products and their
+    gradients, bmm, the convolutions' products.  The plan is kept per geometry, so a
+    call only allocates and runs the kernel (a 4 x 4 product took 5.4 us in the general
+    path, most of it converting, checking and planning what had not changed; a bmm's
+    Python path runs after its kernel has flushed the caches, where each step costs
+    several times more).  None when the arguments are not of that kind."""
     sa, sb = a._storage, b._storage
     dtype, dev = sa.dtype, sa.device
     if sb.dtype is not dtype or sb.device is not dev or not _multiplied_as_is(dev, dtype):
         return None
-    key = (a._shape, a._strides, a._offset, b._shape, b._strides, b._offset)
-    p = _matrix_plans.get(key)
-    if p is None:
-        (m, k), n = a._shape, b._shape[1]
-        if matrix_layout(m, k, *a._strides) is None or matrix_layout(k, n, *b._strides) is None:
+    key = (batch_shape, a._shape, a._strides, a._offset, b._shape, b._strides, b._offset)
+    known = _product_plans.get(key)
+    if known is None:
+        m, k = a._shape[-2:]
+        n = b._shape[-1]
+        if matrix_layout(m, k, *a._strides[-2:]) is None or \
+                matrix_layout(k, n, *b._strides[-2:]) is None:
             return None  # a copy first: the general path
-        if len(_matrix_plans) > 1024:  # geometries seen are few in practice; stay bounded
-            _matrix_plans.clear()
-        p = _matrix_plans[key] = plan.matmul((), m, k, n, a._offset, (), *a._strides,
-                                             b._offset, (), *b._strides)
-    out = empty((p.m, p.n), dtype, dev) if into is None else into
+        if len(_product_plans) > 1024:  # geometries seen are few in practice; stay bounded
+            _product_plans.clear()
+        batch = tuple(batch_shape)
+        known = _product_plans[key] = (_plan(a, b, batch), batch + (m, n))
+    p, shape = known
+    out = empty(shape, dtype, dev) if into is None else into
     backend_for(dev).matmul(p, sa._buf, sb._buf, out._storage._buf, accumulate=into is not None)
     return out
 
