@@ -196,3 +196,66 @@ def test_the_blas_thread_count_is_restored():
             assert get() == 1
             1 / 0
     assert get() == before
+
+
+# products just too big for OpenBLAS's small-matrix kernels, run as blocks of columns
+# with B's columns copied side by side (cpu._packed_width): a bmm shared out one
+# product per thread, a lone product on the calling thread, a column count that
+# leaves a narrow last block, a batch broadcast from one B, and each of them with A
+# transposed or at an offset (B must be untransposed for this path; 't' checks that
+# the path is not taken)
+PACKED_SHAPES = {
+    "bmm (8,128,128)": ((8, 128, 128), (8, 128, 128)),
+    "lone 128 x 128": ((128, 128), (128, 128)),
+    "narrow last block": ((4, 96, 80), (4, 80, 200)),
+    "one B for the batch": ((6, 100, 90), (90, 150)),
+}
+
+
+@pytest.mark.parametrize("layout_b", ["n", "o", "t"])
+@pytest.mark.parametrize("layout_a", ["n", "t", "o"])
+@pytest.mark.parametrize("case", list(PACKED_SHAPES))
+def test_products_in_packed_blocks_of_columns(case, layout_a, layout_b):
+    from numtensor._backends import cpu
+    from numtensor.ops import linalg_ops
+    sa, sb = PACKED_SHAPES[case]
+    rng = np.random.default_rng(8)
+    for dtype in ("float32", "float64", "complex64"):
+        a, ta = _both(_array(rng, sa, dtype), layout_a)
+        b, tb = _both(_array(rng, sb, dtype), layout_b)
+        batch = tuple(np.broadcast_shapes(sa[:-2], sb[:-2]))
+        width = cpu._packed_width(linalg_ops._plan(a, b, batch), np.dtype(dtype))
+        expect_packed = (blas_threads.has_small_kernels() and layout_b != "t"
+                         and dtype != "complex64")
+        assert (width > 0) == expect_packed
+        _same(a @ b, ta @ tb, dtype)
+        # added to an output (addmm / baddbmm run the product with beta = 1)
+        c0 = _array(rng, batch + (sa[-2], sb[-1]), dtype)
+        c, tc = _both(c0, "n")
+        if batch:
+            _same(nt.baddbmm(c, a.expand(batch + sa[-2:]), b.expand(batch + sb[-2:])),
+                  torch.baddbmm(tc, ta.expand(batch + sa[-2:]), tb.expand(batch + sb[-2:])),
+                  dtype)
+        else:
+            _same(nt.addmm(c, a, b), torch.addmm(tc, ta, tb), dtype)
+
+
+def test_packed_width_rule():
+    """Blocks as wide as OpenBLAS's small-kernel limit allows, widest first; none for a
+    product small enough whole, or too deep for even the narrowest block."""
+    from numtensor._backends import cpu, plan
+    if not blas_threads.has_small_kernels():
+        pytest.skip("the BLAS has no small-matrix kernels")
+    f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
+
+    def width(m, k, n, dtype, layout_b="n"):
+        b_strides = (n, 1) if layout_b == "n" else (1, k)
+        return cpu._packed_width(plan.matmul((8,), m, k, n, 0, (m * k,), k, 1, 0, (k * n,),
+                                             *b_strides), dtype)
+    assert width(128, 128, 128, f32) == 32
+    assert width(128, 128, 128, f64) == 32
+    assert width(64, 64, 512, f32) == 64
+    assert width(512, 64, 64, f32) == 16
+    assert width(96, 96, 96, f32) == 0          # small enough whole
+    assert width(512, 512, 512, f32) == 0       # a 16-column block is still too big
+    assert width(128, 128, 128, f32, "t") == 0  # B transposed

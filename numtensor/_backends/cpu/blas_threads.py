@@ -13,6 +13,9 @@ there), its first float product puts the BLAS on one thread for good
 
 When the BLAS under SciPy is not an OpenBLAS we can find (another vendor, another
 symbol prefix), `available()` is False and the backend keeps one product at a time.
+
+`has_small_kernels()` says whether the OpenBLAS found runs small products through its
+AVX-512 small-matrix kernels (the CPU backend shapes some products to fit them).
 """
 import ctypes
 import threading
@@ -28,20 +31,31 @@ def _lookup():
     return _found[0]
 
 
-def _openblas_controls():
+def _openblas():
+    """(the library handle, its symbols' prefix), or None without an OpenBLAS."""
     try:
         import scipy.linalg.cython_blas as cython_blas  # the BLAS the matmul kernels call
         lib = ctypes.CDLL(cython_blas.__file__)  # its symbols and those of its BLAS
     except (ImportError, OSError):
         return None
     for prefix in _PREFIXES:
-        setter = getattr(lib, prefix + "_set_num_threads", None)
-        getter = getattr(lib, prefix + "_get_num_threads", None)
-        if setter is not None and getter is not None:
-            setter.argtypes, setter.restype = [ctypes.c_int], None
-            getter.argtypes, getter.restype = [], ctypes.c_int
-            return setter, getter
+        if getattr(lib, prefix + "_set_num_threads", None) is not None:
+            return lib, prefix
     return None
+
+
+def _openblas_controls():
+    found = _openblas()
+    if found is None:
+        return None
+    lib, prefix = found
+    setter = getattr(lib, prefix + "_set_num_threads")
+    getter = getattr(lib, prefix + "_get_num_threads", None)
+    if getter is None:
+        return None
+    setter.argtypes, setter.restype = [ctypes.c_int], None
+    getter.argtypes, getter.restype = [], ctypes.c_int
+    return setter, getter
 
 
 def keep_one_thread():
@@ -91,3 +105,31 @@ class using_threads:
 def single_threaded():
     """with single_threaded(): ...  runs the block with the BLAS on one thread."""
     return using_threads(1)
+
+
+# The cores for which OpenBLAS builds its small-matrix kernels (AVX-512), as
+# openblas_get_corename() names them; any other core sends every product through
+# packing.  OpenBLAS takes the small path when M * N * K <= SMALL_PRODUCT (and A is not
+# transposed, or the product is tiny: kernel/x86_64/*_small_kernel_permit_skylakex.c).
+_SMALL_KERNEL_CORES = ("skylakex", "cooperlake", "sapphirerapids")
+SMALL_PRODUCT = 100 ** 3
+_small = []  # [bool] once looked up
+
+
+def has_small_kernels():
+    """Whether the BLAS is an OpenBLAS whose core has small-matrix kernels."""
+    if not _small:
+        _small.append(_core_name().lower() in _SMALL_KERNEL_CORES)
+    return _small[0]
+
+
+def _core_name():
+    found = _openblas()
+    if found is None:
+        return ""
+    lib, prefix = found
+    getter = getattr(lib, prefix + "_get_corename", None)
+    if getter is None:
+        return ""
+    getter.argtypes, getter.restype = [], ctypes.c_char_p
+    return (getter() or b"").decode("ascii", "replace")

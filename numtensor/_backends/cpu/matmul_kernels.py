@@ -22,6 +22,10 @@ column-major, so row-major C = A @ B is computed as column-major C^T = B^T @ A^T
 memory of a row-major matrix read column-major is its transpose, so an "n" operand
 goes in untransposed ('N') and a "t" one transposed ('T').
 
+A product just too big for OpenBLAS's small-matrix kernels can instead run as blocks
+of columns that fit them, each block's columns of B first copied side by side into a
+scratch (_gemm_packed; the backend chooses the width: _packed_width there).
+
 The kernels check that every matrix lies inside its buffer before anything runs; the
 caller (the CPU backend) keeps the buffers alive during the call and checks that the
 dimensions fit the BLAS's 32-bit integers.
@@ -30,6 +34,8 @@ Integers: BLAS has no integer gemm, so int_gemm is an i-p-j loop (the innermost 
 walks a contiguous row of B and of C, so it vectorises), tiled so that a block of B
 stays in cache while a block of rows of A streams past it, parallel over row blocks.
 """
+import ctypes
+
 import llvmlite.binding as llvm
 import numpy as np
 from numba import njit, prange, types
@@ -56,6 +62,11 @@ _sgemm = types.ExternalFunction("numtensor_sgemm", _GEMM_SIGNATURE)
 _dgemm = types.ExternalFunction("numtensor_dgemm", _GEMM_SIGNATURE)
 _cgemm = types.ExternalFunction("numtensor_cgemm", _GEMM_SIGNATURE)
 _zgemm = types.ExternalFunction("numtensor_zgemm", _GEMM_SIGNATURE)
+# the C library's memmove(dst, src, nbytes), for _copy_columns: a vectorised byte loop
+# copied as fast and cost 0.5 s more to compile
+llvm.add_symbol("numtensor_memmove", ctypes.cast(ctypes.memmove, ctypes.c_void_p).value)
+_memmove = types.ExternalFunction("numtensor_memmove", types.intp(types.intp, types.intp,
+                                                                  types.intp))
 
 
 def gemm_constants(dtype, accumulate=False):
@@ -71,41 +82,76 @@ def gemm_constants(dtype, accumulate=False):
 
 
 @njit(**HELPER)
+def _call_gemm(kind, ta, tb, consts, ints, rows, cols, depth, pa, lda, pb, ldb, pc, ldc):
+    """The BLAS's column-major C[rows, cols] (+)= op(A) @ op(B) for addresses pa, pb, pc
+    and leading dimensions lda, ldb, ldc; ta / tb: the letter ('N' or 'T') at byte 0
+    or 1 of consts, the address of gemm_constants; ints: room for the six integer
+    arguments (BLAS takes them by address)."""
+    ints[0] = rows
+    ints[1] = cols
+    ints[2] = depth
+    ints[3] = lda
+    ints[4] = ldb
+    ints[5] = ldc
+    p = ints.ctypes.data
+    transa = consts + ta
+    transb = consts + tb
+    alpha, beta = consts + 16, consts + 32
+    if kind == 0:
+        _sgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
+    elif kind == 1:
+        _dgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
+    elif kind == 2:
+        _cgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
+    else:
+        _zgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
+
+
+@njit(**HELPER)
 def _gemm_block(kind, a_t, b_t, a, b, c, size, consts, ints, m, k, n, r0, r1, c0, c1):
     """C[r0:r1, c0:c1] = (A @ B)[r0:r1, c0:c1] for one product whose row-major (m, k),
     (k, n) and (m, n) matrices start at addresses a, b and c (elements of `size`
-    bytes); a_t / b_t: the operand is the transpose of a row-major matrix ("t").
-    consts: the address of gemm_constants; ints: room for the six integer arguments
-    (BLAS takes them by address)."""
-    ints[0] = c1 - c0  # rows of the column-major C^T block: C's columns
-    ints[1] = r1 - r0
-    ints[2] = k
+    bytes); a_t / b_t: the operand is the transpose of a row-major matrix ("t")."""
     if b_t:  # B^T is row-major (n, k): its rows c0:c1
-        ints[3] = k
-        pb = b + c0 * k * size
+        ldb, pb = k, b + c0 * k * size
     else:
-        ints[3] = n
-        pb = b + c0 * size
+        ldb, pb = n, b + c0 * size
     if a_t:  # A^T is row-major (k, m): its columns r0:r1
-        ints[4] = m
-        pa = a + r0 * size
+        lda, pa = m, a + r0 * size
     else:
-        ints[4] = k
-        pa = a + r0 * k * size
-    ints[5] = n
-    pc = c + (r0 * n + c0) * size
-    p = ints.ctypes.data
-    ta = consts + (1 if b_t else 0)
-    tb = consts + (1 if a_t else 0)
-    alpha, beta = consts + 16, consts + 32
-    if kind == 0:
-        _sgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
-    elif kind == 1:
-        _dgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
-    elif kind == 2:
-        _cgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
-    else:
-        _zgemm(ta, tb, p, p + 4, p + 8, alpha, pb, p + 12, pa, p + 16, beta, pc, p + 20)
+        lda, pa = k, a + r0 * k * size
+    # column-major C^T block = B^T block @ A^T block
+    _call_gemm(kind, 1 if b_t else 0, 1 if a_t else 0, consts, ints, c1 - c0, r1 - r0, k,
+               pb, ldb, pa, lda, c + (r0 * n + c0) * size, n)
+
+
+@njit(**HELPER)
+def _gemm_packed(kind, a_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, width, w0,
+                 w1, ints, scratch):
+    """Work items w0:w1 of the batch's products (B not transposed) in blocks of `width`
+    columns of C: item w is block w % blocks of product w // blocks.  Each block's
+    columns of B are first copied into scratch, so that the BLAS reads them contiguous
+    (see _packed_width in the CPU backend for why)."""
+    pa, pb, pc = a.ctypes.data, b.ctypes.data, c.ctypes.data
+    pk, ps = consts.ctypes.data, scratch.ctypes.data
+    lda = m if a_t else k
+    blocks = (n + width - 1) // width
+    for w in range(w0, w1):
+        i = w // blocks
+        c0 = (w % blocks) * width
+        cols = min(width, n - c0)
+        _copy_columns(pb + b_offs[i] * size, k, n, c0, cols, size, ps)
+        _call_gemm(kind, 0, 1 if a_t else 0, pk, ints, cols, m, k, ps, cols,
+                   pa + a_offs[i] * size, lda, pc + (c_offs[i] + c0) * size, n)
+
+
+@njit(**HELPER)
+def _copy_columns(b, k, n, c0, cols, size, dst):
+    """Columns c0:c0 + cols of the row-major (k, n) matrix at address b (elements of
+    `size` bytes) to address dst, as a row-major (k, cols) matrix."""
+    row = cols * size
+    for p in range(k):
+        _memmove(dst + p * row, b + (p * n + c0) * size, row)
 
 
 @njit(**HELPER)
@@ -164,6 +210,38 @@ def gemm_par(kind, a_t, b_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k
             r0, r1 = t * m // nblk, (t + 1) * m // nblk
         _gemm_block(kind, a_t, b_t, pa + a_offs[i] * size, pb + b_offs[i] * size,
                     pc + c_offs[i] * size, size, pk, ints[w], m, k, n, r0, r1, c0, c1)
+    return True
+
+
+# Products run as blocks of columns of packed B (the backend's _packed_width): kernels
+# of their own, so that the plain products above do not compile this path.
+@njit(**OPTS)
+def gemm_packed(kind, a_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, width):
+    """gemm's products (B not transposed), each `width` columns at a time."""
+    if not _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+        return False
+    items = c_offs.size * ((n + width - 1) // width)
+    _gemm_packed(kind, a_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, width,
+                 0, items, np.empty(8, np.int32), np.empty(k * width * size, np.uint8))
+    return True
+
+
+@njit(parallel=True, **OPTS)
+def gemm_packed_par(kind, a_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, width,
+                    threads):
+    """gemm_packed's work shared out over Numba's threads (the BLAS on one thread, as for
+    gemm_par): one contiguous run of blocks per thread, each run with its own scratch.
+    threads: Numba's thread count (asked for in the kernel, it would keep the kernel out
+    of the disk cache)."""
+    if not _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+        return False
+    items = c_offs.size * ((n + width - 1) // width)
+    runs = min(items, threads)
+    ints = np.empty((runs, 8), np.int32)
+    scratch = np.empty((runs, k * width * size), np.uint8)
+    for t in prange(runs):
+        _gemm_packed(kind, a_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, width,
+                     t * items // runs, (t + 1) * items // runs, ints[t], scratch[t])
     return True
 
 
