@@ -1083,3 +1083,30 @@ def test_fmod_and_remainder_gradients_and_nodes_match_torch():
     x = nt.tensor([0.5, 1.0, 2.0, -2.5], dtype=nt.float64, requires_grad=True)
     o = nt.tensor([0.3, 0.4, 0.7, 0.7], dtype=nt.float64, requires_grad=True)
     assert nt.autograd.gradcheck(lambda a, b: a.fmod(b), (x, o))
+
+
+def test_the_engine_orders_a_chain_by_walking_it_and_any_other_graph_by_search():
+    """A chain of nodes (each with at most one edge to another node) is run in the order
+    of its walk; a node with two edges sends the whole graph to the general search,
+    and both orders put every node before the nodes it feeds."""
+    from numtensor.autograd import engine
+    x = nt.ones(3, requires_grad=True)
+    chain = ((x * 2) * 3).exp().sum()
+    order = engine._chain_order(chain.grad_fn, ())
+    assert [n.name() for n in order] == ["SumBackward0", "ExpBackward0", "MulBackward0",
+                                         "MulBackward0", "torch::autograd::AccumulateGrad"]
+    assert engine._topo_order([chain.grad_fn]) == order
+    mid = order[2]
+    assert engine._chain_order(chain.grad_fn, {mid}) == order[:3]  # not past a stop node
+    y = x * 2
+    diamond = (y * y.exp()).sum()  # y feeds two nodes
+    assert engine._chain_order(diamond.grad_fn, ()) is None
+    general = engine._topo_order([diamond.grad_fn])
+    position = {node: i for i, node in enumerate(general)}
+    for node in general:
+        for edge in node._edges:
+            if edge is not None:
+                assert position[node] < position[edge[0]]
+    diamond.backward()
+    # d/dx of y e^y at y = 2x = 2: 2 (e^y + y e^y)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2.0) * 3 * np.ones(3), rtol=1e-6)

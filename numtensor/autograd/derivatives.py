@@ -27,7 +27,7 @@ a shape, an alpha) go to attach() by keyword too and read back as ctx attributes
 work.  REGISTRY lists every derivative, for audits and for the gradcheck tests.
 """
 from .._tensor import Tensor
-from .grad_mode import _state as _grad_mode
+from .grad_mode import _anomaly, _state as _grad_mode
 from .graph import Node, edge_for, is_grad_enabled, saved_property
 
 REGISTRY = []
@@ -152,7 +152,14 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     name = node_name or d.name
     node = (d.node_classes.get(name) or node_class(name, d))(
         name, d, edges, meta, len(outs), needs)
-    node.set_outputs(outs, single)  # first: a saved result remembers its grad_fn
+    # first: a saved result remembers its grad_fn
+    if single and not _anomaly.enabled and outputs._storage.dtype.category >= 2:
+        outputs.grad_fn = node  # set_outputs' common case, less a call
+        outputs._requires_grad = True
+        outputs._output_nr = 0
+        outputs._history_version = outputs._storage._version
+    else:
+        node.set_outputs(outs, single)
     if not d.saves:  # (add, sub, neg...): at most plain parameters, nothing to save
         if extra:
             node._params = extra

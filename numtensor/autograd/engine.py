@@ -15,6 +15,7 @@ _HINT = ("Hint: enable anomaly detection to find the operation that failed to co
 
 
 _ops_module = None
+_dispatch_module = None
 
 
 def _ops():
@@ -24,6 +25,16 @@ def _ops():
         from .. import ops
         _ops_module = ops
     return _ops_module
+
+
+def _dispatch():
+    """numtensor.ops.dispatch, the same way (an import statement in a function costs
+    about 0.4 us a call, twice per backward of a two-leaf graph)."""
+    global _dispatch_module
+    if _dispatch_module is None:
+        from ..ops import dispatch
+        _dispatch_module = dispatch
+    return _dispatch_module
 
 
 def _check_saved(node):
@@ -55,6 +66,10 @@ def _fit(grad, meta):
 def _topo_order(roots, stop_at=()):
     """Nodes reachable from roots, each before every node it feeds (iterative DFS); the
     walk does not go past nodes in stop_at."""
+    if len(roots) == 1:
+        order = _chain_order(roots[0], stop_at)
+        if order is not None:
+            return order
     order, seen = [], set()
     for root in roots:
         if root in seen:
@@ -73,6 +88,26 @@ def _topo_order(roots, stop_at=()):
                 stack.pop()
                 order.append(node)
     order.reverse()
+    return order
+
+
+def _chain_order(node, stop_at):
+    """The nodes from node on when they form a chain (each has at most one edge to
+    another node: y = f(g(h(x))), a loss of a one-parameter model), else None.  A chain
+    is its own topological order, found without the DFS's stack and set (100 chained
+    muls: about a fifth of a microsecond per node less)."""
+    order = []
+    while node is not None:
+        order.append(node)
+        if node in stop_at:
+            return order
+        child = None
+        for edge in node._edges:
+            if edge is not None:
+                if child is not None:
+                    return None  # two edges: a graph, not a chain
+                child = edge[0]
+        node = child
     return order
 
 
@@ -153,8 +188,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 in_grads = _post_hooks(node, in_grads, grads)
             if _anomaly.enabled and _anomaly.check_nan:  # anomaly mode's one read per node
                 _check_nan(node, in_grads)
-            if not retain_graph:
-                node.release()
+            if not retain_graph:  # free what backward needed
+                node._freed = True
+                node._saved = ()
+                node._params = None
             for edge, meta, g in zip(node._edges, node._input_meta, in_grads):
                 if edge is None or g is None:
                     continue
@@ -339,9 +376,9 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
                 and old._storage is not grad._storage and old.is_contiguous()):
             # the common case, straight to the kernel: old += grad (the prepared dense
             # route when grad is dense too)
-            from ..ops.dispatch import run_elementwise, run_into_self
-            if not run_into_self("add", (old, grad), old.dtype, old):
-                run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
+            dispatch = _dispatch()
+            if not dispatch.run_into_self("add", (old, grad), old.dtype, old):
+                dispatch.run_elementwise("add", (old, grad), old.dtype, old.dtype, out=old)
             old._storage._version += 1
             return
         with no_grad():

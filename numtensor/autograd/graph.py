@@ -100,12 +100,6 @@ class Node:
             raise RuntimeError(FREED_ERROR)
         return tuple(v for v, _, _ in self._saved)
 
-    def release(self):
-        """Free what backward needed (backward without retain_graph)."""
-        self._freed = True
-        self._saved = ()
-        self._params = None
-
     def __call__(self, *grads):
         if self._freed:
             raise RuntimeError(FREED_ERROR)
