@@ -108,8 +108,8 @@ def single_threaded():
 
 
 # The cores for which OpenBLAS builds its small-matrix kernels (AVX-512), as
-# openblas_get_corename() names them; any other core sends every product through
-# packing.  OpenBLAS takes the small path when M * N * K <= SMALL_PRODUCT (and A is not
+# openblas_get_corename() names them; on any other core every product takes its
+# general path, which packs both operands first.  OpenBLAS takes the small path when M * N * K <= SMALL_PRODUCT (and A is not
 # transposed, or the product is tiny: kernel/x86_64/*_small_kernel_permit_skylakex.c).
 _SMALL_KERNEL_CORES = ("skylakex", "cooperlake", "sapphirerapids")
 SMALL_PRODUCT = 100 ** 3
