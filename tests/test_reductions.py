@@ -337,3 +337,40 @@ def test_sums_of_every_run_length_are_pytorchs(dtype):
             assert np.array_equal(x.sum(1).numpy(), tx.sum(1).numpy()), (n, x.stride())
         flat = a[0, :n].copy()
         assert np.array_equal(nt.tensor(flat).sum().numpy(), torch.from_numpy(flat).sum().numpy()), n
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_whole_sums_and_means_of_dense_tensors_take_the_prepared_route(dtype):
+    """sum() and mean() of a dense float tensor go straight to the backend's prepared
+    route: PyTorch's values bit for bit, for tensors the backend allocated and tensors
+    over NumPy's memory, at an offset, of any rank, past the size of one run (the route
+    then reduces as the general path does), with gradients; other layouts and dtypes
+    take the general path with the same values."""
+    from numtensor.ops import dispatch
+    dispatch._sum_routes.clear()
+    rng = np.random.default_rng(11)
+    for shape in [(), (1,), (7,), (3, 5, 7), (40, 1000), (70000,)]:
+        a = np.asarray(rng.standard_normal(shape) * 100, dtype=dtype)
+        ta = torch.from_numpy(a)
+        for x in (nt.tensor(a), nt.from_numpy(a)):  # allocated here / NumPy's memory
+            assert np.array_equal(x.sum().numpy(), ta.sum().numpy()), shape
+            assert np.array_equal(x.mean().numpy(), ta.mean().numpy()), shape
+        assert any(key[0] == getattr(nt, dtype) for key in dispatch._sum_routes)
+    a = (rng.standard_normal(50) * 100).astype(dtype)
+    x, tx = nt.tensor(a)[3:], torch.from_numpy(a)[3:]  # a dense view at an offset
+    assert np.array_equal(x.sum().numpy(), tx.sum().numpy())
+    m = (rng.standard_normal((6, 9)) * 100).astype(dtype)  # not dense: the general path
+    assert np.array_equal(nt.tensor(m).t().sum().numpy(), torch.from_numpy(m).t().sum().numpy())
+    for name in ("sum", "mean"):
+        w = nt.tensor(a, requires_grad=True)
+        tw = torch.tensor(a, requires_grad=True)
+        y, ty = getattr(w, name)(), getattr(tw, name)()
+        assert y.grad_fn.name() == ty.grad_fn.name()
+        (y * 3).backward()
+        (ty * 3).backward()
+        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-6)
+    # the fast path's dtypes only; others as before (int64 sums to int64, mean refuses)
+    i = nt.arange(10)
+    assert i.sum().dtype == nt.int64 and int(i.sum()) == 45
+    with pytest.raises(RuntimeError, match="mean\\(\\): could not infer output dtype"):
+        i.mean()

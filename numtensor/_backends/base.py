@@ -137,6 +137,21 @@ class Backend(abc.ABC):
             return out[0]
         return route
 
+    def whole_sum_route(self, np_dtype):
+        """A callable route(buf, offset, n, plain) returning a fresh one-element buffer of
+        np_dtype that holds the sum of the n > 0 elements of buf from offset, as reduce
+        sums them: the fast path of sum() over a dense tensor, asked for once per dtype
+        and kept by the ops layer.  plain: buf is one the backend allocated
+        (TypedStorage.plain).  This default plans and launches reduce on every call; a
+        backend may resolve its kernel once instead."""
+        from . import plan
+
+        def route(buf, offset, n, plain=False):
+            out = self.allocate(1, np_dtype)
+            self.reduce("sum", plan.reduce((n,), (1,), (0,)), (buf, offset), (out, 0))
+            return out
+        return route
+
     @abc.abstractmethod
     def where(self, plan, cond, a, b, out):
         """out = a if cond else b element-wise; cond is a bool operand, a and b operands

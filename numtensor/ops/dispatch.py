@@ -140,6 +140,42 @@ def _fast_path(op, args, compute_dtype, out_dtype, params):
     return make_tensor(TypedStorage(buf, out_dtype, dev, True), 0, shape, dense)
 
 
+_sum_routes = {}  # (dtype, device type) -> the backend's whole_sum_route
+_SUMMED_AS_IS = None  # the dtypes whole_sum takes: float32, float64 (set on first use)
+
+
+def whole_sum(x):
+    """sum() of every element of a dense float32 or float64 tensor, straight to a backend
+    route prepared once per dtype and device (the general reduction's checks, planning
+    and kernel dispatch were most of a small sum's time); None when x is not of that
+    kind."""
+    if type(x) is not Tensor:
+        return None
+    storage = x._storage
+    dt = storage.dtype
+    if dt not in (_SUMMED_AS_IS or _summed_as_is()):
+        return None
+    dense, n = _geometry.get(x._shape) or _dense_geometry(x._shape)
+    if x._strides != dense or not n:
+        return None
+    dev = storage.device
+    route = _sum_routes.get((dt, dev.type)) or _sum_route(dt, dev)
+    buf = route(storage._buf, x._offset, n, storage.plain)
+    return make_tensor(TypedStorage(buf, dt, dev, True), 0, (), ())
+
+
+def _summed_as_is():
+    global _SUMMED_AS_IS
+    from .. import _dtype
+    _SUMMED_AS_IS = (_dtype.float32, _dtype.float64)
+    return _SUMMED_AS_IS
+
+
+def _sum_route(dt, dev):
+    route = _sum_routes[(dt, dev.type)] = backend_for(dev).whole_sum_route(dt.np)
+    return route
+
+
 def _route(op, codes, compute_dtype, out_dtype, dev):
     route = _routes[(op, codes, compute_dtype, out_dtype, dev.type)] = \
         backend_for(dev).dense_route(op, codes, compute_dtype.np, out_dtype.np)

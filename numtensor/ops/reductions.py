@@ -16,7 +16,7 @@ from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
 from .._backends.plan import contiguous_strides
 from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
-from .dispatch import cast
+from .dispatch import cast, whole_sum
 from . import elementwise as ew
 from .views import expand, make_view, reshape, unsqueeze
 
@@ -139,6 +139,13 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         dtype = out.dtype if dtype is None else dtype
         return _into("sum", out, any_dtype, sum, x, dim, keepdim, dtype=dtype, axis=axis,
                      keepdims=keepdims)
+    if dim is None and axis is None and dtype is None and keepdim is False and \
+            keepdims is False:  # sum(): a dense float tensor's straight to its kernel
+        out = whole_sum(x)
+        if out is not None:
+            if x._requires_grad:
+                attach(_SUM_ALL, out, (x,), shape=x._shape, dims=None, keepdim=False)
+            return out
     dims = _dims_arg(dim, axis, x.ndim)
     keepdim = _keepdim(keepdim, keepdims)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
@@ -164,6 +171,15 @@ def mean_method(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {scalar_type_name(dt)}")
+    if dim is None and axis is None and dtype is None and keepdim is False and \
+            keepdims is False:  # mean(): sum() straight to its kernel, as in sum()
+        total = whole_sum(x)
+        if total is not None:  # (a tensor without history: the division records nothing)
+            n = _count(x, None)
+            out = ew.div(total, n)
+            if x._requires_grad:
+                attach(_MEAN_ALL, out, (x,), shape=x._shape, dims=None, keepdim=False, count=n)
+            return out
     dims = _dims_arg(dim, axis, x.ndim)
     keepdim = _keepdim(keepdim, keepdims)
     n = _count(x, dims)
