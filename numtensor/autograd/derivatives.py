@@ -128,6 +128,13 @@ def attach(d, outputs, inputs, node_name=None, **extra):
         meta = ((a._shape, a._storage.dtype) if wants_a else None,
                 (b._shape, b._storage.dtype) if wants_b else None)
         needs = (wants_a, wants_b)
+    elif len(inputs) == 1:  # unary ops (exp, relu, sum, mean ...): likewise
+        a = inputs[0]
+        if getattr(a, "_requires_grad", False) is not True or not _grad_mode.enabled:
+            return outputs
+        edges = (edge_for(a),)
+        meta = ((a._shape, a._storage.dtype),)
+        needs = _NEEDS_ONE
     else:
         for t in inputs:  # the common case first: nothing requires grad, record nothing
             if getattr(t, "_requires_grad", False):
@@ -188,6 +195,7 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     return outputs
 
 
+_NEEDS_ONE = (True,)  # needs_input_grad of a unary op's node
 _FROM_EXTRA = "extra"  # save_plan's source of a value passed to attach() by keyword
 _UNSAVED = (None, None, None)
 

@@ -258,3 +258,25 @@ def test_scan_above_the_grain(backend, op, dtype):
     x = values(rng, (n // 30 + 1, 30), dtype, -2, 3)
     for dim in (0, 1):
         run_scan(backend, op, place(backend, x, "transposed", rng), "contiguous", dim, rng, x)
+
+
+# ---- whole_sum_route: the fast path of sum() and mean() ---------------------------------
+@pytest.mark.parametrize("dtype", [F32, F64], ids=dtype_id)
+def test_whole_sum_route(backend, dtype):
+    """The route's one-element buffer holds the sum of n dense elements from an offset,
+    the value reduce gives over the same elements (one element, a few, and on the CPU a
+    run long enough for the vector cascade and one past the size of a single run)."""
+    from backend_helpers import is_cpu
+    rng = rng_for("whole_sum_route", dtype)
+    route = backend.whole_sum_route(dtype)
+    sizes = [1, 13] + ([1000, 40000] if is_cpu(backend) else [])
+    for n in sizes:
+        x = values(rng, (n,), dtype)
+        operand = place(backend, x, "offset", rng)
+        got = np.array(backend.to_host(route(operand.buf, operand.offset, n), 0, 1))
+        assert got.dtype == dtype and got.shape == (1,)
+        out = make_out(backend, (), dtype)
+        backend.reduce("sum", plan.reduce((n,), (1,), (0,)), operand.op, out.op)
+        want = np.array(backend.to_host(out.buf, out.offset, 1))
+        assert np.array_equal(got, want), n  # the same kernel's order: the same bits
+        np.testing.assert_allclose(got[0], x.astype(np.float64).sum(), **_tol(dtype, n))
