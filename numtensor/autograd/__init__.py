@@ -47,6 +47,14 @@ def _check_requires_grad(outputs):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    if grad_tensors is None and inputs is None and create_graph is False and not retain_graph:
+        # loss.backward() of one scalar float loss with a history, the common call: its
+        # root gradient straight to the engine (the lists and checks below cost about a
+        # twentieth of a 10-element (x * w).sum().backward())
+        fn = getattr(tensors, "grad_fn", None)
+        if fn is not None and tensors.numel() == 1 and tensors.dtype.is_floating_point:
+            _engine.run_backward([_edge_for(tensors)], [_engine.ones_for_root(tensors)])
+            return
     if inputs is not None:  # accumulate only into the given tensors
         targets = _as_list(inputs)
         found = grad(tensors, targets, grad_tensors, retain_graph, create_graph, allow_unused=True)
