@@ -154,11 +154,11 @@ def attach(d, outputs, inputs, node_name=None, **extra):
                 meta.append(None)
                 needs.append(False)
         edges, meta, needs = tuple(edges), tuple(meta), tuple(needs)
-    single = not isinstance(outputs, (tuple, list))
+    single = type(outputs) is not tuple and type(outputs) is not list
     outs = (outputs,) if single else outputs
     name = node_name or d.name
     node = (d.node_classes.get(name) or node_class(name, d))(
-        name, d, edges, meta, len(outs), needs)
+        name, d, edges, meta, 1 if single else len(outs), needs)
     # first: a saved result remembers its grad_fn
     if single and not _anomaly.enabled and outputs._storage.dtype.category >= 2:
         outputs.grad_fn = node  # set_outputs' common case, less a call
