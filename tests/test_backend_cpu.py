@@ -178,3 +178,28 @@ def test_get_num_threads_reports_the_users_count_while_the_team_is_smaller():
     finally:
         nt.set_num_threads(before)
     assert nt.get_num_threads() == before
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_python_float_reaches_a_compiled_kernel_as_the_cast_would_make_it(dtype):
+    """Once a dense route's kernel is compiled, a Python float within the dtype's range goes
+    to it unconverted (its entry converts it): every op and number here gives PyTorch's
+    bits on the first call (the dispatcher, with the number converted first) and on the
+    calls after it; numbers out of range, NaN and integers keep the conversion."""
+    import torch
+    rng = np.random.default_rng(12)
+    a = (rng.standard_normal(37) * 10).astype(dtype)
+    big = float(np.finfo(np.float32).max)
+    numbers = [1.01, 0.1, 1 / 3, -2.5, 1e-40, 1e-46, big, -big, 1e39, float("inf"),
+               float("nan"), 3, -7]
+    for op in ("add", "mul", "sub", "div", "maximum"):
+        for s in numbers:
+            x = nt.tensor(a).clone()  # memory the backend allocated: the entry may take it
+            assert x._storage.plain
+            want = getattr(torch, op)(torch.tensor(a), torch.tensor(s, dtype=getattr(torch, dtype))
+                                      if op == "maximum" else s).numpy()
+            for call in range(3):  # compiling, then the compiled entry
+                got = (getattr(nt, op)(x, nt.tensor(s, dtype=getattr(nt, dtype)))
+                       if op == "maximum" else getattr(nt, op)(x, s)).numpy()
+                assert got.dtype == want.dtype
+                assert np.array_equal(got, want, equal_nan=True), (op, s, call)

@@ -366,6 +366,7 @@ class CpuBackend(Backend):
         serial, parallel = getattr(mod, serial_name), getattr(mod, parallel_name)
         kt = _kernel_type(in_np_dtype)
         zero = kt(0)
+        limit = _FLOAT_LIMITS.get(kt, -1.0)  # (-1.0: no float passes the range test)
         pooled_from = 0 if allocator._GUARD else allocator.MIN_BYTES // out_np_dtype.itemsize
         out_dtype, np_empty, pooled_empty = out_np_dtype, np.empty, allocator.empty
 
@@ -435,7 +436,10 @@ class CpuBackend(Backend):
                     elif borrowing:
                         big = borrows()
                     entry = entries[big] if plain else None
-                    b = _scalar(b, kt)
+                    if entry is None or type(b) is not float or not -limit <= b <= limit:
+                        b = _scalar(b, kt)
+                    # else a float within the kernel type's range: the compiled entry
+                    # converts it as _scalar would, in a third of the time
                     try:
                         if entry is not None:
                             entry(ab, ao, yb, yo, n, b, p0, p1)
