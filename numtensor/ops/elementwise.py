@@ -10,7 +10,7 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.derivatives import attach, derivative
-from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..autograd.grad_mode import _state as _grad_mode, is_grad_enabled, no_grad
 from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
@@ -593,8 +593,10 @@ def add(input, other, *, alpha=1, out=None):
     if res is out:
         return out
     # the gate attach opens with, written out: most small ops record nothing (inference,
-    # optimizer updates), and the call with its keywords is a tenth of a small add
-    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+    # optimizer updates, the backward formulas), and the call with its keywords is a
+    # tenth of a small add
+    if (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)) \
+            and _grad_mode.enabled:
         attach(_add_backward, res, (a, b), alpha=alpha)
     return res if out is None else finish("add", res, out, (a, b))
 
@@ -630,7 +632,8 @@ def sub(input, other, *, alpha=1, out=None):
         res = _emit("sub", (a, b), dt, out)
     if res is out:
         return out
-    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+    if (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)) \
+            and _grad_mode.enabled:
         attach(_sub_backward, res, (a, b), alpha=alpha)  # torch.sub(2, x): (None, x) edges
     return res if out is None else finish("sub", res, out, (a, b))
 
@@ -691,7 +694,8 @@ def mul(input, other, *, out=None):
     res = run_elementwise("mul", (a, b), dt, dt) if out is None else _emit("mul", (a, b), dt, out)
     if res is out:
         return out
-    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+    if (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)) \
+            and _grad_mode.enabled:
         attach(_mul_backward, res, (a, b))
     return res if out is None else finish("mul", res, out, (a, b))
 
@@ -720,7 +724,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     res = _emit("div", (a, b), dt, out)
     if res is out:
         return out
-    if getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False):
+    if (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)) \
+            and _grad_mode.enabled:
         attach(_div_backward, res, (a, b))
     return res if out is None else finish("div", res, out, (a, b))
 
