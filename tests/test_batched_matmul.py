@@ -212,12 +212,16 @@ PACKED_SHAPES = {
 }
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("layout_b", ["n", "o", "t"])
 @pytest.mark.parametrize("layout_a", ["n", "t", "o"])
 @pytest.mark.parametrize("case", list(PACKED_SHAPES))
-def test_products_in_packed_blocks_of_columns(case, layout_a, layout_b):
+def test_products_in_packed_blocks_of_columns(case, layout_a, layout_b, threads, monkeypatch):
     from numtensor._backends import cpu
     from numtensor.ops import linalg_ops
+    # a batch goes one product per thread (gemm_packed_par) or on the calling thread
+    # (gemm_packed) by the thread count the team reports, whatever the machine's load
+    monkeypatch.setattr(cpu, "_threads", lambda: threads)
     sa, sb = PACKED_SHAPES[case]
     rng = np.random.default_rng(8)
     for dtype in ("float32", "float64", "complex64"):
@@ -259,3 +263,58 @@ def test_packed_width_rule():
     assert width(96, 96, 96, f32) == 0          # small enough whole
     assert width(512, 512, 512, f32) == 0       # a 16-column block is still too big
     assert width(128, 128, 128, f32, "t") == 0  # B transposed
+
+
+# products with one column or one row of C: big ones run as the BLAS's matrix-vector
+# products (cpu._vector_products: A @ column and row @ B, a lone product in blocks over
+# the threads or on one, a batch a product per thread), small ones as gemm; either
+# layout of the matrix and at an offset
+VECTOR_SHAPES = {
+    "column, small": ((30, 20), (20, 1)),
+    "row, small": ((1, 20), (20, 30)),
+    "column, shared out": ((700, 800), (800, 1)),
+    "row, shared out": ((1, 800), (800, 700)),
+    "row of few columns": ((1, 70000), (70000, 8)),
+    "batch of columns": ((6, 90, 1000), (6, 1000, 1)),
+    "batch of rows": ((6, 1, 1000), (6, 1000, 90)),
+    "one row by one column": ((1, 5000), (5000, 1)),
+    "broadcast matrix": ((3, 1, 400), (400, 300)),
+}
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+@pytest.mark.parametrize("layout_b", ["n", "t", "o"])
+@pytest.mark.parametrize("layout_a", ["n", "t", "o"])
+@pytest.mark.parametrize("case", list(VECTOR_SHAPES))
+def test_matrix_vector_products(case, layout_a, layout_b, threads, monkeypatch):
+    from numtensor._backends import cpu
+    # the blocks per product follow the thread count the team reports, whatever the
+    # machine's load: one, and three (uneven blocks)
+    monkeypatch.setattr(cpu, "_threads", lambda: threads)
+    sa, sb = VECTOR_SHAPES[case]
+    rng = np.random.default_rng(9)
+    for dtype in ("float32", "float64", "complex64"):
+        a, ta = _both(_array(rng, sa, dtype), layout_a)
+        b, tb = _both(_array(rng, sb, dtype), layout_b)
+        _same(a @ b, ta @ tb, dtype)
+    work = np.prod(np.broadcast_shapes(sa[:-2], sb[:-2])) * sa[-2] * sa[-1] * sb[-1]
+    assert (work >= cpu.GEMV_SPLIT_FROM) == ("small" not in case and "one row" not in case
+                                             and "broadcast" not in case)
+
+
+def test_matrix_vector_products_added_to_an_output_and_their_gradients():
+    rng = np.random.default_rng(10)
+    m0, v0, c0 = (_array(rng, (600, 900), "float64"), _array(rng, (900,), "float64"),
+                  _array(rng, (600,), "float64"))
+    m, v, c = (nt.tensor(m0, requires_grad=True), nt.tensor(v0, requires_grad=True),
+               nt.tensor(c0))
+    tm_, tv, tc = (torch.tensor(m0, requires_grad=True), torch.tensor(v0, requires_grad=True),
+                   torch.tensor(c0))
+    _same(nt.addmv(c, m, v), torch.addmv(tc, tm_, tv), "float64")
+    _same(nt.addmm(c[:, None], m, v[:, None]), torch.addmm(tc[:, None], tm_, tv[:, None]),
+          "float64")
+    g0 = _array(rng, (600,), "float64")
+    (m @ v).backward(nt.tensor(g0))  # the gradients are an outer product and v^T-like rows
+    (tm_ @ tv).backward(torch.tensor(g0))
+    _same(m.grad, tm_.grad, "float64")
+    _same(v.grad, tv.grad, "float64")

@@ -22,6 +22,9 @@ column-major, so row-major C = A @ B is computed as column-major C^T = B^T @ A^T
 memory of a row-major matrix read column-major is its transpose, so an "n" operand
 goes in untransposed ('N') and a "t" one transposed ('T').
 
+A big product with one row or one column of C runs as gemv, a matrix-vector product
+(gemv_par; the backend decides: _vector_products there).
+
 A product just too big for OpenBLAS's small-matrix kernels can instead run as blocks
 of columns that fit them, each block's columns of B first copied side by side into a
 scratch (_gemm_packed; the backend chooses the width: _packed_width there).
@@ -55,13 +58,20 @@ DEPTH_BLOCK = 64  # rows of B per tile (a tile of int64 B: 256 KiB, within L2)
 KINDS = {np.dtype(np.float32): 0, np.dtype(np.float64): 1,
          np.dtype(np.complex64): 2, np.dtype(np.complex128): 3}
 _GEMM_SIGNATURE = types.void(*([types.intp] * 13))
-for _name in ("sgemm", "dgemm", "cgemm", "zgemm"):
+# ?gemv(trans, m, n, alpha, a, lda, x, incx, beta, y, incy): a product with one row or
+# one column of C is a matrix-vector product, which gemm runs several times slower
+_GEMV_SIGNATURE = types.void(*([types.intp] * 11))
+for _name in ("sgemm", "dgemm", "cgemm", "zgemm", "sgemv", "dgemv", "cgemv", "zgemv"):
     llvm.add_symbol("numtensor_" + _name,
                     get_cython_function_address("scipy.linalg.cython_blas", _name))
 _sgemm = types.ExternalFunction("numtensor_sgemm", _GEMM_SIGNATURE)
 _dgemm = types.ExternalFunction("numtensor_dgemm", _GEMM_SIGNATURE)
 _cgemm = types.ExternalFunction("numtensor_cgemm", _GEMM_SIGNATURE)
 _zgemm = types.ExternalFunction("numtensor_zgemm", _GEMM_SIGNATURE)
+_sgemv = types.ExternalFunction("numtensor_sgemv", _GEMV_SIGNATURE)
+_dgemv = types.ExternalFunction("numtensor_dgemv", _GEMV_SIGNATURE)
+_cgemv = types.ExternalFunction("numtensor_cgemv", _GEMV_SIGNATURE)
+_zgemv = types.ExternalFunction("numtensor_zgemv", _GEMV_SIGNATURE)
 # the C library's memmove(dst, src, nbytes), for _copy_columns: a vectorised byte loop
 # copied as fast and cost 0.5 s more to compile
 llvm.add_symbol("numtensor_memmove", ctypes.cast(ctypes.memmove, ctypes.c_void_p).value)
@@ -105,6 +115,47 @@ def _call_gemm(kind, ta, tb, consts, ints, rows, cols, depth, pa, lda, pb, ldb, 
         _cgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
     else:
         _zgemm(transa, transb, p, p + 4, p + 8, alpha, pa, p + 12, pb, p + 16, beta, pc, p + 20)
+
+
+@njit(**HELPER)
+def _call_gemv(kind, trans, consts, ints, rows, cols, pa, lda, px, py):
+    """The BLAS's y (+)= op(A) x for the column-major rows x cols matrix at pa (leading
+    dimension lda) and contiguous vectors at px and py; trans: the letter's byte in
+    consts, as for _call_gemm."""
+    ints[0] = rows
+    ints[1] = cols
+    ints[2] = lda
+    ints[3] = 1
+    p = ints.ctypes.data
+    letter = consts + trans
+    alpha, beta = consts + 16, consts + 32
+    if kind == 0:
+        _sgemv(letter, p, p + 4, alpha, pa, p + 8, px, p + 12, beta, py, p + 12)
+    elif kind == 1:
+        _dgemv(letter, p, p + 4, alpha, pa, p + 8, px, p + 12, beta, py, p + 12)
+    elif kind == 2:
+        _cgemv(letter, p, p + 4, alpha, pa, p + 8, px, p + 12, beta, py, p + 12)
+    else:
+        _zgemv(letter, p, p + 4, alpha, pa, p + 8, px, p + 12, beta, py, p + 12)
+
+
+@njit(**HELPER)
+def _gemv_block(kind, a_t, b_t, a, b, c, size, consts, ints, m, k, n, j0, j1):
+    """Elements j0:j1 of C = A @ B for one product with one column (n == 1: elements are
+    rows) or one row (m == 1: elements are columns); addresses and layouts as for
+    _gemm_block.  The vector operand and C are contiguous whatever their layout."""
+    if n == 1:  # C[j] = A[j, :] . b
+        if a_t:  # A^T row-major (k, m): column-major (m, k), its rows j0:j1
+            _call_gemv(kind, 0, consts, ints, j1 - j0, k, a + j0 * size, m, b, c + j0 * size)
+        else:  # A row-major (m, k): column-major (k, m), its columns j0:j1, transposed
+            _call_gemv(kind, 1, consts, ints, k, j1 - j0, a + j0 * k * size, k, b,
+                       c + j0 * size)
+    else:  # C[j] = a . B[:, j]
+        if b_t:  # B^T row-major (n, k): column-major (k, n), its columns j0:j1, transposed
+            _call_gemv(kind, 1, consts, ints, k, j1 - j0, b + j0 * k * size, k, a,
+                       c + j0 * size)
+        else:  # B row-major (k, n): column-major (n, k), its rows j0:j1
+            _call_gemv(kind, 0, consts, ints, j1 - j0, k, b + j0 * size, n, a, c + j0 * size)
 
 
 @njit(**HELPER)
@@ -210,6 +261,26 @@ def gemm_par(kind, a_t, b_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k
             r0, r1 = t * m // nblk, (t + 1) * m // nblk
         _gemm_block(kind, a_t, b_t, pa + a_offs[i] * size, pb + b_offs[i] * size,
                     pc + c_offs[i] * size, size, pk, ints[w], m, k, n, r0, r1, c0, c1)
+    return True
+
+
+# Products with one row or one column of C (m == 1 or n == 1) as matrix-vector
+# products over Numba's threads (the BLAS on one thread, as for gemm_par): work item w
+# is block w % nblk of product w // nblk's elements.
+@njit(parallel=True, **OPTS)
+def gemv_par(kind, a_t, b_t, a, a_offs, b, b_offs, c, c_offs, size, consts, m, k, n, nblk):
+    if not _fit(a_offs, a, b_offs, b, c_offs, c, size, m, k, n):
+        return False
+    pa, pb, pc, pk = a.ctypes.data, b.ctypes.data, c.ctypes.data, consts.ctypes.data
+    items = c_offs.size * nblk
+    ints = np.empty((items, 8), np.int32)
+    length = m * n  # C's elements: one row or one column
+    for w in prange(items):
+        i = w // nblk
+        t = w % nblk
+        _gemv_block(kind, a_t, b_t, pa + a_offs[i] * size, pb + b_offs[i] * size,
+                    pc + c_offs[i] * size, size, pk, ints[w], m, k, n, t * length // nblk,
+                    (t + 1) * length // nblk)
     return True
 
 
