@@ -469,3 +469,39 @@ def test_float16_with_a_python_number_rounds_it_as_torch_does():
             ours = op(nt.tensor(x), s).numpy()
             theirs = op(torch.tensor(x), s).numpy()
             np.testing.assert_array_equal(ours, theirs, err_msg=f"op {i}, number {s}")
+
+
+def test_repeated_geometries_take_their_planned_layout_and_give_pytorchs_results():
+    """Element-wise ops off the dense fast path (broadcast, strided, transposed operands,
+    numbers) keep each geometry's broadcasting and planning for its next call: the
+    second and third calls, on new values, give PyTorch's values, shape and strides."""
+    from numtensor.ops import dispatch
+    rng = np.random.default_rng(21)
+    cases = [
+        (lambda m, a, b: a + b, [(1, 100), (100,)]),
+        (lambda m, a, b: a * b, [(4, 1, 5), (3, 1)]),
+        (lambda m, a, b: a - b, [(6, 5), (6, 5)], "t"),        # transposed: kept layout
+        (lambda m, a, b: m.maximum(a, b), [(7, 8), (8,)], "t"),
+        (lambda m, a, b: a[::2] / b, [(10, 3), (3,)]),          # strided
+        (lambda m, a: a[:, ::3] * 2, [(4, 9)]),                 # strided and a number
+        (lambda m, a: a.t() + 1.5, [(5, 6)]),
+        (lambda m, a: m.exp(a[::2]), [(12,)]),
+        (lambda m, a: a.t() > 0.5, [(3, 4)]),                   # bool output
+    ]
+    for case in cases:
+        fn, shapes = case[0], case[1]
+        transposed = len(case) > 2
+        for call in range(3):
+            arrays = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+            if transposed:
+                arrays = [np.ascontiguousarray(x.T).T if x.ndim == 2 else x for x in arrays]
+            ours = fn(nt, *[nt.from_numpy(x.copy()) if not transposed else
+                            nt.from_numpy(np.ascontiguousarray(x.T)).t() if x.ndim == 2 else
+                            nt.from_numpy(x.copy()) for x in arrays])
+            theirs = fn(torch, *[torch.from_numpy(x.copy()) if not transposed else
+                                 torch.from_numpy(np.ascontiguousarray(x.T)).t() if x.ndim == 2
+                                 else torch.from_numpy(x.copy()) for x in arrays])
+            assert tuple(ours.shape) == tuple(theirs.shape), (shapes, call)
+            assert ours.stride() == theirs.stride(), (shapes, call)
+            np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    assert dispatch._planned  # the geometries were kept
