@@ -374,3 +374,31 @@ def test_whole_sums_and_means_of_dense_tensors_take_the_prepared_route(dtype):
     assert i.sum().dtype == nt.int64 and int(i.sum()) == 45
     with pytest.raises(RuntimeError, match="mean\\(\\): could not infer output dtype"):
         i.mean()
+
+
+def test_repeated_reduction_geometries_give_the_values_of_a_first_call():
+    """A reduction keeps each geometry's shapes and plan (and a row sum its kernel call) for
+    the next call: the calls that find them, on new values, give the bits a call without
+    them gives (and PyTorch's values, shapes and strides), for several ops, dims, keepdim
+    and layouts."""
+    from numtensor.ops import reductions
+    from numtensor._backends import cpu
+    rng = np.random.default_rng(23)
+    cases = [("sum", 1, False), ("sum", 0, True), ("sum", (0, 2), False), ("mean", -1, True),
+             ("amax", 1, False), ("prod", 0, False), ("sum", 2, True), ("sum", -1, False)]
+    for op, dim, keepdim in cases:
+        for transposed in (False, True):
+            for call in range(3):
+                a = (rng.standard_normal((6, 5, 4)) * 10).astype(np.float32)
+                x, tx = nt.from_numpy(a.copy()), torch.from_numpy(a.copy())
+                if transposed:
+                    x, tx = x.transpose(0, 2), tx.transpose(0, 2)
+                ours = getattr(x, op)(dim, keepdim=keepdim)
+                reductions._planned.clear()
+                cpu._row_sums.clear()
+                fresh = getattr(x, op)(dim, keepdim=keepdim)
+                assert np.array_equal(ours.numpy(), fresh.numpy()), (op, dim, keepdim, call)
+                theirs = getattr(tx, op)(dim, keepdim=keepdim)
+                assert tuple(ours.shape) == tuple(theirs.shape) and ours.stride() == theirs.stride()
+                np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-4)
+                getattr(x, op)(dim, keepdim=keepdim)  # fills the caches for the next call

@@ -70,6 +70,18 @@ _EVERY_DIM = [tuple(range(nd)) for nd in range(65)]
 
 def _reduce(x, op, dims, keepdim, out_dtype):
     """The raw reduction (no autograd): dims None means every dim."""
+    storage = x._storage
+    key = (op, x._shape, x._strides, dims, keepdim, storage.dtype, out_dtype, storage.device)
+    known = _planned.get(key)
+    if known is not None:  # this geometry's shapes and plan, worked out before
+        kept_shape, p, shape = known
+        out = empty(kept_shape, out_dtype, storage.device)
+        if p is not None:
+            backend_for(storage.device).reduce(op, p, operand(x), operand(out))
+        if shape is not None:
+            out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
+        return out
+    given = x
     nd = len(x._shape)
     if dims is None:
         dims = _EVERY_DIM[nd] if nd < len(_EVERY_DIM) else tuple(range(nd))
@@ -82,6 +94,7 @@ def _reduce(x, op, dims, keepdim, out_dtype):
         x = cast(x, be.compute_dtype("reduce", x.dtype))
     kept_shape = () if len(dims) == nd else _out_shape(x._shape, dims, False)
     out = empty(kept_shape, acc_dtype, x._storage.device)
+    p = shape = None
     if out.numel():
         p = plan.reduce(x._shape, x._strides, dims)
         be.reduce(op, p, operand(x), operand(out))
@@ -90,7 +103,16 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     if keepdim:
         shape = _out_shape(x._shape, dims, True)
         out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
+    if x is given and out_dtype is acc_dtype:  # no conversion either way: keep the work
+        if len(_planned) > 4096:  # geometries seen are few in practice; keep it bounded
+            _planned.clear()
+        _planned[key] = (kept_shape, p, shape)
     return out
+
+
+# (op, shape, strides, dims, keepdim, dtypes, device) -> what _reduce worked out: the
+# kept shape, the plan (None: nothing to reduce) and the keepdim shape (None without)
+_planned = {}
 
 
 def _expand_back(g, shape, dims, keepdim):

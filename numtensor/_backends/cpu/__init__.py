@@ -542,6 +542,11 @@ class CpuBackend(Backend):
     def _sum_runs_as_pytorch(plan, xb, xo, yb, yo):
         """Float sums of contiguous runs (sum(), sum(dim=-1), mean()) in PyTorch's order,
         so that they are its values bit for bit (see cascade_sum_kernels.py)."""
+        known = _row_sums.get((plan, xb.itemsize))
+        if known is not None:  # this plan's row-sum call, worked out before
+            fn, head, tail = known
+            fn(*head, xb, xo, *tail[:2], yb, yo, *tail[2:])
+            return
         ck = _kernel_module("cascade_sum_kernels")
         lanes = _TORCH_VECTOR_BYTES // xb.itemsize
         # the innermost reduced dim makes the runs; the others enumerate them
@@ -560,6 +565,11 @@ class CpuBackend(Backend):
                            threads)
             return
         fn = ck.rows_par if nout > 1 and nout * plan.nred >= GRAIN else ck.rows
+        if not whole:  # (a whole sum's schedule follows the user's thread count)
+            if len(_row_sums) > 4096:  # plans seen are few in practice; keep it bounded
+                _row_sums.clear()
+            _row_sums[plan, xb.itemsize] = (fn, (kshape, kx, ky, outer_shape, outer_x),
+                                            (n, stride, lanes, nout, nruns))
         fn(kshape, kx, ky, outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nout, nruns)
 
     @staticmethod
@@ -1134,6 +1144,10 @@ _TORCH_VECTOR_BYTES = 32
 # cascade's bookkeeping (sum(dim=1) of 10000x100 took 2.4x the float64 kernels' time)
 _TORCH_ORDER_LIMIT = 2 ** 20
 _TORCH_ORDER_ROWS_LIMIT = 2 ** 17
+# (reduce plan, item size) -> the rows / rows_par call of _sum_runs_as_pytorch: its kernel,
+# the arguments before x and those after it (slicing the plan's arrays and choosing the
+# kernel again cost about a microsecond of a small row sum)
+_row_sums = {}
 
 
 def _float_products(mk, plan, args, dtype):
