@@ -161,17 +161,16 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         dtype = out.dtype if dtype is None else dtype
         return _into("sum", out, any_dtype, sum, x, dim, keepdim, dtype=dtype, axis=axis,
                      keepdims=keepdims)
-    if dim is None and axis is None and dtype is None and keepdim is False and \
-            keepdims is False:  # sum(): a dense float tensor's straight to its kernel
-        out = whole_sum(x)
-        if out is not None:
-            if x._requires_grad:
-                attach(_SUM_ALL, out, (x,), shape=x._shape, dims=None, keepdim=False)
-            return out
-    dims = _dims_arg(dim, axis, x.ndim)
-    keepdim = _keepdim(keepdim, keepdims)
-    out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
-    out = _reduce(x, "sum", dims, keepdim, out_dt)
+    # sum() of a dense float tensor: straight to its kernel (None: any other sum)
+    out = whole_sum(x) if (dim is None and axis is None and dtype is None and
+                           keepdim is False and keepdims is False) else None
+    if out is None:
+        dims = _dims_arg(dim, axis, x.ndim)
+        keepdim = _keepdim(keepdim, keepdims)
+        out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
+        out = _reduce(x, "sum", dims, keepdim, out_dt)
+    else:
+        dims = None
     if x.requires_grad:
         attach(_SUM_ALL if dims is None else _SUM_DIMS, out, (x,), shape=x._shape, dims=dims,
                keepdim=keepdim)
@@ -193,22 +192,20 @@ def mean_method(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {scalar_type_name(dt)}")
-    if dim is None and axis is None and dtype is None and keepdim is False and \
-            keepdims is False:  # mean(): sum() straight to its kernel, as in sum()
-        total = whole_sum(x)
-        if total is not None:  # (a tensor without history: the division records nothing)
-            n = _count(x, None)
-            out = ew.div(total, n)
-            if x._requires_grad:
-                attach(_MEAN_ALL, out, (x,), shape=x._shape, dims=None, keepdim=False, count=n)
-            return out
-    dims = _dims_arg(dim, axis, x.ndim)
-    keepdim = _keepdim(keepdim, keepdims)
-    n = _count(x, dims)
-    with no_grad():
-        out = _reduce(x, "sum", dims, keepdim, dt)
-        out = ew.div(out, n) if n else ew.mul(out, np.nan)
-        out = cast(out, dt)
+    # mean() of a dense float tensor: its sum straight to the kernel, as in sum()
+    total = whole_sum(x) if (dim is None and axis is None and dtype is None and
+                             keepdim is False and keepdims is False) else None
+    if total is not None:  # (a tensor without history: the division records nothing)
+        dims, n = None, _count(x, None)
+        out = ew.div(total, n)
+    else:
+        dims = _dims_arg(dim, axis, x.ndim)
+        keepdim = _keepdim(keepdim, keepdims)
+        n = _count(x, dims)
+        with no_grad():
+            out = _reduce(x, "sum", dims, keepdim, dt)
+            out = ew.div(out, n) if n else ew.mul(out, np.nan)
+            out = cast(out, dt)
     if x.requires_grad:
         attach(_MEAN_ALL if dims is None else _MEAN_DIMS, out, (x,), shape=x._shape, dims=dims,
                keepdim=keepdim, count=n)
