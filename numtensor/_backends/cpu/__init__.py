@@ -26,6 +26,10 @@ GRAIN = 32768  # below this many elements, the serial twin beats waking the thre
 # 9 vs 28 us, of 64K 13.5 vs 31, of 128K 26 vs 36, of 256K 88 vs 58; add of 128K 38 vs
 # 37; exp of 64K 55 vs 60, of 128K 115 vs 96
 ELEMENTWISE_GRAIN = 1 << 17
+# A flat element-wise result of at least this many bytes is written with streaming
+# stores (see stream_store.py): a + b of 1e7 float32 (40 MB) 3.6-3.9 -> 2.4-2.8 ms, of
+# 4e6 (16 MB, which the last-level cache still holds for the next op) no faster
+STREAM_BYTES = 32 << 20
 
 # A small call whose serial twin is not compiled yet, while its parallel twin is, borrows
 # the parallel one for the kernel's first BORROWED_CALLS small calls: a first training
@@ -115,8 +119,10 @@ _COMBINE = {
 }
 
 # the unit (1) / broadcast (0) patterns of tensor inputs with a flat kernel (see
-# elementwise_kernels.flat_patterns), mapped to the kernel's serial and parallel names
-_FLAT_KERNELS = {codes: ("flat_" + "".join(map(str, codes)), "flat_" + "".join(map(str, codes)) + "_par")
+# elementwise_kernels.flat_patterns), mapped to the names of its serial, parallel and
+# streaming kernels
+_FLAT_KERNELS = {codes: tuple("flat_" + "".join(map(str, codes)) + suffix
+                              for suffix in ("", "_par", "_stream"))
                  for codes in [(), (1,), (0,), (1, 1), (0, 1), (1, 0), (1, 1, 1)]}
 _ew_modules = {}
 _red_modules = {}
@@ -320,6 +326,8 @@ class CpuBackend(Backend):
         if n >= ELEMENTWISE_GRAIN:
             team.update()
             kernel = parallel
+            if twins is not None and n * obuf.itemsize >= STREAM_BYTES:
+                kernel = getattr(mod, twins[2])
         else:
             kernel = parallel if _borrows_parallel(serial, parallel) else serial
         try:
@@ -362,8 +370,11 @@ class CpuBackend(Backend):
             return super().dense_route(op, codes, in_np_dtype, out_np_dtype)  # general path
         numbers = tuple(i for i, c in enumerate(codes) if c is None)
         mod = _elementwise_module(op, len(codes), numbers, (), False)
-        serial_name, parallel_name = _FLAT_KERNELS[tuple(c for c in codes if c is not None)]
-        serial, parallel = getattr(mod, serial_name), getattr(mod, parallel_name)
+        names = _FLAT_KERNELS[tuple(c for c in codes if c is not None)]
+        # the serial, parallel and streaming kernels, indexed by the size class of a call
+        kernels = tuple(getattr(mod, name) for name in names)
+        serial, parallel = kernels[0], kernels[1]
+        out_itemsize = out_np_dtype.itemsize
         kt = _kernel_type(in_np_dtype)
         zero = kt(0)
         limit = _FLOAT_LIMITS.get(kt, -1.0)  # (-1.0: no float passes the range test)
@@ -381,7 +392,7 @@ class CpuBackend(Backend):
         # which types every argument again (a quarter of a 10-element add's time)
         signature = None if allocator._GUARD else _plain_signature(
             codes, in_np_dtype, out_np_dtype, zero)
-        entries = [None, None]  # the serial and parallel kernels' entries, once compiled
+        entries = [None, None, None]  # the kernels' compiled entries, once learned
 
         borrowing = True  # until the serial twin is compiled or lends no more
         update_team = team.update
@@ -394,7 +405,7 @@ class CpuBackend(Backend):
 
         def learn(big):
             """After a dispatcher call on plain buffers: keep that compiled entry."""
-            compiled = (parallel if big else serial).overloads.get(signature)
+            compiled = kernels[big].overloads.get(signature)
             if compiled is not None:
                 entries[big] = compiled.entry_point
 
@@ -407,9 +418,10 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
                     if big:
                         update_team()
+                        big += n * out_itemsize >= STREAM_BYTES
                     elif borrowing:
                         big = borrows()
                     entry = entries[big] if plain else None
@@ -417,7 +429,7 @@ class CpuBackend(Backend):
                         if entry is not None:
                             entry(xb, xo, yb, yo, n, p0, p1)
                         else:
-                            (parallel if big else serial)(xb, xo, yb, yo, n, p0, p1)
+                            kernels[big](xb, xo, yb, yo, n, p0, p1)
                             if plain and signature:
                                 learn(big)
                     except Exception as e:
@@ -430,9 +442,10 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
                     if big:
                         update_team()
+                        big += n * out_itemsize >= STREAM_BYTES
                     elif borrowing:
                         big = borrows()
                     entry = entries[big] if plain else None
@@ -444,7 +457,7 @@ class CpuBackend(Backend):
                         if entry is not None:
                             entry(ab, ao, yb, yo, n, b, p0, p1)
                         else:
-                            (parallel if big else serial)(ab, ao, yb, yo, n, b, p0, p1)
+                            kernels[big](ab, ao, yb, yo, n, b, p0, p1)
                             if plain and signature:
                                 learn(big)
                     except Exception as e:
@@ -457,9 +470,10 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN
+                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
                     if big:
                         update_team()
+                        big += n * out_itemsize >= STREAM_BYTES
                     elif borrowing:
                         big = borrows()
                     entry = entries[big] if plain else None
@@ -467,7 +481,7 @@ class CpuBackend(Backend):
                         if entry is not None:
                             entry(ab, ao, bb, bo, yb, yo, n, p0, p1)
                         else:
-                            (parallel if big else serial)(ab, ao, bb, bo, yb, yo, n, p0, p1)
+                            kernels[big](ab, ao, bb, bo, yb, yo, n, p0, p1)
                             if plain and signature:
                                 learn(big)
                     except Exception as e:

@@ -56,6 +56,13 @@ def _fastmath_import():
             f"# fastmath.py {_digest('fastmath.py')}\n")
 
 
+def _stream_import():
+    """The import line of the streaming-store helpers."""
+    return ("from numtensor._backends.cpu.stream_store import SHARE_BLOCKS, STREAM_BLOCK, "
+            "stream_fence, stream_head, stream_lines  "
+            f"# stream_store.py {_digest('stream_store.py')}\n")
+
+
 def _half_import():
     """The import line of the float16 conversions."""
     return (f"from numtensor._backends.cpu.half_kernels import half_bits_to_float, "
@@ -101,6 +108,10 @@ def flat_name(codes, par):
     return "flat_" + "".join(map(str, codes)) + ("_par" if par else "")
 
 
+def stream_name(codes):
+    return "flat_" + "".join(map(str, codes)) + "_stream"
+
+
 def _render_flat(sig, expr, codes, par):
     """One contiguous run of n output elements; codes[t] is tensor input t's stride (1 or
     0: one element read everywhere).  Operands are sliced to their run first: indexing
@@ -122,6 +133,36 @@ def _render_flat(sig, expr, codes, par):
             lines.append(f"        {_NAMES[i]} = {_load(sig, i, f'v{i}[i]')}")
     lines.append(f"        vy[i] = {_store(sig, expr)}")
     return "\n".join(lines) + "\n"
+
+
+def _render_stream(sig, codes):
+    """The flat kernel for a result far larger than the caches (see stream_store): the
+    threads share out runs of SHARE_BLOCKS blocks, computing each block into an L1
+    buffer with the serial flat kernel and streaming it out; the unaligned head and the
+    last partial block are written in place."""
+    serial = flat_name(codes, False)
+
+    def call(out, out_offset, start, count):
+        ins = "".join(f"x{i}, o{i}{' + ' + start if code == 1 and start != '0' else ''}, "
+                      for i, code in zip(sig.tensors, codes))
+        return f"{serial}({ins}{out}, {out_offset}, {count}{_args(sig)})"
+    args = "".join(f"x{i}, o{i}, " for i in sig.tensors)
+    return "\n".join([
+        "@njit(parallel=True, **OPTS)",
+        f"def {stream_name(codes)}({args}y, oy, n{_args(sig)}):",
+        "    head = stream_head(y, oy, n)",
+        "    " + call("y", "oy", "0", "head"),
+        "    blocks = (n - head) // STREAM_BLOCK",
+        "    for t in prange((blocks + SHARE_BLOCKS - 1) // SHARE_BLOCKS):",
+        "        buf = np.empty(STREAM_BLOCK, y.dtype)",
+        "        for block in range(t * SHARE_BLOCKS, min(blocks, (t + 1) * SHARE_BLOCKS)):",
+        "            s = head + block * STREAM_BLOCK",
+        "            " + call("buf", "0", "s", "STREAM_BLOCK"),
+        "            stream_lines(buf, y, oy + s, STREAM_BLOCK)",
+        "        stream_fence()",
+        "    r = head + blocks * STREAM_BLOCK",
+        "    " + call("y", "oy + r", "r", "n - r"),
+    ]) + "\n"
 
 
 def _inner_loop(sig, expr, strides, indent, span="m"):
@@ -274,6 +315,7 @@ def module(op, expr, sig):
         extra += _fastmath_import()
     if sig.half_in or sig.half_out:
         extra += _half_import()
+    extra += _stream_import()
     header = _HEADER.format(what=f"{op} ({sig.arity} inputs{', ' + sig.key if sig.key else ''}): "
                                  f"{expr}", extra_imports=extra)
     parts = [header, _render_strided_span(sig, expr)]
@@ -281,6 +323,7 @@ def module(op, expr, sig):
         for codes in flat_patterns(len(sig.tensors)):
             parts.append(_render_flat(sig, expr, codes, par))
         parts.append(_render_strided(sig, par))
+    parts += [_render_stream(sig, codes) for codes in flat_patterns(len(sig.tensors))]
     name = f"ew_{op}" + (f"_{sig.key}" if sig.key else "")
     return codegen.load(name, "\n\n".join(parts))
 
