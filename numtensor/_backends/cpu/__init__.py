@@ -623,6 +623,10 @@ class CpuBackend(Backend):
 
     # ---- matrix products ------------------------------------------------------------------
     def matmul(self, plan, a, b, out, accumulate=False):
+        known = _serial_products.get((id(plan), out.dtype, accumulate))
+        if known is not None and known[0] is plan:  # (the plan kept alive: its id is its own)
+            known[1](a, b, out)
+            return
         mk = _kernel_module("matmul_kernels")
         m, k, n = plan.m, plan.k, plan.n
         if m == 0 or n == 0 or plan.batch == 0:
@@ -644,7 +648,8 @@ class CpuBackend(Backend):
                     out.view(_BYTE), plan.out_offsets, out.itemsize, consts, m, k, n)
             inside = _float_products(mk, plan, args, out.dtype)
             if not inside:
-                raise RuntimeError("matmul: a matrix of the plan lies outside its buffer")
+                _outside_buffer()
+            _keep_serial_product(mk, plan, args, out.dtype, accumulate)
         else:
             if accumulate:
                 raise NotImplementedError("matmul: accumulating integer products")
@@ -1194,6 +1199,49 @@ def _float_products(mk, plan, args, dtype):
         with blas_threads.using_threads(-blocks):
             return mk.gemm(*args)
     return mk.gemm(*args)
+
+
+def _outside_buffer():
+    raise RuntimeError("matmul: a matrix of the plan lies outside its buffer")
+
+
+# (id(plan), dtype, accumulate) -> (plan, run(a, b, out)) for the float products that
+# always run on the calling thread (_keep_serial_product)
+_serial_products = {}
+
+
+def _keep_serial_product(mk, plan, args, dtype, accumulate):
+    """After a float product: when the plan's products always take the same serial
+    kernel (too small to share out whatever the thread count, not matrix-vector products
+    shared out, the kernel compiled), keep a call of that kernel with the plan's
+    constant arguments in place, so a small product skips choosing it again (a 64 x 64
+    product's choice and argument building cost about a third of its time)."""
+    work = plan.batch * plan.m * plan.n * plan.k
+    if not (work < GRAIN or (plan.batch < 2 and work < SPLIT_FROM)) or \
+            ((plan.m == 1 or plan.n == 1) and work >= GEMV_SPLIT_FROM):
+        return
+    width = _packed_width(plan, dtype)
+    kernel = mk.gemm_packed if width else mk.gemm
+    if not kernel.overloads:  # (a first call may have borrowed the parallel kernel)
+        return
+    kind, a_t, b_t = args[:3]
+    a_offs, b_offs, c_offs = args[4], args[6], args[8]
+    tail = args[9:] + ((width,) if width else ())
+    byte = _BYTE
+
+    if width:
+        def run(a, b, out):
+            if not kernel(kind, a_t, a.view(byte), a_offs, b.view(byte), b_offs,
+                          out.view(byte), c_offs, *tail):
+                _outside_buffer()
+    else:
+        def run(a, b, out):
+            if not kernel(kind, a_t, b_t, a.view(byte), a_offs, b.view(byte), b_offs,
+                          out.view(byte), c_offs, *tail):
+                _outside_buffer()
+    if len(_serial_products) > 1024:  # geometries seen are few in practice; stay bounded
+        _serial_products.clear()
+    _serial_products[id(plan), dtype, accumulate] = (plan, run)
 
 
 # A product with one row or one column of C of this many multiply-adds or more runs as
