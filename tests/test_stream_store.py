@@ -90,7 +90,9 @@ def test_broadcast_operand_fill_copy_and_casts_stream(streaming, n):
     _same(a.half(), ta.half())                     # float16 results as bit patterns
     _same(a.half() + a.half(), ta.half() + ta.half())
     _same((a * 100).to(nt.int16), (ta * 100).to(torch.int16))
-    assert {"flat_10_stream", "flat_01_stream", "flat__stream", "flat_1_stream"} <= streaming()
+    _same(one.expand(n).contiguous(), tone.expand(n).contiguous())  # one element, copied
+    assert {"flat_10_stream", "flat_01_stream", "flat__stream", "flat_1_stream",
+            "flat_0_stream"} <= streaming()
 
 
 def test_in_place_op_streams_over_its_own_input(streaming):
