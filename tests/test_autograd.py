@@ -1085,6 +1085,36 @@ def test_fmod_and_remainder_gradients_and_nodes_match_torch():
     assert nt.autograd.gradcheck(lambda a, b: a.fmod(b), (x, o))
 
 
+def test_a_chain_with_leaves_is_walked_in_the_searchs_order():
+    """Random chains whose nodes also take leaves (before or after the chain's operand,
+    shared between nodes or twice by one node): the walk's order is the depth-first
+    search's, node for node, with and without a node to stop at."""
+    import random
+    from numtensor.autograd import engine
+    rng = random.Random(0)
+    walked = 0
+    for case in range(300):
+        leaves = [nt.ones(2, requires_grad=True) for _ in range(rng.randint(1, 4))]
+        y = rng.choice(leaves) * 1.5
+        for _ in range(rng.randint(1, 6)):
+            leaf, other = rng.choice(leaves), rng.choice(leaves)
+            y = rng.choice([lambda: y * leaf, lambda: leaf * y, lambda: y.exp(),
+                            lambda: nt.addcmul(leaf, y, other), lambda: leaf * other + y,
+                            lambda: nt.stack([leaf, y, other]).sum(0),
+                            lambda: y * y if case % 7 == 0 else y + leaf])()
+        root = y.sum().grad_fn
+        searched = engine._search_order([root], ())
+        order = engine._chain_order(root, ())
+        if order is None:
+            continue
+        walked += 1
+        assert order == searched
+        assert engine._topo_order([root]) == searched
+        stop = rng.choice(searched)
+        assert engine._chain_order(root, {stop}) == engine._search_order([root], {stop})
+    assert walked > 150  # most of these graphs are chains with leaves
+
+
 def test_the_engine_orders_a_chain_by_walking_it_and_any_other_graph_by_search():
     """A chain of nodes (each with at most one edge to another node) is run in the order
     of its walk; a node with two edges sends the whole graph to the general search,

@@ -64,12 +64,17 @@ def _fit(grad, meta):
 
 
 def _topo_order(roots, stop_at=()):
-    """Nodes reachable from roots, each before every node it feeds (iterative DFS); the
-    walk does not go past nodes in stop_at."""
+    """Nodes reachable from roots, each before every node it feeds: the reverse of a
+    depth-first search's post-order (the walk does not go past nodes in stop_at)."""
     if len(roots) == 1:
         order = _chain_order(roots[0], stop_at)
         if order is not None:
             return order
+    return _search_order(roots, stop_at)
+
+
+def _search_order(roots, stop_at):
+    """_topo_order of any graph, by an iterative depth-first search."""
     order, seen = [], set()
     for root in roots:
         if root in seen:
@@ -92,23 +97,47 @@ def _topo_order(roots, stop_at=()):
 
 
 def _chain_order(node, stop_at):
-    """The nodes from node on when they form a chain (each has at most one edge to
-    another node: y = f(g(h(x))), a loss of a one-parameter model), else None.  A chain
-    is its own topological order, found without the DFS's stack and set (100 chained
-    muls: about a fifth of a microsecond per node less)."""
-    order = []
+    """_search_order([node]) when the nodes form a chain with leaves: each node has at
+    most one edge to a node other than a leaf's AccumulateGrad (y = f(g(x * w)), the
+    loss of a small model), else None.  The search's order is built without its stack
+    and iterators (x * w then sum: 1.55 -> 0.5 us): its post-order is every node's
+    leaves before its chain child, the child's post-order, the node's leaves after that
+    child, then the node; a leaf comes at its first visit."""
+    chain, before, after = [], [], None  # after: {chain index: leaves after its child}
+    leaf = AccumulateGrad
     while node is not None:
-        order.append(node)
-        if node in stop_at:
-            return order
+        chain.append(node)
         child = None
-        for edge in node._edges:
-            if edge is not None:
-                if child is not None:
-                    return None  # two edges: a graph, not a chain
-                child = edge[0]
+        if node not in stop_at:
+            for edge in node._edges:
+                if edge is None:
+                    continue
+                target = edge[0]
+                if type(target) is leaf:
+                    if child is None:
+                        before.append(target)
+                    else:
+                        if after is None:
+                            after = {}
+                        after.setdefault(len(chain) - 1, []).append(target)
+                elif child is not None:
+                    return None  # two edges to nodes: a graph, not a chain
+                else:
+                    child = target
         node = child
-    return order
+    post = before
+    if after is None:
+        chain.reverse()
+        post += chain
+    else:
+        for i in range(len(chain) - 1, -1, -1):
+            post += after.get(i, ())
+            post.append(chain[i])
+    if len(post) > len(chain) + 1 and len(set(post)) < len(post):
+        seen = set()  # a leaf reached twice comes at its first visit only
+        post = [n for n in post if not (n in seen or seen.add(n))]
+    post.reverse()
+    return post
 
 
 def _leading_to(targets, order):
