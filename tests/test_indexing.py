@@ -502,3 +502,80 @@ def test_int_and_slice_keys_are_views_with_torch_values_and_gradients(key, permu
             a[exc_key]
     with pytest.raises(ValueError, match="step must be greater than zero"):
         a[::-1]
+
+
+def _layouts(lib, arr):
+    """The array as a contiguous tensor, a transposed view and a stepped slice."""
+    t = lib.from_numpy(arr.copy())
+    return {"contiguous": t, "transposed": lib.from_numpy(np.ascontiguousarray(
+        np.swapaxes(arr, 0, -1)).copy()).transpose(0, -1), "stepped": lib.from_numpy(
+        np.repeat(arr, 2, axis=0).copy())[::2]}
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "stepped"])
+def test_one_index_or_mask_tensor_keys_match_torch(layout):
+    """x[idx] (int64, any shape, negative entries, repeats, empty) and x[mask] (bool, of
+    the leading dims, contiguous or not) take their own short paths: values, shapes,
+    gradients, node names and errors as PyTorch's."""
+    rng = np.random.default_rng(3)
+    for shape in [(7,), (5, 3), (4, 3, 2)]:
+        arr = rng.standard_normal(shape).astype(np.float32)
+        ours, theirs = _layouts(nt, arr)[layout], _layouts(torch, arr)[layout]
+        n = shape[0]
+        for idx in [rng.integers(-n, n, 6), rng.integers(0, n, (2, 3)), np.array([n - 1]),
+                    np.zeros(0, np.int64)]:
+            got, want = ours[nt.from_numpy(idx.copy())], theirs[torch.from_numpy(idx.copy())]
+            assert tuple(got.shape) == tuple(want.shape)
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+        for k in range(1, len(shape) + 1):
+            mask = rng.random(shape[:k]) > 0.4
+            for m_nt, m_t in [(nt.from_numpy(mask.copy()), torch.from_numpy(mask.copy()))] + (
+                    [(nt.from_numpy(mask.T.copy()).t(), torch.from_numpy(mask.T.copy()).t())]
+                    if k == 2 else []):  # a transposed (non-contiguous) mask
+                got, want = ours[m_nt], theirs[m_t]
+                assert tuple(got.shape) == tuple(want.shape)
+                np.testing.assert_array_equal(got.numpy(), want.numpy())
+        # gradients: repeated rows add up
+        for key in [np.array([0, n - 1, 0, -1]), rng.random(shape[:1]) > 0.5]:
+            xs = [L.from_numpy(arr.copy()).requires_grad_() for L in (nt, torch)]
+            ys = [x[L.from_numpy(key.copy())] for x, L in zip(xs, (nt, torch))]
+            assert ys[0].grad_fn.name() == ys[1].grad_fn.name() == "IndexBackward0"
+            for y, L in zip(ys, (nt, torch)):
+                (y * L.arange(y.numel(), dtype=y.dtype).reshape(y.shape)).sum().backward()
+            np.testing.assert_array_equal(xs[0].grad.numpy(), xs[1].grad.numpy())
+    # errors, as PyTorch words them
+    for lib in (nt, torch):
+        with pytest.raises(IndexError, match="index 5 is out of bounds for dimension 0 with size 5"):
+            lib.zeros(5, 2)[lib.tensor([0, 5])]
+        with pytest.raises(IndexError, match=r"index -6 is out of bounds for dimension 0 with size 5"):
+            lib.zeros(5)[lib.tensor([-6])]
+        with pytest.raises(IndexError, match=r"The shape of the mask \[4\] at index 0 does not "
+                                             r"match the shape of the indexed tensor \[5, 2\]"):
+            lib.zeros(5, 2)[lib.ones(4, dtype=lib.bool)]
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "stepped"])
+def test_index_select_along_every_dim_matches_torch(layout):
+    """index_select's own path: values, and its errors (negative indices refused)."""
+    rng = np.random.default_rng(4)
+    arr = rng.standard_normal((4, 5, 3)).astype(np.float64)
+    ours, theirs = _layouts(nt, arr)[layout], _layouts(torch, arr)[layout]
+    for dim in range(-3, 3):
+        size = arr.shape[dim]
+        for idx in [rng.integers(0, size, 7), np.array([size - 1]), np.zeros(0, np.int64)]:
+            got = nt.index_select(ours, dim, nt.from_numpy(idx.copy()))
+            want = torch.index_select(theirs, dim, torch.from_numpy(idx.copy()))
+            assert tuple(got.shape) == tuple(want.shape)
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+        # negative indices are out of range here; dim 1 has its own message in PyTorch
+        for bad in ([size], [-1], [0, size + 4, -3]):
+            raised = []
+            for lib, x in ((nt, ours), (torch, theirs)):
+                with pytest.raises((IndexError, RuntimeError)) as info:
+                    lib.index_select(x, dim, lib.tensor(bad))
+                raised.append((type(info.value), str(info.value)))
+            assert raised[0] == raised[1]
+    for lib in (nt, torch):  # a 0-d input
+        assert lib.index_select(lib.tensor(2.5), 0, lib.tensor([0])).item() == 2.5
+        with pytest.raises(IndexError, match="index out of range in self"):
+            lib.index_select(lib.tensor(2.5), 0, lib.tensor([-1]))

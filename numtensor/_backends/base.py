@@ -197,14 +197,16 @@ class Backend(abc.ABC):
 
     # ---- indexing ---------------------------------------------------------------------
     @abc.abstractmethod
-    def index_offsets(self, plan, index, size, stride, out, accumulate):
+    def index_offsets(self, plan, index, size, stride, out, accumulate, wrap=True):
         """out[j] (+)= wrap(index[j]) * stride over an ElementwisePlan (index, out):
         the element offsets of an integer index along one dim of length `size`
-        (negative indices count from the end).  `accumulate` adds to out (several index
-        tensors broadcast together); otherwise out is overwritten.
+        (negative indices count from the end; with wrap=False they are out of range, as
+        in index_select).  `accumulate` adds to out (several index tensors broadcast
+        together); otherwise out is overwritten.
 
-        Returns None, or the first index value out of [-size, size) in the index's
-        row-major order (the ops layer raises PyTorch's IndexError with it)."""
+        Returns None, or the first index value out of [-size, size) ([0, size) without
+        wrap) in the index's row-major order (the ops layer raises PyTorch's error
+        with it)."""
 
     @abc.abstractmethod
     def gather(self, plan, src, offsets, out):

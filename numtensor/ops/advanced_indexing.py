@@ -258,6 +258,58 @@ def getitem(x, key):
     return out
 
 
+def index_rows(x, index):
+    """x[index] for one int64 index tensor of at least one dim on x's device (x has at
+    least one dim): whole rows of x along dim 0, the commonest advanced key (a batch of
+    samples, an embedding lookup), without the general path's key splitting and view
+    (x[idx] of 100 elements took three times as long through them)."""
+    out = gather_along(x, 0, index, _out_of_bounds)
+    if x._requires_grad and is_grad_enabled():
+        attach(_index_backward, out, (x,), shape=x._shape, key=(index,))
+    return out
+
+
+def mask_rows(x, mask):
+    """x[mask] for one bool mask of at least one dim on x's device (x has at least as
+    many dims): the fused mask path of _plan and gather_plan, without the general
+    path's key splitting and view."""
+    _check_mask(mask, x, 0)
+    k = len(mask._shape)
+    p = _Plan()
+    p.view, p.mask = x, mask
+    p.geometry = plan.mask(mask._shape, x._strides[:k], x._shape[k:], x._strides[k:])
+    out = gather_plan(x, p)
+    if x._requires_grad and is_grad_enabled():
+        attach(_index_backward, out, (x,), shape=x._shape, key=(mask,))
+    return out
+
+
+def _out_of_bounds(bad, size):
+    raise IndexError(f"index {bad} is out of bounds for dimension 0 with size {size}")
+
+
+def gather_along(x, dim, index, out_of_range, wrap=True):
+    """The elements of x at `index` along dim (an int64 tensor on x's device), shaped
+    x.shape[:dim] + index.shape + x.shape[dim + 1:]: _plan's geometry for a key whose
+    one advanced item is index at dim, worked out directly.  No autograd.  Negative
+    indices count from the end (wrap=False: they are out of range); the first index out
+    of range goes to out_of_range(value, size), which raises the op's error."""
+    device = x._storage.device
+    be = backend_for(device)
+    shape = index._shape
+    offsets = empty(shape, _dtype.int64, device)
+    size = x._shape[dim]
+    bad = be.index_offsets(plan.elementwise(shape, (index._strides, contiguous_strides(shape))),
+                           operand(index), size, x._strides[dim], operand(offsets), False, wrap)
+    if bad is not None:
+        out_of_range(bad, size)
+    pre, post = x._shape[:dim], x._shape[dim + 1:]
+    out = empty(pre + shape + post, x.dtype, device)
+    be.gather(plan.index(pre, x._strides[:dim], offsets.numel(), post, x._strides[dim + 1:]),
+              operand(x), operand(offsets), operand(out))
+    return out
+
+
 @derivative("IndexBackward0")
 def _index_backward(ctx, g):
     from .._alloc import zeros

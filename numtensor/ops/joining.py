@@ -15,6 +15,7 @@ from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.graph import needs_grad
 from .._backends import backend_for, plan
 from ._common import empty, is_contiguous, same_device, scalar_type_name, shape_str, wrap_dim
+from .advanced_indexing import _plan, gather_along, gather_plan
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
 
@@ -437,26 +438,34 @@ def _check_vector_index(index, fname):
 
 def index_select(input, dim, index, *, out=None):
     x = input  # torch's parameter name, short local
-    from .advanced_indexing import _plan, gather_plan
     _check_vector_index(index, "index_select")
     d = wrap_dim(dim, x.ndim)
     if x.ndim > 1 and x._shape[d] == 0 and index.numel():
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     idx = index.reshape(-1) if index.ndim == 0 else index
-    if x.ndim == 0:
-        key = (idx,)
-        xx = x.reshape(1)
-    else:
-        key, xx = (slice(None),) * d + (idx,), x
-    try:
-        key_plan = _plan(xx, key)
-    except IndexError:
-        raise IndexError("index out of range in self") from None
-    res = gather_plan(xx, key_plan)
+    xx = x.reshape(1) if x.ndim == 0 else x
+    if idx._storage.device is x._storage.device:
+        res = gather_along(xx, d, idx, _index_select_range(x.ndim, d), wrap=False)
+    else:  # an index on another device: the general path's checks and messages
+        try:
+            res = gather_plan(xx, _plan(xx, (slice(None),) * d + (idx,)))
+        except IndexError:
+            raise IndexError("index out of range in self") from None
     if x.ndim == 0:
         res = res.reshape(())
     attach(_index_select_backward, res, (x,), index=index, shape=x._shape, dim=d)
     return _finish_out(res, out)
+
+
+def _index_select_range(ndim, dim):
+    """The error of an index out of range (negative ones included), as PyTorch's CPU
+    index_select words it: its kernel for dim 1 of a tensor of two dims or more has
+    its own message."""
+    def out_of_range(bad, size):
+        if ndim > 1 and dim == 1:
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        raise IndexError("index out of range in self")
+    return out_of_range
 
 
 @derivative("IndexSelectBackward0", saves=("index",))

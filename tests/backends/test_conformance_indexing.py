@@ -69,6 +69,35 @@ def test_index_offsets_reports_the_first_bad_value(backend, layout):
     assert _run_index_offsets(backend, empty, 0, 1, make_out(backend, (0,), I64), False) is None
 
 
+@pytest.mark.parametrize("dtype", [I64, I32], ids=dtype_id)
+def test_index_offsets_without_wrapping_refuse_negative_indices(backend, dtype):
+    """wrap=False (index_select): values in [0, size) only; the first value out of that
+    range, negative ones included, is reported."""
+    rng = rng_for("index_offsets_nowrap", dtype)
+    idx = rng.integers(0, 7, 40).astype(dtype)
+    index = place(backend, idx, "stepped", rng)
+    out = make_out(backend, (40,), I64, "offset", rng)
+    p = plan.elementwise((40,), (index.strides, out.strides))
+    assert backend.index_offsets(p, index.op, 7, 3, out.op, False, wrap=False) is None
+    check_out(out, idx.astype(np.int64) * 3)
+    idx[25], idx[31] = -1, 7
+    index = place(backend, idx, "stepped", rng)
+    assert backend.index_offsets(p, index.op, 7, 3, out.op, False, wrap=False) == -1
+
+
+def test_index_offsets_without_wrapping_above_the_grain(backend):
+    n = large(backend) * 3
+    rng = rng_for("index_offsets_nowrap_large")
+    big = rng.integers(0, 100, n)
+    big[n // 2 + 3] = -100  # in range with wrapping, not without
+    index = place(backend, big, rng=rng)
+    p = plan.elementwise((n,), (index.strides, (1,)))
+    assert backend.index_offsets(p, index.op, 100, 1, make_out(backend, (n,), I64).op, False,
+                                 wrap=False) == -100
+    assert backend.index_offsets(p, index.op, 100, 1, make_out(backend, (n,), I64).op,
+                                 False) is None
+
+
 def test_index_offsets_above_the_grain(backend):
     n = large(backend) * 3
     rng = rng_for("index_offsets_large")

@@ -658,7 +658,7 @@ class CpuBackend(Backend):
                plan.out_offsets, m, k, n)
 
     # ---- indexing -----------------------------------------------------------------------------
-    def index_offsets(self, plan, index, size, stride, out, accumulate):
+    def index_offsets(self, plan, index, size, stride, out, accumulate, wrap=True):
         ik = _kernel_module("index_kernels")
         n = plan.n
         if n == 0:
@@ -666,7 +666,7 @@ class CpuBackend(Backend):
         fn = ik.index_offsets_par if n >= GRAIN else ik.index_offsets
         st = plan.stride_arrays
         bad = fn(plan.shape_array, index[0], index[1], st[0], out[0], out[1], n,
-                 size, stride, accumulate)
+                 size, -size if wrap else 0, stride, accumulate)
         if bad < 0:
             return None
         # the value at flat position `bad` of the planned walk, read for the message
@@ -740,8 +740,12 @@ class CpuBackend(Backend):
         counts = np.empty(nchunks, np.int64)
         fn = ik.mask_counts_par if nchunks > 1 else ik.mask_counts
         fn(_movable(mask[0]), mask[1], n, chunk, counts)
-        starts = np.zeros(nchunks + 1, np.int64)  # chunk c writes rows starts[c]..starts[c+1]
-        np.cumsum(counts, out=starts[1:])
+        starts = np.empty(nchunks + 1, np.int64)  # chunk c writes rows starts[c]..starts[c+1]
+        starts[0] = 0
+        if nchunks == 1:  # (NumPy's cumsum costs more than a small mask's count)
+            starts[1] = counts[0]
+        else:
+            np.cumsum(counts, out=starts[1:])
         return MaskCount(chunk, starts, int(starts[-1]), n)
 
     def mask_gather(self, count, mask, plan, src, out):

@@ -66,8 +66,9 @@ def _post(q, qstride, post_shape, post_strides):
 
 # ---- index offsets: out[j] (+)= wrap(index[j]) * stride, with a bounds check ----------------
 @njit(inline="always", **OPTS)
-def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, stride, accumulate):
-    """Offsets for flat positions j0..j1 of the index; returns the first bad position."""
+def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, low, stride, accumulate):
+    """Offsets for flat positions j0..j1 of the index; returns the first bad position.
+    Values in [low, size) are in range: low = -size wraps negative ones, 0 refuses them."""
     nd = shape.shape[0]
     for j in range(j0, j1):
         if nd == 1:  # a 1-D index (the common x[idx]): no division per element
@@ -80,7 +81,7 @@ def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, stride, accumulate):
                 rem //= shape[d]
                 px += k * sx[d]
         v = np.int64(x[px])
-        if v < -size or v >= size:
+        if v < low or v >= size:
             return j
         if v < 0:
             v += size
@@ -92,18 +93,18 @@ def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, stride, accumulate):
 
 
 @njit(**OPTS)
-def index_offsets(shape, x, ox, sx, y, oy, n, size, stride, accumulate):
-    return _offsets_run(0, n, shape, x, ox, sx, y, oy, size, stride, accumulate)
+def index_offsets(shape, x, ox, sx, y, oy, n, size, low, stride, accumulate):
+    return _offsets_run(0, n, shape, x, ox, sx, y, oy, size, low, stride, accumulate)
 
 
 @njit(parallel=True, **OPTS)
-def index_offsets_par(shape, x, ox, sx, y, oy, n, size, stride, accumulate):
+def index_offsets_par(shape, x, ox, sx, y, oy, n, size, low, stride, accumulate):
     chunk = 16384
     nchunk = (n + chunk - 1) // chunk
     first = np.full(nchunk, -1, np.int64)
     for c in prange(nchunk):
         first[c] = _offsets_run(c * chunk, min(n, c * chunk + chunk), shape, x, ox, sx,
-                                y, oy, size, stride, accumulate)
+                                y, oy, size, low, stride, accumulate)
     for c in range(nchunk):
         if first[c] >= 0:
             return first[c]

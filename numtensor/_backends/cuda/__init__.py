@@ -172,9 +172,9 @@ class CudaBackend(Backend):
         mk.matmul(plan, a, b, out, accumulate)
 
     # ---- indexing ----------------------------------------------------------------------------
-    def index_offsets(self, plan, index, size, stride, out, accumulate):
+    def index_offsets(self, plan, index, size, stride, out, accumulate, wrap=True):
         from . import index_kernels as ik
-        return ik.index_offsets(plan, index, size, stride, out, accumulate)
+        return ik.index_offsets(plan, index, size, stride, out, accumulate, wrap)
 
     def gather(self, plan, src, offsets, out):
         from . import index_kernels as ik

@@ -35,8 +35,9 @@ def post_offset(q, npd, nqd, qstride, meta):
 
 
 @cuda.jit(cache=True)
-def index_offsets(n, nd, meta, x, ox, y, oy, size, stride, accumulate, bad):
-    """y[oy + j] (+)= wrap(x[j-th element of the planned walk]) * stride."""
+def index_offsets(n, nd, meta, x, ox, y, oy, size, low, stride, accumulate, bad):
+    """y[oy + j] (+)= wrap(x[j-th element of the planned walk]) * stride; values in
+    [low, size) are in range (low = -size wraps negative ones, 0 refuses them)."""
     for j in range(cuda.grid(1), n, cuda.gridsize(1)):
         rem = j
         px = ox
@@ -46,7 +47,7 @@ def index_offsets(n, nd, meta, x, ox, y, oy, size, stride, accumulate, bad):
             rem //= s
             px += k * meta[nd + d]
         v = np.int64(x[px])
-        if v < -size or v >= size:
+        if v < low or v >= size:
             cuda.atomic.min(bad, 0, j)
             continue
         if v < 0:

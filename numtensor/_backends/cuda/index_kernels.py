@@ -178,7 +178,7 @@ def _kernels():
     return _fixed[0]
 
 
-def index_offsets(plan, index, size, stride, out, accumulate):
+def index_offsets(plan, index, size, stride, out, accumulate, wrap=True):
     n = plan.n
     if n == 0:
         return None
@@ -187,7 +187,8 @@ def index_offsets(plan, index, size, stride, out, accumulate):
         plan.shape_array, plan.stride_arrays[0]))
     bad = _report()
     launch.run(_kernels().index_offsets, launch.blocks_for(n), THREADS, n, nd, meta, index[0],
-               index[1], out[0], out[1], size, stride, bool(accumulate), bad)
+               index[1], out[0], out[1], size, -size if wrap else 0, stride, bool(accumulate),
+               bad)
     pos = _read_report(bad)
     if pos is None:
         return None
