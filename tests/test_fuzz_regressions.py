@@ -321,3 +321,14 @@ def test_variance_of_equal_values_is_exactly_zero():
     w = nt.tensor([[-1.39, 0.37, -1.01]], dtype=nt.float64, requires_grad=True)
     (g,) = nt.autograd.grad(nt.std(w.expand(3, 3), dim=-2).sum(), w)
     assert g.tolist() == [[0.0, 0.0, 0.0]]
+
+
+def test_complex_reciprocal_and_rsqrt_of_zero_are_infinite_not_an_error():
+    """Fuzz seed 3601, case 114: 1 / z went through Numba's complex division, which raises
+    ZeroDivisionError for z == 0; PyTorch gives inf + nan j."""
+    for dt in ("complex64", "complex128"):
+        z = [0j, 1 + 2j, complex(float("inf"), 0), -4j, complex(float("nan"), 1)]
+        for fn in ("reciprocal", "rsqrt"):
+            ours = getattr(nt, fn)(nt.tensor(z, dtype=getattr(nt, dt))).numpy()
+            want = getattr(torch, fn)(torch.tensor(z, dtype=getattr(torch, dt))).numpy()
+            np.testing.assert_allclose(ours, want, rtol=1e-6)

@@ -133,7 +133,9 @@ COMPLEX_UNARY = {
     "log1p": "complex(0.5 * math.log1p(a.real * (2 + a.real) + a.imag * a.imag), "
              "math.atan2(a.imag, 1 + a.real))",
     "sqrt": "cmath.sqrt(a)",
-    "rsqrt": "1 / cmath.sqrt(a)",
+    # 1 / z through complex_divide (below): Numba's own raises for z == 0
+    "rsqrt": "fastmath.complex_divide(complex(1, 0), cmath.sqrt(a))",
+    "reciprocal": "fastmath.complex_divide(complex(1, 0), a)",
     "sin": "cmath.sin(a)",
     "cos": "cmath.cos(a)",
     "tan": "cmath.tan(a)",

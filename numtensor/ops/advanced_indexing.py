@@ -289,7 +289,7 @@ def _out_of_bounds(bad, size):
 
 
 def gather_along(x, dim, index, out_of_range, wrap=True):
-    """The elements of x at `index` along dim (an int64 tensor on x's device), shaped
+    """The elements of x at `index` along dim (an integer tensor on x's device), shaped
     x.shape[:dim] + index.shape + x.shape[dim + 1:]: _plan's geometry for a key whose
     one advanced item is index at dim, worked out directly.  No autograd.  Negative
     indices count from the end (wrap=False: they are out of range); the first index out

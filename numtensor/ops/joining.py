@@ -453,7 +453,8 @@ def index_select(input, dim, index, *, out=None):
             raise IndexError("index out of range in self") from None
     if x.ndim == 0:
         res = res.reshape(())
-    attach(_index_select_backward, res, (x,), index=index, shape=x._shape, dim=d)
+    if x._requires_grad:  # (attach's own test, before its keywords are built)
+        attach(_index_select_backward, res, (x,), index=index, shape=x._shape, dim=d)
     return _finish_out(res, out)
 
 

@@ -156,6 +156,15 @@ NUMTENSOR_BUGS = [
           "x = torch.tensor([0., float('inf'), 2.], dtype=torch.float64, requires_grad=True); "
           "x.prod().backward(); x.grad",
           lambda p, d: d.kind == "grad" and "prod" in p.ops and "nan" in d.detail),
+    Known("std of equal values: PyTorch's rounding noise",
+          "new (fuzz, seed 3601): std over equal values is exactly 0 here (the corrected "
+          "two-pass sum), so its gradient, 0/0, is given as 0; PyTorch's mean of three 1.85 "
+          "rounds one ulp off, its std is 2.7e-16 and its gradient a finite -0.41 per element",
+          "x = torch.tensor([[[1.85]]], dtype=torch.float64).expand(1, 1, 3).detach()"
+          ".requires_grad_(); torch.std(x, dim=(1, 2)).sum().backward(); x.grad",
+          lambda p, d: d.kind == "grad" and _op(p, "std") and ".expand(" in p.source()
+          and re.search(r"values \[*0\.0(, 0\.0)*\]*(, \[*0\.0(, 0\.0)*\]*)* !=", d.detail)
+          is not None),
     Known("float32 std / var overflow",
           "new (fuzz): std/var of float32 values near 1e20 overflow to inf (squares computed in "
           "float32); torch's result is finite",
