@@ -70,8 +70,18 @@ def _offsets_run(j0, j1, shape, x, ox, sx, y, oy, size, low, stride, accumulate)
     """Offsets for flat positions j0..j1 of the index; returns the first bad position.
     Values in [low, size) are in range: low = -size wraps negative ones, 0 refuses them."""
     nd = shape.shape[0]
+    if nd == 1 and not accumulate:  # a lone 1-D index (the common x[idx]): a loop of its own
+        step = sx[0]  # (unsigned positions: no negative-index wraparound on each access)
+        for j in range(j0, j1):
+            v = np.int64(x[U(ox + j * step)])
+            if v < low or v >= size:
+                return j
+            if v < 0:
+                v += size
+            y[U(oy + j)] = v * stride
+        return -1
     for j in range(j0, j1):
-        if nd == 1:  # a 1-D index (the common x[idx]): no division per element
+        if nd == 1:  # a 1-D index: no division per element
             px = ox + j * sx[0]
         else:
             rem = np.int64(j) + 0
@@ -140,6 +150,11 @@ def _gather_row(src, base, qstride, nq, post_shape, post_strides, out, o):
 def _gather_rows(lo, hi, src, soff, pre_shape, pre_strides, offs, ooffs, nidx, qstride, nq,
                  post_shape, post_strides, out, oout):
     one_pre = pre_shape.shape[0] == 0  # x[idx] with idx first: no division per row
+    if one_pre and nq == 1:  # x[idx] of a 1-D x: one element per row, unsigned indices
+        s, f, o = U(soff), U(ooffs + lo), U(oout + lo)  # (no negative-index wraparound)
+        for r in range(U(hi - lo)):
+            out[o + r] = src[s + U(offs[f + r])]
+        return
     for r in range(lo, hi):
         if one_pre:
             base = soff + offs[ooffs + r]
