@@ -332,3 +332,14 @@ def test_complex_reciprocal_and_rsqrt_of_zero_are_infinite_not_an_error():
             ours = getattr(nt, fn)(nt.tensor(z, dtype=getattr(nt, dt))).numpy()
             want = getattr(torch, fn)(torch.tensor(z, dtype=getattr(torch, dt))).numpy()
             np.testing.assert_allclose(ours, want, rtol=1e-6)
+
+
+def test_integer_pow_converts_a_tensor_exponent_to_the_result_dtype_first():
+    """Fuzz seed 3522545677, case 406: uint8 ** int32 tensor(-9) is uint8 ** 247 in
+    PyTorch (the exponent is converted to the result's dtype, wrapping), not 0."""
+    for base, exp, edt in [([11, 0, 12, 17, 13], -9, "int32"), ([11, 0, 12, 17, 13], 300, "int32"),
+                           ([3, -2, 1, -1], -255, "int64"), ([3, -2, 1, -1], -9, "int64")]:
+        bdt = "uint8" if min(base) >= 0 else "int8"
+        got, want = (L.pow(L.tensor(base, dtype=getattr(L, bdt)), L.tensor(exp, dtype=getattr(L, edt)))
+                     for L in (nt, torch))
+        assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)

@@ -915,8 +915,12 @@ _POW_AS_PYTORCH = {
 
 
 def _integer_pow(a, b, dt):
-    """integer ** integer tensor as PyTorch computes it: a negative exponent gives 1 for
-    base 1, +-1 for base -1 (by the exponent's parity) and 0 for any other base."""
+    """integer ** integer tensor as PyTorch computes it: the exponent converted to the
+    result's dtype first (wrapping: uint8 ** int32 tensor(-9) raises to 247), then a
+    negative exponent gives 1 for base 1, +-1 for base -1 (by the exponent's parity) and
+    0 for any other base."""
+    if b.dtype is not dt:
+        b = b.to(dt)
     res = run_elementwise("pow", (a, clamp(b, min=0)), dt, dt)
     odd = ne(remainder(b, 2), 0)
     if isinstance(a, Tensor):

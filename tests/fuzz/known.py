@@ -42,7 +42,9 @@ def _special_values(program):
 
 def _has_ties(program):
     """Whether some number appears twice among the program's literal values."""
-    numbers = re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?", program.source())
+    # a decimal point or an exponent: the tensor literals' values (1e+20 too), not the
+    # integer arguments
+    numbers = re.findall(r"-?\d+\.\d+(?:e[-+]?\d+)?|-?\d+e[-+]?\d+", program.source())
     return len(set(numbers)) < len(numbers)
 
 
