@@ -15,7 +15,7 @@ from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
 from .._backends.plan import broadcast_shapes
-from .dispatch import cast, run_elementwise, run_into_self
+from .dispatch import cast, dense_fast_path, run_elementwise, run_into_self
 from .inplace import apply_inplace, check_fits, check_leaf
 from .out_args import castable, check_grad, finish, found, where_rule
 
@@ -586,8 +586,10 @@ def add(input, other, *, alpha=1, out=None):
     if alpha != 1:
         _check_alpha(dt, alpha)
         res = _emit("add_scaled", (a, b), dt, out, params=(alpha,))
-    elif out is None:  # _emit's first case, without its call
-        res = run_elementwise("add", (a, b), dt, dt)
+    elif out is None:  # _emit's first case, without its calls
+        res = dense_fast_path("add", (a, b), dt, dt, ())
+        if res is None:
+            res = run_elementwise("add", (a, b), dt, dt)
     else:
         res = _emit("add", (a, b), dt, out)
     if res is out:
@@ -691,7 +693,12 @@ def mul(input, other, *, out=None):
     if out is not None:
         check_grad("mul", out, a, b)
     dt = _binary_dtype(a, b, "*")
-    res = run_elementwise("mul", (a, b), dt, dt) if out is None else _emit("mul", (a, b), dt, out)
+    if out is None:  # _emit's first case, without its calls
+        res = dense_fast_path("mul", (a, b), dt, dt, ())
+        if res is None:
+            res = run_elementwise("mul", (a, b), dt, dt)
+    else:
+        res = _emit("mul", (a, b), dt, out)
     if res is out:
         return out
     if (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)) \
