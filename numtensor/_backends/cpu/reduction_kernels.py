@@ -11,6 +11,8 @@ schedules cover the cases that matter:
 `combine` is an expression in acc and a; p0 is the identity, in y's dtype (float64 for a
 float32 sum, which accumulates in float64).
 """
+import functools
+
 from . import codegen
 
 CHUNK = 32768
@@ -203,6 +205,7 @@ def all_par(n, t, x, ox, y, oy, p0):
 '''
 
 
+@functools.cache
 def reduce_module(op, combine):
     src = "\n".join([_HEADER.format(what=f"reduce {op}: acc = {combine}"),
                      _rows(combine, False), _rows(combine, True),
@@ -246,6 +249,7 @@ def arg{suffix}(kshape, kx, ky, kyi, n, t, x, ox, y, oy, yi, oyi):
 '''
 
 
+@functools.cache  # (rendering the source on every call cost a quarter of a small argmax)
 def arg_module(op):
     cmp = ">" if op == "max" else "<"
     src = _HEADER.format(what=f"arg{op}") + "".join(
@@ -279,6 +283,7 @@ def scan{suffix}(kshape, kx, ky, n, tx, ty, x, ox, y, oy, p0):
 '''
 
 
+@functools.cache
 def scan_module(op, combine):
     src = _HEADER.format(what=f"scan {op}") + "".join(
         _SCAN.format(par=par, suffix="_par" if par else "", rng="prange" if par else "range",
