@@ -4,6 +4,8 @@ Each key is written once with NumPy arrays standing for index tensors; `_key` tu
 them into numtensor or torch tensors, so the same key runs on both libraries.
 Inputs come contiguous and as permuted (non-contiguous) views.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -579,3 +581,37 @@ def test_index_select_along_every_dim_matches_torch(layout):
         assert lib.index_select(lib.tensor(2.5), 0, lib.tensor([0])).item() == 2.5
         with pytest.raises(IndexError, match="index out of range in self"):
             lib.index_select(lib.tensor(2.5), 0, lib.tensor([-1]))
+
+
+def test_tuples_of_ints_and_slices_against_pytorch():
+    # x[:, 0], x[i, j], x[1:, ::2]: keys of Python ints and plain slices take a short
+    # path to the view (indexing._plain_items); values, strides, offsets, aliasing,
+    # gradients and out-of-range errors as PyTorch's, on contiguous and permuted inputs
+    rng = np.random.default_rng(77)
+    for trial in range(200):
+        nd = int(rng.integers(1, 5))
+        shape = tuple(int(s) for s in rng.integers(1, 6, nd))
+        a, b = _pair(shape, bool(trial % 2), seed=trial)
+        key = []
+        for d in range(int(rng.integers(0, nd + 1))):
+            if rng.random() < 0.5:
+                key.append(int(rng.integers(-shape[d] - 1, shape[d] + 1)))  # some out of range
+            else:
+                lo, hi = (None if rng.random() < 0.3 else int(rng.integers(-6, 7)) for _ in range(2))
+                key.append(slice(lo, hi, None if rng.random() < 0.5 else int(rng.integers(1, 4))))
+        key = tuple(key)
+        try:
+            want = b[key]
+        except IndexError as e:
+            with pytest.raises(IndexError, match=re.escape(str(e))):
+                a[key]
+            continue
+        got = a[key]
+        _same(got, want)
+        assert got.stride() == want.stride() and got.storage_offset() == want.storage_offset()
+        assert got._storage is a._storage and got is not a  # a view, never a copy or x itself
+        leaf_a = a.detach().requires_grad_()
+        leaf_b = b.detach().requires_grad_()
+        leaf_a[key].sum().backward()
+        leaf_b[key].sum().backward()
+        _same(leaf_a.grad, leaf_b.grad)

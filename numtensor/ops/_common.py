@@ -81,6 +81,11 @@ def scalar_for_dtype(value, dt, check_floats=True):
     except that small negative ints wrap into an unsigned dtype (-1 -> 255).  Without
     check_floats a finite number beyond float16's range passes (and rounds to inf), as in
     PyTorch's fill from a tensor; setitem_scalar() gives setitem's rule."""
+    kind = type(value)
+    if (kind is float or kind is int) and dt.category >= 2:  # the common case, no ABC checks
+        if check_floats:
+            _check_float_range(value, dt)
+        return value
     if check_floats and isinstance(value, (numbers.Number, np.number)) and \
             not isinstance(value, (bool, np.bool_)):
         _check_float_range(value, dt)
@@ -146,8 +151,12 @@ def check_no_partial_overlap(out, inp):
         raise RuntimeError(PARTIAL_OVERLAP_ERROR)
 
 
+_PYTHON_SCALARS = (int, float, bool, complex)
+
+
 def is_scalar(x):
-    return isinstance(x, (numbers.Number, np.bool_, np.number)) and not isinstance(x, Tensor)
+    return type(x) in _PYTHON_SCALARS or (
+        isinstance(x, (numbers.Number, np.bool_, np.number)) and not isinstance(x, Tensor))
 
 
 def check_operand(x, opname="operation"):

@@ -2,6 +2,7 @@
 from .. import _alloc
 from .._tensor import Tensor
 from ..autograd.derivatives import attach, derivative
+from ..autograd.grad_mode import is_grad_enabled
 from .._backends.plan import output_order, strides_for_order
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
                       empty, is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype)
@@ -97,7 +98,6 @@ def _fill(self, value, grad_name, check_floats=True):
             return copy_(self, expand(value, self._shape))
         value = value.item()
     check_leaf(self)
-    from ..autograd.grad_mode import is_grad_enabled
     base = self._base
     if is_grad_enabled() and (self.requires_grad or (base is not None and base.requires_grad)):
         # history must be rewritten: go through the general in-place path

@@ -12,6 +12,8 @@ import numpy as np
 from .. import _dtype
 from .._tensor import Tensor
 from . import views
+from ._common import check_no_internal_overlap, setitem_scalar
+from .copy import _fill, copy_
 
 
 def _is_basic(item):
@@ -49,7 +51,11 @@ def _expand_ellipsis(key, ndim):
 
 def basic_view(x, key):
     """The view x[key] for a key of ints, slices, None and Ellipsis."""
-    items = _expand_ellipsis(key, x.ndim)
+    return _apply_basic(x, _expand_ellipsis(key, x.ndim))
+
+
+def _apply_basic(x, items):
+    """x viewed through items (ints, slices and None, no Ellipsis), each applied in turn."""
     out = x
     dim = 0  # the dim of `out` the next item addresses
     for position, k in enumerate(items):  # PyTorch's errors name the position in the key
@@ -95,6 +101,30 @@ def _plain_slice(k):
             and (step is None or type(step) is int))
 
 
+def _plain_key(x, key):
+    """The items of a key that needs no rewriting (an int, a plain slice, or a tuple of
+    them, no more than x's dims), or None: x[i], x[a:b], x[:, 0] and x[i, j] skip
+    _prepare and _expand_ellipsis, which cost 3-4 us of such a view."""
+    kind = type(key)
+    if kind is tuple:
+        return key if _plain_items(key, len(x._shape)) else None
+    if x._shape and (kind is int or (kind is slice and _plain_slice(key))):
+        return (key,)
+    return None
+
+
+def _plain_items(key, ndim):
+    """Whether a tuple key holds only Python ints and slices of them, no more than ndim:
+    what _prepare and _expand_ellipsis would leave as it is (x[:, 0], x[i, j])."""
+    if len(key) > ndim:
+        return False
+    for k in key:
+        kind = type(k)
+        if kind is not int and not (kind is slice and _plain_slice(k)):
+            return False
+    return True
+
+
 def _prepare(key):
     out = []
     for k in key:
@@ -138,6 +168,8 @@ def getitem(x, key):
             return _advanced().index_rows(x, key)  # x[idx]: rows along dim 0
         if key._storage.dtype is _dtype.bool_ and len(key._shape) <= len(x._shape):
             return _advanced().mask_rows(x, key)  # x[mask]
+    if kind is tuple and _plain_items(key, len(x._shape)):
+        return _apply_basic(x, key)  # (see _plain_key)
     key = _prepare(normalize_key(x, key))
     if all(_is_basic(k) for k in key):
         return basic_view(x, key)
@@ -166,23 +198,23 @@ def _check_value(x, value):
 
 
 def setitem(x, key, value):
-    from ._common import setitem_scalar
-    from .copy import _fill, copy_
     _check_value(x, value)
     if isinstance(value, (numbers.Number, np.generic)):  # PyTorch checks it before the index
         value = setitem_scalar(value, x.dtype)
-    key = _prepare(normalize_key(x, key))
-    if all(_is_basic(k) for k in key):
+    items = _plain_key(x, key)
+    if items is not None:
+        target = _apply_basic(x, items)
+    else:
+        key = _prepare(normalize_key(x, key))
+        if not all(_is_basic(k) for k in key):
+            _advanced().setitem(x, key, value)
+            return
         target = basic_view(x, key)
-        if isinstance(value, Tensor):
-            copy_(target, _expand_value(value, target._shape))
-        elif isinstance(value, (numbers.Number, np.generic)):
-            from ._common import check_no_internal_overlap
-            check_no_internal_overlap(target)  # x[:] = 1 is a copy in torch, not a fill_
-            _fill(target, value, "FillBackward2", check_floats=False)  # checked above
-        else:
-            from .._from_data import from_data
-            copy_(target, from_data(value, x.dtype, x.device))
-        return
-    from . import advanced_indexing
-    advanced_indexing.setitem(x, key, value)
+    if isinstance(value, Tensor):
+        copy_(target, _expand_value(value, target._shape))
+    elif isinstance(value, (numbers.Number, np.generic)):
+        check_no_internal_overlap(target)  # x[:] = 1 is a copy in torch, not a fill_
+        _fill(target, value, "FillBackward2", check_floats=False)  # checked above
+    else:
+        from .._from_data import from_data
+        copy_(target, from_data(value, x.dtype, x.device))
