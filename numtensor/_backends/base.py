@@ -137,6 +137,25 @@ class Backend(abc.ABC):
             return out[0]
         return route
 
+    def strided_route(self, op, plan, codes, in_np_dtype, out_np_dtype):
+        """A callable route(inputs, out, params, plain) running op (a map for one input, a
+        zip for two) over `plan`, a plan the ops layer keeps for a geometry it meets again
+        (broadcast or strided operands, which dense_route does not take): asked for once
+        per such plan and kept with it.  codes: per input, 1 (an operand) or None (a
+        Python number); inputs holds them in that order; out: an operand of out_np_dtype
+        to write into, or None for a fresh buffer of the plan's element count; the route
+        returns the output buffer.  in_np_dtype and plain as for dense_route.  This
+        default launches map/zip on every call; a backend may resolve its kernel once
+        instead."""
+        launch = self.map if len(codes) == 1 else self.zip
+
+        def route(inputs, out, params, plain=False):
+            if out is None:
+                out = (self.allocate(plan.n, out_np_dtype), 0)
+            launch(op, plan, *inputs, out, params)
+            return out[0]
+        return route
+
     def whole_sum_route(self, np_dtype):
         """A callable route(buf, offset, n, plain) returning a fresh one-element buffer of
         np_dtype that holds the sum of the n > 0 elements of buf from offset, as reduce

@@ -257,31 +257,32 @@ def _cpu_scalars_as_numbers(args):
                  and any(d.type != "cpu" for d in devices) else a for a in args)
 
 
-def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_dtypes=None):
+def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_dtypes=None,
+                    fast_path_tried=False):
     """Apply element op `op` to args (tensors or Python scalars).
 
     Every tensor moves to compute_dtype unless in_dtypes gives its own (where's bool
     condition).  out: an existing tensor to write into; it must have the broadcast
     shape.  params: the op's scalar parameters (clamp's bounds, add's alpha).
-    Returns the output tensor.
+    fast_path_tried: the caller ran dense_fast_path on these arguments already (and got
+    None).  Returns the output tensor.
     """
     if compute_dtype is not None and compute_dtype.is_complex:
         op = scalar_ops.complex_variant(op)  # cmath instead of math (exp, log, sin, ...)
     key = None
     if out is None and in_dtypes is None:
-        res = dense_fast_path(op, args, compute_dtype, out_dtype, params)
-        if res is not None:
-            return res
+        if not fast_path_tried:
+            res = dense_fast_path(op, args, compute_dtype, out_dtype, params)
+            if res is not None:
+                return res
         key = _geometry_key(op, args, compute_dtype, out_dtype)
         if key is not None:
             known = _planned.get(key)
             if known is not None:  # this geometry's broadcasting and planning, done before
-                shape, fresh, p, device = known
-                out = empty(shape, out_dtype, device, fresh)
-                _launch(backend_for(device), op, p,
-                        [operand(a) if isinstance(a, Tensor) else a for a in args],
-                        operand(out), params)
-                return out
+                shape, strides, route, device = known
+                inputs, plain = _operands(args)
+                buf = route(inputs, None, params, plain)
+                return make_tensor(TypedStorage(buf, out_dtype, device, True), 0, shape, strides)
     args = _cpu_scalars_as_numbers(args)
     device = same_device(*args)
     if not any(isinstance(a, Tensor) for a in args):  # torch.add(1, 2): a 0-d operand
@@ -317,12 +318,33 @@ def run_elementwise(op, args, compute_dtype, out_dtype, out=None, params=(), in_
     if key is not None:
         if len(_planned) > 4096:  # geometries seen are few in practice; keep it bounded
             _planned.clear()
-        _planned[key] = (shape, fresh, p, device)
+        route = backend_for(device).strided_route(
+            op, p, tuple(1 if isinstance(a, Tensor) else None for a in args),
+            compute_dtype.np, out_dtype.np)
+        _planned[key] = (shape, out._strides, route, device)
+        inputs, plain = _operands(args)
+        route(inputs, operand(out), params, plain)
+        return out
     _launch(backend_for(device), op, p, operands, operand(out), params)
     return out
 
 
-_planned = {}  # _geometry_key -> (shape, fresh output strides, plan, device)
+# _geometry_key -> (shape, the output's strides, the backend's strided_route, device)
+_planned = {}
+
+
+def _operands(args):
+    """(inputs, plain) for a strided route: each tensor as its operand, numbers as they
+    are; plain: every tensor's buffer is one the backend allocated."""
+    inputs, plain = [], True
+    for a in args:
+        if isinstance(a, Tensor):
+            storage = a._storage
+            inputs.append((storage._buf, a._offset))
+            plain = plain and storage.plain
+        else:
+            inputs.append(a)
+    return inputs, plain
 
 
 def _geometry_key(op, args, compute_dtype, out_dtype):

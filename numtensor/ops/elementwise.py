@@ -589,7 +589,7 @@ def add(input, other, *, alpha=1, out=None):
     elif out is None:  # _emit's first case, without its calls
         res = dense_fast_path("add", (a, b), dt, dt, ())
         if res is None:
-            res = run_elementwise("add", (a, b), dt, dt)
+            res = run_elementwise("add", (a, b), dt, dt, fast_path_tried=True)
     else:
         res = _emit("add", (a, b), dt, out)
     if res is out:
@@ -696,7 +696,7 @@ def mul(input, other, *, out=None):
     if out is None:  # _emit's first case, without its calls
         res = dense_fast_path("mul", (a, b), dt, dt, ())
         if res is None:
-            res = run_elementwise("mul", (a, b), dt, dt)
+            res = run_elementwise("mul", (a, b), dt, dt, fast_path_tried=True)
     else:
         res = _emit("mul", (a, b), dt, out)
     if res is out:

@@ -393,6 +393,48 @@ def test_dense_route_map(backend, op, dtype):
                    tolerance(out_dtype, exact), f"{op} n={n}")
 
 
+@pytest.mark.parametrize("op,dtype", ROUTE_ZIP, ids=[f"{o}-{d.name}" for o, d in ROUTE_ZIP])
+def test_strided_route(backend, op, dtype):
+    """The route the ops layer keeps for a plan it meets again (broadcast and strided
+    operands): run three times on one plan (the CPU backend learns its kernel's compiled
+    entry after the first), into a fresh buffer and into an output, with a number on
+    either side; (CPU) a plan above the grain takes the general path."""
+    dtypes, params_of, fn, out_dt, exact, _ = ZIP_CASES[op]
+    rng = rng_for("strided_route", op, dtype)
+    out_dtype = out_dt or dtype
+    params = params_of(dtype)
+    kparams = [as_kernel_scalar(p, dtype) for p in params]
+    tol = tolerance(out_dtype, exact)
+    s = _scalar_of(dtype)
+    sv = as_operand_scalar(s, dtype, op)
+    shapes = [(6, 7), (0, 7)] + ([(ELEMENTWISE_GRAIN // 64 + 3, 64)] if is_cpu(backend) else [])
+    for shape in shapes:
+        a, b = _zip_inputs(op, dtype, rng, shape, shape[1:])
+        x = place(backend, a, "transposed" if shape[0] < 100 else "stepped", rng)
+        row = place_broadcast(backend, b, shape, "offset", rng)
+        for codes, inputs, tensors, expected in [
+                ((1, 1), (x.op, row.op), (x, row),
+                 reference(lambda u, v: fn(u, v, *kparams), out_dtype, a, np.broadcast_to(b, shape))),
+                ((1, None), (x.op, s), (x,),
+                 reference(lambda u: fn(u, sv, *kparams), out_dtype, a)),
+                ((None, 1), (s, x.op), (x,),
+                 reference(lambda u: fn(sv, u, *kparams), out_dtype, a))]:
+            out = make_out(backend, shape, out_dtype, "stepped", rng)
+            p = ew_plan(shape, *tensors, out)
+            fresh_plan = ew_plan(shape, *tensors, make_out(backend, shape, out_dtype, rng=rng))
+            route = backend.strided_route(op, p, codes, dtype, out_dtype)
+            fresh_route = backend.strided_route(op, fresh_plan, codes, dtype, out_dtype)
+            case = f"{op} {codes} {shape}"
+            for _ in range(3):
+                out = make_out(backend, shape, out_dtype, "stepped", rng)
+                assert route(inputs, out.op, params) is out.buf
+                check_out(out, expected, err_msg=f"{case} into out", **tol)
+                buf = fresh_route(inputs, None, params)
+                got = np.array(backend.to_host(buf, 0, int(np.prod(shape))))
+                assert got.dtype == out_dtype, case
+                assert_values(got, np.asarray(expected).reshape(-1), err_msg=f"{case} fresh", **tol)
+
+
 # ---- where ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=dtype_id)
 def test_where(backend, dtype):
