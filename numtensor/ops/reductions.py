@@ -202,14 +202,22 @@ def mean_method(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdi
         dims = _dims_arg(dim, axis, x.ndim)
         keepdim = _keepdim(keepdim, keepdims)
         n = _count(x, dims)
-        with no_grad():
-            out = _reduce(x, "sum", dims, keepdim, dt)
-            out = ew.div(out, n) if n else ew.mul(out, np.nan)
-            out = cast(out, dt)
+        if x.requires_grad:  # one MeanBackward node, not the sum's and the division's
+            with no_grad():
+                out = _sum_over_count(x, dims, keepdim, dt, n)
+        else:
+            out = _sum_over_count(x, dims, keepdim, dt, n)
     if x.requires_grad:
         attach(_MEAN_ALL if dims is None else _MEAN_DIMS, out, (x,), shape=x._shape, dims=dims,
                keepdim=keepdim, count=n)
     return out
+
+
+def _sum_over_count(x, dims, keepdim, dt, n):
+    """mean's value over dims: the sum (a fresh tensor) divided by the count in place."""
+    out = _reduce(x, "sum", dims, keepdim, dt)
+    out = out.div_(n) if n else ew.mul(out, np.nan)
+    return cast(out, dt)
 
 
 def _mean_backward(ctx, g):
