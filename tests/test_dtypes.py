@@ -361,3 +361,47 @@ def test_float16_conversions_are_exact_both_ways():
     doubles = np.random.default_rng(1).standard_normal(100_000) * 3e4
     np.testing.assert_array_equal(nt.from_numpy(doubles).half().numpy().view(np.uint16),
                                   torch.from_numpy(doubles).half().numpy().view(np.uint16))
+
+
+_ALL = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
+        "complex64", "complex128"]
+
+
+@pytest.mark.parametrize("dst", _ALL)
+@pytest.mark.parametrize("src", _ALL)
+def test_every_conversion_pair_contiguous_and_strided(src, dst):
+    # a contiguous tensor converts through its kernel directly (dispatch.cast's fast path),
+    # a transposed one through the strided copy: both as PyTorch, values and layout
+    import warnings
+    values = np.array([[0, 1, 2, 3], [7, 100, 5, 1]], np.float64)
+    if np.dtype(src).kind in "fc":
+        values = values + np.array([0.25, 0.5, 0, 0.75])
+    if np.dtype(src).kind in "fci" and np.dtype(dst).kind in "fci":
+        values[1, ::2] *= -1  # negatives where both sides have them
+    if np.dtype(src).kind == "c":
+        values = values + 1j * values[::-1]
+    x = values.astype(src) if src != "bool" else values > 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # complex to real: PyTorch's warning, tested apart
+        for layout in (lambda t: t, lambda t: t.t()):
+            a, b = layout(nt.from_numpy(x.copy())), layout(torch.from_numpy(x.copy()))
+            got, want = a.to(getattr(nt, dst)), b.to(getattr(torch, dst))
+            assert str(got.dtype) == str(want.dtype) and got.stride() == want.stride()
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+            if src != dst and np.dtype(src).kind in "fc" and np.dtype(dst).kind in "fc":
+                g = a.detach().requires_grad_().to(getattr(nt, dst))
+                assert g.grad_fn.name() == "ToCopyBackward0"
+
+
+def test_complex_to_real_warns_once_as_pytorch():
+    import warnings
+    from numtensor.ops import _common
+    _common._warned_complex_to_real.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x = nt.tensor([1 + 2j])
+        assert x.float().tolist() == [1.0]
+        x.to(nt.float64)
+        nt.zeros(1).copy_(x)
+    assert [str(w.message) for w in caught] == [
+        "Casting complex values to real discards the imaginary part"]

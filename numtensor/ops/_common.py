@@ -110,6 +110,19 @@ def setitem_scalar(value, dt):
     return scalar_for_dtype(value, dt, check_floats=dt is not _dtype.float16)
 
 
+_warned_complex_to_real = []
+
+
+def warn_if_complex_to_real(src_dtype, dst_dtype):
+    """PyTorch's warning for a copy or conversion that drops imaginary parts, once a
+    process as PyTorch gives it."""
+    if src_dtype.is_complex and not dst_dtype.is_complex and not _warned_complex_to_real:
+        import warnings
+        _warned_complex_to_real.append(True)
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=3)
+
+
 PARTIAL_OVERLAP_ERROR = (
     "unsupported operation: some elements of the input tensor and the written-to tensor refer "
     "to a single memory location. Please clone() the tensor before performing the operation.")

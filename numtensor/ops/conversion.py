@@ -6,7 +6,7 @@ from .._device import as_device, device as device_cls
 from .._layout import channels_last, channels_last_3d, memory_format, preserve_format
 from .._tensor import Tensor, buffer
 from ..autograd.derivatives import attach, derivative
-from ._common import from_buffer, is_contiguous
+from ._common import from_buffer, is_contiguous, warn_if_complex_to_real
 from .dispatch import cast
 from .._backends import backend_for
 
@@ -166,6 +166,7 @@ def to(self, *args, device=_ABSENT, dtype=_ABSENT, non_blocking=_ABSENT, copy=_A
     if dev != t.device:
         out = _move(out, dev)
     if dtype is not out.dtype:
+        warn_if_complex_to_real(out.dtype, dtype)
         out = cast(out, dtype)
     elif out is t:  # a copy on the same device, laid out as memory_format asks
         from .._creation import like_layout
@@ -173,6 +174,11 @@ def to(self, *args, device=_ABSENT, dtype=_ABSENT, non_blocking=_ABSENT, copy=_A
         from .dispatch import copy_into
         out = like_layout(empty(t._shape, t.dtype, t.device), t, fmt)
         copy_into(out, t)
+    return _recorded(t, out, dtype)
+
+
+def _recorded(t, out, dtype):
+    """out, the copy to(dtype) made of t, with ToCopyBackward0 when a gradient flows."""
     if t.requires_grad and (dtype.is_floating_point or dtype.is_complex):
         attach(_to_copy_backward, out, (t,), dtype=t.dtype, device=t.device)
     return out
@@ -201,8 +207,14 @@ def cuda(self, device=None, non_blocking=False, *, memory_format=preserve_format
 
 
 def _conversion(dt):
-    def fn(t, memory_format=None):
-        return to(t, dt)
+    def fn(t, memory_format=preserve_format):
+        if memory_format is not preserve_format:
+            return to(t, dt, memory_format=memory_format)
+        # to(dt) without its argument parsing (a third of a small x.float())
+        if t.dtype is dt:
+            return t
+        warn_if_complex_to_real(t.dtype, dt)
+        return _recorded(t, cast(t, dt), dt)
     fn.__name__ = dt.name
     return fn
 

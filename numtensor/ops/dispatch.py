@@ -23,11 +23,23 @@ def cast(t, dtype):
     """t converted to dtype (a new tensor in t's memory order; t itself if equal)."""
     if t.dtype is dtype:
         return t
+    op = _conversions.get((t.dtype, dtype)) or _conversion(t.dtype, dtype)
+    res = dense_fast_path(op, (t,), t.dtype, dtype, ())  # a contiguous t: its kernel directly
+    if res is not None:
+        return res
     # like torch's empty_like: a dense tensor's strides are kept exactly
     strides = t._strides if is_non_overlapping_and_dense(t) else _fresh_strides(t._shape, [t._strides])
     out = empty(t._shape, dtype, t.device, strides)
     copy_into(out, t)
     return out
+
+
+_conversions = {}  # (source dtype, target dtype) -> the element op that converts
+
+
+def _conversion(src, dst):
+    op = _conversions[src, dst] = scalar_ops.conversion(src.np, dst.np)
+    return op
 
 
 def _shared_dense_layout(args, tensors, shape):
