@@ -131,3 +131,28 @@ def test_other_products_stay_with_the_blas(monkeypatch):
     x = rng.standard_normal((8, 128, 128)).astype(np.float32)
     nt.bmm(nt.from_numpy(x), nt.from_numpy(y).transpose(1, 2))  # B transposed
     assert calls == []
+
+
+def test_a_batch_met_again_goes_straight_to_the_kernel(monkeypatch):
+    # the backend keeps the call for the plan (cpu._keep_own_batch): later batches of the
+    # geometry, on other buffers, skip the choosing; with one thread left the kept call
+    # declines and the general path runs them (on the BLAS)
+    calls = _spy(monkeypatch)
+    chosen = []
+    real_choice = cpu._float_products
+
+    def spy_choice(*args):
+        chosen.append(args[1])
+        return real_choice(*args)
+    monkeypatch.setattr(cpu, "_float_products", spy_choice)
+    rng = np.random.default_rng(13)
+    for call in range(4):
+        x = rng.standard_normal((6, 128, 96)).astype(np.float32)
+        y = rng.standard_normal((6, 96, 160)).astype(np.float32)
+        if call == 3:
+            monkeypatch.setattr(cpu, "_threads", lambda: 1)
+        np.testing.assert_allclose(nt.bmm(nt.from_numpy(x), nt.from_numpy(y)).numpy(),
+                                   torch.bmm(torch.from_numpy(x), torch.from_numpy(y)).numpy(),
+                                   rtol=1e-4, atol=1e-3)
+    assert len(calls) == 3       # the kernel ran the first three batches ...
+    assert len(chosen) == 2      # ... choosing the first only; the last on the BLAS

@@ -713,8 +713,8 @@ class CpuBackend(Backend):
     # ---- matrix products ------------------------------------------------------------------
     def matmul(self, plan, a, b, out, accumulate=False):
         known = _serial_products.get((id(plan), out.dtype, accumulate))
-        if known is not None and known[0] is plan:  # (the plan kept alive: its id is its own)
-            known[1](a, b, out)
+        # (the plan kept alive: its id is its own; a kept batch may decline: False)
+        if known is not None and known[0] is plan and known[1](a, b, out) is not False:
             return
         mk = _kernel_module("matmul_kernels")
         m, k, n = plan.m, plan.k, plan.n
@@ -1281,7 +1281,11 @@ def _float_products(mk, plan, args, dtype, accumulate):
     if width and blocks == 1 and dtype == _F32_DTYPE:
         sk = _kernel_module("sgemm_kernels")
         if sk.takes(plan.m, plan.k, plan.n):  # numtensor's own kernel (_own_products)
-            return sk.sgemm_par(*_own_products(plan, args, accumulate), _threads())
+            own = _own_products(plan, args, accumulate)
+            inside = sk.sgemm_par(*own, _threads())
+            if inside:
+                _keep_own_batch(sk, plan, own, accumulate)
+            return inside
     if width:  # B in packed blocks of columns (B is not transposed)
         packed = args[:2] + args[3:] + (width,)
         if blocks == 0:
@@ -1316,12 +1320,38 @@ def _own_products(plan, args, accumulate):
             args[7].view(f32), args[8], plan.m, plan.k, plan.n, accumulate)
 
 
+def _keep_own_batch(sk, plan, own, accumulate):
+    """After a batch on numtensor's own kernel, keep its call for the plan (as
+    _keep_serial_product keeps serial ones): later batches of the geometry go straight to
+    the kernel while the team still shares them out one product per thread, and decline
+    (False: the general path chooses) otherwise.  A bmm's Python path runs after its
+    kernel has flushed the caches, where each step costs several times more: the
+    choosing and argument building came to about 20 us of a (32,128,128) bmm."""
+    a_t, _, a_offs, _, b_offs, _, c_offs, m, k, n, _ = own
+    batch = plan.batch
+    f32 = _F32_DTYPE
+
+    def run(a, b, out):
+        team.update()
+        threads = _threads()
+        if threads < 2 or not (batch % threads == 0 or batch >= 4 * threads):
+            return False
+        if not sk.sgemm_par(a_t, a.view(f32), a_offs, b.view(f32), b_offs, out.view(f32),
+                            c_offs, m, k, n, accumulate, threads):
+            _outside_buffer()
+        return True
+    if len(_serial_products) > 1024:  # geometries seen are few in practice; stay bounded
+        _serial_products.clear()
+    _serial_products[id(plan), f32, accumulate] = (plan, run)
+
+
 def _outside_buffer():
     raise RuntimeError("matmul: a matrix of the plan lies outside its buffer")
 
 
 # (id(plan), dtype, accumulate) -> (plan, run(a, b, out)) for the float products that
-# always run on the calling thread (_keep_serial_product)
+# always run on the calling thread (_keep_serial_product) and the batches of numtensor's
+# own kernel (_keep_own_batch)
 _serial_products = {}
 
 
