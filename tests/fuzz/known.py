@@ -158,6 +158,15 @@ NUMTENSOR_BUGS = [
           "x = torch.tensor([0., float('inf'), 2.], dtype=torch.float64, requires_grad=True); "
           "x.prod().backward(); x.grad",
           lambda p, d: d.kind == "grad" and "prod" in p.ops and "nan" in d.detail),
+    Known("prod of a zero and an overflow: the order decides",
+          "new (fuzz, seed 4105): when partial products overflow to inf and another element "
+          "is 0, the result is nan or 0 by the order of the multiplications; PyTorch's order "
+          "follows the layout (these 32 values: nan as one row, 0 as 4 x 8), numtensor's "
+          "gives nan for both",
+          "torch.tensor([5.15, -0.0, -1.39, -2.54, 2.42, -2.8, -1.19, 0.5, 1e20, 0.73, 2.34, "
+          "-0.84, 1.32, -1.62, -2.67, 0.58]).reshape(4, 4).tile((2,)).prod()",
+          lambda p, d: d.kind == "result" and _op(p, "prod") and _special_values(p)
+          and re.search(r"values \[*nan\]* != torch's \[*-?0\.0\]*$", d.detail) is not None),
     Known("std of equal values: PyTorch's rounding noise",
           "new (fuzz, seed 3601): std over equal values is exactly 0 here (the corrected "
           "two-pass sum), so its gradient, 0/0, is given as 0; PyTorch's mean of three 1.85 "
