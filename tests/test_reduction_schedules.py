@@ -4,6 +4,8 @@ whole rows added into a partial row, serial and parallel, with the reduced rows 
 into chunks (narrow rows) or the columns split into blocks (wide rows), on contiguous,
 offset, stepped, transposed and expanded inputs, in every dtype.  Also: the same bits
 on one thread as on every thread."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -172,3 +174,28 @@ def test_whole_sums_split_among_threads_as_pytorch_splits_them(threads):
     finally:
         nt.set_num_threads(before)
         torch.set_num_threads(torch_before)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_large_whole_sums_take_the_kernel_reduce_would(dtype):
+    # sum() of 2^20 elements or more goes straight to reduce's kernel (all_par) through
+    # its compiled entry (CpuBackend._large_sum_route): the same bits as reduce, from the
+    # first call and the next ones, from an offset, and from a buffer that is not plain
+    from numtensor._backends import backend_for, plan
+    rng = np.random.default_rng(21)
+    for n in (2 ** 20, 2 ** 20 + 7, 3 * 10 ** 6):
+        base = rng.standard_normal(n + 3).astype(dtype)
+        read_only = base.copy()
+        read_only.setflags(write=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (PyTorch's not-writable warning)
+            tensors = [nt.from_numpy(base.copy())[3:], nt.from_numpy(read_only)[3:]]
+        for x in tensors:
+            y = np.empty(1, dtype)
+            backend_for(x.device).reduce("sum", plan.reduce((n,), (1,), (0,)),
+                                         (x._storage._buf, 3), (y, 0))
+            for _ in range(3):
+                got = x.sum()
+                assert str(got.dtype) == f"torch.{dtype}"
+                assert got.item() == y[0]  # the bits reduce gives
+            np.testing.assert_allclose(got.item(), base[3:].astype(np.float64).sum(), rtol=1e-6)
