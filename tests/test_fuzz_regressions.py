@@ -343,3 +343,42 @@ def test_integer_pow_converts_a_tensor_exponent_to_the_result_dtype_first():
         got, want = (L.pow(L.tensor(base, dtype=getattr(L, bdt)), L.tensor(exp, dtype=getattr(L, edt)))
                      for L in (nt, torch))
         assert got.tolist() == want.tolist() and str(got.dtype) == str(want.dtype)
+
+
+def test_complex_in_place_division_by_zero_is_infinite_not_an_error():
+    """Fuzz seed 4110, case 15224: x.div_(0) of a complex tensor took the in-place fast
+    path with the real division's kernel, and Numba's complex division raised
+    ZeroDivisionError; PyTorch gives inf/nan parts, as the out-of-place x / 0 did."""
+    for dt in ("complex64", "complex128"):
+        z = [1 + 2j, 0.5 - 1j, 0j, -3j]
+        for divisor in (0, 0.0, 2):
+            got, want = (getattr(L.tensor(z, dtype=getattr(L, dt)), "div_")(divisor)
+                         for L in (nt, torch))
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+            got, want = (L.tensor(z, dtype=getattr(L, dt)) for L in (nt, torch))
+            got /= divisor
+            want /= divisor
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_a_zero_remainder_keeps_the_sign_of_the_dividend():
+    """Fuzz seed 4110, case 15716: False % x gave -0.0 where x < 0 (Python's %: a zero
+    takes the divisor's sign), so 1 / (False % x) was -inf; PyTorch's remainder is fmod's,
+    whose zero keeps the dividend's sign."""
+    values = [0.0, -0.0, 5.0, -5.0, 4.0, -4.0, 7.5, float("inf"), float("nan")]
+    for dt in ("float32", "float64", "float16"):
+        for divisor in (-2.0, 2.0, 0.5, float("inf")):
+            got, want = (L.remainder(L.tensor(values, dtype=getattr(L, dt)), divisor)
+                         for L in (nt, torch))
+            assert [str(v) for v in got.tolist()] == [str(v) for v in want.tolist()]
+            got, want = (L.remainder(divisor, L.tensor(values[:7], dtype=getattr(L, dt)))
+                         for L in (nt, torch))
+            assert [str(v) for v in got.tolist()] == [str(v) for v in want.tolist()]
+    x = [[1.59, 3.6, -2.51], [2.03, -4.54, 5.37]]
+    for _ in range(2):
+        got, want = (L.reciprocal(False % L.tensor(x)) for L in (nt, torch))
+        assert got.tolist() == want.tolist()
+    for dt in ("int8", "int64"):  # integers unchanged
+        got, want = (L.remainder(L.tensor([7, -7, 6, -6, 0], dtype=getattr(L, dt)), -3)
+                     for L in (nt, torch))
+        assert got.tolist() == want.tolist()

@@ -77,7 +77,9 @@ BINARY = {
     "mul": "a * b",
     "div": "a / b",
     "floor_divide": "a // b",
-    "remainder": "a % b",
+    # Python's a % b, but a zero result keeps a's sign (PyTorch's fmod-based remainder:
+    # remainder(-4., 2.) is -0., remainder(0., -2.) is 0.); a * 0 keeps ints exact
+    "remainder": "(a % b) if (a % b) != 0 else a * 0",
     "fmod": "np.fmod(a, b)",
     "pow": "a ** b",
     "atan2": "math.atan2(a, b)",

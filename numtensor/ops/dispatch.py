@@ -205,6 +205,8 @@ def run_into_self(op, args, compute_dtype, out, params=()):
     storage = out._storage
     if storage.dtype is not compute_dtype or len(args) > 2:
         return False
+    if compute_dtype.is_complex:  # as run_elementwise: x.div_(0) is inf/nan, no exception
+        op = scalar_ops.complex_variant(op)
     shape = out._shape
     dense, n = _geometry.get(shape) or _dense_geometry(shape)
     if out._strides != dense:
