@@ -5,8 +5,8 @@ from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
 from .._backends.plan import output_order, strides_for_order
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
-                      empty, is_contiguous, is_non_overlapping_and_dense, is_scalar, scalar_for_dtype,
-                      warn_if_complex_to_real)
+                      empty, is_contiguous, is_non_overlapping_and_dense, is_scalar,
+                      scalar_for_dtype, warn_if_complex_to_real)
 from .dispatch import copy_into
 from .inplace import check_leaf, write
 

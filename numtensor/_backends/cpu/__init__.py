@@ -511,8 +511,8 @@ class CpuBackend(Backend):
         """For a plan too small to share out (the calls whose Python path shows): the
         kernel, the plan's arrays and the call's shape resolved once, and after a first
         call on plain buffers the compiled entry itself (see dense_route): a (32, 10) +
-        (10,) add's backend call 2.3 -> 1.3 us, and the whole add 6.1 -> 3.7 us.  Larger plans, float16 and empty ones
-        take the general path (Backend.strided_route)."""
+        (10,) add's backend call 2.3 -> 1.3 us, and the whole add 6.1 -> 3.7 us.  Larger
+        plans, float16 and empty ones take the general path (Backend.strided_route)."""
         if plan.n == 0 or plan.n >= ELEMENTWISE_GRAIN or in_np_dtype.char == "e" or \
                 out_np_dtype.char == "e":
             return super().strided_route(op, plan, codes, in_np_dtype, out_np_dtype)

@@ -47,8 +47,8 @@ def _micro(typingctx, kc, pa, a_rows, a_steps, pb, ldb, pc, ldc, add, pf, pf_ste
     """The micro-kernel: the MR x NR block of C at address pc (rows ldc floats apart) =
     (or, where add is not 0, +=) A block @ B block over kc >= 1 steps of the depth.
     A's element (i, p) lies at pa + 4 * (i * a_rows + p * a_steps); B's row p (NR
-    contiguous floats) at pb + 4 * p * ldb.  Step p also asks for the line at address pf + p * pf_step to be
-    brought into L2 (the next product's operands: see _product)."""
+    contiguous floats) at pb + 4 * p * ldb.  Step p also asks for the line at address
+    pf + p * pf_step to be brought into L2 (the next product's operands: see _product)."""
     sig = types.void(*([types.intp] * 11))
 
     def codegen(context, builder, signature, args):
