@@ -425,7 +425,7 @@ def test_linear_node_names_as_torch():
 def test_repeated_small_products_of_one_geometry_match_torch(dtype, m, k, n, ta, tb,
                                                             monkeypatch):
     """A serial product's kernel call is kept per plan (the CPU backend's
-    _serial_products): later products of the geometry, on other buffers, into fresh
+    _kept_products): later products of the geometry, on other buffers, into fresh
     outputs and added to existing ones (addmm, alpha = beta = 1) take it; 128 x 128 x
     128 float32/float64 runs as packed blocks of columns."""
     from numtensor._backends import cpu
@@ -441,6 +441,6 @@ def test_repeated_small_products_of_one_geometry_match_torch(dtype, m, k, n, ta,
         same(nt.addmm(nt.from_numpy(bias.copy()), a, b),
              torch.addmm(torch.from_numpy(bias.copy()), ta_, tb_), tol=1e-4)
         if call == 0:
-            kept = len(cpu._serial_products)
+            kept = len(cpu._kept_products)
     assert kept > 0 and any(plan.m == m and plan.k == k and plan.n == n
-                            for plan, _ in cpu._serial_products.values())
+                            for plan, _ in cpu._kept_products.values())

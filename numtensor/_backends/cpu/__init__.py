@@ -749,7 +749,7 @@ class CpuBackend(Backend):
 
     # ---- matrix products ------------------------------------------------------------------
     def matmul(self, plan, a, b, out, accumulate=False):
-        known = _serial_products.get((id(plan), out.dtype, accumulate))
+        known = _kept_products.get((id(plan), out.dtype, accumulate))
         # (the plan kept alive: its id is its own; a kept batch may decline: False)
         if known is not None and known[0] is plan and known[1](a, b, out) is not False:
             return
@@ -1377,9 +1377,9 @@ def _keep_own_batch(sk, plan, own, accumulate):
                             c_offs, m, k, n, accumulate, threads):
             _outside_buffer()
         return True
-    if len(_serial_products) > 1024:  # geometries seen are few in practice; stay bounded
-        _serial_products.clear()
-    _serial_products[id(plan), f32, accumulate] = (plan, run)
+    if len(_kept_products) > 1024:  # geometries seen are few in practice; stay bounded
+        _kept_products.clear()
+    _kept_products[id(plan), f32, accumulate] = (plan, run)
 
 
 def _outside_buffer():
@@ -1389,7 +1389,7 @@ def _outside_buffer():
 # (id(plan), dtype, accumulate) -> (plan, run(a, b, out)) for the float products that
 # always run on the calling thread (_keep_serial_product) and the batches of numtensor's
 # own kernel (_keep_own_batch)
-_serial_products = {}
+_kept_products = {}
 
 
 def _keep_serial_product(mk, plan, args, dtype, accumulate):
@@ -1421,9 +1421,9 @@ def _keep_serial_product(mk, plan, args, dtype, accumulate):
             if not kernel(kind, a_t, b_t, a.view(byte), a_offs, b.view(byte), b_offs,
                           out.view(byte), c_offs, *tail):
                 _outside_buffer()
-    if len(_serial_products) > 1024:  # geometries seen are few in practice; stay bounded
-        _serial_products.clear()
-    _serial_products[id(plan), dtype, accumulate] = (plan, run)
+    if len(_kept_products) > 1024:  # geometries seen are few in practice; stay bounded
+        _kept_products.clear()
+    _kept_products[id(plan), dtype, accumulate] = (plan, run)
 
 
 # A product with one row or one column of C of this many multiply-adds or more runs as
