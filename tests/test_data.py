@@ -315,8 +315,10 @@ def test_an_unguarded_script_with_spawned_workers_is_told_what_to_do(tmp_path):
 
 class HeavyItems(Dataset):
     """Items that run the backend's parallel-sized kernels (a product, big element-wise
-    ops, sums, sorts, a mask, pooling, softmax, fills): in a forked worker each must take
-    its serial form, or GNU OpenMP ends the process."""
+    ops, sums, sums and maxima over a dim, sorts, a mask, pooling, softmax, fills): in a
+    forked worker each must take its serial form, or GNU OpenMP ends the process (the
+    parent meets each geometry first: the paths it keeps must not lead to a parallel
+    kernel there)."""
 
     def __len__(self):
         return 4
@@ -327,7 +329,8 @@ class HeavyItems(Dataset):
         x = nt.rand(300000, generator=g)
         return nt.stack([(a @ b).sum(), (x + x).sum(), x.exp().mean(), x.sort().values[-1],
                          x[x > 0.5].sum(), nt.softmax(a, 1).sum(), nt.arange(300000.).sum(),
-                         nt.linspace(0, 1, 300000).sum(),
+                         nt.linspace(0, 1, 300000).sum(), a.sum(1).sum(),
+                         x.reshape(1000, 300).amax(1).sum(),
                          nt.nn.functional.max_pool2d(a.reshape(1, 1, 300, 300), 2).sum()])
 
 

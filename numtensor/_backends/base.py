@@ -156,6 +156,19 @@ class Backend(abc.ABC):
             return out[0]
         return route
 
+    def reduce_route(self, op, plan, x_np_dtype, out_np_dtype):
+        """A callable route(buf, offset, plain) returning a fresh buffer of plan.nout
+        elements of out_np_dtype that holds reduce(op, plan) of the tensor in buf from
+        offset (its elements of x_np_dtype): the path of a reduction whose geometry the
+        ops layer meets again, asked for once per plan and dtypes and kept with the plan.
+        plain as for whole_sum_route.  This default allocates and launches reduce on
+        every call; a backend may resolve its kernel once instead."""
+        def route(buf, offset, plain=False):
+            out = self.allocate(plan.nout, out_np_dtype)
+            self.reduce(op, plan, (buf, offset), (out, 0))
+            return out
+        return route
+
     def whole_sum_route(self, np_dtype):
         """A callable route(buf, offset, n, plain) returning a fresh one-element buffer of
         np_dtype that holds the sum of the n > 0 elements of buf from offset, as reduce

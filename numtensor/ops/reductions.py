@@ -11,6 +11,7 @@ import numpy as np
 from .. import _dtype, return_types
 from .out_args import castable, check_grad, exact, finish, logical, same_as_input
 from .._tensor import Tensor, make_tensor, operand
+from .._storage import TypedStorage
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
@@ -73,14 +74,13 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     storage = x._storage
     key = (op, x._shape, x._strides, dims, keepdim, storage.dtype, out_dtype, storage.device)
     known = _planned.get(key)
-    if known is not None:  # this geometry's shapes and plan, worked out before
-        kept_shape, p, shape = known
-        out = empty(kept_shape, out_dtype, storage.device)
-        if p is not None:
-            backend_for(storage.device).reduce(op, p, operand(x), operand(out))
-        if shape is not None:
-            out = make_tensor(out._storage, 0, shape, contiguous_strides(shape))
-        return out
+    if known is not None:  # this geometry's shape and backend route, worked out before
+        shape, strides, route = known
+        if route is None:  # nothing to reduce: an empty result
+            return empty(shape, out_dtype, storage.device)
+        buf = route(storage._buf, x._offset, storage.plain)
+        return make_tensor(TypedStorage(buf, out_dtype, storage.device, True), 0, shape,
+                           strides)
     given = x
     nd = len(x._shape)
     if dims is None:
@@ -94,7 +94,7 @@ def _reduce(x, op, dims, keepdim, out_dtype):
         x = cast(x, be.compute_dtype("reduce", x.dtype))
     kept_shape = () if len(dims) == nd else _out_shape(x._shape, dims, False)
     out = empty(kept_shape, acc_dtype, x._storage.device)
-    p = shape = None
+    p = None
     if out.numel():
         p = plan.reduce(x._shape, x._strides, dims)
         be.reduce(op, p, operand(x), operand(out))
@@ -106,12 +106,14 @@ def _reduce(x, op, dims, keepdim, out_dtype):
     if x is given and out_dtype is acc_dtype:  # no conversion either way: keep the work
         if len(_planned) > 4096:  # geometries seen are few in practice; keep it bounded
             _planned.clear()
-        _planned[key] = (kept_shape, p, shape)
+        route = None if p is None else be.reduce_route(op, p, x.dtype.np, out_dtype.np)
+        _planned[key] = (out._shape, out._strides, route)
     return out
 
 
 # (op, shape, strides, dims, keepdim, dtypes, device) -> what _reduce worked out: the
-# kept shape, the plan (None: nothing to reduce) and the keepdim shape (None without)
+# result's shape and strides, and the backend's route for its plan (None: nothing to
+# reduce)
 _planned = {}
 
 

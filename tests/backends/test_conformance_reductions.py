@@ -280,3 +280,51 @@ def test_whole_sum_route(backend, dtype):
         want = np.array(backend.to_host(out.buf, out.offset, 1))
         assert np.array_equal(got, want), n  # the same kernel's order: the same bits
         np.testing.assert_allclose(got[0], x.astype(np.float64).sum(), **_tol(dtype, n))
+
+
+# ---- reduce_route: the kept path of a reduction geometry met again ------------------------
+ROUTE_CASES = [("sum", F32), ("sum", F64), ("sum", I64), ("prod", C128), ("amax", F32),
+               ("amin", I64), ("all", F64), ("any", BOOL)]
+
+
+@pytest.mark.parametrize("op,dtype", ROUTE_CASES, ids=dtype_id)
+def test_reduce_route(backend, op, dtype):
+    """The route returns a fresh buffer of the plan's outputs holding what reduce writes
+    (the same bits), run three times on one plan (the CPU backend calls its kernel's
+    compiled entry after the first call on plain buffers), over the layouts that reach
+    each schedule, a broadcast x, an empty reduced dim (the identity) and, on the CPU, plans above the
+    parallel grain."""
+    from backend_helpers import is_cpu
+    require_compute_dtype(backend, "reduce", dtype)
+    rng = rng_for("reduce_route", op, dtype)
+    out_dtype = _out_dtype(op, dtype)
+    x = _reduce_input(op, dtype, rng, SHAPE)
+    cases = [(place(backend, x, layout, rng), dims, x) for layout, dims, _ in REDUCE_LAYOUTS]
+    small = x[:, :1, :]
+    cases.append((place_broadcast(backend, small, SHAPE, "offset", rng), (1, 2),
+                  np.broadcast_to(small, SHAPE)))
+    if op not in ("amax", "amin"):  # (which the ops layer refuses over an empty dim)
+        empty = values(rng, (0, 5), dtype)
+        cases.append((place(backend, empty, rng=rng), (0,), empty))
+    if is_cpu(backend):
+        n = large(backend)
+        for shape, dims in [((n // 50 + 1, 50), (1,)), ((2 * n + 5,), (0,)),
+                            ((n // 3 + 1, 3), (0,)), ((300, 3 * n // 50), (1,))]:
+            big = _reduce_input(op, dtype, rng, shape)
+            cases.append((place(backend, big, "offset", rng), dims, big))
+    for operand, dims, x_values in cases:
+        p = plan.reduce(operand.shape, operand.strides, dims)
+        route = backend.reduce_route(op, p, np.dtype(dtype), np.dtype(out_dtype))
+        expected = _reduce_reference(op, x_values, dims, out_dtype).reshape(-1)
+        out = make_out(backend, (p.nout,), out_dtype)
+        backend.reduce(op, p, operand.op, out.op)
+        want = np.array(backend.to_host(out.buf, out.offset, p.nout))
+        for call in range(3):
+            buf = route(operand.buf, operand.offset, call > 0)
+            got = np.array(backend.to_host(buf, 0, p.nout))
+            case = f"{op} dims={dims} {p} call {call}"
+            assert got.dtype == out_dtype and got.shape == (p.nout,), case
+            assert np.array_equal(got, want, equal_nan=dtype.kind in "fc"), case
+            np.testing.assert_allclose(got.astype(np.complex128 if dtype.kind == "c" else float),
+                                       expected.astype(np.complex128 if dtype.kind == "c" else float),
+                                       err_msg=case, **_tol(out_dtype, p.nred))

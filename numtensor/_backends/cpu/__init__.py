@@ -52,6 +52,7 @@ def _serial_after_fork():
     GRAIN = ELEMENTWISE_GRAIN = 1 << 62
     BORROWED_CALLS = 0
     _FORKED = True
+    _fixed_calls.clear()  # (some chose a parallel kernel)
     team.run_serially()
 
 
@@ -585,34 +586,141 @@ class CpuBackend(Backend):
         if plan.nout * plan.nred >= GRAIN:
             team.update()
         (xb, xo), (yb, yo) = x, out
-        if op == "sum" and plan.reduced_inside and xb.dtype == yb.dtype and \
-                xb.dtype in (_F32_DTYPE, _F64_DTYPE) and \
-                0 < plan.nout * plan.nred < (_TORCH_ORDER_LIMIT if plan.nout == 1 else
-                                             _TORCH_ORDER_ROWS_LIMIT):
-            # the reduced dims inside the kept ones: PyTorch sums their runs
-            self._sum_runs_as_pytorch(plan, xb, xo, yb, yo)
-            return
-        mod = _red_modules.get(op)
-        if mod is None:
-            rk = _kernel_module("reduction_kernels")
-            mod = _red_modules[op] = rk.reduce_module(op, _COMBINE[op])
-        init = _identity(op, yb.dtype)
-        if op == "sum" and yb.dtype == _F32_DTYPE:
-            # float32 sums accumulate in float64 and round once at the end: as accurate as
-            # PyTorch's cascade summation (so the same digits print), and independent of
-            # the CPU's vector width; the sums stay memory-bound
-            init = _F64_ZERO
-        kshape, kx, ky, rshape, rx = plan.arrays
-        nout, nred = plan.nout, plan.nred
         try:
-            self._reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky,
-                                  rshape, rx)
+            call = _fixed_calls.get((op, plan, xb.dtype, yb.dtype))
+            if call is None:
+                call = self._fixed_call(op, plan, xb.dtype, yb.dtype)
+            if call is not False:
+                fn, before, between, after = call
+                fn(*before, xb, xo, *between, yb, yo, *after)
+            else:
+                self._scheduled_reduce(op, plan, xb, xo, yb, yo)
         except Exception as e:
             _reraise_typing_error(e, op, xb.dtype)
 
+    @staticmethod
+    def _fixed_call(op, plan, x_dtype, y_dtype):
+        """The kernel of a reduction and its arguments, when they follow from the plan and
+        the dtypes alone: (kernel, arguments before x's buffer and offset, those between
+        them and out's, those after out's), kept per (op, plan, dtypes) in _fixed_calls;
+        False for the schedules that follow the thread count at the call (a large whole
+        sum in PyTorch's order, parallel column blocks: _scheduled_reduce)."""
+        call = False
+        if op == "sum" and plan.reduced_inside and x_dtype == y_dtype and \
+                x_dtype in (_F32_DTYPE, _F64_DTYPE) and \
+                0 < plan.nout * plan.nred < (_TORCH_ORDER_LIMIT if plan.nout == 1 else
+                                             _TORCH_ORDER_ROWS_LIMIT):
+            # the reduced dims inside the kept ones: float sums of their runs in PyTorch's
+            # order, so that they are its values bit for bit (see cascade_sum_kernels.py)
+            ck = _kernel_module("cascade_sum_kernels")
+            lanes = _TORCH_VECTOR_BYTES // x_dtype.itemsize
+            # the innermost reduced dim makes the runs; the others enumerate them
+            n, stride = plan.rshape[-1], plan.rx[-1]
+            nruns, nout = plan.nred // n, plan.nout
+            whole = not plan.kshape
+            kshape, kx, ky, rshape, rx = plan.arrays
+            if whole and plan.nred < ck.TORCH_GRAIN and nruns == 1:
+                call = (ck.one_run, (), (n, stride), (lanes,))
+            elif not whole or plan.nred < ck.TORCH_GRAIN:
+                # (a larger whole sum is split by the user's thread count)
+                fn = ck.rows_par if nout > 1 and nout * plan.nred >= GRAIN else ck.rows
+                call = (fn, (kshape, kx, ky, rshape[:-1], rx[:-1]), (n, stride),
+                        (lanes, nout, nruns))
+        else:
+            mod = _red_modules.get(op)
+            if mod is None:
+                rk = _kernel_module("reduction_kernels")
+                mod = _red_modules[op] = rk.reduce_module(op, _COMBINE[op])
+            init = _identity(op, y_dtype)
+            if op == "sum" and y_dtype == _F32_DTYPE:
+                # float32 sums accumulate in float64 and round once at the end: as accurate
+                # as PyTorch's cascade summation (so the same digits print), and independent
+                # of the CPU's vector width; the sums stay memory-bound
+                init = _F64_ZERO
+            nout, nred = plan.nout, plan.nred
+            par = nout * nred >= GRAIN
+            if not plan.kshape and len(plan.rshape) == 1 and par:
+                call = (mod.all_par, (nred, plan.rx[0]), (), (init,))
+            elif not (plan.kshape and plan.kx[-1] == 1 and nred > 1 and min(plan.rx) > 1):
+                fn = mod.rows_par if par and nout > 1 else mod.rows
+                call = (fn, plan.arrays, (), (init,))
+            elif not par:  # column blocks on one thread
+                call = (mod.cols, plan.arrays, (), (init, *_column_blocking(plan, 1)))
+        if len(_fixed_calls) > 4096:  # plans seen are few in practice; keep it bounded
+            _fixed_calls.clear()
+        _fixed_calls[op, plan, x_dtype, y_dtype] = call
+        return call
+
+    def _scheduled_reduce(self, op, plan, xb, xo, yb, yo):
+        """The reductions whose schedule follows the thread count at the call (see
+        _fixed_call): a large whole float sum in PyTorch's order, split by the user's
+        thread count, and the parallel column blocks of a reduction over leading dims."""
+        if op == "sum" and not plan.kshape and plan.reduced_inside:
+            ck = _kernel_module("cascade_sum_kernels")
+            # PyTorch splits a whole sum by its thread count: the user's count, whatever
+            # the team that runs it (team.py), so that the value never depends on the load
+            lanes = _TORCH_VECTOR_BYTES // xb.itemsize
+            n, stride = plan.rshape[-1], plan.rx[-1]
+            _, _, _, rshape, rx = plan.arrays
+            threads = team.requested()
+            if threads > 1:
+                ck.all_chunked(rshape[:-1], rx[:-1], xb, xo, n, stride, yb, yo, lanes,
+                               plan.nred // n, threads)
+            else:
+                ck.rows(*plan.arrays[:3], rshape[:-1], rx[:-1], xb, xo, n, stride, yb, yo,
+                        lanes, plan.nout, plan.nred // n)
+            return
+        init = _F64_ZERO if op == "sum" and yb.dtype == _F32_DTYPE else _identity(op, yb.dtype)
+        block, nchunk = _column_blocking(plan, _threads())
+        _red_modules[op].cols_par(*plan.arrays, xb, xo, yb, yo, init, block, nchunk)
+
+    def reduce_route(self, op, plan, x_np_dtype, out_np_dtype):
+        """For a reduction whose kernel and arguments follow from the plan (_fixed_call):
+        both resolved once, and after a first call on plain buffers the kernel's compiled
+        entry.  Numba's dispatcher typed the ten arguments again on every call, with the
+        caches a large reduction had just flushed: sum(dim=1) of 3000 x 3000 spent about
+        25 us of its 650 outside the kernel.  Other reductions, empty ones and guarded
+        buffers take the general path (Backend.reduce_route); so does every call in a
+        forked child, whose kernels are serial (_serial_after_fork)."""
+        general = super().reduce_route(op, plan, x_np_dtype, out_np_dtype)
+        if plan.nout == 0 or allocator._GUARD:
+            return general
+        call = _fixed_calls.get((op, plan, x_np_dtype, out_np_dtype))
+        if call is None:
+            call = self._fixed_call(op, plan, x_np_dtype, out_np_dtype)
+        if call is False:
+            return general
+        kernel, before, between, after = call
+        nout = plan.nout
+        large = nout * plan.nred >= GRAIN
+        small = nout * out_np_dtype.itemsize < allocator.MIN_BYTES
+        allocate = np.empty if small else allocator.empty  # (the pool's sizes)
+        entry = None
+
+        def route(buf, offset, plain=False):
+            nonlocal entry
+            if large:
+                if _FORKED:
+                    return general(buf, offset, plain)
+                team.update()
+            out = allocate(nout, out_np_dtype)
+            if plain and entry is not None:
+                entry(*before, buf, offset, *between, out, 0, *after)
+                return out
+            args = (*before, buf, offset, *between, out, 0, *after)
+            try:
+                kernel(*args)
+            except Exception as e:
+                _reraise_typing_error(e, op, x_np_dtype)
+            if plain:
+                compiled = kernel.overloads.get(tuple(kernel.typeof_pyval(a) for a in args))
+                entry = compiled.entry_point if compiled is not None else None
+            return out
+        return route
+
     def whole_sum_route(self, np_dtype):
         """A float32/float64 sum of fewer than TORCH_GRAIN elements straight to the kernel
-        reduce would run (_sum_runs_as_pytorch: one run), and once it is compiled to its
+        reduce would run (_fixed_call: one run), and once it is compiled to its
         compiled entry (Numba's dispatcher types the seven arguments again on every call:
         a sixth of a 10-element sum's time); other sums through reduce."""
         general = super().whole_sum_route(np_dtype)
@@ -677,55 +785,6 @@ class CpuBackend(Backend):
                 entry = compiled.entry_point if compiled is not None else None
             return y
         return route
-
-    @staticmethod
-    def _sum_runs_as_pytorch(plan, xb, xo, yb, yo):
-        """Float sums of contiguous runs (sum(), sum(dim=-1), mean()) in PyTorch's order,
-        so that they are its values bit for bit (see cascade_sum_kernels.py)."""
-        known = _row_sums.get((plan, xb.itemsize))
-        if known is not None:  # this plan's row-sum call, worked out before
-            fn, head, tail = known
-            fn(*head, xb, xo, *tail[:2], yb, yo, *tail[2:])
-            return
-        ck = _kernel_module("cascade_sum_kernels")
-        lanes = _TORCH_VECTOR_BYTES // xb.itemsize
-        # the innermost reduced dim makes the runs; the others enumerate them
-        n, stride = plan.rshape[-1], plan.rx[-1]
-        nruns, nout = plan.nred // n, plan.nout
-        whole = not plan.kshape
-        if whole and plan.nred < ck.TORCH_GRAIN and nruns == 1:
-            ck.one_run(xb, xo, n, stride, yb, yo, lanes)
-            return
-        kshape, kx, ky, rshape, rx = plan.arrays
-        outer_shape, outer_x = rshape[:-1], rx[:-1]
-        # PyTorch splits a whole sum by its thread count: the user's count, whatever the
-        # team that runs it (team.py), so that the value never depends on the load
-        if whole and plan.nred >= ck.TORCH_GRAIN and (threads := team.requested()) > 1:
-            ck.all_chunked(outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nruns,
-                           threads)
-            return
-        fn = ck.rows_par if nout > 1 and nout * plan.nred >= GRAIN else ck.rows
-        if not whole:  # (a whole sum's schedule follows the user's thread count)
-            if len(_row_sums) > 4096:  # plans seen are few in practice; keep it bounded
-                _row_sums.clear()
-            _row_sums[plan, xb.itemsize] = (fn, (kshape, kx, ky, outer_shape, outer_x),
-                                            (n, stride, lanes, nout, nruns))
-        fn(kshape, kx, ky, outer_shape, outer_x, xb, xo, n, stride, yb, yo, lanes, nout, nruns)
-
-    @staticmethod
-    def _reduce_schedule(mod, plan, xb, xo, yb, yo, init, nout, nred, kshape, kx, ky, rshape, rx):
-        """Pick the rows / cols / all schedule (see reduction_kernels.py) and run it."""
-        if not plan.kshape and len(plan.rshape) == 1 and nred >= GRAIN:
-            mod.all_par(nred, plan.rx[0], xb, xo, yb, yo, init)
-            return
-        par = nout * nred >= GRAIN
-        if plan.kshape and plan.kx[-1] == 1 and nred > 1 and min(plan.rx) > 1:
-            block, nchunk = _column_blocking(plan, _threads() if par else 1)
-            fn = mod.cols_par if par else mod.cols
-            fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init, block, nchunk)
-            return
-        fn = mod.rows_par if par and nout > 1 else mod.rows
-        fn(kshape, kx, ky, rshape, rx, xb, xo, yb, yo, init)
 
     def arg_reduce(self, op, plan, x, values, indices):
         rk = _kernel_module("reduction_kernels")
@@ -1293,10 +1352,10 @@ _TORCH_VECTOR_BYTES = 32
 # cascade's bookkeeping (sum(dim=1) of 10000x100 took 2.4x the float64 kernels' time)
 _TORCH_ORDER_LIMIT = 2 ** 20
 _TORCH_ORDER_ROWS_LIMIT = 2 ** 17
-# (reduce plan, item size) -> the rows / rows_par call of _sum_runs_as_pytorch: its kernel,
-# the arguments before x and those after it (slicing the plan's arrays and choosing the
-# kernel again cost about a microsecond of a small row sum)
-_row_sums = {}
+# (op, reduce plan, x's dtype, out's dtype) -> CpuBackend._fixed_call's answer (working
+# out the kernel and slicing the plan's arrays again cost about a microsecond of a small
+# row sum)
+_fixed_calls = {}
 
 
 def _float_products(mk, plan, args, dtype, accumulate):
