@@ -11,9 +11,10 @@ import torch  # noqa: E402  (required: CI fails without the oracle)
 sk = cpu._kernel_module("sgemm_kernels")
 
 
-def _batch(rng, batch, m, k, n, a_t, repeat_b=False):
+def _batch(rng, batch, m, k, n, a_t, repeat_b=False, b_t=False):
     """Buffers and offsets of a batch of products, each matrix at its own offset (a
-    gap of junk between them), or one B for every product (repeat_b)."""
+    gap of junk between them), or one B for every product (repeat_b); a_t, b_t: A, B
+    laid out as the transpose of a row-major matrix."""
     def place(count, size):
         gap = 24  # junk between matrices: a kernel that strays reads or writes it
         buf = rng.standard_normal(count * (size + gap) + 5).astype(np.float32)
@@ -25,24 +26,32 @@ def _batch(rng, batch, m, k, n, a_t, repeat_b=False):
     c, c_offs = place(batch, m * n)
     mats_a = [a[o:o + m * k].reshape((k, m) if a_t else (m, k)) for o in a_offs]
     mats_a = [x.T if a_t else x for x in mats_a]
-    mats_b = [b[o:o + k * n].reshape(k, n) for o in b_offs]
+    mats_b = [b[o:o + k * n].reshape((n, k) if b_t else (k, n)) for o in b_offs]
+    mats_b = [x.T if b_t else x for x in mats_b]
     return a, a_offs, b, b_offs, c, c_offs, mats_a, mats_b
 
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("accumulate", [False, True])
-@pytest.mark.parametrize("a_t", [False, True])
+@pytest.mark.parametrize("a_t,b_t", [(False, False), (True, False), (False, True), (True, True)])
 @pytest.mark.parametrize("shape", [(8, 8, 32), (128, 128, 128), (16, 264, 64), (24, 520, 96),
-                                   (64, 16, 32)])
-def test_products_against_float64(shape, a_t, accumulate, threads):
+                                   (64, 16, 32), (8, 24, 160)])
+def test_products_against_float64(shape, a_t, b_t, accumulate, threads):
+    """Whole products (parts 1) and products in parts of their columns (a lone Linear
+    product split over the threads; parts that do not divide the panels evenly, and a
+    part per panel), every layout of A and B."""
     m, k, n = shape
     assert sk.takes(m, k, n)
     rng = np.random.default_rng(m * 7 + k + n)
-    for batch, repeat_b in [(5, False), (1, False), (4, True)]:
+    panels = n // sk.NR
+    for batch, repeat_b, parts in [(5, False, 1), (1, False, 1), (4, True, 1),
+                                   (1, False, min(2, panels)), (1, False, min(3, panels)),
+                                   (3, False, panels)]:
         a, a_offs, b, b_offs, c, c_offs, mats_a, mats_b = _batch(rng, batch, m, k, n, a_t,
-                                                                 repeat_b)
+                                                                 repeat_b, b_t)
         before = c.copy()
-        assert sk.sgemm_par(a_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, threads)
+        assert sk.sgemm_par(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate,
+                            parts, threads)
         for i, o in enumerate(c_offs):
             want = mats_a[i].astype(np.float64) @ mats_b[i].astype(np.float64)
             if accumulate:
@@ -63,9 +72,11 @@ def test_a_matrix_outside_its_buffer_is_refused_and_nothing_written():
     for bad in (a_offs, b_offs, c_offs):
         saved = bad.copy()
         bad[-1] = 10 ** 6
-        assert not sk.sgemm_par(False, a, a_offs, b, b_offs, c, c_offs, 8, 8, 32, False, 2)
+        assert not sk.sgemm_par(False, False, a, a_offs, b, b_offs, c, c_offs, 8, 8, 32,
+                                False, 1, 2)
         bad[-1] = -1
-        assert not sk.sgemm_par(False, a, a_offs, b, b_offs, c, c_offs, 8, 8, 32, False, 2)
+        assert not sk.sgemm_par(False, True, a, a_offs, b, b_offs, c, c_offs, 8, 8, 32,
+                                False, 1, 2)
         bad[:] = saved
     np.testing.assert_array_equal(c, before)
 
@@ -121,7 +132,9 @@ def test_other_products_stay_with_the_blas(monkeypatch):
     rng = np.random.default_rng(12)
     for sa, sb in [((8, 100, 128), (8, 128, 128)),   # rows not a multiple of 8
                    ((8, 128, 128), (8, 128, 100)),   # columns not a multiple of 32
-                   ((128, 128), (128, 128))]:         # a lone product
+                   ((32, 64), (64, 64)),             # a lone product too small to split
+                   ((512, 512), (512, 512)),         # ... and one too big for the kernel
+                   ((128, 1024), (1024, 32))]:       # ... and one of a single panel
         x = rng.standard_normal(sa).astype(np.float32)
         y = rng.standard_normal(sb).astype(np.float32)
         np.testing.assert_allclose((nt.from_numpy(x) @ nt.from_numpy(y)).numpy(),
@@ -156,3 +169,52 @@ def test_a_batch_met_again_goes_straight_to_the_kernel(monkeypatch):
                                    rtol=1e-4, atol=1e-3)
     assert len(calls) == 3       # the kernel ran the first three batches ...
     assert len(chosen) == 2      # ... choosing the first only; the last on the BLAS
+
+
+_LAYOUTS = {"x @ w.t()": lambda v: v["x"] @ v["w"].t(), "x @ b": lambda v: v["x"] @ v["b"],
+            "t.t() @ b": lambda v: v["t"].t() @ v["b"],
+            "t.t() @ w.t()": lambda v: v["t"].t() @ v["w"].t()}
+
+
+@pytest.mark.parametrize("layout", list(_LAYOUTS))
+def test_lone_products_split_over_the_threads_as_pytorch(layout, monkeypatch):
+    """A lone product of OWN_SPLIT_FROM to OWN_SPLIT_UP_TO multiply-adds runs on the
+    kernel a part of its columns per thread, in every layout of A and B (a Linear layer's
+    x @ w.t() above all), as PyTorch computes it; met again, its kept call goes straight
+    to the kernel, and declines on one thread."""
+    calls = _spy(monkeypatch)
+    rng = np.random.default_rng(14)
+    m, k, n = 64, 200, 96
+    arrays = {"x": (m, k), "w": (n, k), "b": (k, n), "t": (k, m)}
+    values = {name: rng.standard_normal(shape).astype(np.float32)
+              for name, shape in arrays.items()}
+    ours = {name: nt.from_numpy(v.copy()) for name, v in values.items()}
+    theirs = {name: torch.from_numpy(v.copy()) for name, v in values.items()}
+    product = _LAYOUTS[layout]
+    for call in range(3):
+        np.testing.assert_allclose(product(ours).numpy(), product(theirs).numpy(), rtol=1e-4,
+                                   atol=1e-4)
+    assert len(calls) == 3
+    a_t, b_t = layout.startswith("t.t()"), layout.endswith("w.t()")
+    assert all(c[0] == a_t and c[1] == b_t and c[12] == 2 for c in calls)
+    monkeypatch.setattr(cpu, "_threads", lambda: 1)  # the kept call declines: the BLAS
+    np.testing.assert_allclose(product(ours).numpy(), product(theirs).numpy(), rtol=1e-4,
+                               atol=1e-4)
+    assert len(calls) == 3
+
+
+def test_a_linear_layer_trains_through_the_split_kernel_as_pytorch(monkeypatch):
+    calls = _spy(monkeypatch)
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal((128, 784)).astype(np.float32)
+    w = (rng.standard_normal((256, 784)) * 0.05).astype(np.float32)
+    bias = rng.standard_normal(256).astype(np.float32)
+    grads = []
+    for lib in (nt, torch):
+        lw, lb = lib.from_numpy(w.copy()).requires_grad_(), lib.from_numpy(bias.copy()).requires_grad_()
+        out = lib.nn.functional.linear(lib.from_numpy(x.copy()), lw, lb)
+        (out.relu() ** 2).mean().backward()
+        grads.append((out.detach().numpy(), lw.grad.numpy(), lb.grad.numpy()))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
+    assert any(c[1] for c in calls)  # the forward's x @ w.t() ran on the kernel

@@ -1374,13 +1374,14 @@ def _float_products(mk, plan, args, dtype, accumulate):
         blocks = _work_blocks(plan)
     blas_threads = _kernel_module("blas_threads")
     width = _packed_width(plan, dtype) if blocks in (0, 1) else 0
-    if width and blocks == 1 and dtype == _F32_DTYPE:
-        sk = _kernel_module("sgemm_kernels")
-        if sk.takes(plan.m, plan.k, plan.n):  # numtensor's own kernel (_own_products)
+    if blocks >= 0 and dtype == _F32_DTYPE:
+        parts = _own_parts(plan, width, blocks)
+        if parts:  # numtensor's own kernel (_own_products)
+            sk = _kernel_module("sgemm_kernels")
             own = _own_products(plan, args, accumulate)
-            inside = sk.sgemm_par(*own, _threads())
+            inside = sk.sgemm_par(*own, parts, _threads())
             if inside:
-                _keep_own_batch(sk, plan, own, accumulate)
+                _keep_own_batch(sk, plan, own, accumulate, parts > 1)
             return inside
     if width:  # B in packed blocks of columns (B is not transposed)
         packed = args[:2] + args[3:] + (width,)
@@ -1409,31 +1410,58 @@ def _own_products(plan, args, accumulate):
     packing each product once, a register-blocked kernel near the core's peak, and the
     next product's operands brought into L2 while one computes beat the BLAS's calls per
     block (float32 bmm (32,128,128), alternating runs: 1.26-1.35x PyTorch's time ->
-    1.13-1.19x).  A lone product stays with the BLAS (a second kernel would double the
-    compile time)."""
+    1.13-1.19x).  It also takes mid-size lone products in any layout of A and B, split
+    over the threads a block of columns each (_own_parts; the same compiled kernel):
+    the BLAS split them into calls that each packed the whole of the shared operand."""
     f32 = _F32_DTYPE
-    return (plan.layout_a == "t", args[3].view(f32), args[4], args[5].view(f32), args[6],
-            args[7].view(f32), args[8], plan.m, plan.k, plan.n, accumulate)
+    return (plan.layout_a == "t", plan.layout_b == "t", args[3].view(f32), args[4],
+            args[5].view(f32), args[6], args[7].view(f32), args[8], plan.m, plan.k, plan.n,
+            accumulate)
 
 
-def _keep_own_batch(sk, plan, own, accumulate):
-    """After a batch on numtensor's own kernel, keep its call for the plan (as
-    _keep_serial_product keeps serial ones): later batches of the geometry go straight to
-    the kernel while the team still shares them out one product per thread, and decline
-    (False: the general path chooses) otherwise.  A bmm's Python path runs after its
-    kernel has flushed the caches, where each step costs several times more: the
-    choosing and argument building came to about 20 us of a (32,128,128) bmm."""
-    a_t, _, a_offs, _, b_offs, _, c_offs, m, k, n, _ = own
+def _own_parts(plan, width, blocks):
+    """In how many parts of its columns each product of the plan runs on numtensor's own
+    kernel (sgemm_kernels.sgemm_par), or 0 to leave it to the BLAS: a batch the BLAS
+    would run one product per thread in packed blocks of columns (width, blocks 1),
+    whole (1); a lone product of OWN_SPLIT_FROM to OWN_SPLIT_UP_TO multiply-adds, a
+    part a thread."""
+    sk = _kernel_module("sgemm_kernels")
+    if not sk.takes(plan.m, plan.k, plan.n):
+        return 0
+    if width and blocks == 1:
+        return 1
+    if plan.batch == 1 and OWN_SPLIT_FROM <= plan.m * plan.k * plan.n <= OWN_SPLIT_UP_TO:
+        threads = _threads()
+        if threads > 1 and plan.n // sk.NR >= threads:
+            return threads
+    return 0
+
+
+def _keep_own_batch(sk, plan, own, accumulate, split):
+    """After products on numtensor's own kernel, keep its call for the plan (as
+    _keep_serial_product keeps serial ones): later products of the geometry go straight
+    to the kernel while the team still shares them out as it did (one product a thread,
+    or, split, a part of the lone product a thread), and decline (False: the general
+    path chooses) otherwise.  A bmm's Python path runs after its kernel has flushed the
+    caches, where each step costs several times more: the choosing and argument building
+    came to about 20 us of a (32,128,128) bmm."""
+    a_t, b_t, _, a_offs, _, b_offs, _, c_offs, m, k, n, _ = own
     batch = plan.batch
     f32 = _F32_DTYPE
 
     def run(a, b, out):
         team.update()
         threads = _threads()
-        if threads < 2 or not (batch % threads == 0 or batch >= 4 * threads):
+        if split:
+            if threads < 2 or n // sk.NR < threads:
+                return False
+            parts = threads
+        elif threads < 2 or not (batch % threads == 0 or batch >= 4 * threads):
             return False
-        if not sk.sgemm_par(a_t, a.view(f32), a_offs, b.view(f32), b_offs, out.view(f32),
-                            c_offs, m, k, n, accumulate, threads):
+        else:
+            parts = 1
+        if not sk.sgemm_par(a_t, b_t, a.view(f32), a_offs, b.view(f32), b_offs,
+                            out.view(f32), c_offs, m, k, n, accumulate, parts, threads):
             _outside_buffer()
         return True
     if len(_kept_products) > 1024:  # geometries seen are few in practice; stay bounded
@@ -1480,6 +1508,12 @@ def _keep_serial_product(mk, plan, args, dtype, accumulate):
             if not kernel(kind, a_t, b_t, a.view(byte), a_offs, b.view(byte), b_offs,
                           out.view(byte), c_offs, *tail):
                 _outside_buffer()
+    if dtype == _F32_DTYPE and plan.batch == 1 and work >= OWN_SPLIT_FROM and \
+            _kernel_module("sgemm_kernels").takes(plan.m, plan.k, plan.n):
+        serial = run
+
+        def run(a, b, out):  # (declines while numtensor's own kernel splits it)
+            return False if _threads() > 1 else serial(a, b, out)
     if len(_kept_products) > 1024:  # geometries seen are few in practice; stay bounded
         _kept_products.clear()
     _kept_products[id(plan), dtype, accumulate] = (plan, run)
@@ -1532,6 +1566,15 @@ def _put_blas_on_one_thread():
 # more than the split saves.  Measured here, one thread against two: 2M (128x512 @
 # 512x32) 74 vs 110 us, 4M about even, 8M (128x512 @ 512x128) 193 vs 161 us
 SPLIT_FROM = 1 << 22
+# The lone float32 products numtensor's own kernel takes, split over the threads
+# (_own_parts): from about a 64 x 128 @ 128 x 128 product, where two threads beat one,
+# to products whose operands no longer fit the caches, which the BLAS's cache blocking
+# suits better.  Measured here, 2 threads, whole matmul calls in us, own kernel against
+# the BLAS (PyTorch): 128 x 128 @ 128 x 128 32 vs 41 (21); 128 x 784 @ 784 x 256, B
+# transposed as in a Linear layer, 232 vs 285 (217); 256^3 156 vs 201 (136); 512^3
+# about even (1200, 1000)
+OWN_SPLIT_FROM = 1 << 20
+OWN_SPLIT_UP_TO = 1 << 26
 
 
 def _work_blocks(plan):

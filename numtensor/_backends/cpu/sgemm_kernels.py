@@ -16,10 +16,11 @@ The micro-kernel and the 8 x 8 transpose that packs A are written in LLVM IR: ex
 206 GFLOP/s on one core, about 95% of the best this core reached in any product).
 AVX-512 machines run each vector as one instruction; others split it (correct, slower).
 
-Only whole blocks (sgemm_kernels.takes) and batches shared out over the threads come
-here (see cpu._own_products); the kernel checks that each matrix lies inside its buffer
-before anything runs.  Results differ from the BLAS's in rounding only (the depth is
-summed in order, with fused multiply-adds).
+Only whole blocks (sgemm_kernels.takes) come here, as batches shared out over the
+threads a product each, or as lone products split over them a block of columns each
+(see cpu._own_parts); the kernel checks that each matrix lies inside its buffer before
+anything runs.  Results differ from the BLAS's in rounding only (the depth is summed in
+order, with fused multiply-adds).
 """
 import numpy as np
 from llvmlite import ir
@@ -124,14 +125,15 @@ _EIGHT = ir.VectorType(_FLOAT, 8)
 
 
 @intrinsic
-def _transpose8(typingctx, src, ld, dst):
+def _transpose8(typingctx, src, ld, dst, ldd):
     """The 8 x 8 block of floats at address src (rows ld floats apart) to address dst,
-    transposed (its column j as the 8 contiguous floats at dst + 32 j): how _pack_a lays
-    out a panel of a row-major A, in 24 shuffles instead of 64 scalar moves."""
-    sig = types.void(types.intp, types.intp, types.intp)
+    transposed (its column j as the 8 contiguous floats at dst + 4 * ldd * j): how
+    _pack_a lays out a panel of a row-major A, and _pack_b_t one of a transposed B, in
+    24 shuffles instead of 64 scalar moves."""
+    sig = types.void(types.intp, types.intp, types.intp, types.intp)
 
     def codegen(context, builder, signature, args):
-        src, ld, dst = args
+        src, ld, dst, ldd = args
         floats, eights = _FLOAT.as_pointer(), _EIGHT.as_pointer()
         base = builder.inttoptr(src, floats)
         rows = [builder.load(builder.bitcast(
@@ -152,7 +154,8 @@ def _transpose8(typingctx, src, ld, dst):
         target = builder.inttoptr(dst, floats)
         for j in range(8):
             builder.store(rows[j], builder.bitcast(
-                builder.gep(target, [ir.Constant(_WORD, 8 * j)]), eights), align=4)
+                builder.gep(target, [builder.mul(ir.Constant(_WORD, j), ldd)]), eights),
+                align=4)
         return context.get_dummy_value()
     return sig, codegen
 
@@ -160,8 +163,8 @@ def _transpose8(typingctx, src, ld, dst):
 def takes(m, k, n):
     """Whether these kernels take products of this shape: whole MR x NR blocks of C and
     a depth in whole steps of 8 (_transpose8).  Edges would need padded panels and a
-    tile for C's last blocks: code that doubled the kernels' compile time; such products
-    stay with the BLAS."""
+    tile for C's last blocks: code that doubled the kernels' compile time in a first
+    version; such products stay with the BLAS."""
     return m % MR == 0 and n % NR == 0 and k % 8 == 0 and m * k * n > 0
 
 
@@ -172,18 +175,31 @@ def _aligned(scratch):
 
 
 @njit(**HELPER)
-def _pack_b(pb, n, p0, kc, bp):
-    """Rows p0:p0 + kc of the row-major (k, n) matrix at address pb into panels of NR
-    columns (kc x NR floats each) from address bp, each row of a panel moved as two
-    64-byte lines (a slice copy per row cost 5x as much)."""
-    for q in range(n // NR):
-        src = pb + 4 * (p0 * n + q * NR)
+def _pack_b(pb, ldb, ncols, p0, kc, bp):
+    """Rows p0:p0 + kc of B's ncols columns from address pb (a row-major matrix, rows ldb
+    floats apart) into panels of NR columns (kc x NR floats each) from address bp, each
+    row of a panel moved as two 64-byte lines (a slice copy per row cost 5x as much)."""
+    for q in range(ncols // NR):
+        src = pb + 4 * (p0 * ldb + q * NR)
         dst = bp + 4 * q * kc * NR
         for p in range(kc):
             _copy_line(dst, src)
             _copy_line(dst + 64, src + 64)
-            src += 4 * n
+            src += 4 * ldb
             dst += 4 * NR
+
+
+@njit(**HELPER)
+def _pack_b_t(pb, ldb, ncols, p0, kc, bp):
+    """_pack_b of a B given as its transpose (x @ w.t(), a Linear layer's product): B's
+    column j is row j of the row-major matrix at address pb (rows ldb floats apart), so
+    each panel is made of 8 x 8 transposes (kc is a multiple of 8)."""
+    for q in range(ncols // NR):
+        for g in range(0, NR, 8):
+            src = pb + 4 * ((q * NR + g) * ldb + p0)
+            dst = bp + 4 * (q * kc * NR + g)
+            for p in range(0, kc, 8):
+                _transpose8(src + 4 * p, ldb, dst + 4 * p * NR, NR)
 
 
 @njit(**HELPER)
@@ -192,29 +208,34 @@ def _pack_a(pa, k, p0, kc, i0, ap):
     into one panel at address ap: kc x MR floats, a step's MR elements side by side,
     transposed 8 x 8 at a time (MR is 8; kc a multiple of 8)."""
     for p in range(0, kc, 8):
-        _transpose8(pa + 4 * (i0 * k + p0 + p), k, ap + 4 * p * MR)
+        _transpose8(pa + 4 * (i0 * k + p0 + p), k, ap + 4 * p * MR, MR)
 
 
 @njit(**HELPER)
-def _product(a_t, pa, pb, pc, m, k, n, accumulate, ap, bp, next_a, next_b):
-    """C = A @ B (or C += A @ B) for one product at addresses pa, pb, pc: B row-major
-    (k, n), C row-major (m, n), A row-major (m, k) or (a_t) the transpose of a
-    row-major (k, m) matrix, whose panels are read in place (a step's MR elements lie
-    side by side there already).  ap, bp: 64-byte aligned scratch addresses.
+def _product(a_t, b_t, pa, pb, pc, m, k, ncols, ldb, ldc, accumulate, ap, bp, next_a, next_b):
+    """C = A @ B (or C += A @ B) over ncols columns of C, for one product at addresses
+    pa, pb, pc: C row-major (m rows, ldc floats apart), A row-major (m, k) or (a_t) the
+    transpose of a row-major (k, m) matrix, whose panels are read in place (a step's MR
+    elements lie side by side there already), B row-major (rows ldb floats apart) or
+    (b_t) the transpose of a row-major matrix (ncols rows ldb floats apart).  ap, bp:
+    64-byte aligned scratch addresses.
 
-    next_a, next_b: the addresses of the next product's A and B, which the micro-kernel
+    next_a, next_b: the addresses of the next work's A and B, which the micro-kernel
     calls bring into L2 a slice at a time while this product computes (its packing then
     reads them from L2, not from memory: a (32,128,128) bmm 500 -> 450 us here)."""
-    row_panels, col_panels = m // MR, n // NR
+    row_panels, col_panels = m // MR, ncols // NR
     calls = row_panels * col_panels * ((k + KC - 1) // KC)
     a_bytes = 4 * m * k
-    share = (a_bytes + 4 * k * n + calls - 1) // calls  # bytes brought in per call
+    share = (a_bytes + 4 * k * ncols + calls - 1) // calls  # bytes brought in per call
     pf_step = share // min(KC, k) + 1
     call = 0
     for p0 in range(0, k, KC):
         kc = min(KC, k - p0)
         add = 1 if accumulate or p0 > 0 else 0
-        _pack_b(pb, n, p0, kc, bp)
+        if b_t:
+            _pack_b_t(pb, ldb, ncols, p0, kc, bp)
+        else:
+            _pack_b(pb, ldb, ncols, p0, kc, bp)
         if not a_t:
             for r in range(row_panels):
                 _pack_a(pa, k, p0, kc, r * MR, ap + 4 * r * kc * MR)
@@ -228,22 +249,38 @@ def _product(a_t, pa, pb, pc, m, k, n, accumulate, ap, bp, next_a, next_b):
                 ahead = call * share  # this call's slice of the next A, then of the next B
                 pf = next_a + ahead if ahead < a_bytes else next_b + (ahead - a_bytes)
                 call += 1
-                _micro(kc, a_panel, 1, a_steps, b_panel, NR, pc + 4 * (r * MR * n + q * NR), n,
-                       add, pf, pf_step)
+                _micro(kc, a_panel, 1, a_steps, b_panel, NR, pc + 4 * (r * MR * ldc + q * NR),
+                       ldc, add, pf, pf_step)
 
 
 @njit(**HELPER)
-def _products(a_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, i0, i1):
-    """Products i0:i1 of the batch, with scratch of their own."""
+def _work(i, parts, a_t, b_t, a_offs, b_offs, c_offs, k, n):
+    """Work item i: the columns of part i % parts of product i // parts, as (offset of
+    its A, of its B, of its C in elements, its column count)."""
+    j, part = i // parts, i % parts
+    panels = n // NR
+    q0, q1 = part * panels // parts, (part + 1) * panels // parts
+    col = q0 * NR
+    return a_offs[j], b_offs[j] + (col * k if b_t else col), c_offs[j] + col, (q1 - q0) * NR
+
+
+@njit(**HELPER)
+def _products(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, parts, i0, i1):
+    """Work items i0:i1 (see _work), with scratch of their own."""
     kc = min(KC, k)
+    widest = -(-(n // NR) // parts) * NR
     ap = np.empty(m * kc + 16, np.float32)
-    bp = np.empty(n * kc + 16, np.float32)
+    bp = np.empty(widest * kc + 16, np.float32)
     pap, pbp = ap.ctypes.data + 4 * _aligned(ap), bp.ctypes.data + 4 * _aligned(bp)
     pa, pb, pc = a.ctypes.data, b.ctypes.data, c.ctypes.data
+    ldb = k if b_t else n
     for i in range(i0, i1):
-        following = min(i + 1, i1 - 1)  # (the last product brings in its own operands)
-        _product(a_t, pa + 4 * a_offs[i], pb + 4 * b_offs[i], pc + 4 * c_offs[i], m, k, n,
-                 accumulate, pap, pbp, pa + 4 * a_offs[following], pb + 4 * b_offs[following])
+        ao, bo, co, ncols = _work(i, parts, a_t, b_t, a_offs, b_offs, c_offs, k, n)
+        # (the last item brings in its own operands)
+        next_ao, next_bo, _, _ = _work(min(i + 1, i1 - 1), parts, a_t, b_t, a_offs, b_offs,
+                                       c_offs, k, n)
+        _product(a_t, b_t, pa + 4 * ao, pb + 4 * bo, pc + 4 * co, m, k, ncols, ldb, n,
+                 accumulate, pap, pbp, pa + 4 * next_ao, pb + 4 * next_bo)
 
 
 @njit(**HELPER)
@@ -253,18 +290,20 @@ def _fit(a_offs, a, b_offs, b, c_offs, c, m, k, n):
 
 
 @njit(parallel=True, **OPTS)
-def sgemm_par(a_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, threads):
-    """Every product C[i] = A[i] @ B[i] (+= with accumulate) of the batch, shared out
-    over Numba's threads, one contiguous run of products per thread: float32 buffers,
-    offsets in elements, B row-major, A row-major or (a_t) the transpose of a row-major
-    matrix; a shape `takes` accepts.  threads: Numba's thread count (asked for in the
-    kernel, it would keep the kernel out of the disk cache).  False, and nothing
+def sgemm_par(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, parts, threads):
+    """Every product C[i] = A[i] @ B[i] (+= with accumulate) of the batch, each in
+    `parts` parts of its columns (whole panels of NR), the parts shared out over Numba's
+    threads, one contiguous run per thread: a batch whole products a thread (parts 1), a
+    lone product a part a thread.  float32 buffers, offsets in elements, A row-major or
+    (a_t) the transpose of a row-major matrix, B likewise (b_t); a shape `takes`
+    accepts, with parts at most n // NR.  threads: Numba's thread count (asked for in
+    the kernel, it would keep the kernel out of the disk cache).  False, and nothing
     written, if a matrix would not lie inside its buffer."""
     if not _fit(a_offs, a, b_offs, b, c_offs, c, m, k, n):
         return False
-    items = c_offs.size
+    items = c_offs.size * parts
     runs = min(items, threads)
     for t in prange(runs):
-        _products(a_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate,
+        _products(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, parts,
                   t * items // runs, (t + 1) * items // runs)
     return True
