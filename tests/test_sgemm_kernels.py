@@ -35,15 +35,17 @@ def _batch(rng, batch, m, k, n, a_t, repeat_b=False, b_t=False):
 @pytest.mark.parametrize("accumulate", [False, True])
 @pytest.mark.parametrize("a_t,b_t", [(False, False), (True, False), (False, True), (True, True)])
 @pytest.mark.parametrize("shape", [(8, 8, 32), (128, 128, 128), (16, 264, 64), (24, 520, 96),
-                                   (64, 16, 32), (8, 24, 160)])
+                                   (64, 16, 32), (8, 24, 160), (16, 264, 70), (24, 8, 5),
+                                   (8, 40, 45)])
 def test_products_against_float64(shape, a_t, b_t, accumulate, threads):
     """Whole products (parts 1) and products in parts of their columns (a lone Linear
     product split over the threads; parts that do not divide the panels evenly, and a
-    part per panel), every layout of A and B."""
+    part per panel), every layout of A and B; a last partial panel of columns (alone,
+    and summed over depth blocks in its tile)."""
     m, k, n = shape
     assert sk.takes(m, k, n)
     rng = np.random.default_rng(m * 7 + k + n)
-    panels = n // sk.NR
+    panels = sk.panels(n)
     for batch, repeat_b, parts in [(5, False, 1), (1, False, 1), (4, True, 1),
                                    (1, False, min(2, panels)), (1, False, min(3, panels)),
                                    (3, False, panels)]:
@@ -84,8 +86,9 @@ def test_a_matrix_outside_its_buffer_is_refused_and_nothing_written():
 def test_the_shapes_it_takes():
     assert sk.takes(128, 128, 128) and sk.takes(8, 8, 32)
     assert not sk.takes(100, 128, 128)   # rows not a multiple of 8
-    assert not sk.takes(128, 128, 100)   # columns not a multiple of 32
+    assert sk.takes(128, 128, 100)       # columns: a last partial panel
     assert not sk.takes(128, 100, 128)   # depth not a multiple of 8
+    assert [sk.panels(n) for n in (1, 32, 33, 784)] == [1, 1, 2, 25]
     assert not sk.takes(0, 8, 32) and not sk.takes(8, 0, 32)
 
 
@@ -134,7 +137,9 @@ def test_other_products_stay_with_the_blas(monkeypatch):
                    ((8, 128, 128), (8, 128, 100)),   # columns not a multiple of 32
                    ((32, 64), (64, 64)),             # a lone product too small to split
                    ((512, 512), (512, 512)),         # ... and one too big for the kernel
-                   ((128, 1024), (1024, 32))]:       # ... and one of a single panel
+                   ((128, 1024), (1024, 32)),        # ... and one of a single panel
+                   ((128, 784), (784, 100))]:        # ... and one whose partial panel
+                                                     # would compute 28% more columns
         x = rng.standard_normal(sa).astype(np.float32)
         y = rng.standard_normal(sb).astype(np.float32)
         np.testing.assert_allclose((nt.from_numpy(x) @ nt.from_numpy(y)).numpy(),
@@ -176,15 +181,16 @@ _LAYOUTS = {"x @ w.t()": lambda v: v["x"] @ v["w"].t(), "x @ b": lambda v: v["x"
             "t.t() @ w.t()": lambda v: v["t"].t() @ v["w"].t()}
 
 
+@pytest.mark.parametrize("n", [96, 94])
 @pytest.mark.parametrize("layout", list(_LAYOUTS))
-def test_lone_products_split_over_the_threads_as_pytorch(layout, monkeypatch):
+def test_lone_products_split_over_the_threads_as_pytorch(layout, n, monkeypatch):
     """A lone product of OWN_SPLIT_FROM to OWN_SPLIT_UP_TO multiply-adds runs on the
     kernel a part of its columns per thread, in every layout of A and B (a Linear layer's
     x @ w.t() above all), as PyTorch computes it; met again, its kept call goes straight
     to the kernel, and declines on one thread."""
     calls = _spy(monkeypatch)
     rng = np.random.default_rng(14)
-    m, k, n = 64, 200, 96
+    m, k = 64, 240  # (n = 94: a last partial panel of columns)
     arrays = {"x": (m, k), "w": (n, k), "b": (k, n), "t": (k, m)}
     values = {name: rng.standard_normal(shape).astype(np.float32)
               for name, shape in arrays.items()}
@@ -217,4 +223,6 @@ def test_a_linear_layer_trains_through_the_split_kernel_as_pytorch(monkeypatch):
         grads.append((out.detach().numpy(), lw.grad.numpy(), lb.grad.numpy()))
     for ours, theirs in zip(*grads):
         np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-5)
-    assert any(c[1] for c in calls)  # the forward's x @ w.t() ran on the kernel
+    # the forward's x @ w.t() and the weight's gradient g.t() @ x (784 columns: a last
+    # partial panel) ran on the kernel
+    assert any(c[1] for c in calls) and any(c[0] and c[10] == 784 for c in calls)

@@ -160,12 +160,70 @@ def _transpose8(typingctx, src, ld, dst, ldd):
     return sig, codegen
 
 
+@intrinsic
+def _row_part(typingctx, dst, src, src_step, count, add, pad):
+    """The first count (0 to NR) elements of a row of the last, partial panel: the floats
+    at address src, src_step floats apart, to the NR floats at address dst (or, where
+    add is not 0, added to them); with pad the row's other elements become zeros, else
+    they are left alone.  Masked vector moves: nothing outside the count is read, nor
+    written without pad (a loop of scalar moves here cost half a second of compile
+    time, vectorised by LLVM in several versions)."""
+    sig = types.void(*([types.intp] * 6))
+
+    def codegen(context, builder, signature, args):
+        dst, src, src_step, count, add, pad = args
+        i32, floats = ir.IntType(32), _FLOAT.as_pointer()
+        words, masks = ir.VectorType(_WORD, _LANES), ir.VectorType(ir.IntType(1), _LANES)
+        gather = cgutils.get_or_insert_function(builder.module, ir.FunctionType(
+            _VECTOR, [ir.VectorType(floats, _LANES), i32, masks, _VECTOR]),
+            "llvm.masked.gather.v16f32.v16p0")
+        load = cgutils.get_or_insert_function(builder.module, ir.FunctionType(
+            _VECTOR, [_VECTOR.as_pointer(), i32, masks, _VECTOR]), "llvm.masked.load.v16f32.p0")
+        store = cgutils.get_or_insert_function(builder.module, ir.FunctionType(
+            ir.VoidType(), [_VECTOR, _VECTOR.as_pointer(), i32, masks]),
+            "llvm.masked.store.v16f32.p0")
+        align, zero = ir.Constant(i32, 4), ir.Constant(_VECTOR, [0.0] * _LANES)
+
+        def splat(value):
+            v = builder.insert_element(ir.Constant(words, ir.Undefined), value,
+                                       ir.Constant(i32, 0))
+            return builder.shuffle_vector(v, ir.Constant(words, ir.Undefined), ir.Constant(
+                ir.VectorType(i32, _LANES), [0] * _LANES))
+        step_bytes = splat(builder.mul(src_step, ir.Constant(_WORD, 4)))
+        first, counts = splat(src), splat(count)
+        adding = builder.icmp_signed("!=", add, ir.Constant(_WORD, 0))
+        padding = builder.icmp_signed("!=", pad, ir.Constant(_WORD, 0))
+        out = builder.inttoptr(dst, floats)
+        for half in (0, 1):
+            lanes = ir.Constant(words, [half * _LANES + j for j in range(_LANES)])
+            mask = builder.icmp_signed("<", lanes, counts)
+            places = builder.inttoptr(builder.add(first, builder.mul(lanes, step_bytes)),
+                                      ir.VectorType(floats, _LANES))
+            value = builder.call(gather, [places, align, mask, zero])
+            at = builder.bitcast(builder.gep(out, [ir.Constant(_WORD, half * _LANES)]),
+                                 _VECTOR.as_pointer())
+            value = builder.select(adding, builder.fadd(
+                value, builder.call(load, [at, align, mask, zero])), value)
+            with builder.if_else(padding) as (whole, part):
+                with whole:
+                    builder.store(value, at, align=4)
+                with part:
+                    builder.call(store, [value, at, align, mask])
+        return context.get_dummy_value()
+    return sig, codegen
+
+
 def takes(m, k, n):
-    """Whether these kernels take products of this shape: whole MR x NR blocks of C and
-    a depth in whole steps of 8 (_transpose8).  Edges would need padded panels and a
-    tile for C's last blocks: code that doubled the kernels' compile time in a first
-    version; such products stay with the BLAS."""
-    return m % MR == 0 and n % NR == 0 and k % 8 == 0 and m * k * n > 0
+    """Whether these kernels take products of this shape: whole MR-row blocks of C and a
+    depth in whole steps of 8 (_transpose8); C's last columns may make a partial panel
+    (_pack_b_edge), which the micro-kernel computes into a tile copied out at the end."""
+    return m % MR == 0 and k % 8 == 0 and m * k * n > 0
+
+
+def panels(n):
+    """The panels of NR columns (the last one maybe partial) of n columns (the kernels
+    count them so too)."""
+    return -(-n // NR)
 
 
 @njit(**HELPER)
@@ -203,6 +261,15 @@ def _pack_b_t(pb, ldb, ncols, p0, kc, bp):
 
 
 @njit(**HELPER)
+def _pack_b_edge(src, row_step, col_step, rem, kc, dst):
+    """B's last, partial panel, its rem < NR columns (element (p, j) at address
+    src + 4 * (p * row_step + j * col_step)) over kc rows, into the panel at address
+    dst, padded with zeros to NR columns."""
+    for p in range(kc):
+        _row_part(dst + 4 * p * NR, src + 4 * p * row_step, col_step, rem, 0, 1)
+
+
+@njit(**HELPER)
 def _pack_a(pa, k, p0, kc, i0, ap):
     """Rows i0:i0 + MR of a row-major A (m x k, at address pa), its columns p0:p0 + kc,
     into one panel at address ap: kc x MR floats, a step's MR elements side by side,
@@ -212,18 +279,21 @@ def _pack_a(pa, k, p0, kc, i0, ap):
 
 
 @njit(**HELPER)
-def _product(a_t, b_t, pa, pb, pc, m, k, ncols, ldb, ldc, accumulate, ap, bp, next_a, next_b):
+def _product(a_t, b_t, pa, pb, pc, m, k, ncols, ldb, ldc, accumulate, ap, bp, tile, next_a,
+             next_b):
     """C = A @ B (or C += A @ B) over ncols columns of C, for one product at addresses
     pa, pb, pc: C row-major (m rows, ldc floats apart), A row-major (m, k) or (a_t) the
     transpose of a row-major (k, m) matrix, whose panels are read in place (a step's MR
     elements lie side by side there already), B row-major (rows ldb floats apart) or
-    (b_t) the transpose of a row-major matrix (ncols rows ldb floats apart).  ap, bp:
-    64-byte aligned scratch addresses.
+    (b_t) the transpose of a row-major matrix (ncols rows ldb floats apart).  ap, bp,
+    tile: 64-byte aligned scratch addresses.  A last partial panel of B's columns runs
+    into the tile (m x NR floats), copied into C at the end.
 
     next_a, next_b: the addresses of the next work's A and B, which the micro-kernel
     calls bring into L2 a slice at a time while this product computes (its packing then
     reads them from L2, not from memory: a (32,128,128) bmm 500 -> 450 us here)."""
-    row_panels, col_panels = m // MR, ncols // NR
+    full, rem = ncols // NR, ncols % NR
+    row_panels, col_panels = m // MR, full + (1 if rem else 0)
     calls = row_panels * col_panels * ((k + KC - 1) // KC)
     a_bytes = 4 * m * k
     share = (a_bytes + 4 * k * ncols + calls - 1) // calls  # bytes brought in per call
@@ -233,9 +303,15 @@ def _product(a_t, b_t, pa, pb, pc, m, k, ncols, ldb, ldc, accumulate, ap, bp, ne
         kc = min(KC, k - p0)
         add = 1 if accumulate or p0 > 0 else 0
         if b_t:
-            _pack_b_t(pb, ldb, ncols, p0, kc, bp)
+            _pack_b_t(pb, ldb, full * NR, p0, kc, bp)
         else:
-            _pack_b(pb, ldb, ncols, p0, kc, bp)
+            _pack_b(pb, ldb, full * NR, p0, kc, bp)
+        if rem:
+            col = full * NR
+            if b_t:
+                _pack_b_edge(pb + 4 * (col * ldb + p0), 1, ldb, rem, kc, bp + 4 * col * kc)
+            else:
+                _pack_b_edge(pb + 4 * (p0 * ldb + col), ldb, 1, rem, kc, bp + 4 * col * kc)
         if not a_t:
             for r in range(row_panels):
                 _pack_a(pa, k, p0, kc, r * MR, ap + 4 * r * kc * MR)
@@ -249,8 +325,16 @@ def _product(a_t, b_t, pa, pb, pc, m, k, ncols, ldb, ldc, accumulate, ap, bp, ne
                 ahead = call * share  # this call's slice of the next A, then of the next B
                 pf = next_a + ahead if ahead < a_bytes else next_b + (ahead - a_bytes)
                 call += 1
-                _micro(kc, a_panel, 1, a_steps, b_panel, NR, pc + 4 * (r * MR * ldc + q * NR),
-                       ldc, add, pf, pf_step)
+                if q < full:
+                    block, ld, adding = pc + 4 * (r * MR * ldc + q * NR), ldc, add
+                else:  # the partial panel: into the tile, summed there over the depth
+                    block, ld, adding = tile + 4 * r * MR * NR, NR, 1 if p0 > 0 else 0
+                # (one call site: the micro-kernel's code is inlined wherever it is called)
+                _micro(kc, a_panel, 1, a_steps, b_panel, NR, block, ld, adding, pf, pf_step)
+    if rem:
+        for i in range(m):
+            _row_part(pc + 4 * (i * ldc + full * NR), tile + 4 * i * NR, 1, rem,
+                      1 if accumulate else 0, 0)
 
 
 @njit(**HELPER)
@@ -258,20 +342,23 @@ def _work(i, parts, a_t, b_t, a_offs, b_offs, c_offs, k, n):
     """Work item i: the columns of part i % parts of product i // parts, as (offset of
     its A, of its B, of its C in elements, its column count)."""
     j, part = i // parts, i % parts
-    panels = n // NR
-    q0, q1 = part * panels // parts, (part + 1) * panels // parts
+    count = (n + NR - 1) // NR
+    q0, q1 = part * count // parts, (part + 1) * count // parts
     col = q0 * NR
-    return a_offs[j], b_offs[j] + (col * k if b_t else col), c_offs[j] + col, (q1 - q0) * NR
+    return (a_offs[j], b_offs[j] + (col * k if b_t else col), c_offs[j] + col,
+            min(q1 * NR, n) - col)
 
 
 @njit(**HELPER)
 def _products(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, parts, i0, i1):
     """Work items i0:i1 (see _work), with scratch of their own."""
     kc = min(KC, k)
-    widest = -(-(n // NR) // parts) * NR
+    widest = -(-((n + NR - 1) // NR) // parts) * NR
     ap = np.empty(m * kc + 16, np.float32)
     bp = np.empty(widest * kc + 16, np.float32)
+    tile = np.empty(m * NR + 16 if n % NR else 16, np.float32)
     pap, pbp = ap.ctypes.data + 4 * _aligned(ap), bp.ctypes.data + 4 * _aligned(bp)
+    ptile = tile.ctypes.data + 4 * _aligned(tile)
     pa, pb, pc = a.ctypes.data, b.ctypes.data, c.ctypes.data
     ldb = k if b_t else n
     for i in range(i0, i1):
@@ -280,7 +367,7 @@ def _products(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, pa
         next_ao, next_bo, _, _ = _work(min(i + 1, i1 - 1), parts, a_t, b_t, a_offs, b_offs,
                                        c_offs, k, n)
         _product(a_t, b_t, pa + 4 * ao, pb + 4 * bo, pc + 4 * co, m, k, ncols, ldb, n,
-                 accumulate, pap, pbp, pa + 4 * next_ao, pb + 4 * next_bo)
+                 accumulate, pap, pbp, ptile, pa + 4 * next_ao, pb + 4 * next_bo)
 
 
 @njit(**HELPER)
@@ -296,7 +383,7 @@ def sgemm_par(a_t, b_t, a, a_offs, b, b_offs, c, c_offs, m, k, n, accumulate, pa
     threads, one contiguous run per thread: a batch whole products a thread (parts 1), a
     lone product a part a thread.  float32 buffers, offsets in elements, A row-major or
     (a_t) the transpose of a row-major matrix, B likewise (b_t); a shape `takes`
-    accepts, with parts at most n // NR.  threads: Numba's thread count (asked for in
+    accepts, with parts at most panels(n).  threads: Numba's thread count (asked for in
     the kernel, it would keep the kernel out of the disk cache).  False, and nothing
     written, if a matrix would not lie inside its buffer."""
     if not _fit(a_offs, a, b_offs, b, c_offs, c, m, k, n):
