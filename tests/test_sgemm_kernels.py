@@ -104,8 +104,11 @@ def _spy(monkeypatch):
     return calls
 
 
+@pytest.mark.parametrize("layout_b", ["n", "t"])
 @pytest.mark.parametrize("layout_a", ["n", "t"])
-def test_bmm_and_baddbmm_take_it_as_pytorch(layout_a, monkeypatch):
+def test_bmm_and_baddbmm_take_it_as_pytorch(layout_a, layout_b, monkeypatch):
+    """Batches of products one per thread, A and B either way round (B transposed: an
+    attention's q @ k.transpose(1, 2))."""
     calls = _spy(monkeypatch)
     rng = np.random.default_rng(11)
     x = rng.standard_normal((8, 128, 128)).astype(np.float32)
@@ -115,12 +118,15 @@ def test_bmm_and_baddbmm_take_it_as_pytorch(layout_a, monkeypatch):
     if layout_a == "t":
         a, ta = a.transpose(1, 2), ta.transpose(1, 2)
     b, tb = nt.from_numpy(y.copy()), torch.from_numpy(y.copy())
+    if layout_b == "t":
+        b, tb = b.transpose(1, 2), tb.transpose(1, 2)
     c, tc = nt.from_numpy(z.copy()), torch.from_numpy(z.copy())
     np.testing.assert_allclose(nt.bmm(a, b).numpy(), torch.bmm(ta, tb).numpy(), rtol=1e-4,
                                atol=1e-3)
     np.testing.assert_allclose(nt.baddbmm(c, a, b).numpy(), torch.baddbmm(tc, ta, tb).numpy(),
                                rtol=1e-4, atol=1e-3)
-    assert len(calls) == 2 and all(call[0] == (layout_a == "t") for call in calls)
+    assert len(calls) == 2 and all(call[0] == (layout_a == "t") and call[1] == (layout_b == "t")
+                                   and call[12] == 1 for call in calls)
     # gradients: the backward products, some of them through the kernel too
     la, lb = a.detach().requires_grad_(), b.detach().requires_grad_()
     tla, tlb = ta.detach().requires_grad_(), tb.detach().requires_grad_()
@@ -145,9 +151,6 @@ def test_other_products_stay_with_the_blas(monkeypatch):
         np.testing.assert_allclose((nt.from_numpy(x) @ nt.from_numpy(y)).numpy(),
                                    (torch.from_numpy(x) @ torch.from_numpy(y)).numpy(),
                                    rtol=1e-4, atol=1e-3)
-    y = rng.standard_normal((8, 128, 128)).astype(np.float32)
-    x = rng.standard_normal((8, 128, 128)).astype(np.float32)
-    nt.bmm(nt.from_numpy(x), nt.from_numpy(y).transpose(1, 2))  # B transposed
     assert calls == []
 
 

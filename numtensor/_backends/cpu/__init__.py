@@ -1421,10 +1421,12 @@ def _own_products(plan, args, accumulate):
 
 def _own_parts(plan, width, blocks):
     """In how many parts of its columns each product of the plan runs on numtensor's own
-    kernel (sgemm_kernels.sgemm_par), or 0 to leave it to the BLAS: a batch the BLAS
-    would run one product per thread in packed blocks of columns (width, blocks 1),
-    whole (1); a lone product it splits (_own_split), a part a thread."""
-    if width and blocks == 1:
+    kernel (sgemm_kernels.sgemm_par), or 0 to leave it to the BLAS: a batch shared out a
+    product per thread (blocks 1) that the BLAS would run in packed blocks of columns
+    (width) or with B transposed (an attention's q @ k.transpose(1, 2): (32,128,64,128)
+    385 -> 295 us, PyTorch 248), whole (1); a lone product it splits (_own_split), a
+    part a thread."""
+    if blocks == 1 and (width or plan.layout_b == "t"):
         sk = _kernel_module("sgemm_kernels")  # (batches measured in whole panels only)
         return 1 if sk.takes(plan.m, plan.k, plan.n) and plan.n % sk.NR == 0 else 0
     threads = _threads()
