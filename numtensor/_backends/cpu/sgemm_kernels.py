@@ -16,11 +16,12 @@ The micro-kernel and the 8 x 8 transpose that packs A are written in LLVM IR: ex
 206 GFLOP/s on one core, about 95% of the best this core reached in any product).
 AVX-512 machines run each vector as one instruction; others split it (correct, slower).
 
-Only whole blocks (sgemm_kernels.takes) come here, as batches shared out over the
-threads a product each, or as lone products split over them a block of columns each
-(see cpu._own_parts); the kernel checks that each matrix lies inside its buffer before
-anything runs.  Results differ from the BLAS's in rounding only (the depth is summed in
-order, with fused multiply-adds).
+Only products in whole blocks of MR rows and a depth in steps of 8 come here (takes; a
+last partial panel of columns is padded with zeros and computed into a tile), as batches
+shared out over the threads a product each, or as lone products split over them a block
+of columns each (see cpu._own_parts); the kernel checks that each matrix lies inside its
+buffer before anything runs.  Results differ from the BLAS's in rounding only (the depth
+is summed in order, with fused multiply-adds).
 """
 import numpy as np
 from llvmlite import ir
