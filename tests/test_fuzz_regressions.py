@@ -382,3 +382,21 @@ def test_a_zero_remainder_keeps_the_sign_of_the_dividend():
         got, want = (L.remainder(L.tensor([7, -7, 6, -6, 0], dtype=getattr(L, dt)), -3)
                      for L in (nt, torch))
         assert got.tolist() == want.tolist()
+
+
+def test_the_gradient_of_a_power_of_false_is_the_formula_not_zeros():
+    """Fuzz seed 4119, case 18318: pow(x, False)'s gradient was g * 0 (signed zeros).
+    PyTorch returns zeros_like(self) for an exponent equal to 0.0 (unsigned zeros), and
+    a bool exponent never equals 0.0 there: False takes the formula g * (0 * x ** -1),
+    nan where x is 0 and zeros signed by x and g elsewhere."""
+    values = [[-2.2, 0.0, 0.49], [-0.29, 5.07, -1.0], [0.98, -0.0, 3.29]]
+    g = [[1.0, -2.0, -1.0], [-3.0, 1.0, 2.0], [-1.0, 1.0, -0.5]]
+    for exponent in (False, True, 0, 0.0, 2, -1.5):
+        for dt in ("float32", "float64"):
+            grads = []
+            for L in (nt, torch):
+                x = L.tensor(values, dtype=getattr(L, dt), requires_grad=True)
+                L.pow(x, exponent).backward(L.tensor(g, dtype=getattr(L, dt)))
+                grads.append(x.grad.numpy())
+            assert [str(v) for v in grads[0].ravel()] == [str(v) for v in grads[1].ravel()], \
+                (exponent, dt)

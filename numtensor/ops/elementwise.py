@@ -941,8 +941,11 @@ def _integer_pow(a, b, dt):
 @derivative("PowBackward0", saves=("self",))
 def _pow_scalar_backward(ctx, g):
     b = ctx.exponent
+    if b == 0 and type(b) is not bool:  # PyTorch's zeros_like(self) (unsigned zeros);
+        from .._alloc import zeros       # False never equals 0.0 there: the formula runs
+        return (zeros(ctx.self._shape, ctx.self.dtype, ctx.self.device),)
     # grad * (b * self ** (b - 1)), grouped as PyTorch groups it
-    return (g * (b * _pow(ctx.self, b - 1)) if b != 0 else g * 0,)
+    return (g * (b * _pow(ctx.self, b - 1)),)
 
 
 @derivative("PowBackward2", inputs=("exponent",), saves=("exponent", "result"))
