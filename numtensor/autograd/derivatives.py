@@ -40,7 +40,7 @@ def node_class(name, d):
     read, per plain parameter) for its vjp's ctx reads."""
     cls = d.node_classes.get(name)
     if cls is None:  # kept by d: a custom Function's classes go with it
-        attrs = {"__slots__": (), "_derivative_of_class": d}
+        attrs = {"__slots__": (), "_name": name, "_derivative": d}
         for pos, saved in enumerate(d.saves):
             if not hasattr(Node, saved):
                 attrs[saved] = saved_property(pos)
@@ -158,7 +158,7 @@ def attach(d, outputs, inputs, node_name=None, **extra):
     outs = (outputs,) if single else outputs
     name = node_name or d.name
     node = (d.node_classes.get(name) or node_class(name, d))(
-        name, d, edges, meta, 1 if single else len(outs), needs)
+        edges, meta, 1 if single else len(outs), needs)
     # first: a saved result remembers its grad_fn
     if single and not _anomaly.enabled and outputs._storage.dtype.category >= 2:
         outputs.grad_fn = node  # set_outputs' common case, less a call

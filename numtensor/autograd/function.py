@@ -138,8 +138,8 @@ class Function(metaclass=FunctionMeta):
                 edges.append(None)
                 meta.append(None)
         name = cls._derivative.name
-        node = node_class(name, cls._derivative)(name, cls._derivative, tuple(edges), tuple(meta), len(outs),
-                                ctx.needs_input_grad)
+        node = node_class(name, cls._derivative)(tuple(edges), tuple(meta), len(outs),
+                                                 ctx.needs_input_grad)
         differentiable = [o if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable
                           else None for o in outs]
         node.set_outputs(differentiable, single)

@@ -24,13 +24,15 @@ _QUALIFIED_NAMES = {"CopySlices": "torch::autograd::CopySlices",
 
 
 class Node:
-    """One recorded op.  Its edges lead to the nodes that produced its inputs."""
-    __slots__ = ("_name", "_derivative", "_edges", "_input_meta", "_saved", "_params",
-                 "_n_outputs", "_metadata", "needs_input_grad", "_freed", "__weakref__")
+    """One recorded op.  Its edges lead to the nodes that produced its inputs.
 
-    def __init__(self, name, derivative, edges, input_meta, n_outputs, needs_input_grad):
-        self._name = name
-        self._derivative = derivative    # its vjp maps output grads to input grads
+    Nodes are made from a subclass per name and derivative (derivatives.node_class),
+    which holds the two as the class attributes _name and _derivative (its vjp maps
+    output grads to input grads): two stores fewer per node recorded."""
+    __slots__ = ("_edges", "_input_meta", "_saved", "_params", "_n_outputs", "_metadata",
+                 "needs_input_grad", "_freed", "__weakref__")
+
+    def __init__(self, edges, input_meta, n_outputs, needs_input_grad):
         self._edges = edges              # per input: (node, output_nr) or None
         self._input_meta = input_meta    # per input: (shape, dtype) or None
         self._saved = ()                 # (value, version, grad_fn when saved) triples
@@ -89,7 +91,7 @@ class Node:
         params = self._params
         if params is not None and name in params:
             cls = type(self)
-            if cls.__dict__.get("_derivative_of_class") is self._derivative:
+            if cls.__dict__.get("_derivative") is self._derivative:
                 setattr(cls, name, param_property(name))
             return params[name]
         raise AttributeError(f"'{self._name}' object has no attribute '{name}'")
