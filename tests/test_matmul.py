@@ -424,10 +424,11 @@ def test_linear_node_names_as_torch():
 @pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True)])
 def test_repeated_small_products_of_one_geometry_match_torch(dtype, m, k, n, ta, tb,
                                                             monkeypatch):
-    """A serial product's kernel call is kept per plan (the CPU backend's
-    _kept_products): later products of the geometry, on other buffers, into fresh
-    outputs and added to existing ones (addmm, alpha = beta = 1) take it; 128 x 128 x
-    128 float32/float64 runs as packed blocks of columns."""
+    """A product's kernel call is kept per plan (the CPU backend's _kept_products):
+    later products of the geometry, on other buffers, into fresh outputs and added to
+    existing ones (addmm, alpha = beta = 1) take it; 128 x 128 x 128 float64 runs as
+    packed blocks of columns, float32 split over the threads on numtensor's own kernel
+    (serially on one thread)."""
     from numtensor._backends import cpu
     # no borrowing of a parallel twin compiled by an earlier test in this process: the
     # serial kernel runs (and is kept) from the first product, whatever ran before

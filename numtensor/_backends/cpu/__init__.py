@@ -691,30 +691,22 @@ class CpuBackend(Backend):
         if call is False:
             return general
         kernel, before, between, after = call
+        call = _entry_call(kernel)
         nout = plan.nout
         large = nout * plan.nred >= GRAIN
         small = nout * out_np_dtype.itemsize < allocator.MIN_BYTES
         allocate = np.empty if small else allocator.empty  # (the pool's sizes)
-        entry = None
 
         def route(buf, offset, plain=False):
-            nonlocal entry
             if large:
                 if _FORKED:
                     return general(buf, offset, plain)
                 team.update()
             out = allocate(nout, out_np_dtype)
-            if plain and entry is not None:
-                entry(*before, buf, offset, *between, out, 0, *after)
-                return out
-            args = (*before, buf, offset, *between, out, 0, *after)
             try:
-                kernel(*args)
+                call((*before, buf, offset, *between, out, 0, *after), plain)
             except Exception as e:
                 _reraise_typing_error(e, op, x_np_dtype)
-            if plain:
-                compiled = kernel.overloads.get(tuple(kernel.typeof_pyval(a) for a in args))
-                entry = compiled.entry_point if compiled is not None else None
             return out
         return route
 
@@ -764,25 +756,13 @@ class CpuBackend(Backend):
         if mod is None:
             rk = _kernel_module("reduction_kernels")
             mod = _red_modules["sum"] = rk.reduce_module("sum", _COMBINE["sum"])
-        kernel = mod.all_par
+        call = _entry_call(mod.all_par)
         init = _F64_ZERO if np_dtype == _F32_DTYPE else _identity("sum", np_dtype)
-        import numba
-        word = numba.int64
-        array = numba.typeof(np.empty(0, np_dtype))
-        signature = (word, word, array, word, array, word, numba.typeof(init))
-        entry = None
 
         def route(buf, offset, n, plain=False):
-            nonlocal entry
             team.update()
             y = np.empty(1, np_dtype)
-            if plain and entry is not None:
-                entry(n, 1, buf, offset, y, 0, init)
-                return y
-            kernel(n, 1, buf, offset, y, 0, init)
-            if plain:
-                compiled = kernel.overloads.get(signature)
-                entry = compiled.entry_point if compiled is not None else None
+            call((n, 1, buf, offset, y, 0, init), plain)
             return y
         return route
 
@@ -1680,6 +1660,25 @@ _ROWS_PER_CHUNK = 256  # a chunk of reduced rows is at least this long
 _MAX_CHUNKS = 8
 _FEW_OUTER = 16        # with this many outer work items or more, rows are not chunked
 _COL_LINE = 16         # column blocks are whole multiples of this many elements
+
+
+def _entry_call(kernel):
+    """call(args, plain): kernel(*args), through its compiled entry once a call on plain
+    buffers (TypedStorage.plain: of the types that call compiled) has found it; Numba's
+    dispatcher types every argument again on each call.  The routes kept per plan or
+    dtype call their kernels so."""
+    entry = None
+
+    def call(args, plain):
+        nonlocal entry
+        if plain and entry is not None:
+            entry(*args)
+            return
+        kernel(*args)
+        if plain:
+            compiled = kernel.overloads.get(tuple(kernel.typeof_pyval(a) for a in args))
+            entry = compiled.entry_point if compiled is not None else None
+    return call
 
 
 def _column_blocking(plan, threads):
