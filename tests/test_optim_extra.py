@@ -200,8 +200,13 @@ def test_lbfgs_rosenbrock_iterates_match_torch(options, dtype, steps, tol):
     assert sd_n["param_groups"] == sd_t["param_groups"]
     state_n, state_t = sd_n["state"][0], sd_t["state"][0]
     assert list(state_n) == list(state_t)
-    assert (state_n["func_evals"], state_n["n_iter"]) == (state_t["func_evals"],
-                                                          state_t["n_iter"])
+    assert state_n["n_iter"] == state_t["n_iter"]
+    evals_n, evals_t = state_n["func_evals"], state_t["func_evals"]
+    if dtype == "float64":
+        assert evals_n == evals_t
+    else:  # a float32 last-bit difference (PyTorch's own results differ between AVX2
+        # and AVX-512 cores) may tip a strong-Wolfe search into one evaluation more
+        assert abs(evals_n - evals_t) <= 1, (evals_n, evals_t)
     assert [v is None for v in state_n.get("al", [])] == [v is None for v in
                                                           state_t.get("al", [])]
     for key in state_t:  # scalars are 0-d tensors where PyTorch's are

@@ -101,6 +101,11 @@ def _spy(monkeypatch):
         return real(*args)
     monkeypatch.setattr(sk, "sgemm_par", spy)
     monkeypatch.setattr(cpu, "_threads", lambda: 2)
+    # the backend's choices as on a core where OpenBLAS has small-matrix kernels (an
+    # AVX-512 one): elsewhere it leaves the batches of B not transposed to the BLAS
+    # (cpu._packed_width), while the kernel itself runs on any x86-64 core
+    blas_threads = cpu._kernel_module("blas_threads")
+    monkeypatch.setattr(blas_threads, "has_small_kernels", lambda: True)
     return calls
 
 

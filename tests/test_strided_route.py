@@ -19,11 +19,14 @@ def _pair(array):
     return nt.from_numpy(array.copy()), torch.from_numpy(array.copy())
 
 
-def _same(got, want):
+def _same(got, want, ulps=0):
     assert tuple(got.shape) == tuple(want.shape)
     assert str(got.dtype) == str(want.dtype)
     assert got.stride() == want.stride()
-    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    if ulps:
+        np.testing.assert_array_max_ulp(got.numpy(), want.numpy(), maxulp=ulps)
+    else:
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
 
 
 def _operands(rng, kind, dtype):
@@ -72,7 +75,9 @@ def test_numbers_on_either_side_and_parameters(kind):
         _same(a / 3, ta / 3)
         _same(nt.add(a, a, alpha=2), torch.add(ta, ta, alpha=2))  # a parameter
         _same(a.clamp(-0.5, 0.5), ta.clamp(-0.5, 0.5))            # two parameters
-        _same(a.exp(), ta.exp())          # one input, strided
+        # one input, strided: PyTorch's float32 exp is within an ulp of the exact value,
+        # and which neighbour it gives depends on the core (AVX2 or AVX-512)
+        _same(a.exp(), ta.exp(), ulps=1)
         _same(a > 0, ta > 0)              # a bool result
 
 
