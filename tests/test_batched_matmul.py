@@ -244,12 +244,16 @@ def test_products_in_packed_blocks_of_columns(case, layout_a, layout_b, threads,
             _same(nt.addmm(c, a, b), torch.addmm(tc, ta, tb), dtype)
 
 
-def test_packed_width_rule():
+def test_packed_width_rule(monkeypatch):
     """Blocks as wide as OpenBLAS's small-kernel limit allows, widest first; none for a
-    product small enough whole, or too deep for even the narrowest block."""
+    product small enough whole, or too deep for even the narrowest block; none at all
+    where the BLAS has no small-matrix kernels (a core without AVX-512)."""
     from numtensor._backends import cpu, plan
-    if not blas_threads.has_small_kernels():
-        pytest.skip("the BLAS has no small-matrix kernels")
+    f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
+    product = plan.matmul((8,), 128, 128, 128, 0, (128 * 128,), 128, 1, 0, (128 * 128,), 128, 1)
+    monkeypatch.setattr(blas_threads, "has_small_kernels", lambda: False)
+    assert cpu._packed_width(product, f32) == 0
+    monkeypatch.setattr(blas_threads, "has_small_kernels", lambda: True)
     f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
 
     def width(m, k, n, dtype, layout_b="n"):
