@@ -203,3 +203,38 @@ def test_a_python_float_reaches_a_compiled_kernel_as_the_cast_would_make_it(dtyp
                        if op == "maximum" else getattr(nt, op)(x, s)).numpy()
                 assert got.dtype == want.dtype
                 assert np.array_equal(got, want, equal_nan=True), (op, s, call)
+
+
+class _Spy:
+    """A kernel that notes its calls in `called` (and otherwise is the kernel)."""
+
+    def __init__(self, kernel, name, called):
+        self.kernel, self.name, self.called = kernel, name, called
+
+    def __call__(self, *args):
+        self.called.append(self.name)
+        return self.kernel(*args)
+
+    def __getattr__(self, attr):
+        return getattr(self.kernel, attr)
+
+
+def test_a_polynomial_op_shares_out_far_smaller_inputs_than_a_cheap_one(monkeypatch):
+    from numtensor._backends import cpu
+    backend = cpu.CpuBackend()
+    n = cpu.COSTLY_ELEMENTWISE_GRAIN + 3
+    assert n < ELEMENTWISE_GRAIN
+    x = _rng().random(n, dtype=np.float32)
+    for op, costly in (("exp", True), ("neg", False)):
+        mod = cpu._elementwise_module(op, 1, (), (), False)
+        assert mod.COSTLY is costly
+        # compiled: a serial kernel not compiled yet would lend its first calls to the
+        # parallel one (BORROWED_CALLS)
+        mod.flat_1(x, 0, np.empty_like(x), 0, n, np.float32(0), np.float32(0))
+        called = []
+        for name in ("flat_1", "flat_1_par"):
+            monkeypatch.setattr(mod, name, _Spy(getattr(mod, name), name, called))
+        route = backend.dense_route(op, (1,), x.dtype, x.dtype)
+        y = route(((x, 0),), None, n, ())
+        assert called == ["flat_1_par" if costly else "flat_1"]
+        np.testing.assert_allclose(y, np.exp(x) if costly else -x, rtol=1e-6)

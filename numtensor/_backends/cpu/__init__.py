@@ -26,6 +26,10 @@ GRAIN = 32768  # below this many elements, the serial twin beats waking the thre
 # 9 vs 28 us, of 64K 13.5 vs 31, of 128K 26 vs 36, of 256K 88 vs 58; add of 128K 38 vs
 # 37; exp of 64K 55 vs 60, of 128K 115 vs 96
 ELEMENTWISE_GRAIN = 1 << 17
+# ... but an op with a polynomial per element (exp, log, tanh, sigmoid: the modules
+# elementwise_kernels marks COSTLY) gains from them on far smaller inputs: float32 exp
+# serial against parallel, 8K 16.0 vs 12.7 us, 32K 53 vs 31, 64K 104 vs 59
+COSTLY_ELEMENTWISE_GRAIN = 1 << 13
 # A flat element-wise result of at least this many bytes is written with streaming
 # stores (see stream_store.py): a + b of 1e7 float32 (40 MB) 3.6-3.9 -> 2.4-2.8 ms, of
 # 4e6 (16 MB, which the last-level cache still holds for the next op) no faster
@@ -48,8 +52,8 @@ def _serial_after_fork():
     parallel twin, the products and the PyTorch-order splits see one thread, and the index
     fills and col2im, which have only a parallel form elsewhere, use serial twins there
     (_FORKED).  One thread per worker is also what PyTorch's DataLoader workers use."""
-    global GRAIN, ELEMENTWISE_GRAIN, BORROWED_CALLS, _FORKED
-    GRAIN = ELEMENTWISE_GRAIN = 1 << 62
+    global GRAIN, ELEMENTWISE_GRAIN, COSTLY_ELEMENTWISE_GRAIN, BORROWED_CALLS, _FORKED
+    GRAIN = ELEMENTWISE_GRAIN = COSTLY_ELEMENTWISE_GRAIN = 1 << 62
     BORROWED_CALLS = 0
     _FORKED = True
     _fixed_calls.clear()  # (some chose a parallel kernel)
@@ -342,7 +346,7 @@ class CpuBackend(Backend):
         twins = _FLAT_KERNELS.get(flat) if flat is not None else None
         serial, parallel = (mod.strided, mod.strided_par) if twins is None else \
             (getattr(mod, twins[0]), getattr(mod, twins[1]))
-        if n >= ELEMENTWISE_GRAIN:
+        if n >= (COSTLY_ELEMENTWISE_GRAIN if mod.COSTLY else ELEMENTWISE_GRAIN):
             team.update()
             kernel = parallel
             if twins is not None and n * obuf.itemsize >= STREAM_BYTES:
@@ -393,6 +397,7 @@ class CpuBackend(Backend):
         # the serial, parallel and streaming kernels, indexed by the size class of a call
         kernels = tuple(getattr(mod, name) for name in names)
         serial, parallel = kernels[0], kernels[1]
+        costly = mod.COSTLY
         out_itemsize = out_np_dtype.itemsize
         kt = _kernel_type(in_np_dtype)
         zero = kt(0)
@@ -437,7 +442,8 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
+                    # the kernel: 0 serial, 1 parallel, 2 streaming
+                    big = n >= (COSTLY_ELEMENTWISE_GRAIN if costly else ELEMENTWISE_GRAIN)
                     if big:
                         update_team()
                         big += n * out_itemsize >= STREAM_BYTES
@@ -461,7 +467,8 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
+                    # the kernel: 0 serial, 1 parallel, 2 streaming
+                    big = n >= (COSTLY_ELEMENTWISE_GRAIN if costly else ELEMENTWISE_GRAIN)
                     if big:
                         update_team()
                         big += n * out_itemsize >= STREAM_BYTES
@@ -489,7 +496,8 @@ class CpuBackend(Backend):
                           pooled_empty(n, out_dtype), 0) if out is None else out
                 if n:
                     p0, p1 = params_of(params) if params else (zero, zero)
-                    big = n >= ELEMENTWISE_GRAIN  # the kernel: 0 serial, 1 parallel, 2 streaming
+                    # the kernel: 0 serial, 1 parallel, 2 streaming
+                    big = n >= (COSTLY_ELEMENTWISE_GRAIN if costly else ELEMENTWISE_GRAIN)
                     if big:
                         update_team()
                         big += n * out_itemsize >= STREAM_BYTES
@@ -514,11 +522,12 @@ class CpuBackend(Backend):
         call on plain buffers the compiled entry itself (see dense_route): a (32, 10) +
         (10,) add's backend call 2.3 -> 1.3 us, and the whole add 6.1 -> 3.7 us.  Larger
         plans, float16 and empty ones take the general path (Backend.strided_route)."""
-        if plan.n == 0 or plan.n >= ELEMENTWISE_GRAIN or in_np_dtype.char == "e" or \
-                out_np_dtype.char == "e":
+        if plan.n == 0 or in_np_dtype.char == "e" or out_np_dtype.char == "e":
             return super().strided_route(op, plan, codes, in_np_dtype, out_np_dtype)
         numbers = tuple(i for i, c in enumerate(codes) if c is None)
         mod = _elementwise_module(op, len(codes), numbers, (), False)
+        if plan.n >= (COSTLY_ELEMENTWISE_GRAIN if mod.COSTLY else ELEMENTWISE_GRAIN):
+            return super().strided_route(op, plan, codes, in_np_dtype, out_np_dtype)
         twins = _FLAT_KERNELS.get(plan.flat) if plan.flat is not None else None
         if twins is None:
             serial, parallel = mod.strided, mod.strided_par

@@ -34,7 +34,10 @@ The functions are small @njit functions that LLVM inlines into the kernel loop b
 vectorising it (tests/test_fastmath_accuracy.py checks the machine code for packed
 instructions).  Numba's own IR inlining (inline="always") is not used: inside the
 branches of the strided kernels it trips Numba's SSA checks (NumbaIRAssumptionWarning).
-Nothing here is compiled before a kernel that uses it is.
+Each element's evaluation is one long chain of dependent steps, so the element-wise
+kernels that call these compile with four vectors of elements in flight per loop
+iteration (elementwise_kernels.INTERLEAVED_CALLS).  Nothing here is compiled before a
+kernel that uses it is.
 """
 import math
 
@@ -49,15 +52,22 @@ from .. import scalar_ops
 # ---- bit casts and fused multiply-add --------------------------------------------------
 
 
-@intrinsic
-def float32_bits(typingctx, x):
-    """The IEEE bit pattern of a float32, as an int32 (a free register reinterpretation)."""
-    if x != types.float32:
-        return None
+def _float_to_bits(name, float_type, int_type, width):
+    @intrinsic
+    def to_bits(typingctx, x):
+        if x != float_type:
+            return None
 
-    def codegen(context, builder, sig, args):
-        return builder.bitcast(args[0], ir.IntType(32))
-    return types.int32(types.float32), codegen
+        def codegen(context, builder, sig, args):
+            return builder.bitcast(args[0], ir.IntType(width))
+        return int_type(float_type), codegen
+    to_bits.__doc__ = (f"The IEEE bit pattern of a {name}, as an int{width} (a free register "
+                       f"reinterpretation).")
+    return to_bits
+
+
+float32_bits = _float_to_bits("float32", types.float32, types.int32, 32)
+float64_bits = _float_to_bits("float64", types.float64, types.int64, 64)
 
 
 def _bits_to_float(name, float_type, ir_float, width):
@@ -164,21 +174,35 @@ def _exp_reduce(x):
 @njit(cache=True)
 def _expm1_reduced(r):
     """exp(r) - 1 for |r| <= ln2/2, relative error about 2^-51 (no cancellation)."""
-    q = mul_add(r, _Q8, _Q7)
-    q = mul_add(r, q, _Q6)
-    q = mul_add(r, q, _Q5)
-    q = mul_add(r, q, _Q4)
-    q = mul_add(r, q, _Q3)
-    q = mul_add(r, q, _Q2)
-    q = mul_add(r, q, _Q1)
-    q = mul_add(r, q, _Q0)
-    return mul_add(r * r, q, r)
+    # Estrin's scheme, not Horner's: four steps of dependent multiply-adds instead of
+    # nine, as the loops are bound by that chain's latency more than by the arithmetic
+    # (float32 exp of 1e7: 5% faster).  exp, expm1, tanh and sigmoid give the same
+    # float32 results as with Horner's for all 2^32 inputs.
+    r2 = r * r
+    r4 = r2 * r2
+    q01 = mul_add(r, _Q1, _Q0)
+    q23 = mul_add(r, _Q3, _Q2)
+    q45 = mul_add(r, _Q5, _Q4)
+    q67 = mul_add(r, _Q7, _Q6)
+    q03 = mul_add(r2, q23, q01)
+    q47 = mul_add(r2, q67, q45)
+    q48 = mul_add(r4, _Q8, q47)
+    q = mul_add(r4, q48, q03)
+    return mul_add(r2, q, r)
+
+
+# 1.5 * 2^52: adding it to a float64 integer n (|n| < 2^51) leaves n in the low bits of
+# the sum's bit pattern, a two's-complement integer
+_INT_IN_BITS = 6755399441055744.0
 
 
 @njit(cache=True)
 def _pow2(n):
     """2^n for a float64 integer n in [-1022, 1023]."""
-    return float64_from_bits((np.int64(n) + 1023) << 52)
+    # Not np.int64(n): a packed float64 -> int64 conversion needs AVX-512, and without it
+    # LLVM converts one lane at a time (float32 exp of 1e7 on an AVX2 core: 13.2 -> 12.3
+    # ms).  The low 12 bits of n + 1023, shifted into the exponent field, are all it takes.
+    return float64_from_bits((float64_bits(n + _INT_IN_BITS) + 1023) << 52)
 
 
 @njit(cache=True)
