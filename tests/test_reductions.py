@@ -423,3 +423,22 @@ def test_large_whole_sums_over_four_runs(n):
         check(lambda lib, t: t.amax(), b)
         b[spot] = -9.0
         check(lambda lib, t: t.amin(), b)
+
+
+@pytest.mark.parametrize("rows", [4 * 1000 + 3, 4 * 129])
+def test_large_row_sums_four_rows_at_a_time(rows):
+    """A matrix's parallel row sums (from 2**17 elements on) take four rows a quarter of
+    the rows apart in one loop, then the rows left over one by one: a large element in
+    a row of any quarter or of the leftover lands in that row's sum only, in int64,
+    float32 and float64 (rows of 33 and 1000 elements)."""
+    cols = 33 if rows > 1000 else 1000
+    assert rows * cols >= 2 ** 17
+    quarter = rows // 4
+    rng = np.random.default_rng(rows)
+    base = rng.uniform(0.5, 1.5, (rows, cols))
+    for row in [0, quarter - 1, quarter, 2 * quarter + 5, 3 * quarter + 1, rows - 1]:
+        for dtype in ("float32", "float64", "int64"):
+            a = (base * 10 if dtype == "int64" else base).astype(dtype)
+            a[row, cols // 2] = 10 ** 4
+            check(lambda lib, t: t.sum(1), a)
+            check(lambda lib, t: t.sum(-1, keepdim=True), a[:, ::-1])  # rows at a stride
