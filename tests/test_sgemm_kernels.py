@@ -106,7 +106,27 @@ def _spy(monkeypatch):
     # (cpu._packed_width), while the kernel itself runs on any x86-64 core
     blas_threads = cpu._kernel_module("blas_threads")
     monkeypatch.setattr(blas_threads, "has_small_kernels", lambda: True)
+    # ... and whose vectors hold 16 floats: elsewhere the backend leaves every product
+    # to the BLAS (sk.runs_natively)
+    monkeypatch.setattr(sk, "runs_natively", lambda: True)
     return calls
+
+
+def test_a_core_without_avx512_leaves_every_product_to_the_blas(monkeypatch):
+    calls = _spy(monkeypatch)
+    monkeypatch.setattr(sk, "runs_natively", lambda: False)
+    rng = np.random.default_rng(15)
+    for sa, sb, layout_b in [((8, 128, 128), (8, 128, 128), "n"),   # a batch, B packed
+                             ((8, 128, 64), (8, 128, 64), "t"),     # q @ k.transpose(1, 2)
+                             ((128, 784), (256, 784), "t"),         # a Linear layer
+                             ((256, 256), (256, 256), "n")]:        # a lone mid-size one
+        x = rng.standard_normal(sa).astype(np.float32)
+        y = rng.standard_normal(sb).astype(np.float32)
+        a, b, ta, tb = nt.from_numpy(x), nt.from_numpy(y), torch.from_numpy(x), torch.from_numpy(y)
+        if layout_b == "t":
+            b, tb = b.transpose(-1, -2), tb.transpose(-1, -2)
+        np.testing.assert_allclose((a @ b).numpy(), (ta @ tb).numpy(), rtol=1e-4, atol=1e-3)
+    assert calls == []
 
 
 @pytest.mark.parametrize("layout_b", ["n", "t"])

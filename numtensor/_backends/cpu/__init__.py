@@ -1414,10 +1414,11 @@ def _own_parts(plan, width, blocks):
     product per thread (blocks 1) that the BLAS would run in packed blocks of columns
     (width) or with B transposed (an attention's q @ k.transpose(1, 2): (32,128,64,128)
     385 -> 295 us, PyTorch 248), whole (1); a lone product it splits (_own_split), a
-    part a thread."""
+    part a thread.  None on a core without AVX-512 (sgemm_kernels.runs_natively)."""
     if blocks == 1 and (width or plan.layout_b == "t"):
         sk = _kernel_module("sgemm_kernels")  # (batches measured in whole panels only)
-        return 1 if sk.takes(plan.m, plan.k, plan.n) and plan.n % sk.NR == 0 else 0
+        return 1 if sk.runs_natively() and sk.takes(plan.m, plan.k, plan.n) and \
+            plan.n % sk.NR == 0 else 0
     threads = _threads()
     return threads if _own_split(plan, threads) else 0
 
@@ -1428,11 +1429,14 @@ def _own_split(plan, threads):
     shape it takes, with a panel of columns for each thread, and a last partial panel
     (which computes NR columns) at most a sixteenth more than C has: 784 columns, a
     weight's gradient in an MNIST model, 2% more; 100 columns took 28% more, and longer
-    than the BLAS."""
+    than the BLAS.  Only on a core that runs the kernel natively (sgemm_kernels.
+    runs_natively): on others the BLAS is faster."""
     m, k, n = plan.m, plan.k, plan.n
     if plan.batch != 1 or threads < 2 or not OWN_SPLIT_FROM <= m * k * n <= OWN_SPLIT_UP_TO:
         return False
     sk = _kernel_module("sgemm_kernels")
+    if not sk.runs_natively():
+        return False
     panels = sk.panels(n)
     return sk.takes(m, k, n) and panels >= threads and panels * sk.NR * 16 <= n * 17
 

@@ -14,7 +14,8 @@ product's A and B into L2 (a prefetch is a hint: it never faults, wherever it po
 The micro-kernel and the 8 x 8 transpose that packs A are written in LLVM IR: explicit
 16-float vectors keep the accumulators in registers (measured on a hot 8 x 32 block:
 206 GFLOP/s on one core, about 95% of the best this core reached in any product).
-AVX-512 machines run each vector as one instruction; others split it (correct, slower).
+AVX-512 machines run each vector as one instruction; others split it (correct, but
+slower than the BLAS: the backend uses the kernel only where it runs natively).
 
 Only products in whole blocks of MR rows and a depth in steps of 8 come here (takes; a
 last partial panel of columns is padded with zeros and computed into a tile), as batches
@@ -212,6 +213,27 @@ def _row_part(typingctx, dst, src, src_step, count, add, pad):
                     builder.call(store, [value, at, align, mask])
         return context.get_dummy_value()
     return sig, codegen
+
+
+def runs_natively():
+    """Whether the core runs the micro-kernel's 16-float vectors as one instruction each
+    (AVX-512F, as Numba compiles for it).  Elsewhere each vector splits in two, the 8 x
+    32 block of C wants 32 vector registers of the 16 there are, and the kernel spills:
+    on a 2-core AVX2 AMD EPYC it took 1.6-1.8x the BLAS's time (256^3 541 against 347
+    us, a Linear layer's 128x784 @ 784x256 856 against 528, a (32,128,64) @ (32,64,128)
+    bmm 1094 against 617), so the backend leaves such cores to the BLAS."""
+    if not _native:
+        from numba.core import config
+        if config.CPU_NAME:  # Numba told to compile for another CPU
+            features = config.CPU_FEATURES or ""
+            _native.append("+avx512f" in features.split(","))
+        else:
+            import llvmlite.binding as llvm
+            _native.append(bool(llvm.get_host_cpu_features().get("avx512f", False)))
+    return _native[0]
+
+
+_native = []
 
 
 def takes(m, k, n):
