@@ -47,6 +47,23 @@ def _unit_loop(combine, n, indent):
     return f"{pad}for j in range({n}):\n{pad}    a = v[j]\n{pad}    acc = {combine}\n"
 
 
+def _runs_at_once(runs, combine, start, length, store):
+    """Source (a work item's body) that combines `runs` runs of `length` elements, run k
+    from x[start + k * gap], in one loop with an accumulator a<k> each, then stores a<k>
+    by the statement store(k): a thread reading several streams at once (see _all)."""
+    views = "".join(f"""
+            v{k} = x[{start} + {k} * gap:{start} + {k} * gap + {length}]
+            a{k} = p0""" for k in range(runs))
+    steps = "".join(f"""
+                a = v{k}[j]
+                acc = a{k}
+                a{k} = {combine}""" for k in range(runs))
+    stores = "".join(f"""
+            {store(k)}""" for k in range(runs))
+    return f"""{views}
+            for j in range({length}):{steps}{stores}"""
+
+
 def _rows(combine, par, runs=1):
     """The rows schedule.  With runs=4 (the parallel kernel of sums), a matrix's
     contiguous rows go four at a time, a quarter of the outputs apart, in one loop: a
@@ -58,21 +75,13 @@ def _rows(combine, par, runs=1):
     quarter, runs_head = "0", ""
     if runs > 1:
         quarter = f"nout // {runs} if nk == 1 and nr == 1 and t == 1 else 0"
-        views = "".join(f"""
-            v{k} = x[bx + {k} * gap:bx + {k} * gap + inner]
-            a{k} = p0""" for k in range(runs))
-        steps = "".join(f"""
-                a = v{k}[j]
-                acc = a{k}
-                a{k} = {combine}""" for k in range(runs))
-        stores = "".join(f"""
-            y[by + {k} * quarter * ky[0]] = a{k}""" for k in range(runs))
+        loop = _runs_at_once(runs, combine, "bx", "inner",
+                             lambda k: f"y[by + {k} * quarter * ky[0]] = a{k}")
         runs_head = f"""
         if w < quarter:  # rows w, w + quarter, ...
             bx = ox + np.int64(w) * kx[0]
             by = oy + np.int64(w) * ky[0]
-            gap = quarter * kx[0]{views}
-            for j in range(inner):{steps}{stores}
+            gap = quarter * kx[0]{loop}
             continue"""
     return f'''
 @njit(parallel={par}, **OPTS)
@@ -219,19 +228,11 @@ def _all(combine, runs):
     # reduce_module.)
     runs_head = ""
     if runs > 1:
-        views = "".join(f"""
-            v{k} = x[s + {k} * gap:s + {k} * gap + {CHUNK}]
-            a{k} = p0""" for k in range(runs))
-        steps = "".join(f"""
-                a = v{k}[j]
-                acc = a{k}
-                a{k} = {combine}""" for k in range(runs))
-        stores = "".join(f"""
-            part[w + {k} * per_run] = a{k}""" for k in range(runs))
+        loop = _runs_at_once(runs, combine, "s", str(CHUNK),
+                             lambda k: f"part[w + {k} * per_run] = a{k}")
         runs_head = f"""
         if w < per_run:
-            s = ox + w * {CHUNK}{views}
-            for j in range({CHUNK}):{steps}{stores}
+            s = ox + w * {CHUNK}{loop}
             continue"""
     return f'''
 @njit(parallel=True, **OPTS)
