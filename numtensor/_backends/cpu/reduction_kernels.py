@@ -69,7 +69,9 @@ def _rows(combine, par, runs=1):
     contiguous rows go four at a time, a quarter of the outputs apart, in one loop: a
     thread then reads four streams at once, not one (see _all; sum(dim=1) of 3000 x
     3000 float32 on two AVX2 cores: 1.4 -> 0.8 ms).  Each row's sum is still the sum
-    of its own elements in order, unchanged."""
+    of its own elements, but LLVM groups its vector partial sums differently in the
+    four-row loop: a float64 row sum may change in its last bits (a float32 one,
+    accumulated in float64, came out the same on every row compared)."""
     rng = "prange" if par else "range"
     _DECOMPOSE_NESTED = "".join("    " + line + "\n" for line in _DECOMPOSE.splitlines())
     quarter, runs_head = "0", ""
