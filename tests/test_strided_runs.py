@@ -1,4 +1,4 @@
-"""The strided element-wise kernel's walk (elementwise_kernels.strided_span): whole runs
+"""The strided element-wise kernel's walk (elementwise_kernels' strided): whole runs
 of the innermost dim stepping along the next dim, partial runs at the edges of the
 parallel chunks (16384 elements), the carry into outer dims, and the tiled loop of a
 copy strided on both sides.  Each case is a copy or a binary op of views whose sizes put

@@ -211,7 +211,8 @@ def _strided_signature(codes, in_np_dtype, out_np_dtype, zero, strided):
     """The Numba argument types of a strided route's kernel call when every buffer is
     plain: per input an array and its offset (and its strides, for the strided kernel;
     a number: one scalar, after the output), then the output array, its offset and its
-    strides (the strided kernel) or the count, the numbers and the two parameters."""
+    strides (the strided kernel) or the count, the numbers, the two parameters and, for
+    the strided kernel, the span [start, stop) it walks."""
     import numba
     arr, out_arr, word, scalar = (numba.typeof(np.empty(0, in_np_dtype)),
                                   numba.typeof(np.empty(0, out_np_dtype)), numba.int64,
@@ -222,7 +223,7 @@ def _strided_signature(codes, in_np_dtype, out_np_dtype, zero, strided):
     numbers = [scalar for c in codes if c is None]
     head = [index] if strided else []
     return tuple(head + walked + [out_arr, word, index if strided else word] + numbers +
-                 [scalar, scalar])
+                 [scalar, scalar] + ([word, word] if strided else []))
 
 
 def _float32_dtype():
@@ -361,7 +362,7 @@ class CpuBackend(Backend):
             arrays = plan.stride_arrays
             for k in range(0, len(args), 2):
                 strided_args += [args[k], args[k + 1], arrays[k // 2]]
-            kernel(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail)
+            kernel(plan.shape_array, *strided_args, obuf, out[1], arrays[-1], *tail, 0, n)
         except Exception as e:
             _reraise_typing_error(e, op, dtype_of_scalars)
 
@@ -539,6 +540,7 @@ class CpuBackend(Backend):
         kt = _kernel_type(in_np_dtype)
         zero = kt(0)
         n = plan.n
+        span = (0, n)
         signature = None if allocator._GUARD else _strided_signature(
             codes, in_np_dtype, out_np_dtype, zero, twins is None)
         entry = None
@@ -568,6 +570,8 @@ class CpuBackend(Backend):
                 args.append(n)
             args += tail
             args += [_scalar(v, kt) for v in params] + [zero] * (2 - len(params))
+            if strides is not None:
+                args += span  # the strided kernels' [start, stop)
             try:
                 if entry is not None and plain:
                     entry(*args)

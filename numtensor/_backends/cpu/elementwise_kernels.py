@@ -41,7 +41,6 @@ import numpy as np
 from numba import njit, prange
 {extra_imports}
 OPTS = dict(cache=True, error_model="numpy", nogil=True)
-HELPER = dict(OPTS, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 '''
 
 _NAMES = "abc"
@@ -194,18 +193,20 @@ def _inner_loop(sig, expr, strides, indent, span="m"):
     return out
 
 
-def _render_strided_span(sig, expr):
-    """The elements [start, stop) of a strided problem, in the output's order: one
-    function that both strided kernels call (the parallel one per chunk), so the body is
-    compiled once, outside Numba's parallel passes, which cost about 0.6 s more on it.
+def _render_strided(sig, expr):
+    """The serial strided kernel: the elements [start, stop) of a strided problem, in
+    the output's order.  The parallel twin calls it per chunk, so the body is compiled
+    once, outside Numba's parallel passes (which cost about 0.6 s more on it); callers
+    call it directly (a serial wrapper around it took 0.35 s more to compile: LLVM
+    optimised the body again inside it).
 
     It walks runs of the innermost dim; from the start of a run, as many whole runs as
     the next dim has left go in one loop that steps by that dim's strides, with no carry
     through the index between them (im2col's runs of 24: 1.8x faster)."""
     ops = list(sig.tensors) + ["y"]
     args = "".join(f"x{i}, o{i}, s{i}_, " for i in sig.tensors)
-    L = ["@njit(**HELPER)",
-         f"def strided_span(shape, {args}y, oy, sy_{_args(sig)}, start, stop):"]
+    L = ["@njit(**OPTS)",
+         f"def strided(shape, {args}y, oy, sy_{_args(sig)}, start, stop):"]
     L += _bind_scalars(sig, 4)
     L += ["    nd = shape.size",
           "    inner = shape[nd - 1]",
@@ -281,26 +282,20 @@ def _advance(ops, dim, count, extent, step, carry):
     return L + [f"            carry = {carry}"]
 
 
-def _render_strided(sig, par):
-    """The strided kernel: the parallel one shares the problem out in chunks of CHUNK
-    elements, the serial one walks it in one span."""
+def _render_strided_par(sig):
+    """The parallel strided kernel: [start, stop) shared out in chunks of CHUNK elements
+    (from start), each walked by the serial kernel; both take the same arguments."""
     args = "".join(f"x{i}, o{i}, s{i}_, " for i in sig.tensors)
     call_args = f"shape, {args}y, oy, sy_{_args(sig)}"
-    L = [f"@njit(parallel={par}, **OPTS)",
-         f"def strided{'_par' if par else ''}({call_args}):",
-         "    total = 1",
-         "    for d in range(shape.size):",
-         "        total *= shape[d]"]
-    if par:
-        L += [f"    nchunk = (total + {CHUNK} - 1) // {CHUNK}",
-              # not `c`: that is the third input's name in the op's expression
-              "    for chunk in prange(nchunk):",
-              f"        start = chunk * {CHUNK}",
-              f"        strided_span({call_args}, np.int64(start), "
-              f"np.int64(min(total, start + {CHUNK})))"]
-    else:
-        L += [f"    strided_span({call_args}, np.int64(0), np.int64(total))"]
-    return "\n".join(L) + "\n"
+    return "\n".join([
+        "@njit(parallel=True, **OPTS)",
+        f"def strided_par({call_args}, start, stop):",
+        f"    nchunk = (stop - start + {CHUNK} - 1) // {CHUNK}",
+        # not `c`: that is the third input's name in the op's expression
+        "    for chunk in prange(nchunk):",
+        f"        first = start + chunk * {CHUNK}",
+        f"        strided({call_args}, first, min(stop, first + {CHUNK}))",
+    ]) + "\n"
 
 
 def flat_patterns(ntensors):
@@ -327,11 +322,10 @@ def module(op, expr, sig):
     extra += _stream_import()
     header = _HEADER.format(what=f"{op} ({sig.arity} inputs{', ' + sig.key if sig.key else ''}): "
                                  f"{expr}", extra_imports=extra)
-    parts = [header, _render_strided_span(sig, expr)]
+    parts = [header, _render_strided(sig, expr), _render_strided_par(sig)]
     for par in (False, True):
         for codes in flat_patterns(len(sig.tensors)):
             parts.append(_render_flat(sig, expr, codes, par))
-        parts.append(_render_strided(sig, par))
     parts += [_render_stream(sig, codes) for codes in flat_patterns(len(sig.tensors))]
     interleave = any(call in expr for call in INTERLEAVED_CALLS)
     if interleave:  # in the source too: a kernel cached without it is not found again
