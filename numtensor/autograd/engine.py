@@ -6,7 +6,7 @@ gradients reaching one (node, output) are summed in a buffer first.
 """
 import sys
 
-from .._tensor import make_tensor
+from .._tensor import Tensor, make_tensor
 from .graph import FREED_ERROR, AccumulateGrad
 from .grad_mode import _anomaly, _set as _set_grad_mode, is_grad_enabled, no_grad
 
@@ -217,7 +217,9 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 in_grads = _post_hooks(node, in_grads, grads)
             if _anomaly.enabled and _anomaly.check_nan:  # anomaly mode's one read per node
                 _check_nan(node, in_grads)
-            if not retain_graph:  # free what backward needed
+            if not retain_graph and (node._saved or _holds_tensors(node._params)):
+                # free what backward needed.  As PyTorch, only a node that kept tensors
+                # fails a second backward; one that kept none (sum's, add's) runs again
                 node._freed = True
                 node._saved = ()
                 node._params = None
@@ -415,3 +417,15 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
 
 
 __all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]
+
+
+def _holds_tensors(params):
+    """Whether a node's plain parameters keep a tensor (a composite's inner graph, the
+    index tensors of x[idx]): PyTorch would have saved it, and frees it after backward."""
+    if params is None:
+        return False
+    for v in params.values():
+        if isinstance(v, Tensor) or (isinstance(v, (tuple, list))
+                                     and any(isinstance(e, Tensor) for e in v)):
+            return True
+    return False

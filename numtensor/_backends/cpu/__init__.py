@@ -234,6 +234,12 @@ def _float32_dtype():
 _identities = {}
 
 
+# PyTorch's CPU cumsum and cumprod carry a float32 (complex64) running value in double: a
+# float32 one drifts by percents over a million terms (the start value sets the kernel's type)
+_SCAN_ACCUMULATORS = {np.dtype(np.float32): np.dtype(np.float64),
+                      np.dtype(np.complex64): np.dtype(np.complex128)}
+
+
 def _identity(op, np_dtype):
     """The starting value of a reduction (cached per op and dtype)."""
     key = (op, np_dtype)
@@ -796,8 +802,11 @@ class CpuBackend(Backend):
         mod = rk.scan_module(op, _COMBINE[op])
         fn = mod.scan_par if plan.nout * plan.n >= GRAIN and plan.nout > 1 else mod.scan
         kshape, kx, ky = plan.arrays
+        dt = out[0].dtype
+        if op in ("sum", "prod"):  # the running value in PyTorch's CPU accumulator type
+            dt = _SCAN_ACCUMULATORS.get(dt, dt)
         fn(kshape, kx, ky, plan.n, plan.tx, plan.ty, x[0], x[1], out[0], out[1],
-           _identity(op, out[0].dtype))
+           _identity(op, dt))
 
     # ---- matrix products ------------------------------------------------------------------
     def matmul(self, plan, a, b, out, accumulate=False):
