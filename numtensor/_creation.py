@@ -15,7 +15,7 @@ from ._layout import check_layout, check_pin_memory, dense_strides, preserve_for
 from . import _alloc
 from ._tensor import Tensor
 from ._backends import backend_for
-from ._from_data import from_data, from_numpy as _from_numpy
+from ._from_data import from_data, from_numpy as _from_numpy, warn_if_read_only
 from .ops._common import empty as _empty, from_buffer, scalar_for_dtype
 from .ops.copy import write_out  # noqa: F401  (out= handling, shared with the ops)
 
@@ -41,7 +41,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if isinstance(data, Tensor):
         import warnings
         warnings.warn("To copy construct from a tensor, it is recommended to use "
-                      "sourceTensor.clone().detach() or sourceTensor.clone().detach()."
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
                       "requires_grad_(True), rather than torch.tensor(sourceTensor).", UserWarning,
                       stacklevel=2)
         out = data.detach().to(dtype=dt or data.dtype, device=dev, copy=True)
@@ -52,18 +52,25 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, *, dtype=None, device=None):
     """Converts data into a tensor, sharing memory with a tensor or NumPy array where it can."""
+    warn_if_read_only(data)
+    return _as_tensor(data, dtype, device)
+
+
+def _as_tensor(data, dtype, device):
     if isinstance(data, Tensor):
         return data.to(dtype=dtype, device=device) if (dtype or device) else data
     if isinstance(data, np.ndarray) and dtype is None and device is None:
-        return from_numpy(data)
+        return _from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     """Converts obj to a tensor; copy=True always copies, copy=False never does."""
-    out = as_tensor(obj, dtype=dtype, device=device)
+    out = _as_tensor(obj, dtype, device)
     shares = isinstance(obj, (Tensor, np.ndarray)) and out.data_ptr() == (
         obj.data_ptr() if isinstance(obj, Tensor) else obj.__array_interface__["data"][0])
+    if shares:  # (a converted copy is the tensor's own, and writable)
+        warn_if_read_only(obj)
     if copy and shares:
         out = out.clone()
     elif copy is False and not shares:
@@ -75,6 +82,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 def from_numpy(arr, /):
     """Creates a tensor that shares memory with the NumPy array arr."""
+    warn_if_read_only(arr)
     return _from_numpy(arr)
 
 

@@ -12,27 +12,26 @@ from . import _dtype
 from ._alloc import from_buffer
 from ._backends import backend_for
 from ._device import CPU
+from ._global_switches import warn_once
 from ._tensor import Tensor
 
 
-def _infer(data, shape, flat, depth=0):
-    """Walk nested sequences: record the shape, collect leaves, check raggedness.
+def _infer(data, shape, flat, array_dtypes, depth=0):
+    """Walk nested sequences: record the shape, collect leaves (and the dtypes of NumPy
+    arrays met on the way), check raggedness.
 
     The shape is complete once the first leaf is reached; after that a sequence
     where a number belongs, or a number where a sequence belongs, is a TypeError
     (torch's wording), and a sequence of the wrong length a ValueError.
     """
     complete = bool(flat)
-    if isinstance(data, Tensor):
-        if depth == len(shape) and not complete:
-            shape.extend(data._shape)
-        elif tuple(shape[depth:]) != tuple(data._shape):
-            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} "
-                             f"(got {data._shape[0] if data._shape else 0})")
-        flat.append(data)
-        return
-    if isinstance(data, np.ndarray):
-        _infer(data.tolist() if data.ndim else data.item(), shape, flat, depth)
+    if isinstance(data, np.ndarray):  # a sequence, whose dtype takes part in the inference
+        if data.ndim == 0:
+            raise TypeError("len() of unsized object")
+        if data.size:
+            _warn_slow_arrays(data.shape)
+        array_dtypes.append(data.dtype)
+        _infer(data.tolist() if data.ndim else data.item(), shape, flat, array_dtypes, depth)
         return
     if isinstance(data, (list, tuple)):
         n = len(data)
@@ -43,9 +42,10 @@ def _infer(data, shape, flat, depth=0):
         elif shape[depth] != n:
             raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {n})")
         for item in data:
-            _infer(item, shape, flat, depth + 1)
+            _infer(item, shape, flat, array_dtypes, depth + 1)
         return
-    if isinstance(data, (numbers.Number, np.generic)):
+    # a tensor inside a list is one number, as PyTorch reads it (its item())
+    if isinstance(data, (numbers.Number, np.generic, Tensor)):
         if depth != len(shape):
             raise TypeError("not a sequence")
         flat.append(data)
@@ -55,26 +55,52 @@ def _infer(data, shape, flat, depth=0):
             raise ValueError(f"too many dimensions '{type(data).__name__}'")
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if hasattr(data, "__len__") and hasattr(data, "__getitem__") and not isinstance(data, dict):
-        _infer(list(data), shape, flat, depth)
+        _infer(list(data), shape, flat, array_dtypes, depth)
         return
     raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _leaf_dtype(flat):
-    """The widest dtype among the leaves: the highest category, then the largest size."""
-    if not flat:  # no values at all (tensor([])): the default float, like torch
+def _warn_slow_arrays(shape):
+    """PyTorch's warning for a NumPy array inside a list, given (once per process, or
+    under set_warn_always) for the array and each of its sub-arrays that it walks."""
+    walked, rows = 1, 1
+    for n in shape[:-1]:
+        rows *= n
+        walked += rows
+    for _ in range(walked):
+        if not warn_once("Creating a tensor from a list of numpy.ndarrays is extremely slow. "
+                         "Please consider converting the list to a single numpy.ndarray with "
+                         "numpy.array() before converting to a tensor.", stacklevel=5):
+            return
+
+
+def _leaf_dtype(flat, array_dtypes):
+    """PyTorch's inference: the promotion of every leaf's type (a Python float: the
+    default dtype; a tensor or NumPy scalar: its own) and of every NumPy array's."""
+    kinds = [_dtype.from_numpy_dtype(d) for d in array_dtypes]
+    if not flat and not kinds:  # no values at all (tensor([])): the default float
         return _dtype.get_default_dtype()
-    best = _dtype.bool_
     for v in flat:
         if isinstance(v, Tensor):
-            d = v.dtype
+            kinds.append(v.dtype)
         elif isinstance(v, np.generic):
-            d = _dtype.from_numpy_dtype(v.dtype)
+            kinds.append(_dtype.from_numpy_dtype(v.dtype))
         else:
-            d = _dtype.scalar_dtype(v)
-        if d.category > best.category or (d.category == best.category and d.itemsize > best.itemsize):
-            best = d
+            kinds.append(_dtype.scalar_dtype(v))
+    best = kinds[0]
+    for d in kinds[1:]:
+        if d is not best:
+            best = _dtype.promote_types(best, d)
     return best
+
+
+def _number(v):
+    """A leaf as the number it stands for: a tensor inside a list must hold one value."""
+    if not isinstance(v, Tensor):
+        return v
+    if v.numel() != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return v.item()
 
 
 _INT_KINDS, _FLOAT_KINDS, _REAL_KINDS = {int}, {float}, {int, float}
@@ -102,19 +128,17 @@ def from_data(data, dt, dev):
     else:
         inferred = _flat_numbers_dtype(data)
         if inferred is not None:  # a flat list of plain numbers: nothing to walk
-            shape, values, holds_tensors = [len(data)], data, False
+            shape, values = [len(data)], data
         else:
-            shape, flat = [], []
-            _infer(data, shape, flat)
-            inferred = _leaf_dtype(flat)
-            values = [v.item() if isinstance(v, Tensor) and v.numel() == 1 else
-                      (v.tolist() if isinstance(v, Tensor) else v) for v in flat]
-            holds_tensors = any(isinstance(v, Tensor) and v.ndim for v in flat)
+            shape, flat, array_dtypes = [], [], []
+            _infer(data, shape, flat, array_dtypes)
+            inferred = _leaf_dtype(flat, array_dtypes)
+            values = [_number(v) for v in flat]
         want = (dt or inferred).np
         if want == np.float16:
             want = np.float64  # rounded to float16 through float32 below, as PyTorch does
         try:
-            arr = np.array(values, dtype=None if holds_tensors else want)
+            arr = np.array(values, dtype=want)
         except (OverflowError, ValueError):  # out of range, or nan/inf into an integer
             arr = _wrap_negative_ints(values, dt or inferred)
         arr = arr.reshape(shape)
@@ -167,3 +191,14 @@ def from_numpy(arr):
     flags = flat.flags
     t._storage.plain = flags.writeable and flags.aligned and flags.c_contiguous
     return t
+
+
+def warn_if_read_only(arr):
+    """PyTorch's warning (once per process) when torch.from_numpy or torch.as_tensor
+    is handed an array that NumPy marks read-only (torch.tensor copies it silently)."""
+    if isinstance(arr, np.ndarray) and not arr.flags.writeable:
+        warn_once("The given NumPy array is not writable, and PyTorch does not support "
+                  "non-writable tensors. This means writing to this tensor will result in "
+                  "undefined behavior. You may want to copy the array to protect its data or "
+                  "make it writable before converting it to a tensor. This type of warning "
+                  "will be suppressed for the rest of this program.", stacklevel=4)

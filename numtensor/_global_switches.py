@@ -96,10 +96,12 @@ _warned_once = set()
 
 def warn_once(message, stacklevel=3):
     """A UserWarning given once per process, or on every call under set_warn_always(True)
-    (PyTorch's TORCH_WARN_ONCE)."""
+    (PyTorch's TORCH_WARN_ONCE).  Whether it was given."""
     if _warn_always[0] or message not in _warned_once:
         _warned_once.add(message)
         warnings.warn(message, UserWarning, stacklevel=stacklevel)
+        return True
+    return False
 
 
 _mxcsr_setter = []  # [ctypes function, the LLVM engine that owns its code] once compiled

@@ -20,7 +20,7 @@ def make_tensor(storage, offset, shape, strides, cls=None):
     t._shape = shape
     t._strides = strides
     t._requires_grad = False
-    t.grad = None
+    t._grad = None
     t.grad_fn = None
     t._base = None
     t._retains_grad = False
@@ -39,7 +39,7 @@ buffer = operator.attrgetter("_storage._buf")
 
 
 class Tensor:
-    __slots__ = ("_storage", "_offset", "_shape", "_strides", "_requires_grad", "grad",
+    __slots__ = ("_storage", "_offset", "_shape", "_strides", "_requires_grad", "_grad",
                  "grad_fn", "_base", "_retains_grad", "_output_nr", "_history_version",
                  "__weakref__", "__dict__")
 
@@ -155,6 +155,21 @@ class Tensor:
     def requires_grad(self, flag):
         from .ops.autograd_ops import set_requires_grad
         set_requires_grad(self, flag)
+
+    @property
+    def grad(self):
+        g = self._grad
+        if g is None and self.grad_fn is not None and not self._retains_grad:
+            from .autograd.variable import warn_non_leaf_grad
+            warn_non_leaf_grad()
+        return g
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            from .autograd.variable import check_assigned_grad
+            check_assigned_grad(self, value)
+        self._grad = value
 
     @property
     def retains_grad(self):

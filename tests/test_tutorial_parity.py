@@ -76,3 +76,80 @@ def test_second_backward_through_saved_values_still_raises():
     loss.backward()
     with pytest.raises(RuntimeError, match="second time"):
         loss.backward()
+
+
+# ---- torch.tensor of lists holding tensors and NumPy arrays --------------------------------
+TENSOR_DATA = [
+    "[L.ones(1), L.ones(1)]", "[L.ones(2), L.ones(2)]", "[L.ones(1, 1), L.ones(1, 1)]",
+    "[[L.ones(1)], [L.ones(1)]]", "[L.ones(()), 3]", "[L.ones(2)]", "(L.ones(1), 2.5)",
+    "[L.ones(0)]", "[L.ones(1), L.ones(1, dtype=L.int64)]", "[L.tensor([1]), L.tensor([2])]",
+    "[L.tensor([True])]", "[[1, 2], [L.tensor(3), L.tensor([4])]]", "[np.ones(1), np.ones(1)]",
+    "[np.float32(1), L.ones(1)]", "[L.ones(1, requires_grad=True) * 2]", "[np.ones(2), 1]",
+    "[L.tensor([1.5]), 2]", "[2, L.tensor([1.5])]", "[L.tensor(1), L.tensor(2.5)]",
+    "[L.ones(1, dtype=L.float64), 2.5]", "[L.ones(1, dtype=L.float16)] * 2",
+    "[np.uint8(1), np.int8(-1)]", "[np.ones(2, np.int32), [1, 2]]", "[np.zeros(0)]",
+]
+
+
+@pytest.mark.parametrize("expr", TENSOR_DATA)
+def test_tensor_from_lists_of_tensors_and_arrays(expr):
+    # a tensor inside a list is one number (its item(): one element only, as PyTorch),
+    # and every leaf's dtype, a NumPy array's included, takes part in the promotion
+    outcomes = []
+    for lib in LIBS:
+        try:
+            t = lib.tensor(eval(expr, {"L": lib, "np": np}))
+            outcomes.append((tuple(t.shape), str(t.dtype), t.tolist()))
+        except Exception as e:
+            outcomes.append((type(e).__name__, str(e)))
+    assert outcomes[1] == outcomes[0]
+
+
+# ---- warnings PyTorch gives, and the checks on `t.grad = ...` -------------------------------
+WARNING_CASES = [
+    "y = L.ones(2, requires_grad=True) * 2; y.grad",
+    "y = L.ones(2, requires_grad=True) * 2; y.retain_grad(); y.grad",
+    "y = (L.ones(2, requires_grad=True) * 2).detach(); y.grad",
+    "x = L.ones(2, requires_grad=True); (x * 2).sum().backward(); x.grad; x.grad = None; x.grad",
+    "L.ones(1).std()", "L.ones(1).var()", "L.ones(1, 3).std(dim=0)", "L.ones(3).var(correction=3)",
+    "L.ones(0).var()", "L.ones(2).var(correction=1)", "L.var_mean(L.ones(1))",
+    "L.std_mean(L.ones(1))", "L.ones(1).std(unbiased=False)",
+    "L.ones(3).T", "L.ones(()).T", "L.ones(2, 3, 4).T", "L.ones(2, 3).T",
+    "L.tensor(L.ones(2))", "L.tensor([np.ones(2), np.ones(2)])", "L.tensor([np.ones(2)])",
+    "L.tensor([np.ones((2, 2)), np.ones((2, 2))])", "L.tensor([np.ones(0)])", "L.tensor([[1, 2], np.ones(2)])",
+    "L.tensor([np.ones(()), np.ones(())])", "L.tensor([np.ones(2), 1])",
+    "a = np.ones(2); a.flags.writeable = False; L.from_numpy(a)",
+    "a = np.ones(2); a.flags.writeable = False; L.tensor(a)",
+    "a = np.ones(2); a.flags.writeable = False; L.as_tensor(a)",
+    "a = np.ones(2); a.flags.writeable = False; L.asarray(a, dtype=L.float32)",
+    "x = L.ones(2); x.grad = L.ones(3)", "x = L.ones(2); x.grad = L.ones(2, dtype=L.float64)",
+    "x = L.ones(2); x.grad = 1.0", "x = L.ones(2); x.grad = L.ones(2, dtype=L.int64)",
+    "x = L.ones(2); x.grad = x", "x = L.ones(2); x.grad = L.ones(1, 2)",
+    "x = L.ones(2, 3); x.grad = L.ones(3, 2).t(); x.grad.stride()",
+]
+
+
+def _outcome(lib, code):
+    namespace = {"L": lib, "np": np}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            exec(code, namespace)
+            result = "ran"
+        except Exception as e:
+            result = f"{type(e).__name__}: {e}"
+    # PyTorch's C++ warnings end with where they were raised inside its sources
+    return result, [str(w.message).split(" (Triggered internally")[0] for w in caught]
+
+
+@pytest.mark.parametrize("code", WARNING_CASES)
+def test_warnings_and_grad_assignment_match_pytorch(code):
+    # warn_always: a warning PyTorch gives once per process comes on every call, in both
+    for lib in LIBS:
+        lib.set_warn_always(True)
+    try:
+        expected, got = (_outcome(lib, code) for lib in LIBS)
+    finally:
+        for lib in LIBS:
+            lib.set_warn_always(False)
+    assert got == expected

@@ -353,7 +353,7 @@ def _retain(node, grads):
         t = ref()
         if t is not None and t.grad_fn is node and grads[t._output_nr] is not None:
             g = grads[t._output_nr].detach()
-            t.grad = _ops().clone(g) if t.grad is None else _ops().add(t.grad, g)
+            t._grad = _ops().clone(g) if t._grad is None else _ops().add(t._grad, g)
 
 
 # references to a gradient that only the engine holds, as seen by sys.getrefcount inside
@@ -388,21 +388,21 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
 
     refs_allowed: how many references the caller's own bookkeeping holds on grad (a
     gradient nobody else refers to is kept as is instead of being copied)."""
-    if leaf.grad is None:
+    if leaf._grad is None:
         if create_graph:
-            leaf.grad = grad
+            leaf._grad = grad
         elif _exclusively_owned(grad, refs_allowed):
-            leaf.grad = grad
+            leaf._grad = grad
         elif _whole_view_owned(grad, leaf, refs_allowed):
             # the memory changes hands: a tensor of its own over it, no view of anything
-            leaf.grad = make_tensor(grad._storage, 0, grad._shape, grad._strides)
+            leaf._grad = make_tensor(grad._storage, 0, grad._shape, grad._strides)
         else:
             # own the memory: the incoming grad may alias another tensor (expand, a view of g)
-            leaf.grad = _ops().clone(grad.detach())
+            leaf._grad = _ops().clone(grad.detach())
     elif create_graph:
-        leaf.grad = _ops().add(leaf.grad, grad)
+        leaf._grad = _ops().add(leaf._grad, grad)
     else:
-        old = leaf.grad
+        old = leaf._grad
         if (old._shape == grad._shape and old.dtype is grad.dtype and old._base is None
                 and old._storage is not grad._storage and old.is_contiguous()):
             # the common case, straight to the kernel: old += grad (the prepared dense
@@ -416,9 +416,6 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
             old.add_(grad)
 
 
-__all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]
-
-
 def _holds_tensors(params):
     """Whether a node's plain parameters keep a tensor (a composite's inner graph, the
     index tensors of x[idx]): PyTorch would have saved it, and frees it after backward."""
@@ -429,3 +426,6 @@ def _holds_tensors(params):
                                      and any(isinstance(e, Tensor) for e in v)):
             return True
     return False
+
+
+__all__ = ["run_backward", "accumulate_grad", "is_grad_enabled", "FREED_ERROR"]

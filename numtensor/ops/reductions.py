@@ -427,8 +427,9 @@ def var_method(input, dim=None, unbiased=None, keepdim=False, *, correction=None
     return _var_std(input, dim, unbiased, keepdim, correction, axis, keepdims, False)
 
 
-def _var_std(x, dim, unbiased, keepdim, correction, axis, keepdims, take_sqrt):
-    """var, or with take_sqrt its square root, std (each with its own backward)."""
+def _var_std(x, dim, unbiased, keepdim, correction, axis, keepdims, take_sqrt, name=None):
+    """var, or with take_sqrt its square root, std (each with its own backward); name:
+    the function that warns of no degrees of freedom (var_mean, std_mean)."""
     if isinstance(dim, bool):  # var(unbiased) positional form
         unbiased, dim = dim, None
     if x.dtype.category < 2:
@@ -455,6 +456,12 @@ def _var_std(x, dim, unbiased, keepdim, correction, axis, keepdims, take_sqrt):
             ss = ew.clamp(ew.sub(ss, ew.div(ew.mul(residue, residue), n)), 0)
         # torch divides by max(0, N - correction): a zero divisor gives inf (or nan)
         denom = builtins.max(0, n - correction)
+        if denom == 0:
+            import warnings
+            warnings.warn(f"{name or ('std' if take_sqrt else 'var')}(): degrees of freedom "
+                          f"is <= 0. Correction should be strictly less than the reduction "
+                          f"factor (input numel divided by output numel).", UserWarning,
+                          stacklevel=3)
         out = ew.div(ss, denom)
         if take_sqrt:
             out = ew.sqrt(out)
@@ -747,7 +754,7 @@ def _spread_and_mean(name, x, dim, unbiased, keepdim, correction, out, axis, tak
                         f"out={type(out).__name__}")
     if isinstance(x, Tensor) and x.dtype.category < 2:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
-    spread = _var_std(x, dim, unbiased, keepdim, correction, axis, False, take_sqrt)
+    spread = _var_std(x, dim, unbiased, keepdim, correction, axis, False, take_sqrt, name)
     dims = _dims_arg(None if isinstance(dim, bool) else dim, axis, x.ndim)
     if dims is None and keepdim:
         dims = tuple(range(x.ndim))

@@ -257,9 +257,19 @@ def alias(x, name="AliasBackward0"):
 
 
 def matrix_T(x):
+    if x.ndim != 2:  # PyTorch still reverses the dims, warning once per process
+        from .._global_switches import warn_once
+        warn_once(_T_OF_0D if x.ndim == 0 else _T_OF_ND)
     if x.ndim < 2:
         return t(x)
     return permute(x, list(range(x.ndim))[::-1])
+
+
+_T_OF_0D = "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+_T_OF_ND = ("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.")
 
 
 def mH(x):
