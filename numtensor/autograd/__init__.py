@@ -57,6 +57,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             return
     if inputs is not None:  # accumulate only into the given tensors
         targets = _as_list(inputs)
+        if not targets:  # PyTorch refuses rather than accumulate into nothing
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         found = grad(tensors, targets, grad_tensors, retain_graph, create_graph, allow_unused=True)
         for t, g in zip(targets, found):
             if g is not None:
@@ -79,6 +81,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     outputs = _as_list(outputs)
     inputs_l = _as_list(inputs)
+    if not inputs_l:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     _check_requires_grad(outputs)
     for t in inputs_l:
         if not t.requires_grad:
