@@ -5,6 +5,7 @@ also carries the version counter that every tensor viewing it shares, so autogra
 can tell when a saved tensor was modified in place.
 """
 import warnings
+import weakref
 
 from . import _dtype
 from ._device import CPU
@@ -80,6 +81,79 @@ class TypedStorage:
     def __iter__(self):
         return iter(self.tolist())
 
+
+
+class UntypedStorage:
+    """tensor.untyped_storage(): the same memory as bytes (size() and len() count bytes,
+    as PyTorch's); one object per storage, so that views share it (`is` holds)."""
+    __slots__ = ("_typed", "__weakref__")
+
+    def __init__(self, typed):
+        self._typed = typed
+
+    @property
+    def device(self):
+        return self._typed.device
+
+    @property
+    def is_cuda(self):
+        return self._typed.device.type == "cuda"
+
+    def nbytes(self):
+        return len(self._typed._buf) * self._typed.dtype.itemsize
+
+    size = nbytes
+
+    def __len__(self):
+        return self.nbytes()
+
+    def element_size(self):
+        return 1
+
+    def data_ptr(self):
+        return self._typed.data_ptr()
+
+    def _bytes(self):
+        import numpy as np
+        return self._typed.host_span(0, len(self._typed._buf)).view(np.uint8)
+
+    def tolist(self):
+        return self._bytes().tolist()
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            raise TypeError("slicing a storage is not supported; use tolist()")
+        n = self.nbytes()
+        if not -n <= i < n:
+            raise IndexError(f"index {i} out of range for storage of size {n}")
+        return int(self._bytes()[i % n])
+
+    def is_shared(self):
+        return False
+
+    def type(self):
+        return "torch.storage.UntypedStorage"
+
+    def __repr__(self):
+        from ._printing import format_scalar_column
+        body = format_scalar_column(self._bytes(), "uint8")
+        head = f"[torch.storage.UntypedStorage(device={self.device}) of size {self.nbytes()}]"
+        return (body if body else " ") + "\n" + head
+
+    __str__ = __repr__
+
+
+_untyped_views = weakref.WeakKeyDictionary()  # TypedStorage -> its UntypedStorage
+
+
+def untyped_view(typed):
+    view = _untyped_views.get(typed)
+    if view is None:
+        view = _untyped_views[typed] = UntypedStorage(typed)
+    return view
 
 
 def warn_storage_deprecated():

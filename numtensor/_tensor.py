@@ -118,7 +118,8 @@ class Tensor:
         return self._storage
 
     def untyped_storage(self):
-        return self._storage
+        from ._storage import untyped_view
+        return untyped_view(self._storage)
 
     @property
     def nbytes(self):

@@ -153,3 +153,20 @@ def test_warnings_and_grad_assignment_match_pytorch(code):
         for lib in LIBS:
             lib.set_warn_always(False)
     assert got == expected
+
+
+# ---- untyped_storage() counts bytes ------------------------------------------------------
+@pytest.mark.parametrize("make", [
+    lambda L: L.arange(3.), lambda L: L.arange(6, dtype=L.float64).view(2, 3)[:, 1:],
+    lambda L: L.ones(0), lambda L: L.tensor([True, False]),
+])
+def test_untyped_storage_counts_bytes(make):
+    def facts(lib):
+        t = make(lib)
+        s = t.untyped_storage()
+        return (s.size(), s.nbytes(), len(s), s.element_size(), str(s.device), s.tolist(),
+                repr(s), s.data_ptr() == (t.data_ptr() - t.storage_offset() * t.element_size()
+                                          if t.numel() else s.data_ptr()))
+    assert facts(nt) == facts(torch)
+    t = nt.arange(4.)
+    assert t[1:].untyped_storage() is t.untyped_storage()  # views share one storage object
