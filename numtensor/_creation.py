@@ -18,6 +18,7 @@ from ._backends import backend_for
 from ._from_data import from_data, from_numpy as _from_numpy, warn_if_read_only
 from .ops._common import empty as _empty, from_buffer, scalar_for_dtype
 from .ops.copy import write_out  # noqa: F401  (out= handling, shared with the ops)
+from ._type_names import python_type_name
 
 
 def _finish(t, requires_grad):
@@ -119,7 +120,7 @@ def _check_common(out, dtype, layout, pin_memory, fname):
     if out is None:
         return dtype
     if not isinstance(out, Tensor):
-        raise TypeError(f"{fname}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{fname}(): argument 'out' must be Tensor, not {python_type_name(out)}")
     if dtype is not None and _dtype.as_dtype(dtype) is not out.dtype:
         raise RuntimeError(f"dtype {_dtype_name(_dtype.as_dtype(dtype))} "
                            f"does not match dtype of out parameter ({_dtype_name(out.dtype)})")
@@ -201,7 +202,7 @@ def like_layout(out, like, memory_format):
 def check_like_input(input, fname):
     if not isinstance(input, Tensor):
         raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{python_type_name(input)}")
 
 
 def _like(fname, value):

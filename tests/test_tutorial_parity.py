@@ -170,3 +170,89 @@ def test_untyped_storage_counts_bytes(make):
     assert facts(nt) == facts(torch)
     t = nt.arange(4.)
     assert t[1:].untyped_storage() is t.untyped_storage()  # views share one storage object
+
+
+# ---- a NumPy array or a list where a tensor belongs ----------------------------------------
+NOT_A_TENSOR = [
+    "F.linear(a2, L.ones(3, 4))", "F.linear([[1., 2, 3, 4]], L.ones(3, 4))",
+    "F.conv2d(a4, L.ones(1, 1, 3, 3))", "F.conv1d(a4[0], L.ones(1, 1, 3))", "F.relu(a4)",
+    "F.relu([1.])", "L.sigmoid(a2)", "L.exp(a2)", "L.sum(a2)", "L.matmul(a2, L.ones(4, 2))",
+    "L.mm(a2, L.ones(4, 2))", "F.max_pool2d(a4, 2)", "L.relu(a2)", "F.dropout(a2)",
+    "F.gelu(a2)", "F.leaky_relu(a2)", "L.nn.Linear(4, 3)(a2)",
+    "L.nn.ReLU()(a2)", "L.nn.Sequential(L.nn.Linear(4, 3))(a2)", "L.nn.Dropout()(a2)",
+    "L.nn.Embedding(3, 2)(np.array([0, 1]))", "L.nn.Sigmoid()(a2)", "L.nn.Tanh()(a2)",
+    "L.cat([a2, a2])", "L.stack([a2])", "L.nn.LayerNorm(4)(a2)", "L.maximum(a2, L.ones(1))",
+    "L.atan2(L.ones(1), 1.0)", "L.ones(2).copy_(np.float32(1))", "L.ones(2).copy_([1., 2.])",
+]
+
+
+@pytest.mark.parametrize("code", NOT_A_TENSOR)
+def test_non_tensor_arguments_raise_pytorchs_type_error(code):
+    # PyTorch's parser names the type as CPython does: numpy.ndarray, list
+    def outcome(lib):
+        namespace = {"L": lib, "F": lib.nn.functional, "np": np,
+                     "a2": np.ones((2, 4), np.float32), "a4": np.ones((1, 1, 4, 4), np.float32)}
+        try:
+            eval(code, namespace)
+        except Exception as e:
+            return type(e).__name__, str(e)
+        return "ran"
+    assert outcome(nt) == outcome(torch)
+
+
+def test_conv_module_refuses_an_array_with_a_type_error():
+    # (PyTorch's text lists the module's arguments with marks; the type is what matters)
+    for lib in LIBS:
+        with pytest.raises(TypeError, match="conv2d"):
+            lib.nn.Conv2d(1, 1, 3)(np.ones((1, 1, 4, 4), np.float32))
+
+
+# ---- gradients through complex tensors (RoPE-style code) ------------------------------------
+COMPLEX_GRADIENTS = {
+    "mul": lambda L, z, w: z * w, "mul_number": lambda L, z, w: z * (2 - 1j),
+    "div": lambda L, z, w: z / w, "rdiv": lambda L, z, w: w / z,
+    "matmul": lambda L, z, w: z.view(1, 3) @ w.view(3, 1), "dot": lambda L, z, w: L.dot(z, w),
+    "vdot": lambda L, z, w: L.vdot(z, w), "exp": lambda L, z, w: z.exp(),
+    "log": lambda L, z, w: z.log(), "sqrt": lambda L, z, w: z.sqrt(),
+    "pow": lambda L, z, w: z ** 2, "pow_tensor": lambda L, z, w: z ** w,
+    "reciprocal": lambda L, z, w: z.reciprocal(), "sin": lambda L, z, w: z.sin(),
+    "tanh": lambda L, z, w: z.tanh(), "sigmoid": lambda L, z, w: z.sigmoid(),
+    "conj": lambda L, z, w: z.conj() * w, "sum": lambda L, z, w: (z * w).sum(),
+    "prod": lambda L, z, w: z.prod(), "cumsum": lambda L, z, w: z.cumsum(0) * w,
+    "addcmul": lambda L, z, w: L.addcmul(z, z, w), "sub": lambda L, z, w: (z - w) * w,
+    "where": lambda L, z, w: L.where(L.tensor([True, False, True]), z, w) * w,
+    "abs": lambda L, z, w: z.abs(), "angle": lambda L, z, w: z.angle(),
+    "real_imag": lambda L, z, w: z.real * 2 + z.imag * 3, "sgn": lambda L, z, w: z.sgn() * w,
+    "lerp": lambda L, z, w: L.lerp(z, w, 0.3), "bmm": lambda L, z, w: L.bmm(
+        L.outer(z, w)[None], L.outer(w, z)[None]).sum((0, 1)),
+    "linear": lambda L, z, w: L.nn.functional.linear(z.view(1, 3), L.outer(w, w)).view(3),
+    "norm": lambda L, z, w: z.norm(), "trace": lambda L, z, w: L.outer(z, w).trace(),
+    "view_as_real": lambda L, z, w: L.view_as_real(z * w) ** 2,
+    "view_as_complex": lambda L, z, w: L.view_as_complex(L.view_as_real(z) * 2) * w,
+    "inv": lambda L, z, w: L.linalg.inv(L.outer(z, w) + L.eye(3)),
+    "det": lambda L, z, w: L.linalg.det(L.outer(z, w) + L.eye(3)),
+    "solve": lambda L, z, w: L.linalg.solve(L.outer(z, w) + L.eye(3), w),
+    "qr": lambda L, z, w: L.linalg.qr(L.outer(z, w) + L.eye(3))[1],
+    "svdvals": lambda L, z, w: L.linalg.svdvals(L.outer(z, w) + L.eye(3)),
+}
+
+
+@pytest.mark.parametrize("f", COMPLEX_GRADIENTS.values(), ids=COMPLEX_GRADIENTS.keys())
+def test_complex_gradients_follow_pytorchs_convention(f):
+    # the gradient of a real loss: grad * conj(f'(z)) for a holomorphic f
+    grads = []
+    for lib in LIBS:
+        z = lib.tensor([1 + 2j, 3 - 1j, -0.5 + 0.7j], requires_grad=True)
+        w = lib.tensor([0.3 - 1j, 2 + 0.5j, 1 + 1j])
+        y = f(lib, z, w)
+        (y.abs().sum() if y.dtype.is_complex else y.sum()).backward()
+        grads.append(np.array(z.grad.tolist()))
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-4, atol=1e-5)
+
+
+def test_view_as_complex_keeps_the_graph():
+    for lib in LIBS:
+        a = lib.tensor([[1., 2.], [3., -1.]], requires_grad=True)
+        c = lib.view_as_complex(a)
+        assert c.requires_grad and c.grad_fn.name() == "ViewAsComplexBackward0"
+        assert lib.view_as_real(c).grad_fn.name() == "ViewAsRealBackward0"

@@ -51,10 +51,15 @@ def node_class(name, d):
 class Derivative:
     """One op's backward: its node name, argument names, saved names and vjp."""
     __slots__ = ("name", "vjp", "inputs", "saves", "reads", "saved_pos", "materialize",
-                 "plans", "node_classes", "__weakref__")
+                 "plans", "node_classes", "complex_aware", "__weakref__")
 
-    def __init__(self, name, vjp, inputs, saves, materialize=False):
+    def __init__(self, name, vjp, inputs, saves, materialize=False, complex_aware=False):
         self.name = name
+        # complex_aware: the vjp follows PyTorch's convention for complex gradients itself
+        # (grad_in = grad * conj(f'(z)) for a holomorphic f).  The others are written as
+        # grad * f'(z), which is right for real tensors; the engine conjugates around
+        # them when a gradient is complex (see engine.complex_vjp)
+        self.complex_aware = complex_aware
         # materialize(node) -> True: outputs without a gradient get zeros, not None
         self.materialize = materialize
         self.vjp = vjp
@@ -103,10 +108,10 @@ class Derivative:
         return f"<derivative {self.name} of {self.vjp.__module__}.{self.vjp.__name__}>"
 
 
-def derivative(name, inputs=("self",), saves=()):
+def derivative(name, inputs=("self",), saves=(), complex_aware=False):
     """Decorator: register the decorated vjp(ctx, *grads) as a backward named `name`."""
     def register(vjp):
-        d = Derivative(name, vjp, inputs, saves)
+        d = Derivative(name, vjp, inputs, saves, complex_aware=complex_aware)
         REGISTRY.append(d)
         return d
     return register
@@ -218,7 +223,8 @@ def composite(name, nondifferentiable=(), kernel=None, inputs=None):
     names the arguments that are inputs of PyTorch's node (mse_loss: input and target):
     each is an edge of the node, (None, 0) in next_functions when it does not require
     grad; without it, the tensor arguments that require grad are the node's inputs."""
-    d = Derivative(name, _composite_vjp, inputs=(), saves=())
+    d = Derivative(name, _composite_vjp, inputs=(), saves=(), complex_aware=True)  # (its
+    # inner graph's nodes see to it)
     REGISTRY.append(d)
 
     def wrap(fn):

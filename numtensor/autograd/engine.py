@@ -212,7 +212,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
                 # custom Functions see zeros for outputs that got no gradient (PyTorch's
                 # default); built-in backwards get None and skip that work
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            in_grads = derivative.vjp(node, *grads)  # node(*grads), less a call
+            if derivative.complex_aware or not _any_complex(grads):
+                in_grads = derivative.vjp(node, *grads)  # node(*grads), less a call
+            else:
+                in_grads = complex_vjp(derivative, node, grads)
             if node._metadata is not None and "post_hooks" in node._metadata:
                 in_grads = _post_hooks(node, in_grads, grads)
             if _anomaly.enabled and _anomaly.check_nan:  # anomaly mode's one read per node
@@ -414,6 +417,24 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
             return
         with no_grad():
             old.add_(grad)
+
+
+def _any_complex(grads):
+    for g in grads:
+        if g is not None and g._storage.dtype.is_complex:
+            return True
+    return False
+
+
+def complex_vjp(derivative, node, grads):
+    """PyTorch's gradient of a real loss through a complex op, grad * conj(f'(z)), from a
+    vjp written for real tensors (grad * f'(z)): conj(vjp(conj(grad))).  The same for
+    every op linear in grad with real coefficients (sums, views, adds), exact for the
+    holomorphic ones (mul, matmul, exp, pow, ...)."""
+    from ..ops.elementwise import conj
+    in_grads = derivative.vjp(node, *[g if g is None else conj(g) for g in grads])
+    return tuple(g if g is None or not g._storage.dtype.is_complex else conj(g)
+                 for g in in_grads)
 
 
 def _holds_tensors(params):

@@ -162,7 +162,7 @@ class FunctionMeta(type):
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
         d = cls._derivative = Derivative(f"{name}Backward", _run_user_backward, (), (),
-                                         materialize=_materializes)
+                                         materialize=_materializes, complex_aware=True)
         cls._backward_cls = d.node_classes[d.name] = type(
             d.name, (BackwardCFunction,), {"__slots__": (), "_name": d.name, "_derivative": d,
                                            "__module__": BackwardCFunction.__module__})

@@ -19,6 +19,7 @@ from ..ops.linalg_ops import matmul  # noqa: F401
 from ..ops import reductions as _red
 from ..ops import elementwise as _ew
 from ..ops import views as _views
+from .._type_names import python_type_name
 
 _INF = float("inf")
 
@@ -39,7 +40,7 @@ def _check_matrices(A, name):
     """A must be a tensor of (a batch of) matrices; PyTorch's errors otherwise."""
     if not isinstance(A, Tensor):
         raise TypeError(f"linalg_{name}(): argument 'input' (position 1) must be Tensor, "
-                        f"not {type(A).__name__}")
+                        f"not {python_type_name(A)}")
     if A.ndim < 2:
         raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 "
                            "dimensions.")

@@ -30,6 +30,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops._common import scalar_type_name, shape_str
 from ..ops import pooling as _pool
 from ..ops.convolution import _conv_args, conv2d as _conv2d
+from .._type_names import python_type_name
 
 __all__ = ["conv3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d",
            "adaptive_avg_pool3d", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices"]
@@ -92,7 +93,7 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def _check_tensor(name, input):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{python_type_name(input)}")
 
 
 def _triple(value, message, allow_empty=False):

@@ -26,6 +26,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.derivatives import composite
 from ..ops._common import scalar_type_name
+from .._type_names import python_type_name
 
 __all__ = ["affine_grid", "grid_sample"]
 
@@ -120,7 +121,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         if not isinstance(value, Tensor):
             raise TypeError(f"grid_sampler(): argument '{name}' (position "
                             f"{1 if name == 'input' else 2}) must be Tensor, not "
-                            f"{type(value).__name__}")
+                            f"{python_type_name(value)}")
     _check_grid_sampler(input, grid, mode)
     if input.dim() == 4:
         return _grid_sampler_2d(input, grid, mode, padding_mode, bool(align_corners))

@@ -18,6 +18,7 @@ from ..ops import linalg_ops as _linalg
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..ops import losses as _loss_ops
 from ..ops import softmax as _softmax_ops
+from ..ops._common import require_tensor
 from ..ops.convolution import conv1d, conv2d  # noqa: F401  (PyTorch's F.conv1d, F.conv2d)
 from ..ops.conv_transpose import (conv_transpose1d, conv_transpose2d, fold,  # noqa: F401
                                   unfold)
@@ -84,6 +85,7 @@ def _require_float(x, kernel):
 # ---- linear ---------------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """input @ weight.T + bias, for input of shape (*, in_features)."""
+    require_tensor("linear", "input", 1, input)  # a NumPy batch fed to a layer, say
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
                            f"{input.ndim}D and {weight.ndim}D")
@@ -107,6 +109,7 @@ def linear(input, weight, bias=None):
 
 # ---- activations ----------------------------------------------------------------------
 def relu(input, inplace=False):
+    require_tensor("relu", "input", 1, input)
     return input.relu_() if inplace else input.relu()
 
 
@@ -115,6 +118,7 @@ def relu_(input):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    require_tensor("leaky_relu", "input", 1, input)
     result = _leaky_relu(input, negative_slope)
     return input.copy_(result) if inplace else result
 
@@ -128,6 +132,7 @@ def _leaky_relu(input, negative_slope):
 @composite("GeluBackward0")
 def gelu(input, approximate="none"):
     """x * Phi(x), exact (erf) or with PyTorch's tanh approximation."""
+    require_tensor("gelu", "input", 1, input)
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
         return input * 0.5 * (inner.tanh() + 1.0)
@@ -141,10 +146,12 @@ def gelu(input, approximate="none"):
 
 
 def sigmoid(input):
+    require_tensor("sigmoid", "input", 1, input)
     return input.sigmoid()
 
 
 def tanh(input):
+    require_tensor("tanh", "input", 1, input)
     return input.tanh()
 
 
@@ -217,6 +224,7 @@ def dropout(input, p=0.5, training=True, inplace=False):
     The mask comes from numtensor's generator: manual_seed makes it reproducible."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    require_tensor("dropout", "input", 1, input)
     if not training or p == 0.0:
         return input
     with no_grad():
@@ -413,6 +421,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 @composite("NativeLayerNormBackward0", inputs=("input", "weight", "bias"))
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     """Normalise over the last len(normalized_shape) dims (biased variance)."""
+    require_tensor("layer_norm", "input", 1, input)
     if isinstance(normalized_shape, numbers.Integral):
         normalized_shape = (normalized_shape,)
     normalized_shape = tuple(normalized_shape)
@@ -476,6 +485,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     """Rows of weight picked by the integer tensor input (any shape)."""
     if sparse:
         raise NotImplementedError("numtensor has no sparse tensors: use sparse=False")
+    require_tensor("embedding", "indices", 2, input)
     _check_indices(input, "embedding")
     num = weight.shape[0]
     if padding_idx is not None:

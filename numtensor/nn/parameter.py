@@ -8,6 +8,7 @@ shape is unknown until the first forward call, when materialize() gives it memor
 turns the same object into a Parameter (so optimizers built before that still hold it).
 """
 from .._tensor import Tensor, make_tensor
+from .._type_names import python_type_name
 
 
 def _wrap(cls, data, requires_grad):
@@ -15,7 +16,7 @@ def _wrap(cls, data, requires_grad):
         from .._creation import empty
         data = empty(0)
     if not isinstance(data, Tensor):
-        raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+        raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {python_type_name(data)}")
     if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require "
                            "gradients")

@@ -8,6 +8,7 @@ from .. import _dtype
 from .._device import CPU
 from .._alloc import empty, from_buffer  # noqa: F401  (the ops layer allocates through here)
 from .._tensor import Tensor
+from .._type_names import python_type_name
 
 # PyTorch's ScalarType names, used in its error messages
 SCALAR_TYPE_NAME = {
@@ -19,6 +20,13 @@ SCALAR_TYPE_NAME = {
 
 def scalar_type_name(dt):
     return SCALAR_TYPE_NAME[dt.name]
+
+
+def require_tensor(fname, argname, position, value, optional=False):
+    """PyTorch's argument parser's TypeError for a non-tensor where a Tensor belongs."""
+    if not isinstance(value, Tensor) and not (optional and value is None):
+        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
+                        f"Tensor, not {python_type_name(value)}")
 
 
 def is_contiguous(t):

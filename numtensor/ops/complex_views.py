@@ -53,7 +53,7 @@ def view_as_real(input):
     v = make_tensor(_float_storage(x), 2 * x._offset, x._shape + (2,),
                tuple(2 * s for s in x._strides) + (1,))
     v._base = x if x._base is None else x._base
-    return v
+    return attach(_view_as_real_backward, v, (x,))
 
 
 def view_as_complex(input):
@@ -69,4 +69,14 @@ def view_as_complex(input):
     st = x._storage.reinterpret(cdt)
     v = make_tensor(st, x._offset // 2, x._shape[:-1], tuple(s // 2 for s in x._strides[:-1]))
     v._base = x if x._base is None else x._base
-    return v
+    return attach(_view_as_complex_backward, v, (x,))
+
+
+@derivative("ViewAsRealBackward0")
+def _view_as_real_backward(ctx, g):
+    return (view_as_complex(g.contiguous()),)  # (the gradient may be expanded: stride 0)
+
+
+@derivative("ViewAsComplexBackward0", complex_aware=True)
+def _view_as_complex_backward(ctx, g):
+    return (view_as_real(g),)

@@ -15,12 +15,13 @@ from . import elementwise as ew
 from .inplace import apply_inplace
 from .out_args import castable, check_grad, finish
 from .reductions import all as all_
+from .._type_names import python_type_name
 
 
 def _require_tensor(name, pos, arg, value):
     if not isinstance(value, Tensor):
         raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
-                        f"not {type(value).__name__}")
+                        f"not {python_type_name(value)}")
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

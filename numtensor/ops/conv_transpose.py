@@ -29,9 +29,9 @@ import operator
 
 from .. import _dtype
 from .._backends import backend_for, plan
-from .._tensor import Tensor, operand
+from .._tensor import operand
 from ..autograd.derivatives import attach, derivative
-from ._common import empty, scalar_type_name, shape_str
+from ._common import empty, require_tensor, scalar_type_name, shape_str
 from .convolution import (ConvGeometry, _as4d, _as4d_shape, _compute_dtype, _conv_input_grad,
                           _from4d, _view, conv_weight_grad, convolution)
 from .dispatch import cast, run_elementwise
@@ -95,12 +95,6 @@ def _int_list(fname, arg, position, value, n=None):
                             f"{type(v).__name__}\"")
         out.append(operator.index(v))
     return tuple(out)
-
-
-def _check_tensor_arg(fname, arg, position, value, optional=False):
-    if not isinstance(value, Tensor) and not (optional and value is None):
-        raise TypeError(f"{fname}(): argument '{arg}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
 
 
 # ---- conv_transpose1d / conv_transpose2d: checks and errors, in PyTorch's order -------------
@@ -205,9 +199,9 @@ def _conv_transpose_args(name, dims, input, weight, bias, stride, padding, outpu
                          groups, dilation):
     """Check PyTorch's conv_transpose arguments in its order; returns (batched, geometry,
     output (OH, OW))."""
-    _check_tensor_arg(name, "input", 1, input)
-    _check_tensor_arg(name, "weight", 2, weight)
-    _check_tensor_arg(name, "bias", 3, bias, optional=True)
+    require_tensor(name, "input", 1, input)
+    require_tensor(name, "weight", 2, weight)
+    require_tensor(name, "bias", 3, bias, optional=True)
     given = {"stride": _int_list(name, "stride", 4, stride, dims),
              "padding": _int_list(name, "padding", 5, padding, dims),
              "dilation": _int_list(name, "dilation", 8, dilation, dims),
@@ -394,7 +388,7 @@ def _check_unfold_input(input):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extract sliding local blocks from a (N, C, H, W) or (C, H, W) input: the result is
     (N, C*KH*KW, L) (or (C*KH*KW, L)), one column per block, L blocks (im2col)."""
-    _check_tensor_arg("im2col", "input", 1, input)
+    require_tensor("im2col", "input", 1, input)
     kernel = _pair("im2col", "kernel_size", 2, kernel_size)
     dilation = _pair("im2col", "dilation", 3, dilation)
     padding = _pair("im2col", "padding", 4, padding)
@@ -447,7 +441,7 @@ def _fold_geometry(input, image, kernel, dilation, padding, stride):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Combine sliding local blocks (N, C*KH*KW, L) or (C*KH*KW, L) into an image
     (N, C, *output_size) or (C, *output_size), summing where blocks overlap (col2im)."""
-    _check_tensor_arg("col2im", "input", 1, input)
+    require_tensor("col2im", "input", 1, input)
     image = _pair("col2im", "output_size", 2, output_size)
     kernel = _pair("col2im", "kernel_size", 3, kernel_size)
     dilation = _pair("col2im", "dilation", 4, dilation)

@@ -46,6 +46,7 @@ from .._tensor import Tensor, make_tensor, operand
 from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import is_grad_enabled
 from ._common import empty, shape_str
+from .._type_names import python_type_name
 from .copy import contiguous_values
 from .dispatch import cast, copy_into
 from .linalg_ops import _product
@@ -431,8 +432,8 @@ _TYPE_NAME = {"float16": "torch.HalfTensor", "float32": "torch.FloatTensor",
 
 
 def _invalid_arguments(name, args, kwargs):
-    got = ", ".join([type(a).__name__ if not isinstance(a, Tensor) else "Tensor" for a in args] +
-                    [f"{k}={type(v).__name__}" for k, v in kwargs.items()])
+    got = ", ".join([python_type_name(a) if not isinstance(a, Tensor) else "Tensor" for a in args]
+                    + [f"{k}={python_type_name(v)}" for k, v in kwargs.items()])
     return TypeError(
         f"{name}() received an invalid combination of arguments - got ({got}), but expected one "
         f"of:\n * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "

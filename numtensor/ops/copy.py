@@ -9,6 +9,7 @@ from ._common import (aliases_differently, check_no_internal_overlap, check_no_p
                       scalar_for_dtype, warn_if_complex_to_real)
 from .dispatch import copy_into
 from .inplace import check_leaf, write
+from .._type_names import python_type_name
 
 
 def contiguous_copy(x):
@@ -57,7 +58,7 @@ def copy_(self, src, non_blocking=False):
     if is_scalar(src):
         return fill_(self, src)
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {python_type_name(src)}")
     check_leaf(self)
     from .._backends.plan import broadcast_shapes
     shape = broadcast_shapes(self._shape, src._shape)

@@ -18,15 +18,9 @@ from .._tensor import Tensor
 from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from . import joining, views
-from ._common import scalar_type_name, wrap_dim
+from ._common import require_tensor as _require_tensor, scalar_type_name, wrap_dim
 from .inplace import apply_inplace
 from .out_args import CPP_TYPE_NAME, check_grad, exact, finish
-
-
-def _require_tensor(fname, argname, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
 
 
 def _fresh(v):

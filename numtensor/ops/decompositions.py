@@ -21,6 +21,7 @@ from ._common import empty, is_contiguous, scalar_type_name
 from .copy import contiguous_copy
 from .dispatch import cast
 from . import views
+from .._type_names import python_type_name
 
 
 class _LinAlgError(RuntimeError):
@@ -35,7 +36,7 @@ _LinAlgError.__module__ = "numtensor.linalg"  # where users find it
 def _check_tensor(x, fname, arg="A"):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fname}(): argument '{arg}' (position 1) must be Tensor, "
-                        f"not {type(x).__name__}")
+                        f"not {python_type_name(x)}")
 
 
 def _check_float(x, name):
@@ -396,7 +397,8 @@ def eig(A, *, out=None):
     return return_types.linalg_eig(w, v)
 
 
-@derivative("LinalgEigBackward0", inputs=("A",), saves=("result0", "result1"))
+@derivative("LinalgEigBackward0", inputs=("A",), saves=("result0", "result1"),
+            complex_aware=True)
 def _eig_backward(ctx, gL, gV):
     """A = V diag(L) V^-1 with unit-norm columns of V:
     gA = V^-H (diag(gL) + (V^H gV - V^H V diag(re(diag(V^H gV)))) / conj(L_j - L_i)) V^H,
@@ -540,7 +542,8 @@ def qr(A, mode="reduced", *, out=None):
     return return_types.linalg_qr(Q, R)
 
 
-@derivative("LinalgQrBackward0", inputs=("A",), saves=("A", "result0", "result1"))
+@derivative("LinalgQrBackward0", inputs=("A",), saves=("A", "result0", "result1"),
+            complex_aware=True)
 def _qr_backward(ctx, gQ, gR):
     """Reduced QR, A = QR.  For m >= n: with M = R gR^H - gQ^H Q,
     gA = (gQ + Q copyltu(M)) R^-H, copyltu(M) being M's lower triangle reflected to the
@@ -595,7 +598,8 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     return return_types.linalg_svd(U, S, Vh)
 
 
-@derivative("LinalgSvdBackward0", inputs=("A",), saves=("result0", "result1", "result2"))
+@derivative("LinalgSvdBackward0", inputs=("A",), saves=("result0", "result1", "result2"),
+            complex_aware=True)
 def _svd_backward(ctx, gU, gS, gVh):
     """A = U diag(S) Vh (the reduced part of a full SVD).  With E_ij = S_j^2 - S_i^2 and
     skew(X) = X - X^H:  core = (skew(U^H gU) S_j + S_i skew(Vh gVh^H)) / E  (off the
@@ -648,7 +652,8 @@ def svdvals(A, *, driver=None, out=None):
     return attach(_svdvals_backward, S, (A,), U=U, Vh=Vh)
 
 
-@derivative("LinalgSvdBackward0", inputs=("A",), saves=("U", "Vh"))
+@derivative("LinalgSvdBackward0", inputs=("A",), saves=("U", "Vh"),
+            complex_aware=True)
 def _svdvals_backward(ctx, gS):
     from .elementwise import mul
     return (_mm(mul(ctx.U, views.unsqueeze(gS, -2)), ctx.Vh),)

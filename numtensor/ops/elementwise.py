@@ -13,11 +13,13 @@ from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import _state as _grad_mode, is_grad_enabled, no_grad
 from ..autograd.graph import needs_grad
 from ._common import (aliases_differently, check_no_internal_overlap, check_no_partial_overlap,
-                      check_operand, is_scalar, scalar_for_dtype, scalar_type_name)
+                      check_operand, is_scalar, require_tensor, scalar_for_dtype,
+                      scalar_type_name)
 from .._backends.plan import broadcast_shapes
 from .dispatch import cast, dense_fast_path, run_elementwise, run_into_self
 from .inplace import apply_inplace, check_fits, check_leaf
 from .out_args import castable, check_grad, finish, found, where_rule
+from .._type_names import python_type_name
 
 
 def _float_dtype(dt):
@@ -44,7 +46,7 @@ def _with_out(fn, out, rule, *args, **kwargs):
 
 # ---- unary ----------------------------------------------------------------------
 def _not_tensor(op, x):
-    raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+    raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {python_type_name(x)}")
 
 
 def _unary(op, x, dtype, p0=0, p1=0):
@@ -407,7 +409,7 @@ def conj(input):
     """The complex conjugate; a real tensor is returned as is (as PyTorch does)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"conj(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{python_type_name(input)}")
     if not input.dtype.is_complex:
         return input
     out = run_elementwise("conj", (input,), input.dtype, input.dtype)
@@ -575,7 +577,7 @@ def _tensor_first(a, b, name):
     if not isinstance(a, Tensor):
         if isinstance(b, Tensor):
             return
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(a).__name__}")
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {python_type_name(a)}")
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -670,7 +672,7 @@ def rsub(input, other, alpha=1):
         return attach(_rsub_scalar_backward, res, (input,), alpha=alpha)
     if not isinstance(input, Tensor):
         raise TypeError(f"rsub(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+                        f"{python_type_name(input)}")
     if not (input._requires_grad or other._requires_grad):
         return sub(other, input, alpha=alpha)
     res = sub(other.detach(), input.detach(), alpha=alpha)
@@ -975,11 +977,10 @@ def _pow_exponent_grad(g, base, exponent, res):
 
 
 def _require_tensors(name, input, other):
-    """atan2 and the logical binary ops take no Python number, as in PyTorch."""
-    for position, (arg, value) in enumerate((("input", input), ("other", other)), 1):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, "
-                            f"not {type(value).__name__}")
+    """atan2, maximum, minimum and the logical binary ops take no Python number, as in
+    PyTorch."""
+    require_tensor(name, "input", 1, input)
+    require_tensor(name, "other", 2, other)
 
 
 def atan2(input, other, *, out=None):
@@ -999,13 +1000,6 @@ def _atan2_backward(ctx, g):
     a, b, need = ctx.self, ctx.other, ctx.needs_input_grad
     return (g * b / (a * a + b * b) if need[0] else None,
             -(g * a) / (a * a + b * b) if need[1] else None)
-
-
-def _require_tensors(name, a, b):
-    for pos, (arg, v) in enumerate((("input", a), ("other", b)), 1):
-        if not isinstance(v, Tensor):
-            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
-                            f"not {type(v).__name__}")
 
 
 def maximum(input, other, *, out=None):

@@ -18,6 +18,7 @@ from ._common import empty, is_contiguous, same_device, scalar_type_name, shape_
 from .advanced_indexing import _plan, gather_along, gather_plan
 from .dispatch import cast, copy_into
 from .views import make_view, _slice, select
+from .._type_names import python_type_name
 
 
 def _tensor_list(tensors, fname):
@@ -27,7 +28,7 @@ def _tensor_list(tensors, fname):
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
+                            f"{python_type_name(t)}")
     if not tensors:
         raise RuntimeError(f"{fname}(): expected a non-empty list of Tensors")
     return list(tensors)
@@ -229,7 +230,7 @@ def _unbind_backward(ctx, *grads):
 # ---- torch.gather / torch.scatter along one dim ------------------------------------------
 def _check_index_dtype(index, fname):
     if not isinstance(index, Tensor):
-        raise TypeError(f"{fname}(): argument 'index' must be Tensor, not {type(index).__name__}")
+        raise TypeError(f"{fname}(): argument 'index' must be Tensor, not {python_type_name(index)}")
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"{fname}(): Expected dtype int64 for index")
 
@@ -429,7 +430,7 @@ def scatter_add_(self, dim, index, src):
 def _check_vector_index(index, fname):
     if not isinstance(index, Tensor):
         raise TypeError(f"{fname}(): argument 'index' (position 2) must be Tensor, not "
-                        f"{type(index).__name__}")
+                        f"{python_type_name(index)}")
     if index.dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError(f"{fname}(): Expected dtype int32/int64 for index")
     if index.ndim > 1:
@@ -685,7 +686,7 @@ def _roll_backward(ctx, g):
 def _check_mask(mask, fname):
     if not isinstance(mask, Tensor):
         raise TypeError(f"{fname}(): argument 'mask' (position 1) must be Tensor, not "
-                        f"{type(mask).__name__}")
+                        f"{python_type_name(mask)}")
     if mask.dtype is not _dtype.bool_:
         raise RuntimeError(f"{fname} only supports boolean masks, but got mask with dtype "
                            f"{mask.dtype.name.replace('float32', 'float')}")

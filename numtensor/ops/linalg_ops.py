@@ -23,6 +23,7 @@ from ._common import empty, same_device, scalar_type_name
 from .copy import contiguous_copy
 from .dispatch import cast, copy_into
 from . import views
+from .._type_names import python_type_name
 
 # C++ type names that PyTorch's mm/matmul dtype errors print
 _CPP_TYPE = {
@@ -164,7 +165,7 @@ def _check_tensors(name, **args):
     for i, (arg, x) in enumerate(args.items()):
         if not isinstance(x, Tensor):
             raise TypeError(f"{name}(): argument '{arg}' (position {i + 1}) must be Tensor, "
-                            f"not {type(x).__name__}")
+                            f"not {python_type_name(x)}")
     same_device(*args.values())
 
 

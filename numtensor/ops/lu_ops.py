@@ -259,7 +259,8 @@ def lu(A, *, pivot=True, out=None):
     return _out_tuple(return_types.linalg_lu(P, L, U), out, return_types.linalg_lu)
 
 
-@derivative("LinalgLuFactorExBackward0", inputs=("A",), saves=("result0", "pivots"))
+@derivative("LinalgLuFactorExBackward0", inputs=("A",), saves=("result0", "pivots"),
+            complex_aware=True)
 def _lu_factor_backward(ctx, gLU, *unused):
     """PyTorch's linalg_lu_backward on the packed factors: gL = tril(gLU, -1) (m x k),
     gU = triu(gLU) (k x n), for square, wide and tall A."""
@@ -362,7 +363,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 
 @derivative("LinalgLuSolveBackward0", inputs=("LU", "pivots", "B"),
-            saves=("LU", "pivots", "result"))
+            saves=("LU", "pivots", "result"), complex_aware=True)
 def _lu_solve_backward(ctx, g):
     """op(A) X = B (left) or X op(A) = B, A = P L U: gB solves the adjoint system, and
     gA (below) goes back to the packed factors through dA = P (dL U + L dU):

@@ -24,6 +24,7 @@ from ._common import scalar_type_name, wrap_dim
 from .linalg_ops import _NO_OUT_DTYPE, _refuse_out_dtype
 from .more_math import _into, _require_tensor  # out= and argument checks, shared
 from .out_args import castable, check_grad, exact, finish
+from .._type_names import python_type_name
 
 _slogdet_tuple = return_types._make("slogdet", ["sign", "logabsdet"])
 _svd_tuple = return_types._make("svd", ["U", "S", "V"])
@@ -296,7 +297,7 @@ def _chain(*matrices):
     for i, m in enumerate(matrices):
         if not isinstance(m, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(m).__name__}")
+                            f"{python_type_name(m)}")
         if m.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     if len(matrices) == 1:
@@ -727,7 +728,7 @@ def trapz(y, x=None, *, dx=None, dim=-1):
     """trapezoid() under its older name."""
     if x is not None and not isinstance(x, Tensor):
         raise TypeError(f"trapz(): argument 'x' (position 2) must be Tensor, not "
-                        f"{type(x).__name__}")
+                        f"{python_type_name(x)}")
     return trapezoid(y, x, dx=dx, dim=dim)
 
 

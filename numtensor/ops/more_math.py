@@ -19,7 +19,7 @@ from ..autograd.derivatives import attach, composite, derivative
 from ..autograd.grad_mode import no_grad
 from .._backends.plan import broadcast_shapes
 from . import elementwise as ew, reductions as red
-from ._common import scalar_type_name, wrap_dim
+from ._common import require_tensor as _require_tensor, scalar_type_name, wrap_dim
 from .complex_views import real, view_as_complex, view_as_real
 from .composite import exp2
 from .elementwise import _inplace_apply, _inplace_checks
@@ -37,12 +37,6 @@ def _into(fname, out, rule, fn, *args, **kwargs):
     tensors = tuple(a for a in args if isinstance(a, Tensor))
     check_grad(fname, out, *tensors)
     return finish(fname, fn(*args, **kwargs), out, tensors, rule)
-
-
-def _require_tensor(fname, argname, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
 
 
 def _not_implemented(kernel, dt):

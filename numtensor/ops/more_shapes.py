@@ -18,11 +18,13 @@ from ..autograd.derivatives import composite
 from ..autograd.graph import is_grad_enabled
 from .._backends.plan import broadcast_shapes, output_order
 from . import advanced_indexing, elementwise as ew, joining, reductions, views
-from ._common import check_no_internal_overlap, is_contiguous, scalar_type_name, wrap_dim
+from ._common import (check_no_internal_overlap, is_contiguous, require_tensor,
+                      scalar_type_name, wrap_dim)
 from .copy import clone, contiguous
 from .inplace import apply_inplace
 from .linalg_ops import mm
 from .out_args import castable, check_grad, exact, finish
+from .._type_names import python_type_name
 
 
 def _index(value, fname, argname, position):
@@ -31,12 +33,6 @@ def _index(value, fname, argname, position):
         raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be int, "
                         f"not {type(value).__name__}")
     return operator.index(value)
-
-
-def _require_tensor(value, fname, argname, position):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
 
 
 def _first_outside(index, lo, hi):
@@ -129,7 +125,7 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
     """Splits input along dim into views: into `sections` near-equal parts, or at `indices`."""
     value = _split_arg("tensor_split", indices_or_sections, sections=sections, indices=indices,
                        tensor_indices_or_sections=tensor_indices_or_sections)
-    _require_tensor(input, "tensor_split", "input", 1)
+    require_tensor("tensor_split", "input", 1, input)
     if isinstance(value, Tensor):
         value = _from_index_tensor(value)
     if input.ndim == 0:
@@ -154,21 +150,21 @@ def _directional_split(fname, x, value, min_dims, dim):
 def hsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """Splits input column-wise (dim 1, or dim 0 of a 1-d tensor) into views."""
     value = _split_arg("hsplit", indices_or_sections, sections=sections, indices=indices)
-    _require_tensor(input, "hsplit", "input", 1)
+    require_tensor("hsplit", "input", 1, input)
     return _directional_split("hsplit", input, value, 1, 0 if input.ndim == 1 else 1)
 
 
 def vsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """Splits input row-wise (dim 0) into views."""
     value = _split_arg("vsplit", indices_or_sections, sections=sections, indices=indices)
-    _require_tensor(input, "vsplit", "input", 1)
+    require_tensor("vsplit", "input", 1, input)
     return _directional_split("vsplit", input, value, 2, 0)
 
 
 def dsplit(input, indices_or_sections=None, *, sections=None, indices=None):
     """Splits input depth-wise (dim 2) into views."""
     value = _split_arg("dsplit", indices_or_sections, sections=sections, indices=indices)
-    _require_tensor(input, "dsplit", "input", 1)
+    require_tensor("dsplit", "input", 1, input)
     return _directional_split("dsplit", input, value, 3, 2)
 
 
@@ -200,8 +196,8 @@ def take(input, index, *, out=None):
     if out is not None:
         check_grad("take", out, input)
         return finish("take", take(input, index), out, (input,), _same_dtype_as_self)
-    _require_tensor(input, "take", "input", 1)
-    _require_tensor(index, "take", "index", 2)
+    require_tensor("take", "input", 1, input)
+    require_tensor("take", "index", 2, index)
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got "
                            f"{scalar_type_name(index.dtype)}")
@@ -232,7 +228,7 @@ def take_method(self, index):
 def _checked_indices(indices, dim):
     """take_along_dim's indices as int64: along a dim they must be int64 already; the
     flattened form (dim=None) is a gather, which also takes int32."""
-    _require_tensor(indices, "take_along_dim", "indices", 2)
+    require_tensor("take_along_dim", "indices", 2, indices)
     if indices.dtype is _dtype.int64:
         return indices
     if dim is not None:
@@ -260,7 +256,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         check_grad("take_along_dim", out, input)
         return finish("take_along_dim", take_along_dim(input, indices, dim), out, (input,),
                       exact)
-    _require_tensor(input, "take_along_dim", "input", 1)
+    require_tensor("take_along_dim", "input", 1, input)
     indices = _checked_indices(indices, dim)
     if dim is None:
         return joining.gather(views.reshape(input, (-1,)), 0, views.reshape(indices, (-1,)))
@@ -305,7 +301,7 @@ def _at_least(fname, grow, tensors):
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
+                            f"{python_type_name(t)}")
     return tuple(grow(t) for t in tensors)
 
 
@@ -371,8 +367,8 @@ def row_stack(tensors, *, out=None):
 # ---- kron / tensordot ---------------------------------------------------------------------
 def kron(input, other, *, out=None):
     """The Kronecker product of input and other."""
-    _require_tensor(input, "kron", "input", 1)
-    _require_tensor(other, "kron", "other", 2)
+    require_tensor("kron", "input", 1, input)
+    require_tensor("kron", "other", 2, other)
     if out is not None:
         check_grad("mul", out, input, other)
         return finish("kron", kron(input, other), out, (input, other), castable)
@@ -466,8 +462,8 @@ def _tensordot_out_rule(want, got, fname):
 def tensordot(a, b, dims=2, out=None):
     """Contracts a and b over dims: the last `dims` dims of a with the first of b, or the
     two given lists of dims."""
-    _require_tensor(a, "tensordot", "a", 1)
-    _require_tensor(b, "tensordot", "b", 2)
+    require_tensor("tensordot", "a", 1, a)
+    require_tensor("tensordot", "b", 2, b)
     dims_a, dims_b = _tensordot_dims(a, b, dims)
     dims_a, dims_b = _dim_list(dims_a, "dims_self", 3), _dim_list(dims_b, "dims_other", 4)
     if out is not None:
@@ -539,7 +535,7 @@ def _flip_keeping_layout(x, dims):
 
 def rot90(input, k=1, dims=(0, 1)):
     """Rotates input by 90 degrees k times, from the first towards the second of dims."""
-    _require_tensor(input, "rot90", "input", 1)
+    require_tensor("rot90", "input", 1, input)
     k = _index(k, "rot90", "k", 2)
     if not isinstance(dims, (list, tuple)):
         raise TypeError(f"rot90(): argument 'dims' (position 3) must be tuple of ints, not "
@@ -590,8 +586,8 @@ def _dim_mask(x, d, index):
 
 def index_fill(input, dim, index, value):
     """A copy of input with value written at index along dim."""
-    _require_tensor(input, "index_fill", "input", 1)
-    _require_tensor(index, "index_fill", "index", 3)
+    require_tensor("index_fill", "input", 1, input)
+    require_tensor("index_fill", "index", 3, index)
     if index.dtype is not _dtype.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if isinstance(value, Tensor) and value.ndim:
@@ -641,8 +637,8 @@ def _sliced_shape(shape, d):
 
 def _check_index_copy(x, d, index, source):
     """PyTorch's checks of index_copy_, in its order."""
-    _require_tensor(index, "index_copy", "index", 3)
-    _require_tensor(source, "index_copy", "source", 4)
+    require_tensor("index_copy", "index", 3, index)
+    require_tensor("index_copy", "source", 4, source)
     if index.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {index.ndim})")
     count = index.numel()
@@ -691,7 +687,7 @@ def index_copy(input, dim, index, source, *, out=None):
     if out is not None:
         check_grad("index_copy", out, input, source)
         return finish("index_copy", index_copy(input, dim, index, source), out, (input,), exact)
-    _require_tensor(input, "index_copy", "input", 1)
+    require_tensor("index_copy", "input", 1, input)
     d = wrap_dim(dim, input.ndim)
     _check_index_copy(input, d, index, source)
     return _index_copy(input, d, index, source)
@@ -732,7 +728,7 @@ def block_diag(*tensors):
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
+                            f"{python_type_name(t)}")
     if not tensors:
         return _alloc.zeros((1, 0), _dtype.get_default_dtype())
     for i, t in enumerate(tensors):
@@ -781,7 +777,7 @@ def _block_diag(*tensors):
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of the 1-d tensor x: columns x**(N-1), ..., x**0 (or
     increasing powers)."""
-    _require_tensor(x, "vander", "x", 1)
+    require_tensor("vander", "x", 1, x)
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     n = x._shape[0] if N is None else _index(N, "vander", "N", 2)

@@ -15,9 +15,9 @@ import numbers
 
 from .. import _dtype
 from .._backends import backend_for, plan
-from .._tensor import Tensor, make_tensor, operand
+from .._tensor import make_tensor, operand
 from ..autograd.derivatives import attach, derivative
-from ._common import empty, scalar_type_name, shape_str
+from ._common import empty, require_tensor, scalar_type_name, shape_str
 from .dispatch import cast
 
 
@@ -154,12 +154,6 @@ def _avg_pool_backward_node(ctx, gg):
 
 
 # ---- argument parsing, as PyTorch's parsers do it -------------------------------------------
-def _check_tensor(name, input):
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-
-
 def _ints(name, arg, value, position):
     """An int or a sequence of ints as a tuple; TypeError as PyTorch's parser words it."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
@@ -235,7 +229,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
                             ceil_mode=False, return_indices=False):
     """Max pooling over (H, W) windows of a (C, H, W) or (N, C, H, W) input; returns
     (values, indices), indices the flat positions ih*W + iw of the maxima."""
-    _check_tensor("max_pool2d", input)
+    require_tensor("max_pool2d", "input", 1, input)
     kernel, stride, padding, dilation = _window_geometry(
         "max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
     geo = PoolGeometry("max", kernel, stride, padding, dilation, bool(ceil_mode))
@@ -254,7 +248,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True, divisor_override=None):
     """Average pooling over (H, W) windows of a (C, H, W) or (N, C, H, W) input."""
-    _check_tensor("avg_pool2d", input)
+    require_tensor("avg_pool2d", "input", 1, input)
     if input.ndim < 3:
         from ._common import wrap_dim
         wrap_dim(-3, input.ndim)  # PyTorch's IndexError
@@ -301,7 +295,7 @@ def _check_adaptive_input(name, input):
 
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed (OH, OW): window o spans [floor(o*H/OH), ceil((o+1)*H/OH))."""
-    _check_tensor("adaptive_avg_pool2d", input)
+    require_tensor("adaptive_avg_pool2d", "input", 1, input)
     _check_adaptive_input("adaptive_avg_pool2d", input)
     size = _adaptive_size("adaptive_avg_pool2d", input, output_size, 2)
     if not input.dtype.is_floating_point:
@@ -314,7 +308,7 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
-    _check_tensor("adaptive_max_pool2d", input)
+    require_tensor("adaptive_max_pool2d", "input", 1, input)
     _check_adaptive_input("adaptive_max_pool2d", input)
     size = _adaptive_size("adaptive_max_pool2d", input, output_size, 2)
     if not input.dtype.is_floating_point:
@@ -347,7 +341,7 @@ def _check_1d_input(name, input):
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
                             ceil_mode=False, return_indices=False):
-    _check_tensor("max_pool1d", input)
+    require_tensor("max_pool1d", "input", 1, input)
     if input.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
                            f"dim batch size for input, but got:{shape_str(input._shape)}")
@@ -390,7 +384,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                count_include_pad=True):
     """Average pooling over windows of the last dim of an (N, C, L) or (C, L) input."""
-    _check_tensor("avg_pool1d", input)
+    require_tensor("avg_pool1d", "input", 1, input)
     _check_1d_input("avg_pool1d", input)
 
     def one(arg, value):
@@ -406,7 +400,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
 
 def adaptive_avg_pool1d(input, output_size):
     """Average pooling of the last dim to a fixed length."""
-    _check_tensor("adaptive_avg_pool1d", input)
+    require_tensor("adaptive_avg_pool1d", "input", 1, input)
     _check_1d_input("adaptive_avg_pool1d", input)
     n = _one_int("adaptive_avg_pool1d", "output_size", output_size, lambda n: (
         f"adaptive_avg_pool1d() argument 'output_size' should contain one int (got {n})"))
@@ -414,7 +408,7 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
-    _check_tensor("adaptive_max_pool1d", input)
+    require_tensor("adaptive_max_pool1d", "input", 1, input)
     _check_1d_input("adaptive_max_pool1d", input)
     n = _one_int("adaptive_max_pool1d", "output_size", output_size, lambda n: (
         f"adaptive_max_pool1d() argument 'output_size' should contain one int (got {n})"))

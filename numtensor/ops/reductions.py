@@ -16,7 +16,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
 from .._backends import backend_for, plan
 from .._backends.plan import contiguous_strides
-from ._common import empty, scalar_type_name, wrap_dim, wrap_dims
+from ._common import empty, require_tensor, scalar_type_name, wrap_dim, wrap_dims
 from .dispatch import cast, whole_sum
 from . import elementwise as ew
 from .views import expand, make_view, reshape, unsqueeze
@@ -167,6 +167,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     out = whole_sum(x) if (dim is None and axis is None and dtype is None and
                            keepdim is False and keepdims is False) else None
     if out is None:
+        require_tensor("sum", "input", 1, x)
         dims = _dims_arg(dim, axis, x.ndim)
         keepdim = _keepdim(keepdim, keepdims)
         out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)

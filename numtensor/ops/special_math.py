@@ -18,16 +18,10 @@ from .dispatch import run_elementwise
 from .elementwise import _float_dtype, _float_unary, _inplace_apply, _inplace_checks, \
     _inplace_unary, _with_out
 from .inplace import apply_inplace
-from ._common import scalar_type_name
+from ._common import require_tensor, scalar_type_name
 from .out_args import castable
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-
-
-def _require_tensor(fname, value, argname="input", position=1):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
 
 
 def _no_complex(fname, x):
@@ -117,7 +111,7 @@ arcsinh, arccosh, arctanh = _alias(asinh, "arcsinh"), _alias(acosh, "arccosh"), 
 # ---- composed from element ops --------------------------------------------------------
 def _float_input(fname, x):
     """x in its float result dtype (ints and bool to the default float)."""
-    _require_tensor(fname, x)
+    require_tensor(fname, "input", 1, x)
     _no_complex(fname, x)
     dt = _float_dtype(x.dtype)
     return x if x.dtype is dt else x.to(dt)
@@ -132,7 +126,7 @@ def frac(input, *, out=None):
     """x - trunc(x): the fractional part, with the sign of x."""
     if out is not None:
         return _with_out(frac, out, castable, input)
-    _require_tensor("frac", input)
+    require_tensor("frac", "input", 1, input)
     if not input.dtype.is_floating_point:
         raise NotImplementedError(f"\"frac_cpu\" not implemented for "
                                   f"'{scalar_type_name(input.dtype)}'")
@@ -153,7 +147,7 @@ def sinc(input, *, out=None):
     """sin(pi x) / (pi x), and 1 at x = 0."""
     if out is not None:
         return _with_out(sinc, out, castable, input)
-    _require_tensor("sinc", input)
+    require_tensor("sinc", "input", 1, input)
     x = input
     dt = _float_dtype(x.dtype)
     with no_grad():
@@ -177,7 +171,7 @@ def _infinity_test(name, value):
     def fn(input, *, out=None):
         if out is not None:
             return _with_out(fn, out, _bool_out(name), input)
-        _require_tensor(name, input)
+        require_tensor(name, "input", 1, input)
         if input.dtype.is_complex:
             raise RuntimeError(f"{name} does not support complex inputs.")
         if not input.dtype.is_floating_point:
@@ -194,7 +188,7 @@ isneginf = _infinity_test("isneginf", -math.inf)
 
 def isreal(input):
     """True where the imaginary part is 0 (everywhere for a real tensor)."""
-    _require_tensor("isreal", input)
+    require_tensor("isreal", "input", 1, input)
     x = input.detach()
     if not x.dtype.is_complex:
         return ew.eq(x, x) if not x.dtype.is_floating_point else ew.logical_or(ew.eq(x, x),
@@ -250,7 +244,7 @@ def copysign(input, other, *, out=None):
     """|input| with the sign of other (also of -0.0 and of a NaN's sign bit)."""
     if out is not None:
         return _with_out(copysign, out, castable, input, other)
-    _require_tensor("copysign", input)
+    require_tensor("copysign", "input", 1, input)
     a, b = input, other
     dt = _float_dtype(ew._binary_dtype(a, b, "copysign"))
     if dt.is_complex:

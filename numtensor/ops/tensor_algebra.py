@@ -12,6 +12,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
 from ._common import wrap_dim
 from .views import make_view
+from .._type_names import python_type_name
 
 
 # ---- diagonals -------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def _tensor_args(tensors, fname):
     for t in tensors:
         if not isinstance(t, Tensor):
             raise TypeError(f"{fname}(): expected Tensor as element, but got "
-                            f"{type(t).__name__}")
+                            f"{python_type_name(t)}")
     return tensors
 
 

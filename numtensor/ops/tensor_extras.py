@@ -16,22 +16,15 @@ import weakref
 from .. import _alloc, _dtype
 from .._layout import channels_last, channels_last_3d, contiguous_format, preserve_format
 from .._size import parse_size
-from .._tensor import Tensor
 from ..autograd.derivatives import attach, derivative
 from ..autograd.grad_mode import no_grad
 from .._backends.plan import contiguous_strides
 from . import joining, more_functions as mf, views
-from ._common import shape_str, wrap_dim
+from ._common import require_tensor as _require_tensor, shape_str, wrap_dim
 from .copy import contiguous_copy
 from .inplace import apply_inplace
 from .out_args import check_grad, exact, finish
 from .shape_args import varargs_or_keyword
-
-
-def _require_tensor(fname, argname, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fname}(): argument '{argname}' (position {position}) must be "
-                        f"Tensor, not {type(value).__name__}")
 
 
 # ---- predicates and metadata ------------------------------------------------------------

@@ -44,12 +44,12 @@ class GELU(Module):
 
 class Sigmoid(Module):
     def forward(self, input):
-        return input.sigmoid()
+        return F.sigmoid(input)
 
 
 class Tanh(Module):
     def forward(self, input):
-        return input.tanh()
+        return F.tanh(input)
 
 
 class Softmax(Module):
