@@ -191,6 +191,31 @@ def _log_softmax(self, dim, dtype=None):
     return log_softmax(self, dim, dtype=dtype)
 
 
+def _pin_memory(self, device=None):
+    """x.pin_memory(): numtensor has no pinned allocator.  Without an accelerator it
+    refuses as PyTorch's CPU build does; with one it returns a dense copy (what PyTorch's
+    pinned copy holds), not pinned.  device is deprecated in PyTorch, which warns twice
+    (its pin_memory asks is_pinned(device))."""
+    import warnings
+    from . import accelerator, cuda
+    from ._device import as_device
+    from ._layout import contiguous_format
+    if device is not None:
+        for name in ("pin_memory", "is_pinned"):
+            warnings.warn(f"The argument 'device' of Tensor.{name}() is deprecated. Please do "
+                          "not pass this argument.", DeprecationWarning, stacklevel=2)
+    if self.device.type != "cpu":
+        raise RuntimeError(f"cannot pin '{self.type()}' only dense CPU tensors can be pinned")
+    kind = None if device is None or isinstance(device, int) else as_device(device).type
+    if kind == "cpu":
+        raise RuntimeError("CPU device type not an accelerator.")
+    if kind == "cuda":
+        cuda._require_available()
+    if not accelerator.is_available():
+        raise RuntimeError(accelerator._NONE_AVAILABLE)
+    return self.clone(memory_format=contiguous_format)
+
+
 METHODS = {
     # element-wise
     "add": _add, "sub": _sub, "mul": _binary_method(ew.mul), "div": _div,
@@ -293,6 +318,8 @@ METHODS = {
     "trace": talg.trace, "cross": talg.cross_method,
     # nn.functional forms that PyTorch also has as methods
     "softmax": _softmax, "log_softmax": _log_softmax,
+    # pinned memory (numtensor has no pinned allocator)
+    "pin_memory": _pin_memory,
 }
 
 # torch's __radd__ and __rmul__ are self.add(other) and self.mul(other): `2 * x` records

@@ -26,6 +26,18 @@ def _rejects(call):
     return False
 
 
+def _refuses_only_the_device(call):
+    """call takes its keywords: it raises no TypeError, only the CPU device's error."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            call()
+        except RuntimeError as e:
+            return str(e) == "CPU device type not an accelerator."
+    return False
+
+
 _t = lambda: torch.ones(2, 2)  # noqa: E731
 _ti = lambda: torch.ones(2, 2, dtype=torch.long)  # noqa: E731
 
@@ -259,6 +271,10 @@ TORCH_CORRECTIONS = {
                           add={"dims"}),
     "Tensor.reshape": Fix(lambda: tuple(_t().reshape(shape=(4,)).shape) == (4,),
                           add={"shape"}),
+    # documented as pin_memory(); the parser takes the deprecated device= too (it warns,
+    # and then refuses a CPU device)
+    "Tensor.pin_memory": Fix(lambda: _refuses_only_the_device(
+        lambda: _t().pin_memory(device="cpu")), add={"device"}),
 }
 
 

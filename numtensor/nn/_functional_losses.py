@@ -9,14 +9,71 @@ DivBackward0, a margin loss in ClampMinBackward0 or AddBackward0)."""
 import math
 import warnings
 
+from .. import _dtype
 from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
+from ..ops._common import scalar_type_name
 from .functional import _reduce, _reduction, _shape_list, _warn_size, _where, logsigmoid
 
 
 def _check_reduction(reduction):
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+# ---- PyTorch's dtype rules for the losses that are kernels of their own ---------------------
+_NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+             "to invert a mask, use the `~` or `logical_not()` operator instead.")
+_SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+# ATen's `1 - t` fills a tensor of t's dtype first: two bools
+_SUB_TWO_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. Use "
+                  "the `^` or `logical_xor()` operator instead.")
+
+
+def no_kernel(kernel, dt):
+    """The kernel has no version for dt (PyTorch's floating-only CPU kernels)."""
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{scalar_type_name(dt)}'")
+
+
+def check_cast(result, out):
+    """An in-place step writes a `result`-typed value into an `out`-typed tensor."""
+    if not _dtype.can_cast(result, out):
+        raise RuntimeError(f"result type {scalar_type_name(result)} can't be cast to the "
+                           f"desired output type {scalar_type_name(out)}")
+
+
+def _as(t, dt):
+    return t if t.dtype is dt else t.to(dt)
+
+
+def floating_pair(input, target, kernel):
+    """input and target in their common dtype, which must be floating: the kernels of
+    mse, smooth L1 and huber loss promote their operands and exist for floats only."""
+    dt = _dtype.promote_types(input.dtype, target.dtype)
+    if not dt.is_floating_point:
+        no_kernel(kernel, dt)
+    return _as(input, dt), _as(target, dt)
+
+
+def check_bce_dtypes(input, target):
+    """binary_cross_entropy's kernel takes input and target of one floating dtype."""
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {scalar_type_name(target.dtype)} but expected "
+                           f"{scalar_type_name(input.dtype)}")
+    if not input.dtype.is_floating_point:
+        no_kernel("binary_cross_entropy", input.dtype)
+
+
+def check_bce_with_logits_dtypes(input, target):
+    """PyTorch computes (1 - target).mul_(input).sub_(log_sigmoid(input)): log_sigmoid
+    takes floats only, and the in-place steps keep target's dtype, which must hold the
+    result (so an integer target fails, and the loss has target's dtype)."""
+    if not input.dtype.is_floating_point:
+        no_kernel("log_sigmoid_cpu", input.dtype)
+    if target.dtype is _dtype.bool_:
+        raise RuntimeError(_SUB_TWO_BOOLS)
+    check_cast(_dtype.promote_types(target.dtype, input.dtype), target.dtype)
 
 
 # ---- robust regression --------------------------------------------------------------------
@@ -35,11 +92,15 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_size(input, target)
-    if weight is None:
-        return _huber(input, target, reduction, delta)
-    if tuple(weight.shape) != tuple(input.shape):
+    if weight is not None and tuple(weight.shape) != tuple(input.shape):
         raise ValueError("Weights and input must have the same size.")
-    return _reduce(_huber(input, target, "none", delta) * weight, reduction)
+    # PyTorch's kernel computes in the common dtype and writes into one like input
+    check_cast(_dtype.promote_types(input.dtype, target.dtype), input.dtype)
+    common_input, common_target = floating_pair(input, target, "huber_cpu")
+    if weight is None and common_input is input:
+        return _huber(input, common_target, reduction, delta)
+    loss = _as(_huber(common_input, common_target, "none", delta), input.dtype)
+    return _reduce(loss if weight is None else loss * weight, reduction)
 
 
 @composite("SmoothL1LossBackward0", inputs=("input", "target"))
@@ -60,7 +121,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0.0:
         return l1_loss(input, target, reduction=reduction)
     _warn_size(input, target)
-    return _smooth_l1(input, target, reduction, beta)
+    return _smooth_l1(*floating_pair(input, target, "smooth_l1_cpu"), reduction, beta)
 
 
 @composite("SoftMarginLossBackward0", nondifferentiable=("target",),
@@ -72,7 +133,19 @@ def _soft_margin(input, target, reduction):
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """log(1 + exp(-target * input)), for targets +1 / -1."""
     reduction = _reduction(size_average, reduce, reduction)
-    return _soft_margin(input, target, reduction)
+    _check_soft_margin_dtypes(input, target)
+    return _soft_margin(input, _as(target, input.dtype), reduction)
+
+
+def _check_soft_margin_dtypes(input, target):
+    """PyTorch computes neg(input).mul_(target).exp_().log1p_() in input's dtype: a bool
+    input cannot be negated, an integer one cannot hold the float result."""
+    if input.dtype is _dtype.bool_:
+        raise RuntimeError(_NEG_BOOL)
+    if not input.dtype.is_floating_point:
+        product = _dtype.promote_types(input.dtype, target.dtype)
+        check_cast(product, input.dtype)
+        check_cast(_dtype.get_default_dtype(), input.dtype)  # exp_ of an integer
 
 
 # ---- divergences and likelihoods ------------------------------------------------------------
@@ -98,6 +171,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         warnings.warn(_KL_MEAN_WARNING, stacklevel=2)
     elif reduction != "batchmean":
         _check_reduction(reduction)
+    _check_kl_div_dtypes(input, target)
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -105,6 +179,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     if reduction == "batchmean":
         return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return _reduce(loss, reduction)
+
+
+def _check_kl_div_dtypes(input, target):
+    if input.is_complex() or target.is_complex():
+        raise RuntimeError("kl_div: Complex inputs not supported.")
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08,
@@ -117,6 +198,8 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         loss = input - target * (input + eps).log()
     if full:
+        if target.dtype is _dtype.bool_:  # PyTorch's Stirling term subtracts target
+            raise RuntimeError(_SUB_BOOL)
         safe = _where(target > 1, target, 1.0)
         stirling = safe * safe.log() - safe + (safe * (2 * math.pi)).log() * 0.5
         loss = loss + _where(target > 1, stirling, 0.0)
@@ -165,16 +248,23 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
                            f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
                            f"target: {target.shape} ")
-    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    # ATen takes margin as a double, and forms input1 - input2 before negating target
+    diff = input1 - input2
+    loss = (-target * diff + float(margin)).clamp_min(0)
     return _reduce(loss, reduction)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
                          reduction="mean"):
-    """input where target == 1, max(0, margin - input) where target == -1."""
+    """input where target == 1, max(0, margin - input) where target == -1.  As in ATen
+    all of it stays in input's dtype: margin is filled into a tensor like input first
+    (an integer input truncates it, and its loss is an integer one)."""
+    from .. import zeros_like
     reduction = _reduction(size_average, reduce, reduction)
-    below = _where(target != 1, (margin - input).clamp_min(0), 0.0)
-    own = _where(target != -1, input, 0.0)
+    zeros = zeros_like(input)
+    margin_clamp = (input.new_full(input.shape, margin) - input).clamp_min(0)
+    below = _where(target != 1, margin_clamp, zeros)
+    own = _where(target != -1, input, zeros)
     return _reduce(below + own, reduction)
 
 

@@ -161,6 +161,7 @@ def logsigmoid(input):
     below.  The clamps keep exp's argument <= 0 in both branches, so the branch where()
     discards is finite and its zero gradient stays zero."""
     from .. import where
+    _require_float(input, "log_sigmoid_cpu")
     positive = input >= 0
     upper = input.clamp(min=0)
     lower = input.clamp(max=0)
@@ -170,6 +171,7 @@ def logsigmoid(input):
 @composite("SoftplusBackward0")
 def softplus(input, beta=1.0, threshold=20.0):
     from .. import where
+    _require_float(input, "softplus_cpu")
     scaled = input * beta
     smooth = -logsigmoid(-scaled) / beta
     return where(scaled > threshold, input, smooth)
@@ -991,7 +993,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     reduction = _reduction(size_average, reduce, reduction)
     _warn_size(input, target)
     if weight is None:
-        return _mse(input, target, reduction)
+        return _mse(*_functional_losses.floating_pair(input, target, "mse_cpu"), reduction)
     # torch composes the weighted loss from plain ops (no MseLossBackward0)
     return _pointwise_loss((input - target) ** 2, input, weight, reduction)
 
@@ -1021,11 +1023,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    _functional_losses.check_bce_dtypes(input, target)
     if input.numel() and (input.detach().min().item() < 0 or input.detach().max().item() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = -(target * _safe_log(input) + (1.0 - target) * _safe_log(1.0 - input))
     if weight is not None:
-        loss = loss * weight
+        loss = (loss * weight).to(input.dtype)  # torch's loss.mul_(weight) keeps the dtype
     return _reduce(loss, reduction)
 
 
@@ -1039,6 +1042,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    _functional_losses.check_bce_with_logits_dtypes(input, target)
     log_sig = logsigmoid(input)
     if pos_weight is None:
         loss = (1.0 - target) * input - log_sig
@@ -1046,7 +1050,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         loss = (1.0 - target) * input - ((pos_weight - 1.0) * target + 1.0) * log_sig
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, reduction)
+    # torch's in-place steps ((1 - target).mul_(input).sub_(...).mul_(weight)) keep
+    # target's dtype
+    return _reduce(loss.to(target.dtype), reduction)
 
 
 # ---- the families in their own modules (they use the helpers above) -------------------------

@@ -1,7 +1,8 @@
 """numtensor.nn.utils: gradient clipping, flattening parameters to one vector, (in rnn)
 packed sequences, parametrizations (parametrize, parametrizations), pruning (prune) and the
 hook-based weight_norm / spectral_norm."""
-import math
+import types
+import warnings
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
@@ -19,29 +20,58 @@ def _as_list(parameters):
     return [parameters] if isinstance(parameters, Tensor) else list(parameters)
 
 
+def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """The norm of the per-tensor norms of tensors (0.0 for none), in the widest dtype."""
+    from ... import stack, tensor
+    from ...linalg import vector_norm
+    tensors = _as_list(tensors)
+    norm_type = float(norm_type)
+    if not tensors:
+        return tensor(0.0)
+    with no_grad():
+        total = vector_norm(stack([vector_norm(t, norm_type) for t in tensors]), norm_type)
+    if error_if_nonfinite and not bool(total.isfinite()):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is "
+            "non-finite, so it cannot be clipped. To disable this error and scale the "
+            "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`")
+    return total
+
+
+def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+    """Scale the gradients by max_norm / (total_norm + 1e-6) where that is below 1."""
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    max_norm = float(max_norm)
+    if not grads:
+        return
+    with no_grad():
+        factor = (max_norm / (total_norm + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(factor.to(g.dtype))
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
                     foreach=None):
     """Scale the gradients so their joint norm (the norm of the per-tensor norms) is at
     most max_norm; returns that norm before clipping."""
-    from ... import stack, tensor
+    if not isinstance(parameters, Tensor):
+        is_generator = isinstance(parameters, types.GeneratorType)
+        parameters = list(parameters)  # a generator is read once
+        if is_generator and not parameters:
+            warnings.warn("`parameters` is an empty generator, no gradient clipping will occur.",
+                          stacklevel=2)
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    norm_type = float(norm_type)
-    if not grads:
-        return tensor(0.0)
-    with no_grad():
-        if math.isinf(norm_type):
-            total = stack([g.detach().abs().amax() for g in grads]).amax()
-        else:
-            total = stack([g.detach().norm(norm_type) for g in grads]).norm(norm_type)
-        if error_if_nonfinite and not bool(total.isfinite()):
-            raise RuntimeError(
-                f"The total norm of order {norm_type} for gradients from `parameters` is "
-                "non-finite, so it cannot be clipped. To disable this error and scale the "
-                "gradients by the non-finite norm anyway, set `error_if_nonfinite=False`")
-        factor = (max_norm / (total + 1e-6)).clamp(max=1.0)
-        for g in grads:
-            g.mul_(factor.to(g.dtype))
+    total = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
+    clip_grads_with_norm_(parameters, max_norm, total, foreach)
     return total
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False,
+                   foreach=None):
+    """Deprecated alias of clip_grad_norm_ (PyTorch's, with its FutureWarning)."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
@@ -69,6 +99,7 @@ def vector_to_parameters(vec, parameters):
             offset += n
 
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector",
-           "vector_to_parameters", "rnn", "parametrize", "parametrizations", "prune",
-           "weight_norm", "remove_weight_norm", "spectral_norm", "remove_spectral_norm"]
+__all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
+           "get_total_norm", "parameters_to_vector", "vector_to_parameters", "rnn",
+           "parametrize", "parametrizations", "prune", "weight_norm", "remove_weight_norm",
+           "spectral_norm", "remove_spectral_norm"]

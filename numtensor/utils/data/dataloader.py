@@ -57,9 +57,6 @@ class DataLoader:
             raise ValueError("prefetch_factor option should be non-negative")
         if persistent_workers and num_workers == 0:
             raise ValueError("persistent_workers option needs num_workers > 0")
-        if pin_memory:
-            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
-                          "then device pinned memory won't be used.")
 
         is_iterable = isinstance(dataset, IterableDataset)
         if is_iterable:
@@ -149,6 +146,20 @@ class DataLoader:
         return _MultiProcessIterator(self)
 
 
+def _warn_pin_memory(loader):
+    """Each new iterator warns as PyTorch's does: pin_memory_device is deprecated, and
+    without an accelerator nothing is pinned.  (With one numtensor pins nothing either:
+    it has no pinned allocator, so its batches stay in ordinary memory.)"""
+    from ... import accelerator
+    if loader.pin_memory and loader.pin_memory_device:
+        warnings.warn("pin_memory_device is deprecated, the current accelerator will be used as "
+                      f"the device,ignore pin_memory_device='{loader.pin_memory_device}'.",
+                      stacklevel=3)
+    if loader.pin_memory and not accelerator.is_available():
+        warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then "
+                      "device pinned memory won't be used.", stacklevel=3)
+
+
 def _draw_base_seed(loader):
     """Every epoch draws the workers' base seed from the loader's generator, with or
     without workers (as PyTorch does), so a shuffle is the same either way."""
@@ -158,6 +169,7 @@ def _draw_base_seed(loader):
 
 class _SingleProcessIterator:
     def __init__(self, loader):
+        _warn_pin_memory(loader)
         _draw_base_seed(loader)
         self._loader = loader
         self._dataset = loader.dataset
@@ -206,6 +218,7 @@ class _MultiProcessIterator:
         if context is None or isinstance(context, str):
             context = multiprocessing.get_context(context)  # None: the platform's default
         self._start_method = context.get_start_method()
+        _warn_pin_memory(loader)
         base_seed = _draw_base_seed(loader)
         self._result_queue = context.Queue()
         self._index_queues, self._workers = [], []

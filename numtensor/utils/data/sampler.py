@@ -3,10 +3,8 @@ import numbers
 
 
 class Sampler:
-    """Base class: subclasses define __iter__ (over indices) and usually __len__."""
-
-    def __init__(self, data_source=None):
-        pass
+    """Base class: subclasses define __iter__ (over indices) and usually __len__.  As in
+    PyTorch 2.13 it takes no arguments (the old data_source is gone)."""
 
     def __iter__(self):
         raise NotImplementedError
@@ -69,7 +67,8 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a random order."""
+    """The given indices in a random order, drawn from the default generator itself when
+    generator is None (unlike RandomSampler, PyTorch seeds no fresh generator here)."""
 
     def __init__(self, indices, generator=None):
         self.indices = indices
@@ -77,8 +76,7 @@ class SubsetRandomSampler(Sampler):
 
     def __iter__(self):
         from ... import randperm
-        generator = self.generator if self.generator is not None else _fresh_generator()
-        for i in randperm(len(self.indices), generator=generator).tolist():
+        for i in randperm(len(self.indices), generator=self.generator).tolist():
             yield self.indices[i]
 
     def __len__(self):
