@@ -400,3 +400,104 @@ def test_the_gradient_of_a_power_of_false_is_the_formula_not_zeros():
                 grads.append(x.grad.numpy())
             assert [str(v) for v in grads[0].ravel()] == [str(v) for v in grads[1].ravel()], \
                 (exponent, dt)
+
+
+@pytest.mark.parametrize("program", [
+    # addcmul / addcdiv compute in the result's dtype: an integer tensor1 times a float
+    # value does not wrap, a float32 one keeps its precision in a float64 result
+    lambda L: L.addcmul(L.tensor([0.]), L.tensor([100], dtype=L.uint8), L.tensor([2.]), value=3),
+    lambda L: L.tensor([-4.47]).addcmul_(L.tensor(7, dtype=L.uint8), L.tensor([2.]), value=-2),
+    lambda L: L.addcdiv(L.tensor([0.]), L.tensor([100], dtype=L.uint8), L.tensor([2.]), value=3),
+    lambda L: L.addcmul(L.tensor([0.]), L.tensor([2 ** 31 - 1], dtype=L.int32), L.tensor([2.]),
+                        value=2),
+    lambda L: L.addcmul(L.tensor([0.]), L.tensor([200], dtype=L.uint8),
+                        L.tensor([2], dtype=L.uint8)),
+    lambda L: L.addcmul(L.zeros(1, dtype=L.float64), L.tensor([0.1]), L.tensor([0.1])),
+    lambda L: L.addcmul(L.ones(1, dtype=L.uint8), L.ones(1, dtype=L.uint8),
+                        L.ones(1, 1, 1, dtype=L.float16), value=-1.5),
+    lambda L: L.addcmul(L.ones(2), L.tensor(2.5, dtype=L.float64),
+                        L.tensor([2, 3], dtype=L.int32)),
+    lambda L: L.addcmul(L.ones(2, dtype=L.int32), L.ones(2, dtype=L.int32),
+                        L.ones(2, dtype=L.int32), value=-1),
+    lambda L: L.addcdiv(L.ones(2, dtype=L.float64), L.ones(2), L.full((2,), 3.), value=0.1),
+])
+def test_addcmul_and_addcdiv_compute_in_the_result_dtype(program):
+    assert _outcome(nt, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("program", [
+    # scatter's reduce= reduces repeated indices and number sources, in place or not
+    lambda L: L.ones(3).scatter_(0, L.tensor([0, 0, 0]), L.tensor([2., 3., 4.]),
+                                 reduce="multiply"),
+    lambda L: L.ones(2, 3).scatter_(0, L.tensor([[0, 1, 0]]), 5.0, reduce="add"),
+    lambda L: L.ones(3).scatter(0, L.tensor([0, 0, 0]), L.tensor([2., 3., 4.]), reduce="multiply"),
+    lambda L: L.ones(2, 3).scatter(0, L.tensor([[0, 1, 0]]), 5.0, reduce="add"),
+    lambda L: L.ones(3).scatter(0, L.tensor([0]), L.tensor([2.]), reduce="mean"),
+    lambda L: L.ones(3, dtype=L.int64).scatter_(0, L.tensor([1, 1]), 3, reduce="multiply"),
+    lambda L: L.ones(4).view(2, 2).t().scatter_(0, L.tensor([[1, 1]]), 3., reduce="add"),
+])
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+def test_scatter_reduce_argument(program):
+    assert _outcome(nt, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("values", [[float("nan")], [[1., float("nan"), 1.]], [1., float("nan")],
+                                    [float("nan"), 1., 1.]])
+def test_mode_with_nan(values):
+    # a NaN mode is found where it occurs (it raised an index error)
+    def program(L):
+        m = L.tensor(values).mode(0)
+        return L.stack([m.values, m.indices.to(L.float32)])
+    assert _outcome(nt, program) == _outcome(torch, program) or \
+        np.array_equal(*(np.array(_outcome(L, program)[2]) for L in (nt, torch)), equal_nan=True)
+
+
+@pytest.mark.parametrize("program", [
+    # a 0-d tensor bound beside a number bound is read as a number, as PyTorch's parser does
+    lambda L: L.clamp(L.tensor([1, 5, -3]), -2, L.tensor(3)),
+    lambda L: L.clamp(L.tensor([1., 5, -3]), L.tensor(-2.), 3),
+    lambda L: L.clamp(L.tensor([1, 5, -3]), -2.5, L.tensor(3)),
+    lambda L: L.tensor([1, 5, -3]).clamp(-2, L.tensor(3)),
+    lambda L: L.clip(L.tensor([1, 5, -3]), -2, L.tensor(3)),
+    lambda L: L.clamp(L.tensor([1., 5, -3]), L.tensor([0., 0, 0]), 2.5),
+])
+def test_clamp_with_a_number_and_a_0d_tensor_bound(program):
+    assert _outcome(nt, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("code", [
+    # a memory_format asked of clone or to() lays the copy out so
+    "x.t().clone(memory_format=L.contiguous_format).stride()", "x.t().clone().stride()",
+    "x.t().clone(memory_format=L.preserve_format).stride()",
+    "x.permute(1, 0).to(L.float64, memory_format=L.contiguous_format).stride()",
+    "x.permute(1, 0).to(L.float64).stride()",
+    "L.ones(2, 3, 4, 5).clone(memory_format=L.channels_last).stride()",
+    "L.ones(2, 3, 4, 5).to(L.float64, memory_format=L.channels_last).stride()",
+    "x.clone(memory_format=L.channels_last)",
+])
+def test_memory_format_of_copies(code):
+    def outcome(L):
+        x = L.arange(6.).view(2, 3)
+        try:
+            return eval(code)
+        except RuntimeError as e:
+            return str(e)
+    assert outcome(nt) == outcome(torch)
+
+
+@pytest.mark.parametrize("program", [
+    # a leaf's .grad is laid out as the leaf (PyTorch's layout contract), whatever the
+    # layout of the op's gradient: l.grad.view(-1) works after l.t() * ...
+    lambda L: (L.tensor([[1., 2.], [3., 4.]], requires_grad=True), lambda l: l.t() * L.ones(2, 2)),
+    lambda L: (L.ones(3, 2, requires_grad=True), lambda m: m.t() @ L.ones(3, 4)),
+    lambda L: (L.ones(2, 3).t().requires_grad_(), lambda p: p * 2),
+    lambda L: (L.ones(2, 1, 3, requires_grad=True), lambda q: q.permute(2, 1, 0) * 2),
+    lambda L: (L.ones(3, 1).expand(3, 4).requires_grad_(), lambda e: e * 2),
+    lambda L: (L.ones(2, 3, requires_grad=True), lambda x: x.mT.sum(0)),
+])
+def test_grad_is_laid_out_as_its_leaf(program):
+    def strides(L):
+        leaf, f = program(L)
+        f(leaf).sum().backward()
+        return leaf.grad.stride(), leaf.grad.tolist()
+    assert strides(nt) == strides(torch)

@@ -386,6 +386,21 @@ def _whole_view_owned(grad, leaf, refs_allowed):
             and sys.getrefcount(grad._storage) <= 3)               # grad's, its base's, the argument
 
 
+def _leaf_layout(leaf):
+    """The strides a leaf's .grad gets: the leaf's own where it is dense, else row-major."""
+    from ..ops._common import is_non_overlapping_and_dense
+    from .._backends.plan import dense_strides
+    return leaf._strides if is_non_overlapping_and_dense(leaf) else dense_strides(leaf._shape)
+
+
+def _copy_in_layout(grad, strides):
+    from .._alloc import empty
+    from ..ops.dispatch import copy_into
+    out = empty(grad._shape, grad.dtype, grad.device, strides)
+    copy_into(out, grad.detach())
+    return out
+
+
 def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
     """leaf.grad += grad (the first gradient is stored as a tensor leaf.grad owns).
 
@@ -394,6 +409,10 @@ def accumulate_grad(leaf, grad, create_graph, refs_allowed=None):
     if leaf._grad is None:
         if create_graph:
             leaf._grad = grad
+        elif grad._strides != leaf._strides and _leaf_layout(leaf) != grad._strides:
+            # PyTorch's layout contract: .grad is laid out as its (dense) leaf, so that
+            # w.grad.view(-1) works after w.t() * x
+            leaf._grad = _copy_in_layout(grad, _leaf_layout(leaf))
         elif _exclusively_owned(grad, refs_allowed):
             leaf._grad = grad
         elif _whole_view_owned(grad, leaf, refs_allowed):

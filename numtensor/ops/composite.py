@@ -128,16 +128,35 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     x = input  # torch's parameter name, short local
     if all(isinstance(t, Tensor) and t.dtype.name == "bool" for t in (x, tensor1, tensor2)):
         raise NotImplementedError("\"addcmul_cpu_out\" not implemented for 'Bool'")
-    if _integral_result(x, tensor1, tensor2) and not isinstance(value, bool):
+    dt = _result_dtype(x, tensor1, tensor2)
+    if dt.category < 2 and not isinstance(value, bool):
         # cast as PyTorch casts it: 2.5 -> 2, -1 wraps into uint8, -0.34 overflows it
         from ._common import scalar_for_dtype
-        value = scalar_for_dtype(value, _dtype.result_type(x, tensor1, tensor2))
+        value = scalar_for_dtype(value, dt)
     if not _records(x, tensor1, tensor2):
-        # PyTorch's order, (value * tensor1) * tensor2, so float results round the same
-        return ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
+        return ew.add(x, _scaled_product(ew.mul, tensor1, tensor2, value, dt))
     with no_grad():
-        res = ew.add(x, ew.mul(ew.mul(tensor1, value), tensor2))
+        res = ew.add(x, _scaled_product(ew.mul, tensor1, tensor2, value, dt))
     return attach(_addcmul_backward, res, (x, tensor1, tensor2), value=value)
+
+
+def _result_dtype(x, tensor1, tensor2):
+    """result_type of the three, at once in an optimizer's case: one dtype."""
+    if isinstance(x, Tensor) and isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor):
+        dt = x._storage.dtype
+        if tensor1._storage.dtype is dt and tensor2._storage.dtype is dt:
+            return dt
+    return _dtype.result_type(x, tensor1, tensor2)
+
+
+def _scaled_product(op, tensor1, tensor2, value, dt):
+    """(value * tensor1) op tensor2, PyTorch's order (float results round the same), with
+    both tensors in the result's dtype first: a uint8 tensor1 times a float value must
+    not wrap, nor a float32 one lose precision in a float64 result."""
+    from .dispatch import cast
+    tensor1 = cast(tensor1, dt) if isinstance(tensor1, Tensor) else tensor1
+    tensor2 = cast(tensor2, dt) if isinstance(tensor2, Tensor) else tensor2
+    return op(ew.mul(tensor1, value), tensor2)
 
 
 def _records(x, tensor1, tensor2):
@@ -169,11 +188,11 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
             "to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
             "float inputs. The future addcdiv behavior is just the latter implementation: "
             "(input + value * tensor1 / tensor2), for all dtypes.")
+    dt = _result_dtype(x, tensor1, tensor2)
     if not _records(x, tensor1, tensor2):
-        # PyTorch's order, (value * tensor1) / tensor2, so float results round the same
-        return ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
+        return ew.add(x, _scaled_product(ew.div, tensor1, tensor2, value, dt))
     with no_grad():
-        res = ew.add(x, ew.div(ew.mul(tensor1, value), tensor2))
+        res = ew.add(x, _scaled_product(ew.div, tensor1, tensor2, value, dt))
     return attach(_addcdiv_backward, res, (x, tensor1, tensor2), value=value)
 
 

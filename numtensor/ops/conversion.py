@@ -167,7 +167,14 @@ def to(self, *args, device=_ABSENT, dtype=_ABSENT, non_blocking=_ABSENT, copy=_A
         out = _move(out, dev)
     if dtype is not out.dtype:
         warn_if_complex_to_real(out.dtype, dtype)
-        out = cast(out, dtype)
+        if fmt is None or fmt is preserve_format:
+            out = cast(out, dtype)
+        else:  # converted straight into the layout asked for
+            from .._layout import dense_strides
+            from ._common import empty
+            from .dispatch import copy_into
+            src, out = out, empty(out._shape, dtype, out.device, dense_strides(out._shape, fmt))
+            copy_into(out, src)
     elif out is t:  # a copy on the same device, laid out as memory_format asks
         from .._creation import like_layout
         from ._common import empty

@@ -10,6 +10,7 @@ from ._common import (aliases_differently, check_no_internal_overlap, check_no_p
 from .dispatch import copy_into
 from .inplace import check_leaf, write
 from .._type_names import python_type_name
+from .._layout import dense_strides, preserve_format
 
 
 def contiguous_copy(x):
@@ -31,13 +32,16 @@ def _clone_backward(ctx, g):
 
 
 def clone(input, memory_format=None):
-    # torch preserves the memory layout: dense tensors keep their strides, others
-    # get dense strides in the same dim order
+    # by default torch preserves the memory layout: dense tensors keep their strides,
+    # others get dense strides in the same dim order; a memory_format asks for its own
     x = input  # torch's parameter name, short local
-    if is_non_overlapping_and_dense(x):
-        strides = x._strides
+    if memory_format is None or memory_format is preserve_format:
+        if is_non_overlapping_and_dense(x):
+            strides = x._strides
+        else:
+            strides = strides_for_order(x._shape, output_order(x._shape, [x._strides]))
     else:
-        strides = strides_for_order(x._shape, output_order(x._shape, [x._strides]))
+        strides = dense_strides(x._shape, memory_format)
     out = empty(x._shape, x.dtype, x.device, strides)
     copy_into(out, x)
     if x.requires_grad:

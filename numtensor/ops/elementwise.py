@@ -473,6 +473,11 @@ def clamp(input, min=None, max=None, *, out=None):
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if not all(v is None or isinstance(v, Tensor) for v in (min, max)):
+            # PyTorch's parser reads a 0-d tensor as a number when the other bound is one
+            min, max = (v.item() if isinstance(v, Tensor) and v.ndim == 0 else v
+                        for v in (min, max))
+            if not (isinstance(min, Tensor) or isinstance(max, Tensor)):
+                return clamp(x, min, max)
             raise TypeError("clamp() received an invalid combination of arguments: min and max "
                             "must both be Tensors (or None) when one of them is a Tensor")
         return _clamp_tensor(x, min, max)

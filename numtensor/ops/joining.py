@@ -356,13 +356,30 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     if src is None:
         src = value
     if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+        return _scatter_reducing(x, dim, index, src, reduce)
     res = clone(x.detach())
     _scatter_into(res, dim, index, src, False, "scatter")
     src_t = src if isinstance(src, Tensor) else None
     attach(_scatter_backward if src_t is not None else _scatter_value_backward, res, (x, src_t),
            index=index, dim=wrap_dim(dim, x.ndim), src_shape=src_t._shape if src_t is not None else None)
     return res
+
+
+def _scatter_reducing(x, dim, index, src, reduce):
+    """scatter(..., reduce="add" or "multiply"): scatter_reduce's sum or product with
+    input's values included, a number src standing for a tensor of index's shape."""
+    from .scatter_reduce import scatter_reduce
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if isinstance(src, Tensor):
+        import warnings
+        warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and "
+                      "will be removed in a future PyTorch release. Use torch.scatter_reduce "
+                      "instead for more reduction options.", UserWarning, stacklevel=4)
+    else:
+        from .._alloc import full
+        src = full(index._shape, src, x.dtype, x.device)
+    return scatter_reduce(x, dim, index, src, "sum" if reduce == "add" else "prod")
 
 
 def _scatter_grads(ctx, g):
@@ -417,8 +434,14 @@ class _Compute:
 def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     if src is None:
         src = value
+    if reduce is None:
+        direct = lambda: _scatter_into(self, dim, index, src, False, "scatter_")  # noqa: E731
+    else:  # no kernel of its own: the reducing scatter's values, copied in
+        from .copy import copy_
+        direct = lambda: copy_(self, _scatter_reducing(  # noqa: E731
+            self.detach(), dim, index, src, reduce))
     return _inplace_via(self, _Compute(lambda s: scatter(s, dim, index, src, reduce=reduce), src),
-                        lambda: _scatter_into(self, dim, index, src, False, "scatter_"))
+                        direct)
 
 
 def scatter_add_(self, dim, index, src):

@@ -580,7 +580,9 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     value = nt.gather(s, -1, best)
     n = xs.shape[-1]
     positions = nt.arange(n, device=x.device).expand(tuple(xs.shape))
-    idx = nt.amax(nt.where(xs.detach() == value, positions, -1), -1, keepdim=True)
+    # where the value occurs (a NaN mode, of a slice of NaNs, matches the NaNs)
+    found = (xs.detach() == value) | (nt.isnan(xs.detach()) & nt.isnan(value))
+    idx = nt.amax(nt.where(found, positions, -1), -1, keepdim=True)
     vals = _mode_values(x, idx, d, keepdim)
     if nd == 0:
         return _mode_tuple(vals, idx.reshape(()))
