@@ -8,6 +8,8 @@ n values uses counters [offset, offset + n) of a hashed stream that every thread
 compute on its own (_backends/*/random_kernels.py), and advances the offset.  As in
 PyTorch, the two kinds give different numbers for the same seed.
 """
+import math
+
 import numpy as np
 
 from . import _dtype
@@ -283,7 +285,23 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None):
     """Fills self with numbers drawn uniformly from [from, to)."""
     _check_float(self, "uniform_")
     _refuse_leaf(self)
+    if self.dtype.is_complex:  # PyTorch draws the real and imaginary parts alike
+        _fill(_real_parts(self), "uniform", generator, float(from_), float(to))
+        return _drawn(_bumped(self), "UniformBackward0")
     return _drawn(_fill(self, "uniform", generator, float(from_), float(to)), "UniformBackward0")
+
+
+def _real_parts(t):
+    """t's complex elements as (real, imaginary) pairs of floats, a view without history."""
+    from .ops.complex_views import view_as_real
+    from .autograd.grad_mode import no_grad
+    with no_grad():
+        return view_as_real(t.detach())
+
+
+def _bumped(t):
+    t._storage._version += 1  # (the draw went through a float view's storage)
+    return t
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -292,6 +310,11 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     _refuse_leaf(self)
+    if self.dtype.is_complex:  # each part N(mean, std**2 / 2), as PyTorch draws them
+        parts = _real_parts(self)
+        _fill(parts, "normal", generator, float(mean), float(std) / math.sqrt(2),
+              counters=2 * parts.numel())
+        return _drawn(_bumped(self), "NormalBackward0")
     return _drawn(_fill(self, "normal", generator, float(mean), float(std),
                         counters=2 * self.numel()), "NormalBackward0")
 

@@ -501,3 +501,15 @@ def test_grad_is_laid_out_as_its_leaf(program):
         f(leaf).sum().backward()
         return leaf.grad.stride(), leaf.grad.tolist()
     assert strides(nt) == strides(torch)
+
+
+@pytest.mark.parametrize("op", [lambda v, b: v.clamp_(min=b), lambda v, b: v.clamp_(max=b),
+                                lambda v, b: v.clamp_(b, b + 1), lambda v, b: v.clip_(min=b)])
+def test_clamp_in_place_with_a_bound_requiring_grad(op):
+    # the bound's gradient flows; v's old values are kept for it (no false version error)
+    def grads(L):
+        bound, v = L.tensor([1., 2.], requires_grad=True), L.zeros(2)
+        op(v, bound)
+        v.sum().backward()
+        return bound.grad.tolist()
+    assert grads(nt) == grads(torch)

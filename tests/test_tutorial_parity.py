@@ -256,3 +256,16 @@ def test_view_as_complex_keeps_the_graph():
         c = lib.view_as_complex(a)
         assert c.requires_grad and c.grad_fn.name() == "ViewAsComplexBackward0"
         assert lib.view_as_real(c).grad_fn.name() == "ViewAsRealBackward0"
+
+
+def test_complex_random_draws_follow_pytorchs_stream():
+    # real and imaginary parts drawn as one float tensor twice as long (normal: std/sqrt 2)
+    def draws(lib):
+        lib.manual_seed(0)
+        a = lib.randn(3, dtype=lib.complex64)
+        b = lib.rand(2, dtype=lib.complex64)
+        c = lib.randn_like(a)
+        d = lib.empty(2, dtype=lib.cfloat).normal_(1.0, 2.0)
+        e = lib.randn(2, 2, dtype=lib.complex128).t()
+        return [t.tolist() for t in (a, b, c, d, e, lib.rand(1))], str(e.dtype)
+    assert draws(nt) == draws(torch)

@@ -1250,13 +1250,14 @@ bitwise_or_ = _inplace_binary(bitwise_or, "|=")
 bitwise_xor_ = _inplace_binary(bitwise_xor, "^=")
 
 
-def _inplace_apply(self, compute):
+def _inplace_apply(self, compute, others=()):
     # PyTorch refuses complex inputs of floor_, clamp_ ... before it looks at the
-    # memory; for other dtypes the overlap error comes first
+    # memory; for other dtypes the overlap error comes first.  others: the op's other
+    # tensor arguments (a bound requiring grad makes the op record history)
     complex_input = isinstance(self, Tensor) and self.dtype.is_complex
     if not complex_input:
         check_no_internal_overlap(self)
-    return apply_inplace(self, compute, (), check_overlap=complex_input)
+    return apply_inplace(self, compute, others, check_overlap=complex_input)
 
 
 def _inplace_unary(fn):
@@ -1277,7 +1278,7 @@ def round_(self, *, decimals=0):
 
 
 def clamp_(self, min=None, max=None):
-    return _inplace_apply(self, lambda cur: clamp(cur, min, max))
+    return _inplace_apply(self, lambda cur: clamp(cur, min, max), (min, max))
 
 
 clip_ = clamp_
