@@ -71,6 +71,8 @@ from .ops.conversion import numpy as _numpy  # noqa: E402,F401
 from .ops.dispatch import run_elementwise as _run_elementwise  # noqa: E402,F401
 from ._backends.plan import broadcast_shapes as _broadcast_shapes  # noqa: E402
 from . import accelerator, autograd, backends, cuda, return_types, random, _tensor_str  # noqa: E402,F401
+from . import amp  # noqa: E402,F401
+from .amp.autocast_mode import autocast, is_autocast_enabled, get_autocast_dtype  # noqa: E402,F401
 from ._global_switches import (use_deterministic_algorithms,  # noqa: E402,F401
                                are_deterministic_algorithms_enabled,
                                is_deterministic_algorithms_warn_only_enabled,

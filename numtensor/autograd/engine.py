@@ -8,6 +8,8 @@ import sys
 
 from .._tensor import Tensor, make_tensor
 from .graph import FREED_ERROR, AccumulateGrad
+from ..amp import autocast_mode as _amp
+from ..amp.autocast_mode import _ACTIVE as _autocast_regions
 from .grad_mode import _anomaly, _set as _set_grad_mode, is_grad_enabled, no_grad
 
 _HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
@@ -169,6 +171,18 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
     stop_at: nodes the run neither walks past nor runs (a composite op's backward ends
     at the aliases of its arguments).
     """
+    if _autocast_regions:  # backward runs without autocast, as PyTorch's does
+        saved = _amp.suspended()
+        try:
+            return _run_backward(roots, grad_roots, retain_graph, create_graph, capture,
+                                 accumulate, stop_at)
+        finally:
+            _amp.resume(saved)
+    return _run_backward(roots, grad_roots, retain_graph, create_graph, capture, accumulate,
+                         stop_at)
+
+
+def _run_backward(roots, grad_roots, retain_graph, create_graph, capture, accumulate, stop_at):
     buffers = {}
     for (node, nr), g in zip(roots, grad_roots):
         _add_to_buffer(buffers, node, nr, g)

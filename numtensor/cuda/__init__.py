@@ -152,3 +152,5 @@ class Event:
             end_event.synchronize()
             return float(cuda.event_elapsed_time(self._event, end_event._event))
         return (end_event._host_time - self._host_time) * 1000.0
+
+from . import amp  # noqa: E402,F401  (torch.cuda.amp: deprecated spellings of torch.amp)

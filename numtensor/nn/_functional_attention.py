@@ -15,6 +15,7 @@ from ..autograd.derivatives import composite
 from ..ops.joining import cat
 from ..ops.out_args import CPP_TYPE_NAME
 from .functional import dropout, linear, pad, softmax
+from ..amp.autocast_mode import lower_precision
 
 __all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
@@ -150,6 +151,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     0.0 in evaluation).  enable_gqa lets key and value have fewer heads (dim -3) than
     query, each shared by a group of query heads.  A query that may attend to no key
     gets zeros."""
+    query, key, value, attn_mask = lower_precision(query, key, value, attn_mask)  # (autocast)
     _check_flag("is_causal", is_causal)
     _check_flag("enable_gqa", enable_gqa)
     _check_sdpa_inputs(query, key, value, attn_mask, dropout_p)

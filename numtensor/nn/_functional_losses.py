@@ -14,6 +14,7 @@ from ..autograd.derivatives import composite
 from ..autograd.grad_mode import no_grad
 from ..ops._common import scalar_type_name
 from .functional import _reduce, _reduction, _shape_list, _warn_size, _where, logsigmoid
+from ..amp.autocast_mode import full_precision
 
 
 def _check_reduction(reduction):
@@ -88,6 +89,7 @@ def _huber(input, target, reduction, delta):
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """0.5 d^2 for |d| < delta, delta (|d| - delta / 2) beyond, d = input - target."""
+    input, target = full_precision(input, target)  # (autocast)
     _check_reduction(reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -114,6 +116,7 @@ def _smooth_l1(input, target, reduction, beta):
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
     """Huber loss divided by beta: 0.5 d^2 / beta for |d| < beta, |d| - beta / 2 beyond;
     beta == 0 is the L1 loss."""
+    input, target = full_precision(input, target)  # (autocast)
     from .functional import l1_loss
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
@@ -165,6 +168,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     """Pointwise target (log target - input), input holding log-probabilities; target
     holds probabilities, or log-probabilities with log_target=True.  'batchmean' divides
     the sum by the batch size (the divergence's definition)."""
+    input, target = full_precision(input, target)  # (autocast)
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
     elif reduction == "mean":

@@ -29,6 +29,7 @@ from ..ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d,  # noqa: F4
                            avg_pool2d, max_pool1d, max_pool1d_with_indices, max_pool2d,
                            max_pool2d_with_indices)
 from ._erf import erfc
+from ..amp.autocast_mode import full_precision, lower_precision
 
 __all__ = ["linear", "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold",
            "max_pool1d", "max_pool2d", "max_pool1d_with_indices",
@@ -85,6 +86,7 @@ def _require_float(x, kernel):
 # ---- linear ---------------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """input @ weight.T + bias, for input of shape (*, in_features)."""
+    input, weight, bias = lower_precision(input, weight, bias)  # (autocast)
     require_tensor("linear", "input", 1, input)  # a NumPy batch fed to a layer, say
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError("both arguments to linear need to be at least 1D, but they are "
@@ -881,6 +883,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """-input[n, target[n]] (times weight[target[n]]); input holds log-probabilities with
     the classes in dim 1 (dim 0 for a single sample).  'mean' divides by the total weight
     of the targets that are not ignore_index.  One backend kernel each way (ops/losses.py)."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     _check_target_dtype(target)
     _check_nll_shapes(input, target)
@@ -906,6 +909,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """nll_loss(log_softmax(input, class dim)); target holds class indices (int64) or class
     probabilities (float, input's shape).  label_smoothing mixes the target with the
     uniform distribution."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -990,6 +994,7 @@ def _mse(input, target, reduction):
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """(input - target)**2, averaged or summed (target broadcasts, with a warning)."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     _warn_size(input, target)
     if weight is None:
@@ -1000,6 +1005,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """|input - target|, averaged or summed."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     _warn_size(input, target)
     return _pointwise_loss((input - target).abs(), input, weight, reduction)
@@ -1018,6 +1024,7 @@ def _safe_log(x):
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
@@ -1038,6 +1045,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                                      reduce=None, reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(input), target), computed stably from the logits:
     (1 - t) x - (1 + (pos_weight - 1) t) log sigmoid(x)."""
+    input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "

@@ -35,6 +35,7 @@ from ._common import empty, require_tensor, scalar_type_name, shape_str
 from .convolution import (ConvGeometry, _as4d, _as4d_shape, _compute_dtype, _conv_input_grad,
                           _from4d, _view, conv_weight_grad, convolution)
 from .dispatch import cast, run_elementwise
+from ..amp.autocast_mode import lower_precision
 
 # the dtypes PyTorch's CPU build sends to oneDNN, whose dtype errors are worded differently
 _ONEDNN_DTYPES = ("float32", "float16")
@@ -246,6 +247,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                      dilation=1):
     """1-D transposed convolution of input (N, C_in, L) or (C_in, L) with weight
     (C_in, C_out / groups, K): the gradient of conv1d with respect to its input."""
+    input, weight, bias = lower_precision(input, weight, bias)  # (autocast)
     return _conv_transpose_nd("conv_transpose1d", 1, input, weight, bias, stride, padding,
                               output_padding, groups, dilation)
 
@@ -254,6 +256,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                      dilation=1):
     """2-D transposed convolution of input (N, C_in, H, W) or (C_in, H, W) with weight
     (C_in, C_out / groups, KH, KW): the gradient of conv2d with respect to its input."""
+    input, weight, bias = lower_precision(input, weight, bias)  # (autocast)
     return _conv_transpose_nd("conv_transpose2d", 2, input, weight, bias, stride, padding,
                               output_padding, groups, dilation)
 

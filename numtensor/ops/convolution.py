@@ -50,6 +50,7 @@ from .._type_names import python_type_name
 from .copy import contiguous_values
 from .dispatch import cast, copy_into
 from .linalg_ops import _product
+from ..amp.autocast_mode import lower_precision
 
 
 class ConvGeometry:
@@ -579,9 +580,11 @@ def _conv_nd(name, dims, input, weight, bias, stride, padding, dilation, groups)
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution of input (N, C, L) or (C, L) with weight (Cout, C/groups, K)."""
+    input, weight, bias = lower_precision(input, weight, bias)  # (autocast)
     return _conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution of input (N, C, H, W) or (C, H, W) with weight (Cout, C/groups, KH, KW)."""
+    input, weight, bias = lower_precision(input, weight, bias)  # (autocast)
     return _conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)

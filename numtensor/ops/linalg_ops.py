@@ -24,6 +24,7 @@ from .copy import contiguous_copy
 from .dispatch import cast, copy_into
 from . import views
 from .._type_names import python_type_name
+from ..amp.autocast_mode import lower_precision
 
 # C++ type names that PyTorch's mm/matmul dtype errors print
 _CPP_TYPE = {
@@ -217,6 +218,7 @@ def _refuse_out_dtype(name, input, mat2, out_dtype, out):
 
 
 def mm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
+    input, mat2 = lower_precision(input, mat2)  # (autocast)
     if out_dtype is not _NO_OUT_DTYPE:
         _refuse_out_dtype("mm", input, mat2, out_dtype, out)
     _check_pair("mm", "input", input, "mat2", mat2)
@@ -262,6 +264,7 @@ def _mm_backward(ctx, g):
 def addmm(input, mat1, mat2, out_dtype=_NO_OUT_DTYPE, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape (a
     Linear layer's bias); one node, AddmmBackward0, as in PyTorch."""
+    input, mat1, mat2 = lower_precision(input, mat1, mat2)  # (autocast)
     if out_dtype is not _NO_OUT_DTYPE:
         _refuse_out_dtype("addmm", input, mat1, out_dtype, out)
     if not (isinstance(input, Tensor) and isinstance(mat1, Tensor) and isinstance(mat2, Tensor)
@@ -404,6 +407,7 @@ def _dot_backward(ctx, g):
 
 
 def bmm(input, mat2, out_dtype=_NO_OUT_DTYPE, *, out=None):
+    input, mat2 = lower_precision(input, mat2)  # (autocast)
     if out_dtype is not _NO_OUT_DTYPE:
         _refuse_out_dtype("bmm", input, mat2, out_dtype, out)
     _check_tensors("bmm", input=input, mat2=mat2)
@@ -444,6 +448,7 @@ def _bmm_checks(a, b, batch, strict_batch=False):
 
 def matmul(input, other, *, out=None):
     """PyTorch's rank rules: dot, mv, mm, folded mm/mv, or a broadcast batched product."""
+    input, other = lower_precision(input, other)  # (autocast)
     _check_pair("matmul", "input", input, "other", other)
     da, db = len(input._shape), len(other._shape)
     if da == 0 or db == 0:

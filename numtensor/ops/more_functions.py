@@ -25,6 +25,7 @@ from .linalg_ops import _NO_OUT_DTYPE, _refuse_out_dtype
 from .more_math import _into, _require_tensor  # out= and argument checks, shared
 from .out_args import castable, check_grad, exact, finish
 from .._type_names import python_type_name
+from ..amp.autocast_mode import lower_precision
 
 _slogdet_tuple = return_types._make("slogdet", ["sign", "logabsdet"])
 _svd_tuple = return_types._make("svd", ["U", "S", "V"])
@@ -217,6 +218,7 @@ def _check_batches(fname, b1, b2):
 def baddbmm(input, batch1, batch2, out_dtype=_NO_OUT_DTYPE, *, beta=1, alpha=1, out=None):
     """beta * input + alpha * (batch1 @ batch2), matrix by matrix (out_dtype, as on
     PyTorch's CPU build, has no kernel)."""
+    input, batch1, batch2 = lower_precision(input, batch1, batch2)  # (autocast)
     if out_dtype is not _NO_OUT_DTYPE:
         _refuse_out_dtype("baddbmm", input, batch1, out_dtype, out)
     if out is not None:

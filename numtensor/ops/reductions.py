@@ -20,6 +20,7 @@ from ._common import empty, require_tensor, scalar_type_name, wrap_dim, wrap_dim
 from .dispatch import cast, whole_sum
 from . import elementwise as ew
 from .views import expand, make_view, reshape, unsqueeze
+from ..amp.autocast_mode import full_precision
 
 def _dims_arg(dim, axis, nd):
     """None (all dims) or a sorted tuple; also accepts NumPy's axis spelling."""
@@ -239,6 +240,7 @@ def _count(x, dims):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
+    input, = full_precision(input)  # (autocast)
     x = input  # torch's parameter name, short local
     dims = None if dim is None else _dims_arg(wrap_dim(dim, x.ndim), None, x.ndim)
     out_dt = _dtype.as_dtype(dtype) if dtype is not None else _int_to_long(x.dtype)
