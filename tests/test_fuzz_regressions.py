@@ -513,3 +513,18 @@ def test_clamp_in_place_with_a_bound_requiring_grad(op):
         v.sum().backward()
         return bound.grad.tolist()
     assert grads(nt) == grads(torch)
+
+
+@pytest.mark.parametrize("program", [
+    # splitting a 0-d tensor: PyTorch's errors (they were a TypeError or an index error)
+    lambda L: L.chunk(L.tensor(3.), 2), lambda L: L.split(L.tensor(3.), 1),
+    lambda L: L.tensor(3.).split([1]), lambda L: L.tensor(3.).unbind(0),
+    lambda L: L.tensor(3.).tensor_split(2),
+])
+def test_splitting_a_0d_tensor(program):
+    def outcome(L):
+        try:
+            program(L)
+        except Exception as e:
+            return type(e).__name__, str(e)
+    assert outcome(nt) == outcome(torch)

@@ -174,15 +174,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, capt
     if _autocast_regions:  # backward runs without autocast, as PyTorch's does
         saved = _amp.suspended()
         try:
-            return _run_backward(roots, grad_roots, retain_graph, create_graph, capture,
-                                 accumulate, stop_at)
+            return run_backward(roots, grad_roots, retain_graph, create_graph, capture,
+                                accumulate, stop_at)
         finally:
             _amp.resume(saved)
-    return _run_backward(roots, grad_roots, retain_graph, create_graph, capture, accumulate,
-                         stop_at)
-
-
-def _run_backward(roots, grad_roots, retain_graph, create_graph, capture, accumulate, stop_at):
     buffers = {}
     for (node, nr), g in zip(roots, grad_roots):
         _add_to_buffer(buffers, node, nr, g)
@@ -226,7 +221,10 @@ def _run_backward(roots, grad_roots, retain_graph, create_graph, capture, accumu
                 # custom Functions see zeros for outputs that got no gradient (PyTorch's
                 # default); built-in backwards get None and skip that work
                 grads = [g if g is not None else _zeros_for(node, i) for i, g in enumerate(grads)]
-            if derivative.complex_aware or not _any_complex(grads):
+            g = grads[0]  # (one gradient for most nodes: its test written out)
+            if derivative.complex_aware or not (
+                    (g is not None and g._storage.dtype.is_complex) if len(grads) == 1
+                    else _any_complex(grads)):
                 in_grads = derivative.vjp(node, *grads)  # node(*grads), less a call
             else:
                 in_grads = complex_vjp(derivative, node, grads)
@@ -476,9 +474,12 @@ def _holds_tensors(params):
     if params is None:
         return False
     for v in params.values():
-        if isinstance(v, Tensor) or (isinstance(v, (tuple, list))
-                                     and any(isinstance(e, Tensor) for e in v)):
+        if isinstance(v, Tensor):
             return True
+        if type(v) is tuple or type(v) is list:
+            for e in v:
+                if isinstance(e, Tensor):
+                    return True
     return False
 
 

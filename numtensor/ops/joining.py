@@ -178,6 +178,8 @@ _SPLIT = {name: derivative(name)(_split_backward)
 
 def split(tensor, split_size_or_sections, dim=0):
     x = tensor  # torch's parameter name, short local
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, x.ndim)
     size = x._shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -198,6 +200,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def chunk(input, chunks, dim=0):
     x = input  # torch's parameter name, short local
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     d = wrap_dim(dim, x.ndim)
@@ -210,6 +214,8 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     x = input  # torch's parameter name, short local
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = wrap_dim(dim, x.ndim)
     pieces = tuple(select(x.detach(), d, i) for i in range(x._shape[d]))
     for p in pieces:
