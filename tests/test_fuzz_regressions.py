@@ -528,3 +528,27 @@ def test_splitting_a_0d_tensor(program):
         except Exception as e:
             return type(e).__name__, str(e)
     assert outcome(nt) == outcome(torch)
+
+
+@pytest.mark.parametrize("program", [
+    # einsum and inner over a dim of size 0 (the sums are empty: zeros)
+    lambda L: L.einsum("ij,jk->ik", L.zeros(2, 0), L.zeros(0, 3)),
+    lambda L: L.einsum("i,i->", L.zeros(0), L.zeros(0)),
+    lambda L: L.einsum("ij,jk->ik", L.zeros(0, 2), L.zeros(2, 3)),
+    lambda L: L.inner(L.zeros(0), L.zeros(0)), lambda L: L.inner(L.zeros(2, 0), L.zeros(3, 0)),
+    # einsum's product takes one dtype; a broadcast product promotes
+    lambda L: L.einsum("ij,jk->ik", L.ones(2, 2), L.ones(2, 2, dtype=L.float64)),
+    lambda L: L.einsum("i,j->ij", L.ones(2, dtype=L.int64), L.ones(2)),
+    lambda L: L.einsum("i,i->i", L.ones(2, dtype=L.int64), L.ones(2)),
+    # all/any over an empty dim list reduce nothing
+    lambda L: L.all(L.tensor([[1., 0.], [2., 3.]]), dim=()),
+    lambda L: L.any(L.tensor([[1, 0], [2, 3]], dtype=L.uint8), dim=[]),
+    # a bool alpha is for bool results only
+    lambda L: L.add(L.ones(2), L.ones(2), alpha=True),
+    lambda L: L.add(L.ones(2, dtype=L.bool), L.ones(2, dtype=L.bool), alpha=True),
+    lambda L: L.sub(L.ones(2), L.ones(2), alpha=True),
+    lambda L: L.ones(2).add_(L.ones(2), alpha=True),
+    lambda L: L.ones(2).sub_(L.ones(2), alpha=True),
+])
+def test_empty_contractions_all_any_and_bool_alpha(program):
+    assert _outcome(nt, program) == _outcome(torch, program)

@@ -590,6 +590,9 @@ def add(input, other, *, alpha=1, out=None):
     if out is not None:
         check_grad("add", out, a, b)
     dt = _binary_dtype(a, b, "+")
+    if alpha is True or alpha is False:  # (True == 1 would pass the test below)
+        _check_alpha(dt, alpha)
+        alpha = int(alpha)
     if alpha != 1:
         _check_alpha(dt, alpha)
         res = _emit("add_scaled", (a, b), dt, out, params=(alpha,))
@@ -634,7 +637,7 @@ def sub(input, other, *, alpha=1, out=None):
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
+    if alpha != 1 or alpha is True:
         _check_alpha(dt, alpha)
         res = _emit("add_scaled", (a, b), dt, out, params=(-alpha,))
     else:
@@ -691,6 +694,8 @@ def _rsub_backward(ctx, g):
 
 
 def _check_alpha(dt, alpha):
+    if isinstance(alpha, bool) and dt is not _dtype.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if dt.category < 2 and isinstance(alpha, float) and not float(alpha).is_integer():
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
@@ -1192,6 +1197,8 @@ def _ran_dense_inplace(self, op, other, params=(), float_only=False):
 
 
 def add_(self, other, *, alpha=1):
+    if alpha is True:  # (not 1: PyTorch's check of a bool alpha runs in add)
+        return add(self, other, alpha=alpha, out=self)
     if _ran_dense_inplace(self, "add", other) if alpha == 1 else \
             _ran_dense_inplace(self, "add_scaled", other, (alpha,)):
         return self
@@ -1202,6 +1209,8 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    if alpha is True:
+        return sub(self, other, alpha=alpha, out=self)
     if _ran_dense_inplace(self, "sub", other) if alpha == 1 else \
             _ran_dense_inplace(self, "add_scaled", other, (-alpha,)):
         return self

@@ -595,10 +595,18 @@ def inner(input, other, *, out=None):
         from ._common import shape_str
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
                            f"got shapes {shape_str(input._shape)} and {shape_str(other._shape)}")
-    rows = views.reshape(input, (-1, k))
-    cols = views.reshape(other, (-1, k))
+    # (the row counts spelled out: -1 cannot be inferred when k is 0)
+    rows = views.reshape(input, (_count(input._shape[:-1]), k))
+    cols = views.reshape(other, (_count(other._shape[:-1]), k))
     res = mm(rows, views.t(cols))
     return _finish(views.reshape(res, input._shape[:-1] + other._shape[:-1]), out)
+
+
+def _count(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
 
 
 def _finish(res, out):

@@ -682,15 +682,19 @@ def _cumprod_backward(ctx, g):
 
 
 def all_method(input, dim=None, keepdim=False):
-    x = input  # torch's parameter name, short local
-    dims = None if dim is None else _dims_arg(dim, None, x.ndim)
-    return _reduce(x, "all", dims, keepdim, _logical_result(x))
+    return _all_or_any("all", input, dim, keepdim)
 
 
 def any_method(input, dim=None, keepdim=False):
-    x = input  # torch's parameter name, short local
+    return _all_or_any("any", input, dim, keepdim)
+
+
+def _all_or_any(op, x, dim, keepdim):
+    if isinstance(dim, (list, tuple)) and len(dim) == 0:
+        # an empty dim list reduces no dim here (unlike sum's, which reduces all)
+        return ew.ne(x, 0).to(_logical_result(x))
     dims = None if dim is None else _dims_arg(dim, None, x.ndim)
-    return _reduce(x, "any", dims, keepdim, _logical_result(x))
+    return _reduce(x, op, dims, keepdim, _logical_result(x))
 
 
 def _logical_result(x):

@@ -10,7 +10,7 @@ import warnings
 from .. import _dtype
 from ..autograd.grad_mode import no_grad
 from ..autograd.derivatives import attach, derivative
-from ._common import wrap_dim
+from ._common import scalar_type_name, wrap_dim
 from .views import make_view
 from .._type_names import python_type_name
 
@@ -360,7 +360,8 @@ def _contract(a, la, b, lb, keep):
     size = {}
     for op, letters in ((a, la), (b, lb)):
         for ch, n in zip(letters, op._shape):
-            size[ch] = max(size.get(ch, 1), n)
+            if size.get(ch, 1) == 1:  # a size-1 dim takes the other's size (0 included)
+                size[ch] = n
 
     def arrange(op, letters, order):
         op = op.permute([letters.index(c) for c in order])
@@ -375,6 +376,12 @@ def _contract(a, la, b, lb, keep):
         nr *= size[c]
     for c in summed:
         ns *= size[c]
+    if a.dtype is not b.dtype:
+        if summed:  # PyTorch's batched product takes one dtype; a broadcast product promotes
+            raise RuntimeError(f"expected scalar type {scalar_type_name(a.dtype)} but found "
+                               f"{scalar_type_name(b.dtype)}")
+        dt = _dtype.promote_types(a.dtype, b.dtype)
+        a, b = a.to(dt), b.to(dt)
     am = arrange(a, la, batch + left + summed).reshape(nb, nl, ns)
     bm = arrange(b, lb, batch + summed + right).reshape(nb, ns, nr)
     res = matmul(am, bm).reshape([size[c] for c in batch + left + right])
@@ -394,13 +401,10 @@ def einsum(equation, /, *operands):
             raise TypeError(f"einsum(): argument 'operands' must be tuple of Tensors, not "
                             f"{type(op).__name__}")
     subs, out = _parse_einsum(equation, operands)
-    dt = operands[0].dtype
-    for op in operands[1:]:
-        dt = _dtype.promote_types(dt, op.dtype)
     work = []
     seen = {}
     for i, (op, letters) in enumerate(zip(operands, subs)):
-        op, letters = _take_diagonals(op.to(dt), letters, i)
+        op, letters = _take_diagonals(op, letters, i)
         for ch, n in zip(letters, op._shape):
             if ch in seen and n != 1 and seen[ch] != 1 and seen[ch] != n:
                 raise RuntimeError(f"einsum(): subscript {ch} has size {n} for operand {i} which "
