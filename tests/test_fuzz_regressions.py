@@ -552,3 +552,29 @@ def test_splitting_a_0d_tensor(program):
 ])
 def test_empty_contractions_all_any_and_bool_alpha(program):
     assert _outcome(nt, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("kind", ["mask", "index", "index_and_int"])
+def test_index_tensors_changed_before_backward_raise(kind):
+    # PyTorch saves the index tensors of x[idx]: written in place before backward, the
+    # gradient would land elsewhere, so backward refuses
+    def outcome(L):
+        leaf = L.tensor([1., 2., 3.], requires_grad=True)
+        if kind == "mask":
+            key = L.tensor([True, False, True])
+            picked = leaf[key]
+            key[1], key[0] = True, False
+        elif kind == "index":
+            key = L.tensor([0, 2])
+            picked = leaf[key]
+            key[0] = 1
+        else:
+            key = L.tensor([0, 2])
+            picked = leaf.view(3, 1).expand(3, 2)[key, 1]
+            key[0] = 1
+        try:
+            picked.backward(L.tensor([10., 20.]))
+        except RuntimeError as e:
+            return str(e).split(" Hint:")[0]
+        return leaf.grad.tolist()
+    assert outcome(nt) == outcome(torch)

@@ -39,12 +39,18 @@ def _dispatch():
     return _dispatch_module
 
 
+_NO_LEGACY_NAME = ("Bool", "ComplexFloat", "ComplexDouble")
+
+
 def _check_saved(node):
     """A tensor the node saved must not have been modified in place since."""
     for t, version, grad_fn in node._saved:
         if version is not None and t._version != version:
             from ..ops._common import scalar_type_name
-            what = f"[torch.{scalar_type_name(t.dtype)}Tensor [{', '.join(map(str, t._shape))}]]"
+            # PyTorch's type string: the legacy tensor type's name where there is one
+            name = scalar_type_name(t.dtype)
+            kind = f"CPU{name}Type" if name in _NO_LEGACY_NAME else f"torch.{name}Tensor"
+            what = f"[{kind} [{', '.join(map(str, t._shape))}]]"
             if grad_fn is not None:
                 producer = grad_fn._name
                 producer = producer[:producer.rfind("Backward")] if "Backward" in producer else producer

@@ -52,6 +52,11 @@ class Node:
                          else (v, None, None))
         self._saved = tuple(saved)
 
+    def keep_versioned(self, tensors):
+        """Also version-check tensors the vjp reads through its parameters (the index
+        tensors of x[idx]): written in place before backward, they raise as saved ones."""
+        self._saved = self._saved + tuple((t, t._storage._version, t.grad_fn) for t in tensors)
+
     def set_outputs(self, outs, single):
         # called once per node created (attach, Function.apply): anomaly mode's one read
         if _anomaly.enabled:

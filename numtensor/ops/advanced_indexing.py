@@ -254,8 +254,15 @@ def gather_plan(x, p):
 def getitem(x, key):
     out = gather_plan(x, _plan(x, key))
     if needs_grad(x):
-        attach(_index_backward, out, (x,), shape=x._shape, key=key)
+        _keys_checked(attach(_index_backward, out, (x,), shape=x._shape, key=key), key)
     return out
+
+
+def _keys_checked(out, key):
+    """PyTorch saves an index's tensors: changed in place before backward, they raise."""
+    node = out.grad_fn
+    if node is not None:
+        node.keep_versioned([k for k in key if isinstance(k, Tensor)])
 
 
 def index_rows(x, index):
@@ -265,7 +272,8 @@ def index_rows(x, index):
     (x[idx] of 100 elements took three times as long through them)."""
     out = gather_along(x, 0, index, _out_of_bounds)
     if x._requires_grad and is_grad_enabled():
-        attach(_index_backward, out, (x,), shape=x._shape, key=(index,))
+        _keys_checked(attach(_index_backward, out, (x,), shape=x._shape, key=(index,)),
+                      (index,))
     return out
 
 
@@ -280,7 +288,8 @@ def mask_rows(x, mask):
     p.geometry = plan.mask(mask._shape, x._strides[:k], x._shape[k:], x._strides[k:])
     out = gather_plan(x, p)
     if x._requires_grad and is_grad_enabled():
-        attach(_index_backward, out, (x,), shape=x._shape, key=(mask,))
+        _keys_checked(attach(_index_backward, out, (x,), shape=x._shape, key=(mask,)),
+                      (mask,))
     return out
 
 
