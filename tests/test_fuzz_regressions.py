@@ -578,3 +578,19 @@ def test_index_tensors_changed_before_backward_raise(kind):
             return str(e).split(" Hint:")[0]
         return leaf.grad.tolist()
     assert outcome(nt) == outcome(torch)
+
+
+@pytest.mark.parametrize("program", [
+    # a root gradient is cast to its output's dtype only between real dtypes
+    lambda L: (L.ones(2, dtype=L.float64, requires_grad=True) * 1j).backward(
+        L.ones(2, dtype=L.float64)),
+    lambda L: (L.ones(2, dtype=L.float64, requires_grad=True) * 2).backward(
+        L.ones(2, dtype=L.complex128)),
+])
+def test_complex_root_gradient_dtype(program):
+    def outcome(L):
+        try:
+            program(L)
+        except RuntimeError as e:
+            return str(e)
+    assert outcome(nt) == outcome(torch)

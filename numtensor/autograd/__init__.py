@@ -35,6 +35,11 @@ def _root_grads(outputs, grad_outputs, shared_ones=False):
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}.")
         elif g.dtype is not out.dtype:  # PyTorch casts a root gradient to its output's dtype
+            if g.dtype.is_complex or out.dtype.is_complex:  # ... within real dtypes only
+                raise RuntimeError(
+                    f"For complex Tensors, both grad_output and output are required to have "
+                    f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
+                    f"{g.dtype} and output[{i}] has a dtype of {out.dtype}.")
             g = g.to(out.dtype)
         grads.append(g)
     return grads

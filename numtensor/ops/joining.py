@@ -58,7 +58,9 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     # legacy rule: 1-D empty tensors are skipped whatever the other shapes
     parts = [t for t in tensors if not (t.ndim == 1 and t._shape[0] == 0)]
     if not parts:
-        return _finish_out(empty((0,), dt, tensors[0].device), out)
+        res = empty((0,), dt, tensors[0].device)
+        attach(_cat_backward, res, tuple(tensors), dim=0, bounds=[None] * len(tensors))
+        return _finish_out(res, out)
     ref = parts[0]
     if ref.ndim == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -80,20 +82,24 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     shape[d] = sum(t._shape[d] for t in parts)
     res = empty(shape, dt, ref.device)
     start = 0
-    bounds = []
-    for t in parts:
+    bounds = []  # per input: (start, size) along d, None for a skipped empty 1-D tensor
+    for t in tensors:
+        if t.ndim == 1 and t._shape[0] == 0:
+            bounds.append(None)
+            continue
         n = t._shape[d]
         if n:
             copy_into(_slice(res, d, start, start + n, 1), t)
         bounds.append((start, n))
         start += n
-    attach(_cat_backward, res, tuple(parts), dim=d, bounds=bounds)
+    attach(_cat_backward, res, tuple(tensors), dim=d, bounds=bounds)
     return _finish_out(res, out)
 
 
 @derivative("CatBackward0", inputs=("tensors",))
 def _cat_backward(ctx, g):
-    return tuple(_slice(g, ctx.dim, s, s + n, 1) for s, n in ctx.bounds)
+    return tuple(_slice(g, ctx.dim, b[0], b[0] + b[1], 1) if b is not None
+                 else empty((0,), g.dtype, g.device) for b in ctx.bounds)
 
 
 concat = concatenate = cat

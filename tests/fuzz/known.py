@@ -192,11 +192,6 @@ NUMTENSOR_BUGS = [
           "torch.tensor(0.5))",
           lambda p, d: "lerp(" in p.ops and "for `weight` but got dtype" in d.detail
           and "numtensor raises" in d.detail),
-    Known("cat of empty tensors loses requires_grad",
-          "new (fuzz): torch.cat of tensors with no elements returns a tensor that does not "
-          "require grad (and has no grad_fn) although its inputs do",
-          "x = torch.zeros(0, dtype=torch.float64, requires_grad=True); torch.cat([x, x]).requires_grad",
-          lambda p, d: d.kind == "grad" and "does not require grad" in d.detail and "cat(" in p.ops),
     Known("maximum / minimum backward at NaN",
           "new (fuzz): where either operand of maximum / minimum is NaN torch passes the whole "
           "gradient to both; numtensor passes none",
@@ -204,12 +199,6 @@ NUMTENSOR_BUGS = [
           "torch.maximum(x, torch.tensor([1.0, 2.0, float('nan')], dtype=torch.float64)).sum()"
           ".backward(); x.grad",
           lambda p, d: d.kind == "grad" and _op(p, "maximum", "minimum") and _special_values(p)),
-    Known("real gradient for a complex output",
-          "new (fuzz): backward accepts a real grad_output for a complex output; torch raises "
-          "'For complex Tensors, both grad_output and output are required to have the same dtype'",
-          "x = torch.ones(2, dtype=torch.float64, requires_grad=True); "
-          "(x * 1j).backward(torch.ones(2, dtype=torch.float64))",
-          lambda p, d: d.kind == "grad" and "For complex Tensors, both grad_output" in d.detail),
     Known("no complex32 dtype",
           "new (fuzz): numtensor has no complex32 (ComplexHalf); float16 meeting a complex "
           "tensor promotes to complex64 where torch gives complex32 (or raises: its ComplexHalf "
