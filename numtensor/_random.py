@@ -537,6 +537,10 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
     if std is None or size is None:
         raise TypeError("normal() received an invalid combination of arguments - with float "
                         "mean and std, size is required")
+    if not isinstance(size, (tuple, list)):  # torch.Size is a tuple; a bare int is refused
+        raise TypeError(f"normal() received an invalid combination of arguments - got "
+                        f"(float mean, float std, size={type(size).__name__}): size must be "
+                        f"a tuple of ints")
     t = _fresh("normal", parse_size((size,)), out, dtype, layout, device, pin_memory)
     return _done(normal_(t, mean, std, generator=generator), out, requires_grad)
 

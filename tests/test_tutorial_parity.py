@@ -269,3 +269,15 @@ def test_complex_random_draws_follow_pytorchs_stream():
         e = lib.randn(2, 2, dtype=lib.complex128).t()
         return [t.tolist() for t in (a, b, c, d, e, lib.rand(1))], str(e.dtype)
     assert draws(nt) == draws(torch)
+
+
+@pytest.mark.parametrize("call", [lambda L: L.normal(0, 1, (2)), lambda L: L.normal(0., 1., size=2),
+                                  lambda L: L.normal(0, 1, [2]), lambda L: L.normal(0, 1, (2, 3))])
+def test_normal_size_must_be_a_sequence(call):
+    # (2) is the int 2: PyTorch's parser refuses it where a size belongs
+    def outcome(lib):
+        try:
+            return tuple(call(lib).shape)
+        except TypeError:
+            return "TypeError"
+    assert outcome(nt) == outcome(torch)
