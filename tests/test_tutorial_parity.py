@@ -281,3 +281,21 @@ def test_normal_size_must_be_a_sequence(call):
         except TypeError:
             return "TypeError"
     assert outcome(nt) == outcome(torch)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_gradient_is_pytorchs_formula(reduction, weighted):
+    # probabilities of exactly 0 or 1 (a clamp or a saturated softmax): PyTorch's gradient
+    # is (x - t) / max(x (1 - x), 1e-12), not the clamped logs' (which gave 0 and +-1)
+    def grads(lib):
+        x = lib.tensor([0.3, 0.0, 1.0, 1e-13, 0.0, 1.0], dtype=lib.float64, requires_grad=True)
+        t = lib.tensor([1., 1., 0., 0.5, 0., 1.], dtype=lib.float64, requires_grad=True)
+        w = lib.arange(1., 7., dtype=lib.float64) if weighted else None
+        loss = lib.nn.functional.binary_cross_entropy(x, t, weight=w, reduction=reduction)
+        gx, gt = lib.autograd.grad(loss.sum(), (x, t))
+        return loss.grad_fn.name(), np.array(gx.tolist()), np.array(gt.tolist())
+    got, expected = grads(nt), grads(torch)
+    assert got[0] == expected[0]
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-12)
+    np.testing.assert_allclose(got[2], expected[2], rtol=1e-12)

@@ -11,8 +11,10 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from .. import _dtype
-from ..autograd.derivatives import composite
+from ..autograd.derivatives import attach, composite, derivative
 from ..ops.elementwise import where as _where  # for the activations and losses
 from ..ops import linalg_ops as _linalg
 from ..autograd.grad_mode import is_grad_enabled, no_grad
@@ -1019,11 +1021,10 @@ def _safe_log(x):
     return where(positive, where(positive, x, 1.0).log().clamp(min=-100.0), -100.0)
 
 
-@composite("BinaryCrossEntropyBackward0", nondifferentiable=("weight",),
-           inputs=("input", "target"))
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100)."""
+    """-(t log x + (1 - t) log(1 - x)) for probabilities x in [0, 1] (logs clamped at -100).
+    Its gradient is PyTorch's formula, not the clamped logs' (see _bce_backward)."""
     input, target = full_precision(input, target)  # (autocast)
     reduction = _reduction(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
@@ -1031,12 +1032,38 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
     _functional_losses.check_bce_dtypes(input, target)
+    if getattr(weight, "requires_grad", False) and is_grad_enabled():
+        raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with "
+                           "respect to argument 'weight'. This input cannot have "
+                           "requires_grad True.")
     if input.numel() and (input.detach().min().item() < 0 or input.detach().max().item() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    loss = -(target * _safe_log(input) + (1.0 - target) * _safe_log(1.0 - input))
-    if weight is not None:
-        loss = (loss * weight).to(input.dtype)  # torch's loss.mul_(weight) keeps the dtype
-    return _reduce(loss, reduction)
+    with no_grad():
+        loss = -(target * _safe_log(input) + (1.0 - target) * _safe_log(1.0 - input))
+        if weight is not None:
+            loss = (loss * weight).to(input.dtype)  # torch's loss.mul_(weight) keeps the dtype
+        out = _reduce(loss, reduction)
+    return attach(_bce_backward, out, (input, target), weight=weight, reduction=reduction)
+
+
+# float32's 1e-12 (PyTorch's EPSILON is a float): where x (1 - x) is smaller, it divides by it
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+@derivative("BinaryCrossEntropyBackward0", inputs=("self", "target"),
+            saves=("self", "target", "weight"))
+def _bce_backward(ctx, g):
+    """PyTorch's formulas: grad (x - t) / max(x (1 - x), eps) for the input, so that a
+    probability of exactly 0 or 1 still gets its (large) gradient, and
+    grad (log(1 - x) - log(x)) for the target; both times the weight."""
+    x, t, w, need = ctx.self, ctx.target, ctx.weight, ctx.needs_input_grad
+    if ctx.reduction == "mean":
+        g = g / max(x.numel(), 1)
+    if w is not None:
+        g = g * w
+    gx = g * (x - t) / (x * (1.0 - x)).clamp(min=_BCE_EPSILON) if need[0] else None
+    gt = g * ((-x).log1p() - x.log()) if need[1] else None
+    return gx, gt
 
 
 @composite("BinaryCrossEntropyWithLogitsBackward0",
