@@ -594,3 +594,21 @@ def test_complex_root_gradient_dtype(program):
         except RuntimeError as e:
             return str(e)
     assert outcome(nt) == outcome(torch)
+
+
+@pytest.mark.parametrize("program", [
+    # a rounded quotient is one node with a zero gradient; floor_divide's node refuses
+    lambda L, x: L.div(x, 2, rounding_mode="floor"), lambda L, x: L.div(x, 2, rounding_mode="trunc"),
+    lambda L, x: x // 2 * x, lambda L, x: L.floor_divide(x, 2),
+    lambda L, x: L.div(x, x.detach() + 1, rounding_mode="floor") * x,
+])
+def test_gradients_through_rounded_division(program):
+    def outcome(L):
+        x = L.tensor([1.5, 2.5, -3.5], dtype=L.float64, requires_grad=True)
+        y = program(L, x)
+        try:
+            y.sum().backward()
+        except RuntimeError as e:
+            return y.grad_fn.name(), str(e)
+        return y.grad_fn.name(), x.grad.tolist()
+    assert outcome(nt) == outcome(torch)

@@ -20,7 +20,8 @@ FREED_ERROR = (
 
 # nodes that torch implements in C++ outside its generated table report a qualified name()
 _QUALIFIED_NAMES = {"CopySlices": "torch::autograd::CopySlices",
-                    "CopyBackwards": "torch::autograd::CopyBackwards"}
+                    "CopyBackwards": "torch::autograd::CopyBackwards",
+                    "NotImplemented": "torch::autograd::NotImplemented"}
 
 
 class Node:

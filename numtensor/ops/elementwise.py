@@ -730,13 +730,16 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is not None:
         if out is not None:
             return _with_out(div, out, castable, a, b, rounding_mode=rounding_mode)
-        if rounding_mode == "floor":
-            return floor_divide(a, b)
-        if rounding_mode == "trunc":
-            _check_integer_zero_division(a, b, _binary_dtype(a, b, "/"))
-            return trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
-                         f"found '{rounding_mode}'")
+        if rounding_mode not in ("floor", "trunc"):
+            raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or "
+                             f"'floor' but found '{rounding_mode}'")
+        with no_grad():  # one node for the rounded quotient, as PyTorch's
+            if rounding_mode == "floor":
+                res = floor_divide(a, b)
+            else:
+                _check_integer_zero_division(a, b, _binary_dtype(a, b, "/"))
+                res = trunc(div(a, b)).to(_binary_dtype(a, b, "/"))
+        return attach(_rounded_div_backward, res, (a, b))
     if out is not None:
         check_grad("div", out, a, b)
     dt = _float_dtype(_binary_dtype(a, b, "/"))
@@ -747,6 +750,13 @@ def div(input, other, *, rounding_mode=None, out=None):
             and _grad_mode.enabled:
         attach(_div_backward, res, (a, b))
     return res if out is None else finish("div", res, out, (a, b))
+
+
+@derivative("DivBackward2", inputs=("self", "other"))
+def _rounded_div_backward(ctx, g):
+    # a rounded quotient is flat almost everywhere: PyTorch's gradient is grad * 0
+    need, zero = ctx.needs_input_grad, mul(g, 0)
+    return (zero if need[0] else None), (zero if need[1] else None)
 
 
 @derivative("DivBackward0", inputs=("self", "other"),
@@ -798,7 +808,15 @@ def floor_divide(input, other, *, out=None):
     _no_bool_kernel(dt, "div_floor_cpu")
     _no_complex_kernel(dt, "div_floor_cpu")
     _check_integer_zero_division(a, b, dt)
-    return run_elementwise("floor_divide", (a, b), dt, dt)
+    res = run_elementwise("floor_divide", (a, b), dt, dt)
+    # PyTorch records floor_divide with a node whose backward refuses: a gradient through
+    # it is an error there, not one that treats the quotient as a constant
+    return attach(_floor_divide_backward, res, (a, b))
+
+
+@derivative("NotImplemented", inputs=("self", "other"))
+def _floor_divide_backward(ctx, g):
+    raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 def _bool_number_as_int(a, b):
